@@ -1,0 +1,112 @@
+# Storefront: build, run, test, bench, install.
+#   make            build cgi-bin/storefront.fcgi, cgi-bin/admin.cgi, bin/storefront
+#   make run        install missing packages, build, serve the demo store (PORT=8080)
+#   make test       install missing packages, build, run every test
+#   make test SAN=1 the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      benchmarks (ratios measured in one run)
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+PORT ?= 8080
+SAN ?= 0
+DEBUG ?= 0
+
+PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wshadow -Wformat=2 -fno-strict-aliasing $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lm
+
+ifeq ($(SAN),1)
+BUILD := build/san
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(DEBUG),1)
+BUILD := build/debug
+CFLAGS += -O0 -DSF_DEBUG=1
+else
+BUILD := build/rel
+endif
+
+PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
+LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
+
+.PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
+	browser bench install clean FORCE
+
+all: $(PROGS)
+
+deps-build: ; @sh scripts/deps.sh build
+deps-run: ; @sh scripts/deps.sh run
+deps-test: ; @sh scripts/deps.sh test
+deps-bench: ; @sh scripts/deps.sh bench
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libstorefront.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(BUILD)/libstorefront.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(BUILD)/libstorefront.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/storefront: $(BUILD)/main_cli.o $(BUILD)/libstorefront.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The installed names always hold the build of the last make (plain or SAN=1).
+cgi-bin/storefront.fcgi: $(BUILD)/storefront.fcgi FORCE
+	@mkdir -p cgi-bin; cmp -s $< $@ || cp $< $@
+cgi-bin/admin.cgi: $(BUILD)/admin.cgi FORCE
+	@mkdir -p cgi-bin; cmp -s $< $@ || cp $< $@
+bin/storefront: $(BUILD)/storefront FORCE
+	@mkdir -p bin; cmp -s $< $@ || cp $< $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+integration: $(PROGS)
+	@cd tests && SAN=$(SAN) /usr/bin/python3 -m pytest -q -p no:cacheprovider integration
+
+browser: $(PROGS)
+	@sh tests/browser/run.sh
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@PORT=$(PORT) sh scripts/run.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory browser
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/storefront
+	install -m 755 cgi-bin/storefront.fcgi cgi-bin/admin.cgi $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin/
+	install -m 755 bin/storefront $(DESTDIR)$(PREFIX)/bin/storefront
+	cp -R templates sql htdocs conf $(DESTDIR)$(PREFIX)/share/storefront/
+
+clean:
+	rm -rf build $(PROGS)

@@ -1,0 +1,1 @@
+/* placeholder until the programs land */ int main(void){return 0;}

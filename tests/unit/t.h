@@ -1,0 +1,23 @@
+/* t.h: the smallest unit-test harness. CHECK records a failure and goes
+ * on; each test file's main() ends with T_DONE(), which prints
+ * "N passed, N failed" for its checks and exits non-zero on failure. */
+#ifndef T_H
+#define T_H
+#include <stdio.h>
+#include <string.h>
+
+static int t_pass, t_fail;
+
+#define CHECK(cond) do { if (cond) t_pass++; else { t_fail++; \
+	fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define CHECK_STR(a, b) do { const char *_a = (a), *_b = (b); \
+	if (_a && _b && strcmp(_a, _b) == 0) t_pass++; else { t_fail++; \
+	fprintf(stderr, "%s:%d: CHECK_STR failed:\n  got:  %s\n  want: %s\n", \
+		__FILE__, __LINE__, _a ? _a : "(null)", _b ? _b : "(null)"); } } while (0)
+#define CHECK_INT(a, b) do { long long _a = (long long)(a), _b = (long long)(b); \
+	if (_a == _b) t_pass++; else { t_fail++; \
+	fprintf(stderr, "%s:%d: CHECK_INT failed: %s = %lld, want %lld\n", \
+		__FILE__, __LINE__, #a, _a, _b); } } while (0)
+#define T_DONE() do { printf("%s: %d passed, %d failed\n", __FILE__, t_pass, t_fail); \
+	return t_fail ? 1 : 0; } while (0)
+#endif
