@@ -19,7 +19,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Wshadow -Wformat=2 -fno-strict-aliasing $(PKG_CFLAGS)
+	-Wshadow -Wformat=2 -Wno-format-truncation -fno-strict-aliasing $(PKG_CFLAGS)
 LDLIBS += $(PKG_LIBS) -lm
 
 ifeq ($(SAN),1)
@@ -53,7 +53,8 @@ deps-bench: ; @sh scripts/deps.sh bench
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@

@@ -1,0 +1,46 @@
+/* audit: change feed + audit log rows for every admin write. */
+#include "audit.h"
+#include "db.h"
+#include <stdio.h>
+
+int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
+		   const char *action, const char *entity, int64_t entity_id, const char *op,
+		   const char *detail)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)entity_id);
+	if (op) {
+		sqlite3_stmt *st = db_stmt("INSERT INTO changes(tenant_id, entity, entity_id, op, at) "
+					   "VALUES(:t, :e, :id, :op, strftime('%s','now'))");
+		db_bind_int(st, ":t", tenant_id);
+		db_bind_text(st, ":e", entity);
+		db_bind_text(st, ":id", idbuf);
+		db_bind_text(st, ":op", op);
+		if (db_run(st) < 0) return -1;
+	}
+	sqlite3_stmt *st = db_stmt("INSERT INTO audit_log(tenant_id, user_id, actor, action, entity, entity_id, detail, ip, at) "
+				   "VALUES(:t, :u, :a, :act, :e, :id, :d, :ip, strftime('%s','now'))");
+	db_bind_int(st, ":t", tenant_id);
+	if (user_id) db_bind_int(st, ":u", user_id); else db_bind_null(st, ":u");
+	db_bind_text(st, ":a", actor ? actor : "");
+	db_bind_text(st, ":act", action);
+	db_bind_text(st, ":e", entity ? entity : "");
+	db_bind_text(st, ":id", entity_id ? idbuf : "");
+	db_bind_text(st, ":d", detail ? detail : "");
+	db_bind_text(st, ":ip", ip ? ip : "");
+	return db_run(st);
+}
+
+int audit_write(req *r, const char *action, const char *entity, int64_t entity_id,
+		const char *op, const char *detail)
+{
+	return audit_write_as(r->t.id, r->who.user_id, r->who.email, r->remote_addr, action,
+			      entity, entity_id, op, detail);
+}
+
+void audit_bump_content(int64_t tenant_id)
+{
+	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
+	db_bind_int(st, ":t", tenant_id);
+	db_run(st);
+}

@@ -1,0 +1,18 @@
+/* audit: every admin write leaves two traces in the same transaction: a row
+ * in the change feed (`changes`, polled by editors and the POS) and a row
+ * in `audit_log` (who did what, from where). */
+#ifndef AUDIT_H
+#define AUDIT_H
+#include "http.h"
+#include <stdint.h>
+
+/* op: create|update|delete|publish|rollback, or NULL for audit only. */
+int audit_write(req *r, const char *action, const char *entity, int64_t entity_id,
+		const char *op, const char *detail);
+/* The same for the CLI and other non-request callers. */
+int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
+		   const char *action, const char *entity, int64_t entity_id, const char *op,
+		   const char *detail);
+/* Bump tenants.content_version: every cached page of the store is stale. */
+void audit_bump_content(int64_t tenant_id);
+#endif

@@ -1,0 +1,248 @@
+/* catalog: products and collections for the storefront, vibe code and admin. */
+#include "catalog.h"
+#include "db.h"
+#include "money.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_id(cJSON *o, const char *k, int64_t id)
+{
+	char b[24];
+	snprintf(b, sizeof b, "%lld", (long long)id);
+	cJSON_AddStringToObject(o, k, b);
+}
+
+static cJSON *parse_arr(const char *s)
+{
+	cJSON *j = cJSON_Parse(s);
+	if (!cJSON_IsArray(j)) { cJSON_Delete(j); j = cJSON_CreateArray(); }
+	return j;
+}
+
+#define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, p.stock, p.tags_json, p.vendor, p.image"
+
+static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
+{
+	cJSON *p = cJSON_CreateObject();
+	add_id(p, "id", db_int(st, 0));
+	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
+	cJSON_AddStringToObject(p, "name", db_text(st, 2));
+	cJSON_AddStringToObject(p, "description", db_text(st, 3));
+	cJSON_AddNumberToObject(p, "price", money_major(db_int(st, 4), t->currency));
+	if (db_isnull(st, 5)) cJSON_AddNullToObject(p, "compareAtPrice");
+	else cJSON_AddNumberToObject(p, "compareAtPrice", money_major(db_int(st, 5), t->currency));
+	cJSON_AddStringToObject(p, "currency", t->currency);
+	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
+	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
+	cJSON_AddBoolToObject(p, "inStock", db_int(st, 7) > 0);
+	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 8)));
+	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
+	cJSON_AddStringToObject(p, "image", db_text(st, 10));
+	cJSON *imgs = cJSON_AddArrayToObject(p, "images");
+	if (*db_text(st, 10)) cJSON_AddItemToArray(imgs, cJSON_CreateString(db_text(st, 10)));
+	sbuf url = SBUF_INIT;
+	sb_printf(&url, "/products/%s", db_text(st, 1));
+	cJSON_AddStringToObject(p, "url", sb_str(&url));
+	sb_free(&url);
+	return p;
+}
+
+cJSON *cat_products(const tenant *t, const char *collection, const char *sort, int limit)
+{
+	if (limit <= 0 || limit > 500) limit = 500;
+	sqlite3_stmt *st;
+	/* Sort orders are fixed statements: never SQL built from input. */
+	int by = sort && strcmp(sort, "price-asc") == 0 ? 1 : sort && strcmp(sort, "price-desc") == 0 ? 2 :
+		 sort && strcmp(sort, "name") == 0 ? 3 : sort && strcmp(sort, "newest") == 0 ? 4 : 0;
+	static const char *const by_coll[] = {
+		"SELECT " PUB_COLS " FROM collections c JOIN collection_products cp ON cp.collection_id = c.id "
+		"JOIN products p ON p.id = cp.product_id WHERE c.tenant_id = :t AND c.slug = :c AND p.status = 'active' ORDER BY cp.position, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM collections c JOIN collection_products cp ON cp.collection_id = c.id "
+		"JOIN products p ON p.id = cp.product_id WHERE c.tenant_id = :t AND c.slug = :c AND p.status = 'active' ORDER BY p.price, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM collections c JOIN collection_products cp ON cp.collection_id = c.id "
+		"JOIN products p ON p.id = cp.product_id WHERE c.tenant_id = :t AND c.slug = :c AND p.status = 'active' ORDER BY p.price DESC, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM collections c JOIN collection_products cp ON cp.collection_id = c.id "
+		"JOIN products p ON p.id = cp.product_id WHERE c.tenant_id = :t AND c.slug = :c AND p.status = 'active' ORDER BY p.name, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM collections c JOIN collection_products cp ON cp.collection_id = c.id "
+		"JOIN products p ON p.id = cp.product_id WHERE c.tenant_id = :t AND c.slug = :c AND p.status = 'active' ORDER BY p.created_at DESC, p.id DESC LIMIT :n",
+	};
+	static const char *const all[] = {
+		"SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.status = 'active' ORDER BY p.position, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.status = 'active' ORDER BY p.price, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.status = 'active' ORDER BY p.price DESC, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.status = 'active' ORDER BY p.name, p.id LIMIT :n",
+		"SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.status = 'active' ORDER BY p.created_at DESC, p.id DESC LIMIT :n",
+	};
+	if (collection && *collection) {
+		st = db_stmt(by_coll[by]);
+		db_bind_text(st, ":c", collection);
+	} else {
+		st = db_stmt(all[by]);
+	}
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":n", limit);
+	cJSON *a = cJSON_CreateArray();
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, pub_row(t, st));
+	db_reset(st);
+	return a;
+}
+
+cJSON *cat_product_by_slug(const tenant *t, const char *slug)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.slug = :s AND p.status = 'active'");
+	db_bind_int(st, ":t", t->id);
+	db_bind_text(st, ":s", slug);
+	cJSON *p = db_step(st) == SQLITE_ROW ? pub_row(t, st) : NULL;
+	db_reset(st);
+	return p;
+}
+
+static cJSON *coll_row(sqlite3_stmt *st)
+{
+	cJSON *c = cJSON_CreateObject();
+	add_id(c, "id", db_int(st, 0));
+	cJSON_AddStringToObject(c, "slug", db_text(st, 1));
+	cJSON_AddStringToObject(c, "title", db_text(st, 2));
+	cJSON_AddStringToObject(c, "description", db_text(st, 3));
+	cJSON_AddStringToObject(c, "image", db_text(st, 4));
+	cJSON_AddNumberToObject(c, "productCount", (double)db_int(st, 5));
+	sbuf url = SBUF_INIT;
+	sb_printf(&url, "/collections/%s", db_text(st, 1));
+	cJSON_AddStringToObject(c, "url", sb_str(&url));
+	sb_free(&url);
+	return c;
+}
+
+#define COLL_COLS "c.id, c.slug, c.title, c.description, c.image, " \
+	"(SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id)"
+
+cJSON *cat_collections(const tenant *t)
+{
+	return cat_admin_collections(t->id);
+}
+
+cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t AND c.slug = :s");
+	db_bind_int(st, ":t", t->id);
+	db_bind_text(st, ":s", slug);
+	cJSON *c = db_step(st) == SQLITE_ROW ? coll_row(st) : NULL;
+	db_reset(st);
+	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, 500));
+	return c;
+}
+
+cJSON *cat_admin_collections(int64_t tid)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id");
+	db_bind_int(st, ":t", tid);
+	cJSON *a = cJSON_CreateArray();
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, coll_row(st));
+	db_reset(st);
+	return a;
+}
+
+cJSON *cat_admin_collection(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t AND c.id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	cJSON *c = db_step(st) == SQLITE_ROW ? coll_row(st) : NULL;
+	db_reset(st);
+	if (!c) return NULL;
+	cJSON *ids = cJSON_AddArrayToObject(c, "productIds");
+	st = db_stmt("SELECT product_id FROM collection_products WHERE tenant_id = :t AND collection_id = :c ORDER BY position, product_id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":c", id);
+	while (db_step(st) == SQLITE_ROW) {
+		char b[24];
+		snprintf(b, sizeof b, "%lld", (long long)db_int(st, 0));
+		cJSON_AddItemToArray(ids, cJSON_CreateString(b));
+	}
+	db_reset(st);
+	return c;
+}
+
+#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, seo_json, created_at, updated_at"
+
+static cJSON *adm_row(sqlite3_stmt *st)
+{
+	cJSON *p = cJSON_CreateObject();
+	add_id(p, "id", db_int(st, 0));
+	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
+	cJSON_AddStringToObject(p, "name", db_text(st, 2));
+	cJSON_AddStringToObject(p, "description", db_text(st, 3));
+	cJSON_AddNumberToObject(p, "price", (double)db_int(st, 4));
+	if (db_isnull(st, 5)) cJSON_AddNullToObject(p, "compareAtPrice");
+	else cJSON_AddNumberToObject(p, "compareAtPrice", (double)db_int(st, 5));
+	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
+	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
+	cJSON_AddStringToObject(p, "status", db_text(st, 8));
+	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
+	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 10)));
+	cJSON_AddStringToObject(p, "image", db_text(st, 11));
+	cJSON *seo = cJSON_Parse(db_text(st, 12));
+	cJSON_AddItemToObject(p, "seo", cJSON_IsObject(seo) ? seo : (cJSON_Delete(seo), cJSON_CreateObject()));
+	char ts[32];
+	iso8601(db_int(st, 13), ts);
+	cJSON_AddStringToObject(p, "createdAt", ts);
+	iso8601(db_int(st, 14), ts);
+	cJSON_AddStringToObject(p, "updatedAt", ts);
+	return p;
+}
+
+cJSON *cat_admin_product(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	cJSON *p = db_step(st) == SQLITE_ROW ? adm_row(st) : NULL;
+	db_reset(st);
+	return p;
+}
+
+cJSON *cat_admin_products(int64_t tid, int limit, int offset)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t ORDER BY position, id LIMIT :n OFFSET :o");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
+	cJSON *a = cJSON_CreateArray();
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, adm_row(st));
+	db_reset(st);
+	return a;
+}
+
+int cat_set_collection_products(int64_t tid, int64_t coll, const cJSON *ids, int64_t *bad)
+{
+	sqlite3_stmt *st = db_stmt("DELETE FROM collection_products WHERE tenant_id = :t AND collection_id = :c");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":c", coll);
+	if (db_run(st) < 0) return -1;
+	int pos = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, ids) {
+		int64_t pid = cJSON_IsNumber(it) ? (int64_t)it->valuedouble :
+			      cJSON_IsString(it) ? (int64_t)atoll(it->valuestring) : 0;
+		st = db_stmt("INSERT OR IGNORE INTO collection_products(tenant_id, collection_id, product_id, position) "
+			     "SELECT :t, :c, id, :pos FROM products WHERE tenant_id = :t AND id = :p");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":c", coll);
+		db_bind_int(st, ":p", pid);
+		db_bind_int(st, ":pos", pos++);
+		if (db_run(st) < 0) return -1;
+		if (db_changes() == 0) {
+			/* unknown, other tid's, or a duplicate: only the first two are errors */
+			sqlite3_stmt *chk = db_stmt("SELECT 1 FROM products WHERE tenant_id = :t AND id = :p");
+			db_bind_int(chk, ":t", tid);
+			db_bind_int(chk, ":p", pid);
+			int found = db_step(chk) == SQLITE_ROW;
+			db_reset(chk);
+			if (!found) { *bad = pid; return -1; }
+		}
+	}
+	return 0;
+}

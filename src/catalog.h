@@ -1,0 +1,24 @@
+/* catalog: products and collections as the storefront and vibe code see
+ * them (prices in major units) and as the admin API sees them (prices in
+ * minor units, every field). All queries bind the tid id. */
+#ifndef CATALOG_H
+#define CATALOG_H
+#include "tenant.h"
+#include <cJSON.h>
+#include <stdint.h>
+
+/* Public product JSON (vibe code, product page). */
+cJSON *cat_products(const tenant *t, const char *collection_slug, const char *sort, int limit);
+cJSON *cat_product_by_slug(const tenant *t, const char *slug);
+cJSON *cat_collections(const tenant *t);
+cJSON *cat_collection_by_slug(const tenant *t, const char *slug);   /* with "products" */
+
+/* Admin JSON. */
+cJSON *cat_admin_product(int64_t tid, int64_t id);
+cJSON *cat_admin_products(int64_t tid, int limit, int offset);
+cJSON *cat_admin_collection(int64_t tid, int64_t id);
+cJSON *cat_admin_collections(int64_t tid);
+/* Replace a collection's product list; -1 and *bad set to a product id of
+ * no product of this tid. */
+int cat_set_collection_products(int64_t tid, int64_t coll, const cJSON *ids, int64_t *bad);
+#endif

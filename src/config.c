@@ -1,0 +1,172 @@
+/* config: defaults, storefront.conf, then STOREFRONT_* environment. */
+#include "config.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#ifndef SF_SHARE_DIR
+#define SF_SHARE_DIR "/usr/local/share/storefront"
+#endif
+
+config cfg;
+
+enum kind { K_STR, K_LONG };
+static const struct key {
+	const char *name;
+	enum kind kind;
+	size_t off, size;
+} keys[] = {
+#define S(n) { #n, K_STR, offsetof(config, n), sizeof(((config *)0)->n) }
+#define L(n) { #n, K_LONG, offsetof(config, n), 0 }
+	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
+	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
+	L(session_ttl), S(trusted_proxy), S(platform_token),
+#undef S
+#undef L
+};
+
+static int isdir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* home: the directory above the program's own (cgi-bin/.. or bin/..) when it
+ * holds templates/, else the installed share directory. */
+static void default_home(char *out, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash) break;
+			*slash = 0;
+			char probe[PATH_MAX + 16];
+			snprintf(probe, sizeof probe, "%s/templates", exe);
+			if (isdir(probe)) { snprintf(out, n, "%s", exe); return; }
+		}
+	}
+	snprintf(out, n, "%s", SF_SHARE_DIR);
+}
+
+static int set_key(const char *name, const char *val, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		if (strcmp(keys[i].name, name) != 0) continue;
+		char *dst = (char *)&cfg + keys[i].off;
+		if (keys[i].kind == K_STR) {
+			if (strlen(val) >= keys[i].size) {
+				snprintf(err, errlen, "config key '%s': value too long", name);
+				return -1;
+			}
+			strcpy(dst, val);
+		} else {
+			char *end;
+			errno = 0;
+			long v = strtol(val, &end, 10);
+			if (errno || end == val || *end || v < 0) {
+				snprintf(err, errlen, "config key '%s': '%s' is not a non-negative integer", name, val);
+				return -1;
+			}
+			*(long *)dst = v;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "unknown config key '%s'", name);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s)) s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+	return s;
+}
+
+static int load_file(const char *path, int must_exist, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (!must_exist) return 0;
+		snprintf(err, errlen, "cannot open config %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[2048];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#') continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = 0;
+		char e2[256];
+		if (set_key(trim(s), trim(eq + 1), e2, sizeof e2) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_load(const char *path, char *err, size_t errlen)
+{
+	memset(&cfg, 0, sizeof cfg);
+	default_home(cfg.home, sizeof cfg.home);
+	snprintf(cfg.db, sizeof cfg.db, "%s/var/storefront.db", cfg.home);
+	strcpy(cfg.base_domain, "localhost");
+	cfg.max_requests = 1000;
+	cfg.max_body = 1 << 20;
+	cfg.vibe_mem = 16 << 20;
+	cfg.vibe_output = 1 << 20;
+	cfg.vibe_cpu_ms = 50;
+	cfg.vibe_code_max = 64 << 10;
+	cfg.vibe_depth = 200;
+	cfg.session_ttl = 14 * 86400;
+#ifdef SF_DEBUG
+	cfg.debug = 1;
+#endif
+	/* The file: explicit path, $STOREFRONT_CONF, or home/storefront.conf. */
+	const char *env = getenv("STOREFRONT_CONF");
+	if (path || (env && *env)) {
+		if (load_file(path ? path : env, 1, err, errlen) < 0) return -1;
+	} else {
+		char p[1100];
+		snprintf(p, sizeof p, "%s/storefront.conf", cfg.home);
+		if (load_file(p, 0, err, errlen) < 0) return -1;
+	}
+	/* Environment overrides. */
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		char name[64] = "STOREFRONT_";
+		size_t n = strlen(name);
+		for (const char *k = keys[i].name; *k && n < sizeof name - 1; k++)
+			name[n++] = (char)toupper((unsigned char)*k);
+		name[n] = 0;
+		const char *v = getenv(name);
+		if (v && *v && set_key(keys[i].name, v, err, errlen) < 0) return -1;
+	}
+	str_lower(cfg.base_domain);
+	return 0;
+}
+
+const char *config_path(char *buf, size_t n, const char *rel)
+{
+	snprintf(buf, n, "%s/%s", cfg.home, rel);
+	return buf;
+}

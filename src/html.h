@@ -1,0 +1,20 @@
+/* html: one output function per escaping context (DESIGN §10.5): HTML text,
+ * HTML attribute, URL component, JSON string, HTTP header value. Nothing
+ * reaches a page or header unescaped except through these. */
+#ifndef HTML_H
+#define HTML_H
+#include "util.h"
+
+void html_text(sbuf *b, const char *s);      /* & < > " ' escaped */
+void html_attr(sbuf *b, const char *s);      /* same set plus ` and = */
+void url_component(sbuf *b, const char *s);  /* RFC 3986 unreserved kept */
+void json_string(sbuf *b, const char *s);    /* "..." with \u escapes, < > & too */
+/* Header values: CR, LF and other controls are dropped. */
+void header_value(sbuf *b, const char *s);
+
+/* Percent-decoding in place. plus_space: '+' means ' ' (query strings).
+ * Returns -1 on a bad escape or an encoded NUL. */
+int url_decode(char *s, int plus_space);
+/* Is s valid UTF-8 (no overlongs, no surrogates)? */
+int utf8_valid(const char *s, size_t n);
+#endif

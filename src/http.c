@@ -1,0 +1,375 @@
+/* http: request parsing and the buffered response (see http.h). */
+#include "http.h"
+#include "html.h"
+#include "config.h"
+#include "log.h"
+
+#include <fcgiapp.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARAMS 100
+
+static http_error_page_fn error_page;
+
+void http_set_error_page(http_error_page_fn fn) { error_page = fn; }
+
+const char *http_env(req *r, const char *name)
+{
+	return FCGX_GetParam(name, r->env);
+}
+
+int http_method_bit(const char *m)
+{
+	static const struct { const char *n; int bit; } ms[] = {
+		{ "GET", M_GET }, { "POST", M_POST }, { "PUT", M_PUT }, { "PATCH", M_PATCH },
+		{ "DELETE", M_DELETE }, { "HEAD", M_HEAD }, { "OPTIONS", M_OPTIONS },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ms); i++)
+		if (m && strcmp(m, ms[i].n) == 0) return ms[i].bit;
+	return 0;
+}
+
+/* Split "a=1&b=2" (or "a=1; b=2" for cookies) into decoded pairs. */
+static int parse_pairs(const char *s, char sep, int plus_space, kv **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!s || !*s) return 0;
+	int cap = 0;
+	while (*s) {
+		while (*s == ' ' || *s == sep) s++;
+		if (!*s) break;
+		const char *end = strchr(s, sep);
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		if (*n >= MAX_PARAMS) return -1;
+		char *pair = xstrndup(s, len);
+		char *eq = strchr(pair, '=');
+		char *k = pair, *v = eq ? eq + 1 : pair + len;
+		if (eq) *eq = 0;
+		if (sep == '&') {
+			if (url_decode(k, plus_space) < 0 || url_decode(v, plus_space) < 0) {
+				free(pair);
+				return -1;
+			}
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, (size_t)cap * sizeof **out);
+		}
+		(*out)[*n].k = k;
+		(*out)[*n].v = v;      /* v points into the same allocation as k */
+		(*n)++;
+		s += len;
+	}
+	return 0;
+}
+
+static void free_pairs(kv *p, int n)
+{
+	for (int i = 0; i < n; i++) free(p[i].k);
+	free(p);
+}
+
+static void read_body(req *r)
+{
+	const char *cl = http_env(r, "CONTENT_LENGTH");
+	r->content_length = cl && *cl ? atol(cl) : 0;
+	if (r->content_length <= 0) return;
+	if (r->content_length > cfg.max_body) {
+		r->body_too_large = 1;
+		return;
+	}
+	sb_grow(&r->body, (size_t)r->content_length);
+	char buf[16384];
+	long left = r->content_length;
+	while (left > 0) {
+		int want = left > (long)sizeof buf ? (int)sizeof buf : (int)left;
+		int got = r->fin ? FCGX_GetStr(buf, want, r->fin)
+				 : (int)fread(buf, 1, (size_t)want, stdin);
+		if (got <= 0) break;
+		sb_put(&r->body, buf, (size_t)got);
+		left -= got;
+	}
+}
+
+void http_begin(req *r, char **env, void *fin, void *fout)
+{
+	memset(r, 0, sizeof *r);
+	r->env = env;
+	r->fin = fin;
+	r->fout = fout;
+	r->t0 = now_usec();
+	random_hex(r->id, 8);
+	r->status = 200;
+	strcpy(r->content_type, "text/html; charset=utf-8");
+	r->method_str = http_env(r, "REQUEST_METHOD");
+	if (!r->method_str) r->method_str = "GET";
+	r->method = http_method_bit(r->method_str);
+	r->remote_addr = http_env(r, "REMOTE_ADDR");
+	if (!r->remote_addr) r->remote_addr = "";
+	const char *https = http_env(r, "HTTPS");
+	r->https = https && (strcmp(https, "on") == 0 || strcmp(https, "1") == 0);
+
+	/* Path: REQUEST_URI minus the query is what the client asked for;
+	 * servers differ on SCRIPT_NAME/PATH_INFO, so prefer it. */
+	const char *uri = http_env(r, "REQUEST_URI");
+	if (uri && *uri) {
+		const char *q = strchr(uri, '?');
+		r->raw_path = q ? xstrndup(uri, (size_t)(q - uri)) : xstrdup(uri);
+		r->query_string = q ? q + 1 : "";
+	} else {
+		const char *sn = http_env(r, "SCRIPT_NAME"), *pi = http_env(r, "PATH_INFO");
+		sbuf p = SBUF_INIT;
+		sb_puts(&p, sn ? sn : "");
+		sb_puts(&p, pi ? pi : "");
+		r->raw_path = sb_detach(&p);
+		r->query_string = http_env(r, "QUERY_STRING");
+		if (!r->query_string) r->query_string = "";
+	}
+	r->path = xstrdup(r->raw_path[0] ? r->raw_path : "/");
+	if (url_decode(r->path, 0) < 0 || r->path[0] != '/' || !utf8_valid(r->path, strlen(r->path)))
+		r->bad_request = 1;
+	if (parse_pairs(r->query_string, '&', 1, &r->query, &r->nquery) < 0)
+		r->bad_request = 1;
+	parse_pairs(http_env(r, "HTTP_COOKIE"), ';', 0, &r->cookies, &r->ncookies);
+
+	/* Host: X-Forwarded-Host only from the configured trusted proxy. */
+	const char *host = http_env(r, "HTTP_HOST");
+	const char *xfh = http_env(r, "HTTP_X_FORWARDED_HOST");
+	if (xfh && *xfh && cfg.trusted_proxy[0] && strcmp(r->remote_addr, cfg.trusted_proxy) == 0) {
+		host = xfh;
+		const char *xfp = http_env(r, "HTTP_X_FORWARDED_PROTO");
+		if (xfp && strcmp(xfp, "https") == 0) r->https = 1;
+	}
+	if (host_normalize(host, r->host, sizeof r->host) < 0) r->host[0] = 0;
+
+	read_body(r);
+}
+
+void http_end(req *r)
+{
+	free(r->path);
+	free(r->raw_path);
+	free_pairs(r->query, r->nquery);
+	free_pairs(r->cookies, r->ncookies);
+	sb_free(&r->body);
+	sb_free(&r->headers);
+	sb_free(&r->out);
+	tenant_clear(&r->t);
+	memset(r, 0, sizeof *r);
+}
+
+const char *http_query(req *r, const char *name)
+{
+	for (int i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].k, name) == 0) return r->query[i].v;
+	return NULL;
+}
+
+const char *http_cookie(req *r, const char *name)
+{
+	for (int i = 0; i < r->ncookies; i++)
+		if (strcmp(r->cookies[i].k, name) == 0) return r->cookies[i].v;
+	return NULL;
+}
+
+const char *http_header_in(req *r, const char *name)
+{
+	char env[128] = "HTTP_";
+	size_t n = 5;
+	for (; *name && n < sizeof env - 1; name++)
+		env[n++] = *name == '-' ? '_' : (char)toupper((unsigned char)*name);
+	env[n] = 0;
+	return http_env(r, env);
+}
+
+const char *http_reason(int s)
+{
+	switch (s) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+void http_header(req *r, const char *name, const char *fmt, ...)
+{
+	sbuf v = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&v, fmt, ap);
+	va_end(ap);
+	sb_puts(&r->headers, name);
+	sb_puts(&r->headers, ": ");
+	header_value(&r->headers, sb_str(&v));
+	sb_puts(&r->headers, "\r\n");
+	sb_free(&v);
+}
+
+void http_set_cookie(req *r, const char *name, const char *value, long max_age,
+		     int http_only, const char *same_site)
+{
+	http_header(r, "Set-Cookie", "%s=%s; Path=/; Max-Age=%ld%s%s%s%s", name, value, max_age,
+		    http_only ? "; HttpOnly" : "", same_site ? "; SameSite=" : "",
+		    same_site ? same_site : "", r->https ? "; Secure" : "");
+}
+
+void http_content_type(req *r, const char *ct)
+{
+	snprintf(r->content_type, sizeof r->content_type, "%s", ct);
+}
+
+void http_json(req *r, int status, cJSON *body)
+{
+	char *s = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	r->status = status;
+	http_content_type(r, "application/json");
+	sb_reset(&r->out);
+	sb_puts(&r->out, s);
+	sb_putc(&r->out, '\n');
+	cJSON_free(s);
+}
+
+void http_redirect(req *r, int status, const char *location)
+{
+	r->status = status;
+	http_header(r, "Location", "%s", location);
+	sb_reset(&r->out);
+}
+
+void http_error(req *r, int status, const char *code, cJSON *details, const char *fmt, ...)
+{
+	sbuf msg = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (status >= 500) log_error("%d %s: %s", status, code, sb_str(&msg));
+	r->status = status;
+	r->no_etag = 1;
+	if (r->json_errors || !error_page) {
+		char ts[32];
+		iso8601(now_unix(), ts);
+		cJSON *root = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(root, "error");
+		cJSON_AddStringToObject(e, "code", code);
+		cJSON_AddStringToObject(e, "message", sb_str(&msg));
+		cJSON_AddItemToObject(e, "details", details ? details : cJSON_CreateObject());
+		cJSON_AddStringToObject(e, "timestamp", ts);
+		cJSON_AddStringToObject(e, "requestId", r->id);
+		http_json(r, status, root);
+	} else {
+		cJSON_Delete(details);
+		sb_reset(&r->out);
+		http_content_type(r, "text/html; charset=utf-8");
+		error_page(r, status, http_reason(status), sb_str(&msg));
+	}
+	sb_free(&msg);
+}
+
+static void put(req *r, const char *s, size_t n)
+{
+	if (!n) return;
+	if (r->fout) FCGX_PutStr(s, (int)n, r->fout);
+	else fwrite(s, 1, n, stdout);
+}
+
+/* FNV-1a 64 over the body: cheap enough for every page, strong enough to
+ * tell two versions of a page apart. */
+static uint64_t fnv64(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+void http_send(req *r)
+{
+	if (r->sent) return;
+	r->sent = 1;
+	sbuf h = SBUF_INIT;
+	int status = r->status, with_body = 1;
+	if ((r->method == M_GET || r->method == M_HEAD) && status == 200 && !r->no_etag) {
+		char etag[24];
+		snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv64(r->out.s ? r->out.s : "", r->out.len));
+		const char *inm = http_header_in(r, "If-None-Match");
+		if (inm && strstr(inm, etag)) {
+			status = 304;
+			with_body = 0;
+		}
+		sb_printf(&h, "ETag: %s\r\n", etag);
+	}
+	if (r->method == M_HEAD || status == 204) with_body = 0;
+	sb_printf(&h, "Status: %d %s\r\n", status, http_reason(status));
+	if (status != 304 && status != 204)
+		sb_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->content_type,
+			  r->out.len);
+	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n"
+		    "Referrer-Policy: strict-origin-when-cross-origin\r\n");
+	sb_printf(&h, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : "frame-ancestors 'self'");
+	if (r->https) sb_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
+	sb_printf(&h, "X-Request-Id: %s\r\n", r->id);
+	sb_put(&h, sb_str(&r->headers), r->headers.len);
+	sb_puts(&h, "\r\n");
+	put(r, h.s, h.len);
+	if (with_body) put(r, sb_str(&r->out), r->out.len);
+	sb_free(&h);
+	if (!r->fout) fflush(stdout);
+}
+
+cJSON *http_json_body(req *r)
+{
+	if (r->body_too_large) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "limit", (double)cfg.max_body);
+		http_error(r, 413, "payload_too_large", d, "request body is larger than %ld bytes", cfg.max_body);
+		return NULL;
+	}
+	const char *ct = http_env(r, "CONTENT_TYPE");
+	if (r->body.len && ct && *ct && !str_startswith(ct, "application/json")) {
+		http_error(r, 415, "unsupported_media_type", NULL,
+			   "Content-Type must be application/json, not '%s'", ct);
+		return NULL;
+	}
+	if (!r->body.len) {
+		http_error(r, 400, "invalid_json", NULL, "request body is empty; a JSON object is expected");
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(r->body.s, r->body.len, &end, 0);
+	if (!j) {
+		cJSON *d = cJSON_CreateObject();
+		long off = end ? (long)(end - r->body.s) : 0;
+		cJSON_AddNumberToObject(d, "offset", (double)off);
+		http_error(r, 400, "invalid_json", d, "request body is not valid JSON (near byte %ld)", off);
+		return NULL;
+	}
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		http_error(r, 400, "invalid_json", NULL, "request body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}

@@ -1,0 +1,97 @@
+/* http: one request and its buffered response. Parses the CGI/FastCGI
+ * environment (method, path, query, cookies, body within limits), and
+ * sends status, headers and body in one place: Content-Length, ETag/304,
+ * security headers, and the JSON error format of DESIGN §6. */
+#ifndef HTTP_H
+#define HTTP_H
+#include "util.h"
+#include "tenant.h"
+#include <cJSON.h>
+#include <stdint.h>
+
+typedef struct kv { char *k, *v; } kv;
+
+enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_PATCH = 8, M_DELETE = 16, M_HEAD = 32, M_OPTIONS = 64 };
+
+typedef struct auth {
+	int64_t user_id;            /* 0 = not signed in */
+	int64_t token_id;           /* API token used, 0 for a session */
+	int64_t session_id;
+	char email[256];
+	char role[16];              /* owner | editor | staff */
+} auth;
+
+typedef struct req {
+	/* input */
+	char **env;
+	const char *method_str;
+	int method;                 /* M_* */
+	char *path;                 /* percent-decoded, starts with '/' */
+	char *raw_path;
+	const char *query_string;
+	kv *query; int nquery;
+	kv *cookies; int ncookies;
+	sbuf body;
+	long content_length;
+	int body_too_large;
+	int bad_request;            /* unparseable path/query: answered 400 */
+	char host[256];             /* normalised; "" when absent or invalid */
+	const char *remote_addr;
+	int https;
+	char id[17];                /* request id */
+	int64_t t0;                 /* monotonic usec at start */
+
+	/* routing */
+	const char *params[4];      /* :name segments, in order */
+	int nparams;
+	const struct route *route;
+
+	/* who */
+	tenant t;
+	auth who;
+	int json_errors;            /* errors as JSON (API) rather than HTML */
+
+	/* response */
+	int status;
+	char content_type[80];
+	sbuf headers;               /* extra header lines, each ending \r\n */
+	sbuf out;
+	int no_etag;
+	int sent;
+	const char *csp;            /* Content-Security-Policy; default per program */
+
+	/* transport */
+	void *fin, *fout;           /* FCGX_Stream*, or NULL for CGI stdio */
+} req;
+
+/* Error pages for HTML requests are rendered by the program (templates). */
+typedef void (*http_error_page_fn)(req *r, int status, const char *title, const char *message);
+void http_set_error_page(http_error_page_fn fn);
+
+/* Set up r from an environment; reads the body (up to cfg.max_body). */
+void http_begin(req *r, char **env, void *fin, void *fout);
+void http_end(req *r);         /* frees everything owned by r */
+
+const char *http_env(req *r, const char *name);
+const char *http_query(req *r, const char *name);   /* decoded or NULL */
+const char *http_cookie(req *r, const char *name);
+const char *http_header_in(req *r, const char *name); /* "If-None-Match" etc. */
+int http_method_bit(const char *m);
+const char *http_reason(int status);
+
+/* Response building */
+void http_header(req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void http_set_cookie(req *r, const char *name, const char *value, long max_age, int http_only, const char *same_site);
+void http_content_type(req *r, const char *ct);
+void http_json(req *r, int status, cJSON *body);        /* takes ownership of body */
+void http_redirect(req *r, int status, const char *location);
+/* An error: JSON {"error":{code,message,details,timestamp,requestId}} or
+ * the HTML error page. Replaces whatever body was built. details may be
+ * NULL; ownership passes. */
+void http_error(req *r, int status, const char *code, cJSON *details, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void http_send(req *r);
+
+/* Parse the body as a JSON object, or answer 400/413/415 and return NULL. */
+cJSON *http_json_body(req *r);
+#endif

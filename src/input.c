@@ -1,0 +1,151 @@
+/* input: typed, bounded reads of JSON request fields with errors naming
+ * the field (see input.h). */
+#include "input.h"
+#include "html.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void in_fail(req *r, const char *field, const char *fmt, ...)
+{
+	sbuf m = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&m, fmt, ap);
+	va_end(ap);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", field);
+	cJSON_AddStringToObject(d, "problem", sb_str(&m));
+	http_error(r, 422, "validation_error", d, "field '%s' %s", field, sb_str(&m));
+	sb_free(&m);
+}
+
+static const cJSON *get(const cJSON *o, const char *field)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+	return v && !cJSON_IsNull(v) ? v : NULL;
+}
+
+static int absent(req *r, const char *field, int required)
+{
+	if (!required) return 1;
+	in_fail(r, field, "is required");
+	return -1;
+}
+
+int in_str(req *r, const cJSON *o, const char *field, int required, size_t maxlen, const char **out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (!cJSON_IsString(v)) { in_fail(r, field, "must be a string"); return -1; }
+	size_t n = strlen(v->valuestring);
+	if (n > maxlen) { in_fail(r, field, "is %zu bytes long; the limit is %zu", n, maxlen); return -1; }
+	if (!utf8_valid(v->valuestring, n)) { in_fail(r, field, "is not valid UTF-8"); return -1; }
+	if (required && n == 0) { in_fail(r, field, "must not be empty"); return -1; }
+	*out = v->valuestring;
+	return 0;
+}
+
+int in_int(req *r, const cJSON *o, const char *field, int required, int64_t min, int64_t max, int64_t *out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9e15) {
+		in_fail(r, field, "must be an integer");
+		return -1;
+	}
+	int64_t x = (int64_t)v->valuedouble;
+	if (x < min || x > max) {
+		in_fail(r, field, "must be between %lld and %lld (got %lld)", (long long)min, (long long)max, (long long)x);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+int in_bool(req *r, const cJSON *o, const char *field, int required, int *out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (!cJSON_IsBool(v)) { in_fail(r, field, "must be true or false"); return -1; }
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+int in_id(req *r, const cJSON *o, const char *field, int required, int64_t *out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e15 &&
+	    v->valuedouble == floor(v->valuedouble)) {
+		*out = (int64_t)v->valuedouble;
+		return 0;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) < 16) {
+		char *end;
+		long long x = strtoll(v->valuestring, &end, 10);
+		if (!*end && x > 0 && isdigit((unsigned char)v->valuestring[0])) { *out = x; return 0; }
+	}
+	in_fail(r, field, "must be an id (a positive integer or a string of digits)");
+	return -1;
+}
+
+int in_obj(req *r, const cJSON *o, const char *field, int required, const cJSON **out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (!cJSON_IsObject(v)) { in_fail(r, field, "must be an object"); return -1; }
+	*out = v;
+	return 0;
+}
+
+int in_array(req *r, const cJSON *o, const char *field, int required, size_t max_items, const cJSON **out)
+{
+	const cJSON *v = get(o, field);
+	if (!v) return absent(r, field, required);
+	if (!cJSON_IsArray(v)) { in_fail(r, field, "must be an array"); return -1; }
+	if ((size_t)cJSON_GetArraySize(v) > max_items) {
+		in_fail(r, field, "has %d items; the limit is %zu", cJSON_GetArraySize(v), max_items);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+const char *slug_problem(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 100) return "must be 1 to 100 characters";
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
+			return "may contain only a-z, 0-9 and '-'";
+	if (s[0] == '-' || s[n - 1] == '-') return "may not start or end with '-'";
+	return NULL;
+}
+
+int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out)
+{
+	const char *s;
+	int rc = in_str(r, o, field, required, 100, &s);
+	if (rc) return rc;
+	const char *p = slug_problem(s);
+	if (p) { in_fail(r, field, "%s (got '%s')", p, s); return -1; }
+	*out = s;
+	return 0;
+}
+
+int in_enum(req *r, const cJSON *o, const char *field, int required, const char *const *allowed, const char **out)
+{
+	const char *s;
+	int rc = in_str(r, o, field, required, 64, &s);
+	if (rc) return rc;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(allowed[i], s) == 0) { *out = allowed[i]; return 0; }
+	sbuf list = SBUF_INIT;
+	for (int i = 0; allowed[i]; i++) { if (i) sb_puts(&list, ", "); sb_puts(&list, allowed[i]); }
+	in_fail(r, field, "must be one of %s (got '%s')", sb_str(&list), s);
+	sb_free(&list);
+	return -1;
+}

@@ -1,0 +1,29 @@
+/* input: checking JSON request fields where they are parsed (DESIGN §10.6).
+ * Each in_* reads one field of an object against its declared type and
+ * limits. Returns 0 when set, 1 when absent and optional, -1 when it has
+ * already answered 422 naming the field and what was wrong. */
+#ifndef INPUT_H
+#define INPUT_H
+#include "http.h"
+#include <stdint.h>
+
+#define IN_REQUIRED 1
+#define IN_OPTIONAL 0
+
+int in_str(req *r, const cJSON *o, const char *field, int required, size_t maxlen, const char **out);
+int in_int(req *r, const cJSON *o, const char *field, int required, int64_t min, int64_t max, int64_t *out);
+int in_bool(req *r, const cJSON *o, const char *field, int required, int *out);
+/* An id given as a number or a string of digits. */
+int in_id(req *r, const cJSON *o, const char *field, int required, int64_t *out);
+/* A JSON object (config, visibility): out points into o. */
+int in_obj(req *r, const cJSON *o, const char *field, int required, const cJSON **out);
+int in_array(req *r, const cJSON *o, const char *field, int required, size_t max_items, const cJSON **out);
+/* A URL slug: 1-100 chars of a-z, 0-9 and '-'. */
+int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out);
+/* One of a fixed set of words (NULL-terminated). */
+int in_enum(req *r, const cJSON *o, const char *field, int required, const char *const *allowed, const char **out);
+
+/* Answer 422 for a field with a problem (for checks beyond the above). */
+void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *slug_problem(const char *s);
+#endif

@@ -1,0 +1,17 @@
+/* server: the process around requests. Loads config, opens the database
+ * once, then either answers one CGI request or runs the FastCGI accept
+ * loop (one request at a time) until max_requests, so the pool recycles
+ * the worker. Nothing of a request outlives it but the statement cache. */
+#ifndef SERVER_H
+#define SERVER_H
+#include "http.h"
+
+typedef struct server_prog {
+	const char *name;               /* for logs */
+	int (*init)(void);              /* after config + db; before any request */
+	void (*handle)(req *r);         /* builds the response in r */
+	void (*after)(req *r);          /* after the response is sent (may be NULL) */
+} server_prog;
+
+int server_main(const server_prog *prog, int argc, char **argv);
+#endif

@@ -1,0 +1,361 @@
+/* vibe: one block's vibe code run in a fresh MuJS state (see vibe.h). */
+#include "vibe.h"
+#include "config.h"
+#include "log.h"
+
+#include <mujs.h>
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const vibe_input_names[] = {
+	"storefront", "products", "collections", "posts", "cart", "user",
+	"device", "config", "helpers", "api", NULL,
+};
+
+/* helpers and api, in ES5, compiled into every state before the block. */
+static const char prelude[] =
+	"var __sf = (function () {\n"
+	"var CUR = {USD:['$',2,'pre'],EUR:['\\u20ac',2,'pre'],GBP:['\\u00a3',2,'pre'],JPY:['\\u00a5',0,'pre'],\n"
+	" VND:['\\u20ab',0,'post'],INR:['\\u20b9',2,'pre'],AUD:['A$',2,'pre'],CAD:['CA$',2,'pre']};\n"
+	"function group(s){ var o=''; while (s.length>3){ o=','+s.slice(-3)+o; s=s.slice(0,-3);} return s+o; }\n"
+	"function formatPrice(amount, currency){ var c = CUR[currency||'USD'] || [(currency||'')+' ',2,'pre'];\n"
+	" var n = Number(amount); if (!isFinite(n)) n = 0; var neg = n < 0; n = Math.abs(n);\n"
+	" var f = n.toFixed(c[1]); var parts = f.split('.'); var s = group(parts[0]) + (parts[1] ? '.'+parts[1] : '');\n"
+	" s = c[2]==='pre' ? c[0]+s : s+' '+c[0]; return (neg?'-':'')+s; }\n"
+	"var MON=['January','February','March','April','May','June','July','August','September','October','November','December'];\n"
+	"function pad(n){ return (n<10?'0':'')+n; }\n"
+	"function formatDate(date, format){ var d = date instanceof Date ? date : new Date(typeof date==='number' && date<1e11 ? date*1000 : date);\n"
+	" if (isNaN(d.getTime())) return ''; format = format || 'YYYY-MM-DD';\n"
+	" return format.replace(/YYYY|MMMM|MMM|MM|M|DD|D/g, function(t){ switch(t){\n"
+	"  case 'YYYY': return String(d.getUTCFullYear()); case 'MMMM': return MON[d.getUTCMonth()];\n"
+	"  case 'MMM': return MON[d.getUTCMonth()].slice(0,3); case 'MM': return pad(d.getUTCMonth()+1);\n"
+	"  case 'M': return String(d.getUTCMonth()+1); case 'DD': return pad(d.getUTCDate()); default: return String(d.getUTCDate()); } }); }\n"
+	"function slugify(t){ return String(t==null?'':t).toLowerCase().replace(/[^a-z0-9]+/g,'-').replace(/^-+|-+$/g,''); }\n"
+	"function escapeHtml(t){ return String(t==null?'':t).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/\"/g,'&quot;').replace(/'/g,'&#39;'); }\n"
+	"var idn = 0; function generateId(){ idn++; return 'b' + idn.toString(36) + Math.floor(Math.random()*1e8).toString(36); }\n"
+	"function makeApi(d){ return {\n"
+	" getProducts: function(f){ f = f || {}; var all = (d.catalog || d.products || []).slice(0);\n"
+	"  var out = []; for (var i=0;i<all.length;i++){ var p = all[i];\n"
+	"   if (f.collection && (p.collections||[]).indexOf(f.collection) < 0) continue;\n"
+	"   if (f.tag && (p.tags||[]).indexOf(f.tag) < 0) continue;\n"
+	"   if (f.search && (p.name+' '+(p.description||'')).toLowerCase().indexOf(String(f.search).toLowerCase()) < 0) continue;\n"
+	"   if (f.minPrice != null && p.price < f.minPrice) continue; if (f.maxPrice != null && p.price > f.maxPrice) continue;\n"
+	"   if (f.inStock && !(p.stock > 0)) continue; out.push(p); }\n"
+	"  if (f.sort === 'price-asc') out.sort(function(a,b){return a.price-b.price;});\n"
+	"  else if (f.sort === 'price-desc') out.sort(function(a,b){return b.price-a.price;});\n"
+	"  else if (f.sort === 'name') out.sort(function(a,b){return a.name<b.name?-1:a.name>b.name?1:0;});\n"
+	"  if (f.limit != null) out = out.slice(0, f.limit); return out; },\n"
+	" getCollections: function(){ return d.collections || []; },\n"
+	" getCart: function(){ return d.cart || null; } }; }\n"
+	"return { helpers: { formatPrice: formatPrice, formatDate: formatDate, slugify: slugify,\n"
+	"  escapeHtml: escapeHtml, generateId: generateId }, makeApi: makeApi };\n"
+	"})();\n";
+
+/* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
+ * from the allocator into a catchable "out of memory" error, so the flag,
+ * not the error, is what marks the render as failed. */
+typedef struct heap { size_t used, cap; int exceeded; } heap;
+typedef struct hdr { size_t size; size_t pad; } hdr;
+
+static void *vibe_alloc(void *ctx, void *ptr, int size)
+{
+	heap *h = ctx;
+	hdr *old = ptr ? (hdr *)ptr - 1 : NULL;
+	if (size == 0) {
+		if (old) { h->used -= old->size; free(old); }
+		return NULL;
+	}
+	size_t oldsize = old ? old->size : 0;
+	if (h->used - oldsize + (size_t)size > h->cap) {
+		h->exceeded = 1;
+		return NULL;
+	}
+	hdr *n = realloc(old, sizeof(hdr) + (size_t)size);
+	if (!n) return NULL;
+	h->used = h->used - oldsize + (size_t)size;
+	n->size = (size_t)size;
+	return n + 1;
+}
+
+static jmp_buf panic_jmp;
+static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
+
+static void set_err(vibe_error *e, const char *kind, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void set_err(vibe_error *e, const char *kind, int line, const char *fmt, ...)
+{
+	snprintf(e->kind, sizeof e->kind, "%s", kind);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	va_end(ap);
+	e->line = line;
+	e->column = 0;
+}
+
+/* "SyntaxError: block:3: unexpected token" -> line 3, message without the
+ * file:line part. */
+static int split_line(const char *msg, char *clean, size_t n)
+{
+	const char *p = strstr(msg, "block:");
+	if (!p) { snprintf(clean, n, "%s", msg); return 0; }
+	int line = atoi(p + 6);
+	const char *rest = strchr(p + 6, ':');
+	snprintf(clean, n, "%.*s%s", (int)(p - msg), msg, rest ? (rest[1] == ' ' ? rest + 2 : rest + 1) : "");
+	return line;
+}
+
+/* Top-level function declarations: name and parameter list, found by a
+ * small scanner that skips strings, comments and nested braces. */
+typedef struct fdecl { char name[64]; char params[16][64]; int nparams; int line; } fdecl;
+
+static int scan_functions(const char *s, fdecl *out, int max)
+{
+	int depth = 0, n = 0, line = 1;
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+		if (c == '\n') line++;
+		if (c == '/' && p[1] == '/') { while (p[1] && p[1] != '\n') p++; continue; }
+		if (c == '/' && p[1] == '*') {
+			p += 2;
+			while (*p && !(p[0] == '*' && p[1] == '/')) { if (*p == '\n') line++; p++; }
+			if (!*p) break;
+			p++;
+			continue;
+		}
+		if (c == '"' || c == '\'' || c == '`') {
+			for (p++; *p && *p != c; p++) { if (*p == '\\' && p[1]) p++; if (*p == '\n') line++; }
+			if (!*p) break;
+			continue;
+		}
+		if (c == '{' || c == '(' || c == '[') depth++;
+		else if (c == '}' || c == ')' || c == ']') depth--;
+		else if (depth == 0 && strncmp(p, "function", 8) == 0 && !isalnum((unsigned char)p[8]) &&
+			 p[8] != '_' && (p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'))) {
+			const char *q = p + 8;
+			while (isspace((unsigned char)*q)) q++;
+			size_t len = 0;
+			while (isalnum((unsigned char)q[len]) || q[len] == '_' || q[len] == '$') len++;
+			if (!len || len >= 64) continue;
+			fdecl *f = n < max ? &out[n] : NULL;
+			if (f) {
+				memcpy(f->name, q, len);
+				f->name[len] = 0;
+				f->nparams = 0;
+				f->line = line;
+			}
+			q += len;
+			while (isspace((unsigned char)*q)) q++;
+			if (*q != '(') continue;
+			q++;
+			while (f && *q && *q != ')') {
+				while (isspace((unsigned char)*q) || *q == ',') q++;
+				size_t pl = 0;
+				while (isalnum((unsigned char)q[pl]) || q[pl] == '_' || q[pl] == '$') pl++;
+				if (!pl) break;
+				if (pl < 64 && f->nparams < 16) {
+					memcpy(f->params[f->nparams], q, pl);
+					f->params[f->nparams++][pl] = 0;
+				}
+				q += pl;
+				while (*q && *q != ',' && *q != ')') q++; /* skip a default value */
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+static int known_input(const char *name)
+{
+	for (int i = 0; vibe_input_names[i]; i++)
+		if (strcmp(vibe_input_names[i], name) == 0) return 1;
+	return 0;
+}
+
+/* Choose the entry point; -1 with err set when there is none or several. */
+static int find_entry(const char *code, fdecl *entry, vibe_error *err)
+{
+	fdecl fs[32];
+	int n = scan_functions(code, fs, 32);
+	if (n > 32) n = 32;
+	if (n == 0) {
+		set_err(err, "entry", 1, "no top-level function found; define e.g. function renderHero(storefront, helpers) { return '...'; }");
+		return -1;
+	}
+	int pick = -1;
+	if (n == 1) pick = 0;
+	else {
+		for (int i = 0; i < n; i++) {
+			if (strncmp(fs[i].name, "render", 6) != 0) continue;
+			if (pick >= 0) {
+				set_err(err, "entry", fs[i].line, "several functions named render*: %s and %s; keep one entry point",
+					fs[pick].name, fs[i].name);
+				return -1;
+			}
+			pick = i;
+		}
+		if (pick < 0) {
+			set_err(err, "entry", fs[0].line, "%d top-level functions and none is named render*; name the entry point render...", n);
+			return -1;
+		}
+	}
+	*entry = fs[pick];
+	for (int i = 0; i < entry->nparams; i++) {
+		if (known_input(entry->params[i])) continue;
+		sbuf k = SBUF_INIT;
+		for (int j = 0; vibe_input_names[j]; j++) {
+			if (j) sb_puts(&k, ", ");
+			sb_puts(&k, vibe_input_names[j]);
+		}
+		set_err(err, "params", entry->line, "unknown parameter '%s' of %s; known inputs: %s",
+			entry->params[i], entry->name, sb_str(&k));
+		sb_free(&k);
+		return -1;
+	}
+	return 0;
+}
+
+static js_State *new_state(heap *h)
+{
+	h->used = 0;
+	h->cap = (size_t)cfg.vibe_mem + (1 << 20); /* + the prelude's own share */
+	h->exceeded = 0;
+	js_State *J = js_newstate(vibe_alloc, h, 0);
+	if (!J) return NULL;
+	js_atpanic(J, vibe_panic);
+	return J;
+}
+
+int vibe_check(const char *code, vibe_error *err)
+{
+	memset(err, 0, sizeof *err);
+	if (strlen(code) > (size_t)cfg.vibe_code_max) {
+		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
+		return -1;
+	}
+	heap h;
+	js_State *J = new_state(&h);
+	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
+	int rc = 0;
+	if (js_ploadstring(J, "block", code)) {
+		char clean[512];
+		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
+		set_err(err, "syntax", line, "%s", clean);
+		rc = -1;
+	} else {
+		fdecl entry;
+		rc = find_entry(code, &entry, err);
+	}
+	js_freestate(J);
+	return rc;
+}
+
+int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err)
+{
+	memset(err, 0, sizeof *err);
+	fdecl entry;
+	if (strlen(code) > (size_t)cfg.vibe_code_max) {
+		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
+		return -1;
+	}
+	if (find_entry(code, &entry, err) < 0) return -1;
+	heap h;
+	js_State *J = new_state(&h);
+	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
+	char *json = cJSON_PrintUnformatted(inputs);
+	int rc = -1;
+	if (setjmp(panic_jmp)) {
+		set_err(err, "runtime", 0, "interpreter panic");
+		goto done;
+	}
+	if (js_ploadstring(J, "prelude", prelude) || (js_pushundefined(J), js_pcall(J, 0))) {
+		set_err(err, "runtime", 0, "prelude failed: %s", js_trystring(J, -1, "?"));
+		goto done;
+	}
+	js_pop(J, 1);
+	if (js_ploadstring(J, "block", code)) {
+		char clean[512];
+		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
+		set_err(err, "syntax", line, "%s", clean);
+		goto done;
+	}
+	js_pushundefined(J);
+	int failed = js_pcall(J, 0);
+	if (!failed) {
+		js_pop(J, 1);
+		/* inputs: JSON.parse once, then pick by parameter name */
+		if (js_try(J)) {
+			failed = 1;
+		} else {
+			js_getglobal(J, "JSON");
+			js_getproperty(J, -1, "parse");
+			js_rot2(J);          /* parse, JSON */
+			js_pushstring(J, json);
+			js_call(J, 1);       /* -> data */
+			js_setglobal(J, "__in");
+			js_pop(J, 1);
+			js_getglobal(J, entry.name);
+			js_pushundefined(J);
+			for (int i = 0; i < entry.nparams; i++) {
+				const char *p = entry.params[i];
+				if (strcmp(p, "helpers") == 0) {
+					js_getglobal(J, "__sf");
+					js_getproperty(J, -1, "helpers");
+					js_rot2pop1(J);
+				} else if (strcmp(p, "api") == 0) {
+					js_getglobal(J, "__sf");
+					js_getproperty(J, -1, "makeApi");
+					js_rot2(J);
+					js_getglobal(J, "__in");
+					js_call(J, 1);
+				} else {
+					js_getglobal(J, "__in");
+					js_getproperty(J, -1, p);
+					js_rot2pop1(J);
+					if (js_isundefined(J, -1)) { js_pop(J, 1); js_pushnull(J); }
+				}
+			}
+			js_endtry(J);
+			failed = js_pcall(J, entry.nparams);
+		}
+	}
+	if (h.exceeded) {
+		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
+		goto done;
+	}
+	if (failed) {
+		int line = 0;
+		/* the trace first: js_tostring replaces the error object in place */
+		if (js_isobject(J, -1) && js_hasproperty(J, -1, "stackTrace")) {
+			const char *b = strstr(js_trystring(J, -1, ""), "block:");
+			if (b) line = atoi(b + 6);
+			js_pop(J, 1);
+		}
+		const char *msg = js_trystring(J, -1, "error");
+		char clean[512];
+		int l2 = split_line(msg, clean, sizeof clean);
+		set_err(err, "runtime", line ? line : l2, "%s", clean);
+		goto done;
+	}
+	if (!js_isstring(J, -1)) {
+		set_err(err, "type", entry.line, "%s returned %s, not a string", entry.name,
+			js_isundefined(J, -1) ? "undefined" : js_typeof(J, -1));
+		goto done;
+	}
+	const char *html = js_tostring(J, -1);
+	size_t len = strlen(html);
+	if (len > (size_t)cfg.vibe_output) {
+		set_err(err, "output", entry.line, "block returned %zu bytes of HTML; the limit is %ld", len, cfg.vibe_output);
+		goto done;
+	}
+	sb_put(out, html, len);
+	rc = 0;
+done:
+	cJSON_free(json);
+	js_freestate(J);
+	return rc;
+}

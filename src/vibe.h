@@ -1,0 +1,25 @@
+/* vibe: run one block's vibe code (DESIGN §7). The entry point is the only
+ * top-level function, or the only one named render*; its parameter names
+ * choose its inputs from a JSON object of named inputs (storefront,
+ * products, collections, posts, cart, user, device, config) plus helpers
+ * and api built here. A fresh MuJS state per render with a capped heap. */
+#ifndef VIBE_H
+#define VIBE_H
+#include "util.h"
+#include <cJSON.h>
+
+typedef struct vibe_error {
+	char kind[16];          /* syntax, entry, params, runtime, type, memory, output */
+	char message[512];
+	int line, column;       /* 1-based in the merchant's source; 0 unknown */
+} vibe_error;
+
+/* The input names a block function may ask for, NULL-terminated. */
+extern const char *const vibe_input_names[];
+
+/* Compile (without running) and check the entry point and parameter names. */
+int vibe_check(const char *code, vibe_error *err);
+/* Render: 0 with the HTML appended to out, or -1 with err filled. inputs is
+ * an object keyed by input name; missing names are passed as null. */
+int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err);
+#endif
