@@ -1,1 +1,196 @@
-/* placeholder until the programs land */ int main(void){return 0;}
+/* storefront.fcgi: the public store. Resolves the tenant from the Host
+ * header, then serves pages (blocks through vibe code), products,
+ * collections and the blog. Runs as FastCGI or plain CGI. */
+#include "server.h"
+#include "route.h"
+#include "render.h"
+#include "pages.h"
+#include "catalog.h"
+#include "posts.h"
+#include "money.h"
+#include "html.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void not_found(req *r, const char *what)
+{
+	http_error(r, 404, "not_found", NULL, "%s", what);
+}
+
+/* Route: GET / and GET /{slug} -- a page's live published version. */
+static void page_live(req *r, const char *slug)
+{
+	int64_t id = pages_id_by_slug(r->t.id, slug);
+	cJSON *blocks = id ? pages_live_blocks(r->t.id, id, 0) : NULL;
+	if (!blocks) {
+		not_found(r, "There is no page at this address.");
+		return;
+	}
+	cJSON *page = pages_get(r->t.id, id);
+	sbuf content = SBUF_INIT;
+	render_blocks(r, blocks, 0, &content);
+	const cJSON *title = cJSON_GetObjectItemCaseSensitive(page, "title");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(page, "metaDescription");
+	render_shell(r, cJSON_IsString(title) ? title->valuestring : r->t.name,
+		     cJSON_IsString(meta) && meta->valuestring[0] ? meta->valuestring : NULL, sb_str(&content));
+	sb_free(&content);
+	cJSON_Delete(page);
+	cJSON_Delete(blocks);
+}
+
+static void home(req *r) { page_live(r, "home"); }
+
+static void page_by_slug(req *r)
+{
+	if (strlen(r->params[0]) > 100) { not_found(r, "There is no page at this address."); return; }
+	page_live(r, r->params[0]);
+}
+
+static void add_prices(req *r, cJSON *p)
+{
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
+	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
+	int dec = money_decimals(r->t.currency);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	sbuf b = SBUF_INIT;
+	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)(price->valuedouble * mul + 0.5), r->t.currency);
+	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
+	sb_reset(&b);
+	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
+		money_format(&b, (int64_t)(cmp->valuedouble * mul + 0.5), r->t.currency);
+	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
+	sb_free(&b);
+}
+
+/* Route: GET /products -- every active product. */
+static void products_index(req *r)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), 500);
+	cJSON *p;
+	cJSON_ArrayForEach(p, list) add_prices(r, p);
+	cJSON_AddItemToObject(d, "products", list);
+	render_template_page(r, "products.html", "All products", d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /products/{slug} */
+static void product_page(req *r)
+{
+	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
+	if (!p) { not_found(r, "There is no such product."); return; }
+	add_prices(r, p);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "product", p);
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
+	render_template_page(r, "product.html", name->valuestring, d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /collections/{slug} */
+static void collection_page(req *r)
+{
+	cJSON *c = cat_collection_by_slug(&r->t, r->params[0]);
+	if (!c) { not_found(r, "There is no such collection."); return; }
+	cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "products")) add_prices(r, p);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "collection", c);
+	cJSON_AddItemToObject(d, "products", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "products"), 1));
+	const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
+	render_template_page(r, "collection.html", title->valuestring, d);
+	cJSON_Delete(d);
+}
+
+static void add_post_dates(cJSON *post)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(post, "publishedAt");
+	char buf[64] = "";
+	if (cJSON_IsString(at) && strlen(at->valuestring) >= 10) {
+		static const char *mon[] = { "January", "February", "March", "April", "May", "June", "July",
+					     "August", "September", "October", "November", "December" };
+		int y, m, dd;
+		if (sscanf(at->valuestring, "%d-%d-%d", &y, &m, &dd) == 3 && m >= 1 && m <= 12)
+			snprintf(buf, sizeof buf, "%s %d, %d", mon[m - 1], dd, y);
+	}
+	cJSON_AddStringToObject(post, "dateFormatted", buf);
+}
+
+/* Route: GET /blog */
+static void blog_index(req *r)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *list = posts_published(r->t.id, 100);
+	cJSON *p;
+	cJSON_ArrayForEach(p, list) add_post_dates(p);
+	cJSON_AddItemToObject(d, "posts", list);
+	render_template_page(r, "blog_index.html", "Blog", d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /blog/{slug} */
+static void blog_post(req *r)
+{
+	cJSON *p = posts_published_by_slug(r->t.id, r->params[0]);
+	if (!p) { not_found(r, "There is no such post."); return; }
+	add_post_dates(p);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "post", p);
+	render_template_page(r, "post.html", cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /robots.txt */
+static void robots(req *r)
+{
+	http_content_type(r, "text/plain; charset=utf-8");
+	sb_printf(&r->out, "User-agent: *\nDisallow: /api/\nDisallow: /cart\nDisallow: /checkout\n");
+}
+
+static const route routes[] = {
+	{ M_GET, "/", home, R_TENANT, 0, "page" },
+	{ M_GET, "/robots.txt", robots, R_TENANT, 0, NULL },
+	{ M_GET, "/products", products_index, R_TENANT, 0, "product" },
+	{ M_GET, "/products/:slug", product_page, R_TENANT, 0, "product" },
+	{ M_GET, "/collections/:slug", collection_page, R_TENANT, 0, "collection" },
+	{ M_GET, "/blog", blog_index, R_TENANT, 0, "post" },
+	{ M_GET, "/blog/:slug", blog_post, R_TENANT, 0, "post" },
+	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
+};
+
+static int gate(req *r, const route *rt)
+{
+	(void)rt;
+	return 0;
+}
+
+static void handle(req *r)
+{
+	r->json_errors = str_startswith(r->path, "/api/");
+	if (r->bad_request) {
+		http_error(r, 400, "bad_request", NULL, "the address is not valid (bad percent-encoding or UTF-8)");
+		return;
+	}
+	if (!r->host[0] || tenant_from_host(&r->t, r->host) < 0) {
+		if (r->json_errors) http_error(r, 404, "unknown_store", NULL, "no store answers at this host");
+		else render_platform_404(r);
+		return;
+	}
+	if (strcmp(r->t.status, "active") != 0) {
+		http_header(r, "Retry-After", "3600");
+		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
+		return;
+	}
+	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
+}
+
+int main(int argc, char **argv)
+{
+	static const server_prog prog = { "storefront", NULL, handle, NULL };
+	http_set_error_page(render_error_page);
+	return server_main(&prog, argc, argv);
+}

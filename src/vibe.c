@@ -110,7 +110,7 @@ static int split_line(const char *msg, char *clean, size_t n)
 
 /* Top-level function declarations: name and parameter list, found by a
  * small scanner that skips strings, comments and nested braces. */
-typedef struct fdecl { char name[64]; char params[16][64]; int nparams; int line; } fdecl;
+typedef vibe_entry fdecl;
 
 static int scan_functions(const char *s, fdecl *out, int max)
 {
@@ -177,7 +177,7 @@ static int known_input(const char *name)
 }
 
 /* Choose the entry point; -1 with err set when there is none or several. */
-static int find_entry(const char *code, fdecl *entry, vibe_error *err)
+int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err)
 {
 	fdecl fs[32];
 	int n = scan_functions(code, fs, 32);
@@ -248,7 +248,7 @@ int vibe_check(const char *code, vibe_error *err)
 		rc = -1;
 	} else {
 		fdecl entry;
-		rc = find_entry(code, &entry, err);
+		rc = vibe_find_entry(code, &entry, err);
 	}
 	js_freestate(J);
 	return rc;
@@ -256,13 +256,21 @@ int vibe_check(const char *code, vibe_error *err)
 
 int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err)
 {
+	vibe_entry entry;
 	memset(err, 0, sizeof *err);
-	fdecl entry;
+	if (vibe_find_entry(code, &entry, err) < 0) return -1;
+	return vibe_render_entry(code, &entry, inputs, out, err);
+}
+
+int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs, sbuf *out,
+		      vibe_error *err)
+{
+	vibe_entry entry = *e;
+	memset(err, 0, sizeof *err);
 	if (strlen(code) > (size_t)cfg.vibe_code_max) {
 		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
 		return -1;
 	}
-	if (find_entry(code, &entry, err) < 0) return -1;
 	heap h;
 	js_State *J = new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }

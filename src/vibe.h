@@ -17,6 +17,19 @@ typedef struct vibe_error {
 /* The input names a block function may ask for, NULL-terminated. */
 extern const char *const vibe_input_names[];
 
+/* A top-level function: its name and parameter names. */
+typedef struct vibe_entry {
+	char name[64];
+	char params[16][64];
+	int nparams;
+	int line;
+} vibe_entry;
+
+/* Find the entry point and check its parameter names. */
+int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err);
+/* Render with an entry found by vibe_find_entry. */
+int vibe_render_entry(const char *code, const vibe_entry *entry, const cJSON *inputs, sbuf *out,
+		      vibe_error *err);
 /* Compile (without running) and check the entry point and parameter names. */
 int vibe_check(const char *code, vibe_error *err);
 /* Render: 0 with the HTML appended to out, or -1 with err filled. inputs is

@@ -1,0 +1,54 @@
+/* admin: handlers of admin.cgi (under /api/cms/), one file per area:
+ * admin_pages.c (pages, blocks, preview, publish, versions, validate),
+ * admin_content.c (posts, products, collections, changes), and login in
+ * main_admin.c. The route table in main_admin.c is the map. */
+#ifndef ADMIN_H
+#define ADMIN_H
+#include "http.h"
+
+/* pages and blocks */
+void adm_pages_list(req *r);
+void adm_page_create(req *r);
+void adm_page_get(req *r);
+void adm_page_update(req *r);
+void adm_page_delete(req *r);
+void adm_page_blocks(req *r);
+void adm_block_create(req *r);
+void adm_block_get(req *r);
+void adm_block_update(req *r);
+void adm_block_delete(req *r);
+void adm_page_preview(req *r);
+void adm_page_publish(req *r);
+void adm_page_versions(req *r);
+void adm_page_rollback(req *r);
+void adm_validate(req *r);
+
+/* posts, products, collections, change feed */
+void adm_posts_list(req *r);
+void adm_post_create(req *r);
+void adm_post_get(req *r);
+void adm_post_update(req *r);
+void adm_post_delete(req *r);
+void adm_post_publish(req *r);
+void adm_post_unpublish(req *r);
+void adm_products_list(req *r);
+void adm_product_create(req *r);
+void adm_product_get(req *r);
+void adm_product_update(req *r);
+void adm_product_delete(req *r);
+void adm_collections_list(req *r);
+void adm_collection_create(req *r);
+void adm_collection_get(req *r);
+void adm_collection_update(req *r);
+void adm_collection_delete(req *r);
+void adm_changes(req *r);
+
+/* shared helpers */
+void adm_not_found(req *r, const char *what);
+/* 201/200 with the entity, or 404 when NULL. */
+void adm_send(req *r, int status, cJSON *entity, const char *what);
+/* A storage failure inside a transaction: roll back and answer 500. */
+void adm_fail(req *r, const char *what);
+/* Commit, or answer 500 (busy/locked included). 0 when committed. */
+int adm_commit(req *r);
+#endif

@@ -1,0 +1,364 @@
+/* admin_content: /api/cms/posts, /api/cms/products, /api/cms/collections
+ * and the change feed /api/cms/changes. Prices in the admin API are
+ * integer minor units (cents). */
+#include "admin.h"
+#include "input.h"
+#include "posts.h"
+#include "catalog.h"
+#include "audit.h"
+#include "route.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void deleted(req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "deleted", 1);
+	http_json(r, 200, o);
+}
+
+static void conflict_slug(req *r, const char *slug, const char *what)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", "slug");
+	http_error(r, 409, "conflict", d, "a %s with slug '%s' already exists", what, slug);
+}
+
+/* A unique-constraint failure on (tenant_id, slug) is the client's doing. */
+static int is_conflict(void) { return db_errcode() == SQLITE_CONSTRAINT; }
+
+static void list(req *r, const char *key, cJSON *items)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, key, items);
+	http_json(r, 200, o);
+}
+
+/* Delete one row of a tenant-owned table: 404 when it is not this tenant's. */
+static void delete_row(req *r, const char *sql, const char *action, const char *entity)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, entity); return; }
+	sqlite3_stmt *st = db_stmt(sql);
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0) { adm_fail(r, entity); return; }
+	if (db_changes() == 0) { db_rollback(); adm_not_found(r, entity); return; }
+	if (audit_write(r, action, entity, id, "delete", NULL) < 0) { adm_fail(r, entity); return; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) deleted(r);
+}
+
+/* ---- posts ---- */
+
+/* Route: GET /api/cms/posts */
+void adm_posts_list(req *r) { list(r, "posts", posts_admin_list(r->t.id)); }
+
+/* Route: GET /api/cms/posts/{id} */
+void adm_post_get(req *r) { adm_send(r, 200, posts_admin_get(r->t.id, route_id(r, 0)), "post"); }
+
+/* Route: DELETE /api/cms/posts/{id} */
+void adm_post_delete(req *r)
+{
+	delete_row(r, "DELETE FROM posts WHERE tenant_id = :t AND id = :id", "post.delete", "post");
+}
+
+/* Route: POST /api/cms/posts {title, slug, content?, excerpt?, featuredImage?}
+ * Route: PUT /api/cms/posts/{id} (the same fields, all optional) */
+static void post_save(req *r, int64_t id)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int create = id == 0;
+	const char *title = NULL, *slug = NULL, *content = NULL, *excerpt = NULL, *image = NULL;
+	if (in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "content", IN_OPTIONAL, 200000, &content) < 0 ||
+	    in_str(r, b, "excerpt", IN_OPTIONAL, 1000, &excerpt) < 0 ||
+	    in_str(r, b, "featuredImage", IN_OPTIONAL, 1000, &image) < 0)
+		goto out;
+	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
+	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
+	sqlite3_stmt *st;
+	if (create) {
+		st = db_stmt("INSERT INTO posts(tenant_id, slug, title, content, excerpt, featured_image, author_id, created_at, updated_at) "
+			     "VALUES(:t, :s, :ti, coalesce(:c, ''), coalesce(:e, ''), coalesce(:i, ''), :u, strftime('%s','now'), strftime('%s','now'))");
+		db_bind_int(st, ":u", r->who.user_id);
+	} else {
+		st = db_stmt("UPDATE posts SET slug = coalesce(:s, slug), title = coalesce(:ti, title), content = coalesce(:c, content), "
+			     "excerpt = coalesce(:e, excerpt), featured_image = coalesce(:i, featured_image), updated_at = strftime('%s','now') "
+			     "WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":id", id);
+	}
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":s", slug);
+	db_bind_text(st, ":ti", title);
+	db_bind_text(st, ":c", content);
+	db_bind_text(st, ":e", excerpt);
+	db_bind_text(st, ":i", image);
+	if (db_run(st) < 0) {
+		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "post"); }
+		else adm_fail(r, "the post");
+		goto out;
+	}
+	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "post"); goto out; }
+	if (create) id = db_last_id();
+	if (audit_write(r, create ? "post.create" : "post.update", "post", id, create ? "create" : "update", NULL) < 0) {
+		adm_fail(r, "the post");
+		goto out;
+	}
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, posts_admin_get(r->t.id, id), "post");
+out:
+	cJSON_Delete(b);
+}
+
+void adm_post_create(req *r) { post_save(r, 0); }
+void adm_post_update(req *r) { post_save(r, route_id(r, 0)); }
+
+static void post_status(req *r, int publish)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the post"); return; }
+	sqlite3_stmt *st = db_stmt(
+		"UPDATE posts SET status = :s, published_at = CASE WHEN :s = 'published' THEN coalesce(published_at, strftime('%s','now')) ELSE published_at END, "
+		"updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+	db_bind_text(st, ":s", publish ? "published" : "draft");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0) { adm_fail(r, "the post"); return; }
+	if (db_changes() == 0) { db_rollback(); adm_not_found(r, "post"); return; }
+	if (audit_write(r, publish ? "post.publish" : "post.unpublish", "post", id, publish ? "publish" : "update", NULL) < 0) {
+		adm_fail(r, "the post");
+		return;
+	}
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, 200, posts_admin_get(r->t.id, id), "post");
+}
+
+/* Route: POST /api/cms/posts/{id}/publish */
+void adm_post_publish(req *r) { post_status(r, 1); }
+/* Route: POST /api/cms/posts/{id}/unpublish */
+void adm_post_unpublish(req *r) { post_status(r, 0); }
+
+/* ---- products ---- */
+
+/* Route: GET /api/cms/products?limit=&offset= */
+void adm_products_list(req *r)
+{
+	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
+	int limit = l ? atoi(l) : 100, offset = o ? atoi(o) : 0;
+	if (limit < 1 || limit > 500 || offset < 0) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 500 ? "limit" : "offset");
+		http_error(r, 422, "validation_error", d, "limit must be 1-500 and offset at least 0");
+		return;
+	}
+	list(r, "products", cat_admin_products(r->t.id, limit, offset));
+}
+
+/* Route: GET /api/cms/products/{id} */
+void adm_product_get(req *r) { adm_send(r, 200, cat_admin_product(r->t.id, route_id(r, 0)), "product"); }
+
+/* Route: DELETE /api/cms/products/{id} */
+void adm_product_delete(req *r)
+{
+	delete_row(r, "DELETE FROM products WHERE tenant_id = :t AND id = :id", "product.delete", "product");
+}
+
+static const char *const product_statuses[] = { "active", "draft", "archived", NULL };
+
+/* Route: POST /api/cms/products {name, slug, price, ...}
+ * Route: PUT /api/cms/products/{id} (the same fields, all optional) */
+static void product_save(req *r, int64_t id)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int create = id == 0;
+	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
+	int64_t price = -1, cmp = -1, stock = -1;
+	const cJSON *tags = NULL;
+	char *tagtext = NULL;
+	if (in_str(r, b, "name", create, 300, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "description", IN_OPTIONAL, 50000, &desc) < 0 ||
+	    in_int(r, b, "price", create, 0, 1000000000000LL, &price) < 0 ||
+	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, 1000000000000LL, &cmp) < 0 ||
+	    in_str(r, b, "sku", IN_OPTIONAL, 100, &sku) < 0 ||
+	    in_int(r, b, "stock", IN_OPTIONAL, 0, 1000000000, &stock) < 0 ||
+	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||
+	    in_str(r, b, "vendor", IN_OPTIONAL, 200, &vendor) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0)
+		goto out;
+	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
+	if (tags) {
+		const cJSON *t;
+		cJSON_ArrayForEach(t, tags)
+			if (!cJSON_IsString(t) || strlen(t->valuestring) > 100) {
+				in_fail(r, "tags", "must be a list of strings of at most 100 bytes");
+				goto out;
+			}
+		tagtext = cJSON_PrintUnformatted(tags);
+	}
+	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
+	sqlite3_stmt *st;
+	if (create) {
+		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, position, created_at, updated_at) "
+			     "VALUES(:t, :s, :n, coalesce(:d, ''), :p, CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), coalesce(:st, 'active'), "
+			     "coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), (SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
+	} else {
+		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
+			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
+			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
+			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), updated_at = strftime('%s','now') "
+			     "WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":id", id);
+	}
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":s", slug);
+	db_bind_text(st, ":n", name);
+	db_bind_text(st, ":d", desc);
+	db_bind_int(st, ":p", price);
+	db_bind_int(st, ":cmp", cmp);
+	db_bind_text(st, ":sku", sku);
+	db_bind_int(st, ":stock", stock);
+	db_bind_text(st, ":st", status);
+	db_bind_text(st, ":v", vendor);
+	db_bind_text(st, ":tags", tagtext);
+	db_bind_text(st, ":img", image);
+	if (db_run(st) < 0) {
+		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "product"); }
+		else adm_fail(r, "the product");
+		goto out;
+	}
+	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "product"); goto out; }
+	if (create) id = db_last_id();
+	if (audit_write(r, create ? "product.create" : "product.update", "product", id, create ? "create" : "update", NULL) < 0) {
+		adm_fail(r, "the product");
+		goto out;
+	}
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_product(r->t.id, id), "product");
+out:
+	cJSON_free(tagtext);
+	cJSON_Delete(b);
+}
+
+void adm_product_create(req *r) { product_save(r, 0); }
+void adm_product_update(req *r) { product_save(r, route_id(r, 0)); }
+
+/* ---- collections ---- */
+
+/* Route: GET /api/cms/collections */
+void adm_collections_list(req *r) { list(r, "collections", cat_admin_collections(r->t.id)); }
+
+/* Route: GET /api/cms/collections/{id} */
+void adm_collection_get(req *r) { adm_send(r, 200, cat_admin_collection(r->t.id, route_id(r, 0)), "collection"); }
+
+/* Route: DELETE /api/cms/collections/{id} */
+void adm_collection_delete(req *r)
+{
+	delete_row(r, "DELETE FROM collections WHERE tenant_id = :t AND id = :id", "collection.delete", "collection");
+}
+
+/* Route: POST /api/cms/collections {title, slug, description?, image?, productIds?}
+ * Route: PUT /api/cms/collections/{id} (the same fields, all optional) */
+static void collection_save(req *r, int64_t id)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int create = id == 0;
+	const char *title = NULL, *slug = NULL, *desc = NULL, *image = NULL;
+	const cJSON *ids = NULL;
+	if (in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0)
+		goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }
+	sqlite3_stmt *st;
+	if (create) {
+		st = db_stmt("INSERT INTO collections(tenant_id, slug, title, description, image, created_at, updated_at) "
+			     "VALUES(:t, :s, :ti, coalesce(:d, ''), coalesce(:i, ''), strftime('%s','now'), strftime('%s','now'))");
+	} else {
+		st = db_stmt("UPDATE collections SET slug = coalesce(:s, slug), title = coalesce(:ti, title), description = coalesce(:d, description), "
+			     "image = coalesce(:i, image), updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":id", id);
+	}
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":s", slug);
+	db_bind_text(st, ":ti", title);
+	db_bind_text(st, ":d", desc);
+	db_bind_text(st, ":i", image);
+	if (db_run(st) < 0) {
+		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "collection"); }
+		else adm_fail(r, "the collection");
+		goto out;
+	}
+	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "collection"); goto out; }
+	if (create) id = db_last_id();
+	if (ids) {
+		int64_t bad = 0;
+		if (cat_set_collection_products(r->t.id, id, ids, &bad) < 0) {
+			db_rollback();
+			if (bad) {
+				cJSON *d = cJSON_CreateObject();
+				cJSON_AddStringToObject(d, "field", "productIds");
+				cJSON_AddNumberToObject(d, "productId", (double)bad);
+				http_error(r, 404, "not_found", d, "product %lld not found (field 'productIds')", (long long)bad);
+			} else {
+				adm_fail(r, "the collection");
+			}
+			goto out;
+		}
+	}
+	if (audit_write(r, create ? "collection.create" : "collection.update", "collection", id, create ? "create" : "update", NULL) < 0) {
+		adm_fail(r, "the collection");
+		goto out;
+	}
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_collection(r->t.id, id), "collection");
+out:
+	cJSON_Delete(b);
+}
+
+void adm_collection_create(req *r) { collection_save(r, 0); }
+void adm_collection_update(req *r) { collection_save(r, route_id(r, 0)); }
+
+/* Route: GET /api/cms/changes?since=SEQ&limit=N -- the change feed. */
+void adm_changes(req *r)
+{
+	const char *s = http_query(r, "since"), *l = http_query(r, "limit");
+	long long since = s ? atoll(s) : 0;
+	int limit = l ? atoi(l) : 500;
+	if (since < 0 || limit < 1 || limit > 1000) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", since < 0 ? "since" : "limit");
+		http_error(r, 422, "validation_error", d, "since must be >= 0 and limit 1-1000");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt("SELECT seq, entity, entity_id, op, at FROM changes WHERE tenant_id = :t AND seq > :s ORDER BY seq LIMIT :n");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":s", since);
+	db_bind_int(st, ":n", limit);
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "changes");
+	long long last = since;
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *c = cJSON_CreateObject();
+		last = db_int(st, 0);
+		cJSON_AddNumberToObject(c, "seq", (double)last);
+		cJSON_AddStringToObject(c, "entity", db_text(st, 1));
+		cJSON_AddStringToObject(c, "id", db_text(st, 2));
+		cJSON_AddStringToObject(c, "op", db_text(st, 3));
+		char ts[32];
+		iso8601(db_int(st, 4), ts);
+		cJSON_AddStringToObject(c, "at", ts);
+		cJSON_AddItemToArray(a, c);
+	}
+	db_reset(st);
+	cJSON_AddNumberToObject(o, "cursor", (double)last);
+	cJSON_AddBoolToObject(o, "more", cJSON_GetArraySize(a) == limit);
+	http_json(r, 200, o);
+}

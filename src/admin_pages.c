@@ -1,0 +1,543 @@
+/* admin_pages: /api/cms/pages, /api/cms/blocks, preview, publish,
+ * versions, rollback and validate. Drafts change freely; the live site
+ * changes only on publish or rollback, each one transaction. */
+#include "admin.h"
+#include "input.h"
+#include "pages.h"
+#include "render.h"
+#include "audit.h"
+#include "vibe.h"
+#include "route.h"
+#include "db.h"
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void adm_not_found(req *r, const char *what)
+{
+	http_error(r, 404, "not_found", NULL, "%s not found", what);
+}
+
+void adm_send(req *r, int status, cJSON *entity, const char *what)
+{
+	if (!entity) { adm_not_found(r, what); return; }
+	http_json(r, status, entity);
+}
+
+void adm_fail(req *r, const char *what)
+{
+	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
+	db_rollback();
+	if (busy) {
+		http_header(r, "Retry-After", "1");
+		http_error(r, 503, "busy", NULL, "the store is busy; %s was not saved, try again", what);
+	} else {
+		http_error(r, 500, "storage_error", NULL, "%s could not be saved", what);
+	}
+}
+
+int adm_commit(req *r)
+{
+	if (db_commit() < 0) {
+		http_error(r, 500, "storage_error", NULL, "the change could not be committed");
+		return -1;
+	}
+	return 0;
+}
+
+static int64_t page_param(req *r)
+{
+	int64_t id = route_id(r, 0);
+	return id;
+}
+
+/* Route: GET /api/cms/pages */
+void adm_pages_list(req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "pages", pages_list(r->t.id));
+	http_json(r, 200, o);
+}
+
+static int slug_taken(int64_t tid, const char *slug, int64_t except)
+{
+	int64_t id = pages_id_by_slug(tid, slug);
+	return id && id != except;
+}
+
+static const char *const reserved_slugs[] = { "products", "collections", "blog", "search", "cart", "checkout",
+					      "orders", "api", "css", "js", "media", "admin", "sitemap.xml",
+					      "robots.txt", "feed.xml", NULL };
+
+static int slug_reserved(req *r, const char *slug)
+{
+	for (int i = 0; reserved_slugs[i]; i++)
+		if (strcmp(reserved_slugs[i], slug) == 0) {
+			in_fail(r, "slug", "'%s' is reserved for the store's own pages", slug);
+			return 1;
+		}
+	return 0;
+}
+
+/* Route: POST /api/cms/pages {slug, title, metaDescription?, showInNav?} */
+void adm_page_create(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *slug, *title, *meta = "";
+	int nav = 1;
+	if (in_slug(r, b, "slug", IN_REQUIRED, &slug) < 0 || in_str(r, b, "title", IN_REQUIRED, 200, &title) < 0 ||
+	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 ||
+	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || slug_reserved(r, slug))
+		goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
+	if (slug_taken(r->t.id, slug, 0)) {
+		db_rollback();
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "slug");
+		http_error(r, 409, "conflict", d, "a page with slug '%s' already exists", slug);
+		goto out;
+	}
+	int64_t id = pages_create(r->t.id, slug, title, meta, nav);
+	if (id < 0 || audit_write(r, "page.create", "page", id, "create", slug) < 0) { adm_fail(r, "the page"); goto out; }
+	if (adm_commit(r) == 0) adm_send(r, 201, pages_get(r->t.id, id), "page");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: GET /api/cms/pages/{id} (with its draft blocks) */
+void adm_page_get(req *r)
+{
+	cJSON *p = pages_get(r->t.id, page_param(r));
+	if (p) cJSON_AddItemToObject(p, "blocks", pages_blocks(r->t.id, page_param(r)));
+	adm_send(r, 200, p, "page");
+}
+
+/* Route: PUT /api/cms/pages/{id} {title?, slug?, metaDescription?, showInNav?} */
+void adm_page_update(req *r)
+{
+	int64_t id = page_param(r);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *slug = NULL, *title = NULL, *meta = NULL;
+	int nav = -1;
+	if (in_slug(r, b, "slug", IN_OPTIONAL, &slug) < 0 || in_str(r, b, "title", IN_OPTIONAL, 200, &title) < 0 ||
+	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 ||
+	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || (slug && slug_reserved(r, slug)))
+		goto out;
+	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
+	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
+	cJSON *cur = pages_get(r->t.id, id);
+	if (!cur) { db_rollback(); adm_not_found(r, "page"); goto out; }
+	int is_home = strcmp(cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring, "home") == 0;
+	cJSON_Delete(cur);
+	if (slug && is_home && strcmp(slug, "home") != 0) {
+		db_rollback();
+		in_fail(r, "slug", "the home page keeps the slug 'home'");
+		goto out;
+	}
+	if (slug && slug_taken(r->t.id, slug, id)) {
+		db_rollback();
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "slug");
+		http_error(r, 409, "conflict", d, "a page with slug '%s' already exists", slug);
+		goto out;
+	}
+	sqlite3_stmt *st = db_stmt(
+		"UPDATE pages SET slug = coalesce(:s, slug), title = coalesce(:ti, title), "
+		"meta_description = coalesce(:m, meta_description), show_in_nav = CASE WHEN :n < 0 THEN show_in_nav ELSE :n END, "
+		"updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+	db_bind_text(st, ":s", slug);
+	db_bind_text(st, ":ti", title);
+	db_bind_text(st, ":m", meta);
+	db_bind_int(st, ":n", nav);
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0 || audit_write(r, "page.update", "page", id, "update", NULL) < 0) { adm_fail(r, "the page"); goto out; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cms/pages/{id} */
+void adm_page_delete(req *r)
+{
+	int64_t id = page_param(r);
+	if (db_begin(1) < 0) { adm_fail(r, "the page"); return; }
+	cJSON *cur = pages_get(r->t.id, id);
+	if (!cur) { db_rollback(); adm_not_found(r, "page"); return; }
+	int is_home = strcmp(cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring, "home") == 0;
+	cJSON_Delete(cur);
+	if (is_home) {
+		db_rollback();
+		http_error(r, 409, "conflict", NULL, "the home page cannot be deleted");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt("DELETE FROM pages WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0 || audit_write(r, "page.delete", "page", id, "delete", NULL) < 0) { adm_fail(r, "the page"); return; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) < 0) return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "deleted", 1);
+	http_json(r, 200, o);
+}
+
+/* Route: GET /api/cms/pages/{id}/blocks */
+void adm_page_blocks(req *r)
+{
+	int64_t id = page_param(r);
+	cJSON *p = pages_get(r->t.id, id);
+	if (!p) { adm_not_found(r, "page"); return; }
+	cJSON_Delete(p);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "blocks", pages_blocks(r->t.id, id));
+	http_json(r, 200, o);
+}
+
+/* The seed's CodeValidationResult for one piece of vibe code. */
+static cJSON *validation(const char *code)
+{
+	vibe_error e;
+	int ok = vibe_check(code, &e) == 0;
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddBoolToObject(v, "isValid", ok);
+	cJSON *errs = cJSON_AddArrayToObject(v, "errors");
+	cJSON_AddArrayToObject(v, "warnings");
+	cJSON_AddArrayToObject(v, "securityIssues");
+	if (!ok) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "line", e.line);
+		cJSON_AddNumberToObject(x, "column", e.column);
+		cJSON_AddStringToObject(x, "message", e.message);
+		cJSON_AddStringToObject(x, "kind", e.kind);
+		cJSON_AddItemToArray(errs, x);
+	}
+	return v;
+}
+
+static int check_code(req *r, const char *code)
+{
+	if (strlen(code) > (size_t)cfg.vibe_code_max) {
+		in_fail(r, "vibeCode", "is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
+		return -1;
+	}
+	return 0;
+}
+
+static char *json_text(const cJSON *o)
+{
+	return o ? cJSON_PrintUnformatted(o) : NULL;
+}
+
+/* Route: POST /api/cms/blocks {pageId, type, vibeCode?, bconf?, position?, visibility?} */
+void adm_block_create(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t page, pos = -1;
+	const char *type, *code = NULL;
+	const cJSON *bconf = NULL, *vis = NULL;
+	char *starter = NULL, *cfgtext = NULL, *vistext = NULL;
+	if (in_id(r, b, "pageId", IN_REQUIRED, &page) < 0 || in_enum(r, b, "type", IN_REQUIRED, block_types, &type) < 0 ||
+	    in_str(r, b, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
+	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, b, "visibility", IN_OPTIONAL, &vis) < 0 ||
+	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0)
+		goto out;
+	if (!code) code = starter = pages_starter_code(type);
+	if (check_code(r, code) < 0) goto out;
+	cfgtext = json_text(bconf);
+	vistext = json_text(vis);
+	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
+	cJSON *p = pages_get(r->t.id, page);
+	if (!p) { db_rollback(); adm_not_found(r, "page"); goto out; }
+	cJSON_Delete(p);
+	int64_t id = pages_block_create(r->t.id, page, type, code, cfgtext, vistext, pos, r->who.user_id);
+	if (id < 0 || audit_write(r, "block.create", "block", id, "create", type) < 0) { adm_fail(r, "the block"); goto out; }
+	if (adm_commit(r) < 0) goto out;
+	cJSON *blk = pages_block_get(r->t.id, id);
+	cJSON_AddItemToObject(blk, "validation", validation(code));
+	http_json(r, 201, blk);
+out:
+	free(starter);
+	cJSON_free(cfgtext);
+	cJSON_free(vistext);
+	cJSON_Delete(b);
+}
+
+/* Route: GET /api/cms/blocks/{id} */
+void adm_block_get(req *r)
+{
+	adm_send(r, 200, pages_block_get(r->t.id, route_id(r, 0)), "block");
+}
+
+/* Route: PUT /api/cms/blocks/{id} {version, type?, vibeCode?, bconf?, position?, visibility?}
+ * A stale version answers 409 with the current block. */
+void adm_block_update(req *r)
+{
+	int64_t id = route_id(r, 0);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t version, pos = -1;
+	const char *type = NULL, *code = NULL;
+	const cJSON *bconf = NULL, *vis = NULL;
+	char *cfgtext = NULL, *vistext = NULL;
+	if (in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0 ||
+	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) < 0 ||
+	    in_str(r, b, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
+	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, b, "visibility", IN_OPTIONAL, &vis) < 0 ||
+	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0)
+		goto out;
+	if (code && check_code(r, code) < 0) goto out;
+	cfgtext = json_text(bconf);
+	vistext = json_text(vis);
+	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
+	cJSON *cur = pages_block_get(r->t.id, id);
+	if (!cur) { db_rollback(); adm_not_found(r, "block"); goto out; }
+	int64_t have = (int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble;
+	if (have != version) {
+		db_rollback();
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddItemToObject(d, "current", cur);
+		http_error(r, 409, "version_conflict", d,
+			   "block %lld was changed by someone else (version %lld, you sent %lld); reload and apply your change again",
+			   (long long)id, (long long)have, (long long)version);
+		goto out;
+	}
+	cJSON_Delete(cur);
+	sqlite3_stmt *st = db_stmt(
+		"UPDATE draft_blocks SET type = coalesce(:ty, type), vibe_code = coalesce(:c, vibe_code), "
+		"config_json = coalesce(:cfg, config_json), visibility_json = coalesce(:vis, visibility_json), "
+		"position = CASE WHEN :pos < 0 THEN position ELSE :pos END, version = version + 1, "
+		"modified_by = :u, updated_at = strftime('%s','now') "
+		"WHERE tenant_id = :t AND id = :id AND version = :v");
+	db_bind_text(st, ":ty", type);
+	db_bind_text(st, ":c", code);
+	db_bind_text(st, ":cfg", cfgtext);
+	db_bind_text(st, ":vis", vistext);
+	db_bind_int(st, ":pos", pos);
+	db_bind_int(st, ":u", r->who.user_id);
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":v", version);
+	if (db_run(st) < 0 || db_changes() != 1 || audit_write(r, "block.update", "block", id, "update", NULL) < 0) {
+		adm_fail(r, "the block");
+		goto out;
+	}
+	if (adm_commit(r) < 0) goto out;
+	cJSON *blk = pages_block_get(r->t.id, id);
+	cJSON_AddItemToObject(blk, "validation", validation(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring));
+	http_json(r, 200, blk);
+out:
+	cJSON_free(cfgtext);
+	cJSON_free(vistext);
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cms/blocks/{id} */
+void adm_block_delete(req *r)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the block"); return; }
+	sqlite3_stmt *st = db_stmt("DELETE FROM draft_blocks WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0) { adm_fail(r, "the block"); return; }
+	if (db_changes() == 0) { db_rollback(); adm_not_found(r, "block"); return; }
+	if (audit_write(r, "block.delete", "block", id, "delete", NULL) < 0) { adm_fail(r, "the block"); return; }
+	if (adm_commit(r) < 0) return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "deleted", 1);
+	http_json(r, 200, o);
+}
+
+/* Route: GET /api/cms/pages/{id}/preview -- the page from its drafts. */
+void adm_page_preview(req *r)
+{
+	int64_t id = page_param(r);
+	cJSON *p = pages_get(r->t.id, id);
+	if (!p) { adm_not_found(r, "page"); return; }
+	cJSON *blocks = pages_blocks(r->t.id, id);
+	sbuf content = SBUF_INIT;
+	render_blocks(r, blocks, 1, &content);
+	render_shell(r, cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, NULL, sb_str(&content));
+	r->csp = "frame-ancestors 'self'";
+	http_header(r, "Cache-Control", "no-store");
+	http_header(r, "X-Robots-Tag", "noindex");
+	sb_free(&content);
+	cJSON_Delete(blocks);
+	cJSON_Delete(p);
+}
+
+static cJSON *publish_error(const cJSON *blk, const vibe_error *e)
+{
+	cJSON *x = cJSON_CreateObject();
+	cJSON_AddItemToObject(x, "blockId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "id"), 1));
+	cJSON_AddItemToObject(x, "type", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "type"), 1));
+	cJSON_AddNumberToObject(x, "line", e->line);
+	cJSON_AddNumberToObject(x, "column", e->column);
+	cJSON_AddStringToObject(x, "kind", e->kind);
+	cJSON_AddStringToObject(x, "message", e->message);
+	return x;
+}
+
+/* Route: POST /api/cms/pages/{id}/publish -- validate every draft, then
+ * snapshot them as version N+1 and make it live, in one transaction. */
+void adm_page_publish(req *r)
+{
+	int64_t id = page_param(r);
+	if (db_begin(1) < 0) { adm_fail(r, "the publish"); return; }
+	cJSON *p = pages_get(r->t.id, id);
+	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
+	cJSON_Delete(p);
+	cJSON *blocks = pages_blocks(r->t.id, id);
+	cJSON *errors = cJSON_CreateArray();
+	const cJSON *blk;
+	sbuf first = SBUF_INIT;
+	cJSON_ArrayForEach(blk, blocks) {
+		vibe_error e;
+		if (vibe_check(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring, &e) == 0) continue;
+		if (!first.len)
+			sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
+				  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring, e.line, e.message);
+		cJSON_AddItemToArray(errors, publish_error(blk, &e));
+	}
+	char ts[32];
+	iso8601(now_unix(), ts);
+	if (cJSON_GetArraySize(errors) > 0) {
+		db_rollback();
+		int n = cJSON_GetArraySize(errors);
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddItemToObject(d, "errors", cJSON_Duplicate(errors, 1));
+		http_error(r, 422, "publish_failed", d, "nothing was published: %d block%s failed validation; %s",
+			   n, n == 1 ? "" : "s", sb_str(&first));
+		/* The seed's PublishResult alongside the error object. */
+		cJSON *res = cJSON_Parse(r->out.s);
+		cJSON_AddBoolToObject(res, "success", 0);
+		cJSON_AddNumberToObject(res, "publishedBlocks", 0);
+		cJSON_AddNullToObject(res, "version");
+		cJSON_AddNullToObject(res, "publishedAt");
+		cJSON_AddItemToObject(res, "errors", errors);
+		http_json(r, 422, res);
+		cJSON_Delete(blocks);
+		sb_free(&first);
+		return;
+	}
+	sb_free(&first);
+	int n = 0;
+	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, 0, blocks, &n);
+	cJSON_Delete(blocks);
+	char detail[64];
+	snprintf(detail, sizeof detail, "version %lld", (long long)v);
+	if (v < 0 || audit_write(r, "page.publish", "page", id, "publish", detail) < 0) {
+		cJSON_Delete(errors);
+		adm_fail(r, "the publish");
+		return;
+	}
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) < 0) { cJSON_Delete(errors); return; }
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddBoolToObject(res, "success", 1);
+	cJSON_AddNumberToObject(res, "publishedBlocks", n);
+	cJSON_AddNumberToObject(res, "version", (double)v);
+	cJSON_AddStringToObject(res, "publishedAt", ts);
+	cJSON_AddItemToObject(res, "errors", errors);
+	http_json(r, 200, res);
+}
+
+/* Route: GET /api/cms/pages/{id}/versions */
+void adm_page_versions(req *r)
+{
+	int64_t id = page_param(r);
+	cJSON *p = pages_get(r->t.id, id);
+	if (!p) { adm_not_found(r, "page"); return; }
+	cJSON_Delete(p);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "versions", pages_versions(r->t.id, id));
+	http_json(r, 200, o);
+}
+
+/* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
+ * version's blocks become live again as a new version; the drafts are
+ * reset to them unless keepDrafts is true. */
+void adm_page_rollback(req *r)
+{
+	int64_t id = page_param(r);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t version;
+	int keep = 0;
+	if (in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0 ||
+	    in_bool(r, b, "keepDrafts", IN_OPTIONAL, &keep) < 0) {
+		cJSON_Delete(b);
+		return;
+	}
+	cJSON_Delete(b);
+	if (db_begin(1) < 0) { adm_fail(r, "the rollback"); return; }
+	cJSON *p = pages_get(r->t.id, id);
+	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
+	cJSON_Delete(p);
+	cJSON *blocks = pages_live_blocks(r->t.id, id, version);
+	if (!blocks) {
+		db_rollback();
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "version");
+		http_error(r, 404, "not_found", d, "page %lld has no version %lld", (long long)id, (long long)version);
+		return;
+	}
+	int n = 0;
+	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, version, blocks, &n);
+	int rc = v < 0 ? -1 : 0;
+	if (rc == 0 && !keep) {
+		sqlite3_stmt *st = db_stmt("DELETE FROM draft_blocks WHERE tenant_id = :t AND page_id = :p");
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":p", id);
+		rc = db_run(st);
+		const cJSON *blk;
+		cJSON_ArrayForEach(blk, blocks) {
+			if (rc < 0) break;
+			const cJSON *code = cJSON_GetObjectItemCaseSensitive(blk, "vibeCode");
+			const cJSON *pos = cJSON_GetObjectItemCaseSensitive(blk, "position");
+			char *cfgtext = json_text(cJSON_GetObjectItemCaseSensitive(blk, "config"));
+			char *vistext = json_text(cJSON_GetObjectItemCaseSensitive(blk, "visibility"));
+			if (pages_block_create(r->t.id, id, cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
+					       cJSON_IsString(code) ? code->valuestring : "", cfgtext, vistext,
+					       cJSON_IsNumber(pos) ? (int64_t)pos->valuedouble : 0, r->who.user_id) < 0)
+				rc = -1;
+			cJSON_free(cfgtext);
+			cJSON_free(vistext);
+		}
+	}
+	cJSON_Delete(blocks);
+	char detail[64];
+	snprintf(detail, sizeof detail, "version %lld restored as %lld", (long long)version, (long long)v);
+	if (rc < 0 || audit_write(r, "page.rollback", "page", id, "rollback", detail) < 0) { adm_fail(r, "the rollback"); return; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) < 0) return;
+	char ts[32];
+	iso8601(now_unix(), ts);
+	cJSON *res = cJSON_CreateObject();
+	cJSON_AddBoolToObject(res, "success", 1);
+	cJSON_AddNumberToObject(res, "publishedBlocks", n);
+	cJSON_AddNumberToObject(res, "version", (double)v);
+	cJSON_AddNumberToObject(res, "restoredVersion", (double)version);
+	cJSON_AddStringToObject(res, "publishedAt", ts);
+	cJSON_AddArrayToObject(res, "errors");
+	http_json(r, 200, res);
+}
+
+/* Route: POST /api/cms/validate {code, type?} -> CodeValidationResult */
+void adm_validate(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *code, *type = NULL;
+	if (in_str(r, b, "code", IN_REQUIRED, (size_t)cfg.vibe_code_max, &code) == 0 &&
+	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) >= 0)
+		http_json(r, 200, validation(code));
+	cJSON_Delete(b);
+}

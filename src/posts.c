@@ -1,0 +1,92 @@
+/* posts: blog posts for the storefront, vibe code and admin. */
+#include "posts.h"
+#include "db.h"
+#include "util.h"
+
+#include <cmark.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content"
+
+static cJSON *row(sqlite3_stmt *st, int with_content)
+{
+	cJSON *p = cJSON_CreateObject();
+	char b[32];
+	snprintf(b, sizeof b, "%lld", (long long)db_int(st, 0));
+	cJSON_AddStringToObject(p, "id", b);
+	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
+	cJSON_AddStringToObject(p, "title", db_text(st, 2));
+	cJSON_AddStringToObject(p, "excerpt", db_text(st, 3));
+	cJSON_AddStringToObject(p, "featuredImage", db_text(st, 4));
+	cJSON_AddStringToObject(p, "status", db_text(st, 5));
+	if (db_isnull(st, 6)) cJSON_AddNullToObject(p, "publishedAt");
+	else { iso8601(db_int(st, 6), b); cJSON_AddStringToObject(p, "publishedAt", b); }
+	iso8601(db_int(st, 7), b);
+	cJSON_AddStringToObject(p, "createdAt", b);
+	iso8601(db_int(st, 8), b);
+	cJSON_AddStringToObject(p, "updatedAt", b);
+	if (with_content) cJSON_AddStringToObject(p, "content", db_text(st, 9));
+	sbuf url = SBUF_INIT;
+	sb_printf(&url, "/blog/%s", db_text(st, 1));
+	cJSON_AddStringToObject(p, "url", sb_str(&url));
+	sb_free(&url);
+	return p;
+}
+
+cJSON *posts_published(int64_t tenant, int limit)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND status = 'published' "
+				   "ORDER BY published_at DESC, id DESC LIMIT :n");
+	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":n", limit);
+	cJSON *a = cJSON_CreateArray();
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
+	db_reset(st);
+	return a;
+}
+
+char *posts_markdown(const char *md)
+{
+	char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+	char *out = xstrdup(html ? html : "");
+	free(html);
+	return out;
+}
+
+cJSON *posts_published_by_slug(int64_t tenant, const char *slug)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND slug = :s AND status = 'published'");
+	db_bind_int(st, ":t", tenant);
+	db_bind_text(st, ":s", slug);
+	cJSON *p = NULL;
+	if (db_step(st) == SQLITE_ROW) {
+		p = row(st, 0);
+		char *html = posts_markdown(db_text(st, 9));
+		cJSON_AddStringToObject(p, "html", html);
+		free(html);
+	}
+	db_reset(st);
+	return p;
+}
+
+cJSON *posts_admin_get(int64_t tenant, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":id", id);
+	cJSON *p = db_step(st) == SQLITE_ROW ? row(st, 1) : NULL;
+	db_reset(st);
+	return p;
+}
+
+cJSON *posts_admin_list(int64_t tenant)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC");
+	db_bind_int(st, ":t", tenant);
+	cJSON *a = cJSON_CreateArray();
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
+	db_reset(st);
+	return a;
+}

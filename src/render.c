@@ -1,0 +1,361 @@
+/* render: blocks through vibe code, the shell, system and error pages. */
+#include "render.h"
+#include "vibe.h"
+#include "tmpl.h"
+#include "html.h"
+#include "catalog.h"
+#include "posts.h"
+#include "db.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *render_device(req *r)
+{
+	const char *ua = http_env(r, "HTTP_USER_AGENT");
+	if (!ua) return "desktop";
+	if (strstr(ua, "iPad") || strstr(ua, "Tablet")) return "tablet";
+	if (strstr(ua, "Mobile") || strstr(ua, "Android") || strstr(ua, "iPhone")) return "mobile";
+	return "desktop";
+}
+
+static int hex_colour(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n != 4 && n != 7 && n != 9) return 0;
+	if (s[0] != '#') return 0;
+	for (size_t i = 1; i < n; i++) if (!isxdigit((unsigned char)s[i])) return 0;
+	return 1;
+}
+
+static int safe_font(const char *s)
+{
+	if (!s || !*s || strlen(s) > 100) return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(" ,-", *s))) return 0;
+	return 1;
+}
+
+/* Theme values reach a <style> element: only checked colours and fonts. */
+static cJSON *theme(req *r)
+{
+	cJSON *in = cJSON_Parse(r->t.theme_json ? r->t.theme_json : "{}");
+	cJSON *out = cJSON_CreateObject();
+	static const struct { const char *key, *def; int font; } keys[] = {
+		{ "primaryColor", "#1f4d3a", 0 }, { "accentColor", "#e07a2f", 0 },
+		{ "backgroundColor", "#fbfaf7", 0 }, { "textColor", "#1d1d1b", 0 },
+		{ "font", "system-ui, -apple-system, Segoe UI, sans-serif", 1 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, keys[i].key);
+		const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+		int ok = keys[i].font ? safe_font(s) : hex_colour(s);
+		cJSON_AddStringToObject(out, keys[i].key, ok ? s : keys[i].def);
+	}
+	cJSON_Delete(in);
+	return out;
+}
+
+cJSON *render_storefront(req *r)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "name", r->t.name);
+	cJSON_AddStringToObject(s, "tagline", r->t.tagline);
+	cJSON_AddStringToObject(s, "username", r->t.username);
+	cJSON_AddStringToObject(s, "domain", r->host);
+	cJSON_AddStringToObject(s, "currency", r->t.currency);
+	cJSON_AddStringToObject(s, "logo", r->t.logo);
+	cJSON_AddItemToObject(s, "theme", theme(r));
+	return s;
+}
+
+/* Inputs shared by every block of one page, loaded on first use. */
+typedef struct page_data {
+	cJSON *storefront, *collections, *posts, *catalog;
+} page_data;
+
+static int has_param(const cJSON *names, const char *n)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, names)
+		if (cJSON_IsString(it) && strcmp(it->valuestring, n) == 0) return 1;
+	return 0;
+}
+
+static cJSON *shared(cJSON **slot, cJSON *(*load)(req *, const cJSON *), req *r, const cJSON *cfg)
+{
+	if (!*slot) *slot = load(r, cfg);
+	return cJSON_Duplicate(*slot, 1);
+}
+
+static cJSON *load_collections(req *r, const cJSON *c) { (void)c; return cat_collections(&r->t); }
+static cJSON *load_posts(req *r, const cJSON *c)
+{
+	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(c, "limit");
+	(void)lim;
+	return posts_published(r->t.id, 20);
+}
+static cJSON *load_catalog(req *r, const cJSON *c)
+{
+	/* api.getProducts filters by collection: give each product its slugs. */
+	cJSON *all = cat_products(&r->t, NULL, NULL, 500);
+	cJSON *p;
+	cJSON_ArrayForEach(p, all) cJSON_AddArrayToObject(p, "collections");
+	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collection_products cp "
+				   "JOIN collections c ON c.id = cp.collection_id WHERE cp.tenant_id = :t");
+	db_bind_int(st, ":t", r->t.id);
+	while (db_step(st) == SQLITE_ROW) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)db_int(st, 0));
+		cJSON_ArrayForEach(p, all) {
+			const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+			if (cJSON_IsString(pid) && strcmp(pid->valuestring, id) == 0) {
+				cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "collections"),
+						     cJSON_CreateString(db_text(st, 1)));
+				break;
+			}
+		}
+	}
+	db_reset(st);
+	return all;
+}
+
+/* Seed visibility rules: devices, userTypes, dateRange {start, end}. */
+static int visible(req *r, const cJSON *vis)
+{
+	if (!cJSON_IsObject(vis)) return 1;
+	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(vis, "devices");
+	if (cJSON_IsArray(dev) && cJSON_GetArraySize(dev) > 0 && !has_param(dev, render_device(r))) return 0;
+	const cJSON *ut = cJSON_GetObjectItemCaseSensitive(vis, "userTypes");
+	if (cJSON_IsArray(ut) && cJSON_GetArraySize(ut) > 0 && !has_param(ut, r->who.user_id ? "customer" : "guest"))
+		return 0;
+	const cJSON *dr = cJSON_GetObjectItemCaseSensitive(vis, "dateRange");
+	if (cJSON_IsObject(dr)) {
+		char today[32];
+		iso8601(now_unix(), today);
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(dr, "start");
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(dr, "end");
+		/* ISO strings compare in time order. */
+		if (cJSON_IsString(s) && strcmp(today, s->valuestring) < 0) return 0;
+		if (cJSON_IsString(e) && strcmp(today, e->valuestring) > 0) return 0;
+	}
+	return 1;
+}
+
+static cJSON *block_products(req *r, const cJSON *config)
+{
+	const cJSON *coll = cJSON_GetObjectItemCaseSensitive(config, "collection");
+	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(config, "sort");
+	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(config, "limit");
+	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : 24;
+	return cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
+			    cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
+}
+
+static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *e, sbuf *out)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
+	const char *bid = cJSON_IsString(id) ? id->valuestring : "?";
+	log_warn("block %s failed (%s): %s at line %d", bid, e->kind, e->message, e->line);
+	if (!preview) {
+		sb_puts(out, "<!-- block ");
+		html_text(out, bid);
+		sb_puts(out, " failed: request ");
+		sb_puts(out, r->id);
+		sb_puts(out, " -->");
+		return;
+	}
+	sb_puts(out, "<div class=\"vibe-error\" role=\"alert\"><strong>Block ");
+	html_text(out, bid);
+	sb_puts(out, " failed (");
+	html_text(out, e->kind);
+	sb_puts(out, ")</strong>: ");
+	html_text(out, e->message);
+	if (e->line) sb_printf(out, " <span class=\"vibe-error-at\">at line %d%s</span>", e->line, "");
+	sb_puts(out, "</div>");
+}
+
+void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
+{
+	page_data pd = { 0 };
+	const char *device = render_device(r);
+	const cJSON *b;
+	cJSON_ArrayForEach(b, blocks) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(b, "type");
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "vibeCode");
+		const cJSON *config = cJSON_GetObjectItemCaseSensitive(b, "config");
+		if (!visible(r, cJSON_GetObjectItemCaseSensitive(b, "visibility"))) continue;
+		sb_puts(out, "<section data-block-id=\"");
+		html_attr(out, cJSON_IsString(id) ? id->valuestring : "");
+		sb_puts(out, "\" data-block-type=\"");
+		html_attr(out, cJSON_IsString(type) ? type->valuestring : "");
+		sb_puts(out, "\">");
+		vibe_error err;
+		const char *src = cJSON_IsString(code) ? code->valuestring : "";
+		vibe_entry entry;
+		if (vibe_find_entry(src, &entry, &err) < 0) {
+			block_failed(r, b, preview, &err, out);
+			sb_puts(out, "</section>\n");
+			continue;
+		}
+		/* Only the inputs the function names are loaded. */
+		cJSON *in = cJSON_CreateObject();
+		for (int i = 0; i < entry.nparams; i++) {
+			const char *p = entry.params[i];
+			if (!strcmp(p, "storefront")) {
+				if (!pd.storefront) pd.storefront = render_storefront(r);
+				cJSON_AddItemToObject(in, p, cJSON_Duplicate(pd.storefront, 1));
+			} else if (!strcmp(p, "products")) {
+				cJSON_AddItemToObject(in, p, block_products(r, config));
+			} else if (!strcmp(p, "collections")) {
+				cJSON_AddItemToObject(in, p, shared(&pd.collections, load_collections, r, config));
+			} else if (!strcmp(p, "posts")) {
+				cJSON_AddItemToObject(in, p, shared(&pd.posts, load_posts, r, config));
+			} else if (!strcmp(p, "config")) {
+				cJSON_AddItemToObject(in, p, cJSON_IsObject(config) ? cJSON_Duplicate(config, 1) : cJSON_CreateObject());
+			} else if (!strcmp(p, "device")) {
+				cJSON *d = cJSON_AddObjectToObject(in, p);
+				cJSON_AddStringToObject(d, "type", device);
+			} else if (!strcmp(p, "api")) {
+				cJSON_AddItemToObject(in, "catalog", shared(&pd.catalog, load_catalog, r, config));
+				if (!cJSON_HasObjectItem(in, "collections"))
+					cJSON_AddItemToObject(in, "collections", shared(&pd.collections, load_collections, r, config));
+			}
+			/* cart and user: null on cacheable pages; helpers: built in */
+		}
+		if (vibe_render_entry(src, &entry, in, out, &err) < 0)
+			block_failed(r, b, preview, &err, out);
+		cJSON_Delete(in);
+		sb_puts(out, "</section>\n");
+	}
+	cJSON_Delete(pd.storefront);
+	cJSON_Delete(pd.collections);
+	cJSON_Delete(pd.posts);
+	cJSON_Delete(pd.catalog);
+}
+
+static cJSON *nav(req *r)
+{
+	cJSON *a = cJSON_CreateArray();
+	sqlite3_stmt *st = db_stmt("SELECT slug, title FROM pages WHERE tenant_id = :t AND live_version IS NOT NULL "
+				   "AND show_in_nav = 1 ORDER BY slug != 'home', nav_position, id LIMIT 12");
+	db_bind_int(st, ":t", r->t.id);
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *o = cJSON_CreateObject();
+		sbuf h = SBUF_INIT;
+		if (strcmp(db_text(st, 0), "home") == 0) sb_puts(&h, "/");
+		else { sb_putc(&h, '/'); url_component(&h, db_text(st, 0)); }
+		cJSON_AddStringToObject(o, "href", sb_str(&h));
+		cJSON_AddStringToObject(o, "title", db_text(st, 1));
+		cJSON_AddItemToArray(a, o);
+		sb_free(&h);
+	}
+	db_reset(st);
+	static const char *const fixed[][2] = { { "/products", "Shop" }, { "/blog", "Blog" } };
+	for (size_t i = 0; i < ARRAY_LEN(fixed); i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "href", fixed[i][0]);
+		cJSON_AddStringToObject(o, "title", fixed[i][1]);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static int current_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+void render_shell(req *r, const char *title, const char *description, const char *content)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *store = cJSON_AddObjectToObject(d, "store");
+	cJSON_AddStringToObject(store, "name", r->t.name);
+	cJSON_AddStringToObject(store, "tagline", r->t.tagline);
+	cJSON_AddStringToObject(store, "logo", r->t.logo);
+	cJSON *page = cJSON_AddObjectToObject(d, "page");
+	cJSON_AddStringToObject(page, "title", title);
+	cJSON_AddStringToObject(page, "description", description ? description : r->t.tagline);
+	cJSON_AddItemToObject(d, "nav", nav(r));
+	cJSON_AddItemToObject(d, "theme", theme(r));
+	cJSON_AddStringToObject(d, "content", content);
+	cJSON_AddNumberToObject(d, "year", current_year());
+	cJSON_AddStringToObject(d, "requestId", r->id);
+	sb_reset(&r->out);
+	if (tmpl_render_file("shell.html", d, &r->out) < 0) {
+		/* No shell: still a valid page rather than nothing. */
+		sb_puts(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>");
+		html_text(&r->out, title);
+		sb_puts(&r->out, "</title>");
+		sb_puts(&r->out, content);
+	}
+	http_content_type(r, "text/html; charset=utf-8");
+	cJSON_Delete(d);
+}
+
+void render_template_page(req *r, const char *name, const char *title, cJSON *data)
+{
+	sbuf content = SBUF_INIT;
+	cJSON_AddItemToObject(data, "store", render_storefront(r));
+	cJSON_AddStringToObject(data, "requestId", r->id);
+	if (tmpl_render_file(name, data, &content) < 0) {
+		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
+	} else {
+		render_shell(r, title, NULL, sb_str(&content));
+	}
+	sb_free(&content);
+}
+
+void render_error_page(req *r, int status, const char *title, const char *message)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(d, "error");
+	cJSON_AddNumberToObject(e, "status", status);
+	cJSON_AddStringToObject(e, "title", title);
+	cJSON_AddStringToObject(e, "message", message);
+	cJSON_AddStringToObject(d, "requestId", r->id);
+	sbuf content = SBUF_INIT;
+	if (tmpl_render_file("error.html", d, &content) < 0) {
+		sb_printf(&content, "<h1>%d ", status);
+		html_text(&content, title);
+		sb_puts(&content, "</h1><p>");
+		html_text(&content, message);
+		sb_printf(&content, "</p><p>Request %s</p>", r->id);
+	}
+	if (r->t.id) {
+		render_shell(r, title, NULL, sb_str(&content));
+	} else {
+		sb_reset(&r->out);
+		sb_puts(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>");
+		html_text(&r->out, title);
+		sb_puts(&r->out, "</title>");
+		sb_put(&r->out, content.s, content.len);
+	}
+	sb_free(&content);
+	cJSON_Delete(d);
+}
+
+void render_platform_404(req *r)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "host", r->host[0] ? r->host : "(none)");
+	cJSON_AddStringToObject(d, "requestId", r->id);
+	r->status = 404;
+	r->no_etag = 1;
+	sb_reset(&r->out);
+	if (tmpl_render_file("platform_404.html", d, &r->out) < 0) {
+		sb_puts(&r->out, "<!doctype html><meta charset=\"utf-8\"><title>No store here</title><h1>No store here</h1><p>");
+		html_text(&r->out, r->host);
+		sb_printf(&r->out, "</p><p>Request %s</p>", r->id);
+	}
+	http_content_type(r, "text/html; charset=utf-8");
+	cJSON_Delete(d);
+}

@@ -1,0 +1,23 @@
+/* render: storefront HTML. Runs a page's blocks through vibe code in
+ * position order (each wrapped in <section data-block-id data-block-type>),
+ * applies block visibility, puts content into the page shell, and renders
+ * the error pages. A failing block becomes a placeholder; the page lives. */
+#ifndef RENDER_H
+#define RENDER_H
+#include "http.h"
+
+/* Blocks (published snapshot or drafts) -> HTML into out. preview shows a
+ * visible error box for a failing block instead of the live comment. */
+void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out);
+/* Shell around content -> r->out. */
+void render_shell(req *r, const char *title, const char *description, const char *content);
+/* A system page from templates/NAME with data (an object; the store is
+ * added) inside the shell. */
+void render_template_page(req *r, const char *name, const char *title, cJSON *data);
+void render_error_page(req *r, int status, const char *title, const char *message);
+void render_platform_404(req *r);
+/* The `storefront` input of vibe code for the request's tenant. */
+cJSON *render_storefront(req *r);
+/* desktop | tablet | mobile from the User-Agent. */
+const char *render_device(req *r);
+#endif
