@@ -42,10 +42,10 @@ function renderProductGrid(products, storefront, config, helpers) {
     }
     if (soldOut) {
       html += '<span class="badge badge--muted">Sold out</span>';
+    } else if (lowStock) {
+      html += '<span class="badge badge--accent">Only ' + helpers.escapeHtml(String(p.stock)) + ' left</span>';
     } else if (onSale) {
       html += '<span class="badge badge--accent">Sale</span>';
-    } else if (lowStock) {
-      html += '<span class="badge">Only ' + helpers.escapeHtml(String(p.stock)) + ' left</span>';
     }
     html += '</span>' +
       '<span class="product-card__name">' + helpers.escapeHtml(p.name || '') + '</span>';
