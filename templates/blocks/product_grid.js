@@ -1,4 +1,4 @@
-// Product grid block: a card for each product with a price and Add to Cart.
+// Product grid block: a card for each product, its price and an Add to Cart button.
 // config.heading (optional), config.limit (default 8)
 function renderProductGrid(products, storefront, config, helpers) {
   var limit = (config && config.limit > 0) ? config.limit : 8;

@@ -1,4 +1,4 @@
-// Demo Outfitters custom block: a "why shop with us" feature list with small
+// Demo Outfitters custom block: a "why shop here" feature list plus small
 // line icons, and an optional call-out card.
 // config: heading, features: [{icon: truck|repair|return|leaf|star, title, text}],
 //         card: {title, text, linkText, linkHref (site path)}

@@ -1,5 +1,5 @@
-// Demo Outfitters product grid: up to config.limit products with image, name,
-// vendor, price (with compare-at strike-through), stock badges and Add to Cart.
+// Demo Outfitters product grid: up to config.limit products showing image, name,
+// vendor, price (compare-at price struck through), stock badges and Add to Cart.
 // config: heading, subheading, limit (default 24)
 function renderProductGrid(products, storefront, config, helpers) {
   var c = config || {};
