@@ -1,1 +1,228 @@
-/* placeholder until the programs land */ int main(void){return 0;}
+/* bin/storefront: the operator CLI. init (create or migrate the database),
+ * demo, tenant create, user add, token create. Errors go to stderr with a
+ * non-zero exit; every command takes --help. */
+#include "config.h"
+#include "db.h"
+#include "provision.h"
+#include "auth.h"
+#include "audit.h"
+#include "tenant.h"
+#include "log.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: storefront [--db PATH] COMMAND ...\n"
+	"\n"
+	"  init                                   create or migrate the database\n"
+	"  demo                                   load the demo store (idempotent)\n"
+	"  tenant create USERNAME --name NAME     create a store with a published home page\n"
+	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
+	"  token create USERNAME EMAIL [--name N] print a new API token for the user (shown once)\n"
+	"\n"
+	"The database is var/storefront.db under the install, or --db, or $STOREFRONT_DB.\n";
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("storefront: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
+	return 0;
+}
+
+static int open_db(int migrate)
+{
+	char err[512];
+	if (db_open(cfg.db, err, sizeof err) < 0) return fail("%s", err), -1;
+	if (migrate) {
+		char dir[1200];
+		int n = db_migrate(config_path(dir, sizeof dir, "sql"), err, sizeof err);
+		if (n < 0) return fail("%s", err), -1;
+		if (migrate == 2) printf("database %s: schema version %d (%d migration%s applied)\n", cfg.db,
+					 db_schema_version(), n, n == 1 ? "" : "s");
+	} else if (db_schema_version() == 0) {
+		return fail("database %s is not initialised; run 'storefront init' first", cfg.db), -1;
+	}
+	return 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) { puts("usage: storefront [--db PATH] init\nCreate the database or apply missing migrations."); return 0; }
+	if (argc != 1) return fail("init takes no arguments");
+	return open_db(2) < 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		puts("usage: storefront [--db PATH] demo\nLoad the demo store 'demo' (owner owner@demo.localhost; password from\n"
+		     "$STOREFRONT_DEMO_PASSWORD, default demo-password). Does nothing if it exists.");
+		return 0;
+	}
+	if (open_db(1) < 0) return 1;
+	const char *pw = getenv("STOREFRONT_DEMO_PASSWORD");
+	char err[512] = "";
+	if (prov_demo(pw && *pw ? pw : "demo-password", err, sizeof err) < 0) return fail("%s", err);
+	printf("demo store ready: http://demo.%s/\n", cfg.base_domain);
+	return 0;
+}
+
+static int cmd_tenant(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] tenant create USERNAME --name \"Store name\"";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || strcmp(argv[1], "create") != 0) return fail("%s", u);
+	const char *username = NULL, *name = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+		else if (!strncmp(argv[i], "--name=", 7)) name = argv[i] + 7;
+		else if (argv[i][0] == '-') return fail("tenant create: unknown option %s", argv[i]);
+		else if (!username) username = argv[i];
+		else return fail("tenant create: unexpected argument %s", argv[i]);
+	}
+	if (!username || !name) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	char err[512];
+	int64_t id = prov_tenant_create(username, name, 1, err, sizeof err);
+	if (id < 0) return fail("%s", err);
+	printf("created store %s (id %lld): http://%s.%s/\n", username, (long long)id, username, cfg.base_domain);
+	return 0;
+}
+
+static int load_user(const char *username, const char *email, tenant *t, int64_t *uid)
+{
+	if (tenant_load_username(t, username) < 0) return fail("no store '%s'", username), -1;
+	char mail[256];
+	snprintf(mail, sizeof mail, "%s", email);
+	str_lower(mail);
+	sqlite3_stmt *st = db_stmt("SELECT id FROM users WHERE tenant_id = :t AND email = :e");
+	db_bind_int(st, ":t", t->id);
+	db_bind_text(st, ":e", mail);
+	*uid = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	if (!*uid) return fail("no user %s in store '%s'", mail, username), -1;
+	return 0;
+}
+
+static int read_password(char *buf, size_t n)
+{
+	int tty = isatty(0);
+	struct termios old, quiet;
+	if (tty) {
+		fputs("password: ", stderr);
+		tcgetattr(0, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSANOW, &quiet);
+	}
+	char *ok = fgets(buf, (int)n, stdin);
+	if (tty) { tcsetattr(0, TCSANOW, &old); fputc('\n', stderr); }
+	if (!ok) return -1;
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] user add USERNAME EMAIL [--role owner|editor|staff]\n"
+			"The password (10-128 characters) is read from standard input.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || strcmp(argv[1], "add") != 0) return fail("%s", u);
+	const char *pos[2] = { NULL, NULL }, *role = "owner";
+	int np = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--role") && i + 1 < argc) role = argv[++i];
+		else if (!strncmp(argv[i], "--role=", 7)) role = argv[i] + 7;
+		else if (argv[i][0] == '-') return fail("user add: unknown option %s", argv[i]);
+		else if (np < 2) pos[np++] = argv[i];
+		else return fail("user add: unexpected argument %s", argv[i]);
+	}
+	if (np != 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	tenant t = { 0 };
+	if (tenant_load_username(&t, pos[0]) < 0) return fail("no store '%s'", pos[0]);
+	char pw[512];
+	if (read_password(pw, sizeof pw) < 0) return fail("no password given on standard input");
+	char err[512];
+	int64_t id = prov_user_add(t.id, pos[1], pw, role, err, sizeof err);
+	memset(pw, 0, sizeof pw);
+	tenant_clear(&t);
+	if (id < 0) return fail("%s", err);
+	printf("added %s to %s as %s\n", pos[1], pos[0], role);
+	return 0;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] token create USERNAME EMAIL [--name NAME]\n"
+			"Prints a new API token once; store it safely.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || strcmp(argv[1], "create") != 0) return fail("%s", u);
+	const char *pos[2] = { NULL, NULL }, *name = "cli";
+	int np = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+		else if (argv[i][0] == '-') return fail("token create: unknown option %s", argv[i]);
+		else if (np < 2) pos[np++] = argv[i];
+		else return fail("token create: unexpected argument %s", argv[i]);
+	}
+	if (np != 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	tenant t = { 0 };
+	int64_t uid;
+	if (load_user(pos[0], pos[1], &t, &uid) < 0) return 1;
+	char token[48];
+	int rc = auth_token_create(t.id, uid, name, token);
+	if (rc == 0) audit_write_as(t.id, uid, "cli", "", "token.create", "user", uid, NULL, name);
+	tenant_clear(&t);
+	if (rc < 0) return fail("cannot create token: %s", db_errmsg());
+	puts(token);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	log_set_program("storefront");
+	const char *dbpath = NULL;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc) dbpath = argv[++i];
+		else if (!strncmp(argv[i], "--db=", 5)) dbpath = argv[i] + 5;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage, stdout); return 0; }
+		else return fail("unknown option %s\n%s", argv[i], usage);
+	}
+	if (i >= argc) { fputs(usage, stderr); return 2; }
+	char err[512];
+	if (config_load(NULL, err, sizeof err) < 0) return fail("%s", err);
+	if (dbpath) snprintf(cfg.db, sizeof cfg.db, "%s", dbpath);
+	const char *cmd = argv[i];
+	int sub_argc = argc - i;
+	char **sub = argv + i;
+	int rc;
+	if (!strcmp(cmd, "init")) rc = cmd_init(sub_argc, sub);
+	else if (!strcmp(cmd, "demo")) rc = cmd_demo(sub_argc, sub);
+	else if (!strcmp(cmd, "tenant")) rc = cmd_tenant(sub_argc, sub);
+	else if (!strcmp(cmd, "user")) rc = cmd_user(sub_argc, sub);
+	else if (!strcmp(cmd, "token")) rc = cmd_token(sub_argc, sub);
+	else rc = fail("unknown command '%s'\n%s", cmd, usage);
+	db_close();
+	return rc;
+}

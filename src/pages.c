@@ -62,30 +62,30 @@ static cJSON *page_row(sqlite3_stmt *st)
 	return p;
 }
 
-cJSON *pages_get(int64_t tenant, int64_t id)
+cJSON *pages_get(int64_t tid, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t AND id = :id");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	cJSON *p = db_step(st) == SQLITE_ROW ? page_row(st) : NULL;
 	db_reset(st);
 	return p;
 }
 
-int64_t pages_id_by_slug(int64_t tenant, const char *slug)
+int64_t pages_id_by_slug(int64_t tid, const char *slug)
 {
 	sqlite3_stmt *st = db_stmt("SELECT id FROM pages WHERE tenant_id = :t AND slug = :s");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":s", slug);
 	int64_t id = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
 	db_reset(st);
 	return id;
 }
 
-cJSON *pages_list(int64_t tenant)
+cJSON *pages_list(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t ORDER BY nav_position, id");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	cJSON *a = cJSON_CreateArray();
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, page_row(st));
 	db_reset(st);
@@ -113,10 +113,10 @@ static cJSON *block_row(sqlite3_stmt *st)
 	return b;
 }
 
-cJSON *pages_blocks(int64_t tenant, int64_t page)
+cJSON *pages_blocks(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " BLOCK_COLS " FROM draft_blocks WHERE tenant_id = :t AND page_id = :p ORDER BY position, id");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	cJSON *a = cJSON_CreateArray();
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, block_row(st));
@@ -124,17 +124,17 @@ cJSON *pages_blocks(int64_t tenant, int64_t page)
 	return a;
 }
 
-cJSON *pages_block_get(int64_t tenant, int64_t id)
+cJSON *pages_block_get(int64_t tid, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " BLOCK_COLS " FROM draft_blocks WHERE tenant_id = :t AND id = :id");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	cJSON *b = db_step(st) == SQLITE_ROW ? block_row(st) : NULL;
 	db_reset(st);
 	return b;
 }
 
-cJSON *pages_live_blocks(int64_t tenant, int64_t page, int64_t v)
+cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v)
 {
 	sqlite3_stmt *st;
 	if (v > 0) {
@@ -145,21 +145,21 @@ cJSON *pages_live_blocks(int64_t tenant, int64_t page, int64_t v)
 			     "ON v.page_id = p.id AND v.version = p.live_version "
 			     "WHERE p.tenant_id = :t AND p.id = :p");
 	}
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	cJSON *a = db_step(st) == SQLITE_ROW ? json_col(st, 0, 1) : NULL;
 	db_reset(st);
 	return a;
 }
 
-cJSON *pages_versions(int64_t tenant, int64_t page)
+cJSON *pages_versions(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt(
 		"SELECT v.version, v.published_at, v.published_by, json_array_length(v.blocks_json), "
 		"v.version = p.live_version, v.rollback_of, v.title, u.email FROM page_versions v "
 		"JOIN pages p ON p.id = v.page_id LEFT JOIN users u ON u.id = v.published_by "
 		"WHERE v.tenant_id = :t AND v.page_id = :p ORDER BY v.version DESC");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	cJSON *a = cJSON_CreateArray();
 	while (db_step(st) == SQLITE_ROW) {
@@ -180,7 +180,7 @@ cJSON *pages_versions(int64_t tenant, int64_t page)
 	return a;
 }
 
-int64_t pages_snapshot(int64_t tenant, int64_t page, int64_t user, int64_t rollback_of,
+int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
 		       const cJSON *blocks, int *nblocks)
 {
 	/* The snapshot keeps what rendering needs, nothing editor-only. */
@@ -200,14 +200,14 @@ int64_t pages_snapshot(int64_t tenant, int64_t page, int64_t user, int64_t rollb
 	cJSON_Delete(snap);
 
 	sqlite3_stmt *st = db_stmt("SELECT coalesce(max(version), 0) + 1 FROM page_versions WHERE tenant_id = :t AND page_id = :p");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	int64_t v = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 1;
 	db_reset(st);
 
 	st = db_stmt("INSERT INTO page_versions(tenant_id, page_id, version, blocks_json, title, published_at, published_by, rollback_of) "
 		     "SELECT :t, :p, :v, :b, title, strftime('%s','now'), :u, :rb FROM pages WHERE tenant_id = :t AND id = :p");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	db_bind_int(st, ":v", v);
 	db_bind_text(st, ":b", json);
@@ -219,19 +219,19 @@ int64_t pages_snapshot(int64_t tenant, int64_t page, int64_t user, int64_t rollb
 
 	st = db_stmt("UPDATE pages SET live_version = :v, published_at = strftime('%s','now'), "
 		     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :p");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	db_bind_int(st, ":v", v);
 	if (db_run(st) < 0) return -1;
 	return v;
 }
 
-int64_t pages_create(int64_t tenant, const char *slug, const char *title, const char *meta, int nav)
+int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, int nav)
 {
 	sqlite3_stmt *st = db_stmt(
 		"INSERT INTO pages(tenant_id, slug, title, meta_description, show_in_nav, nav_position, created_at, updated_at) "
 		"VALUES(:t, :s, :ti, :m, :n, (SELECT count(*) FROM pages WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":s", slug);
 	db_bind_text(st, ":ti", title);
 	db_bind_text(st, ":m", meta ? meta : "");
@@ -240,7 +240,7 @@ int64_t pages_create(int64_t tenant, const char *slug, const char *title, const 
 	return db_last_id();
 }
 
-int64_t pages_block_create(int64_t tenant, int64_t page, const char *type, const char *code,
+int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user)
 {
@@ -249,7 +249,7 @@ int64_t pages_block_create(int64_t tenant, int64_t page, const char *type, const
 		"SELECT :t, :p, :ty, :c, :cfg, :vis, "
 		"CASE WHEN :pos < 0 THEN coalesce((SELECT max(position) + 1 FROM draft_blocks WHERE tenant_id = :t AND page_id = :p), 0) ELSE :pos END, "
 		":u, strftime('%s','now'), strftime('%s','now') FROM pages WHERE tenant_id = :t AND id = :p");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	db_bind_text(st, ":ty", type);
 	db_bind_text(st, ":c", code);

@@ -10,24 +10,24 @@
 extern const char *const block_types[];   /* hero, product_grid, ... NULL */
 
 /* JSON of a page (seed Page, camelCase) or NULL when not found. */
-cJSON *pages_get(int64_t tenant, int64_t id);
-int64_t pages_id_by_slug(int64_t tenant, const char *slug);
-cJSON *pages_list(int64_t tenant);
+cJSON *pages_get(int64_t tid, int64_t id);
+int64_t pages_id_by_slug(int64_t tid, const char *slug);
+cJSON *pages_list(int64_t tid);
 /* Draft blocks of a page in position order (seed DraftBlock). */
-cJSON *pages_blocks(int64_t tenant, int64_t page);
-cJSON *pages_block_get(int64_t tenant, int64_t id);
+cJSON *pages_blocks(int64_t tid, int64_t page);
+cJSON *pages_block_get(int64_t tid, int64_t id);
 /* Published blocks of the live version (or of version v when v > 0):
  * array of {id,type,vibeCode,config,visibility,position}; NULL if none. */
-cJSON *pages_live_blocks(int64_t tenant, int64_t page, int64_t v);
-cJSON *pages_versions(int64_t tenant, int64_t page);
+cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v);
+cJSON *pages_versions(int64_t tid, int64_t page);
 
 /* Snapshot the drafts as a new version and make it live. Caller holds the
  * transaction. Returns the new version number, or -1. */
-int64_t pages_snapshot(int64_t tenant, int64_t page, int64_t user, int64_t rollback_of,
+int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
 		       const cJSON *blocks, int *nblocks);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
-int64_t pages_create(int64_t tenant, const char *slug, const char *title, const char *meta, int nav);
-int64_t pages_block_create(int64_t tenant, int64_t page, const char *type, const char *code,
+int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, int nav);
+int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */

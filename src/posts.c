@@ -35,11 +35,11 @@ static cJSON *row(sqlite3_stmt *st, int with_content)
 	return p;
 }
 
-cJSON *posts_published(int64_t tenant, int limit)
+cJSON *posts_published(int64_t tid, int limit)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND status = 'published' "
 				   "ORDER BY published_at DESC, id DESC LIMIT :n");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
 	cJSON *a = cJSON_CreateArray();
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
@@ -55,10 +55,10 @@ char *posts_markdown(const char *md)
 	return out;
 }
 
-cJSON *posts_published_by_slug(int64_t tenant, const char *slug)
+cJSON *posts_published_by_slug(int64_t tid, const char *slug)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND slug = :s AND status = 'published'");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":s", slug);
 	cJSON *p = NULL;
 	if (db_step(st) == SQLITE_ROW) {
@@ -71,20 +71,20 @@ cJSON *posts_published_by_slug(int64_t tenant, const char *slug)
 	return p;
 }
 
-cJSON *posts_admin_get(int64_t tenant, int64_t id)
+cJSON *posts_admin_get(int64_t tid, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND id = :id");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	cJSON *p = db_step(st) == SQLITE_ROW ? row(st, 1) : NULL;
 	db_reset(st);
 	return p;
 }
 
-cJSON *posts_admin_list(int64_t tenant)
+cJSON *posts_admin_list(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC");
-	db_bind_int(st, ":t", tenant);
+	db_bind_int(st, ":t", tid);
 	cJSON *a = cJSON_CreateArray();
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
 	db_reset(st);

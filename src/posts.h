@@ -5,10 +5,10 @@
 #include <cJSON.h>
 #include <stdint.h>
 
-cJSON *posts_published(int64_t tenant, int limit);           /* newest first */
-cJSON *posts_published_by_slug(int64_t tenant, const char *slug); /* with "html" */
-cJSON *posts_admin_get(int64_t tenant, int64_t id);
-cJSON *posts_admin_list(int64_t tenant);
+cJSON *posts_published(int64_t tid, int limit);           /* newest first */
+cJSON *posts_published_by_slug(int64_t tid, const char *slug); /* with "html" */
+cJSON *posts_admin_get(int64_t tid, int64_t id);
+cJSON *posts_admin_list(int64_t tid);
 /* Markdown -> safe HTML; caller frees. */
 char *posts_markdown(const char *md);
 #endif

@@ -305,7 +305,6 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 			js_pushstring(J, json);
 			js_call(J, 1);       /* -> data */
 			js_setglobal(J, "__in");
-			js_pop(J, 1);
 			js_getglobal(J, entry.name);
 			js_pushundefined(J);
 			for (int i = 0; i < entry.nparams; i++) {

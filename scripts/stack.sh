@@ -1,0 +1,39 @@
+#!/bin/sh
+# stack.sh start|stop RUN_DIR PORT [WORKERS]
+# Starts (or stops) the real stack: spawn-fcgi + multiwatch pools for
+# storefront.fcgi and admin.cgi on unix sockets in RUN_DIR, and lighttpd on
+# 127.0.0.1:PORT with conf/lighttpd.conf. Environment (STOREFRONT_DB, ...)
+# passes through to the workers. Used by `make run`, the tests and bench.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cmd=$1 run=$2
+case "$cmd" in
+start)
+	port=$3 workers=${4:-2}
+	mkdir -p "$run"
+	rm -f "$run/storefront.sock" "$run/admin.sock"
+	spawn-fcgi -s "$run/storefront.sock" -P "$run/storefront.pid" -- \
+		/usr/bin/multiwatch -f "$workers" -- "$root/cgi-bin/storefront.fcgi" >/dev/null
+	spawn-fcgi -s "$run/admin.sock" -P "$run/admin.pid" -- \
+		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null
+	SF_ROOT=$root SF_RUN=$run SF_PORT=$port lighttpd -f "$root/conf/lighttpd.conf"
+	# lighttpd daemonises and writes its pid file once it listens.
+	i=0
+	while [ ! -s "$run/lighttpd.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -s "$run/lighttpd.pid" ] || { echo "stack.sh: lighttpd did not start; see $run/lighttpd-error.log" >&2; exit 1; }
+	;;
+stop)
+	for p in lighttpd storefront admin; do
+		f="$run/$p.pid"
+		[ -s "$f" ] || continue
+		pid=$(cat "$f")
+		kill "$pid" 2>/dev/null || true
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		kill -9 "$pid" 2>/dev/null || true
+		rm -f "$f"
+	done
+	rm -f "$run/storefront.sock" "$run/admin.sock"
+	;;
+*) echo "usage: stack.sh start|stop RUN_DIR PORT [WORKERS]" >&2; exit 2 ;;
+esac
