@@ -30,7 +30,7 @@ cat <<MSG
   API token:  $token   (owner@demo.localhost; password: demo-password)
 
   Try:  curl -H "Authorization: Bearer $token" http://demo.localhost:$port/api/cms/pages
-  Logs: $run/lighttpd-error.log (worker errors go there too)
+  Logs: $run/workers.log, $run/lighttpd-error.log
 
   Ctrl-C stops it.
 MSG

@@ -1,7 +1,8 @@
 #!/bin/sh
 # stack.sh start|stop RUN_DIR PORT [WORKERS]
 # Starts (or stops) the real stack: spawn-fcgi + multiwatch pools for
-# storefront.fcgi and admin.cgi on unix sockets in RUN_DIR, and lighttpd on
+# storefront.fcgi and admin.cgi on unix sockets in RUN_DIR (their stderr in
+# RUN_DIR/workers.log), and lighttpd on
 # 127.0.0.1:PORT with conf/lighttpd.conf. Environment (STOREFRONT_DB, ...)
 # passes through to the workers. Used by `make run`, the tests and bench.
 set -eu
@@ -13,9 +14,9 @@ start)
 	mkdir -p "$run"
 	rm -f "$run/storefront.sock" "$run/admin.sock"
 	spawn-fcgi -s "$run/storefront.sock" -P "$run/storefront.pid" -- \
-		/usr/bin/multiwatch -f "$workers" -- "$root/cgi-bin/storefront.fcgi" >/dev/null
+		/usr/bin/multiwatch -f "$workers" -- "$root/cgi-bin/storefront.fcgi" >/dev/null 2>>"$run/workers.log"
 	spawn-fcgi -s "$run/admin.sock" -P "$run/admin.pid" -- \
-		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null
+		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null 2>>"$run/workers.log"
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.
 	i=0

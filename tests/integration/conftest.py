@@ -1,0 +1,26 @@
+import os
+import re
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from stack import Stack  # noqa: E402
+
+SANITIZER = re.compile(r"ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer")
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """One stack for the session: the demo store plus a second store 'acme'."""
+    s = Stack(workers=2)
+    try:
+        s.start()
+        s.cli("demo")
+        s.demo_token = s.token("demo", "owner@demo.localhost")
+        s.acme_token = s.tenant("acme", 'Acme <script>alert("x")</script> & Co')
+        yield s
+        log = s.worker_log()
+        assert not SANITIZER.search(log), "sanitizer report in worker log:\n" + log[-4000:]
+    finally:
+        s.cleanup()

@@ -1,0 +1,157 @@
+"""The real stack for tests: a temporary database, spawn-fcgi + multiwatch
+pools of the built programs, lighttpd on a free 127.0.0.1 port. Every
+process started is stopped by its pid and the directory removed."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import http.client
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CLI = os.path.join(ROOT, "bin", "storefront")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def __repr__(self):
+        return "<Response %d %s>" % (self.status, self.text[:300])
+
+
+class Stack:
+    def __init__(self, workers=2, env=None):
+        self.dir = tempfile.mkdtemp(prefix="sf-test-")
+        self.db = os.path.join(self.dir, "store.db")
+        self.run = os.path.join(self.dir, "run")
+        self.port = free_port()
+        self.env = dict(os.environ, STOREFRONT_DB=self.db, **(env or {}))
+        self.env.pop("STOREFRONT_CONF", None)
+        self.workers = workers
+        self.started = False
+
+    # -- lifecycle
+    def cli(self, *args, input=None, check=True):
+        p = subprocess.run([CLI, "--db", self.db, *args], env=self.env, input=input,
+                           capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("storefront %s failed: %s" % (" ".join(args), p.stderr))
+        return p
+
+    def start(self):
+        self.cli("init")
+        subprocess.run(["sh", os.path.join(ROOT, "scripts", "stack.sh"), "start", self.run,
+                        str(self.port), str(self.workers)], env=self.env, check=True, timeout=30)
+        self.started = True
+        return self
+
+    def stop(self):
+        if self.started:
+            subprocess.run(["sh", os.path.join(ROOT, "scripts", "stack.sh"), "stop", self.run],
+                           env=self.env, timeout=30)
+            self.started = False
+
+    def worker_log(self):
+        try:
+            with open(os.path.join(self.run, "workers.log"), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- data
+    def token(self, user, email):
+        return self.cli("token", "create", user, email).stdout.strip()
+
+    def tenant(self, username, name, email=None, password="correct-horse-battery", role="owner"):
+        self.cli("tenant", "create", username, "--name", name)
+        email = email or "owner@%s.test" % username
+        self.cli("user", "add", username, email, "--role", role, input=password + "\n")
+        return self.token(username, email)
+
+    def sql(self, query, *params):
+        import sqlite3
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            rows = con.execute(query, params).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+    # -- HTTP
+    def request(self, method, path, host="demo.localhost", body=None, headers=None, token=None,
+                json_body=None, timeout=30):
+        h = {"Host": host}
+        if token:
+            h["Authorization"] = "Bearer " + token
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            h["Content-Type"] = "application/json"
+        if isinstance(body, str):
+            body = body.encode()
+        if method in ("POST", "PUT", "PATCH") and body is None:
+            body = b""
+        h.update(headers or {})
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json_body=None, **kw):
+        return self.request("POST", path, json_body=json_body, **kw)
+
+    def put(self, path, json_body=None, **kw):
+        return self.request("PUT", path, json_body=json_body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def raw(self, data, timeout=10):
+        """Send raw bytes (for malformed requests) and return the reply."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        try:
+            s.sendall(data)
+            out = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+            return out
+        finally:
+            s.close()
