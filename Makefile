@@ -42,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 
 .PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser bench install clean FORCE
+	browser pytests bench install clean FORCE
 
 all: $(PROGS)
 
@@ -58,14 +58,17 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
 
 $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(BUILD)/libstorefront.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(BUILD)/libstorefront.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/storefront: $(BUILD)/main_cli.o $(BUILD)/libstorefront.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The installed names always hold the build of the last make (plain or SAN=1).
 cgi-bin/storefront.fcgi: $(BUILD)/storefront.fcgi FORCE
@@ -77,16 +80,25 @@ bin/storefront: $(BUILD)/storefront FORCE
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
+# Integration and browser tests share one pytest run (one summary line).
+PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider
+
 integration: $(PROGS)
-	@cd tests && SAN=$(SAN) /usr/bin/python3 -m pytest -q -p no:cacheprovider integration
+	@cd tests && SAN=$(SAN) $(PYTEST) integration
 
 browser: $(PROGS)
 	@sh tests/browser/run.sh
+	@cd tests && SAN=$(SAN) $(PYTEST) browser
+
+pytests: $(PROGS)
+	@sh tests/browser/run.sh
+	@cd tests && SAN=$(SAN) $(PYTEST) integration browser
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
@@ -95,8 +107,7 @@ run: deps-run
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory integration
-	@$(MAKE) --no-print-directory browser
+	@$(MAKE) --no-print-directory pytests
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory all

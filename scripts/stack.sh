@@ -24,15 +24,19 @@ start)
 	[ -s "$run/lighttpd.pid" ] || { echo "stack.sh: lighttpd did not start; see $run/lighttpd-error.log" >&2; exit 1; }
 	;;
 stop)
+	# Signal all three at once, then wait for each (SIGKILL after 5 s).
+	pids=""
 	for p in lighttpd storefront admin; do
 		f="$run/$p.pid"
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
-		kill "$pid" 2>/dev/null || true
+		kill "$pid" 2>/dev/null && pids="$pids $pid"
+		rm -f "$f"
+	done
+	for pid in $pids; do
 		i=0
 		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 		kill -9 "$pid" 2>/dev/null || true
-		rm -f "$f"
 	done
 	rm -f "$run/storefront.sock" "$run/admin.sock"
 	;;

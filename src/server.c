@@ -13,7 +13,7 @@
 extern char **environ;
 
 static volatile sig_atomic_t stopping;
-static void on_term(int sig) { (void)sig; stopping = 1; }
+static void on_term(int sig) { (void)sig; stopping = 1; FCGX_ShutdownPending(); }
 
 static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Stream *out)
 {
@@ -60,7 +60,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 
 	FCGX_Init();
 	FCGX_Request fr;
-	FCGX_InitRequest(&fr, 0, 0);
+	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 	for (long n = 0; !stopping && (cfg.max_requests == 0 || n < cfg.max_requests); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
 		one(prog, fr.envp, fr.in, fr.out);

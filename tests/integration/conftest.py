@@ -20,6 +20,7 @@ def stack():
         s.demo_token = s.token("demo", "owner@demo.localhost")
         s.acme_token = s.tenant("acme", 'Acme <script>alert("x")</script> & Co')
         yield s
+        s.stop()  # workers exit: leak reports land in the log too
         log = s.worker_log()
         assert not SANITIZER.search(log), "sanitizer report in worker log:\n" + log[-4000:]
     finally:

@@ -1,0 +1,37 @@
+"""Browser tests: each *.mjs here drives Debian's chromium against the real
+stack and checks what a shopper or editor sees; screenshots land in
+tests/artifacts/."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from stack import Stack  # noqa: E402
+
+ARTIFACTS = os.path.join(HERE, "..", "artifacts")
+
+
+@pytest.fixture(scope="module")
+def demo_stack():
+    s = Stack(workers=2)
+    try:
+        s.start()
+        s.cli("demo")
+        yield s
+    finally:
+        s.cleanup()
+
+
+def run_script(stack, name):
+    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS)
+    p = subprocess.run(["node", os.path.join(HERE, name)], cwd=HERE, env=env, capture_output=True,
+                       text=True, timeout=120)
+    print(p.stdout)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_home_page_in_chromium(demo_stack):
+    run_script(demo_stack, "home.mjs")

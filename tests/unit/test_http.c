@@ -1,0 +1,177 @@
+/* Pure parts of the request layer: escaping, decoding, host
+ * normalisation, routing, money, sha256, templates. */
+#include "t.h"
+#include "html.h"
+#include "tenant.h"
+#include "route.h"
+#include "money.h"
+#include "sha256.h"
+#include "tmpl.h"
+#include "input.h"
+#include <stdlib.h>
+
+static char *esc(void (*fn)(sbuf *, const char *), const char *s)
+{
+	sbuf b = SBUF_INIT;
+	fn(&b, s);
+	return sb_detach(&b);
+}
+
+static void check_esc(void (*fn)(sbuf *, const char *), const char *in, const char *want)
+{
+	char *got = esc(fn, in);
+	CHECK_STR(got, want);
+	free(got);
+}
+
+static void test_escaping(void)
+{
+	check_esc(html_text, "<a href=\"x\">'&'</a>", "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	check_esc(html_text, "plain", "plain");
+	check_esc(html_attr, "a=`b`", "a&#61;&#96;b&#96;");
+	check_esc(url_component, "a b/ü?&", "a%20b%2F%C3%BC%3F%26");
+	check_esc(json_string, "q\"\\\n</script>", "\"q\\\"\\\\\\n\\u003c/script\\u003e\"");
+	check_esc(header_value, "ok\r\nSet-Cookie: x", "okSet-Cookie: x");
+}
+
+static void test_decode(void)
+{
+	char a[] = "a%20b+c", b[] = "a%20b+c", c[] = "%zz", d[] = "x%00y", e[] = "%";
+	CHECK_INT(url_decode(a, 1), 0);
+	CHECK_STR(a, "a b c");
+	CHECK_INT(url_decode(b, 0), 0);
+	CHECK_STR(b, "a b+c");
+	CHECK_INT(url_decode(c, 0), -1);
+	CHECK_INT(url_decode(d, 0), -1);
+	CHECK_INT(url_decode(e, 0), -1);
+	CHECK(utf8_valid("h\xc3\xa9llo", 6));
+	CHECK(!utf8_valid("\xc0\xaf", 2));        /* overlong */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3));    /* surrogate */
+	CHECK(!utf8_valid("\xe2\x82", 2));        /* truncated */
+}
+
+static void test_hosts(void)
+{
+	char out[256];
+	CHECK_INT(host_normalize("Demo.LocalHost:8080", out, sizeof out), 0);
+	CHECK_STR(out, "demo.localhost");
+	CHECK_INT(host_normalize("shop.example.com.", out, sizeof out), 0);
+	CHECK_STR(out, "shop.example.com");
+	CHECK_INT(host_normalize("xn--bcher-kva.example", out, sizeof out), 0);
+	CHECK_STR(out, "xn--bcher-kva.example");
+	CHECK_INT(host_normalize("", out, sizeof out), -1);
+	CHECK_INT(host_normalize(NULL, out, sizeof out), -1);
+	CHECK_INT(host_normalize("127.0.0.1", out, sizeof out), -1);
+	CHECK_INT(host_normalize("[::1]:80", out, sizeof out), -1);
+	CHECK_INT(host_normalize("a..b", out, sizeof out), -1);
+	CHECK_INT(host_normalize("bad_host", out, sizeof out), -1);
+	CHECK_INT(host_normalize("b\xc3\xbc" "cher.de", out, sizeof out), -1);
+	CHECK_INT(host_normalize("demo.localhost:80x", out, sizeof out), -1);
+	char longh[400];
+	memset(longh, 'a', sizeof longh - 1);
+	longh[sizeof longh - 1] = 0;
+	CHECK_INT(host_normalize(longh, out, sizeof out), -1);
+	CHECK(username_problem("demo") == NULL);
+	CHECK(username_problem("ab") != NULL);
+	CHECK(username_problem("-abc") != NULL);
+	CHECK(username_problem("Abc") != NULL);
+	CHECK(slug_problem("about-us") == NULL);
+	CHECK(slug_problem("About") != NULL);
+}
+
+static void test_routes(void)
+{
+	const char *p[4];
+	int n;
+	char scratch[256];
+	CHECK(route_match("/api/cms/pages/:id/blocks", "/api/cms/pages/42/blocks", p, &n, scratch, sizeof scratch));
+	CHECK_INT(n, 1);
+	CHECK_STR(p[0], "42");
+	CHECK(!route_match("/api/cms/pages/:id/blocks", "/api/cms/pages/42", p, &n, scratch, sizeof scratch));
+	CHECK(!route_match("/api/cms/pages/:id", "/api/cms/pages/", p, &n, scratch, sizeof scratch));
+	CHECK(!route_match("/api/cms/pages", "/api/cms/pages/", p, &n, scratch, sizeof scratch));
+	CHECK(route_match("/", "/", p, &n, scratch, sizeof scratch));
+	CHECK_INT(n, 0);
+	CHECK(route_match("/:slug", "/about", p, &n, scratch, sizeof scratch));
+	CHECK_STR(p[0], "about");
+	CHECK(!route_match("/:slug", "/a/b", p, &n, scratch, sizeof scratch));
+	CHECK(route_match("/a/:x/b/:y", "/a/1/b/2", p, &n, scratch, sizeof scratch));
+	CHECK_INT(n, 2);
+	CHECK_STR(p[1], "2");
+}
+
+static void check_money(int64_t minor, const char *cur, const char *want)
+{
+	sbuf b = SBUF_INIT;
+	money_format(&b, minor, cur);
+	CHECK_STR(sb_str(&b), want);
+	sb_free(&b);
+}
+
+static void test_money(void)
+{
+	check_money(123450, "USD", "$1,234.50");
+	check_money(5, "USD", "$0.05");
+	check_money(-1999, "EUR", "-\xe2\x82\xac" "19.99");
+	check_money(1235, "JPY", "\xc2\xa5" "1,235");
+	check_money(120000, "VND", "120,000 \xe2\x82\xab");
+	check_money(100, "XYZ", "1.00 XYZ");
+	CHECK(money_major(12900, "USD") == 129.0);
+	CHECK(money_major(500, "JPY") == 500.0);
+}
+
+static void test_sha(void)
+{
+	char hex[65];
+	sha256_hex("abc", 3, hex);
+	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("", 0, hex);
+	CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	unsigned char mac[32];
+	hmac_sha256("key", 3, "The quick brown fox jumps over the lazy dog", 43, mac);
+	hex_encode(mac, 32, hex);
+	CHECK_STR(hex, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+}
+
+static void check_tmpl(const char *src, const char *json, const char *want)
+{
+	char err[128];
+	tmpl *t = tmpl_parse(src, err, sizeof err);
+	CHECK(t != NULL);
+	if (!t) return;
+	cJSON *d = cJSON_Parse(json);
+	sbuf b = SBUF_INIT;
+	tmpl_render(t, d, &b);
+	CHECK_STR(sb_str(&b), want);
+	sb_free(&b);
+	cJSON_Delete(d);
+	tmpl_free(t);
+}
+
+static void test_tmpl(void)
+{
+	check_tmpl("Hi {{name}}!", "{\"name\":\"<b>\"}", "Hi &lt;b&gt;!");
+	check_tmpl("{{{html}}}", "{\"html\":\"<b>x</b>\"}", "<b>x</b>");
+	check_tmpl("{{#items}}[{{n}}]{{/items}}", "{\"items\":[{\"n\":1},{\"n\":2}]}", "[1][2]");
+	check_tmpl("{{^items}}none{{/items}}", "{\"items\":[]}", "none");
+	check_tmpl("{{#a.b}}{{c}}{{/a.b}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep");
+	check_tmpl("{{#flag}}{{outer}}{{/flag}}", "{\"flag\":true,\"outer\":\"o\"}", "o");
+	check_tmpl("{{#list}}{{.}},{{/list}}", "{\"list\":[\"x\",\"y\"]}", "x,y,");
+	check_tmpl("{{! comment }}{{missing}}|{{n}}", "{\"n\":2.5}", "|2.5");
+	char err[128];
+	CHECK(tmpl_parse("{{#a}}x", err, sizeof err) == NULL);
+	CHECK(tmpl_parse("{{/a}}", err, sizeof err) == NULL);
+	CHECK(tmpl_parse("{{a", err, sizeof err) == NULL);
+}
+
+int main(void)
+{
+	test_escaping();
+	test_decode();
+	test_hosts();
+	test_routes();
+	test_money();
+	test_sha();
+	test_tmpl();
+	T_DONE();
+}
