@@ -28,6 +28,10 @@ static const struct key {
 	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
 	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
+	L(session_idle), S(rate_limits), L(login_max_failures), L(login_ip_max_failures),
+	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
+	L(limit_pages), L(limit_blocks_per_page), L(limit_products), L(limit_media_bytes),
+	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
 #undef S
 #undef L
 };
@@ -139,6 +143,21 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.vibe_depth = 200;
 	cfg.session_ttl = 14 * 86400;
+	cfg.session_idle = 2 * 86400;
+	strcpy(cfg.rate_limits, "login:30/60,search:60/60,cart:120/60,checkout:20/60,chat:20/60,"
+	       "verify:20/600,platform:600/60");
+	cfg.login_max_failures = 5;
+	cfg.login_ip_max_failures = 50;
+	cfg.login_backoff_base = 1;
+	cfg.login_backoff_max = 900;
+	cfg.login_window = 3600;
+	cfg.username_hold_days = 90;
+	cfg.limit_pages = 200;
+	cfg.limit_blocks_per_page = 50;
+	cfg.limit_products = 5000;
+	cfg.limit_media_bytes = 1L << 30;
+	cfg.domain_claim_ttl = 7 * 86400;
+	cfg.verify_timeout = 5;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif
