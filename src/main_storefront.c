@@ -10,6 +10,8 @@
 #include "money.h"
 #include "html.h"
 #include "db.h"
+#include "domains.h"
+#include "admin_access.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,11 +170,32 @@ static int gate(req *r, const route *rt)
 	return 0;
 }
 
+/* The store's other hostnames answer 301 to its primary domain, with the
+ * same path, query and (non-default) port. 1 when it answered. */
+static int to_primary(req *r)
+{
+	char primary[256];
+	if (!domain_primary(r->t.id, primary, sizeof primary) || strcmp(primary, r->host) == 0) return 0;
+	const char *h = http_env(r, "HTTP_HOST");
+	const char *port = h ? strrchr(h, ':') : NULL;
+	sbuf loc = SBUF_INIT;
+	sb_printf(&loc, "%s://%s%s%s", r->https ? "https" : "http", primary, port ? port : "", r->raw_path);
+	if (r->query_string && *r->query_string) sb_printf(&loc, "?%s", r->query_string);
+	http_redirect(r, 301, sb_str(&loc));
+	sb_free(&loc);
+	return 1;
+}
+
 static void handle(req *r)
 {
 	r->json_errors = str_startswith(r->path, "/api/");
 	if (r->bad_request) {
 		http_error(r, 400, "bad_request", NULL, "the address is not valid (bad percent-encoding or UTF-8)");
+		return;
+	}
+	/* Caddy's on-demand TLS asks from its own host: no store Host here. */
+	if (strcmp(r->path, "/api/tls/ask") == 0) {
+		domain_ask(r);
 		return;
 	}
 	if (!r->host[0] || tenant_from_host(&r->t, r->host) < 0) {
@@ -185,12 +208,24 @@ static void handle(req *r)
 		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
 		return;
 	}
+	if (to_primary(r)) return;
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
 int main(int argc, char **argv)
 {
 	static const server_prog prog = { "storefront", NULL, handle, NULL };
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
+		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
+		cJSON *a = cJSON_CreateArray();
+		routes_json(a, "storefront", ask, 1);
+		routes_json(a, "storefront", routes, ARRAY_LEN(routes));
+		char *s = cJSON_Print(a);
+		puts(s);
+		cJSON_free(s);
+		cJSON_Delete(a);
+		return 0;
+	}
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }
