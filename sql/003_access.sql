@@ -43,7 +43,7 @@ CREATE TABLE login_failures (
 -- their subdomain (and the links and trust that point at it) at once.
 CREATE TABLE retired_usernames (
   username TEXT PRIMARY KEY,
-  tenant_id INTEGER,                        -- the store that had it (may be gone)
+  former_tenant_id INTEGER,                 -- the store that had it (gone, or renamed)
   retired_at INTEGER NOT NULL,
   held_until INTEGER NOT NULL,
   reason TEXT NOT NULL CHECK (reason IN ('deleted','renamed'))

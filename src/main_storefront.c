@@ -205,6 +205,7 @@ static void handle(req *r)
 	}
 	if (strcmp(r->t.status, "active") != 0) {
 		http_header(r, "Retry-After", "3600");
+		tenant_clear(&r->t);   /* nothing of the store: not even its shell */
 		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
 		return;
 	}

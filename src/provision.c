@@ -130,9 +130,9 @@ static int64_t tenant_id_of(const char *username, char *status)
 
 static int hold_username(const char *username, int64_t tid, const char *reason)
 {
-	sqlite3_stmt *st = db_stmt("INSERT INTO retired_usernames(username, tenant_id, retired_at, held_until, reason) "
+	sqlite3_stmt *st = db_stmt("INSERT INTO retired_usernames(username, former_tenant_id, retired_at, held_until, reason) "
 				   "VALUES(:u, :t, strftime('%s','now'), strftime('%s','now') + :hold, :r) "
-				   "ON CONFLICT(username) DO UPDATE SET tenant_id = :t, retired_at = strftime('%s','now'), "
+				   "ON CONFLICT(username) DO UPDATE SET former_tenant_id = :t, retired_at = strftime('%s','now'), "
 				   "held_until = strftime('%s','now') + :hold, reason = :r");
 	db_bind_text(st, ":u", username);
 	db_bind_int(st, ":t", tid);
@@ -172,7 +172,12 @@ int prov_tenant_rename(const char *username, const char *name, const char *new_u
 	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
 	int64_t tid = tenant_id_of(username, NULL);
 	if (!tid) { db_rollback(); snprintf(err, errlen, "no store '%s'", username); return -1; }
-	if (new_username && prov_username_problem(new_username, err, errlen)) { db_rollback(); return -1; }
+	if (new_username) {   /* a store may take back a name it gave up by renaming */
+		sqlite3_stmt *h = db_stmt("DELETE FROM retired_usernames WHERE username = :u AND former_tenant_id = :t AND reason = 'renamed'");
+		db_bind_text(h, ":u", new_username);
+		db_bind_int(h, ":t", tid);
+		if (db_run(h) < 0 || prov_username_problem(new_username, err, errlen)) { db_rollback(); return -1; }
+	}
 	sqlite3_stmt *st = db_stmt("UPDATE tenants SET name = coalesce(:n, name), username = coalesce(:u, username), "
 				   "updated_at = strftime('%s','now'), content_version = content_version + 1 WHERE id = :t");
 	db_bind_text(st, ":n", name);
