@@ -13,7 +13,9 @@ SANITIZER = re.compile(r"ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanit
 @pytest.fixture(scope="session")
 def stack():
     """One stack for the session: the demo store plus a second store 'acme'."""
-    s = Stack(workers=2)
+    # Many tests sign in from 127.0.0.1: lift the per-IP login bucket
+    # (test_access_throttle.py tests it on its own stack).
+    s = Stack(workers=2, env={"STOREFRONT_RATE_LIMITS": "login:10000/60"})
     try:
         s.start()
         s.cli("demo")
