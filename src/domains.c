@@ -227,7 +227,8 @@ int domain_check_http(const char *domain, const char *token, char *err, size_t e
 int domain_tls_allowed(const char *host)
 {
 	char h[256];
-	if (!host || host_normalize(host, h, sizeof h) < 0) return 0;
+	/* SNI names carry no port: anything with one is not a TLS name. */
+	if (!host || strchr(host, ':') || host_normalize(host, h, sizeof h) < 0) return 0;
 	tenant t = { 0 };
 	int ok = tenant_from_host(&t, h) == 0 && strcmp(t.status, "active") == 0;
 	tenant_clear(&t);
