@@ -109,3 +109,26 @@ def test_forwarded_host_from_the_trusted_proxy(stack):
     for bad in ["demo.localhost, acme.localhost", "", "127.0.0.1", "x" * 400]:
         head, body = cgi(db, "nobody.localhost", "10.9.8.7", bad, trusted="10.9.8.7")
         assert STORE not in body and "Acme" not in body, bad
+
+
+def test_client_address_from_the_trusted_proxy(stack):
+    """Behind the proxy every request comes from its address: per-IP
+    throttles and the audit log use the last X-Forwarded-For entry instead,
+    and only when the proxy is the trusted one."""
+    def login(remote, xff):
+        env = {"PATH": os.environ.get("PATH", ""), "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST",
+               "REQUEST_URI": "/api/cms/login", "HTTP_HOST": "demo.localhost", "STOREFRONT_DB": stack.db,
+               "REMOTE_ADDR": remote, "STOREFRONT_TRUSTED_PROXY": "10.9.8.7", "HTTP_X_FORWARDED_FOR": xff,
+               "CONTENT_TYPE": "application/json"}
+        body = b'{"email":"owner@demo.localhost","password":"wrong-password-xff"}'
+        env["CONTENT_LENGTH"] = str(len(body))
+        p = subprocess.run([os.path.join(ROOT, "cgi-bin", "admin.cgi")], env=env, input=body, capture_output=True, timeout=30)
+        assert b"Status: 401" in p.stdout
+    login("10.9.8.7", "6.6.6.6, 203.0.113.9")
+    login("10.9.8.5", "198.51.100.7")
+    keys = {k for (k,) in stack.sql("SELECT key FROM login_failures WHERE key LIKE 'ip:%'")}
+    assert "ip:203.0.113.9" in keys and "ip:10.9.8.5" in keys
+    assert "ip:6.6.6.6" not in keys and "ip:198.51.100.7" not in keys
+    ips = {ip for (ip,) in stack.sql("SELECT ip FROM audit_log WHERE action = 'login.failed'")}
+    assert "203.0.113.9" in ips
+    stack.sql("DELETE FROM login_failures")
