@@ -60,3 +60,13 @@ def snapshot(stack, tid, skip=()):
             continue
         snap[t] = sorted(map(repr, stack.sql('SELECT * FROM "%s" WHERE tenant_id = ?' % t, tid)))
     return snap
+
+
+def finish(stack):
+    """Stop a test's own stack, remove it, and fail on any sanitizer
+    report its workers left (as the session stack does)."""
+    import re
+    stack.stop()
+    log = stack.worker_log()
+    stack.cleanup()
+    assert not re.search(r"ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer", log), log[-4000:]

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from access_util import API, people
+from access_util import API, finish, people
 from fakes import FakeWeb
 from stack import ROOT, Stack, free_port
 
@@ -63,7 +63,7 @@ def behind_caddy():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        s.cleanup()
+        finish(s)
         web.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 

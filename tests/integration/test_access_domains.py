@@ -5,7 +5,7 @@ proof, 409 for another store's domain, primary-domain redirects, and the
 TLS ask endpoint."""
 import pytest
 
-from access_util import API, err, people
+from access_util import API, err, finish, people
 from fakes import FakeDNS, FakeWeb
 from stack import Stack
 
@@ -24,7 +24,7 @@ def env():
         s.rival = people(s, "rival")
         yield s, web, dns
     finally:
-        s.cleanup()
+        finish(s)
         web.stop()
         dns.stop()
 

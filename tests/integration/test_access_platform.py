@@ -4,7 +4,7 @@ held), seed limits; the CLI does the same. Own stack: it has a platform
 token and small limits."""
 import pytest
 
-from access_util import API, PASSWORD, err, snapshot, tenant_tables
+from access_util import API, PASSWORD, err, finish, snapshot, tenant_tables
 from stack import Stack
 
 PT = "platform-secret-token-for-tests"
@@ -19,7 +19,7 @@ def plat():
         s.start()
         yield s
     finally:
-        s.cleanup()
+        finish(s)
 
 
 def test_platform_token_required(plat):

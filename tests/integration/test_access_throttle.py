@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from access_util import API, PASSWORD, err
+from access_util import API, PASSWORD, err, finish
 from stack import Stack
 
 LOGIN = API + "/login"
@@ -23,7 +23,7 @@ def thr():
             s.cli("user", "add", shop, "owner@%s.test" % shop, input=PASSWORD + "\n")
         yield s
     finally:
-        s.cleanup()
+        finish(s)
 
 
 def attempt(s, email, password="wrong-password"):
@@ -104,7 +104,7 @@ def rl():
         s.start()
         yield s
     finally:
-        s.cleanup()
+        finish(s)
 
 
 def test_login_rate_limit_per_ip(rl):
