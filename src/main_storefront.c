@@ -12,6 +12,7 @@
 #include "db.h"
 #include "domains.h"
 #include "admin_access.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,24 @@ static int to_primary(req *r)
 	return 1;
 }
 
+/* Public endpoints that cost work, by path prefix -> per-IP bucket of
+ * cfg.rate_limits. Routes added under these prefixes are limited without
+ * further code; a handler may also call ratelimit_check() itself. */
+static const struct { const char *prefix; const char *bucket; } costly[] = {
+	{ "/api/cart", "cart" }, { "/cart", "cart" }, { "/api/checkout", "checkout" }, { "/checkout", "checkout" },
+	{ "/api/search", "search" }, { "/search", "search" }, { "/api/chat", "chat" },
+};
+
+static int limited(req *r)
+{
+	for (size_t i = 0; i < ARRAY_LEN(costly); i++) {
+		size_t n = strlen(costly[i].prefix);
+		if (strncmp(r->path, costly[i].prefix, n) == 0 && (r->path[n] == 0 || r->path[n] == '/'))
+			return ratelimit_check(r, costly[i].bucket) < 0;
+	}
+	return 0;
+}
+
 static void handle(req *r)
 {
 	r->json_errors = str_startswith(r->path, "/api/");
@@ -210,6 +229,7 @@ static void handle(req *r)
 		return;
 	}
 	if (to_primary(r)) return;
+	if (limited(r)) return;
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 

@@ -83,11 +83,8 @@ void ratelimit_answer(req *r, const char *code, long retry_after, const char *wh
 	http_header(r, "Retry-After", "%ld", retry_after);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "retryAfter", (double)retry_after);
-	int json = r->json_errors;
-	r->json_errors = 1;
 	http_error(r, 429, code, d, "too many requests for %s; try again in %ld second%s", what, retry_after,
 		   retry_after == 1 ? "" : "s");
-	r->json_errors = json;
 }
 
 int ratelimit_check(req *r, const char *bucket)

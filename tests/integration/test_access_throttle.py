@@ -122,3 +122,36 @@ def test_rate_limit_refills(rl):
     err(r, 429, "rate_limited")
     time.sleep(float(r.header("Retry-After")) + 0.1)
     assert rl.get("/api/platform/tenants", token="pt-for-rate-limits").status == 200
+
+
+@pytest.fixture(scope="module")
+def public():
+    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "search:3/60,cart:2/60,chat:1/60"})
+    try:
+        s.start()
+        s.cli("tenant", "create", "pubshop", "--name", "Pub")
+        yield s
+    finally:
+        finish(s)
+
+
+def test_public_endpoints_that_cost_work_are_limited_per_ip(public):
+    s = public
+    h = "pubshop.localhost"
+    for _ in range(3):
+        assert s.get("/search?q=x", host=h).status != 429
+    r = s.get("/search?q=y", host=h)
+    assert r.status == 429 and r.header("Retry-After") and "text/html" in r.header("Content-Type")
+    assert r.header("X-Request-Id") in r.text
+    for _ in range(2):
+        assert s.post("/api/cart/items", {"productId": "1"}, host=h).status != 429
+    r = s.post("/api/cart/items", {"productId": "1"}, host=h)
+    e = err(r, 429, "rate_limited")
+    assert e["details"]["retryAfter"] >= 1 and "cart" in e["message"]
+    assert s.get("/api/chat", host=h).status != 429
+    err(s.get("/api/chat", host=h), 429, "rate_limited")
+    # pages that cost little are not limited; other prefixes are not caught
+    for _ in range(10):
+        assert s.get("/", host=h).status == 200
+    assert s.get("/searchlight", host=h).status == 404
+    assert s.get("/api/tls/ask?domain=pubshop.localhost").status == 200
