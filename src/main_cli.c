@@ -32,6 +32,8 @@ static const char usage[] =
 	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
 	"  user passwd USERNAME EMAIL             set a user's password (stdin); ends their sessions\n"
 	"  token create USERNAME EMAIL [--name N] print a new API token for the user (shown once)\n"
+	"  domains [--all]                        verified custom domains of active stores, one a line\n"
+	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"\n"
 	"The database is var/storefront.db under the install, or --db, or $STOREFRONT_DB.\n";
@@ -274,6 +276,29 @@ static int cmd_token(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_domains(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		puts("usage: storefront domains [--all]\nThe names that should have a certificate: every verified custom domain\n"
+		     "of an active store, one a line (feed them to certbot). --all prints every\n"
+		     "custom domain as: domain state store.");
+		return 0;
+	}
+	int all = argc == 2 && !strcmp(argv[1], "--all");
+	if (argc > 2 || (argc == 2 && !all)) return fail("usage: storefront domains [--all]");
+	if (open_db(1) < 0) return 1;
+	sqlite3_stmt *st = db_stmt("SELECT d.domain, CASE WHEN d.verified_at IS NULL THEN 'pending' ELSE 'verified' END, "
+				   "t.username, t.status FROM domains d JOIN tenants t ON t.id = d.tenant_id ORDER BY d.domain -- scan");
+	while (db_step(st) == SQLITE_ROW) {
+		int ok = !strcmp(db_text(st, 1), "verified") && !strcmp(db_text(st, 3), "active");
+		if (all) printf("%s %s %s%s\n", db_text(st, 0), db_text(st, 1), db_text(st, 2),
+				strcmp(db_text(st, 3), "active") ? " (store suspended)" : "");
+		else if (ok) puts(db_text(st, 0));
+	}
+	db_reset(st);
+	return 0;
+}
+
 static int cmd_routes(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
@@ -318,6 +343,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "user")) rc = cmd_user(sub_argc, sub);
 	else if (!strcmp(cmd, "token")) rc = cmd_token(sub_argc, sub);
 	else if (!strcmp(cmd, "routes")) rc = cmd_routes(sub_argc, sub);
+	else if (!strcmp(cmd, "domains")) rc = cmd_domains(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

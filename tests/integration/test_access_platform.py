@@ -178,3 +178,28 @@ def test_cli_lifecycle(plat):
                  ["tenant", "delete", "nobody", "--yes"], ["user", "passwd", "nobody", "a@b.c"]):
         p = s.cli(*args, check=False, input="long-enough-pw\n")
         assert p.returncode != 0 and "no store" in p.stderr, args
+
+
+def test_cli_domains_and_routes(plat):
+    s = plat
+    s.cli("tenant", "create", "certs", "--name", "Certs")
+    tid = s.sql("SELECT id FROM tenants WHERE username = 'certs'")[0][0]
+    for d, v in (("a.certs.example", 1), ("b.certs.example", None)):
+        s.sql("INSERT INTO domains(domain, tenant_id, verify_token, verified_at, created_at) VALUES(?, ?, 't', ?, 1)", d, tid, v)
+    out = s.cli("domains").stdout.split()
+    assert "a.certs.example" in out and "b.certs.example" not in out
+    assert "b.certs.example pending certs" in s.cli("domains", "--all").stdout
+    s.cli("tenant", "suspend", "certs")
+    assert "a.certs.example" not in s.cli("domains").stdout.split()
+    assert "(store suspended)" in s.cli("domains", "--all").stdout
+    import json
+    routes = json.loads(s.cli("routes").stdout)
+    assert {"program", "method", "pattern", "flags", "roles", "resource", "auth"} <= set(routes[0])
+    assert any(r["pattern"] == "/api/platform/tenants" and r["auth"] == "platform-token" for r in routes)
+    from access_util import storefront_routes
+    sf = storefront_routes()
+    assert sf[0]["pattern"] == "/api/tls/ask" and "tenant" not in sf[0]["flags"]
+    assert all("tenant" in r["flags"] for r in sf[1:])
+    for args in (["routes", "--help"], ["domains", "--help"], ["tenant", "--help"]):
+        p = s.cli(*args)
+        assert "usage" in p.stdout
