@@ -160,7 +160,11 @@ def world(stack):
     }
     own["block"] = {b["id"] for p in own["page"]
                     for b in stack.get(API + "/pages/%s/blocks" % p, token=at).json()["blocks"]}
-    return {"a": a, "b": b, "ids": ids, "domains": domains, "own": own,
+    r = stack.post(API + "/login", {"email": "owner@alpha.test", "password": PASSWORD, "session": True},
+                   host="alpha.localhost")
+    cookie = r.header("Set-Cookie").split(";")[0]
+    session = {"Cookie": cookie, "X-CSRF-Token": r.json()["csrfToken"]}
+    return {"a": a, "b": b, "ids": ids, "domains": domains, "own": own, "session": session,
             "tid_b": tenant_id(stack, "bravo"), "tid_a": tenant_id(stack, "alpha")}
 
 
@@ -213,6 +217,12 @@ def test_cross_tenant_matrix(stack, world):
                     r = stack.request(method, path, token=a_tok, host=host,
                                       json_body=fill(body, w, n) if body is not None else None)
                     assert r.status == 404, (k, res_kind, bid, host, r)
+                    probes += 1
+                if res_kind == (rt["resource"] or "") or kind == "domain":
+                    # the same through A's browser session (cookie + CSRF token)
+                    r = stack.request(method, path, host="bravo.localhost", headers=w["session"],
+                                      json_body=fill(body, w, n) if body is not None else None)
+                    assert r.status == 404, (k, res_kind, bid, "session", r)
                     probes += 1
         elif kind == "list":
             r = stack.request(method, pattern, token=a_tok, host="bravo.localhost")
