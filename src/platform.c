@@ -10,6 +10,7 @@
 #include "db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ACTOR "platform"
@@ -105,21 +106,40 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	return rc;
 }
 
-/* Route: GET /api/platform/tenants?status= */
+/* Route: GET /api/platform/tenants?status=&after=ID&limit=N -> {tenants, next} */
 void plat_tenants_list(req *r)
 {
-	const char *status = http_query(r, "status");
-	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE status != 'deleted' AND (:s IS NULL OR status = :s) ORDER BY id -- scan");
+	const char *status = http_query(r, "status"), *as = http_query(r, "after"), *ls = http_query(r, "limit");
+	long long after = as ? atoll(as) : 0;
+	long limit = ls ? atol(ls) : 100;
+	if (after < 0 || limit < 1 || limit > 1000) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", after < 0 ? "after" : "limit");
+		http_error(r, 422, "validation_error", d, "after must be >= 0 and limit 1-1000");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE id > :a AND status != 'deleted' AND (:s IS NULL OR status = :s) "
+				   "ORDER BY id LIMIT :n");
+	db_bind_int(st, ":a", after);
 	db_bind_text(st, ":s", status);
-	int64_t ids[10000];
-	int n = 0;
-	while (db_step(st) == SQLITE_ROW && n < 10000) ids[n++] = db_int(st, 0);
+	db_bind_int(st, ":n", limit);
+	int64_t *ids = xmalloc((size_t)limit * sizeof *ids);
+	long n = 0;
+	while (n < limit && db_step(st) == SQLITE_ROW) ids[n++] = db_int(st, 0);
 	db_reset(st);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tenants");
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		cJSON *t = tenant_json(ids[i]);
 		if (t) cJSON_AddItemToArray(a, t);
 	}
+	if (n == limit) {
+		char b[24];
+		snprintf(b, sizeof b, "%lld", (long long)ids[n - 1]);
+		cJSON_AddStringToObject(o, "next", b);
+	} else {
+		cJSON_AddNullToObject(o, "next");
+	}
+	free(ids);
 	http_json(r, 200, o);
 }
 
@@ -147,7 +167,7 @@ void plat_tenant_create(req *r)
 		http_error(r, taken ? 409 : 422, taken ? "conflict" : "validation_error", d, "%s", err);
 		goto out;
 	}
-	int64_t tid = prov_tenant_create(username, name, 1, err, sizeof err);
+	int64_t tid = prov_tenant_create_as(username, name, 1, ACTOR, r->remote_addr, err, sizeof err);
 	if (tid < 0) { in_fail(r, "username", "%s", err); goto out; }
 	if (lim && set_limits(r, tid, lim) < 0) goto out;   /* the store exists; limits are the defaults */
 	cJSON *o = cJSON_CreateObject();

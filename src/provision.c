@@ -81,6 +81,12 @@ static int64_t insert_tenant(const char *username, const char *name, char *err, 
 
 int64_t prov_tenant_create(const char *username, const char *name, int with_home, char *err, size_t errlen)
 {
+	return prov_tenant_create_as(username, name, with_home, "cli", "", err, errlen);
+}
+
+int64_t prov_tenant_create_as(const char *username, const char *name, int with_home, const char *actor,
+			      const char *ip, char *err, size_t errlen)
+{
 	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
 	int64_t id = insert_tenant(username, name, err, errlen);
 	if (id < 0) { db_rollback(); return -1; }
@@ -95,7 +101,7 @@ int64_t prov_tenant_create(const char *username, const char *name, int with_home
 			return -1;
 		}
 	}
-	audit_write_as(id, 0, "cli", "", "tenant.create", "tenant", id, NULL, username);
+	audit_write_as(id, 0, actor, ip, "tenant.create", "tenant", id, NULL, username);
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit: %s", db_errmsg()); return -1; }
 	return id;
 }

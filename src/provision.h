@@ -13,6 +13,9 @@ int prov_reserved(const char *username);
  * and publish the starter home page. Runs its own transaction. */
 int64_t prov_tenant_create(const char *username, const char *name, int with_home,
 			   char *err, size_t errlen);
+/* The same, naming who did it in the audit log ("platform", an IP). */
+int64_t prov_tenant_create_as(const char *username, const char *name, int with_home, const char *actor,
+			      const char *ip, char *err, size_t errlen);
 /* Returns the user id, or -1 with a message. Own transaction. */
 int64_t prov_user_add(int64_t tid, const char *email, const char *password,
 		      const char *role, char *err, size_t errlen);

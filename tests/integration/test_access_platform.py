@@ -55,6 +55,15 @@ def test_create_rename_and_reserved_names(plat):
     assert r.status == 200 and r.json()["name"] == "Gadget Hut"
     assert "Gadget Hut" in plat.get("/", host="gadgets.localhost").text
     assert any(t["username"] == "gadgets" for t in plat.get(P, token=PT).json()["tenants"])
+    plat.post(P, {"username": "pager", "name": "Pager"}, token=PT)
+    first = plat.get(P + "?limit=1", token=PT).json()
+    assert len(first["tenants"]) == 1 and first["next"]
+    rest = plat.get(P + "?limit=1000&after=" + first["next"], token=PT).json()
+    assert rest["next"] is None and first["tenants"][0]["username"] not in [t["username"] for t in rest["tenants"]]
+    assert len(rest["tenants"]) >= 1
+    err(plat.get(P + "?limit=0", token=PT), 422)
+    assert plat.sql("SELECT actor FROM audit_log WHERE action = 'tenant.create' AND entity_id = "
+                    "(SELECT id FROM tenants WHERE username = 'pager')") == [("platform",)]
     err(plat.get(P + "/nobody", token=PT), 404)
     # moving to a new username holds the old one
     r = plat.request("PATCH", P + "/gadgets", json_body={"username": "gadgethut"}, token=PT)
