@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from access_util import API, PASSWORD, admin_routes, err, people, snapshot, tenant_id
+from access_util import API, PASSWORD, admin_routes, err, people, snapshot, storefront_routes, tenant_id
 
 # ---- the cross-tenant table: one row per admin endpoint ----------------
 # kind: "id"     -> the :id is replaced by B's ids of every resource kind
@@ -139,6 +139,7 @@ def world(stack):
     ids["block"] = r.json()["id"]
     assert stack.post(API + "/pages/%s/publish" % ids["page"], {}, token=bt).status == 200
     ids["post"] = stack.post(API + "/posts", {"title": "Bravo post", "slug": "bravo-post"}, token=bt).json()["id"]
+    assert stack.post(API + "/posts/%s/publish" % ids["post"], {}, token=bt).status == 200
     ids["product"] = stack.post(API + "/products", {"name": "Bravo thing", "slug": "bravo-thing", "price": 500},
                                 token=bt).json()["id"]
     ids["collection"] = stack.post(API + "/collections", {"title": "Bravo set", "slug": "bravo-set",
@@ -290,3 +291,34 @@ def test_role_matrix(stack, world):
                 err(r, 403, "forbidden")
             checked += 1
     print("role matrix: %d checks" % checked)
+
+
+# ---- the public store: every route of storefront.fcgi ------------------
+# path with B's content -> what A's Host must answer ("404", or "200" for
+# pages that list things, which must then show none of B's)
+STORE = {
+    "GET /api/tls/ask": None,                 # no store: tested in test_access_domains.py
+    "GET /": ("/", 200),
+    "GET /robots.txt": ("/robots.txt", 200),
+    "GET /products": ("/products", 200),
+    "GET /products/:slug": ("/products/bravo-thing", 404),
+    "GET /collections/:slug": ("/collections/bravo-set", 404),
+    "GET /blog": ("/blog", 200),
+    "GET /blog/:slug": ("/blog/bravo-post", 404),
+    "GET /:slug": ("/secret", 404),
+}
+
+
+def test_storefront_routes_cross_tenant(stack, world):
+    routes = {key(rt) for rt in storefront_routes()}
+    assert routes == set(STORE), ("storefront routes without a row: %s; rows without a route: %s"
+                                  % (sorted(routes - set(STORE)), sorted(set(STORE) - routes)))
+    for k, row in STORE.items():
+        if row is None:
+            continue
+        path, status = row
+        r = stack.get(path, host="alpha.localhost")
+        assert r.status == status, (k, r)
+        assert not any(m in r.text for m in ["Bravo secret page", "Bravo thing", "Bravo set", "Bravo post"]), k
+        mine = stack.get(path, host="bravo.localhost")
+        assert mine.status == 200, (k, mine)          # the path is real, for its own store
