@@ -51,6 +51,14 @@ deps-run: ; @sh scripts/deps.sh run
 deps-test: ; @sh scripts/deps.sh test
 deps-bench: ; @sh scripts/deps.sh bench
 
+# The installed share directory is compiled in (config.c); rebuild it when
+# PREFIX changes.
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/config.o: $(BUILD)/prefix.stamp
+$(BUILD)/config.o: CFLAGS += -DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
+
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
