@@ -190,7 +190,7 @@ static void handle(req *r)
 
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", NULL, handle, NULL };
+	static const server_prog prog = { "storefront", 1, NULL, handle, NULL };
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }

@@ -1,6 +1,7 @@
 /* render: blocks through vibe code, the shell, system and error pages. */
 #include "render.h"
 #include "vibe.h"
+#include "sandbox.h"
 #include "tmpl.h"
 #include "html.h"
 #include "catalog.h"
@@ -182,6 +183,8 @@ static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
 	page_data pd = { 0 };
+	sbx_page child;
+	sbx_page_init(&child);
 	const char *device = render_device(r);
 	const cJSON *b;
 	cJSON_ArrayForEach(b, blocks) {
@@ -228,11 +231,17 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 			}
 			/* cart and user: null on cacheable pages; helpers: built in */
 		}
-		if (vibe_render_entry(src, &entry, in, out, &err) < 0)
-			block_failed(r, b, preview, &err, out);
+		/* Untrusted code runs in the page's sandbox child when there is
+		 * one (every server program starts one); in-process otherwise. */
+		char *json = cJSON_PrintUnformatted(in);
+		int rc = sbx_available() ? sbx_render(&child, src, &entry, json, out, &err)
+					 : vibe_render_json(src, &entry, json, out, &err);
+		if (rc < 0) block_failed(r, b, preview, &err, out);
+		cJSON_free(json);
 		cJSON_Delete(in);
 		sb_puts(out, "</section>\n");
 	}
+	sbx_page_end(&child);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);
 	cJSON_Delete(pd.posts);

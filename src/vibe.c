@@ -265,6 +265,15 @@ int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *er
 int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs, sbuf *out,
 		      vibe_error *err)
 {
+	char *json = cJSON_PrintUnformatted(inputs);
+	int rc = vibe_render_json(code, e, json, out, err);
+	cJSON_free(json);
+	return rc;
+}
+
+int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sbuf *out,
+		     vibe_error *err)
+{
 	vibe_entry entry = *e;
 	memset(err, 0, sizeof *err);
 	if (strlen(code) > (size_t)cfg.vibe_code_max) {
@@ -274,7 +283,6 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 	heap h;
 	js_State *J = new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
-	char *json = cJSON_PrintUnformatted(inputs);
 	int rc = -1;
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
@@ -362,7 +370,6 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 	sb_put(out, html, len);
 	rc = 0;
 done:
-	cJSON_free(json);
 	js_freestate(J);
 	return rc;
 }

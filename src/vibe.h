@@ -30,6 +30,9 @@ int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err);
 /* Render with an entry found by vibe_find_entry. */
 int vibe_render_entry(const char *code, const vibe_entry *entry, const cJSON *inputs, sbuf *out,
 		      vibe_error *err);
+/* The same with the inputs as JSON text (what the sandbox child gets). */
+int vibe_render_json(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
+		     vibe_error *err);
 /* Compile (without running) and check the entry point and parameter names. */
 int vibe_check(const char *code, vibe_error *err);
 /* Render: 0 with the HTML appended to out, or -1 with err filled. inputs is
