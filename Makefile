@@ -117,9 +117,16 @@ test: deps-test
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory pytests
 
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
 bench: deps-bench
-	@$(MAKE) --no-print-directory all
-	@sh bench/run.sh
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@BUILD=$(BUILD) sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin $(DESTDIR)$(PREFIX)/bin \

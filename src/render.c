@@ -15,6 +15,10 @@
 #include <string.h>
 #include <time.h>
 
+vibe_timing render_stats;
+sbx_timing render_sbx;
+int render_force_inprocess;
+
 const char *render_device(req *r)
 {
 	const char *ua = http_env(r, "HTTP_USER_AGENT");
@@ -185,6 +189,8 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 	page_data pd = { 0 };
 	sbx_page child;
 	sbx_page_init(&child);
+	memset(&render_stats, 0, sizeof render_stats);
+	memset(&render_sbx, 0, sizeof render_sbx);
 	const char *device = render_device(r);
 	const cJSON *b;
 	cJSON_ArrayForEach(b, blocks) {
@@ -207,6 +213,7 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 			continue;
 		}
 		/* Only the inputs the function names are loaded. */
+		int64_t t_in = now_usec();
 		cJSON *in = cJSON_CreateObject();
 		for (int i = 0; i < entry.nparams; i++) {
 			const char *p = entry.params[i];
@@ -234,8 +241,16 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		/* Untrusted code runs in the page's sandbox child when there is
 		 * one (every server program starts one); in-process otherwise. */
 		char *json = cJSON_PrintUnformatted(in);
-		int rc = sbx_available() ? sbx_render(&child, src, &entry, json, out, &err)
-					 : vibe_render_json(src, &entry, json, out, &err);
+		render_stats.inputs += (long)(now_usec() - t_in);
+		int rc = sbx_available() && !render_force_inprocess
+				 ? sbx_render(&child, src, &entry, json, out, &err)
+				 : vibe_render_json(src, &entry, json, out, &err);
+		render_stats.compile += vibe_last.compile;
+		render_stats.data += vibe_last.data;
+		render_stats.run += vibe_last.run;
+		render_sbx.spawn += sbx_last.spawn;
+		render_sbx.send += sbx_last.send;
+		render_sbx.wait += sbx_last.wait;
 		if (rc < 0) block_failed(r, b, preview, &err, out);
 		cJSON_free(json);
 		cJSON_Delete(in);

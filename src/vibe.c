@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+vibe_timing vibe_last;
+
 const char *const vibe_input_names[] = {
 	"storefront", "products", "collections", "posts", "cart", "user",
 	"device", "config", "helpers", "api", NULL,
@@ -284,6 +286,8 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	js_State *J = new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
 	int rc = -1;
+	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
+	memset(&vibe_last, 0, sizeof vibe_last);
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;
@@ -301,6 +305,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	}
 	js_pushundefined(J);
 	int failed = js_pcall(J, 0);
+	t1 = now_usec();
 	if (!failed) {
 		js_pop(J, 1);
 		/* inputs: JSON.parse once, then pick by parameter name */
@@ -335,9 +340,13 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 				}
 			}
 			js_endtry(J);
+			t2 = now_usec();
 			failed = js_pcall(J, entry.nparams);
 		}
 	}
+	vibe_last.compile = (long)(t1 - t0);
+	vibe_last.data = t2 > t1 ? (long)(t2 - t1) : 0;
+	vibe_last.run = t2 > t1 ? (long)(now_usec() - t2) : 0;
 	if (h.exceeded) {
 		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
 		goto done;

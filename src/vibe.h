@@ -14,6 +14,12 @@ typedef struct vibe_error {
 	int line, column;       /* 1-based in the merchant's source; 0 unknown */
 } vibe_error;
 
+/* Where the time of the last render went, microseconds: compile (prelude
+ * and the block's code), data (inputs into the interpreter), run (the
+ * call); inputs is filled by the caller (loading and encoding them). */
+typedef struct vibe_timing { long inputs, compile, data, run; } vibe_timing;
+extern vibe_timing vibe_last;
+
 /* The input names a block function may ask for, NULL-terminated. */
 extern const char *const vibe_input_names[];
 
