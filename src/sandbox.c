@@ -196,6 +196,13 @@ static void child_main(int fd)
 	sev.sigev_notify = SIGEV_SIGNAL;
 	sev.sigev_signo = SIGKILL;
 	if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &timer) < 0) _exit(3);
+	/* glibc reads the time zone file on first use of the time functions:
+	 * do it now, before the filter forbids opening files. */
+	tzset();
+	time_t zero = 0;
+	struct tm tmz;
+	gmtime_r(&zero, &tmz);
+	timegm(&tmz);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (install_seccomp() < 0) _exit(4);
 	for (;;) {
@@ -260,40 +267,68 @@ static void close_other_fds(int keep)
 	for (int i = 0; i < n; i++) close(fds[i]);
 }
 
-/* Commands on the control socket: 'S' with an fd (SCM_RIGHTS) -> fork a
- * child on it, answer its pid; 'W' + pid -> wait for it, answer the status. */
+/* A spare child, forked ahead of need with one end of its socket: the
+ * worker's next page gets it at once while the zygote forks the next. */
+static pid_t spare_pid = -1;
+static int spare_fd = -1;
+
+static void fork_spare(int sock)
+{
+	int sv[2];
+	spare_pid = -1;
+	spare_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sock);
+		close(sv[0]);
+		child_main(sv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	if (pid < 0) { close(sv[0]); return; }
+	spare_pid = pid;
+	spare_fd = sv[0];
+}
+
+/* Commands on the control socket: 'S' -> the spare child's pid, with the
+ * worker's end of its socket (SCM_RIGHTS); then a new spare is forked.
+ * 'W' + pid -> wait for that child, answer its wait status. */
 static void zygote_main(int sock)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close_other_fds(sock);   /* the FastCGI listener (fd 0) included */
 	signal(SIGPIPE, SIG_IGN);
+	fork_spare(sock);
 	for (;;) {
 		char cmd;
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { &cmd, 1 };
-		struct msghdr msg = { 0 };
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof cbuf;
-		ssize_t r = recvmsg(sock, &msg, 0);
+		ssize_t r = read(sock, &cmd, 1);
 		if (r <= 0) {
 			if (r < 0 && errno == EINTR) continue;
+			if (spare_pid > 0) kill(spare_pid, SIGKILL);
 			_exit(0);       /* the worker is gone */
 		}
 		if (cmd == 'S') {
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-			int fd = -1;
-			if (cm && cm->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-			pid_t pid = fd < 0 ? -1 : fork();
-			if (pid == 0) {
-				close(sock);
-				child_main(fd);
-				_exit(0);
+			if (spare_pid < 0) fork_spare(sock);
+			int32_t p32 = (int32_t)spare_pid;
+			char cbuf[CMSG_SPACE(sizeof(int))];
+			memset(cbuf, 0, sizeof cbuf);
+			struct iovec iov = { &p32, 4 };
+			struct msghdr msg = { 0 };
+			msg.msg_iov = &iov;
+			msg.msg_iovlen = 1;
+			if (spare_fd >= 0) {
+				msg.msg_control = cbuf;
+				msg.msg_controllen = sizeof cbuf;
+				struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+				cm->cmsg_level = SOL_SOCKET;
+				cm->cmsg_type = SCM_RIGHTS;
+				cm->cmsg_len = CMSG_LEN(sizeof(int));
+				memcpy(CMSG_DATA(cm), &spare_fd, sizeof(int));
 			}
-			if (fd >= 0) close(fd);
-			int32_t p32 = (int32_t)pid;
-			if (write_all(sock, &p32, 4) < 0) _exit(0);
+			if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 4) _exit(0);
+			if (spare_fd >= 0) close(spare_fd);
+			fork_spare(sock);
 		} else if (cmd == 'W') {
 			int32_t p32;
 			if (read_all(sock, &p32, 4, 0) < 0) _exit(0);
@@ -345,31 +380,27 @@ static void zygote_lost(void)
 
 static int spawn(sbx_page *p)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -1;
 	char cmd = 'S';
+	int32_t pid = -1;
+	int fd = -1;
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	memset(cbuf, 0, sizeof cbuf);
-	struct iovec iov = { &cmd, 1 };
+	struct iovec iov = { &pid, 4 };
 	struct msghdr msg = { 0 };
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = cbuf;
 	msg.msg_controllen = sizeof cbuf;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &sv[1], sizeof(int));
-	int32_t pid;
-	if (sendmsg(ctl, &msg, MSG_NOSIGNAL) != 1 || read_all(ctl, &pid, 4, now_usec() + 2000000) < 0 || pid <= 0) {
-		close(sv[0]);
-		close(sv[1]);
+	if (write_all(ctl, &cmd, 1) < 0) { zygote_lost(); return -1; }
+	struct pollfd pfd = { ctl, POLLIN, 0 };
+	ssize_t r = poll(&pfd, 1, 2000) == 1 ? recvmsg(ctl, &msg, MSG_CMSG_CLOEXEC) : -1;
+	struct cmsghdr *cm = r == 4 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (cm && cm->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+	if (r != 4 || pid <= 0 || fd < 0) {
+		if (fd >= 0) close(fd);
 		zygote_lost();
 		return -1;
 	}
-	close(sv[1]);
-	p->fd = sv[0];
+	p->fd = fd;
 	p->pid = pid;
 	p->blocks = 0;
 	return 0;

@@ -2,6 +2,10 @@
 #include "vibe.h"
 #include "config.h"
 #include "log.h"
+#include "html.h"
+#include "money.h"
+#include "text.h"
+#include <math.h>
 
 #include <mujs.h>
 #include <ctype.h>
@@ -17,28 +21,10 @@ const char *const vibe_input_names[] = {
 	"device", "config", "helpers", "api", NULL,
 };
 
-/* helpers and api, in ES5, compiled into every state before the block. */
-static const char prelude[] =
-	"var __sf = (function () {\n"
-	"var CUR = {USD:['$',2,'pre'],EUR:['\\u20ac',2,'pre'],GBP:['\\u00a3',2,'pre'],JPY:['\\u00a5',0,'pre'],\n"
-	" VND:['\\u20ab',0,'post'],INR:['\\u20b9',2,'pre'],AUD:['A$',2,'pre'],CAD:['CA$',2,'pre']};\n"
-	"function group(s){ var o=''; while (s.length>3){ o=','+s.slice(-3)+o; s=s.slice(0,-3);} return s+o; }\n"
-	"function formatPrice(amount, currency){ var c = CUR[currency||'USD'] || [(currency||'')+' ',2,'pre'];\n"
-	" var n = Number(amount); if (!isFinite(n)) n = 0; var neg = n < 0; n = Math.abs(n);\n"
-	" var f = n.toFixed(c[1]); var parts = f.split('.'); var s = group(parts[0]) + (parts[1] ? '.'+parts[1] : '');\n"
-	" s = c[2]==='pre' ? c[0]+s : s+' '+c[0]; return (neg?'-':'')+s; }\n"
-	"var MON=['January','February','March','April','May','June','July','August','September','October','November','December'];\n"
-	"function pad(n){ return (n<10?'0':'')+n; }\n"
-	"function formatDate(date, format){ var d = date instanceof Date ? date : new Date(typeof date==='number' && date<1e11 ? date*1000 : date);\n"
-	" if (isNaN(d.getTime())) return ''; format = format || 'YYYY-MM-DD';\n"
-	" return format.replace(/YYYY|MMMM|MMM|MM|M|DD|D/g, function(t){ switch(t){\n"
-	"  case 'YYYY': return String(d.getUTCFullYear()); case 'MMMM': return MON[d.getUTCMonth()];\n"
-	"  case 'MMM': return MON[d.getUTCMonth()].slice(0,3); case 'MM': return pad(d.getUTCMonth()+1);\n"
-	"  case 'M': return String(d.getUTCMonth()+1); case 'DD': return pad(d.getUTCDate()); default: return String(d.getUTCDate()); } }); }\n"
-	"function slugify(t){ return String(t==null?'':t).toLowerCase().replace(/[^a-z0-9]+/g,'-').replace(/^-+|-+$/g,''); }\n"
-	"function escapeHtml(t){ return String(t==null?'':t).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/\"/g,'&quot;').replace(/'/g,'&#39;'); }\n"
-	"var idn = 0; function generateId(){ idn++; return 'b' + idn.toString(36) + Math.floor(Math.random()*1e8).toString(36); }\n"
-	"function makeApi(d){ return {\n"
+/* api over the preloaded data, in ES5; compiled only for blocks that ask
+ * for `api` (helpers are C functions below: no parsing per block). */
+static const char api_prelude[] =
+	"var __sf = { makeApi: function (d) { return {\n"
 	" getProducts: function(f){ f = f || {}; var all = (d.catalog || d.products || []).slice(0);\n"
 	"  var out = []; for (var i=0;i<all.length;i++){ var p = all[i];\n"
 	"   if (f.collection && (p.collections||[]).indexOf(f.collection) < 0) continue;\n"
@@ -49,12 +35,96 @@ static const char prelude[] =
 	"  if (f.sort === 'price-asc') out.sort(function(a,b){return a.price-b.price;});\n"
 	"  else if (f.sort === 'price-desc') out.sort(function(a,b){return b.price-a.price;});\n"
 	"  else if (f.sort === 'name') out.sort(function(a,b){return a.name<b.name?-1:a.name>b.name?1:0;});\n"
+	"  else if (f.sort === 'newest') out.reverse();\n"
 	"  if (f.limit != null) out = out.slice(0, f.limit); return out; },\n"
 	" getCollections: function(){ return d.collections || []; },\n"
-	" getCart: function(){ return d.cart || null; } }; }\n"
-	"return { helpers: { formatPrice: formatPrice, formatDate: formatDate, slugify: slugify,\n"
-	"  escapeHtml: escapeHtml, generateId: generateId }, makeApi: makeApi };\n"
-	"})();\n";
+	" getCart: function(){ return d.cart || null; } }; } };\n";
+
+/* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId ---- */
+
+static char render_currency[8] = "USD";   /* the store's, for formatPrice's default */
+static unsigned id_counter;
+
+/* Push an sbuf as a JS string; frees it even when the push throws. */
+static void push_sbuf(js_State *J, sbuf *b)
+{
+	if (js_try(J)) {
+		sb_free(b);
+		js_throw(J);
+	}
+	js_pushlstring(J, sb_str(b), (int)b->len);
+	js_endtry(J);
+	sb_free(b);
+}
+
+static const char *arg_string(js_State *J, int i)
+{
+	return js_isundefined(J, i) || js_isnull(J, i) ? "" : js_tostring(J, i);
+}
+
+static void h_escape(js_State *J)
+{
+	sbuf b = SBUF_INIT;
+	html_text(&b, arg_string(J, 1));
+	push_sbuf(J, &b);
+}
+
+static void h_price(js_State *J)
+{
+	double amount = js_tonumber(J, 1);
+	const char *cur = js_isstring(J, 2) ? js_tostring(J, 2) : render_currency;
+	char code[8];
+	snprintf(code, sizeof code, "%s", cur);
+	str_upper(code);
+	if (!isfinite(amount)) amount = 0;
+	int dec = money_decimals(code);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	sbuf b = SBUF_INIT;
+	money_format(&b, (int64_t)llround(amount * mul), code);
+	push_sbuf(J, &b);
+}
+
+static void h_date(js_State *J)
+{
+	double ms = NAN;
+	if (js_isdateobject(J, 1)) ms = js_tonumber(J, 1);
+	else if (js_isnumber(J, 1)) { ms = js_tonumber(J, 1); if (fabs(ms) < 1e11) ms *= 1000; }
+	else if (js_isstring(J, 1) && text_parse_iso(js_tostring(J, 1), &ms) < 0) ms = NAN;
+	if (!isfinite(ms)) { js_pushliteral(J, ""); return; }
+	sbuf b = SBUF_INIT;
+	text_format_date(&b, ms, js_isstring(J, 2) ? js_tostring(J, 2) : "YYYY-MM-DD");
+	push_sbuf(J, &b);
+}
+
+static void h_slugify(js_State *J)
+{
+	sbuf b = SBUF_INIT;
+	text_slugify(&b, arg_string(J, 1));
+	push_sbuf(J, &b);
+}
+
+static void h_id(js_State *J)
+{
+	unsigned char r[4];
+	random_bytes(r, sizeof r);
+	char buf[32];
+	snprintf(buf, sizeof buf, "id-%x%02x%02x%02x%02x", ++id_counter, r[0], r[1], r[2], r[3]);
+	js_pushstring(J, buf);
+}
+
+static void push_helpers(js_State *J)
+{
+	static const struct { const char *name; js_CFunction fn; int n; } hs[] = {
+		{ "formatPrice", h_price, 2 }, { "formatDate", h_date, 2 }, { "slugify", h_slugify, 1 },
+		{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 },
+	};
+	js_newobject(J);
+	for (size_t i = 0; i < ARRAY_LEN(hs); i++) {
+		js_newcfunction(J, hs[i].fn, hs[i].name, hs[i].n);
+		js_setproperty(J, -2, hs[i].name);
+	}
+}
 
 /* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
  * from the allocator into a catchable "out of memory" error, so the flag,
@@ -283,20 +353,24 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		return -1;
 	}
 	heap h;
+	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
 	js_State *J = new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
 	int rc = -1;
-	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
 	memset(&vibe_last, 0, sizeof vibe_last);
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;
 	}
-	if (js_ploadstring(J, "prelude", prelude) || (js_pushundefined(J), js_pcall(J, 0))) {
-		set_err(err, "runtime", 0, "prelude failed: %s", js_trystring(J, -1, "?"));
-		goto done;
+	int wants_api = 0;
+	for (int i = 0; i < entry.nparams; i++) wants_api |= strcmp(entry.params[i], "api") == 0;
+	if (wants_api) {
+		if (js_ploadstring(J, "prelude", api_prelude) || (js_pushundefined(J), js_pcall(J, 0))) {
+			set_err(err, "runtime", 0, "prelude failed: %s", js_trystring(J, -1, "?"));
+			goto done;
+		}
+		js_pop(J, 1);
 	}
-	js_pop(J, 1);
 	if (js_ploadstring(J, "block", code)) {
 		char clean[512];
 		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
@@ -318,14 +392,23 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 			js_pushstring(J, json);
 			js_call(J, 1);       /* -> data */
 			js_setglobal(J, "__in");
+			/* formatPrice defaults to the store's currency */
+			snprintf(render_currency, sizeof render_currency, "USD");
+			js_getglobal(J, "__in");
+			js_getproperty(J, -1, "storefront");
+			if (js_isobject(J, -1)) {
+				js_getproperty(J, -1, "currency");
+				if (js_isstring(J, -1))
+					snprintf(render_currency, sizeof render_currency, "%s", js_tostring(J, -1));
+				js_pop(J, 1);
+			}
+			js_pop(J, 2);
 			js_getglobal(J, entry.name);
 			js_pushundefined(J);
 			for (int i = 0; i < entry.nparams; i++) {
 				const char *p = entry.params[i];
 				if (strcmp(p, "helpers") == 0) {
-					js_getglobal(J, "__sf");
-					js_getproperty(J, -1, "helpers");
-					js_rot2pop1(J);
+					push_helpers(J);
 				} else if (strcmp(p, "api") == 0) {
 					js_getglobal(J, "__sf");
 					js_getproperty(J, -1, "makeApi");
