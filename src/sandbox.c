@@ -1,6 +1,7 @@
 /* sandbox: zygote, per-page render children, limits and the wire format
  * between worker and child (see sandbox.h). */
 #include "sandbox.h"
+#include "jsarena.h"
 #include "config.h"
 #include "log.h"
 #include "util.h"
@@ -178,6 +179,9 @@ static void prepare_heap(void)
 	uintptr_t a = ((uintptr_t)start + huge - 1) & ~(uintptr_t)(huge - 1);
 	if ((char *)a < end && (size_t)(end - (char *)a) >= huge)
 		madvise((void *)a, (size_t)(end - (char *)a) & ~(huge - 1), MADV_HUGEPAGE);
+	/* Fault in the interpreter arena's first megabytes now: a spare child
+	 * does this while it waits, off the request's path. */
+	jsa_prefault(4u << 20);
 }
 
 /* Request frame: code, inputs JSON, entry name, entry line, params (\n-joined). */
@@ -299,6 +303,7 @@ static void zygote_main(int sock)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close_other_fds(sock);   /* the FastCGI listener (fd 0) included */
 	signal(SIGPIPE, SIG_IGN);
+	vibe_warm();             /* the arena + snapshot every child inherits */
 	fork_spare(sock);
 	for (;;) {
 		char cmd;
@@ -365,11 +370,40 @@ int sbx_start(void)
 
 /* ---- the worker's side ---- */
 
-void sbx_page_init(sbx_page *p)
+/* The child of the last page, kept for the next page of the same store:
+ * it holds that store's data only, and every block still gets a pristine
+ * interpreter. Another store's page gets a fresh child. */
+static struct { int fd; pid_t pid; int64_t tenant; int pages; } kept = { -1, 0, 0, 0 };
+#define KEEP_PAGES 200          /* a kept child serves at most this many pages */
+
+static int reap(sbx_page *p, int kill_it);
+
+void sbx_drop_kept(void)
 {
+	if (!kept.pid) return;
+	sbx_page old;
+	memset(&old, 0, sizeof old);
+	old.fd = kept.fd;
+	old.pid = kept.pid;
+	reap(&old, 1);
+	kept.pid = 0;
+	kept.fd = -1;
+}
+
+void sbx_page_init(sbx_page *p, int64_t tenant)
+{
+	memset(p, 0, sizeof *p);
 	p->fd = -1;
-	p->pid = 0;
-	p->blocks = 0;
+	p->tenant = tenant;
+	if (kept.pid && kept.tenant == tenant && tenant) {
+		p->fd = kept.fd;
+		p->pid = kept.pid;
+		p->pages = kept.pages;
+		kept.pid = 0;
+		kept.fd = -1;
+	} else {
+		sbx_drop_kept();
+	}
 }
 
 static void zygote_lost(void)
@@ -400,9 +434,13 @@ static int spawn(sbx_page *p)
 		zygote_lost();
 		return -1;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	p->fd = fd;
 	p->pid = pid;
-	p->blocks = 0;
+	p->pages = 0;
+	sb_reset(&p->outq);
+	p->outpos = 0;
+	sb_reset(&p->inbuf);
 	return 0;
 }
 
@@ -434,52 +472,102 @@ static void set_err(vibe_error *e, const char *kind, const char *fmt, ...)
 	va_end(ap);
 }
 
-int sbx_render(sbx_page *p, const char *code, const vibe_entry *entry, const char *inputs_json,
-	       sbuf *out, vibe_error *err)
+/* Queue job i's frame for the current child (starting one if needed). */
+static int queue(sbx_page *p, int i)
 {
-	memset(&sbx_last, 0, sizeof sbx_last);
-	int64_t t0 = now_usec();
-	if (broken || ctl < 0) {
-		set_err(err, "sandbox", "the render sandbox is not available");
-		return -1;
+	if (p->fd < 0 && spawn(p) < 0) return -1;
+	uint32_t len = (uint32_t)p->jobs[i].frame.len;
+	sb_put(&p->outq, &len, 4);
+	sb_put(&p->outq, p->jobs[i].frame.s, p->jobs[i].frame.len);
+	return 0;
+}
+
+/* Move bytes both ways until a whole answer is buffered or the deadline
+ * passes (deadline 0: only what is possible now). 1 answer ready, 0 not
+ * yet, -1 the child is gone, -2 timed out. */
+static int pump(sbx_page *p, int64_t deadline)
+{
+	for (;;) {
+		if (p->inbuf.len >= 4) {
+			uint32_t len;
+			memcpy(&len, p->inbuf.s, 4);
+			if (len > (64u << 20)) return -1;
+			if (p->inbuf.len >= 4 + (size_t)len) return 1;
+		}
+		struct pollfd pfd = { p->fd, POLLIN | (p->outpos < p->outq.len ? POLLOUT : 0), 0 };
+		int timeout = 0;
+		if (deadline) {
+			int64_t left = deadline - now_usec();
+			if (left <= 0) return -2;
+			timeout = (int)((left + 999) / 1000);
+		}
+		int n = poll(&pfd, 1, timeout);
+		if (n < 0 && errno == EINTR) continue;
+		if (n == 0) return deadline ? -2 : 0;
+		if (pfd.revents & POLLOUT) {
+			ssize_t w = write(p->fd, p->outq.s + p->outpos, p->outq.len - p->outpos);
+			if (w > 0) p->outpos += (size_t)w;
+			else if (w < 0 && errno != EAGAIN && errno != EINTR) return -1;
+		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+			char buf[65536];
+			ssize_t r = read(p->fd, buf, sizeof buf);
+			if (r > 0) sb_put(&p->inbuf, buf, (size_t)r);
+			else if (r == 0 || (errno != EAGAIN && errno != EINTR)) return -1;
+		}
+		if (!deadline && !(pfd.revents & (POLLIN | POLLOUT))) return 0;
 	}
-	if (p->fd < 0 && spawn(p) < 0) {
-		set_err(err, "sandbox", "could not start a render process");
-		return -1;
-	}
-	int64_t t1 = now_usec();
-	sbuf req = SBUF_INIT;
+}
+
+int sbx_submit(sbx_page *p, const char *code, const vibe_entry *entry, const char *inputs_json)
+{
+	if (p->njobs == SBX_MAX_JOBS) return -1;
+	int i = p->njobs++;
+	sbx_job *j = &p->jobs[i];
+	memset(j, 0, sizeof *j);
 	char line[16];
 	snprintf(line, sizeof line, "%d", entry->line);
 	sbuf params = SBUF_INIT;
-	for (int i = 0; i < entry->nparams; i++) {
-		if (i) sb_putc(&params, '\n');
-		sb_puts(&params, entry->params[i]);
+	for (int k = 0; k < entry->nparams; k++) {
+		if (k) sb_putc(&params, '\n');
+		sb_puts(&params, entry->params[k]);
 	}
-	put_field(&req, code, strlen(code));
-	put_field(&req, inputs_json, strlen(inputs_json));
-	put_field(&req, entry->name, strlen(entry->name));
-	put_field(&req, line, strlen(line));
-	put_field(&req, sb_str(&params), params.len);
+	put_field(&j->frame, code, strlen(code));
+	put_field(&j->frame, inputs_json, strlen(inputs_json));
+	put_field(&j->frame, entry->name, strlen(entry->name));
+	put_field(&j->frame, line, strlen(line));
+	put_field(&j->frame, sb_str(&params), params.len);
 	sb_free(&params);
+	if (broken || ctl < 0) return i;       /* answered as unavailable when collected */
+	int64_t t0 = now_usec();
+	int fresh = p->fd < 0;
+	if (queue(p, i) < 0) return i;
+	if (fresh) sbx_last.spawn += (long)(now_usec() - t0);
+	pump(p, 0);                            /* start the child on it now */
+	return i;
+}
+
+int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
+{
+	if (i != p->collected || i >= p->njobs) {
+		set_err(err, "sandbox", "blocks collected out of order");
+		return -1;
+	}
+	p->collected++;
+	if (broken || ctl < 0 || p->fd < 0) {
+		set_err(err, "sandbox", "the render sandbox is not available");
+		return -1;
+	}
+	int64_t t0 = now_usec();
 	/* Wall clock: generous over the CPU limit (the CPU timer in the child
 	 * is the real bound); it catches a child that is stuck or starved. */
-	int64_t deadline = now_usec() + (cfg.vibe_cpu_ms * 4 + 250) * 1000;
-	int sent = send_frame(p->fd, &req);
-	sb_free(&req);
-	int64_t t2 = now_usec();
-	uint32_t len = 0;
-	int why = -1;
-	char *resp = sent < 0 ? NULL : recv_frame(p->fd, &len, deadline, &why);
-	int64_t t3 = now_usec();
-	sbx_last.spawn = (long)(t1 - t0);
-	sbx_last.send = (long)(t2 - t1);
-	sbx_last.wait = (long)(t3 - t2);
-	p->blocks++;
-	if (!resp) {
+	long wall = cfg.vibe_cpu_ms * 4 + 250;
+	int got = pump(p, t0 + wall * 1000);
+	sbx_last.wait += (long)(now_usec() - t0);
+	if (got != 1) {
 		int status = reap(p, 1);
-		if (why == -2) {
-			set_err(err, "time", "block ran longer than %ld ms (wall clock) and was stopped", cfg.vibe_cpu_ms * 4 + 250);
+		if (got == -2) {
+			set_err(err, "time", "block ran longer than %ld ms (wall clock) and was stopped", wall);
 		} else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGKILL || WTERMSIG(status) == SIGXCPU)) {
 			set_err(err, "cpu", "block used more than %ld ms of CPU time and was stopped", cfg.vibe_cpu_ms);
 		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
@@ -489,31 +577,67 @@ int sbx_render(sbx_page *p, const char *code, const vibe_entry *entry, const cha
 		} else {
 			set_err(err, "crash", "the block's render process exited (status %d)", WEXITSTATUS(status));
 		}
+		/* The blocks after this one go to a fresh child. */
+		for (int k = i + 1; k < p->njobs; k++)
+			if (queue(p, k) < 0) break;
+		if (p->fd >= 0) pump(p, 0);
 		return -1;
 	}
-	const char *q = resp, *end = resp + len, *num, *kind, *msg, *html;
+	uint32_t len;
+	memcpy(&len, p->inbuf.s, 4);
+	const char *q = p->inbuf.s + 4, *end = q + len, *num, *kind, *msg, *html;
 	uint32_t nnum, nkind, nmsg, nhtml;
 	int rc = -1;
 	if (get_field(&q, end, &num, &nnum) || get_field(&q, end, &kind, &nkind) ||
 	    get_field(&q, end, &msg, &nmsg) || get_field(&q, end, &html, &nhtml)) {
 		reap(p, 1);
 		set_err(err, "crash", "the block's render process sent a malformed answer");
-	} else {
-		char nb[64];
-		snprintf(nb, sizeof nb, "%.*s", (int)nnum, num);
-		memset(err, 0, sizeof *err);
-		memset(&vibe_last, 0, sizeof vibe_last);
-		sscanf(nb, "%d %d %d %ld %ld %ld", &rc, &err->line, &err->column, &vibe_last.compile,
-		       &vibe_last.data, &vibe_last.run);
-		snprintf(err->kind, sizeof err->kind, "%.*s", (int)nkind, kind);
-		snprintf(err->message, sizeof err->message, "%.*s", (int)nmsg, msg);
-		if (rc == 0) sb_put(out, html, nhtml);
+		for (int k = i + 1; k < p->njobs; k++)
+			if (queue(p, k) < 0) break;
+		return -1;
 	}
-	free(resp);
+	char nb[80];
+	snprintf(nb, sizeof nb, "%.*s", (int)nnum, num);
+	memset(err, 0, sizeof *err);
+	memset(&vibe_last, 0, sizeof vibe_last);
+	sscanf(nb, "%d %d %d %ld %ld %ld", &rc, &err->line, &err->column, &vibe_last.compile,
+	       &vibe_last.data, &vibe_last.run);
+	snprintf(err->kind, sizeof err->kind, "%.*s", (int)nkind, kind);
+	snprintf(err->message, sizeof err->message, "%.*s", (int)nmsg, msg);
+	if (rc == 0) sb_put(out, html, nhtml);
+	/* drop the answer from the buffer */
+	size_t used = 4 + (size_t)len;
+	memmove(p->inbuf.s, p->inbuf.s + used, p->inbuf.len - used);
+	p->inbuf.len -= used;
 	return rc == 0 ? 0 : -1;
+}
+
+int sbx_render(sbx_page *p, const char *code, const vibe_entry *entry, const char *inputs_json,
+	       sbuf *out, vibe_error *err)
+{
+	int i = sbx_submit(p, code, entry, inputs_json);
+	if (i < 0) {
+		set_err(err, "sandbox", "too many blocks on one page (limit %d)", SBX_MAX_JOBS);
+		return -1;
+	}
+	return sbx_collect(p, i, out, err);
 }
 
 void sbx_page_end(sbx_page *p)
 {
-	if (p->pid) reap(p, 0);
+	/* Keep a healthy, idle child for the store's next page. */
+	int idle = p->collected == p->njobs && p->inbuf.len == 0 && p->outpos == p->outq.len;
+	if (p->pid && idle && p->tenant && ++p->pages < KEEP_PAGES && !broken) {
+		kept.fd = p->fd;
+		kept.pid = p->pid;
+		kept.tenant = p->tenant;
+		kept.pages = p->pages;
+		p->pid = 0;
+		p->fd = -1;
+	}
+	if (p->pid) reap(p, 1);
+	for (int i = 0; i < p->njobs; i++) sb_free(&p->jobs[i].frame);
+	sb_free(&p->outq);
+	sb_free(&p->inbuf);
+	p->njobs = p->collected = 0;
 }

@@ -5,6 +5,7 @@
 #include "html.h"
 #include "money.h"
 #include "text.h"
+#include "jsarena.h"
 #include <math.h>
 
 #include <mujs.h>
@@ -152,8 +153,22 @@ static void *vibe_alloc(void *ctx, void *ptr, int size)
 	return n + 1;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define VIBE_ASAN 1
+#else
+#define VIBE_ASAN 0
+#endif
+
 static jmp_buf panic_jmp;
 static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
+
+void vibe_warm(void)
+{
+#if !VIBE_ASAN
+	if (!jsa_ready() && jsa_init((size_t)cfg.vibe_mem, vibe_panic) < 0)
+		log_warn("no interpreter arena; blocks get a new state each (slower)");
+#endif
+}
 
 static void set_err(vibe_error *e, const char *kind, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -352,9 +367,14 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
 		return -1;
 	}
-	heap h;
 	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
-	js_State *J = new_state(&h);
+	/* A pristine interpreter: restored from the arena's snapshot when
+	 * there is one (sanitizer builds keep plain malloc, to see bugs). */
+	heap h;
+	js_State *volatile J;         /* volatile: read after setjmp */
+	vibe_warm();
+	volatile int arena = jsa_ready();
+	J = arena ? jsa_fresh() : new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
 	int rc = -1;
 	memset(&vibe_last, 0, sizeof vibe_last);
@@ -430,7 +450,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	vibe_last.compile = (long)(t1 - t0);
 	vibe_last.data = t2 > t1 ? (long)(t2 - t1) : 0;
 	vibe_last.run = t2 > t1 ? (long)(now_usec() - t2) : 0;
-	if (h.exceeded) {
+	if (arena ? jsa_exceeded() : h.exceeded) {
 		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
 		goto done;
 	}
@@ -462,6 +482,6 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	sb_put(out, html, len);
 	rc = 0;
 done:
-	js_freestate(J);
+	if (!arena) js_freestate(J);
 	return rc;
 }

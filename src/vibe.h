@@ -39,6 +39,9 @@ int vibe_render_entry(const char *code, const vibe_entry *entry, const cJSON *in
 /* The same with the inputs as JSON text (what the sandbox child gets). */
 int vibe_render_json(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
 		     vibe_error *err);
+/* Make the interpreter arena and its snapshot now (the sandbox zygote
+ * does, so every child inherits them); otherwise the first render does. */
+void vibe_warm(void);
 /* Compile (without running) and check the entry point and parameter names. */
 int vibe_check(const char *code, vibe_error *err);
 /* Render: 0 with the HTML appended to out, or -1 with err filled. inputs is
