@@ -166,8 +166,7 @@ static void unexpected(P *p, int i)
 __attribute__((noreturn))
 static void unsupported(P *p, int i, const char *what)
 {
-	perr(p, i, "%s not supported (only the ES2015 subset: templates, arrows, "
-		"let/const, shorthand properties, default/rest parameters, spread, for-of)", what);
+	perr(p, i, "%s not supported (vibe code is ES5 plus a small ES2015 subset)", what);
 }
 
 static void enter(P *p)
@@ -810,17 +809,18 @@ static ex parse_arrow(P *p)
 	if (at_p(p, '{')) {
 		drop(p, arrow);
 		parse_body(p, fs);
-		post(p, p->i - 1, ")");
 	} else {
 		ex body;
 		p->sc[fs].body_tok = arrow;
 		rep(p, arrow, "{");
 		body = parse_assign(p, 0);
 		pre(p, body.first, "return ");
-		post(p, body.last, ";})");
+		post(p, body.last, ";}");
 	}
-	if (single) { pre(p, first, "(function("); post(p, first, ")"); }
-	else pre(p, first, "(function");
+	/* a function expression is fine wherever an arrow may stand, except at
+	 * the start of a statement (see parse_statement) */
+	if (single) { pre(p, first, "function("); post(p, first, ")"); }
+	else pre(p, first, "function");
 	p->cur_scope = save_scope;
 	p->cur_loop = save_loop;
 	p->n_bk = p->bk_base;
@@ -1661,15 +1661,17 @@ static void parse_statement(P *p, int in_list)
 	}
 	{
 		ex e = parse_expr(p, 0);
-		semicolon(p);
-		/* an expression statement lowered to start with '(' must not be
-		 * taken as a call of the previous line */
-		if (in_list && i > 0) {
-			int pe = p->x[i].pre;
-			if (pe >= 0 && p->ed[pe].kind == ED_TEXT && p->text.s[p->ed[pe].a] == '(')
-				pre(p, i, ";");
+		int pe = p->x[i].pre;
+		const char *lead = pe >= 0 && p->ed[pe].kind == ED_TEXT ? p->text.s + p->ed[pe].a : "";
+		/* a statement may not start with "function" (an arrow lowered) */
+		if (strncmp(lead, "function", 8) == 0) {
+			pre(p, i, "(");
+			post(p, e.last, ")");
+			lead = "(";
 		}
-		(void)e;
+		/* one lowered to start with '(' must not continue the previous line */
+		if (in_list && i > 0 && lead[0] == '(') pre(p, i, ";");
+		semicolon(p);
 	}
 done:
 	leave(p);

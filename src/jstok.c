@@ -302,9 +302,9 @@ static int scan_number(tz *z, size_t p, size_t *end)
 		}
 	}
 	if (q < z->len && s[q] == 'n')
-		return fail_at(z, q, "BigInt literals are not supported");
+		return fail_at(z, p, "BigInt literals are not supported");
 	if (q < z->len && s[q] == '_')
-		return fail_at(z, q, "numeric separators are not supported");
+		return fail_at(z, p, "numeric separators are not supported");
 	if (q < z->len && is_id_char((unsigned char)s[q]))
 		return fail_at(z, q, "identifier starts immediately after a number");
 	*end = q;
