@@ -215,6 +215,7 @@ static int brace_is_block(tz *z)
 	const jst_token *p;
 	if (z->prev < 0) return 1;
 	p = &z->out->t[z->prev];
+	if (p->type == JST_TPL_HEAD || p->type == JST_TPL_MID) return 0;
 	if (p->type == JST_PUNCT) {
 		switch (p->op) {
 		case ')': case ';': case '{': case '}': case JSP_ARROW:
