@@ -988,6 +988,11 @@ static ex parse_primary(P *p)
 		next(p);
 		return mkex(X_OTHER, i, i);
 	case JST_REGEX:
+		/* MuJS reads '/' after ')' or '}' as division, even in "if (x) /re/" */
+		if (i > 0 && (is_p(p, i - 1, ')') || is_p(p, i - 1, '}') || is_p(p, i - 1, ']'))) {
+			pre(p, i, "(");
+			post(p, i, ")");
+		}
 		next(p);
 		return mkex(X_OTHER, i, i);
 	case JST_TPL_FULL: case JST_TPL_HEAD:
@@ -2059,10 +2064,12 @@ static int idch(int c)
 		c == '_' || c == '$' || c == '\\' || c >= 0x80;
 }
 
-static void put(em *E, const char *s, size_t n)
+/* Appends to the output; sep: keep it apart from the previous output when
+ * the two would merge into one token. */
+static void put_x(em *E, const char *s, size_t n, int sep)
 {
 	if (n == 0) return;
-	if (E->out->len > 0) {
+	if (sep && E->out->len > 0) {
 		int a = (unsigned char)E->out->s[E->out->len - 1], b = (unsigned char)s[0];
 		if ((idch(a) && idch(b)) || (a == '+' && b == '+') || (a == '-' && b == '-') ||
 			(a == '/' && (b == '/' || b == '*')))
@@ -2075,6 +2082,8 @@ static void put(em *E, const char *s, size_t n)
 	sb_put(E->out, s, n);
 	for (size_t k = 0; k < n; k++) if (s[k] == '\n') E->line++;
 }
+
+static void put(em *E, const char *s, size_t n) { put_x(E, s, n, 1); }
 
 static void emit_token(em *E, int i);
 
@@ -2098,17 +2107,19 @@ static void emit_tok_text(em *E, int i)
 	if (p->t[i].type == JST_STR && memchr(s, '\\', n)) {
 		/* line continuations: keep the break (normal) or drop it (flat) */
 		size_t k = 0, from = 0;
+		int sep = 1;
 		while (k < n) {
 			if (s[k] == '\\' && k + 1 < n && (s[k + 1] == '\n' || s[k + 1] == '\r')) {
 				size_t brk = k + 1;
-				put(E, s + from, k - from);
+				put_x(E, s + from, k - from, sep);
+				sep = 0;
 				k = brk + 1;
 				if (s[brk] == '\r' && k < n && s[k] == '\n') k++;
-				if (!E->flat) put(E, "\\\n", 2);
+				if (!E->flat) put_x(E, "\\\n", 2, 0);
 				from = k;
 			} else k += (s[k] == '\\') ? 2 : 1;
 		}
-		put(E, s + from, n - from);
+		put_x(E, s + from, n - from, sep);
 		return;
 	}
 	put(E, s, n);
