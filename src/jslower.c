@@ -1164,9 +1164,14 @@ static ex parse_postfix(P *p)
 {
 	ex e = parse_lhs(p);
 	if ((at_p(p, JSP_INC) || at_p(p, JSP_DEC)) && !p->t[p->i].nl_before) {
+		int op = next(p);
 		if (e.kind == X_IDENT && e.ref >= 0) p->rf[e.ref].flags |= RF_WRITE;
-		next(p);
-		e = mkex(X_OTHER, e.first, p->i - 1);
+		/* MuJS reads "x++ / 2" as the start of a regex */
+		if (at_p(p, '/') || at_p(p, JSP_DIV_SET)) {
+			pre(p, e.first, "(");
+			post(p, op, ")");
+		}
+		e = mkex(X_OTHER, e.first, op);
 	}
 	return e;
 }
