@@ -66,6 +66,7 @@ typedef struct {
 	int head_a, head_b, body_a, body_b;
 	int wrap, has_break, has_return;
 	int of_id, of_binding, of_range, of_expr_a, of_expr_b;
+	int in_binding, in_ref;   /* for-in target: a declaration or a name */
 } loop;
 
 enum { C_BREAK, C_CONTINUE, C_RETURN };
@@ -1351,6 +1352,7 @@ static int new_loop(P *p, int kind)
 	l.head_scope = -1;
 	l.head_a = l.head_b = -1;
 	l.of_binding = l.of_range = -1;
+	l.in_binding = l.in_ref = -1;
 	PUSH(p, lp, l);
 	/* labels directly on this loop now name it */
 	for (int k = 0; k < p->pending_labels; k++)
@@ -1406,6 +1408,10 @@ static void parse_for(P *p)
 		if (declkw < 0 && lhs.kind == X_IDENT && lhs.ref >= 0) p->rf[lhs.ref].flags |= RF_WRITE;
 		rhs = isof ? parse_assign(p, 0) : parse_expr(p, 0);
 		p->lp[lid].kind = isof ? L_FOROF : L_FORIN;
+		if (!isof) {
+			p->lp[lid].in_binding = declkw >= 0 ? decl_binding : -1;
+			p->lp[lid].in_ref = declkw < 0 && lhs.kind == X_IDENT && lhs_first == lhs.last ? lhs.ref : -1;
+		}
 		if (isof) {
 			loop *l = &p->lp[lid];
 			l->of_id = fresh_id(p);
@@ -1890,6 +1896,19 @@ static void emit_wraps(P *p)
 			if (lp->of_binding >= 0)
 				sb_printf(&open, "var %s = %sa%d[%si%d];", bname(p, lp->of_binding, nb, sizeof nb),
 					p->pfx, lp->of_id, p->pfx, lp->of_id);
+		}
+		if (lp->kind == L_FORIN && (lp->in_binding >= 0 || lp->in_ref >= 0)) {
+			/* MuJS 1.3.2 hands out array-index keys in one shared buffer:
+			 * a key kept from an earlier iteration changes. Copy it. */
+			const char *k;
+			if (lp->in_binding >= 0) k = bname(p, lp->in_binding, nb, sizeof nb);
+			else if (p->rf[lp->in_ref].binding >= 0) k = bname(p, p->rf[lp->in_ref].binding, nb, sizeof nb);
+			else {
+				int t = p->rf[lp->in_ref].tok;
+				snprintf(nb, sizeof nb, "%.*s", (int)tlen(p, t), tname(p, t));
+				k = nb;
+			}
+			sb_printf(&open, "%s = \"\" + %s;", k, k);
 		}
 		if (open.len || close.len || lp->of_range > 0) {
 			int first = lp->body_a, last = lp->body_b;

@@ -362,6 +362,7 @@ static void replace_all(js_State *J, sbuf *b, const char *s, const char *pat, co
 		check_size(J, (double)b->len);
 		last = mi + pn;
 		if (pn) {
+			pos_runes += runes(pat, pn);
 			at = last;
 			continue;
 		}
@@ -534,7 +535,11 @@ static void N_isNaN(js_State *J)
 static void M_trunc(js_State *J) { js_pushnumber(J, trunc(js_tonumber(J, 1))); }
 static void M_log10(js_State *J) { js_pushnumber(J, log10(js_tonumber(J, 1))); }
 static void M_log2(js_State *J) { js_pushnumber(J, log2(js_tonumber(J, 1))); }
-static void M_cbrt(js_State *J) { js_pushnumber(J, cbrt(js_tonumber(J, 1))); }
+static void M_cbrt(js_State *J)
+{
+	double x = js_tonumber(J, 1), r = cbrt(x), n = nearbyint(r);
+	js_pushnumber(J, n * n * n == x ? n : r);  /* glibc: cbrt(27) = 3.0000000000000004 */
+}
 
 static void M_sign(js_State *J)
 {

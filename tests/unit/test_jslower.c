@@ -384,6 +384,10 @@ static void test_objects_params_spread(void)
 	CHECK_RUN("var o = {}; for (o.p of [7, 8]) {} o.p", "8");
 	CHECK_RUN("var r = ''; for (var ch of 'abc') r += ch + '.'; r", "a.b.c.");
 	CHECK_RUN("[0b101, 0o17, 0xff].join()", "5,15,255");
+	/* for-in keys are copied: MuJS 1.3.2 reuses one buffer for array indices */
+	CHECK_RUN("var o = {}; for (var k in [7, 8, 9]) { o[k] = k; } JSON.stringify(o)", "{\"0\":\"0\",\"1\":\"1\",\"2\":\"2\"}");
+	CHECK_RUN("var ks = [], k; for (k in [7, 8]) ks.push(k); ks.join()", "0,1");
+	CHECK_RUN("var fs = []; for (let k in [7, 8]) fs.push(() => k); fs.map(f => f()).join()", "0,1");
 	CHECK_RUN("'\\u{48}i'", "Hi");
 }
 
