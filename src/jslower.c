@@ -450,15 +450,18 @@ static void fix_string(P *p, int tok)
 	sb_free(&b);
 }
 
+/* 0b101, 0o17 (ES2015) and legacy 017 (which MuJS refuses) to decimal. */
 static void fix_number(P *p, int tok)
 {
 	const char *s = tname(p, tok);
 	size_t n = tlen(p, tok);
-	if (n > 2 && s[0] == '0' && strchr("bBoO", s[1])) {
-		int base = (s[1] == 'b' || s[1] == 'B') ? 2 : 8;
+	int legacy = n > 1 && s[0] == '0' && s[1] >= '0' && s[1] <= '9' && !memchr(s, '.', n) &&
+		!memchr(s, 'e', n) && !memchr(s, 'E', n);
+	if (legacy || (n > 2 && s[0] == '0' && strchr("bBoO", s[1]))) {
+		int base = legacy ? (strspn(s, "01234567") == n ? 8 : 10) : (s[1] == 'b' || s[1] == 'B') ? 2 : 8;
 		double v = 0;
 		char buf[64];
-		for (size_t k = 2; k < n; k++) {
+		for (size_t k = legacy ? 1 : 2; k < n; k++) {
 			int d = s[k] - '0';
 			if (d < 0 || d >= base) perr(p, tok, "malformed number literal");
 			v = v * base + d;
@@ -1006,8 +1009,12 @@ static ex parse_primary(P *p)
 			in = parse_expr(p, 0);
 			expect_p(p, ')');
 			{
-				ex r = mkex(in.kind == X_IDENT ? X_IDENT : X_PAREN, i, p->i - 1);
+				/* (name) and (a.b) stay assignable; (a.b)(...) keeps a as this */
+				ex r = mkex(in.kind == X_IDENT ? X_IDENT : in.kind == X_MEMBER ? X_MEMBER : X_PAREN,
+					i, p->i - 1);
 				r.ref = in.ref;
+				r.obj_first = in.obj_first;
+				r.obj_last = in.obj_last;
 				return r;
 			}
 		}
@@ -1283,7 +1290,7 @@ static ex parse_assign(P *p, int noin)
 		ex r;
 		if (l.kind == X_ARRAY || l.kind == X_OBJECT)
 			unsupported(p, l.first, "destructuring assignment is");
-		if (l.kind != X_IDENT && l.kind != X_MEMBER && l.kind != X_PAREN)
+		if (l.kind != X_IDENT && l.kind != X_MEMBER)
 			perr(p, p->i, "invalid assignment target");
 		if (l.kind == X_IDENT && l.ref >= 0) p->rf[l.ref].flags |= RF_WRITE;
 		next(p);
@@ -1569,7 +1576,7 @@ static void parse_statement(P *p, int in_list)
 			goto done;
 		}
 		case JSK_DO: {
-			int lid;
+			int lid, close;
 			next(p);
 			p->pending_labels = labels;
 			lid = new_loop(p, L_DO);
@@ -1578,8 +1585,9 @@ static void parse_statement(P *p, int in_list)
 			next(p);
 			expect_p(p, '(');
 			parse_expr(p, 0);
-			expect_p(p, ')');
+			close = expect_p(p, ')');
 			if (at_p(p, ';')) next(p);
+			else post(p, close, ";");   /* ES allows no ';' here; MuJS wants one */
 			goto done;
 		}
 		case JSK_CONTINUE: parse_jump(p, C_CONTINUE); goto done;

@@ -6,6 +6,7 @@
 #include "jstok.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,15 @@ static size_t uni_space(const char *s, size_t len, size_t p)
 	if (left >= 3 && u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) return 3;
 	if (left >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;
 	return 0;
+}
+
+/* End of a \uXXXX escape at p in an identifier, or 0 (MuJS takes no \u{...} there). */
+static size_t unicode_escape(const char *s, size_t len, size_t p)
+{
+	size_t q = p + 2, digits = 0;
+	if (p + 2 > len || s[p + 1] != 'u') return 0;
+	for (; digits < 4 && q < len && isxdigit((unsigned char)s[q]); q++) digits++;
+	return digits == 4 ? q : 0;
 }
 
 static void push_open(tz *z, int kind, int tok)
@@ -431,8 +441,17 @@ int jst_tokenize(const char *src, size_t len, jst_list *out, jst_error *err)
 		}
 		c = (unsigned char)src[p];
 		if (is_id_start(c)) {
-			end = p + 1;
-			while (end < len && is_id_char((unsigned char)src[end]) && !uni_space(src, len, end)) end++;
+			end = p;
+			while (end < len && is_id_char((unsigned char)src[end]) && !uni_space(src, len, end)) {
+				if (src[end] == '\\') {
+					size_t e = unicode_escape(src, len, end);
+					if (!e) {
+						fail_at(&z, end, "unexpected '\\' (identifiers allow only \\uXXXX escapes)");
+						goto out;
+					}
+					end = e;
+				} else end++;
+			}
 			add_token(&z, JST_NAME, p, end, kw_lookup(src + p, end - p), nl);
 		} else if (is_digit(c) || (c == '.' && p + 1 < len && is_digit((unsigned char)src[p + 1]))) {
 			if (scan_number(&z, p, &end)) goto out;

@@ -314,6 +314,8 @@ static void test_arrows(void)
 	CHECK_LOWER("o.f = function () { return () => this; };",
 		"o.f = function () {var $$this = this; return function() { return $$this;}; };");
 	CHECK_RUN("var x = 5, y = x++ / 2; y", "2.5");
+	CHECK_RUN("var i = 0; do i++; while (i < 3) i", "3");
+	CHECK_RUN("var i = 0; do { i++ } while (i < 3)\ni", "3");
 }
 
 static void test_let_const(void)
