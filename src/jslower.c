@@ -31,7 +31,8 @@ typedef struct {
 	int pre, rep, post, post_tail, rep_tail;
 	int moved;        /* id of the moved range holding it, 0 if none */
 	uint8_t drop;     /* rep list replaces the text (maybe with nothing) */
-	uint8_t shorthand;
+	uint8_t shorthand; /* {name} property */
+	uint8_t captured;  /* this/arguments read through the captured variable */
 } tokx;
 
 typedef struct { int a, b; } range;
@@ -65,7 +66,7 @@ typedef struct {
 	int kind, parent, func, head_scope;
 	int head_a, head_b, body_a, body_b;
 	int wrap, has_break, has_return;
-	int of_id, of_binding, of_range, of_expr_a, of_expr_b;
+	int of_id, of_binding, of_range;  /* for-of: temp id, declaration or moved target */
 	int in_binding, in_ref;   /* for-in target: a declaration or a name */
 } loop;
 
@@ -126,7 +127,7 @@ typedef struct P {
 	void *tmp1, *tmp2;  /* freed on error */
 	hent *h;
 	uint32_t hcap, hn;
-	int cur_scope, cur_loop, bk_base, pending_labels, in_head;
+	int cur_scope, cur_loop, bk_base, pending_labels;
 	int uniq;
 	char pfx[16];     /* prefix of generated names, "$$" unless taken */
 } P;
@@ -334,12 +335,13 @@ static int declare(P *p, int tok, int kind)
 	if (p->t[tok].type != JST_NAME || (p->t[tok].op > JSK_NONE && p->t[tok].op < JSK_RESERVED_END))
 		unexpected(p, tok);
 	if (kind == B_FNAME) s = p->cur_scope;
+	if (p->t[tok].op == JSK_ARGUMENTS)  /* arrows would see their own */
+		perr(p, tok, "'arguments' cannot be declared");
 	e = hfind(p, H_SCOPE, s, nm, n, 1);
 	if (e->val >= 0) {
 		binding *o = &p->bd[e->val];
 		if (is_blockscoped(kind) || is_blockscoped(o->kind))
 			perr(p, tok, "redeclaration of '%.*s'", (int)n, nm);
-		if (kind == B_FNAME) return e->val;
 		return e->val;
 	}
 	b.scope = s;
@@ -412,7 +414,7 @@ static void check_future_punct(P *p, int i)
 static ex parse_assign(P *p, int noin);
 static ex parse_expr(P *p, int noin);
 static void parse_statement(P *p, int in_list);
-static void parse_function_rest(P *p, int fs, int name_tok, int kind_tok);
+static void parse_function_rest(P *p, int fs, int name_tok);
 static ex parse_lhs(P *p);
 
 static ex mkex(int kind, int first, int last)
@@ -763,10 +765,9 @@ static void parse_body(P *p, int fs)
 }
 
 /* After 'function' [name] or a method name: '(' params ')' '{' body '}'. */
-static void parse_function_rest(P *p, int fs, int name_tok, int kind_tok)
+static void parse_function_rest(P *p, int fs, int name_tok)
 {
 	int save_scope = p->cur_scope, save_loop = p->cur_loop;
-	(void)kind_tok;
 	if (!at_p(p, '(')) unexpected(p, p->i);
 	p->cur_scope = fs;
 	p->cur_loop = -1;
@@ -784,7 +785,7 @@ static ex parse_function_expr(P *p)
 	if (is_ident(p, p->i)) name = next(p);
 	fs = new_scope(p, SC_FUNC);
 	p->sc[fs].first_tok = first;
-	parse_function_rest(p, fs, name, first);
+	parse_function_rest(p, fs, name);
 	return mkex(X_OTHER, first, p->i - 1);
 }
 
@@ -938,7 +939,7 @@ static ex parse_object(P *p)
 			key = next(p);
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			fs = new_scope(p, SC_FUNC);
-			parse_function_rest(p, fs, -1, key);
+			parse_function_rest(p, fs, -1);
 		} else if (at_k(p, JSK_GET) && is_p(p, p->i + 1, '[')) {
 			unsupported(p, p->i + 1, "computed property keys are");
 		} else if (at_k(p, JSK_ASYNC) && !p->t[p->i + 1].nl_before &&
@@ -955,7 +956,7 @@ static ex parse_object(P *p)
 				int fs = new_scope(p, SC_FUNC);
 				p->sc[fs].first_tok = key;
 				post(p, key, ": function");
-				parse_function_rest(p, fs, -1, key);
+				parse_function_rest(p, fs, -1);
 			} else if (at_p(p, ',') || at_p(p, '}')) {
 				if (!is_ident(p, key)) unexpected(p, key);
 				p->x[key].shorthand = 1;
@@ -1422,8 +1423,6 @@ static void parse_for(P *p)
 		if (isof) {
 			loop *l = &p->lp[lid];
 			l->of_id = fresh_id(p);
-			l->of_expr_a = rhs.first;
-			l->of_expr_b = rhs.last;
 			if (declkw >= 0) {
 				l->of_binding = decl_binding;
 				drop(p, declkw);
@@ -1545,7 +1544,7 @@ static void parse_statement(P *p, int in_list)
 			declare(p, name, B_FUNC);
 			fs = new_scope(p, SC_FUNC);
 			p->sc[fs].first_tok = i;
-			parse_function_rest(p, fs, -1, i);
+			parse_function_rest(p, fs, -1);
 			goto done;
 		}
 		case JSK_CLASS: unsupported(p, i, "classes are");
@@ -1952,16 +1951,6 @@ static void capture_this(P *p)
 	for (int k = 0; k < p->n_tr; k++) {
 		thisref *tr = &p->tr[k];
 		int s = tr->scope, l = tr->loop, pos = tr->tok, need = 0, f;
-		if (tr->is_args) {
-			/* a user binding named arguments wins */
-			const char *nm = tname(p, tr->tok);
-			int bound = 0;
-			for (int q = s; q >= 0 && !bound; q = p->sc[q].parent) {
-				hent *e = hfind(p, H_SCOPE, q, nm, tlen(p, tr->tok), 0);
-				if (e && e->val >= 0) bound = 1;
-			}
-			if (bound) continue;
-		}
 		for (;;) {
 			f = func_of(p, s);
 			if (innermost_wrap(p, l, pos) >= 0) need = 1;
@@ -1974,7 +1963,8 @@ static void capture_this(P *p)
 		if (!need) continue;
 		if (tr->is_args && p->sc[f].kind == SC_PROGRAM) continue;
 		if (tr->is_args) p->sc[f].needs_args = 1; else p->sc[f].needs_this = 1;
-		if (p->x[tr->tok].shorthand) continue; /* handled with shorthands */
+		p->x[tr->tok].captured = 1;
+		if (p->x[tr->tok].shorthand) continue; /* see apply_names */
 		if (tr->is_args) { char b[32]; snprintf(b, sizeof b, "%sargs", p->pfx); rep(p, tr->tok, b); }
 		else { char b[32]; snprintf(b, sizeof b, "%sthis", p->pfx); rep(p, tr->tok, b); }
 	}
@@ -1989,19 +1979,10 @@ static void apply_names(P *p)
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
 		if (rf->flags & RF_SHORTHAND) {
-			const char *nm = NULL;
-			if (rf->binding >= 0) nm = bname(p, rf->binding, nb, sizeof nb);
-			else if (p->x[rf->tok].drop) nm = NULL;
-			if (!nm) snprintf(nb, sizeof nb, "%.*s", (int)tlen(p, rf->tok), tname(p, rf->tok)), nm = nb;
-			/* arguments in an arrow */
-			if (is_k(p, rf->tok, JSK_ARGUMENTS) && rf->binding < 0) {
-				int s = rf->scope;
-				int f = func_of(p, s);
-				if (p->sc[f].kind == SC_ARROW || innermost_wrap(p, rf->loop, rf->tok) >= 0) {
-					while (p->sc[func_of(p, s)].kind == SC_ARROW) s = p->sc[func_of(p, s)].parent;
-					if (p->sc[func_of(p, s)].kind != SC_PROGRAM) snprintf(nb, sizeof nb, "%sargs", p->pfx), nm = nb;
-				}
-			}
+			const char *nm = nb;
+			if (p->x[rf->tok].captured) snprintf(nb, sizeof nb, "%sargs", p->pfx);
+			else if (rf->binding >= 0) nm = bname(p, rf->binding, nb, sizeof nb);
+			else snprintf(nb, sizeof nb, "%.*s", (int)tlen(p, rf->tok), tname(p, rf->tok));
 			post(p, rf->tok, ": ");
 			post(p, rf->tok, nm);
 			continue;
@@ -2282,8 +2263,8 @@ int jsl_lower(const char *src, size_t len, sbuf *out, jsl_error *err)
 	decide_wraps(p);
 	check_wraps(p);
 	lower_jumps(p);
-	apply_names(p);
 	capture_this(p);
+	apply_names(p);
 	emit_wraps(p);
 	emit_prologues(p);
 	E.p = p;

@@ -359,6 +359,8 @@ static void test_let_const(void)
 	CHECK_ERR("const c = 1;\nc = 2;", 2, 1, "assignment to constant 'c'");
 	CHECK_ERR("let a = 1; let a = 2;", 1, 16, "redeclaration of 'a'");
 	CHECK_ERR("const k;", 1, 7, "missing initializer");
+	CHECK_ERR("function f() { var arguments = 1; }", 1, 20, "'arguments' cannot be declared");
+	CHECK_RUN("function f() { return (() => ({arguments}))().arguments[1]; } f(1, 2)", "2");
 }
 
 static void test_objects_params_spread(void)
