@@ -53,8 +53,12 @@ enum { BF_CAPTURED = 1, BF_RENAMED = 2 };
 typedef struct {
 	int scope, tok, kind, flags;
 	int next_in_func; /* same function and name */
+	int next_head;    /* next binding of the same for-loop head */
 	int newname;      /* offset in P.text, -1 if none */
 } binding;
+
+/* every var/function declaration, with the loop around it */
+typedef struct { int tok, loop, func, kind; } decl;
 
 enum { RF_WRITE = 1, RF_SHORTHAND = 2 };
 typedef struct { int tok, scope, loop, flags, binding; } ref;
@@ -68,6 +72,7 @@ typedef struct {
 	int wrap, has_break, has_return;
 	int of_id, of_binding, of_range;  /* for-of: temp id, declaration or moved target */
 	int in_binding, in_ref;   /* for-in target: a declaration or a name */
+	int heads;                /* bindings of the head scope (list) */
 } loop;
 
 enum { C_BREAK, C_CONTINUE, C_RETURN };
@@ -91,7 +96,7 @@ typedef struct { int first, last, spread, comma; } elem;
 typedef struct { int tok; ex sub; } tplpart;
 
 /* open-addressing hash over (tag, id, name) */
-enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT };
+enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT, H_DONE };
 typedef struct { uint32_t hash, len; int tag, id, val; const char *s; } hent;
 
 #define VEC(T, name) T *name; int n_##name, cap_##name
@@ -115,6 +120,7 @@ typedef struct P {
 	VEC(range, rg);
 	VEC(scope, sc);
 	VEC(binding, bd);
+	VEC(decl, dc);
 	VEC(ref, rf);
 	VEC(thisref, tr);
 	VEC(loop, lp);
@@ -337,6 +343,10 @@ static int declare(P *p, int tok, int kind)
 	if (kind == B_FNAME) s = p->cur_scope;
 	if (p->t[tok].op == JSK_ARGUMENTS)  /* arrows would see their own */
 		perr(p, tok, "'arguments' cannot be declared");
+	if (kind == B_VAR || kind == B_FUNC) {
+		decl d = { tok, p->cur_loop, func_of(p, s), kind };
+		PUSH(p, dc, d);
+	}
 	e = hfind(p, H_SCOPE, s, nm, n, 1);
 	if (e->val >= 0) {
 		binding *o = &p->bd[e->val];
@@ -349,6 +359,7 @@ static int declare(P *p, int tok, int kind)
 	b.kind = kind;
 	b.flags = 0;
 	b.newname = -1;
+	b.next_head = -1;
 	e->val = p->n_bd;
 	e = hfind(p, H_FUNC, func_of(p, s), nm, n, 1);
 	b.next_in_func = e->val;
@@ -1361,6 +1372,7 @@ static int new_loop(P *p, int kind)
 	l.head_a = l.head_b = -1;
 	l.of_binding = l.of_range = -1;
 	l.in_binding = l.in_ref = -1;
+	l.heads = -1;
 	PUSH(p, lp, l);
 	/* labels directly on this loop now name it */
 	for (int k = 0; k < p->pending_labels; k++)
@@ -1703,13 +1715,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* Analysis                                                            */
 
-static int scope_is_ancestor(P *p, int anc, int s)
-{
-	for (; s >= 0; s = p->sc[s].parent)
-		if (s == anc) return 1;
-	return 0;
-}
-
 static int loop_is_ancestor(P *p, int anc, int l)
 {
 	for (; l >= 0; l = p->lp[l].parent)
@@ -1744,32 +1749,50 @@ static void make_name(P *p, const char *base, size_t n, char *out, size_t size)
 	}
 }
 
-/* Block-scoped bindings become var: rename those that would then clash. */
+/* Block-scoped bindings become var: rename those that would then clash,
+ * i.e. when in the same function a binding of the same name shadows or is
+ * shadowed by it, or a closure captures one of several of that name, or
+ * the name also refers to something outside the function. Linear in the
+ * bindings times the nesting depth. */
 static void rename_clashes(P *p)
 {
+	uint8_t *clash = xcalloc((size_t)p->n_bd + 1, 1);
+	p->tmp1 = clash;
 	for (int b = 0; b < p->n_bd; b++) {
 		binding *bd = &p->bd[b];
-		int f = func_of(p, bd->scope), clash = 0;
+		int f = func_of(p, bd->scope);
 		const char *nm = tname(p, bd->tok);
 		size_t n = tlen(p, bd->tok);
-		hent *e;
-		if (!is_blockscoped(bd->kind) || bd->scope == f) continue;
-		if (hfind(p, H_OUT, f, nm, n, 0)) clash = 1;
-		e = hfind(p, H_FUNC, f, nm, n, 0);
-		for (int o = e ? e->val : -1; o >= 0 && !clash; o = p->bd[o].next_in_func) {
-			if (o == b) continue;
-			if (scope_is_ancestor(p, p->bd[o].scope, bd->scope) ||
-				scope_is_ancestor(p, bd->scope, p->bd[o].scope) ||
-				(bd->flags & BF_CAPTURED) || (p->bd[o].flags & BF_CAPTURED))
-				clash = 1;
+		if (bd->scope != f) {
+			for (int sc = p->sc[bd->scope].parent; sc >= 0 && func_of(p, sc) == f; sc = p->sc[sc].parent) {
+				hent *e = hfind(p, H_SCOPE, sc, nm, n, 0);
+				if (e && e->val >= 0) clash[b] = clash[e->val] = 1;
+				if (sc == f) break;
+			}
 		}
-		if (clash) {
+		if (bd->flags & BF_CAPTURED) {
+			hent *e = hfind(p, H_FUNC, f, nm, n, 0);
+			hent *done = hfind(p, H_DONE, f, nm, n, 1);
+			if (done->val < 0 && e && p->bd[e->val].next_in_func >= 0)
+				for (int o = e->val; o >= 0; o = p->bd[o].next_in_func) clash[o] = 1;
+			done->val = 1;
+		}
+	}
+	for (int b = 0; b < p->n_bd; b++) {
+		binding *bd = &p->bd[b];
+		int f = func_of(p, bd->scope);
+		const char *nm = tname(p, bd->tok);
+		size_t n = tlen(p, bd->tok);
+		if (!is_blockscoped(bd->kind) || bd->scope == f) continue;
+		if (clash[b] || hfind(p, H_OUT, f, nm, n, 0)) {
 			char nn[300];
 			make_name(p, nm, n, nn, sizeof nn);
 			bd->newname = text_add(p, nn, strlen(nn) + 1);
 			bd->flags |= BF_RENAMED;
 		}
 	}
+	free(clash);
+	p->tmp1 = NULL;
 }
 
 static const char *bname(P *p, int b, char *buf, size_t size)
@@ -1784,9 +1807,13 @@ static const char *bname(P *p, int b, char *buf, size_t size)
  * per-iteration bindings: the body runs in an IIFE. */
 static void decide_wraps(P *p)
 {
-	for (int b = 0; b < p->n_bd; b++) {
+	for (int b = p->n_bd - 1; b >= 0; b--) {
 		binding *bd = &p->bd[b];
 		int l = p->sc[bd->scope].loop;
+		if (l >= 0 && p->lp[l].head_scope == bd->scope) {
+			bd->next_head = p->lp[l].heads;
+			p->lp[l].heads = b;
+		}
 		if (!is_blockscoped(bd->kind) || !(bd->flags & BF_CAPTURED) || l < 0) continue;
 		if (p->sc[bd->scope].kind != SC_BLOCK) continue;
 		p->lp[l].wrap = 1;
@@ -1824,15 +1851,11 @@ static void check_wraps(P *p)
 				"capture it is not supported", (int)tlen(p, rf->tok), tname(p, rf->tok));
 	}
 	/* declarations that the IIFE would make local */
-	for (int b = 0; b < p->n_bd; b++) {
-		binding *bd = &p->bd[b];
-		int l;
-		if (bd->kind != B_VAR && bd->kind != B_FUNC) continue;
-		for (l = 0; l < p->n_lp; l++) {
-			if (!p->lp[l].wrap || p->lp[l].func != func_of(p, bd->scope) || !in_body(p, l, bd->tok)) continue;
-			perr(p, bd->tok, "'%s' declaration inside a loop whose closures capture per-iteration "
-				"let/const bindings; use let", bd->kind == B_VAR ? "var" : "function");
-		}
+	for (int d = 0; d < p->n_dc; d++) {
+		decl *dc = &p->dc[d];
+		if (innermost_wrap(p, dc->loop, dc->tok) >= 0)
+			perr(p, dc->tok, "'%s' declaration inside a loop whose closures capture per-iteration "
+				"let/const bindings; use let", dc->kind == B_VAR ? "var" : "function");
 	}
 }
 
@@ -1878,9 +1901,9 @@ static void emit_wraps(P *p)
 			for (int o = lp->parent; o >= 0; o = p->lp[o].parent)
 				if (p->lp[o].wrap) outer_wrap = 1;
 			/* captured head bindings are copied in as parameters */
-			if (lp->head_scope >= 0 && lp->kind != L_FOROF) {
-				for (int b = 0; b < p->n_bd; b++) {
-					if (p->bd[b].scope != lp->head_scope || !(p->bd[b].flags & BF_CAPTURED)) continue;
+			if (lp->kind != L_FOROF) {
+				for (int b = lp->heads; b >= 0; b = p->bd[b].next_head) {
+					if (!(p->bd[b].flags & BF_CAPTURED)) continue;
 					if (params.len) sb_puts(&params, ", ");
 					sb_puts(&params, bname(p, b, nb, sizeof nb));
 				}
@@ -2227,7 +2250,7 @@ static void p_free(P *p)
 	jst_free(&p->L);
 	free(p->x);
 	sb_free(&p->text);
-	free(p->ed); free(p->rg); free(p->sc); free(p->bd); free(p->rf); free(p->tr);
+	free(p->ed); free(p->rg); free(p->sc); free(p->bd); free(p->dc); free(p->rf); free(p->tr);
 	free(p->lp); free(p->ct); free(p->pm); free(p->tm); free(p->bk); free(p->h);
 	free(p->es); free(p->tps); free(p->tmp1); free(p->tmp2);
 }

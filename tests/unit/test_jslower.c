@@ -351,6 +351,8 @@ static void test_let_const(void)
 	/* what the per-iteration wrapper cannot do is reported, not mistranslated */
 	CHECK_ERR("var fs = [];\nfor (let i = 0; i < 3; i++) { fs.push(() => i); i++; }", 2, 49, "assigning loop variable 'i'");
 	CHECK_ERR("var fs = [];\nfor (let i = 0; i < 3; i++) {\n  var q = i;\n  fs.push(() => i); }", 3, 7, "'var' declaration");
+	CHECK_ERR("var q, fs = [];\nfor (let i = 0; i < 3; i++) {\n  var q = i;\n  fs.push(() => i); }", 3, 7, "'var' declaration");
+	CHECK_ERR("for (const x of [1]) {\n  for (var j = 0; j < 1; j++) g(() => x); }", 2, 12, "'var' declaration");
 	CHECK_RUN("var r = []; for (let i = 0; i < 2; i++) { for (let j = 0; j < 2; j++) { r.push(() => i + j); "
 		"continue; } } r.map(f => f()).join()", "0,1,1,2");
 	CHECK_ERR("a: for (let i = 0; i < 3; i++) {\n  for (let j = 0; j < 3; j++) { g(() => i + j); continue a; }\n}",
