@@ -1,10 +1,8 @@
 /* jscheck: validation of vibe code before save and publish: size, syntax
- * and subset (via jslower), the entry point (the only top-level function,
- * else the only one named render*), its parameter names against the known
- * inputs, and forbidden features (import, require, eval, Function,
- * constructor access, with, arguments.callee, __proto__...). Static checks
- * cannot see computed names (o["constr" + "uctor"]); the render sandbox
- * (DESIGN §7) is what actually confines code. */
+ * and subset (via jslower), the entry point and its parameter names, and
+ * forbidden features. Static checks cannot see computed names
+ * (o["constr" + "uctor"]); the render sandbox (DESIGN §7) is what actually
+ * confines code. */
 #include "jscheck.h"
 #include "jslower.h"
 #include "jstok.h"

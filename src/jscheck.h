@@ -1,8 +1,7 @@
-/* jscheck: static checks of vibe code on the merchant's original source,
- * with jstok's tokenizer: size, syntax and the ES2015 subset (through
- * jslower), the entry point and its parameter names (DESIGN §7), and
- * forbidden features reported as security issues. The result maps onto
- * the seed's CodeValidationResult {isValid, errors, warnings,
+/* jscheck: static checks of vibe code on the merchant's original source:
+ * size, syntax and subset (through jslower), entry point and parameter
+ * names (DESIGN §7), forbidden features as security issues. The result maps
+ * onto the seed's CodeValidationResult {isValid, errors, warnings,
  * securityIssues}, each item {line, column, message}. */
 #ifndef JSCHECK_H
 #define JSCHECK_H

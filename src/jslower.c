@@ -1,11 +1,6 @@
-/* jslower: ES2015-subset to ES5 lowering. A recursive-descent parser (depth
- * capped at JSL_MAX_DEPTH) over jstok's tokens records edits per token
- * (text before, instead of, after; ranges of tokens moved elsewhere) plus
- * scopes, bindings and references; an analysis pass resolves names (renames
- * block-scoped bindings that would clash once they become var, wraps loop
- * bodies whose closures capture per-iteration bindings, captures this and
- * arguments for arrows); the emitter then walks the tokens once, keeping
- * every token on its original line. */
+/* jslower: ES2015-subset to ES5 lowering: a parser over jstok's tokens
+ * that records per-token edits, a scope analysis, and a line-keeping
+ * emitter. */
 #include "jslower.h"
 
 #include <setjmp.h>
@@ -13,6 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* How it works. The recursive-descent parser (depth capped at
+ * JSL_MAX_DEPTH; errors longjmp out, all memory hangs off P) never builds
+ * a tree: it attaches edits to tokens - text before, instead of, after, or
+ * a range of tokens moved elsewhere (default values go into the body).
+ * Constructs add their edits when complete, so an outer construct's "before"
+ * text is prepended and its "after" text appended to an inner one's. It
+ * also records scopes, bindings, references, loops, and jumps. The analysis
+ * then resolves names, renames block-scoped bindings that would clash once
+ * they are var, wraps the bodies of loops whose closures capture
+ * per-iteration bindings in an IIFE (break/continue/return passed out as a
+ * result), and points this/arguments inside arrows at variables captured in
+ * the nearest ordinary function. The emitter walks the tokens once; before
+ * each token it writes line breaks up to that token's line, so nothing moves
+ * between lines and MuJS's line numbers are the merchant's. Generated names
+ * start with "$$" (more dollars if the source uses such names). */
 
 /* Template literal arguments per "".concat(...) call; MuJS's value stack
  * overflows with a few hundred, and a '+' chain nests its AST. */
