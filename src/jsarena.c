@@ -85,7 +85,7 @@ static void *jsa_alloc(void *ctx, void *ptr, int size)
 	return q;
 }
 
-int jsa_init(size_t cap, js_Panic panic)
+int jsa_init(size_t cap, js_Panic panic, void (*setup)(js_State *))
 {
 	if (region) return 0;
 	/* power-of-two classes can waste up to half: room for twice the cap */
@@ -104,6 +104,8 @@ int jsa_init(size_t cap, js_Panic panic)
 		return -1;
 	}
 	js_atpanic(snapJ, panic);
+	if (setup) setup(snapJ);
+	js_gc(snapJ, 0);
 	/* The block's cap counts from here: what the fresh state holds is free. */
 	m->limit = m->used + cap;
 	m->peak = m->used;

@@ -10,9 +10,9 @@
 #include <mujs.h>
 #include <stddef.h>
 
-/* Create the region (cap bytes usable by one block) and the snapshot.
- * panic is installed in the snapshot state. 0, or -1 when unavailable. */
-int jsa_init(size_t cap, js_Panic panic);
+/* Create the region (cap bytes usable by one block) and the snapshot of a
+ * state with panic installed and setup run. 0, or -1 when unavailable. */
+int jsa_init(size_t cap, js_Panic panic, void (*setup)(js_State *));
 int jsa_ready(void);
 /* The pristine state, restored from the snapshot. */
 js_State *jsa_fresh(void);

@@ -216,6 +216,20 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 	return json;
 }
 
+/* A block's ES5 and entry: compiled at publish time into the snapshot
+ * ("es5", "entry"), else (drafts in preview) compiled now. */
+static int block_code(const cJSON *b, sbuf *es5, vibe_entry *entry, vibe_error *err)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(b, "es5");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "entry");
+	if (cJSON_IsString(c) && vibe_entry_from_json(e, entry) == 0) {
+		sb_puts(es5, c->valuestring);
+		return 0;
+	}
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "vibeCode");
+	return vibe_compile(cJSON_IsString(code) ? code->valuestring : "", es5, entry, err);
+}
+
 /* Per block: skipped (not visible), failed before running, submitted to
  * the sandbox child (job index), or rendered in-process. */
 typedef struct slot {
@@ -243,10 +257,10 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		slot *sl = &slots[i];
 		sl->b = cJSON_GetArrayItem(blocks, i);
 		if (!visible(r, cJSON_GetObjectItemCaseSensitive(sl->b, "visibility"))) continue;
-		const cJSON *code = cJSON_GetObjectItemCaseSensitive(sl->b, "vibeCode");
-		const char *src = cJSON_IsString(code) ? code->valuestring : "";
 		vibe_entry entry;
-		if (vibe_find_entry(src, &entry, &sl->err) < 0) { sl->state = 1; continue; }
+		sbuf es5 = SBUF_INIT;
+		if (block_code(sl->b, &es5, &entry, &sl->err) < 0) { sl->state = 1; sb_free(&es5); continue; }
+		const char *src = sb_str(&es5);
 		int64_t t_in = now_usec();
 		char *json = block_inputs(r, &pd, &entry, cJSON_GetObjectItemCaseSensitive(sl->b, "config"));
 		render_stats.inputs += (long)(now_usec() - t_in);
@@ -260,6 +274,7 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 			render_stats.run += vibe_last.run;
 		}
 		cJSON_free(json);
+		sb_free(&es5);
 	}
 	/* Pass 2: the page in block order. */
 	for (int i = 0; i < n; i++) {

@@ -6,6 +6,9 @@
 #include "money.h"
 #include "text.h"
 #include "jsarena.h"
+#include "jscheck.h"
+#include "jslower.h"
+#include "jsprelude.h"
 #include <math.h>
 
 #include <mujs.h>
@@ -17,10 +20,6 @@
 
 vibe_timing vibe_last;
 
-const char *const vibe_input_names[] = {
-	"storefront", "products", "collections", "posts", "cart", "user",
-	"device", "config", "helpers", "api", NULL,
-};
 
 /* api over the preloaded data, in ES5; compiled only for blocks that ask
  * for `api` (helpers are C functions below: no parsing per block). */
@@ -162,10 +161,31 @@ static void *vibe_alloc(void *ctx, void *ptr, int size)
 static jmp_buf panic_jmp;
 static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
 
+/* No code from strings: eval, the Function constructor and every way to it
+ * ((function(){}).constructor, [].map.constructor...) throw. `Function`
+ * stays usable for instanceof. Run on every state before user code. */
+static const char harden_js[] =
+	"(function () {\n"
+	" var no = function () { throw new EvalError('code generation from strings is not allowed in vibe code'); };\n"
+	" no.prototype = Function.prototype;\n"
+	" Object.defineProperty(Function.prototype, 'constructor', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	" Function = no; eval = no;\n"
+	"})();\n";
+
+static void harden(js_State *J)
+{
+	jsp_install(J);       /* the ES2015+ library methods */
+	if (js_ploadstring(J, "harden", harden_js) == 0) {
+		js_pushundefined(J);
+		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
+	}
+	js_pop(J, 1);
+}
+
 void vibe_warm(void)
 {
 #if !VIBE_ASAN
-	if (!jsa_ready() && jsa_init((size_t)cfg.vibe_mem, vibe_panic) < 0)
+	if (!jsa_ready() && jsa_init((size_t)cfg.vibe_mem, vibe_panic, harden) < 0)
 		log_warn("no interpreter arena; blocks get a new state each (slower)");
 #endif
 }
@@ -195,115 +215,74 @@ static int split_line(const char *msg, char *clean, size_t n)
 	return line;
 }
 
-/* Top-level function declarations: name and parameter list, found by a
- * small scanner that skips strings, comments and nested braces. */
-typedef vibe_entry fdecl;
-
-static int scan_functions(const char *s, fdecl *out, int max)
+static void first_issue(vibe_error *e, const jsc_result *r)
 {
-	int depth = 0, n = 0, line = 1;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		if (c == '\n') line++;
-		if (c == '/' && p[1] == '/') { while (p[1] && p[1] != '\n') p++; continue; }
-		if (c == '/' && p[1] == '*') {
-			p += 2;
-			while (*p && !(p[0] == '*' && p[1] == '/')) { if (*p == '\n') line++; p++; }
-			if (!*p) break;
-			p++;
-			continue;
-		}
-		if (c == '"' || c == '\'' || c == '`') {
-			for (p++; *p && *p != c; p++) { if (*p == '\\' && p[1]) p++; if (*p == '\n') line++; }
-			if (!*p) break;
-			continue;
-		}
-		if (c == '{' || c == '(' || c == '[') depth++;
-		else if (c == '}' || c == ')' || c == ']') depth--;
-		else if (depth == 0 && strncmp(p, "function", 8) == 0 && !isalnum((unsigned char)p[8]) &&
-			 p[8] != '_' && (p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'))) {
-			const char *q = p + 8;
-			while (isspace((unsigned char)*q)) q++;
-			size_t len = 0;
-			while (isalnum((unsigned char)q[len]) || q[len] == '_' || q[len] == '$') len++;
-			if (!len || len >= 64) continue;
-			fdecl *f = n < max ? &out[n] : NULL;
-			if (f) {
-				memcpy(f->name, q, len);
-				f->name[len] = 0;
-				f->nparams = 0;
-				f->line = line;
-			}
-			q += len;
-			while (isspace((unsigned char)*q)) q++;
-			if (*q != '(') continue;
-			q++;
-			while (f && *q && *q != ')') {
-				while (isspace((unsigned char)*q) || *q == ',') q++;
-				size_t pl = 0;
-				while (isalnum((unsigned char)q[pl]) || q[pl] == '_' || q[pl] == '$') pl++;
-				if (!pl) break;
-				if (pl < 64 && f->nparams < 16) {
-					memcpy(f->params[f->nparams], q, pl);
-					f->params[f->nparams++][pl] = 0;
-				}
-				q += pl;
-				while (*q && *q != ',' && *q != ')') q++; /* skip a default value */
-			}
-			n++;
-		}
-	}
-	return n;
+	const jsc_issue *is = r->security.n ? &r->security.v[0] : r->errors.n ? &r->errors.v[0] : NULL;
+	snprintf(e->kind, sizeof e->kind, "%s", r->security.n ? "security" : "syntax");
+	snprintf(e->message, sizeof e->message, "%s", is ? is->message : "invalid vibe code");
+	e->line = is ? is->line : 0;
+	e->column = is ? is->column : 0;
 }
 
-static int known_input(const char *name)
+int vibe_compile(const char *code, sbuf *es5, vibe_entry *entry, vibe_error *err)
 {
-	for (int i = 0; vibe_input_names[i]; i++)
-		if (strcmp(vibe_input_names[i], name) == 0) return 1;
+	memset(err, 0, sizeof *err);
+	memset(entry, 0, sizeof *entry);
+	size_t len = strlen(code);
+	jsc_result r;
+	if (jsc_check(code, len, (size_t)cfg.vibe_code_max, &r) < 0) {
+		first_issue(err, &r);
+		jsc_free(&r);
+		return -1;
+	}
+	snprintf(entry->name, sizeof entry->name, "%s", r.entry);
+	entry->line = r.entry_line;
+	for (int i = 0; i < r.nparams && i < 16; i++)
+		snprintf(entry->params[entry->nparams++], sizeof entry->params[0], "%s", r.params[i]);
+	jsc_free(&r);
+	jsl_error le;
+	if (jsl_lower(code, len, es5, &le) < 0) {
+		set_err(err, "syntax", le.line, "%s", le.message);
+		err->column = le.column;
+		return -1;
+	}
 	return 0;
 }
 
-/* Choose the entry point; -1 with err set when there is none or several. */
+cJSON *vibe_entry_json(const vibe_entry *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", e->name);
+	cJSON_AddNumberToObject(o, "line", e->line);
+	cJSON *ps = cJSON_AddArrayToObject(o, "params");
+	for (int i = 0; i < e->nparams; i++) cJSON_AddItemToArray(ps, cJSON_CreateString(e->params[i]));
+	return o;
+}
+
+int vibe_entry_from_json(const cJSON *o, vibe_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "name");
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "line");
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(o, "params");
+	if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) >= sizeof e->name || !cJSON_IsArray(ps))
+		return -1;
+	snprintf(e->name, sizeof e->name, "%s", n->valuestring);
+	e->line = cJSON_IsNumber(l) ? (int)l->valuedouble : 0;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, ps) {
+		if (!cJSON_IsString(p) || e->nparams >= 16 || strlen(p->valuestring) >= sizeof e->params[0]) return -1;
+		snprintf(e->params[e->nparams++], sizeof e->params[0], "%s", p->valuestring);
+	}
+	return 0;
+}
+
 int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err)
 {
-	fdecl fs[32];
-	int n = scan_functions(code, fs, 32);
-	if (n > 32) n = 32;
-	if (n == 0) {
-		set_err(err, "entry", 1, "no top-level function found; define e.g. function renderHero(storefront, helpers) { return '...'; }");
-		return -1;
-	}
-	int pick = -1;
-	if (n == 1) pick = 0;
-	else {
-		for (int i = 0; i < n; i++) {
-			if (strncmp(fs[i].name, "render", 6) != 0) continue;
-			if (pick >= 0) {
-				set_err(err, "entry", fs[i].line, "several functions named render*: %s and %s; keep one entry point",
-					fs[pick].name, fs[i].name);
-				return -1;
-			}
-			pick = i;
-		}
-		if (pick < 0) {
-			set_err(err, "entry", fs[0].line, "%d top-level functions and none is named render*; name the entry point render...", n);
-			return -1;
-		}
-	}
-	*entry = fs[pick];
-	for (int i = 0; i < entry->nparams; i++) {
-		if (known_input(entry->params[i])) continue;
-		sbuf k = SBUF_INIT;
-		for (int j = 0; vibe_input_names[j]; j++) {
-			if (j) sb_puts(&k, ", ");
-			sb_puts(&k, vibe_input_names[j]);
-		}
-		set_err(err, "params", entry->line, "unknown parameter '%s' of %s; known inputs: %s",
-			entry->params[i], entry->name, sb_str(&k));
-		sb_free(&k);
-		return -1;
-	}
-	return 0;
+	sbuf es5 = SBUF_INIT;
+	int rc = vibe_compile(code, &es5, entry, err);
+	sb_free(&es5);
+	return rc;
 }
 
 static js_State *new_state(heap *h)
@@ -314,39 +293,44 @@ static js_State *new_state(heap *h)
 	js_State *J = js_newstate(vibe_alloc, h, 0);
 	if (!J) return NULL;
 	js_atpanic(J, vibe_panic);
+	harden(J);
 	return J;
 }
 
 int vibe_check(const char *code, vibe_error *err)
 {
-	memset(err, 0, sizeof *err);
-	if (strlen(code) > (size_t)cfg.vibe_code_max) {
-		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
-		return -1;
+	sbuf es5 = SBUF_INIT;
+	vibe_entry entry;
+	int rc = vibe_compile(code, &es5, &entry, err);
+	if (rc == 0) {
+		/* MuJS is the last word on syntax: compile (without running) the ES5. */
+		heap h;
+		js_State *J = new_state(&h);
+		if (!J) {
+			set_err(err, "memory", 0, "cannot create interpreter");
+			rc = -1;
+		} else {
+			if (js_ploadstring(J, "block", sb_str(&es5))) {
+				char clean[512];
+				int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
+				set_err(err, "syntax", line, "%s", clean);
+				rc = -1;
+			}
+			js_freestate(J);
+		}
 	}
-	heap h;
-	js_State *J = new_state(&h);
-	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
-	int rc = 0;
-	if (js_ploadstring(J, "block", code)) {
-		char clean[512];
-		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-		set_err(err, "syntax", line, "%s", clean);
-		rc = -1;
-	} else {
-		fdecl entry;
-		rc = vibe_find_entry(code, &entry, err);
-	}
-	js_freestate(J);
+	sb_free(&es5);
 	return rc;
 }
 
 int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err)
 {
 	vibe_entry entry;
-	memset(err, 0, sizeof *err);
-	if (vibe_find_entry(code, &entry, err) < 0) return -1;
-	return vibe_render_entry(code, &entry, inputs, out, err);
+	sbuf es5 = SBUF_INIT;
+	int rc = vibe_compile(code, &es5, &entry, err);
+	if (rc == 0) rc = vibe_render_entry(sb_str(&es5), &entry, inputs, out, err);
+	sb_free(&es5);
+	return rc;
 }
 
 int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs, sbuf *out,
