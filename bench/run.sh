@@ -11,3 +11,10 @@ export STOREFRONT_HOME="$root"
 
 echo "== render: demo home page (6 blocks, 24-product grid), inside one worker =="
 "$root/$build/bench/bench_render" "$tmp/bench.db" 1000
+
+echo
+echo "== tenant lookup by Host =="
+"$root/$build/bench/bench_tenants" "$tmp/tenants.db"
+
+echo
+sh "$root/bench/http.sh" "$tmp/bench.db"
