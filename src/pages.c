@@ -46,6 +46,16 @@ cJSON *pages_get(int64_t tid, int64_t id)
 	return row_one(st, page_row);
 }
 
+int pages_exists(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM pages WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	int found = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	return found;
+}
+
 int64_t pages_id_by_slug(int64_t tid, const char *slug)
 {
 	sqlite3_stmt *st = db_stmt("SELECT id FROM pages WHERE tenant_id = :t AND slug = :s");
