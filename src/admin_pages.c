@@ -7,6 +7,7 @@
 #include "render.h"
 #include "audit.h"
 #include "vibe.h"
+#include "validate.h"
 #include "route.h"
 #include "db.h"
 #include "config.h"
@@ -187,36 +188,27 @@ void adm_page_delete(req *r)
 	http_json(r, 200, o);
 }
 
-/* Route: GET /api/cms/pages/{id}/blocks */
-void adm_page_blocks(req *r)
+/* {key: list(tenant, page)} for a page of this tenant, else 404. */
+static void page_list(req *r, const char *key, cJSON *(*list)(int64_t, int64_t))
 {
 	int64_t id = page_param(r);
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "blocks", pages_blocks(r->t.id, id));
+	cJSON_AddItemToObject(o, key, list(r->t.id, id));
 	http_json(r, 200, o);
 }
 
-/* The seed's CodeValidationResult for one piece of vibe code. */
-static cJSON *validation(const char *code)
+/* Route: GET /api/cms/pages/{id}/blocks */
+void adm_page_blocks(req *r) { page_list(r, "blocks", pages_blocks); }
+
+/* The seed's CodeValidationResult for a block: static checks, then a dry
+ * run with sample data and the block's own config. */
+static cJSON *validation(req *r, const char *code, const cJSON *bconf)
 {
-	vibe_error e;
-	int ok = vibe_check(code, &e) == 0;
-	cJSON *v = cJSON_CreateObject();
-	cJSON_AddBoolToObject(v, "isValid", ok);
-	cJSON *errs = cJSON_AddArrayToObject(v, "errors");
-	cJSON_AddArrayToObject(v, "warnings");
-	cJSON_AddArrayToObject(v, "securityIssues");
-	if (!ok) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "line", e.line);
-		cJSON_AddNumberToObject(x, "column", e.column);
-		cJSON_AddStringToObject(x, "message", e.message);
-		cJSON_AddStringToObject(x, "kind", e.kind);
-		cJSON_AddItemToArray(errs, x);
-	}
+	cJSON *data = cJSON_CreateObject();
+	if (cJSON_IsObject(bconf)) cJSON_AddItemToObject(data, "config", cJSON_Duplicate(bconf, 1));
+	cJSON *v = val_check(code, 1, r->t.id, data);
+	cJSON_Delete(data);
 	return v;
 }
 
@@ -253,14 +245,12 @@ void adm_block_create(req *r)
 	cfgtext = json_text(bconf);
 	vistext = json_text(vis);
 	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
-	cJSON *p = pages_get(r->t.id, page);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); goto out; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, page)) { db_rollback(); adm_not_found(r, "page"); goto out; }
 	int64_t id = pages_block_create(r->t.id, page, type, code, cfgtext, vistext, pos, r->who.user_id);
 	if (id < 0 || audit_write(r, "block.create", "block", id, "create", type) < 0) { adm_fail(r, "the block"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *blk = pages_block_get(r->t.id, id);
-	cJSON_AddItemToObject(blk, "validation", validation(code));
+	cJSON_AddItemToObject(blk, "validation", validation(r, code, cJSON_GetObjectItemCaseSensitive(blk, "config")));
 	http_json(r, 201, blk);
 out:
 	free(starter);
@@ -330,7 +320,8 @@ void adm_block_update(req *r)
 	}
 	if (adm_commit(r) < 0) goto out;
 	cJSON *blk = pages_block_get(r->t.id, id);
-	cJSON_AddItemToObject(blk, "validation", validation(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring));
+	cJSON_AddItemToObject(blk, "validation", validation(r, cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring,
+							    cJSON_GetObjectItemCaseSensitive(blk, "config")));
 	http_json(r, 200, blk);
 out:
 	cJSON_free(cfgtext);
@@ -373,15 +364,11 @@ void adm_page_preview(req *r)
 	cJSON_Delete(p);
 }
 
-static cJSON *publish_error(const cJSON *blk, const vibe_error *e)
+static cJSON *publish_error(const cJSON *blk, const cJSON *e)
 {
-	cJSON *x = cJSON_CreateObject();
+	cJSON *x = cJSON_Duplicate(e, 1);
 	cJSON_AddItemToObject(x, "blockId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "id"), 1));
 	cJSON_AddItemToObject(x, "type", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "type"), 1));
-	cJSON_AddNumberToObject(x, "line", e->line);
-	cJSON_AddNumberToObject(x, "column", e->column);
-	cJSON_AddStringToObject(x, "kind", e->kind);
-	cJSON_AddStringToObject(x, "message", e->message);
 	return x;
 }
 
@@ -391,20 +378,24 @@ void adm_page_publish(req *r)
 {
 	int64_t id = page_param(r);
 	if (db_begin(1) < 0) { adm_fail(r, "the publish"); return; }
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
 	cJSON *blocks = pages_blocks(r->t.id, id);
 	cJSON *errors = cJSON_CreateArray();
 	const cJSON *blk;
 	sbuf first = SBUF_INIT;
 	cJSON_ArrayForEach(blk, blocks) {
-		vibe_error e;
-		if (vibe_check(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring, &e) == 0) continue;
-		if (!first.len)
-			sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
-				  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring, e.line, e.message);
-		cJSON_AddItemToArray(errors, publish_error(blk, &e));
+		cJSON *v = validation(r, cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring,
+				      cJSON_GetObjectItemCaseSensitive(blk, "config"));
+		const cJSON *e = val_first_error(v);
+		if (e) {
+			if (!first.len)
+				sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
+					  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
+					  (int)cJSON_GetObjectItemCaseSensitive(e, "line")->valuedouble,
+					  cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring);
+			cJSON_AddItemToArray(errors, publish_error(blk, e));
+		}
+		cJSON_Delete(v);
 	}
 	char ts[32];
 	iso8601(now_unix(), ts);
@@ -450,16 +441,7 @@ void adm_page_publish(req *r)
 }
 
 /* Route: GET /api/cms/pages/{id}/versions */
-void adm_page_versions(req *r)
-{
-	int64_t id = page_param(r);
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "versions", pages_versions(r->t.id, id));
-	http_json(r, 200, o);
-}
+void adm_page_versions(req *r) { page_list(r, "versions", pages_versions); }
 
 /* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
  * version's blocks become live again as a new version; the drafts are
@@ -478,9 +460,7 @@ void adm_page_rollback(req *r)
 	}
 	cJSON_Delete(b);
 	if (db_begin(1) < 0) { adm_fail(r, "the rollback"); return; }
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
 	cJSON *blocks = pages_live_blocks(r->t.id, id, version);
 	if (!blocks) {
 		db_rollback();
@@ -530,14 +510,16 @@ void adm_page_rollback(req *r)
 	http_json(r, 200, res);
 }
 
-/* Route: POST /api/cms/validate {code, type?} -> CodeValidationResult */
+/* Route: POST /api/cms/validate {code, type?, config?} -> CodeValidationResult */
 void adm_validate(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *code, *type = NULL;
+	const cJSON *bconf = NULL;
 	if (in_str(r, b, "code", IN_REQUIRED, (size_t)cfg.vibe_code_max, &code) == 0 &&
-	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) >= 0)
-		http_json(r, 200, validation(code));
+	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) >= 0 &&
+	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) >= 0)
+		http_json(r, 200, validation(r, code, bconf));
 	cJSON_Delete(b);
 }

@@ -3,31 +3,18 @@
 #include "db.h"
 #include "money.h"
 #include "util.h"
+#include "rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void add_id(cJSON *o, const char *k, int64_t id)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%lld", (long long)id);
-	cJSON_AddStringToObject(o, k, b);
-}
-
-static cJSON *parse_arr(const char *s)
-{
-	cJSON *j = cJSON_Parse(s);
-	if (!cJSON_IsArray(j)) { cJSON_Delete(j); j = cJSON_CreateArray(); }
-	return j;
-}
 
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, p.stock, p.tags_json, p.vendor, p.image"
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
 	cJSON *p = cJSON_CreateObject();
-	add_id(p, "id", db_int(st, 0));
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "name", db_text(st, 2));
 	cJSON_AddStringToObject(p, "description", db_text(st, 3));
@@ -38,7 +25,7 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
 	cJSON_AddBoolToObject(p, "inStock", db_int(st, 7) > 0);
-	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 8)));
+	cJSON_AddItemToObject(p, "tags", row_json(st, 8, 1));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
 	cJSON_AddStringToObject(p, "image", db_text(st, 10));
 	cJSON *imgs = cJSON_AddArrayToObject(p, "images");
@@ -103,7 +90,7 @@ cJSON *cat_product_by_slug(const tenant *t, const char *slug)
 static cJSON *coll_row(sqlite3_stmt *st)
 {
 	cJSON *c = cJSON_CreateObject();
-	add_id(c, "id", db_int(st, 0));
+	row_add_id(c, "id", db_int(st, 0));
 	cJSON_AddStringToObject(c, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(c, "title", db_text(st, 2));
 	cJSON_AddStringToObject(c, "description", db_text(st, 3));
@@ -139,10 +126,7 @@ cJSON *cat_admin_collections(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id");
 	db_bind_int(st, ":t", tid);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, coll_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, coll_row);
 }
 
 cJSON *cat_admin_collection(int64_t tid, int64_t id)
@@ -171,7 +155,7 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 static cJSON *adm_row(sqlite3_stmt *st)
 {
 	cJSON *p = cJSON_CreateObject();
-	add_id(p, "id", db_int(st, 0));
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "name", db_text(st, 2));
 	cJSON_AddStringToObject(p, "description", db_text(st, 3));
@@ -182,15 +166,11 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
 	cJSON_AddStringToObject(p, "status", db_text(st, 8));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
-	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 10)));
+	cJSON_AddItemToObject(p, "tags", row_json(st, 10, 1));
 	cJSON_AddStringToObject(p, "image", db_text(st, 11));
-	cJSON *seo = cJSON_Parse(db_text(st, 12));
-	cJSON_AddItemToObject(p, "seo", cJSON_IsObject(seo) ? seo : (cJSON_Delete(seo), cJSON_CreateObject()));
-	char ts[32];
-	iso8601(db_int(st, 13), ts);
-	cJSON_AddStringToObject(p, "createdAt", ts);
-	iso8601(db_int(st, 14), ts);
-	cJSON_AddStringToObject(p, "updatedAt", ts);
+	cJSON_AddItemToObject(p, "seo", row_json(st, 12, 0));
+	row_add_time(p, "createdAt", st, 13);
+	row_add_time(p, "updatedAt", st, 14);
 	return p;
 }
 
@@ -199,9 +179,7 @@ cJSON *cat_admin_product(int64_t tid, int64_t id)
 	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
-	cJSON *p = db_step(st) == SQLITE_ROW ? adm_row(st) : NULL;
-	db_reset(st);
-	return p;
+	return row_one(st, adm_row);
 }
 
 cJSON *cat_admin_products(int64_t tid, int limit, int offset)
@@ -210,10 +188,7 @@ cJSON *cat_admin_products(int64_t tid, int limit, int offset)
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
 	db_bind_int(st, ":o", offset);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, adm_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, adm_row);
 }
 
 int cat_set_collection_products(int64_t tid, int64_t coll, const cJSON *ids, int64_t *bad)

@@ -235,7 +235,7 @@ static void handle(req *r)
 
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", NULL, handle, NULL };
+	static const server_prog prog = { "storefront", 1, NULL, handle, NULL };
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
 		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
 		cJSON *a = cJSON_CreateArray();
