@@ -108,7 +108,7 @@ build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
 	@clang $(FUZZ_CFLAGS) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LD      $@"
-	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lresolv -lm
 
 .SECONDARY: $(FUZZ_OBJ)
 

@@ -10,7 +10,7 @@
 #include "platform.h"
 #include "auth.h"
 #include "session.h"
-#include "limits.h"
+#include "quota.h"
 #include "render.h"
 
 #include <stdio.h>
@@ -45,7 +45,7 @@ static int gate(req *r, const route *rt)
 			   "this store is suspended: the admin is read-only until the platform resumes it");
 		return -1;
 	}
-	if ((rt->flags & R_WRITE) && limits_gate(r, rt) < 0) return -1;
+	if ((rt->flags & R_WRITE) && quota_gate(r, rt) < 0) return -1;
 	return 0;
 unauthorized:
 	http_header(r, "WWW-Authenticate", "Bearer realm=\"storefront\"");

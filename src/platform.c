@@ -1,7 +1,7 @@
 /* platform: /api/platform/tenants (see platform.h). */
 #include "platform.h"
 #include "provision.h"
-#include "limits.h"
+#include "quota.h"
 #include "auth.h"
 #include "input.h"
 #include "ratelimit.h"
@@ -66,7 +66,7 @@ static cJSON *tenant_json(int64_t tid)
 		cJSON_AddStringToObject(o, "subdomain", url);
 	}
 	db_reset(st);
-	if (o) cJSON_AddItemToObject(o, "limits", limits_json(tid));
+	if (o) cJSON_AddItemToObject(o, "limits", quota_json(tid));
 	return o;
 }
 
@@ -89,7 +89,7 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	const cJSON *it;
 	cJSON_ArrayForEach(it, lim) {
 		int known = 0;
-		for (int k = 0; k < LIM_N; k++) if (strcmp(it->string, limits_key((enum limit_kind)k)) == 0) known = 1;
+		for (int k = 0; k < LIM_N; k++) if (strcmp(it->string, quota_key((enum limit_kind)k)) == 0) known = 1;
 		if (!known) { in_fail(r, "limits", "has an unknown key '%s' (pages, blocksPerPage, products, mediaBytes)", it->string); return -1; }
 		if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 1e15 || it->valuedouble != (double)(int64_t)it->valuedouble) {
 			in_fail(r, "limits", "'%s' must be a non-negative integer", it->string);

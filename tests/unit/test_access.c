@@ -7,7 +7,7 @@
 #include "domains.h"
 #include "ratelimit.h"
 #include "provision.h"
-#include "limits.h"
+#include "quota.h"
 #include "admin_access.h"
 #include "config.h"
 #include "tenant.h"
@@ -162,10 +162,10 @@ static void test_with_database(void)
 	CHECK(strstr(prov_username_problem("unitshop", buf, sizeof buf) ? buf : "", "held") != NULL);
 	/* limits: config default, then a per-store override */
 	cfg.limit_pages = 7;
-	CHECK_INT(limits_get(tid, LIM_PAGES), 7);
+	CHECK_INT(quota_get(tid, LIM_PAGES), 7);
 	db_exec("UPDATE tenants SET limits_json = '{\"pages\":2}'");
-	CHECK_INT(limits_get(tid, LIM_PAGES), 2);
-	CHECK_INT(limits_get(tid, LIM_PRODUCTS), cfg.limit_products);
+	CHECK_INT(quota_get(tid, LIM_PAGES), 2);
+	CHECK_INT(quota_get(tid, LIM_PRODUCTS), cfg.limit_products);
 	/* delete: every row gone, name held */
 	CHECK_INT(prov_tenant_delete("unitshop2", "unit", "", err, sizeof err), 0);
 	CHECK(prov_username_problem("unitshop2", buf, sizeof buf) != NULL);

@@ -1,5 +1,5 @@
-/* limits: seed limits per store (see limits.h). */
-#include "limits.h"
+/* quota: seed limits per store (see quota.h). */
+#include "quota.h"
 #include "config.h"
 #include "db.h"
 
@@ -8,7 +8,7 @@
 
 static const char *const keys[LIM_N] = { "pages", "blocksPerPage", "products", "mediaBytes" };
 
-const char *limits_key(enum limit_kind k) { return keys[k]; }
+const char *quota_key(enum limit_kind k) { return keys[k]; }
 
 static long def(enum limit_kind k)
 {
@@ -20,7 +20,7 @@ static long def(enum limit_kind k)
 	}
 }
 
-int64_t limits_get(int64_t tid, enum limit_kind k)
+int64_t quota_get(int64_t tid, enum limit_kind k)
 {
 	sqlite3_stmt *st = db_stmt("SELECT json_extract(limits_json, '$.' || :k) FROM tenants WHERE id = :t");
 	db_bind_text(st, ":k", keys[k]);
@@ -52,16 +52,16 @@ static int reached(req *r, enum limit_kind k, int64_t used, int64_t max, const c
 	return -1;
 }
 
-int limits_gate(req *r, const route *rt)
+int quota_gate(req *r, const route *rt)
 {
 	if (r->method != M_POST) return 0;
 	if (strcmp(rt->pattern, "/api/cms/pages") == 0) {
-		int64_t max = limits_get(r->t.id, LIM_PAGES);
+		int64_t max = quota_get(r->t.id, LIM_PAGES);
 		int64_t n = count("SELECT count(*) FROM pages WHERE tenant_id = :t", r->t.id, 0);
 		return n >= max ? reached(r, LIM_PAGES, n, max, "pages") : 0;
 	}
 	if (strcmp(rt->pattern, "/api/cms/products") == 0) {
-		int64_t max = limits_get(r->t.id, LIM_PRODUCTS);
+		int64_t max = quota_get(r->t.id, LIM_PRODUCTS);
 		int64_t n = count("SELECT count(*) FROM products WHERE tenant_id = :t", r->t.id, 0);
 		return n >= max ? reached(r, LIM_PRODUCTS, n, max, "products") : 0;
 	}
@@ -74,22 +74,22 @@ int limits_gate(req *r, const route *rt)
 			     : cJSON_IsString(p) ? strtoll(p->valuestring, NULL, 10) : 0;
 		cJSON_Delete(b);
 		if (page <= 0) return 0;
-		int64_t max = limits_get(r->t.id, LIM_BLOCKS_PER_PAGE);
+		int64_t max = quota_get(r->t.id, LIM_BLOCKS_PER_PAGE);
 		int64_t n = count("SELECT count(*) FROM draft_blocks WHERE tenant_id = :t AND page_id = :p", r->t.id, page);
 		return n >= max ? reached(r, LIM_BLOCKS_PER_PAGE, n, max, "blocks on one page") : 0;
 	}
 	return 0;
 }
 
-int limits_media_check(req *r, int64_t used, int64_t add)
+int quota_media_check(req *r, int64_t used, int64_t add)
 {
-	int64_t max = limits_get(r->t.id, LIM_MEDIA_BYTES);
+	int64_t max = quota_get(r->t.id, LIM_MEDIA_BYTES);
 	return used + add > max ? reached(r, LIM_MEDIA_BYTES, used, max, "bytes of media") : 0;
 }
 
-cJSON *limits_json(int64_t tid)
+cJSON *quota_json(int64_t tid)
 {
 	cJSON *o = cJSON_CreateObject();
-	for (int k = 0; k < LIM_N; k++) cJSON_AddNumberToObject(o, keys[k], (double)limits_get(tid, (enum limit_kind)k));
+	for (int k = 0; k < LIM_N; k++) cJSON_AddNumberToObject(o, keys[k], (double)quota_get(tid, (enum limit_kind)k));
 	return o;
 }
