@@ -118,6 +118,9 @@ static int load_file(const char *path, int must_exist, char *err, size_t errlen)
 			break;
 		}
 		*eq = 0;
+		/* An inline comment starts at a '#' after blank space. */
+		for (char *h = eq + 1; *h; h++)
+			if (*h == '#' && (h[-1] == ' ' || h[-1] == '\t')) { *h = 0; break; }
 		char e2[256];
 		if (set_key(trim(s), trim(eq + 1), e2, sizeof e2) < 0) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);

@@ -212,3 +212,12 @@ def test_cli_domains_and_routes(plat):
     for args in (["routes", "--help"], ["domains", "--help"], ["tenant", "--help"]):
         p = s.cli(*args)
         assert "usage" in p.stdout
+
+
+def test_the_example_config_loads(tmp_path):
+    import os
+    import subprocess
+    from stack import CLI, ROOT
+    env = dict(os.environ, STOREFRONT_CONF=os.path.join(ROOT, "conf", "storefront.conf.example"))
+    p = subprocess.run([CLI, "--db", str(tmp_path / "x.db"), "init"], env=env, capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr

@@ -193,6 +193,23 @@ static void test_route_table(void)
 	for (size_t i = 0; i < platform_nroutes; i++) CHECK(str_startswith(platform_routes[i].pattern, "/api/platform/"));
 }
 
+static void test_config_comments(void)
+{
+	char path[] = "/tmp/sf-conf-XXXXXX";
+	int fd = mkstemp(path);
+	const char text[] = "# a comment\nplatform_token = abc#def   # the token\nlogin_max_failures = 7\t# seven\n";
+	CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	close(fd);
+	char err[256] = "";
+	unsetenv("STOREFRONT_PLATFORM_TOKEN");
+	unsetenv("STOREFRONT_LOGIN_MAX_FAILURES");
+	CHECK_INT(config_load(path, err, sizeof err), 0);
+	CHECK_STR(cfg.platform_token, "abc#def");
+	CHECK_INT(cfg.login_max_failures, 7);
+	unlink(path);
+	config_load(NULL, err, sizeof err);
+}
+
 int main(void)
 {
 	char err[256];
@@ -203,5 +220,6 @@ int main(void)
 	test_backoff_and_config();
 	test_with_database();
 	test_route_table();
+	test_config_comments();
 	T_DONE();
 }
