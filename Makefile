@@ -93,7 +93,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
 # `make fuzz-smoke` (part of make test) replays the seeds plus a few
-# thousand mutations of each, as a regression check.
+# thousand mutations of each, as a regression check. New inputs go to
+# build/fuzz/ (the first corpus directory), never into the tracked seeds.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -119,7 +120,8 @@ fuzz: $(FUZZ_BIN)
 
 fuzz-smoke: $(FUZZ_BIN)
 	@pass=0; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
-		if $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
+		rm -rf build/fuzz/smoke/$$n; mkdir -p build/fuzz/smoke/$$n; \
+		if $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 build/fuzz/smoke/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
 		then pass=$$((pass + 1)); else echo "FAIL: $$f (see build/fuzz/$$n.log)"; tail -30 build/fuzz/$$n.log; exit 1; fi; done; \
 		echo "fuzz: $$pass passed, 0 failed"
 
