@@ -3,6 +3,7 @@
 #include "db.h"
 #include "money.h"
 #include "util.h"
+#include "catsync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,9 @@ static cJSON *parse_arr(const char *s)
 	return j;
 }
 
-#define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, p.stock, p.tags_json, p.vendor, p.image"
+/* A product with variants is in stock while any variant is. */
+#define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image"
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
@@ -47,6 +50,8 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
 	sb_free(&url);
+	cJSON_AddItemToObject(p, "options", cs_options_json(t->id, db_int(st, 0)));
+	cJSON_AddItemToObject(p, "variants", cs_variants_json(t->id, db_int(st, 0), 0, t->currency));
 	return p;
 }
 
@@ -166,7 +171,7 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 	return c;
 }
 
-#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, seo_json, created_at, updated_at"
+#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {
@@ -191,6 +196,10 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	cJSON_AddStringToObject(p, "createdAt", ts);
 	iso8601(db_int(st, 14), ts);
 	cJSON_AddStringToObject(p, "updatedAt", ts);
+	if (db_isnull(st, 16)) cJSON_AddNullToObject(p, "posId");
+	else cJSON_AddStringToObject(p, "posId", db_text(st, 16));
+	cJSON_AddItemToObject(p, "options", cs_options_json(db_int(st, 15), db_int(st, 0)));
+	cJSON_AddItemToObject(p, "variants", cs_variants_json(db_int(st, 15), db_int(st, 0), 1, NULL));
 	return p;
 }
 

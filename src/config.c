@@ -28,6 +28,8 @@ static const struct key {
 	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
 	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
+	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
+	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms),
 #undef S
 #undef L
 };
@@ -139,6 +141,13 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.vibe_depth = 200;
 	cfg.session_ttl = 14 * 86400;
+	cfg.cart_max_quantity = 999;
+	cfg.cart_max_lines = 100;
+	cfg.cart_ttl = 30 * 86400;
+	strcpy(cfg.smtp_from, "store@localhost");
+	cfg.outbox_max_attempts = 8;
+	cfg.webhook_tolerance = 300;
+	cfg.http_timeout_ms = 10000;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

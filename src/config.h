@@ -19,6 +19,15 @@ typedef struct config {
 	long session_ttl;       /* seconds a browser session lives */
 	char trusted_proxy[256];/* address whose X-Forwarded-Host is believed */
 	char platform_token[256];
+	/* commerce (doc/commerce.md) */
+	long cart_max_quantity; /* units of one item in a cart or order */
+	long cart_max_lines;    /* distinct items in one cart */
+	long cart_ttl;          /* seconds an untouched cart (and its cookie) lives */
+	char smtp_url[512];     /* smtp://host:port for order emails; "" = keep in outbox */
+	char smtp_from[256];    /* envelope and From: address of order emails */
+	long outbox_max_attempts;   /* sends tried before an email/webhook is given up */
+	long webhook_tolerance; /* seconds a signed payment webhook's timestamp may be off */
+	long http_timeout_ms;   /* outgoing HTTP (gateway, POS webhooks) */
 	int debug;
 } config;
 

@@ -55,6 +55,23 @@ static const route routes[] = {
 	{ M_PUT, "/api/cms/collections/:id", adm_collection_update, AW, ROLE_OWNER | ROLE_EDITOR, "collection" },
 	{ M_DELETE, "/api/cms/collections/:id", adm_collection_delete, AW, ROLE_OWNER | ROLE_EDITOR, "collection" },
 	{ M_GET, "/api/cms/changes", adm_changes, R_AUTH, ROLE_ANY, NULL },
+	{ M_PUT, "/api/cms/products/:id/variants", adm_product_variants_put, AW, ROLE_OWNER | ROLE_STAFF, "product" },
+	{ M_POST, "/api/cms/products/import", adm_products_import, AW, ROLE_OWNER | ROLE_STAFF, "product" },
+	{ M_GET, "/api/cms/inventory", adm_inventory_list, R_AUTH, CAT, "product" },
+	{ M_POST, "/api/cms/inventory", adm_inventory_set, AW, ROLE_OWNER | ROLE_STAFF, "product" },
+	{ M_POST, "/api/cms/sync/products", adm_sync_products, AW, ROLE_OWNER | ROLE_STAFF, "product" },
+	{ M_POST, "/api/cms/sync/inventory", adm_sync_inventory, AW, ROLE_OWNER | ROLE_STAFF, "product" },
+	{ M_GET, "/api/cms/orders", adm_orders_list, R_AUTH, ROLE_OWNER | ROLE_STAFF, "order" },
+	{ M_GET, "/api/cms/orders/:id", adm_order_get, R_AUTH, ROLE_OWNER | ROLE_STAFF, "order" },
+	{ M_POST, "/api/cms/orders/:id/fulfil", adm_order_fulfil, AW, ROLE_OWNER | ROLE_STAFF, "order" },
+	{ M_POST, "/api/cms/orders/:id/cancel", adm_order_cancel, AW, ROLE_OWNER | ROLE_STAFF, "order" },
+	{ M_POST, "/api/cms/orders/:id/paid", adm_order_paid, AW, ROLE_OWNER | ROLE_STAFF, "order" },
+	{ M_POST, "/api/cms/orders/:id/refund", adm_order_refund, AW, ROLE_OWNER, "order" },
+	{ M_GET, "/api/cms/discounts", adm_discounts_list, R_AUTH, ROLE_OWNER | ROLE_STAFF, "discount" },
+	{ M_POST, "/api/cms/discounts", adm_discount_create, AW, ROLE_OWNER, "discount" },
+	{ M_DELETE, "/api/cms/discounts/:id", adm_discount_delete, AW, ROLE_OWNER, "discount" },
+	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, R_AUTH, ROLE_OWNER | ROLE_STAFF, NULL },
+	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, NULL },
 };
 
 /* Route: POST /api/cms/login {email, password, store?} -> {token, user, store}

@@ -10,6 +10,7 @@
 #include "money.h"
 #include "html.h"
 #include "db.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,15 @@ static const route routes[] = {
 	{ M_GET, "/collections/:slug", collection_page, R_TENANT, 0, "collection" },
 	{ M_GET, "/blog", blog_index, R_TENANT, 0, "post" },
 	{ M_GET, "/blog/:slug", blog_post, R_TENANT, 0, "post" },
+	{ M_GET, "/cart", store_cart_page, R_TENANT, 0, "cart" },
+	{ M_GET, "/checkout", store_checkout_page, R_TENANT, 0, "cart" },
+	{ M_GET, "/orders/:id", store_order_page, R_TENANT, 0, "order" },
+	{ M_GET, "/api/cart", store_cart_get, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT, 0, "cart" },
+	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },
+	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/checkout", store_checkout, R_TENANT, 0, "order" },
+	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
 	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
 };
 
