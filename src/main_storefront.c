@@ -11,6 +11,7 @@
 #include "html.h"
 #include "db.h"
 #include "store.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,9 +199,20 @@ static void handle(req *r)
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
+/* After the response: send the emails and POS webhooks a new order or a
+ * payment queued (the shopper is not kept waiting; `storefront deliver`
+ * retries whatever fails). */
+static void after(req *r)
+{
+	if (r->route && r->method == M_POST && str_eq(r->route->resource, "order") && r->status >= 200 && r->status < 300) {
+		outbox_stats st;
+		outbox_deliver(r->t.id, 10, &st);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", NULL, handle, NULL };
+	static const server_prog prog = { "storefront", NULL, handle, after };
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }
