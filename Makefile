@@ -42,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 
 .PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser pytests bench install clean FORCE
+	browser pytests bench install clean fuzz FORCE
 
 all: $(PROGS)
 
@@ -85,6 +85,19 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
+
+# Fuzz harnesses (tests/fuzz/): libFuzzer with clang for FUZZ_SECONDS, or
+# the standalone mutator under ASan/UBSan when clang's libFuzzer is missing.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@mkdir -p build/fuzz
+	@if clang -DFUZZ_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
+	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c src/csv.c src/util.c 2>/dev/null; then \
+		build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus_csv 2>&1 | tail -3; \
+	else \
+		$(CC) -g -O1 -fsanitize=address,undefined -D_GNU_SOURCE -Isrc -o build/fuzz/fuzz_csv_standalone \
+			tests/fuzz/fuzz_csv.c src/csv.c src/util.c && build/fuzz/fuzz_csv_standalone tests/fuzz/corpus_csv/*; \
+	fi
 
 # Integration and browser tests share one pytest run (one summary line).
 PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider

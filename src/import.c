@@ -201,6 +201,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		int64_t cents = parse_money(price, dec);
 		if (cents < 0) {
 			add_error(res, rowno, "Variant Price", "'%.40s' is not a price (like 12.50)", price);
+			gr->bad = 1;
 			cJSON_Delete(v);
 			continue;
 		}
@@ -208,18 +209,18 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		const char *cmp = cell(row.f, row.n, idx, C_CMP);
 		if (*cmp) {
 			int64_t c = parse_money(cmp, dec);
-			if (c < 0) { add_error(res, rowno, "Variant Compare At Price", "'%.40s' is not a price", cmp); cJSON_Delete(v); continue; }
+			if (c < 0) { add_error(res, rowno, "Variant Compare At Price", "'%.40s' is not a price", cmp); gr->bad = 1; cJSON_Delete(v); continue; }
 			cJSON_AddNumberToObject(v, "compareAtPrice", (double)c);
 		}
 		const char *qty = cell(row.f, row.n, idx, C_QTY);
 		if (*qty) {
 			char *end;
 			long long q = strtoll(qty, &end, 10);
-			if (*end || end == qty) { add_error(res, rowno, "Variant Inventory Qty", "'%.40s' is not a whole number", qty); cJSON_Delete(v); continue; }
+			if (*end || end == qty) { add_error(res, rowno, "Variant Inventory Qty", "'%.40s' is not a whole number", qty); gr->bad = 1; cJSON_Delete(v); continue; }
 			cJSON_AddNumberToObject(v, "stock", (double)(q < 0 ? 0 : q > 1000000000 ? 1000000000 : q));
 		}
 		const char *sku = cell(row.f, row.n, idx, C_SKU);
-		if (strlen(sku) > 100) { add_error(res, rowno, "Variant SKU", "is longer than 100 bytes"); cJSON_Delete(v); continue; }
+		if (strlen(sku) > 100) { add_error(res, rowno, "Variant SKU", "is longer than 100 bytes"); gr->bad = 1; cJSON_Delete(v); continue; }
 		cJSON_AddStringToObject(v, "sku", sku);
 		const char *vimg = cell(row.f, row.n, idx, C_VIMG);
 		if (*vimg) cJSON_AddStringToObject(v, "image", vimg);
@@ -245,6 +246,8 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 	int ret = 0;
 	if (db_begin(1) < 0) { snprintf(res->fatal, sizeof res->fatal, "database busy"); ret = -1; goto done; }
 	for (size_t i = 0; i < ng; i++) {
+		/* A product with a bad row is left as it was: half a product is worse. */
+		if (g[i].bad) { res->failed++; if (progress) progress(ud, i + 1, ng); continue; }
 		cJSON *p = g[i].product, *vars = cJSON_GetObjectItemCaseSensitive(p, "variants");
 		/* One variant without options: the product itself carries price, SKU, stock. */
 		if (cJSON_GetArraySize(vars) == 1 && !cJSON_HasObjectItem(cJSON_GetArrayItem(vars, 0), "option1")) {
