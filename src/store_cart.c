@@ -127,12 +127,12 @@ void store_cart_add(req *r)
 		http_error(r, 422, "cart_full", NULL, "a cart holds at most %ld different items", cfg.cart_max_lines);
 		goto out;
 	}
+	if (have + qty > stock) { db_rollback(); out_of_stock(r, pid, vid, name, stock, have); goto out; }
 	if (have + qty > cfg.cart_max_quantity) {
 		db_rollback();
 		in_fail(r, "quantity", "would make %lld of one item; the limit is %ld", (long long)(have + qty), cfg.cart_max_quantity);
 		goto out;
 	}
-	if (have + qty > stock) { db_rollback(); out_of_stock(r, pid, vid, name, stock, have); goto out; }
 	st = db_stmt("INSERT INTO cart_items(tenant_id, cart_id, product_id, variant_id, quantity, created_at) "
 		     "VALUES(:t, :c, :p, :v, :q, strftime('%s','now')) "
 		     "ON CONFLICT(cart_id, product_id, variant_id) DO UPDATE SET quantity = quantity + excluded.quantity");
@@ -231,7 +231,9 @@ void store_cart_page(req *r)
 {
 	no_store(r);
 	cJSON *d = cJSON_CreateObject();
-	cJSON_AddItemToObject(d, "cart", com_cart_json(r, com_cart_id(r, 0)));
+	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
+	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
+	cJSON_AddItemToObject(d, "cart", cart);
 	render_template_page(r, "cart.html", "Your cart", d);
 	cJSON_Delete(d);
 }
@@ -242,6 +244,7 @@ void store_checkout_page(req *r)
 	no_store(r);
 	cJSON *d = cJSON_CreateObject();
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
+	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
 	cJSON_AddItemToObject(d, "cart", cart);
 	cJSON *s = com_settings(r->t.id);
 	cJSON *methods = cJSON_AddArrayToObject(d, "shippingMethods");

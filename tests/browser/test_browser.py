@@ -35,3 +35,11 @@ def run_script(stack, name):
 
 def test_home_page_in_chromium(demo_stack):
     run_script(demo_stack, "home.mjs")
+
+
+def test_checkout_in_chromium(demo_stack):
+    run_script(demo_stack, "checkout.mjs")
+    # the order the browser placed is in the database, whole
+    rows = demo_stack.sql("SELECT o.email, o.payment_method, count(i.id), sum(i.quantity) FROM orders o "
+                          "JOIN order_items i ON i.order_id = o.id GROUP BY o.id")
+    assert rows == [("browser@example.com", "manual", 2, 3)], rows
