@@ -260,6 +260,10 @@ static int cmd_deliver(int argc, char **argv)
 	do {
 		outbox_stats st;
 		if (outbox_deliver(0, 100000, &st) < 0) return fail("database error: %s", db_errmsg());
+		/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
+		sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
+		db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
+		db_run(old);
 		sqlite3_stmt *q = db_stmt("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL -- scan");
 		int pending = db_step(q) == SQLITE_ROW ? (int)db_int(q, 0) : 0;
 		db_reset(q);

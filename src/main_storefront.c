@@ -68,6 +68,14 @@ static void add_prices(req *r, cJSON *p)
 	sb_free(&b);
 }
 
+/* Variants for the product page's option select: formatted prices. */
+static void add_variant_prices(req *r, cJSON *p)
+{
+	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
+	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
+	cJSON_ArrayForEach(v, vars) add_prices(r, v);
+}
+
 /* Route: GET /products -- every active product. */
 static void products_index(req *r)
 {
@@ -86,6 +94,7 @@ static void product_page(req *r)
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
 	add_prices(r, p);
+	add_variant_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");

@@ -242,3 +242,16 @@ def test_cart_and_checkout_pages(stack):
     # the home page (cacheable) never carries the cart
     home = s.req("GET", "/")
     assert "Page Kettle" not in home.text and "data-cart-count>0<" in home.text
+
+
+def test_product_page_variant_select(stack):
+    t = stack.demo_token
+    r = stack.post(API + "/products", {"name": "Page Beanie", "slug": "page-beanie", "price": 0, "stock": 0,
+                                       "options": [{"name": "Color", "values": ["Red", "Blue"]}],
+                                       "variants": [{"option1": "Red", "price": 2500, "stock": 2},
+                                                    {"option1": "Blue", "price": 2700, "stock": 0}]}, token=t)
+    assert r.status == 201, r
+    page = stack.get("/products/page-beanie")
+    assert page.status == 200
+    assert '<select id="variant"' in page.text and "Red - $25.00" in page.text
+    assert "disabled>Blue - $27.00 (sold out)" in page.text

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conftest import SANITIZER
 from stack import Stack
 from shop import API, Shopper, new_product
 
@@ -24,6 +25,9 @@ def race():
         s.cli("demo")
         s.demo_token = s.token("demo", "owner@demo.localhost")
         yield s
+        s.stop()
+        log = s.worker_log()
+        assert not SANITIZER.search(log), "sanitizer report in worker log:\n" + log[-4000:]
     finally:
         s.cleanup()
 
