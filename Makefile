@@ -42,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 
 .PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser pytests bench install clean fuzz FORCE
+	browser pytests fuzz fuzz-smoke bench install clean FORCE
 
 all: $(PROGS)
 
@@ -50,6 +50,14 @@ deps-build: ; @sh scripts/deps.sh build
 deps-run: ; @sh scripts/deps.sh run
 deps-test: ; @sh scripts/deps.sh test
 deps-bench: ; @sh scripts/deps.sh bench
+
+# The installed share directory is compiled in (config.c); rebuild it when
+# PREFIX changes.
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/config.o: $(BUILD)/prefix.stamp
+$(BUILD)/config.o: CFLAGS += -DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -83,21 +91,40 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
 
+# Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
+# `make fuzz-smoke` (part of make test) replays the seeds plus a few
+# thousand mutations of each, as a regression check.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	-DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 4000
+
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@echo "  LD      $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+
+fuzz-smoke: $(FUZZ_BIN)
+	@pass=0; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+		if $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
+		then pass=$$((pass + 1)); else echo "FAIL: $$f (see build/fuzz/$$n.log)"; tail -30 build/fuzz/$$n.log; exit 1; fi; done; \
+		echo "fuzz: $$pass passed, 0 failed"
+
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
-
-# Fuzz harnesses (tests/fuzz/): libFuzzer with clang for FUZZ_SECONDS, or
-# the standalone mutator under ASan/UBSan when clang's libFuzzer is missing.
-FUZZ_SECONDS ?= 30
-fuzz:
-	@mkdir -p build/fuzz
-	@if clang -DFUZZ_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
-	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c src/csv.c src/util.c 2>/dev/null; then \
-		build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus_csv 2>&1 | tail -3; \
-	else \
-		$(CC) -g -O1 -fsanitize=address,undefined -D_GNU_SOURCE -Isrc -o build/fuzz/fuzz_csv_standalone \
-			tests/fuzz/fuzz_csv.c src/csv.c src/util.c && build/fuzz/fuzz_csv_standalone tests/fuzz/corpus_csv/*; \
-	fi
 
 # Integration and browser tests share one pytest run (one summary line).
 PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider
@@ -120,11 +147,19 @@ run: deps-run
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pytests
 
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
 bench: deps-bench
-	@$(MAKE) --no-print-directory all
-	@sh bench/run.sh
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@BUILD=$(BUILD) sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin $(DESTDIR)$(PREFIX)/bin \

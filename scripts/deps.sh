@@ -8,7 +8,7 @@ build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
  libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
 run="lighttpd spawn-fcgi multiwatch sqlite3 curl"
 test="python3 python3-pytest lighttpd spawn-fcgi multiwatch curl sqlite3 caddy
- chromium"
+ chromium clang libclang-rt-14-dev"
 bench="wrk"
 
 want=""

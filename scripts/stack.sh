@@ -17,7 +17,8 @@ start)
 		/usr/bin/multiwatch -f "$workers" -- "$root/cgi-bin/storefront.fcgi" >/dev/null 2>>"$run/workers.log"
 	spawn-fcgi -s "$run/admin.sock" -P "$run/admin.pid" -- \
 		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null 2>>"$run/workers.log"
-	SF_ROOT=$root SF_RUN=$run SF_PORT=$port lighttpd -f "$root/conf/lighttpd.conf"
+	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
+		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.
 	i=0
 	while [ ! -s "$run/lighttpd.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

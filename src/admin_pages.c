@@ -7,6 +7,7 @@
 #include "render.h"
 #include "audit.h"
 #include "vibe.h"
+#include "validate.h"
 #include "route.h"
 #include "db.h"
 #include "config.h"
@@ -199,24 +200,14 @@ void adm_page_blocks(req *r)
 	http_json(r, 200, o);
 }
 
-/* The seed's CodeValidationResult for one piece of vibe code. */
-static cJSON *validation(const char *code)
+/* The seed's CodeValidationResult for a block: static checks, then a dry
+ * run with sample data and the block's own config. */
+static cJSON *validation(req *r, const char *code, const cJSON *bconf)
 {
-	vibe_error e;
-	int ok = vibe_check(code, &e) == 0;
-	cJSON *v = cJSON_CreateObject();
-	cJSON_AddBoolToObject(v, "isValid", ok);
-	cJSON *errs = cJSON_AddArrayToObject(v, "errors");
-	cJSON_AddArrayToObject(v, "warnings");
-	cJSON_AddArrayToObject(v, "securityIssues");
-	if (!ok) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "line", e.line);
-		cJSON_AddNumberToObject(x, "column", e.column);
-		cJSON_AddStringToObject(x, "message", e.message);
-		cJSON_AddStringToObject(x, "kind", e.kind);
-		cJSON_AddItemToArray(errs, x);
-	}
+	cJSON *data = cJSON_CreateObject();
+	if (cJSON_IsObject(bconf)) cJSON_AddItemToObject(data, "config", cJSON_Duplicate(bconf, 1));
+	cJSON *v = val_check(code, 1, r->t.id, data);
+	cJSON_Delete(data);
 	return v;
 }
 
@@ -260,7 +251,7 @@ void adm_block_create(req *r)
 	if (id < 0 || audit_write(r, "block.create", "block", id, "create", type) < 0) { adm_fail(r, "the block"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *blk = pages_block_get(r->t.id, id);
-	cJSON_AddItemToObject(blk, "validation", validation(code));
+	cJSON_AddItemToObject(blk, "validation", validation(r, code, cJSON_GetObjectItemCaseSensitive(blk, "config")));
 	http_json(r, 201, blk);
 out:
 	free(starter);
@@ -330,7 +321,8 @@ void adm_block_update(req *r)
 	}
 	if (adm_commit(r) < 0) goto out;
 	cJSON *blk = pages_block_get(r->t.id, id);
-	cJSON_AddItemToObject(blk, "validation", validation(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring));
+	cJSON_AddItemToObject(blk, "validation", validation(r, cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring,
+							    cJSON_GetObjectItemCaseSensitive(blk, "config")));
 	http_json(r, 200, blk);
 out:
 	cJSON_free(cfgtext);
@@ -373,15 +365,11 @@ void adm_page_preview(req *r)
 	cJSON_Delete(p);
 }
 
-static cJSON *publish_error(const cJSON *blk, const vibe_error *e)
+static cJSON *publish_error(const cJSON *blk, const cJSON *e)
 {
-	cJSON *x = cJSON_CreateObject();
+	cJSON *x = cJSON_Duplicate(e, 1);
 	cJSON_AddItemToObject(x, "blockId", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "id"), 1));
 	cJSON_AddItemToObject(x, "type", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(blk, "type"), 1));
-	cJSON_AddNumberToObject(x, "line", e->line);
-	cJSON_AddNumberToObject(x, "column", e->column);
-	cJSON_AddStringToObject(x, "kind", e->kind);
-	cJSON_AddStringToObject(x, "message", e->message);
 	return x;
 }
 
@@ -399,12 +387,18 @@ void adm_page_publish(req *r)
 	const cJSON *blk;
 	sbuf first = SBUF_INIT;
 	cJSON_ArrayForEach(blk, blocks) {
-		vibe_error e;
-		if (vibe_check(cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring, &e) == 0) continue;
-		if (!first.len)
-			sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
-				  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring, e.line, e.message);
-		cJSON_AddItemToArray(errors, publish_error(blk, &e));
+		cJSON *v = validation(r, cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring,
+				      cJSON_GetObjectItemCaseSensitive(blk, "config"));
+		const cJSON *e = val_first_error(v);
+		if (e) {
+			if (!first.len)
+				sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
+					  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
+					  (int)cJSON_GetObjectItemCaseSensitive(e, "line")->valuedouble,
+					  cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring);
+			cJSON_AddItemToArray(errors, publish_error(blk, e));
+		}
+		cJSON_Delete(v);
 	}
 	char ts[32];
 	iso8601(now_unix(), ts);
@@ -530,14 +524,16 @@ void adm_page_rollback(req *r)
 	http_json(r, 200, res);
 }
 
-/* Route: POST /api/cms/validate {code, type?} -> CodeValidationResult */
+/* Route: POST /api/cms/validate {code, type?, config?} -> CodeValidationResult */
 void adm_validate(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *code, *type = NULL;
+	const cJSON *bconf = NULL;
 	if (in_str(r, b, "code", IN_REQUIRED, (size_t)cfg.vibe_code_max, &code) == 0 &&
-	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) >= 0)
-		http_json(r, 200, validation(code));
+	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) >= 0 &&
+	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) >= 0)
+		http_json(r, 200, validation(r, code, bconf));
 	cJSON_Delete(b);
 }

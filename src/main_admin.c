@@ -184,7 +184,7 @@ static void handle(req *r)
 
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "admin", NULL, handle, NULL };
+	static const server_prog prog = { "admin", 1, NULL, handle, NULL };
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }

@@ -11,6 +11,12 @@
 #include "util.h"
 #include "import.h"
 #include "outbox.h"
+#include "sandbox.h"
+#include "validate.h"
+#include "render.h"
+#include "catalog.h"
+#include "posts.h"
+#include "http.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -29,6 +35,9 @@ static const char usage[] =
 	"  token create USERNAME EMAIL [--name N] print a new API token for the user (shown once)\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
 	"  deliver [--loop SECONDS]               send due order emails and POS webhooks (cron)\n"
+	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
+	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
+	"                                         render vibe code in the sandbox, print the HTML\n"
 	"\n"
 	"The database is var/storefront.db under the install, or --db, or $STOREFRONT_DB.\n";
 
@@ -274,6 +283,109 @@ static int cmd_deliver(int argc, char **argv)
 	return 0;
 }
 
+static char *read_source(const char *path)
+{
+	size_t n;
+	char *s = strcmp(path, "-") == 0 ? NULL : file_read(path, &n);
+	if (!s) fail("cannot read %s", path);
+	else if (strlen(s) != n) { fail("%s contains a NUL byte", path); free(s); s = NULL; }
+	return s;
+}
+
+/* Inputs from a store's data, for `vibe render --tenant`: what the live
+ * page would pass (the block config comes from DATA.json or is empty). */
+static cJSON *tenant_inputs(const char *username)
+{
+	tenant t = { 0 };
+	if (tenant_load_username(&t, username) < 0) { fail("no store '%s'", username); return NULL; }
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	req r;
+	http_begin(&r, env, NULL, NULL);
+	r.t = t;
+	snprintf(r.host, sizeof r.host, "%s.%s", t.username, cfg.base_domain);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "storefront", render_storefront(&r));
+	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, 24));
+	cJSON_AddItemToObject(d, "catalog", cat_products(&r.t, NULL, NULL, 500));
+	cJSON_AddItemToObject(d, "collections", cat_collections(&r.t));
+	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, 20));
+	http_end(&r);
+	return d;
+}
+
+static int cmd_vibe(int argc, char **argv)
+{
+	const char *u = "usage: storefront vibe check FILE\n"
+			"       storefront [--db PATH] vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
+			"check prints the CodeValidationResult as JSON (exit 1 if invalid).\n"
+			"render runs the code in the same sandbox and limits as the store and prints\n"
+			"the HTML (or the error, exit 1). DATA.json holds inputs by name; inputs it\n"
+			"does not give come from the store's data with --tenant, else from sample data.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 3) return fail("%s", u);
+	const char *sub = argv[1], *file = argv[2], *data_path = NULL, *user = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < argc) data_path = argv[++i];
+		else if (!strcmp(argv[i], "--tenant") && i + 1 < argc) user = argv[++i];
+		else return fail("vibe: unexpected argument %s", argv[i]);
+	}
+	/* The sandbox's zygote is forked before any data is read. */
+	if (sbx_start() < 0) return fail("cannot start the render sandbox");
+	char *code = read_source(file);
+	if (!code) return 1;
+	int rc = 1;
+	if (!strcmp(sub, "check")) {
+		if (data_path || user) { free(code); return fail("vibe check takes only FILE"); }
+		cJSON *v = val_check(code, 1, 0, NULL);
+		char *out = cJSON_Print(v);
+		puts(out);
+		rc = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "isValid")) ? 0 : 1;
+		cJSON_free(out);
+		cJSON_Delete(v);
+	} else if (!strcmp(sub, "render")) {
+		cJSON *data = NULL;
+		if (data_path) {
+			char *text = read_source(data_path);
+			data = text ? cJSON_Parse(text) : NULL;
+			free(text);
+			if (!cJSON_IsObject(data)) { free(code); cJSON_Delete(data); return fail("%s: not a JSON object of inputs by name", data_path); }
+		}
+		if (user) {
+			if (open_db(0) < 0) { free(code); cJSON_Delete(data); return 1; }
+			cJSON *td = tenant_inputs(user);
+			if (!td) { free(code); cJSON_Delete(data); return 1; }
+			const cJSON *it;   /* DATA.json wins over the store's data */
+			cJSON_ArrayForEach(it, data) {
+				cJSON_DeleteItemFromObjectCaseSensitive(td, it->string);
+				cJSON_AddItemToObject(td, it->string, cJSON_Duplicate(it, 1));
+			}
+			cJSON_Delete(data);
+			data = td;
+		}
+		vibe_entry entry;
+		vibe_error err;
+		sbuf es5 = SBUF_INIT, html = SBUF_INIT;
+		if (vibe_compile(code, &es5, &entry, &err) == 0) {
+			char *json = val_sample_inputs(&entry, data);
+			if (val_render(sb_str(&es5), &entry, json, 0, &html, &err) == 0) {
+				fwrite(sb_str(&html), 1, html.len, stdout);
+				if (html.len && html.s[html.len - 1] != '\n') putchar('\n');
+				rc = 0;
+			}
+			cJSON_free(json);
+		}
+		if (rc) fprintf(stderr, "storefront: %s: line %d, column %d: %s: %s\n", file, err.line, err.column,
+				err.kind, err.message);
+		sb_free(&es5);
+		sb_free(&html);
+		cJSON_Delete(data);
+	} else {
+		rc = fail("%s", u);
+	}
+	free(code);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	log_set_program("storefront");
@@ -300,6 +412,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "token")) rc = cmd_token(sub_argc, sub);
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
+	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

@@ -221,7 +221,7 @@ static void after(req *r)
 
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", NULL, handle, after };
+	static const server_prog prog = { "storefront", 1, NULL, handle, after };
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }

@@ -3,6 +3,7 @@
 #include "db.h"
 #include "config.h"
 #include "util.h"
+#include "vibe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,16 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, keep[i]);
 			if (v) cJSON_AddItemToObject(o, keep[i], cJSON_Duplicate(v, 1));
 		}
+		/* Compiled once here, not on every page view: the ES5 and entry. */
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "vibeCode");
+		sbuf es5 = SBUF_INIT;
+		vibe_entry entry;
+		vibe_error err;
+		if (cJSON_IsString(code) && vibe_compile(code->valuestring, &es5, &entry, &err) == 0) {
+			cJSON_AddStringToObject(o, "es5", sb_str(&es5));
+			cJSON_AddItemToObject(o, "entry", vibe_entry_json(&entry));
+		}
+		sb_free(&es5);
 		cJSON_AddItemToArray(snap, o);
 	}
 	if (nblocks) *nblocks = cJSON_GetArraySize(snap);

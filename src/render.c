@@ -1,6 +1,7 @@
 /* render: blocks through vibe code, the shell, system and error pages. */
 #include "render.h"
 #include "vibe.h"
+#include "sandbox.h"
 #include "tmpl.h"
 #include "html.h"
 #include "catalog.h"
@@ -13,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+vibe_timing render_stats;
+sbx_timing render_sbx;
+int render_force_inprocess;
 
 const char *render_device(req *r)
 {
@@ -179,60 +184,123 @@ static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *
 	sb_puts(out, "</div>");
 }
 
+/* Build the inputs a block's function names, as JSON text. */
+static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const cJSON *bconf)
+{
+	cJSON *in = cJSON_CreateObject();
+	for (int i = 0; i < entry->nparams; i++) {
+		const char *p = entry->params[i];
+		if (!strcmp(p, "storefront")) {
+			if (!pd->storefront) pd->storefront = render_storefront(r);
+			cJSON_AddItemToObject(in, p, cJSON_Duplicate(pd->storefront, 1));
+		} else if (!strcmp(p, "products")) {
+			cJSON_AddItemToObject(in, p, block_products(r, bconf));
+		} else if (!strcmp(p, "collections")) {
+			cJSON_AddItemToObject(in, p, shared(&pd->collections, load_collections, r, bconf));
+		} else if (!strcmp(p, "posts")) {
+			cJSON_AddItemToObject(in, p, shared(&pd->posts, load_posts, r, bconf));
+		} else if (!strcmp(p, "config")) {
+			cJSON_AddItemToObject(in, p, cJSON_IsObject(bconf) ? cJSON_Duplicate(bconf, 1) : cJSON_CreateObject());
+		} else if (!strcmp(p, "device")) {
+			cJSON *d = cJSON_AddObjectToObject(in, p);
+			cJSON_AddStringToObject(d, "type", render_device(r));
+		} else if (!strcmp(p, "api")) {
+			cJSON_AddItemToObject(in, "catalog", shared(&pd->catalog, load_catalog, r, bconf));
+			if (!cJSON_HasObjectItem(in, "collections"))
+				cJSON_AddItemToObject(in, "collections", shared(&pd->collections, load_collections, r, bconf));
+		}
+		/* cart and user: null on cacheable pages; helpers: built in */
+	}
+	char *json = cJSON_PrintUnformatted(in);
+	cJSON_Delete(in);
+	return json;
+}
+
+/* A block's ES5 and entry: compiled at publish time into the snapshot
+ * ("es5", "entry"), else (drafts in preview) compiled now. */
+static int block_code(const cJSON *b, sbuf *es5, vibe_entry *entry, vibe_error *err)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(b, "es5");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "entry");
+	if (cJSON_IsString(c) && vibe_entry_from_json(e, entry) == 0) {
+		sb_puts(es5, c->valuestring);
+		return 0;
+	}
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "vibeCode");
+	return vibe_compile(cJSON_IsString(code) ? code->valuestring : "", es5, entry, err);
+}
+
+/* Per block: skipped (not visible), failed before running, submitted to
+ * the sandbox child (job index), or rendered in-process. */
+typedef struct slot {
+	const cJSON *b;
+	int state;              /* 0 skip, 1 failed, 2 submitted, 3 done */
+	int job;
+	vibe_error err;
+	sbuf html;
+} slot;
+
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
 	page_data pd = { 0 };
-	const char *device = render_device(r);
-	const cJSON *b;
-	cJSON_ArrayForEach(b, blocks) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
-		const cJSON *type = cJSON_GetObjectItemCaseSensitive(b, "type");
-		const cJSON *code = cJSON_GetObjectItemCaseSensitive(b, "vibeCode");
-		const cJSON *config = cJSON_GetObjectItemCaseSensitive(b, "config");
-		if (!visible(r, cJSON_GetObjectItemCaseSensitive(b, "visibility"))) continue;
+	sbx_page child;
+	sbx_page_init(&child, r->t.id);
+	memset(&render_stats, 0, sizeof render_stats);
+	memset(&sbx_last, 0, sizeof sbx_last);
+	int sandboxed = sbx_available() && !render_force_inprocess;
+	int n = cJSON_GetArraySize(blocks);
+	if (n > SBX_MAX_JOBS) n = SBX_MAX_JOBS;
+	slot *slots = xcalloc((size_t)(n ? n : 1), sizeof *slots);
+	/* Pass 1: inputs for each block, handed to the child as soon as they
+	 * are ready, so it renders block k while we load block k+1's data. */
+	for (int i = 0; i < n; i++) {
+		slot *sl = &slots[i];
+		sl->b = cJSON_GetArrayItem(blocks, i);
+		if (!visible(r, cJSON_GetObjectItemCaseSensitive(sl->b, "visibility"))) continue;
+		vibe_entry entry;
+		sbuf es5 = SBUF_INIT;
+		if (block_code(sl->b, &es5, &entry, &sl->err) < 0) { sl->state = 1; sb_free(&es5); continue; }
+		const char *src = sb_str(&es5);
+		int64_t t_in = now_usec();
+		char *json = block_inputs(r, &pd, &entry, cJSON_GetObjectItemCaseSensitive(sl->b, "config"));
+		render_stats.inputs += (long)(now_usec() - t_in);
+		if (sandboxed) {
+			sl->job = sbx_submit(&child, src, &entry, json);
+			sl->state = 2;
+		} else {
+			sl->state = vibe_render_json(src, &entry, json, &sl->html, &sl->err) < 0 ? 1 : 3;
+			render_stats.compile += vibe_last.compile;
+			render_stats.data += vibe_last.data;
+			render_stats.run += vibe_last.run;
+		}
+		cJSON_free(json);
+		sb_free(&es5);
+	}
+	/* Pass 2: the page in block order. */
+	for (int i = 0; i < n; i++) {
+		slot *sl = &slots[i];
+		if (sl->state == 0) continue;
+		if (sl->state == 2) {
+			sl->state = sbx_collect(&child, sl->job, &sl->html, &sl->err) < 0 ? 1 : 3;
+			render_stats.compile += vibe_last.compile;
+			render_stats.data += vibe_last.data;
+			render_stats.run += vibe_last.run;
+		}
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(sl->b, "id");
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(sl->b, "type");
 		sb_puts(out, "<section data-block-id=\"");
 		html_attr(out, cJSON_IsString(id) ? id->valuestring : "");
 		sb_puts(out, "\" data-block-type=\"");
 		html_attr(out, cJSON_IsString(type) ? type->valuestring : "");
 		sb_puts(out, "\">");
-		vibe_error err;
-		const char *src = cJSON_IsString(code) ? code->valuestring : "";
-		vibe_entry entry;
-		if (vibe_find_entry(src, &entry, &err) < 0) {
-			block_failed(r, b, preview, &err, out);
-			sb_puts(out, "</section>\n");
-			continue;
-		}
-		/* Only the inputs the function names are loaded. */
-		cJSON *in = cJSON_CreateObject();
-		for (int i = 0; i < entry.nparams; i++) {
-			const char *p = entry.params[i];
-			if (!strcmp(p, "storefront")) {
-				if (!pd.storefront) pd.storefront = render_storefront(r);
-				cJSON_AddItemToObject(in, p, cJSON_Duplicate(pd.storefront, 1));
-			} else if (!strcmp(p, "products")) {
-				cJSON_AddItemToObject(in, p, block_products(r, config));
-			} else if (!strcmp(p, "collections")) {
-				cJSON_AddItemToObject(in, p, shared(&pd.collections, load_collections, r, config));
-			} else if (!strcmp(p, "posts")) {
-				cJSON_AddItemToObject(in, p, shared(&pd.posts, load_posts, r, config));
-			} else if (!strcmp(p, "config")) {
-				cJSON_AddItemToObject(in, p, cJSON_IsObject(config) ? cJSON_Duplicate(config, 1) : cJSON_CreateObject());
-			} else if (!strcmp(p, "device")) {
-				cJSON *d = cJSON_AddObjectToObject(in, p);
-				cJSON_AddStringToObject(d, "type", device);
-			} else if (!strcmp(p, "api")) {
-				cJSON_AddItemToObject(in, "catalog", shared(&pd.catalog, load_catalog, r, config));
-				if (!cJSON_HasObjectItem(in, "collections"))
-					cJSON_AddItemToObject(in, "collections", shared(&pd.collections, load_collections, r, config));
-			}
-			/* cart and user: null on cacheable pages; helpers: built in */
-		}
-		if (vibe_render_entry(src, &entry, in, out, &err) < 0)
-			block_failed(r, b, preview, &err, out);
-		cJSON_Delete(in);
+		if (sl->state == 3) sb_put(out, sb_str(&sl->html), sl->html.len);
+		else block_failed(r, sl->b, preview, &sl->err, out);
 		sb_puts(out, "</section>\n");
+		sb_free(&sl->html);
 	}
+	render_sbx = sbx_last;
+	sbx_page_end(&child);
+	free(slots);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);
 	cJSON_Delete(pd.posts);

@@ -9,6 +9,14 @@
 /* Blocks (published snapshot or drafts) -> HTML into out. preview shows a
  * visible error box for a failing block instead of the live comment. */
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out);
+/* Time spent by the last render_blocks (benchmarks), and a switch that
+ * renders in-process even when the sandbox runs (benchmarks only). */
+#include "vibe.h"
+#include "sandbox.h"
+extern vibe_timing render_stats;
+extern sbx_timing render_sbx;
+extern int render_force_inprocess;
+
 /* Shell around content -> r->out. */
 void render_shell(req *r, const char *title, const char *description, const char *content);
 /* A system page from templates/NAME with data (an object; the store is

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "sandbox.h"
 
 #include <fcgiapp.h>
 #include <signal.h>
@@ -41,6 +42,9 @@ int server_main(const server_prog *prog, int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	/* The zygote is forked first: it must hold no database handle and no
+	 * tenant's data, ever. */
+	if (prog->sandbox && sbx_start() < 0) log_error("cannot start the render sandbox; rendering in-process");
 	if (db_open(cfg.db, err, sizeof err) < 0) {
 		log_error("%s", err);
 		return 1;
@@ -65,6 +69,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 		if (FCGX_Accept_r(&fr) < 0) break;
 		one(prog, fr.envp, fr.in, fr.out);
 		FCGX_Finish_r(&fr);
+		if (sbx_broken()) break;   /* a fresh worker brings a fresh zygote */
 	}
 	db_close();
 	return 0;

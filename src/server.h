@@ -8,6 +8,7 @@
 
 typedef struct server_prog {
 	const char *name;               /* for logs */
+	int sandbox;                    /* start the vibe-code sandbox zygote */
 	int (*init)(void);              /* after config + db; before any request */
 	void (*handle)(req *r);         /* builds the response in r */
 	void (*after)(req *r);          /* after the response is sent (may be NULL) */

@@ -229,16 +229,12 @@ const tmpl *tmpl_get(const char *name)
 	char path[1200], rel[300], err[256];
 	snprintf(rel, sizeof rel, "templates/%s", name);
 	char *text = file_read(config_path(path, sizeof path, rel), NULL);
-	if (!text) {
-		log_error("template %s: cannot read", path);
-		return NULL;
-	}
-	tmpl *t = tmpl_parse(text, err, sizeof err);
+	tmpl *t = text ? tmpl_parse(text, err, sizeof err) : NULL;
+	if (!text) log_error("template %s: cannot read", path);
+	else if (!t) log_error("template %s: %s", path, err);
 	free(text);
-	if (!t) {
-		log_error("template %s: %s", path, err);
-		return NULL;
-	}
+	/* A missing or broken template is remembered too: one log line, not
+	 * one per request. */
 	cache[i].name = xstrdup(name);
 	cache[i].t = t;
 	return t;

@@ -132,6 +132,11 @@ void str_lower(char *s)
 	for (; *s; s++) *s = (char)tolower((unsigned char)*s);
 }
 
+void str_upper(char *s)
+{
+	for (; *s; s++) *s = (char)toupper((unsigned char)*s);
+}
+
 int ct_equal(const void *a, const void *b, size_t n)
 {
 	const volatile unsigned char *x = a, *y = b;

@@ -41,6 +41,7 @@ int str_eq(const char *a, const char *b);          /* NULL-safe */
 int str_startswith(const char *s, const char *prefix);
 int str_endswith(const char *s, const char *suffix);
 void str_lower(char *s);
+void str_upper(char *s);
 /* Constant-time comparison of two equal-length byte strings. */
 int ct_equal(const void *a, const void *b, size_t n);
 

@@ -2,6 +2,14 @@
 #include "vibe.h"
 #include "config.h"
 #include "log.h"
+#include "html.h"
+#include "money.h"
+#include "text.h"
+#include "jsarena.h"
+#include "jscheck.h"
+#include "jslower.h"
+#include "jsprelude.h"
+#include <math.h>
 
 #include <mujs.h>
 #include <ctype.h>
@@ -10,33 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const vibe_input_names[] = {
-	"storefront", "products", "collections", "posts", "cart", "user",
-	"device", "config", "helpers", "api", NULL,
-};
+vibe_timing vibe_last;
 
-/* helpers and api, in ES5, compiled into every state before the block. */
-static const char prelude[] =
-	"var __sf = (function () {\n"
-	"var CUR = {USD:['$',2,'pre'],EUR:['\\u20ac',2,'pre'],GBP:['\\u00a3',2,'pre'],JPY:['\\u00a5',0,'pre'],\n"
-	" VND:['\\u20ab',0,'post'],INR:['\\u20b9',2,'pre'],AUD:['A$',2,'pre'],CAD:['CA$',2,'pre']};\n"
-	"function group(s){ var o=''; while (s.length>3){ o=','+s.slice(-3)+o; s=s.slice(0,-3);} return s+o; }\n"
-	"function formatPrice(amount, currency){ var c = CUR[currency||'USD'] || [(currency||'')+' ',2,'pre'];\n"
-	" var n = Number(amount); if (!isFinite(n)) n = 0; var neg = n < 0; n = Math.abs(n);\n"
-	" var f = n.toFixed(c[1]); var parts = f.split('.'); var s = group(parts[0]) + (parts[1] ? '.'+parts[1] : '');\n"
-	" s = c[2]==='pre' ? c[0]+s : s+' '+c[0]; return (neg?'-':'')+s; }\n"
-	"var MON=['January','February','March','April','May','June','July','August','September','October','November','December'];\n"
-	"function pad(n){ return (n<10?'0':'')+n; }\n"
-	"function formatDate(date, format){ var d = date instanceof Date ? date : new Date(typeof date==='number' && date<1e11 ? date*1000 : date);\n"
-	" if (isNaN(d.getTime())) return ''; format = format || 'YYYY-MM-DD';\n"
-	" return format.replace(/YYYY|MMMM|MMM|MM|M|DD|D/g, function(t){ switch(t){\n"
-	"  case 'YYYY': return String(d.getUTCFullYear()); case 'MMMM': return MON[d.getUTCMonth()];\n"
-	"  case 'MMM': return MON[d.getUTCMonth()].slice(0,3); case 'MM': return pad(d.getUTCMonth()+1);\n"
-	"  case 'M': return String(d.getUTCMonth()+1); case 'DD': return pad(d.getUTCDate()); default: return String(d.getUTCDate()); } }); }\n"
-	"function slugify(t){ return String(t==null?'':t).toLowerCase().replace(/[^a-z0-9]+/g,'-').replace(/^-+|-+$/g,''); }\n"
-	"function escapeHtml(t){ return String(t==null?'':t).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/\"/g,'&quot;').replace(/'/g,'&#39;'); }\n"
-	"var idn = 0; function generateId(){ idn++; return 'b' + idn.toString(36) + Math.floor(Math.random()*1e8).toString(36); }\n"
-	"function makeApi(d){ return {\n"
+
+/* api over the preloaded data, in ES5; compiled only for blocks that ask
+ * for `api` (helpers are C functions below: no parsing per block). */
+static const char api_prelude[] =
+	"var __sf = { makeApi: function (d) { return {\n"
 	" getProducts: function(f){ f = f || {}; var all = (d.catalog || d.products || []).slice(0);\n"
 	"  var out = []; for (var i=0;i<all.length;i++){ var p = all[i];\n"
 	"   if (f.collection && (p.collections||[]).indexOf(f.collection) < 0) continue;\n"
@@ -47,12 +35,96 @@ static const char prelude[] =
 	"  if (f.sort === 'price-asc') out.sort(function(a,b){return a.price-b.price;});\n"
 	"  else if (f.sort === 'price-desc') out.sort(function(a,b){return b.price-a.price;});\n"
 	"  else if (f.sort === 'name') out.sort(function(a,b){return a.name<b.name?-1:a.name>b.name?1:0;});\n"
+	"  else if (f.sort === 'newest') out.reverse();\n"
 	"  if (f.limit != null) out = out.slice(0, f.limit); return out; },\n"
 	" getCollections: function(){ return d.collections || []; },\n"
-	" getCart: function(){ return d.cart || null; } }; }\n"
-	"return { helpers: { formatPrice: formatPrice, formatDate: formatDate, slugify: slugify,\n"
-	"  escapeHtml: escapeHtml, generateId: generateId }, makeApi: makeApi };\n"
-	"})();\n";
+	" getCart: function(){ return d.cart || null; } }; } };\n";
+
+/* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId ---- */
+
+static char render_currency[8] = "USD";   /* the store's, for formatPrice's default */
+static unsigned id_counter;
+
+/* Push an sbuf as a JS string; frees it even when the push throws. */
+static void push_sbuf(js_State *J, sbuf *b)
+{
+	if (js_try(J)) {
+		sb_free(b);
+		js_throw(J);
+	}
+	js_pushlstring(J, sb_str(b), (int)b->len);
+	js_endtry(J);
+	sb_free(b);
+}
+
+static const char *arg_string(js_State *J, int i)
+{
+	return js_isundefined(J, i) || js_isnull(J, i) ? "" : js_tostring(J, i);
+}
+
+static void h_escape(js_State *J)
+{
+	sbuf b = SBUF_INIT;
+	html_text(&b, arg_string(J, 1));
+	push_sbuf(J, &b);
+}
+
+static void h_price(js_State *J)
+{
+	double amount = js_tonumber(J, 1);
+	const char *cur = js_isstring(J, 2) ? js_tostring(J, 2) : render_currency;
+	char code[8];
+	snprintf(code, sizeof code, "%s", cur);
+	str_upper(code);
+	if (!isfinite(amount)) amount = 0;
+	int dec = money_decimals(code);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	sbuf b = SBUF_INIT;
+	money_format(&b, (int64_t)llround(amount * mul), code);
+	push_sbuf(J, &b);
+}
+
+static void h_date(js_State *J)
+{
+	double ms = NAN;
+	if (js_isdateobject(J, 1)) ms = js_tonumber(J, 1);
+	else if (js_isnumber(J, 1)) { ms = js_tonumber(J, 1); if (fabs(ms) < 1e11) ms *= 1000; }
+	else if (js_isstring(J, 1) && text_parse_iso(js_tostring(J, 1), &ms) < 0) ms = NAN;
+	if (!isfinite(ms)) { js_pushliteral(J, ""); return; }
+	sbuf b = SBUF_INIT;
+	text_format_date(&b, ms, js_isstring(J, 2) ? js_tostring(J, 2) : "YYYY-MM-DD");
+	push_sbuf(J, &b);
+}
+
+static void h_slugify(js_State *J)
+{
+	sbuf b = SBUF_INIT;
+	text_slugify(&b, arg_string(J, 1));
+	push_sbuf(J, &b);
+}
+
+static void h_id(js_State *J)
+{
+	unsigned char r[4];
+	random_bytes(r, sizeof r);
+	char buf[32];
+	snprintf(buf, sizeof buf, "id-%x%02x%02x%02x%02x", ++id_counter, r[0], r[1], r[2], r[3]);
+	js_pushstring(J, buf);
+}
+
+static void push_helpers(js_State *J)
+{
+	static const struct { const char *name; js_CFunction fn; int n; } hs[] = {
+		{ "formatPrice", h_price, 2 }, { "formatDate", h_date, 2 }, { "slugify", h_slugify, 1 },
+		{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 },
+	};
+	js_newobject(J);
+	for (size_t i = 0; i < ARRAY_LEN(hs); i++) {
+		js_newcfunction(J, hs[i].fn, hs[i].name, hs[i].n);
+		js_setproperty(J, -2, hs[i].name);
+	}
+}
 
 /* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
  * from the allocator into a catchable "out of memory" error, so the flag,
@@ -80,8 +152,43 @@ static void *vibe_alloc(void *ctx, void *ptr, int size)
 	return n + 1;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define VIBE_ASAN 1
+#else
+#define VIBE_ASAN 0
+#endif
+
 static jmp_buf panic_jmp;
 static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
+
+/* No code from strings: eval, the Function constructor and every way to it
+ * ((function(){}).constructor, [].map.constructor...) throw. `Function`
+ * stays usable for instanceof. Run on every state before user code. */
+static const char harden_js[] =
+	"(function () {\n"
+	" var no = function () { throw new EvalError('code generation from strings is not allowed in vibe code'); };\n"
+	" no.prototype = Function.prototype;\n"
+	" Object.defineProperty(Function.prototype, 'constructor', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	" Function = no; eval = no;\n"
+	"})();\n";
+
+static void harden(js_State *J)
+{
+	jsp_install(J);       /* the ES2015+ library methods */
+	if (js_ploadstring(J, "harden", harden_js) == 0) {
+		js_pushundefined(J);
+		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
+	}
+	js_pop(J, 1);
+}
+
+void vibe_warm(void)
+{
+#if !VIBE_ASAN
+	if (!jsa_ready() && jsa_init((size_t)cfg.vibe_mem, vibe_panic, harden) < 0)
+		log_warn("no interpreter arena; blocks get a new state each (slower)");
+#endif
+}
 
 static void set_err(vibe_error *e, const char *kind, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -108,115 +215,74 @@ static int split_line(const char *msg, char *clean, size_t n)
 	return line;
 }
 
-/* Top-level function declarations: name and parameter list, found by a
- * small scanner that skips strings, comments and nested braces. */
-typedef vibe_entry fdecl;
-
-static int scan_functions(const char *s, fdecl *out, int max)
+static void first_issue(vibe_error *e, const jsc_result *r)
 {
-	int depth = 0, n = 0, line = 1;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		if (c == '\n') line++;
-		if (c == '/' && p[1] == '/') { while (p[1] && p[1] != '\n') p++; continue; }
-		if (c == '/' && p[1] == '*') {
-			p += 2;
-			while (*p && !(p[0] == '*' && p[1] == '/')) { if (*p == '\n') line++; p++; }
-			if (!*p) break;
-			p++;
-			continue;
-		}
-		if (c == '"' || c == '\'' || c == '`') {
-			for (p++; *p && *p != c; p++) { if (*p == '\\' && p[1]) p++; if (*p == '\n') line++; }
-			if (!*p) break;
-			continue;
-		}
-		if (c == '{' || c == '(' || c == '[') depth++;
-		else if (c == '}' || c == ')' || c == ']') depth--;
-		else if (depth == 0 && strncmp(p, "function", 8) == 0 && !isalnum((unsigned char)p[8]) &&
-			 p[8] != '_' && (p == s || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '$'))) {
-			const char *q = p + 8;
-			while (isspace((unsigned char)*q)) q++;
-			size_t len = 0;
-			while (isalnum((unsigned char)q[len]) || q[len] == '_' || q[len] == '$') len++;
-			if (!len || len >= 64) continue;
-			fdecl *f = n < max ? &out[n] : NULL;
-			if (f) {
-				memcpy(f->name, q, len);
-				f->name[len] = 0;
-				f->nparams = 0;
-				f->line = line;
-			}
-			q += len;
-			while (isspace((unsigned char)*q)) q++;
-			if (*q != '(') continue;
-			q++;
-			while (f && *q && *q != ')') {
-				while (isspace((unsigned char)*q) || *q == ',') q++;
-				size_t pl = 0;
-				while (isalnum((unsigned char)q[pl]) || q[pl] == '_' || q[pl] == '$') pl++;
-				if (!pl) break;
-				if (pl < 64 && f->nparams < 16) {
-					memcpy(f->params[f->nparams], q, pl);
-					f->params[f->nparams++][pl] = 0;
-				}
-				q += pl;
-				while (*q && *q != ',' && *q != ')') q++; /* skip a default value */
-			}
-			n++;
-		}
-	}
-	return n;
+	const jsc_issue *is = r->security.n ? &r->security.v[0] : r->errors.n ? &r->errors.v[0] : NULL;
+	snprintf(e->kind, sizeof e->kind, "%s", r->security.n ? "security" : "syntax");
+	snprintf(e->message, sizeof e->message, "%s", is ? is->message : "invalid vibe code");
+	e->line = is ? is->line : 0;
+	e->column = is ? is->column : 0;
 }
 
-static int known_input(const char *name)
+int vibe_compile(const char *code, sbuf *es5, vibe_entry *entry, vibe_error *err)
 {
-	for (int i = 0; vibe_input_names[i]; i++)
-		if (strcmp(vibe_input_names[i], name) == 0) return 1;
+	memset(err, 0, sizeof *err);
+	memset(entry, 0, sizeof *entry);
+	size_t len = strlen(code);
+	jsc_result r;
+	if (jsc_check(code, len, (size_t)cfg.vibe_code_max, &r) < 0) {
+		first_issue(err, &r);
+		jsc_free(&r);
+		return -1;
+	}
+	snprintf(entry->name, sizeof entry->name, "%s", r.entry);
+	entry->line = r.entry_line;
+	for (int i = 0; i < r.nparams && i < 16; i++)
+		snprintf(entry->params[entry->nparams++], sizeof entry->params[0], "%s", r.params[i]);
+	jsc_free(&r);
+	jsl_error le;
+	if (jsl_lower(code, len, es5, &le) < 0) {
+		set_err(err, "syntax", le.line, "%s", le.message);
+		err->column = le.column;
+		return -1;
+	}
 	return 0;
 }
 
-/* Choose the entry point; -1 with err set when there is none or several. */
+cJSON *vibe_entry_json(const vibe_entry *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", e->name);
+	cJSON_AddNumberToObject(o, "line", e->line);
+	cJSON *ps = cJSON_AddArrayToObject(o, "params");
+	for (int i = 0; i < e->nparams; i++) cJSON_AddItemToArray(ps, cJSON_CreateString(e->params[i]));
+	return o;
+}
+
+int vibe_entry_from_json(const cJSON *o, vibe_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "name");
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(o, "line");
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(o, "params");
+	if (!cJSON_IsString(n) || !n->valuestring[0] || strlen(n->valuestring) >= sizeof e->name || !cJSON_IsArray(ps))
+		return -1;
+	snprintf(e->name, sizeof e->name, "%s", n->valuestring);
+	e->line = cJSON_IsNumber(l) ? (int)l->valuedouble : 0;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, ps) {
+		if (!cJSON_IsString(p) || e->nparams >= 16 || strlen(p->valuestring) >= sizeof e->params[0]) return -1;
+		snprintf(e->params[e->nparams++], sizeof e->params[0], "%s", p->valuestring);
+	}
+	return 0;
+}
+
 int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err)
 {
-	fdecl fs[32];
-	int n = scan_functions(code, fs, 32);
-	if (n > 32) n = 32;
-	if (n == 0) {
-		set_err(err, "entry", 1, "no top-level function found; define e.g. function renderHero(storefront, helpers) { return '...'; }");
-		return -1;
-	}
-	int pick = -1;
-	if (n == 1) pick = 0;
-	else {
-		for (int i = 0; i < n; i++) {
-			if (strncmp(fs[i].name, "render", 6) != 0) continue;
-			if (pick >= 0) {
-				set_err(err, "entry", fs[i].line, "several functions named render*: %s and %s; keep one entry point",
-					fs[pick].name, fs[i].name);
-				return -1;
-			}
-			pick = i;
-		}
-		if (pick < 0) {
-			set_err(err, "entry", fs[0].line, "%d top-level functions and none is named render*; name the entry point render...", n);
-			return -1;
-		}
-	}
-	*entry = fs[pick];
-	for (int i = 0; i < entry->nparams; i++) {
-		if (known_input(entry->params[i])) continue;
-		sbuf k = SBUF_INIT;
-		for (int j = 0; vibe_input_names[j]; j++) {
-			if (j) sb_puts(&k, ", ");
-			sb_puts(&k, vibe_input_names[j]);
-		}
-		set_err(err, "params", entry->line, "unknown parameter '%s' of %s; known inputs: %s",
-			entry->params[i], entry->name, sb_str(&k));
-		sb_free(&k);
-		return -1;
-	}
-	return 0;
+	sbuf es5 = SBUF_INIT;
+	int rc = vibe_compile(code, &es5, entry, err);
+	sb_free(&es5);
+	return rc;
 }
 
 static js_State *new_state(heap *h)
@@ -227,43 +293,57 @@ static js_State *new_state(heap *h)
 	js_State *J = js_newstate(vibe_alloc, h, 0);
 	if (!J) return NULL;
 	js_atpanic(J, vibe_panic);
+	harden(J);
 	return J;
 }
 
 int vibe_check(const char *code, vibe_error *err)
 {
-	memset(err, 0, sizeof *err);
-	if (strlen(code) > (size_t)cfg.vibe_code_max) {
-		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
-		return -1;
+	sbuf es5 = SBUF_INIT;
+	vibe_entry entry;
+	int rc = vibe_compile(code, &es5, &entry, err);
+	if (rc == 0) {
+		/* MuJS is the last word on syntax: compile (without running) the ES5. */
+		heap h;
+		js_State *J = new_state(&h);
+		if (!J) {
+			set_err(err, "memory", 0, "cannot create interpreter");
+			rc = -1;
+		} else {
+			if (js_ploadstring(J, "block", sb_str(&es5))) {
+				char clean[512];
+				int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
+				set_err(err, "syntax", line, "%s", clean);
+				rc = -1;
+			}
+			js_freestate(J);
+		}
 	}
-	heap h;
-	js_State *J = new_state(&h);
-	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
-	int rc = 0;
-	if (js_ploadstring(J, "block", code)) {
-		char clean[512];
-		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-		set_err(err, "syntax", line, "%s", clean);
-		rc = -1;
-	} else {
-		fdecl entry;
-		rc = vibe_find_entry(code, &entry, err);
-	}
-	js_freestate(J);
+	sb_free(&es5);
 	return rc;
 }
 
 int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err)
 {
 	vibe_entry entry;
-	memset(err, 0, sizeof *err);
-	if (vibe_find_entry(code, &entry, err) < 0) return -1;
-	return vibe_render_entry(code, &entry, inputs, out, err);
+	sbuf es5 = SBUF_INIT;
+	int rc = vibe_compile(code, &es5, &entry, err);
+	if (rc == 0) rc = vibe_render_entry(sb_str(&es5), &entry, inputs, out, err);
+	sb_free(&es5);
+	return rc;
 }
 
 int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs, sbuf *out,
 		      vibe_error *err)
+{
+	char *json = cJSON_PrintUnformatted(inputs);
+	int rc = vibe_render_json(code, e, json, out, err);
+	cJSON_free(json);
+	return rc;
+}
+
+int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sbuf *out,
+		     vibe_error *err)
 {
 	vibe_entry entry = *e;
 	memset(err, 0, sizeof *err);
@@ -271,20 +351,30 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
 		return -1;
 	}
+	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
+	/* A pristine interpreter: restored from the arena's snapshot when
+	 * there is one (sanitizer builds keep plain malloc, to see bugs). */
 	heap h;
-	js_State *J = new_state(&h);
+	js_State *volatile J;         /* volatile: read after setjmp */
+	vibe_warm();
+	volatile int arena = jsa_ready();
+	J = arena ? jsa_fresh() : new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
-	char *json = cJSON_PrintUnformatted(inputs);
 	int rc = -1;
+	memset(&vibe_last, 0, sizeof vibe_last);
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;
 	}
-	if (js_ploadstring(J, "prelude", prelude) || (js_pushundefined(J), js_pcall(J, 0))) {
-		set_err(err, "runtime", 0, "prelude failed: %s", js_trystring(J, -1, "?"));
-		goto done;
+	int wants_api = 0;
+	for (int i = 0; i < entry.nparams; i++) wants_api |= strcmp(entry.params[i], "api") == 0;
+	if (wants_api) {
+		if (js_ploadstring(J, "prelude", api_prelude) || (js_pushundefined(J), js_pcall(J, 0))) {
+			set_err(err, "runtime", 0, "prelude failed: %s", js_trystring(J, -1, "?"));
+			goto done;
+		}
+		js_pop(J, 1);
 	}
-	js_pop(J, 1);
 	if (js_ploadstring(J, "block", code)) {
 		char clean[512];
 		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
@@ -293,6 +383,7 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 	}
 	js_pushundefined(J);
 	int failed = js_pcall(J, 0);
+	t1 = now_usec();
 	if (!failed) {
 		js_pop(J, 1);
 		/* inputs: JSON.parse once, then pick by parameter name */
@@ -305,14 +396,23 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 			js_pushstring(J, json);
 			js_call(J, 1);       /* -> data */
 			js_setglobal(J, "__in");
+			/* formatPrice defaults to the store's currency */
+			snprintf(render_currency, sizeof render_currency, "USD");
+			js_getglobal(J, "__in");
+			js_getproperty(J, -1, "storefront");
+			if (js_isobject(J, -1)) {
+				js_getproperty(J, -1, "currency");
+				if (js_isstring(J, -1))
+					snprintf(render_currency, sizeof render_currency, "%s", js_tostring(J, -1));
+				js_pop(J, 1);
+			}
+			js_pop(J, 2);
 			js_getglobal(J, entry.name);
 			js_pushundefined(J);
 			for (int i = 0; i < entry.nparams; i++) {
 				const char *p = entry.params[i];
 				if (strcmp(p, "helpers") == 0) {
-					js_getglobal(J, "__sf");
-					js_getproperty(J, -1, "helpers");
-					js_rot2pop1(J);
+					push_helpers(J);
 				} else if (strcmp(p, "api") == 0) {
 					js_getglobal(J, "__sf");
 					js_getproperty(J, -1, "makeApi");
@@ -327,10 +427,14 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 				}
 			}
 			js_endtry(J);
+			t2 = now_usec();
 			failed = js_pcall(J, entry.nparams);
 		}
 	}
-	if (h.exceeded) {
+	vibe_last.compile = (long)(t1 - t0);
+	vibe_last.data = t2 > t1 ? (long)(t2 - t1) : 0;
+	vibe_last.run = t2 > t1 ? (long)(now_usec() - t2) : 0;
+	if (arena ? jsa_exceeded() : h.exceeded) {
 		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
 		goto done;
 	}
@@ -362,7 +466,6 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 	sb_put(out, html, len);
 	rc = 0;
 done:
-	cJSON_free(json);
-	js_freestate(J);
+	if (!arena) js_freestate(J);
 	return rc;
 }

@@ -14,8 +14,12 @@ typedef struct vibe_error {
 	int line, column;       /* 1-based in the merchant's source; 0 unknown */
 } vibe_error;
 
-/* The input names a block function may ask for, NULL-terminated. */
-extern const char *const vibe_input_names[];
+/* Where the time of the last render went, microseconds: compile (prelude
+ * and the block's code), data (inputs into the interpreter), run (the
+ * call); inputs is filled by the caller (loading and encoding them). */
+typedef struct vibe_timing { long inputs, compile, data, run; } vibe_timing;
+extern vibe_timing vibe_last;
+
 
 /* A top-level function: its name and parameter names. */
 typedef struct vibe_entry {
@@ -25,14 +29,29 @@ typedef struct vibe_entry {
 	int line;
 } vibe_entry;
 
-/* Find the entry point and check its parameter names. */
+/* Check the merchant's source (size, subset, entry point, parameter names,
+ * forbidden features: jscheck) and lower it to ES5 (jslower, line for
+ * line). 0 with the ES5 appended to es5, or -1 with the first problem. */
+int vibe_compile(const char *code, sbuf *es5, vibe_entry *entry, vibe_error *err);
+/* The entry as JSON {name, line, params} (stored with the ES5 in a
+ * published snapshot) and back: 0, or -1 when malformed. */
+cJSON *vibe_entry_json(const vibe_entry *e);
+int vibe_entry_from_json(const cJSON *o, vibe_entry *e);
+/* vibe_compile without keeping the ES5. */
 int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err);
-/* Render with an entry found by vibe_find_entry. */
+/* Render ES5 code (from vibe_compile) with its entry. */
 int vibe_render_entry(const char *code, const vibe_entry *entry, const cJSON *inputs, sbuf *out,
 		      vibe_error *err);
+/* The same with the inputs as JSON text (what the sandbox child gets). */
+int vibe_render_json(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
+		     vibe_error *err);
+/* Make the interpreter arena and its snapshot now (the sandbox zygote
+ * does, so every child inherits them); otherwise the first render does. */
+void vibe_warm(void);
 /* Compile (without running) and check the entry point and parameter names. */
 int vibe_check(const char *code, vibe_error *err);
-/* Render: 0 with the HTML appended to out, or -1 with err filled. inputs is
- * an object keyed by input name; missing names are passed as null. */
+/* Compile and render: 0 with the HTML appended to out, or -1 with err
+ * filled. inputs is an object keyed by input name; missing names are
+ * passed as null. */
 int vibe_render(const char *code, const cJSON *inputs, sbuf *out, vibe_error *err);
 #endif

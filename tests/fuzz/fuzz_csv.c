@@ -1,8 +1,8 @@
 /* Fuzz harness for the RFC 4180 reader (src/csv.c) and the Shopify price
  * and row handling built on it.
- *   libFuzzer:  make fuzz            (clang -fsanitize=fuzzer,address,undefined)
- *   standalone: build without FUZZ_LIBFUZZER; runs the corpus files given,
- *               then N random mutations of them (gcc + ASan/UBSan).
+ *   libFuzzer:  make fuzz / make fuzz-smoke (seeds in tests/fuzz/corpus/csv)
+ *   standalone: -DFUZZ_STANDALONE with gcc + ASan/UBSan: runs the corpus
+ *               files given, then FUZZ_ITERS random mutations of them.
  * Invariants checked: the reader never reads past the buffer, always ends
  * (0 or -1), every record has 1..CSV_MAX_FIELDS fields, no field exceeds
  * the limit, and re-quoting the fields and parsing again gives the same
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
+#ifdef FUZZ_STANDALONE
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (unsigned)rng; }
 

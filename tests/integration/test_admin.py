@@ -90,15 +90,19 @@ def BLOCKS(html):
 
 def test_broken_blocks_do_not_break_the_page(stack):
     t = stack.demo_token
+    # Each passes publish's dry run on sample data and breaks only on the
+    # real store's data: the failures the live site must survive.
+    real = 'storefront.name === "Demo Outfitters"'
     pid, ids = new_page(stack, t, "broken", [
         'function renderA() { return "<p>first ok</p>"; }',
-        'function renderB() { throw new Error("boom"); }',
-        'function renderC() { return 42; }',
-        'function renderD() { return undefined; }',
-        'function renderE() { null.x; }',
+        'function renderB(storefront) { if (%s) throw new Error("boom"); return "x"; }' % real,
+        'function renderC(storefront) { return %s ? 42 : "x"; }' % real,
+        'function renderD(storefront) { return %s ? undefined : "x"; }' % real,
+        'function renderE(storefront) { var o = %s ? null : {}; return "" + o.x; }' % real,
         'function renderF(helpers) { return "<p>last ok</p>"; }',
     ])
-    assert stack.post(API + "/pages/%s/publish" % pid, {}, token=t).status == 200
+    r = stack.post(API + "/pages/%s/publish" % pid, {}, token=t)
+    assert r.status == 200, r
     r = stack.get("/broken")
     assert r.status == 200
     assert "first ok" in r.text and "last ok" in r.text
@@ -132,6 +136,22 @@ def test_publish_refuses_a_draft_that_does_not_compile(stack):
     assert "v1" in stack.get("/wontpublish").text  # nothing published
     versions = stack.get(API + "/pages/%s/versions" % pid, token=t).json()["versions"]
     assert len(versions) == 1
+
+
+def test_publish_refuses_a_block_whose_dry_run_fails(stack):
+    t = stack.demo_token
+    pid, ids = new_page(stack, t, "dryrun", [
+        'function renderA() { return "<p>ok</p>"; }',
+        'function renderB(products) {\n  return products.missing.length;\n}',
+        'function renderC() { return {}; }',
+    ])
+    r = stack.post(API + "/pages/%s/publish" % pid, {}, token=t)
+    e = err(r, 422, "publish_failed")
+    errs = r.json()["errors"]
+    assert [x["blockId"] for x in errs] == ids[1:]
+    assert errs[0]["line"] == 2 and "dry run" in errs[0]["message"]
+    assert errs[1]["kind"] == "type"
+    assert stack.get("/dryrun").status == 404  # never published
 
 
 def test_a_broken_live_snapshot_still_renders(stack):

@@ -8,6 +8,9 @@
 #include "sha256.h"
 #include "tmpl.h"
 #include "input.h"
+#include "http.h"
+#include "config.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 static char *esc(void (*fn)(sbuf *, const char *), const char *s)
@@ -164,8 +167,50 @@ static void test_tmpl(void)
 	CHECK(tmpl_parse("{{a", err, sizeof err) == NULL);
 }
 
+static void test_request_parsing(void)
+{
+	char *env[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/blog/caf%C3%A9?q=red+shoes&n=%32&empty=&flag",
+			"HTTP_HOST=Demo.LocalHost:8080", "HTTP_COOKIE=sid=abc123; cart=x%20y;  theme=dark",
+			"HTTP_IF_NONE_MATCH=\"etag\"", "REMOTE_ADDR=10.0.0.1", NULL };
+	req r;
+	http_begin(&r, env, NULL, NULL);
+	CHECK_INT(r.method, M_POST);
+	CHECK_STR(r.path, "/blog/caf\xc3\xa9");
+	CHECK_STR(http_query(&r, "q"), "red shoes");
+	CHECK_STR(http_query(&r, "n"), "2");
+	CHECK_STR(http_query(&r, "empty"), "");
+	CHECK_STR(http_query(&r, "flag"), "");
+	CHECK(http_query(&r, "missing") == NULL);
+	CHECK_STR(http_cookie(&r, "sid"), "abc123");
+	CHECK_STR(http_cookie(&r, "cart"), "x%20y");   /* cookies are not percent-decoded */
+	CHECK_STR(http_cookie(&r, "theme"), "dark");
+	CHECK_STR(r.host, "demo.localhost");
+	CHECK_STR(http_header_in(&r, "If-None-Match"), "\"etag\"");
+	CHECK(!r.bad_request);
+	http_end(&r);
+	char *bad[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/a%zz", "HTTP_HOST=127.0.0.1", NULL };
+	http_begin(&r, bad, NULL, NULL);
+	CHECK(r.bad_request);
+	CHECK_STR(r.host, "");
+	http_end(&r);
+	/* X-Forwarded-Host counts only from the trusted proxy */
+	char *fwd[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_HOST=proxy.internal",
+			"HTTP_X_FORWARDED_HOST=demo.localhost", "REMOTE_ADDR=10.0.0.9", NULL };
+	http_begin(&r, fwd, NULL, NULL);
+	CHECK_STR(r.host, "proxy.internal");
+	http_end(&r);
+	snprintf(cfg.trusted_proxy, sizeof cfg.trusted_proxy, "10.0.0.9");
+	http_begin(&r, fwd, NULL, NULL);
+	CHECK_STR(r.host, "demo.localhost");
+	http_end(&r);
+	cfg.trusted_proxy[0] = 0;
+}
+
 int main(void)
 {
+	char err[256];
+	config_load(NULL, err, sizeof err);
+	test_request_parsing();
 	test_escaping();
 	test_decode();
 	test_hosts();

@@ -1,0 +1,84 @@
+/* bench_render: the storefront's page render path measured inside one
+ * process, the way a worker runs it: the demo home page (6 blocks incl. a
+ * 24-product grid) rendered N times through the sandbox (fork from the
+ * zygote, one child per page) and in-process, p50/p90 of each and the
+ * per-stage split of the sandboxed block renders.
+ * usage: bench_render DB [N] */
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "pages.h"
+#include "render.h"
+#include "sandbox.h"
+#include "vibe.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+static char *env_store[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_HOST=demo.localhost", NULL };
+
+static void run(const char *label, int n, int sandboxed, int fresh_child)
+{
+	long *t = xcalloc((size_t)n, sizeof *t);
+	vibe_timing sum = { 0 };
+	sbx_timing ssum = { 0 };
+	size_t bytes = 0;
+	for (int i = 0; i < n; i++) {
+		req r;
+		http_begin(&r, env_store, NULL, NULL);
+		tenant_from_host(&r.t, "demo.localhost");
+		if (fresh_child) sbx_drop_kept();
+		int64_t t0 = now_usec();
+		int64_t id = pages_id_by_slug(r.t.id, "home");
+		cJSON *blocks = pages_live_blocks(r.t.id, id, 0);
+		sbuf content = SBUF_INIT;
+		render_force_inprocess = !sandboxed;
+		render_blocks(&r, blocks, 0, &content);
+		render_shell(&r, "Home", NULL, sb_str(&content));
+		t[i] = (long)(now_usec() - t0);
+		bytes = r.out.len;
+		sum.compile += render_stats.compile; sum.data += render_stats.data; sum.run += render_stats.run;
+		sum.inputs += render_stats.inputs;
+		ssum.spawn += render_sbx.spawn; ssum.send += render_sbx.send; ssum.wait += render_sbx.wait;
+		sb_free(&content);
+		cJSON_Delete(blocks);
+		http_end(&r);
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp);
+	printf("%-26s p50 %6.3f ms  p90 %6.3f ms  (%zu bytes)\n", label, t[n / 2] / 1000.0, t[n * 9 / 10] / 1000.0, bytes);
+	printf("  per page, mean: inputs %.3f ms, compile %.3f ms, data %.3f ms, run %.3f ms",
+	       sum.inputs / 1000.0 / n, sum.compile / 1000.0 / n, sum.data / 1000.0 / n, sum.run / 1000.0 / n);
+	if (sandboxed)
+		printf(", fork+spawn %.3f ms, send %.3f ms, wait %.3f ms", ssum.spawn / 1000.0 / n,
+		       ssum.send / 1000.0 / n, ssum.wait / 1000.0 / n);
+	printf("\n");
+	free(t);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) { fprintf(stderr, "usage: bench_render DB [N]\n"); return 2; }
+	char err[256];
+	config_load(NULL, err, sizeof err);
+	snprintf(cfg.db, sizeof cfg.db, "%s", argv[1]);
+	int n = argc > 2 ? atoi(argv[2]) : 500;
+	if (sbx_start() < 0) { fprintf(stderr, "no sandbox\n"); return 1; }
+	if (db_open(cfg.db, err, sizeof err) < 0) { fprintf(stderr, "%s\n", err); return 1; }
+	run("warm-up", 20, 1, 0);
+	printf("A page's blocks run in one child (a fresh interpreter each); the child\n"
+	       "of a store's page is kept for its next page, any other store's page\n"
+	       "gets a fresh child from the zygote's spare.\n\n");
+	run("sandboxed, same store", n, 1, 0);
+	run("sandboxed, fresh child", n, 1, 1);
+	run("in-process (no isolation)", n, 0, 0);
+	db_close();
+	return 0;
+}

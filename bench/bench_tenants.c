@@ -1,0 +1,62 @@
+/* bench_tenants: Host -> tenant lookup time with 10, 1k and 100k stores
+ * (DESIGN §9: O(log n), flat). Stores are inserted straight into a scratch
+ * database; each lookup is the worker's tenant_from_host.
+ * usage: bench_tenants SCRATCH.db */
+#include "config.h"
+#include "db.h"
+#include "tenant.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void grow(int to)
+{
+	db_begin(1);
+	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM tenants");
+	db_step(st);
+	int have = (int)db_int(st, 0);
+	db_reset(st);
+	for (int i = have; i < to; i++) {
+		char u[32];
+		snprintf(u, sizeof u, "store%06d", i);
+		st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) VALUES(:u, :u, 0, 0)");
+		db_bind_text(st, ":u", u);
+		db_run(st);
+	}
+	db_commit();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) { fprintf(stderr, "usage: bench_tenants SCRATCH.db\n"); return 2; }
+	char err[256];
+	config_load(NULL, err, sizeof err);
+	if (db_open(argv[1], err, sizeof err) < 0) { fprintf(stderr, "%s\n", err); return 1; }
+	char dir[1200];
+	if (db_migrate(config_path(dir, sizeof dir, "sql"), err, sizeof err) < 0) { fprintf(stderr, "%s\n", err); return 1; }
+	static const int sizes[] = { 10, 1000, 100000 };
+	double first = 0;
+	for (size_t k = 0; k < ARRAY_LEN(sizes); k++) {
+		int n = sizes[k];
+		grow(n);
+		const int lookups = 200000;
+		tenant t = { 0 };
+		unsigned seed = 1;
+		int found = 0;
+		int64_t t0 = now_usec();
+		for (int i = 0; i < lookups; i++) {
+			char host[64];
+			seed = seed * 1103515245u + 12345u;
+			snprintf(host, sizeof host, "store%06u.%s", (seed >> 8) % (unsigned)n, cfg.base_domain);
+			found += tenant_from_host(&t, host) == 0;
+		}
+		double us = (double)(now_usec() - t0) / lookups;
+		tenant_clear(&t);
+		if (!first) first = us;
+		printf("  %6d stores: %.2f us per lookup (%d/%d found), %.2fx the 10-store time\n", n, us, found,
+		       lookups, us / first);
+	}
+	db_close();
+	return 0;
+}

@@ -1,0 +1,59 @@
+/* sandbox: untrusted vibe code runs in a child process. At start-up, before
+ * the database is opened or any request read, the worker forks a zygote
+ * that holds nothing but a control socket. For each page the worker asks
+ * it for a child; the child gets its own socket, rlimits, a seccomp
+ * allow-list (read/write its socket, memory, exit) and a CPU timer that
+ * kills it, renders the page's blocks one by one (a fresh MuJS state each),
+ * and exits when the page is done. The worker enforces a wall-clock limit
+ * and learns from the zygote how a dead child died. */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+#include "vibe.h"
+#include <sys/types.h>
+
+/* Fork the zygote. Call before opening the database. 0 or -1. */
+int sbx_start(void);
+int sbx_available(void);
+/* True once the zygote is gone: the worker should exit after this request
+ * (a fresh worker makes a fresh zygote; this one holds tenant data now). */
+int sbx_broken(void);
+
+#define SBX_MAX_JOBS 64     /* blocks per page */
+
+typedef struct sbx_job { sbuf frame; } sbx_job;
+
+/* One page's child. Blocks are submitted in order (the child starts on the
+ * first while the worker prepares the next) and collected in order. */
+typedef struct sbx_page {
+	int fd;                 /* our end of the child's socket, -1 = none */
+	pid_t pid;
+	sbuf outq;              /* frames not yet written to the child */
+	size_t outpos;
+	sbuf inbuf;             /* answers read, not yet collected */
+	sbx_job jobs[SBX_MAX_JOBS];
+	int njobs, collected;
+	int64_t tenant;
+	int pages;              /* pages this child has rendered */
+} sbx_page;
+
+/* Start a page for a store: reuses the child of the store's previous page
+ * when it is still alive (any other store's child is killed first). */
+void sbx_page_init(sbx_page *p, int64_t tenant);
+/* Kill the kept child (as a page of another store would). */
+void sbx_drop_kept(void);
+/* Queue a block; returns its index (for sbx_collect) or -1 when the page
+ * has too many blocks. */
+int sbx_submit(sbx_page *p, const char *code, const vibe_entry *entry, const char *inputs_json);
+/* The block's result, in submission order. Same contract as
+ * vibe_render_json; a child that broke a limit is replaced and the blocks
+ * after it go to the new one. */
+int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err);
+/* submit + collect */
+int sbx_render(sbx_page *p, const char *code, const vibe_entry *entry, const char *inputs_json,
+	       sbuf *out, vibe_error *err);
+void sbx_page_end(sbx_page *p);
+
+/* Timing of the last sbx_render, microseconds (for the benchmark). */
+typedef struct sbx_timing { long spawn, send, wait; } sbx_timing;   /* per page */
+extern sbx_timing sbx_last;
+#endif
