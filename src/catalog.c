@@ -25,7 +25,8 @@ static cJSON *parse_arr(const char *s)
 
 /* A product with variants is in stock while any variant is. */
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
-	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image"
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
+	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)"
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
@@ -50,8 +51,9 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
 	sb_free(&url);
-	cJSON_AddItemToObject(p, "options", cs_options_json(t->id, db_int(st, 0)));
-	cJSON_AddItemToObject(p, "variants", cs_variants_json(t->id, db_int(st, 0), 0, t->currency));
+	/* Most products have no variants: no second query for them. */
+	cJSON_AddItemToObject(p, "options", parse_arr(db_text(st, 11)));
+	cJSON_AddItemToObject(p, "variants", db_int(st, 12) ? cs_variants_json(t->id, db_int(st, 0), 0, t->currency) : cJSON_CreateArray());
 	return p;
 }
 
