@@ -266,3 +266,29 @@ def test_shopify_csv_import_cli(stack, tmp_path):
     assert p.returncode == 1 and "no store" in p.stderr
     tid = stack.sql("SELECT id FROM tenants WHERE username = 'acme'")[0][0]
     assert stack.sql("SELECT count(*) FROM products WHERE tenant_id = ? AND slug LIKE 'cli-%'", tid)[0][0] == 3
+
+
+def test_import_progress_bar_on_a_terminal(stack, tmp_path):
+    import pty
+    rows = ["Handle,Title,Variant Price,Variant SKU,Variant Inventory Qty"]
+    rows += ["tty-item-%d,TTY Item %d,%d.00,TTY-%d,1" % (i, i, i + 1, i) for i in range(250)]
+    f = tmp_path / "tty.csv"
+    f.write_text("\n".join(rows) + "\n")
+    master, slave = pty.openpty()
+    p = subprocess.run([CLI, "--db", stack.db, "import", "shopify-csv", "acme", str(f)], env=stack.env,
+                       stdout=subprocess.PIPE, stderr=slave, text=True, timeout=60)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert p.returncode == 0, out
+    assert "250 created" in p.stdout
+    bar = out.decode()
+    assert "\r[" in bar and "250/250 products" in bar and "#" * 40 in bar, bar[-300:]
