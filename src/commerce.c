@@ -656,6 +656,86 @@ static void storage_fail(req *r)
 	}
 }
 
+/* A discount code checked against the subtotal: 0 with *d and *id set, or
+ * -1 having answered 422 naming discountCode (expired, used up, ...). */
+static int discount_lookup(req *r, const char *code, int64_t subtotal, com_discount *d, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id, kind, value, min_subtotal, starts_at, expires_at, usage_limit, used, active "
+				   "FROM discounts WHERE tenant_id = :t AND code = :c");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":c", code);
+	const char *why = NULL, *errcode = "discount_invalid";
+	int64_t now = now_unix();
+	if (db_step(st) != SQLITE_ROW) why = "is not a valid discount code";
+	else if (!db_int(st, 8)) why = "is not active";
+	else if (!db_isnull(st, 4) && now < db_int(st, 4)) why = "is not valid yet";
+	else if (!db_isnull(st, 5) && now >= db_int(st, 5)) { why = "has expired"; errcode = "discount_expired"; }
+	else if (!db_isnull(st, 6) && db_int(st, 7) >= db_int(st, 6)) { why = "has been used up"; errcode = "discount_used_up"; }
+	else if (subtotal < db_int(st, 3)) why = "needs a larger order";
+	else {
+		*id = db_int(st, 0);
+		d->percent = !strcmp(db_text(st, 1), "percent");
+		d->value = db_int(st, 2);
+	}
+	db_reset(st);
+	if (!why) return 0;
+	cJSON *det = cJSON_CreateObject();
+	cJSON_AddStringToObject(det, "field", "discountCode");
+	http_error(r, 422, errcode, det, "discount code '%s' %s", code, why);
+	return -1;
+}
+
+static void totals_for(const cJSON *settings, int64_t subtotal, const com_discount *d, const com_ship *ship, com_totals *tot)
+{
+	const cJSON *tax = cJSON_GetObjectItemCaseSensitive(settings, "tax");
+	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(tax, "rateBps");
+	com_compute(subtotal, d, ship, cJSON_IsNumber(rate) ? (int64_t)rate->valuedouble : 0,
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tax, "inclusive")),
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tax, "shipping")), tot);
+}
+
+/* Route: POST /api/checkout/quote {shippingMethod, discountCode?} -> the
+ * totals the cart would have now (nothing is written or reserved). */
+void com_quote(req *r)
+{
+	http_header(r, "Cache-Control", "no-store");
+	cJSON *b = http_json_body(r), *settings = NULL;
+	if (!b) return;
+	const char *ship_id, *code = NULL;
+	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0)
+		goto out;
+	settings = com_settings(r->t.id);
+	com_ship ship;
+	if (com_ship_find(settings, ship_id, &ship) < 0) { in_fail(r, "shippingMethod", "is not one of this store's shipping methods"); goto out; }
+	int64_t cart = com_cart_id(r, 0), subtotal = 0;
+	if (cart > 0) {
+		sqlite3_stmt *st = db_stmt(LINE_SQL);
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":c", cart);
+		while (db_step(st) == SQLITE_ROW)
+			if (!db_int(st, 12) && !strcmp(db_text(st, 7), "active")) subtotal += db_int(st, 8) * db_int(st, 3);
+		db_reset(st);
+	}
+	com_discount disc = { 0, 0 };
+	int64_t disc_id = 0;
+	if (code && *code && discount_lookup(r, code, subtotal, &disc, &disc_id) < 0) goto out;
+	com_totals tot;
+	totals_for(settings, subtotal, &disc, &ship, &tot);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "currency", r->t.currency);
+	add_money(o, "subtotal", tot.subtotal, r->t.currency);
+	add_money(o, "discount", tot.discount, r->t.currency);
+	add_money(o, "shipping", tot.shipping, r->t.currency);
+	add_money(o, "tax", tot.tax, r->t.currency);
+	add_money(o, "total", tot.total, r->t.currency);
+	cJSON_AddBoolToObject(o, "taxInclusive", tot.tax_inclusive);
+	http_json(r, 200, o);
+out:
+	cJSON_Delete(settings);
+	cJSON_Delete(b);
+}
+
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
  * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
@@ -789,42 +869,11 @@ void com_checkout(req *r)
 	cJSON_Delete(short_items);
 	sb_free(&names);
 
-	/* Discount code. */
 	com_discount disc = { 0, 0 };
 	int64_t disc_id = 0;
-	if (code) {
-		st = db_stmt("SELECT id, kind, value, min_subtotal, starts_at, expires_at, usage_limit, used, active "
-			     "FROM discounts WHERE tenant_id = :t AND code = :c");
-		db_bind_int(st, ":t", r->t.id);
-		db_bind_text(st, ":c", code);
-		const char *why = NULL, *errcode = "discount_invalid";
-		int64_t now = now_unix();
-		if (db_step(st) != SQLITE_ROW) why = "is not a valid discount code";
-		else if (!db_int(st, 8)) why = "is not active";
-		else if (!db_isnull(st, 4) && now < db_int(st, 4)) why = "is not valid yet";
-		else if (!db_isnull(st, 5) && now >= db_int(st, 5)) { why = "has expired"; errcode = "discount_expired"; }
-		else if (!db_isnull(st, 6) && db_int(st, 7) >= db_int(st, 6)) { why = "has been used up"; errcode = "discount_used_up"; }
-		else if (subtotal < db_int(st, 3)) why = "needs a larger order";
-		else {
-			disc_id = db_int(st, 0);
-			disc.percent = !strcmp(db_text(st, 1), "percent");
-			disc.value = db_int(st, 2);
-		}
-		db_reset(st);
-		if (why) {
-			db_rollback();
-			cJSON *d = cJSON_CreateObject();
-			cJSON_AddStringToObject(d, "field", "discountCode");
-			http_error(r, 422, errcode, d, "discount code '%s' %s", code, why);
-			goto out;
-		}
-	}
-	const cJSON *tax = cJSON_GetObjectItemCaseSensitive(settings, "tax");
-	const cJSON *rate = cJSON_GetObjectItemCaseSensitive(tax, "rateBps");
+	if (code && discount_lookup(r, code, subtotal, &disc, &disc_id) < 0) { db_rollback(); goto out; }
 	com_totals tot;
-	com_compute(subtotal, &disc, &ship, cJSON_IsNumber(rate) ? (int64_t)rate->valuedouble : 0,
-		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tax, "inclusive")),
-		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tax, "shipping")), &tot);
+	totals_for(settings, subtotal, &disc, &ship, &tot);
 
 	char secret[33];
 	random_hex(secret, 16);

@@ -178,6 +178,7 @@ static const route routes[] = {
 	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },
 	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/checkout", store_checkout, R_TENANT, 0, "order" },
+	{ M_POST, "/api/checkout/quote", store_checkout_quote, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
 	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
 };

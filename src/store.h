@@ -10,6 +10,7 @@ void store_cart_add(req *r);
 void store_cart_update(req *r);
 void store_cart_delete(req *r);
 void store_checkout(req *r);
+void store_checkout_quote(req *r);
 void store_payment_webhook(req *r);
 void store_cart_page(req *r);
 void store_checkout_page(req *r);

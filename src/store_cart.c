@@ -219,6 +219,13 @@ void store_checkout(req *r)
 	com_checkout(r);
 }
 
+/* Route: POST /api/checkout/quote */
+void store_checkout_quote(req *r)
+{
+	no_store(r);
+	com_quote(r);
+}
+
 /* Route: POST /api/payments/webhook */
 void store_payment_webhook(req *r)
 {

@@ -88,8 +88,33 @@
         address.hidden = pickup();
       }
     }
-    form.addEventListener('change', syncAddress);
+    /* Totals for the chosen shipping method and code, from the server. */
+    function quote() {
+      var m = checked('shippingMethod');
+      var body = { shippingMethod: m ? m.value : '' };
+      if (value('discountCode')) { body.discountCode = value('discountCode'); }
+      send('POST', '/api/checkout/quote', body, function (status, json) {
+        if (status === 200 && json) {
+          var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
+          for (var i = 0; i < keys.length; i++) {
+            var el = form.querySelector('[data-total="' + keys[i] + '"]');
+            if (el) {
+              el.textContent = (keys[i] === 'discount' && json.discount > 0 ? '-' : '') + json[keys[i] + 'Formatted'] +
+                (keys[i] === 'tax' && json.taxInclusive ? ' (included)' : '');
+            }
+          }
+          errorBox.textContent = '';
+        } else {
+          errorBox.textContent = message(status, json);
+        }
+      });
+    }
+    form.addEventListener('change', function () {
+      syncAddress();
+      quote();
+    });
     syncAddress();
+    quote();
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       var m = checked('shippingMethod'), p = checked('paymentMethod');

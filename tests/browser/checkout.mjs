@@ -67,6 +67,14 @@ try {
   await form.locator('input[name=postalCode]').fill('97201');
   await form.locator('input[name=country]').fill('US');
   await form.locator('input[name=paymentMethod][value=manual]').check();
+  // the totals follow the shipping method: express costs, pickup is free
+  await form.locator('input[name=shippingMethod][value=express]').check();
+  await page.waitForFunction(() => document.querySelector('[data-total="shipping"]').textContent === '$15.00');
+  const expressTotal = await page.locator('[data-total="total"]').innerText();
+  check(expressTotal === '$342.00', 'express shipping: total ' + expressTotal);
+  await form.locator('input[name=shippingMethod][value=standard]').check();
+  await page.waitForFunction(() => document.querySelector('[data-total="shipping"]').textContent === '$0.00');
+  check(await page.locator('[data-total="total"]').innerText() === '$327.00', 'standard shipping is free over $75: total $327.00');
   // a bad field first: the error is shown and nothing happens
   await form.locator('input[name=email]').fill('not-an-email');
   await form.locator('button.place-order').click();
