@@ -269,3 +269,25 @@ def test_checkout_quote(stack):
     assert err(s.req("POST", "/api/checkout/quote", {"shippingMethod": "warp"}), 422)["details"]["field"] == "shippingMethod"
     err(s.req("POST", "/api/checkout/quote", {"shippingMethod": "pickup", "discountCode": "NOPE"}), 422, "discount_invalid")
     assert stack.sql("SELECT stock FROM products WHERE id = ?", int(p["id"]))[0][0] == 5
+
+
+def test_cart_cookie_secure_under_https_and_header_key(stack):
+    import json as _json
+    import os as _os
+    from test_cli import cgi
+    pid = new_product(stack, stack.demo_token, "https-cookie-pen", price=300, stock=5)["id"]
+    body = _json.dumps({"productId": pid, "quantity": 1}).encode()
+    rc, head, out = cgi("storefront.fcgi", "/api/cart/items", "demo.localhost", stack.db, "POST", body,
+                        {"HTTPS": "on", "STOREFRONT_RATE_LIMITS": "cart:1000/60,checkout:1000/60"})
+    assert rc == 0 and "Status: 200" in head, head
+    cookie = [l for l in head.split("\r\n") if l.lower().startswith("set-cookie: sf_cart=")][0]
+    assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # the Idempotency-Key header stands in for the body field
+    s = Shopper(stack)
+    s.add(pid, 1)
+    key = uuid.uuid4().hex
+    b = {"email": "h@example.com", "name": "Header Key", "shippingMethod": "pickup", "paymentMethod": "manual"}
+    r1 = s.req("POST", "/api/checkout", b, headers={"Idempotency-Key": key})
+    assert r1.status == 201, r1
+    r2 = s.req("POST", "/api/checkout", b, headers={"Idempotency-Key": key})
+    assert r2.status == 200 and r2.json()["order"]["id"] == r1.json()["order"]["id"]
