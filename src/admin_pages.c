@@ -188,17 +188,18 @@ void adm_page_delete(req *r)
 	http_json(r, 200, o);
 }
 
-/* Route: GET /api/cms/pages/{id}/blocks */
-void adm_page_blocks(req *r)
+/* {key: list(tenant, page)} for a page of this tenant, else 404. */
+static void page_list(req *r, const char *key, cJSON *(*list)(int64_t, int64_t))
 {
 	int64_t id = page_param(r);
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "blocks", pages_blocks(r->t.id, id));
+	cJSON_AddItemToObject(o, key, list(r->t.id, id));
 	http_json(r, 200, o);
 }
+
+/* Route: GET /api/cms/pages/{id}/blocks */
+void adm_page_blocks(req *r) { page_list(r, "blocks", pages_blocks); }
 
 /* The seed's CodeValidationResult for a block: static checks, then a dry
  * run with sample data and the block's own config. */
@@ -244,9 +245,7 @@ void adm_block_create(req *r)
 	cfgtext = json_text(bconf);
 	vistext = json_text(vis);
 	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
-	cJSON *p = pages_get(r->t.id, page);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); goto out; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, page)) { db_rollback(); adm_not_found(r, "page"); goto out; }
 	int64_t id = pages_block_create(r->t.id, page, type, code, cfgtext, vistext, pos, r->who.user_id);
 	if (id < 0 || audit_write(r, "block.create", "block", id, "create", type) < 0) { adm_fail(r, "the block"); goto out; }
 	if (adm_commit(r) < 0) goto out;
@@ -379,9 +378,7 @@ void adm_page_publish(req *r)
 {
 	int64_t id = page_param(r);
 	if (db_begin(1) < 0) { adm_fail(r, "the publish"); return; }
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
 	cJSON *blocks = pages_blocks(r->t.id, id);
 	cJSON *errors = cJSON_CreateArray();
 	const cJSON *blk;
@@ -444,16 +441,7 @@ void adm_page_publish(req *r)
 }
 
 /* Route: GET /api/cms/pages/{id}/versions */
-void adm_page_versions(req *r)
-{
-	int64_t id = page_param(r);
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "versions", pages_versions(r->t.id, id));
-	http_json(r, 200, o);
-}
+void adm_page_versions(req *r) { page_list(r, "versions", pages_versions); }
 
 /* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
  * version's blocks become live again as a new version; the drafts are
@@ -472,9 +460,7 @@ void adm_page_rollback(req *r)
 	}
 	cJSON_Delete(b);
 	if (db_begin(1) < 0) { adm_fail(r, "the rollback"); return; }
-	cJSON *p = pages_get(r->t.id, id);
-	if (!p) { db_rollback(); adm_not_found(r, "page"); return; }
-	cJSON_Delete(p);
+	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
 	cJSON *blocks = pages_live_blocks(r->t.id, id, version);
 	if (!blocks) {
 		db_rollback();

@@ -3,25 +3,12 @@
 #include "db.h"
 #include "money.h"
 #include "util.h"
+#include "rows.h"
 #include "catsync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void add_id(cJSON *o, const char *k, int64_t id)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%lld", (long long)id);
-	cJSON_AddStringToObject(o, k, b);
-}
-
-static cJSON *parse_arr(const char *s)
-{
-	cJSON *j = cJSON_Parse(s);
-	if (!cJSON_IsArray(j)) { cJSON_Delete(j); j = cJSON_CreateArray(); }
-	return j;
-}
 
 /* A product with variants is in stock while any variant is. */
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
@@ -31,7 +18,7 @@ static cJSON *parse_arr(const char *s)
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
 	cJSON *p = cJSON_CreateObject();
-	add_id(p, "id", db_int(st, 0));
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "name", db_text(st, 2));
 	cJSON_AddStringToObject(p, "description", db_text(st, 3));
@@ -42,7 +29,7 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
 	cJSON_AddBoolToObject(p, "inStock", db_int(st, 7) > 0);
-	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 8)));
+	cJSON_AddItemToObject(p, "tags", row_json(st, 8, 1));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
 	cJSON_AddStringToObject(p, "image", db_text(st, 10));
 	cJSON *imgs = cJSON_AddArrayToObject(p, "images");
@@ -52,7 +39,7 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
 	sb_free(&url);
 	/* Most products have no variants: no second query for them. */
-	cJSON_AddItemToObject(p, "options", parse_arr(db_text(st, 11)));
+	cJSON_AddItemToObject(p, "options", row_json(st, 11, 1));
 	cJSON_AddItemToObject(p, "variants", db_int(st, 12) ? cs_variants_json(t->id, db_int(st, 0), 0, t->currency) : cJSON_CreateArray());
 	return p;
 }
@@ -110,7 +97,7 @@ cJSON *cat_product_by_slug(const tenant *t, const char *slug)
 static cJSON *coll_row(sqlite3_stmt *st)
 {
 	cJSON *c = cJSON_CreateObject();
-	add_id(c, "id", db_int(st, 0));
+	row_add_id(c, "id", db_int(st, 0));
 	cJSON_AddStringToObject(c, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(c, "title", db_text(st, 2));
 	cJSON_AddStringToObject(c, "description", db_text(st, 3));
@@ -146,10 +133,7 @@ cJSON *cat_admin_collections(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id");
 	db_bind_int(st, ":t", tid);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, coll_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, coll_row);
 }
 
 cJSON *cat_admin_collection(int64_t tid, int64_t id)
@@ -178,7 +162,7 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 static cJSON *adm_row(sqlite3_stmt *st)
 {
 	cJSON *p = cJSON_CreateObject();
-	add_id(p, "id", db_int(st, 0));
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "name", db_text(st, 2));
 	cJSON_AddStringToObject(p, "description", db_text(st, 3));
@@ -189,15 +173,11 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
 	cJSON_AddStringToObject(p, "status", db_text(st, 8));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
-	cJSON_AddItemToObject(p, "tags", parse_arr(db_text(st, 10)));
+	cJSON_AddItemToObject(p, "tags", row_json(st, 10, 1));
 	cJSON_AddStringToObject(p, "image", db_text(st, 11));
-	cJSON *seo = cJSON_Parse(db_text(st, 12));
-	cJSON_AddItemToObject(p, "seo", cJSON_IsObject(seo) ? seo : (cJSON_Delete(seo), cJSON_CreateObject()));
-	char ts[32];
-	iso8601(db_int(st, 13), ts);
-	cJSON_AddStringToObject(p, "createdAt", ts);
-	iso8601(db_int(st, 14), ts);
-	cJSON_AddStringToObject(p, "updatedAt", ts);
+	cJSON_AddItemToObject(p, "seo", row_json(st, 12, 0));
+	row_add_time(p, "createdAt", st, 13);
+	row_add_time(p, "updatedAt", st, 14);
 	if (db_isnull(st, 16)) cJSON_AddNullToObject(p, "posId");
 	else cJSON_AddStringToObject(p, "posId", db_text(st, 16));
 	cJSON_AddItemToObject(p, "options", cs_options_json(db_int(st, 15), db_int(st, 0)));
@@ -210,9 +190,7 @@ cJSON *cat_admin_product(int64_t tid, int64_t id)
 	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
-	cJSON *p = db_step(st) == SQLITE_ROW ? adm_row(st) : NULL;
-	db_reset(st);
-	return p;
+	return row_one(st, adm_row);
 }
 
 cJSON *cat_admin_products(int64_t tid, int limit, int offset)
@@ -221,10 +199,7 @@ cJSON *cat_admin_products(int64_t tid, int limit, int offset)
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
 	db_bind_int(st, ":o", offset);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, adm_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, adm_row);
 }
 
 int cat_set_collection_products(int64_t tid, int64_t coll, const cJSON *ids, int64_t *bad)

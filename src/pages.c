@@ -4,38 +4,13 @@
 #include "config.h"
 #include "util.h"
 #include "vibe.h"
+#include "rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "blog", "custom", NULL };
-
-static void add_time(cJSON *o, const char *k, sqlite3_stmt *st, int col)
-{
-	if (db_isnull(st, col)) { cJSON_AddNullToObject(o, k); return; }
-	char ts[32];
-	iso8601(db_int(st, col), ts);
-	cJSON_AddStringToObject(o, k, ts);
-}
-
-static void add_id(cJSON *o, const char *k, int64_t id)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%lld", (long long)id);
-	cJSON_AddStringToObject(o, k, b);
-}
-
-/* Parse stored JSON text; a broken column yields an empty object. */
-static cJSON *json_col(sqlite3_stmt *st, int col, int array)
-{
-	cJSON *j = cJSON_Parse(db_text(st, col));
-	if (!j || (array ? !cJSON_IsArray(j) : !cJSON_IsObject(j))) {
-		cJSON_Delete(j);
-		j = array ? cJSON_CreateArray() : cJSON_CreateObject();
-	}
-	return j;
-}
 
 #define PAGE_COLS "id, slug, title, meta_description, seo_json, show_in_nav, live_version, published_at, created_at, updated_at, " \
 	"(SELECT max(version) FROM page_versions v WHERE v.page_id = pages.id), " \
@@ -44,19 +19,19 @@ static cJSON *json_col(sqlite3_stmt *st, int col, int array)
 static cJSON *page_row(sqlite3_stmt *st)
 {
 	cJSON *p = cJSON_CreateObject();
-	add_id(p, "id", db_int(st, 0));
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "title", db_text(st, 2));
 	cJSON_AddStringToObject(p, "metaDescription", db_text(st, 3));
-	cJSON_AddItemToObject(p, "seoConfig", json_col(st, 4, 0));
+	cJSON_AddItemToObject(p, "seoConfig", row_json(st, 4, 0));
 	cJSON_AddBoolToObject(p, "showInNav", db_int(st, 5) != 0);
 	cJSON_AddBoolToObject(p, "isPublished", !db_isnull(st, 6));
 	if (db_isnull(st, 6)) cJSON_AddNullToObject(p, "liveVersion");
 	else cJSON_AddNumberToObject(p, "liveVersion", (double)db_int(st, 6));
 	cJSON_AddNumberToObject(p, "latestVersion", (double)db_int(st, 10));
-	add_time(p, "publishedAt", st, 7);
-	add_time(p, "createdAt", st, 8);
-	add_time(p, "updatedAt", st, 9);
+	row_add_time(p, "publishedAt", st, 7);
+	row_add_time(p, "createdAt", st, 8);
+	row_add_time(p, "updatedAt", st, 9);
 	/* Drafts changed after the live version was published? */
 	cJSON_AddBoolToObject(p, "hasUnpublishedChanges",
 			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)));
@@ -68,9 +43,17 @@ cJSON *pages_get(int64_t tid, int64_t id)
 	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
-	cJSON *p = db_step(st) == SQLITE_ROW ? page_row(st) : NULL;
+	return row_one(st, page_row);
+}
+
+int pages_exists(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM pages WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	int found = db_step(st) == SQLITE_ROW;
 	db_reset(st);
-	return p;
+	return found;
 }
 
 int64_t pages_id_by_slug(int64_t tid, const char *slug)
@@ -87,10 +70,7 @@ cJSON *pages_list(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t ORDER BY nav_position, id");
 	db_bind_int(st, ":t", tid);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, page_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, page_row);
 }
 
 #define BLOCK_COLS "id, page_id, type, vibe_code, config_json, visibility_json, position, version, modified_by, created_at, updated_at"
@@ -98,19 +78,19 @@ cJSON *pages_list(int64_t tid)
 static cJSON *block_row(sqlite3_stmt *st)
 {
 	cJSON *b = cJSON_CreateObject();
-	add_id(b, "id", db_int(st, 0));
-	add_id(b, "pageId", db_int(st, 1));
+	row_add_id(b, "id", db_int(st, 0));
+	row_add_id(b, "pageId", db_int(st, 1));
 	cJSON_AddStringToObject(b, "type", db_text(st, 2));
 	cJSON_AddStringToObject(b, "vibeCode", db_text(st, 3));
-	cJSON_AddItemToObject(b, "config", json_col(st, 4, 0));
-	cJSON_AddItemToObject(b, "visibility", json_col(st, 5, 0));
+	cJSON_AddItemToObject(b, "config", row_json(st, 4, 0));
+	cJSON_AddItemToObject(b, "visibility", row_json(st, 5, 0));
 	cJSON_AddNumberToObject(b, "position", (double)db_int(st, 6));
 	cJSON_AddNumberToObject(b, "version", (double)db_int(st, 7));
 	cJSON_AddBoolToObject(b, "isPublished", 0);
 	if (db_isnull(st, 8)) cJSON_AddNullToObject(b, "modifiedBy");
-	else add_id(b, "modifiedBy", db_int(st, 8));
-	add_time(b, "createdAt", st, 9);
-	add_time(b, "lastModified", st, 10);
+	else row_add_id(b, "modifiedBy", db_int(st, 8));
+	row_add_time(b, "createdAt", st, 9);
+	row_add_time(b, "lastModified", st, 10);
 	return b;
 }
 
@@ -119,10 +99,7 @@ cJSON *pages_blocks(int64_t tid, int64_t page)
 	sqlite3_stmt *st = db_stmt("SELECT " BLOCK_COLS " FROM draft_blocks WHERE tenant_id = :t AND page_id = :p ORDER BY position, id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, block_row(st));
-	db_reset(st);
-	return a;
+	return row_all(st, block_row);
 }
 
 cJSON *pages_block_get(int64_t tid, int64_t id)
@@ -130,9 +107,7 @@ cJSON *pages_block_get(int64_t tid, int64_t id)
 	sqlite3_stmt *st = db_stmt("SELECT " BLOCK_COLS " FROM draft_blocks WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
-	cJSON *b = db_step(st) == SQLITE_ROW ? block_row(st) : NULL;
-	db_reset(st);
-	return b;
+	return row_one(st, block_row);
 }
 
 cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v)
@@ -148,7 +123,7 @@ cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v)
 	}
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
-	cJSON *a = db_step(st) == SQLITE_ROW ? json_col(st, 0, 1) : NULL;
+	cJSON *a = db_step(st) == SQLITE_ROW ? row_json(st, 0, 1) : NULL;
 	db_reset(st);
 	return a;
 }
@@ -166,9 +141,9 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 	while (db_step(st) == SQLITE_ROW) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "version", (double)db_int(st, 0));
-		add_time(o, "publishedAt", st, 1);
+		row_add_time(o, "publishedAt", st, 1);
 		if (db_isnull(st, 2)) cJSON_AddNullToObject(o, "publishedBy");
-		else add_id(o, "publishedBy", db_int(st, 2));
+		else row_add_id(o, "publishedBy", db_int(st, 2));
 		cJSON_AddStringToObject(o, "publishedByEmail", db_text(st, 7));
 		cJSON_AddNumberToObject(o, "blocks", (double)db_int(st, 3));
 		cJSON_AddBoolToObject(o, "isLive", db_int(st, 4) != 0);

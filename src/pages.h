@@ -11,6 +11,7 @@ extern const char *const block_types[];   /* hero, product_grid, ... NULL */
 
 /* JSON of a page (seed Page, camelCase) or NULL when not found. */
 cJSON *pages_get(int64_t tid, int64_t id);
+int pages_exists(int64_t tid, int64_t id);
 int64_t pages_id_by_slug(int64_t tid, const char *slug);
 cJSON *pages_list(int64_t tid);
 /* Draft blocks of a page in position order (seed DraftBlock). */

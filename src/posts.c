@@ -2,6 +2,7 @@
 #include "posts.h"
 #include "db.h"
 #include "util.h"
+#include "rows.h"
 
 #include <cmark.h>
 #include <stdio.h>
@@ -10,23 +11,18 @@
 
 #define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content"
 
-static cJSON *row(sqlite3_stmt *st, int with_content)
+static cJSON *post_row(sqlite3_stmt *st, int with_content)
 {
 	cJSON *p = cJSON_CreateObject();
-	char b[32];
-	snprintf(b, sizeof b, "%lld", (long long)db_int(st, 0));
-	cJSON_AddStringToObject(p, "id", b);
+	row_add_id(p, "id", db_int(st, 0));
 	cJSON_AddStringToObject(p, "slug", db_text(st, 1));
 	cJSON_AddStringToObject(p, "title", db_text(st, 2));
 	cJSON_AddStringToObject(p, "excerpt", db_text(st, 3));
 	cJSON_AddStringToObject(p, "featuredImage", db_text(st, 4));
 	cJSON_AddStringToObject(p, "status", db_text(st, 5));
-	if (db_isnull(st, 6)) cJSON_AddNullToObject(p, "publishedAt");
-	else { iso8601(db_int(st, 6), b); cJSON_AddStringToObject(p, "publishedAt", b); }
-	iso8601(db_int(st, 7), b);
-	cJSON_AddStringToObject(p, "createdAt", b);
-	iso8601(db_int(st, 8), b);
-	cJSON_AddStringToObject(p, "updatedAt", b);
+	row_add_time(p, "publishedAt", st, 6);
+	row_add_time(p, "createdAt", st, 7);
+	row_add_time(p, "updatedAt", st, 8);
 	if (with_content) cJSON_AddStringToObject(p, "content", db_text(st, 9));
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/blog/%s", db_text(st, 1));
@@ -35,16 +31,16 @@ static cJSON *row(sqlite3_stmt *st, int with_content)
 	return p;
 }
 
+static cJSON *list_row(sqlite3_stmt *st) { return post_row(st, 0); }
+static cJSON *full_row(sqlite3_stmt *st) { return post_row(st, 1); }
+
 cJSON *posts_published(int64_t tid, int limit)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND status = 'published' "
 				   "ORDER BY published_at DESC, id DESC LIMIT :n");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
-	db_reset(st);
-	return a;
+	return row_all(st, list_row);
 }
 
 char *posts_markdown(const char *md)
@@ -62,7 +58,7 @@ cJSON *posts_published_by_slug(int64_t tid, const char *slug)
 	db_bind_text(st, ":s", slug);
 	cJSON *p = NULL;
 	if (db_step(st) == SQLITE_ROW) {
-		p = row(st, 0);
+		p = post_row(st, 0);
 		char *html = posts_markdown(db_text(st, 9));
 		cJSON_AddStringToObject(p, "html", html);
 		free(html);
@@ -76,17 +72,12 @@ cJSON *posts_admin_get(int64_t tid, int64_t id)
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
-	cJSON *p = db_step(st) == SQLITE_ROW ? row(st, 1) : NULL;
-	db_reset(st);
-	return p;
+	return row_one(st, full_row);
 }
 
 cJSON *posts_admin_list(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC");
 	db_bind_int(st, ":t", tid);
-	cJSON *a = cJSON_CreateArray();
-	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, row(st, 0));
-	db_reset(st);
-	return a;
+	return row_all(st, list_row);
 }
