@@ -8,6 +8,7 @@
 #include "sha256.h"
 #include "html.h"
 #include "db.h"
+#include "rows.h"
 #include "log.h"
 #include "util.h"
 
@@ -246,13 +247,6 @@ int64_t com_cart_id(req *r, int create)
 	"LEFT JOIN variants v ON v.id = ci.variant_id AND v.product_id = p.id " \
 	"WHERE ci.tenant_id = :t AND ci.cart_id = :c ORDER BY ci.id"
 
-static void add_idstr(cJSON *o, const char *k, int64_t id)
-{
-	char b[24];
-	snprintf(b, sizeof b, "%lld", (long long)id);
-	cJSON_AddStringToObject(o, k, b);
-}
-
 static void add_money(cJSON *o, const char *k, int64_t minor, const char *cur)
 {
 	cJSON_AddNumberToObject(o, k, money_major(minor, cur));
@@ -277,9 +271,9 @@ cJSON *com_cart_json(req *r, int64_t cart)
 			cJSON *it = cJSON_CreateObject();
 			int64_t q = db_int(st, 3), price = db_int(st, 8), stock = db_int(st, 9);
 			int gone = db_int(st, 12) || strcmp(db_text(st, 7), "active") != 0;
-			add_idstr(it, "id", db_int(st, 0));
-			add_idstr(it, "productId", db_int(st, 1));
-			if (db_int(st, 2)) add_idstr(it, "variantId", db_int(st, 2));
+			row_add_id(it, "id", db_int(st, 0));
+			row_add_id(it, "productId", db_int(st, 1));
+			if (db_int(st, 2)) row_add_id(it, "variantId", db_int(st, 2));
 			else cJSON_AddNullToObject(it, "variantId");
 			cJSON_AddStringToObject(it, "name", db_text(st, 4));
 			cJSON_AddStringToObject(it, "variantTitle", db_text(st, 10));
@@ -328,7 +322,7 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	const char *cur = db_text(st, 10);
 	char curbuf[8];
 	snprintf(curbuf, sizeof curbuf, "%s", *cur ? cur : (currency ? currency : "USD"));
-	add_idstr(o, "id", db_int(st, 0));
+	row_add_id(o, "id", db_int(st, 0));
 	cJSON_AddNumberToObject(o, "number", (double)db_int(st, 1));
 	char url[160];
 	snprintf(url, sizeof url, "/orders/%lld?key=%s", (long long)db_int(st, 0), db_text(st, 2));
@@ -382,8 +376,8 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	db_bind_int(st, ":id", id);
 	while (db_step(st) == SQLITE_ROW) {
 		cJSON *it = cJSON_CreateObject();
-		if (db_isnull(st, 0)) cJSON_AddNullToObject(it, "productId"); else add_idstr(it, "productId", db_int(st, 0));
-		if (db_int(st, 1)) add_idstr(it, "variantId", db_int(st, 1)); else cJSON_AddNullToObject(it, "variantId");
+		if (db_isnull(st, 0)) cJSON_AddNullToObject(it, "productId"); else row_add_id(it, "productId", db_int(st, 0));
+		if (db_int(st, 1)) row_add_id(it, "variantId", db_int(st, 1)); else cJSON_AddNullToObject(it, "variantId");
 		cJSON_AddStringToObject(it, "name", db_text(st, 2));
 		cJSON_AddStringToObject(it, "variantTitle", db_text(st, 3));
 		cJSON_AddStringToObject(it, "sku", db_text(st, 4));
@@ -846,9 +840,9 @@ void com_checkout(req *r)
 		if (!l->gone && l->qty <= l->stock) continue;
 		gone |= l->gone;
 		cJSON *x = cJSON_CreateObject();
-		add_idstr(x, "itemId", l->item);
-		add_idstr(x, "productId", l->product);
-		if (l->variant) add_idstr(x, "variantId", l->variant); else cJSON_AddNullToObject(x, "variantId");
+		row_add_id(x, "itemId", l->item);
+		row_add_id(x, "productId", l->product);
+		if (l->variant) row_add_id(x, "variantId", l->variant); else cJSON_AddNullToObject(x, "variantId");
 		cJSON_AddStringToObject(x, "name", l->name);
 		cJSON_AddStringToObject(x, "variantTitle", l->vtitle);
 		cJSON_AddNumberToObject(x, "requested", (double)l->qty);
