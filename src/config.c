@@ -29,7 +29,7 @@ static const struct key {
 	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
-	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms),
+	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 #undef S
 #undef L
 };

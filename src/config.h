@@ -28,6 +28,7 @@ typedef struct config {
 	long outbox_max_attempts;   /* sends tried before an email/webhook is given up */
 	long webhook_tolerance; /* seconds a signed payment webhook's timestamp may be off */
 	long http_timeout_ms;   /* outgoing HTTP (gateway, POS webhooks) */
+	long outbound_private;  /* 1: store-given URLs may reach private addresses */
 	int debug;
 } config;
 

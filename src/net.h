@@ -5,6 +5,13 @@
 #ifndef NET_H
 #define NET_H
 #include "util.h"
+#include <sys/socket.h>
+
+/* Store-given URLs (POS webhooks, the gateway's apiBase) are fetched only
+ * from public addresses: not loopback, private, link-local, CGNAT,
+ * multicast or unspecified, unless cfg.outbound_private allows it (tests,
+ * a POS on the same network). 1 when sa may be connected to. */
+int net_addr_public(const struct sockaddr *sa);
 
 /* POST body to url with extra header lines (NULL-terminated, may be NULL).
  * 0 with *status and the response in resp, or -1 with err (no answer). */

@@ -13,7 +13,7 @@ SANITIZER = re.compile(r"ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanit
 @pytest.fixture(scope="session")
 def stack():
     """One stack for the session: the demo store plus a second store 'acme'."""
-    s = Stack(workers=2)
+    s = Stack(workers=2, env={"STOREFRONT_OUTBOUND_PRIVATE": "1"})  # fakes of gateway/POS on 127.0.0.1
     try:
         s.start()
         s.cli("demo")

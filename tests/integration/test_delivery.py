@@ -16,8 +16,8 @@ from shop import API, Shopper, new_product
 from stack import CLI
 
 
-def deliver(stack, smtp_url=""):
-    env = dict(stack.env, STOREFRONT_SMTP_URL=smtp_url, STOREFRONT_SMTP_FROM="shop@demo.localhost")
+def deliver(stack, smtp_url="", **extra):
+    env = dict(stack.env, STOREFRONT_SMTP_URL=smtp_url, STOREFRONT_SMTP_FROM="shop@demo.localhost", **extra)
     p = subprocess.run([CLI, "--db", stack.db, "deliver"], env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     return p.stdout
@@ -153,3 +153,23 @@ def test_stripe_payment_intent_and_signed_webhook(stack):
     finally:
         stack.put(API + "/commerce/settings", {"paymentMethods": ["manual"]}, token=stack.demo_token)
         fake.close()
+
+
+def test_store_given_urls_never_reach_private_addresses(stack):
+    """A merchant's webhook URL pointing at loopback (or 10/8, 169.254/16...)
+    is refused unless outbound_private is set (as the tests do for fakes)."""
+    hook = WebhookReceiver()
+    try:
+        tid = stack.sql("SELECT id FROM tenants WHERE username = 'demo'")[0][0]
+        stack.sql("INSERT INTO outbox(tenant_id, kind, target, subject, body, next_at, created_at) "
+                  "VALUES(?, 'webhook', ?, 'order.created', '{}', 0, 0)", tid, hook.url + "/internal")
+        out = deliver(stack, STOREFRONT_OUTBOUND_PRIVATE="0")
+        assert "retrying 1" in out, out
+        assert hook.requests == []
+        err = stack.sql("SELECT last_error FROM outbox WHERE target = ?", hook.url + "/internal")[0][0]
+        assert "not public" in err, err
+        stack.sql("UPDATE outbox SET next_at = 0 WHERE target = ?", hook.url + "/internal")
+        deliver(stack)                                   # allowed in the test setup
+        assert len(hook.requests) == 1
+    finally:
+        hook.close()

@@ -7,6 +7,10 @@
 #include "outbox.h"
 #include "sha256.h"
 #include "util.h"
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stdlib.h>
 
@@ -164,8 +168,51 @@ static void test_signatures(void)
 	CHECK_INT(outbox_backoff(50), 3600);
 }
 
+static int pub4(const char *ip)
+{
+	struct sockaddr_in a = { 0 };
+	a.sin_family = AF_INET;
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return net_addr_public((struct sockaddr *)&a);
+}
+
+static int pub6(const char *ip)
+{
+	struct sockaddr_in6 a = { 0 };
+	a.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	return net_addr_public((struct sockaddr *)&a);
+}
+
+static void test_ssrf_guard(void)
+{
+	CHECK(pub4("93.184.216.34"));
+	CHECK(pub4("8.8.8.8"));
+	CHECK(pub4("172.32.0.1"));
+	CHECK(!pub4("127.0.0.1"));
+	CHECK(!pub4("10.1.2.3"));
+	CHECK(!pub4("172.16.0.1"));
+	CHECK(!pub4("172.31.255.255"));
+	CHECK(!pub4("192.168.1.1"));
+	CHECK(!pub4("169.254.169.254"));   /* cloud metadata */
+	CHECK(!pub4("100.64.0.1"));
+	CHECK(!pub4("0.0.0.0"));
+	CHECK(!pub4("224.0.0.1"));
+	CHECK(!pub4("255.255.255.255"));
+	CHECK(pub6("2606:4700::1111"));
+	CHECK(!pub6("::1"));
+	CHECK(!pub6("::"));
+	CHECK(!pub6("fd00::1"));
+	CHECK(!pub6("fe80::1"));
+	CHECK(!pub6("ff02::1"));
+	CHECK(!pub6("::ffff:127.0.0.1"));
+	CHECK(!pub6("::ffff:10.0.0.1"));
+	CHECK(pub6("::ffff:8.8.8.8"));
+}
+
 int main(void)
 {
+	test_ssrf_guard();
 	test_csv();
 	test_totals();
 	test_signatures();
