@@ -50,7 +50,8 @@ static int one_of(const char *v, const char *const *set)
 }
 
 /* Route: GET /api/cms/orders?status=&paymentStatus=&fulfillmentStatus=
- * &from=&to=&limit=&offset= -> {orders[], total, limit, offset} newest first */
+ * &from=&to=&q=&limit=&offset= -> {orders[], total, limit, offset} newest
+ * first; q is an order number or the shopper's email. */
 void adm_orders_list(req *r)
 {
 	static const char *const statuses[] = { "open", "cancelled", NULL };
@@ -58,7 +59,9 @@ void adm_orders_list(req *r)
 	static const char *const fstat[] = { "unfulfilled", "fulfilled", NULL };
 	const char *st_ = http_query(r, "status"), *ps = http_query(r, "paymentStatus"), *fs = http_query(r, "fulfillmentStatus");
 	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
+	const char *l = http_query(r, "limit"), *o = http_query(r, "offset"), *q_ = http_query(r, "q");
+	if (q_ && (!*q_ || strlen(q_) > 254)) { bad_query(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
+	int64_t qnum = q_ ? atoll(q_) : 0;
 	if (st_ && !one_of(st_, statuses)) { bad_query(r, "status", "must be open or cancelled"); return; }
 	if (ps && !one_of(ps, pstat)) { bad_query(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
 	if (fs && !one_of(fs, fstat)) { bad_query(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
@@ -71,25 +74,30 @@ void adm_orders_list(req *r)
 	if (offset < 0) { bad_query(r, "offset", "must be at least 0"); return; }
 	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created "
 				  "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
-				  "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to");
+				  "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
+				  "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q))");
 	db_bind_int(q, ":t", r->t.id);
 	db_bind_text(q, ":st", st_);
 	db_bind_text(q, ":ps", ps);
 	db_bind_text(q, ":fs", fs);
 	db_bind_int(q, ":from", from);
 	db_bind_int(q, ":to", to);
+	db_bind_text(q, ":q", q_);
+	db_bind_int(q, ":qn", qnum);
 	int64_t total = db_step(q) == SQLITE_ROW ? db_int(q, 0) : 0;
 	db_reset(q);
 	q = db_stmt("SELECT id FROM orders INDEXED BY orders_created "
 		    "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
 		    "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
-		    "ORDER BY created_at DESC, id DESC LIMIT :n OFFSET :o");
+		    "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q)) ORDER BY created_at DESC, id DESC LIMIT :n OFFSET :o");
 	db_bind_int(q, ":t", r->t.id);
 	db_bind_text(q, ":st", st_);
 	db_bind_text(q, ":ps", ps);
 	db_bind_text(q, ":fs", fs);
 	db_bind_int(q, ":from", from);
 	db_bind_int(q, ":to", to);
+	db_bind_text(q, ":q", q_);
+	db_bind_int(q, ":qn", qnum);
 	db_bind_int(q, ":n", limit);
 	db_bind_int(q, ":o", offset);
 	int64_t *ids = NULL;

@@ -42,6 +42,10 @@ def test_orders_list_filters_and_pagination(stack):
     assert stack.get(API + "/orders?from=%s&to=%s" % (today, today), token=t).json()["total"] >= 3
     assert stack.get(API + "/orders?to=2000-01-01", token=t).json()["total"] == 0
     assert stack.get(API + "/orders?status=cancelled&limit=500", token=t).status == 200
+    by_num = stack.get(API + "/orders?q=%d" % made[1]["number"], token=t).json()
+    assert by_num["total"] == 1 and by_num["orders"][0]["id"] == made[1]["id"]
+    assert stack.get(API + "/orders?q=SHOPPER@example.com&limit=500", token=t).json()["total"] >= 3
+    assert stack.get(API + "/orders?q=nobody@example.com", token=t).json()["total"] == 0
     for q, field in (("status=lost", "status"), ("limit=0", "limit"), ("from=yesterday", "from"), ("offset=-1", "offset")):
         assert err(stack.get(API + "/orders?" + q, token=t), 422)["details"]["field"] == field
     # tenant isolation: acme sees none of demo's orders
