@@ -157,7 +157,9 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 	return c;
 }
 
-#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id"
+/* stock: a product with variants has the sum of theirs (set per variant). */
+#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, " \
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {

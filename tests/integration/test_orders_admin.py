@@ -134,7 +134,7 @@ def test_product_variants_crud(stack):
                   {"variants": [{"sku": "VT-S", "option1": "S", "price": 1400, "stock": 5}]}, token=t)
     assert r.status == 200, r
     assert [v["id"] for v in r.json()["variants"]] == ids[:1] and r.json()["variants"][0]["stock"] == 5
-    assert r.json()["price"] == 1400
+    assert r.json()["price"] == 1400 and r.json()["stock"] == 5          # a variant product's stock is its variants' sum
     err(stack.put(API + "/products/%s/variants" % p["id"], {"variants": [{"option1": "L"}]}, token=t), 422)
     e = err(stack.put(API + "/products/%s/variants" % p["id"], {"variants": [{"sku": "X", "price": -1}]}, token=t), 422)
     assert e["details"]["field"] == "variants[0].price"
