@@ -26,13 +26,20 @@ int64_t com_div_round(int64_t num, int64_t den)
 	return (num + den / 2) / den;
 }
 
+/* round(a * b / den) half up, without overflowing the product. */
+static int64_t muldiv(int64_t a, int64_t b, int64_t den)
+{
+	if (den <= 0 || a <= 0 || b <= 0) return 0;
+	return (int64_t)(((__int128)a * b + den / 2) / den);
+}
+
 void com_compute(int64_t subtotal, const com_discount *d, const com_ship *ship, int64_t tax_bps,
 		 int tax_inclusive, int tax_shipping, com_totals *o)
 {
 	memset(o, 0, sizeof *o);
 	o->subtotal = subtotal;
 	if (d && d->value > 0) {
-		o->discount = d->percent ? com_div_round(subtotal * (d->value > 100 ? 100 : d->value), 100) : d->value;
+		o->discount = d->percent ? muldiv(subtotal, d->value > 100 ? 100 : d->value, 100) : d->value;
 		if (o->discount > subtotal) o->discount = subtotal;
 	}
 	int64_t goods = subtotal - o->discount;
@@ -44,8 +51,8 @@ void com_compute(int64_t subtotal, const com_discount *d, const com_ship *ship, 
 	int64_t taxable = goods + (tax_shipping ? o->shipping : 0);
 	o->tax_inclusive = tax_inclusive;
 	if (tax_bps > 0) {
-		if (tax_inclusive) o->tax = com_div_round(taxable * tax_bps, 10000 + tax_bps);
-		else o->tax = com_div_round(taxable * tax_bps, 10000);
+		if (tax_inclusive) o->tax = muldiv(taxable, tax_bps, 10000 + tax_bps);
+		else o->tax = muldiv(taxable, tax_bps, 10000);
 	}
 	o->total = goods + o->shipping + (tax_inclusive ? 0 : o->tax);
 }
@@ -830,6 +837,11 @@ void com_checkout(req *r)
 	if (db_errcode() != SQLITE_OK && db_errcode() != SQLITE_DONE && db_errcode() != SQLITE_ROW) { db_reset(st); storage_fail(r); goto out; }
 	db_reset(st);
 	if (!nlines) { db_rollback(); http_error(r, 422, "cart_empty", NULL, "the cart is empty"); goto out; }
+	if (subtotal > COM_MAX_ORDER) {
+		db_rollback();
+		http_error(r, 422, "order_too_large", NULL, "an order may total at most %lld in minor units; split it", (long long)COM_MAX_ORDER);
+		goto out;
+	}
 
 	/* Every short line is reported, not just the first. */
 	cJSON *short_items = cJSON_CreateArray();

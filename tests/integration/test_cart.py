@@ -291,3 +291,13 @@ def test_cart_cookie_secure_under_https_and_header_key(stack):
     assert r1.status == 201, r1
     r2 = s.req("POST", "/api/checkout", b, headers={"Idempotency-Key": key})
     assert r2.status == 200 and r2.json()["order"]["id"] == r1.json()["order"]["id"]
+
+
+def test_order_too_large(stack):
+    p = new_product(stack, stack.demo_token, "too-large-yacht", price=1000000000000, stock=100)
+    s = Shopper(stack)
+    assert s.add(p["id"], 20).status == 200          # 20 x 10 billion dollars
+    before = stack.sql("SELECT count(*) FROM orders")[0][0]
+    err(s.checkout(), 422, "order_too_large")
+    assert stack.sql("SELECT count(*) FROM orders")[0][0] == before
+    assert stock_of(stack, p["id"]) == 100

@@ -126,6 +126,12 @@ static void test_totals(void)
 	CHECK_INT(t.discount, 3000);
 	CHECK_INT(t.tax, 0);
 	CHECK_INT(t.total, 0);
+	/* the largest order: no overflow in percent or tax products */
+	com_compute(COM_MAX_ORDER, &pct, &flat, 10000, 0, 1, &t);
+	CHECK_INT(t.discount, COM_MAX_ORDER / 100 * 15);
+	CHECK_INT(t.tax, COM_MAX_ORDER - COM_MAX_ORDER / 100 * 15 + 1500);
+	com_compute(COM_MAX_ORDER, NULL, &pickup, 2000, 1, 0, &t);
+	CHECK_INT(t.tax, 1666666666667LL);    /* 1e13 / 6 = ...666.67, half up */
 	/* rounding half up on a percent discount: 15% of 33.33 = 4.9995 -> 5.00 */
 	com_compute(3333, &pct, &pickup, 0, 0, 0, &t);
 	CHECK_INT(t.discount, 500);
