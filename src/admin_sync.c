@@ -45,6 +45,33 @@ int adm_product_variants_save(req *r, const cJSON *body, int64_t id)
 		cJSON_free(s);
 		if (rc < 0) { adm_fail(r, "the product"); return -1; }
 	}
+	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(body, "seo");
+	if (seo && !cJSON_IsNull(seo)) {
+		/* seo {title?, description?, image?}: strings for the page head. */
+		static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
+		const cJSON *it;
+		int ok = cJSON_IsObject(seo);
+		if (ok)
+			cJSON_ArrayForEach(it, seo) {
+				int known = 0;
+				for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+					if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
+				ok &= known;
+			}
+		if (!ok) {
+			db_rollback();
+			in_fail(r, "seo", "must be {title (200 bytes), description (500), image (1000)} with string values");
+			return -1;
+		}
+		char *txt = cJSON_PrintUnformatted(seo);
+		sqlite3_stmt *st = db_stmt("UPDATE products SET seo_json = :s WHERE tenant_id = :t AND id = :id");
+		db_bind_text(st, ":s", txt);
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":id", id);
+		int rc = db_run(st);
+		cJSON_free(txt);
+		if (rc < 0) { adm_fail(r, "the product"); return -1; }
+	}
 	if (!vars || cJSON_IsNull(vars)) return 0;
 	cs_actor a = actor_of(r);
 	int rc = cs_save_variants(&a, id, vars, opts, field, sizeof field, msg, sizeof msg);

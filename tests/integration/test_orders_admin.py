@@ -296,3 +296,14 @@ def test_import_progress_bar_on_a_terminal(stack, tmp_path):
     assert "250 created" in p.stdout
     bar = out.decode()
     assert "\r[" in bar and "250/250 products" in bar and "#" * 40 in bar, bar[-300:]
+
+
+def test_product_seo_fields(stack):
+    t = stack.demo_token
+    p = new_product(stack, t, "seo-lamp", seo={"title": "Best lamp", "description": "A lamp."})
+    assert p["seo"] == {"title": "Best lamp", "description": "A lamp."}
+    r = stack.put(API + "/products/%s" % p["id"], {"seo": {"title": "x" * 201}}, token=t)
+    assert err(r, 422)["details"]["field"] == "seo"
+    r = stack.put(API + "/products/%s" % p["id"], {"name": "Renamed", "seo": {"bogus": "1"}}, token=t)
+    err(r, 422)
+    assert stack.get(API + "/products/%s" % p["id"], token=t).json()["name"] == "Seo Lamp"     # nothing written
