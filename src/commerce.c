@@ -819,7 +819,8 @@ void com_checkout(req *r)
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":c", cart);
 	int64_t subtotal = 0;
-	while (db_step(st) == SQLITE_ROW) {
+	int src;
+	while ((src = db_step(st)) == SQLITE_ROW) {
 		lines = xrealloc(lines, (nlines + 1) * sizeof *lines);
 		line *l = &lines[nlines++];
 		l->item = db_int(st, 0);
@@ -834,7 +835,7 @@ void com_checkout(req *r)
 		snprintf(l->sku, sizeof l->sku, "%s", db_text(st, 11));
 		subtotal += l->price * l->qty;
 	}
-	if (db_errcode() != SQLITE_OK && db_errcode() != SQLITE_DONE && db_errcode() != SQLITE_ROW) { db_reset(st); storage_fail(r); goto out; }
+	if (src != SQLITE_DONE) { storage_fail(r); db_reset(st); goto out; }
 	db_reset(st);
 	if (!nlines) { db_rollback(); http_error(r, 422, "cart_empty", NULL, "the cart is empty"); goto out; }
 	if (subtotal > COM_MAX_ORDER) {
