@@ -261,8 +261,10 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	if (rc < 0) return -2;
 	if (create) pid = db_last_id();
 	*id = pid;
-	if (variants && cs_save_variants(a, pid, variants, options, field, fl, msg, ml) != 0)
-		return db_errcode() == SQLITE_OK || db_errcode() == SQLITE_DONE ? -1 : -2;
+	if (variants) {
+		int vrc = cs_save_variants(a, pid, variants, options, field, fl, msg, ml);
+		if (vrc != 0) return vrc;
+	}
 	/* Extra images (Shopify: Image Src rows). */
 	const cJSON *images = cJSON_GetObjectItemCaseSensitive(item, "images");
 	if (cJSON_IsArray(images)) {
