@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from fakes import FakeStripe, SMTPSink, WebhookReceiver
+from commerce_fakes import FakeStripe, SMTPSink, WebhookReceiver
 from shop import API, Shopper, new_product
 from stack import CLI
 
