@@ -20,7 +20,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wformat=2 -Wno-format-truncation -fno-strict-aliasing $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lm
+LDLIBS += $(PKG_LIBS) -lresolv -lm
 
 ifeq ($(SAN),1)
 BUILD := build/san
@@ -108,7 +108,7 @@ build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
 	@clang $(FUZZ_CFLAGS) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LD      $@"
-	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lresolv -lm
 
 .SECONDARY: $(FUZZ_OBJ)
 

@@ -1,7 +1,8 @@
 /* admin: handlers of admin.cgi (under /api/cms/), one file per area:
  * admin_pages.c (pages, blocks, preview, publish, versions, validate),
- * admin_content.c (posts, products, collections, changes), and login in
- * main_admin.c. The route table in main_admin.c is the map. */
+ * admin_content.c (posts, products, collections, changes), admin_access.c
+ * and admin_domains.c (login, people, tokens, audit, domains). The route
+ * tables in admin_routes.c are the map. */
 #ifndef ADMIN_H
 #define ADMIN_H
 #include "http.h"

@@ -4,6 +4,7 @@
 #include "db.h"
 #include "sha256.h"
 #include "log.h"
+#include "html.h"
 
 #include <argon2.h>
 #include <stdio.h>
@@ -30,7 +31,25 @@ int auth_hash_password(const char *password, char *out, size_t n)
 
 int auth_verify_password(const char *encoded, const char *password)
 {
+	if (str_startswith(encoded, "$argon2i$"))
+		return argon2i_verify(encoded, password, strlen(password)) == ARGON2_OK;
 	return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+}
+
+int auth_needs_rehash(const char *encoded)
+{
+	unsigned v = 0, m = 0, t = 0, p = 0;
+	if (sscanf(encoded, "$argon2id$v=%u$m=%u,t=%u,p=%u$", &v, &m, &t, &p) != 4) return 1;
+	return v != ARGON2_VERSION_NUMBER || m < M_COST || t < T_COST || p < PARALLEL;
+}
+
+const char *auth_password_problem(const char *pw)
+{
+	size_t n = strlen(pw);
+	if (n < AUTH_PASSWORD_MIN) return "must be at least 10 characters";
+	if (n > AUTH_PASSWORD_MAX) return "must be at most 128 characters";
+	if (!utf8_valid(pw, n)) return "is not valid UTF-8";
+	return NULL;
 }
 
 void auth_burn(const char *password)

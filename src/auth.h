@@ -11,8 +11,14 @@
 
 /* 0 and the encoded hash in out (size >= 128), or -1. */
 int auth_hash_password(const char *password, char *out, size_t n);
-/* 1 when it matches; takes about as long for a wrong password. */
+/* 1 when it matches; takes about as long for a wrong password. Accepts
+ * argon2id and older argon2i hashes (upgraded on login). */
 int auth_verify_password(const char *encoded, const char *password);
+/* 1 when an encoded hash is weaker than the current parameters (another
+ * variant, less memory, fewer passes, other version): rehash on login. */
+int auth_needs_rehash(const char *encoded);
+/* NULL, or what is wrong with a new password (length 10-128, UTF-8). */
+const char *auth_password_problem(const char *password);
 /* A dummy verify for unknown accounts, so timing does not tell them apart. */
 void auth_burn(const char *password);
 /* Create a token for a user; the token text ("sf_" + 40 hex) goes to out[48]. */

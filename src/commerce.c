@@ -695,7 +695,7 @@ static void totals_for(const cJSON *settings, int64_t subtotal, const com_discou
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tax, "shipping")), tot);
 }
 
-/* Route: POST /api/checkout/quote {shippingMethod, discountCode?} -> the
+/* Route: POST /api/cart/quote {shippingMethod, discountCode?} -> the
  * totals the cart would have now (nothing is written or reserved). */
 void com_quote(req *r)
 {

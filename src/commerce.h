@@ -57,7 +57,7 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency);
 
 /* POST /api/checkout; answers the request itself. */
 void com_checkout(req *r);
-/* POST /api/checkout/quote: totals of the cart for a shipping method and
+/* POST /api/cart/quote: totals of the cart for a shipping method and
  * discount code, nothing written. */
 void com_quote(req *r);
 

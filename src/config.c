@@ -28,6 +28,10 @@ static const struct key {
 	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
 	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
+	L(session_idle), S(rate_limits), L(login_max_failures), L(login_ip_max_failures),
+	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
+	L(limit_pages), L(limit_blocks_per_page), L(limit_products), L(limit_media_bytes),
+	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 #undef S
@@ -116,6 +120,9 @@ static int load_file(const char *path, int must_exist, char *err, size_t errlen)
 			break;
 		}
 		*eq = 0;
+		/* An inline comment starts at a '#' after blank space. */
+		for (char *h = eq + 1; *h; h++)
+			if (*h == '#' && (h[-1] == ' ' || h[-1] == '\t')) { *h = 0; break; }
 		char e2[256];
 		if (set_key(trim(s), trim(eq + 1), e2, sizeof e2) < 0) {
 			snprintf(err, errlen, "%s:%d: %s", path, lineno, e2);
@@ -141,6 +148,21 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.vibe_depth = 200;
 	cfg.session_ttl = 14 * 86400;
+	cfg.session_idle = 2 * 86400;
+	strcpy(cfg.rate_limits, "login:30/60,search:60/60,cart:120/60,checkout:20/60,chat:20/60,"
+	       "verify:20/600,platform:600/60");
+	cfg.login_max_failures = 5;
+	cfg.login_ip_max_failures = 50;
+	cfg.login_backoff_base = 1;
+	cfg.login_backoff_max = 900;
+	cfg.login_window = 3600;
+	cfg.username_hold_days = 90;
+	cfg.limit_pages = 200;
+	cfg.limit_blocks_per_page = 50;
+	cfg.limit_products = 5000;
+	cfg.limit_media_bytes = 1L << 30;
+	cfg.domain_claim_ttl = 7 * 86400;
+	cfg.verify_timeout = 5;
 	cfg.cart_max_quantity = 999;
 	cfg.cart_max_lines = 100;
 	cfg.cart_ttl = 30 * 86400;

@@ -19,6 +19,23 @@ typedef struct config {
 	long session_ttl;       /* seconds a browser session lives */
 	char trusted_proxy[256];/* address whose X-Forwarded-Host is believed */
 	char platform_token[256];
+	/* access (doc/access.md) */
+	long session_idle;      /* seconds a browser session lives unused */
+	char rate_limits[512];  /* "bucket:N/SECONDS,..." per-IP limits (ratelimit.h) */
+	long login_max_failures;    /* per account before backoff starts */
+	long login_ip_max_failures; /* per IP before backoff starts */
+	long login_backoff_base;    /* seconds; doubles with each further failure */
+	long login_backoff_max;     /* seconds; the longest wait */
+	long login_window;          /* seconds after which failures are forgotten */
+	long username_hold_days;    /* a deleted/renamed store's username is held */
+	long limit_pages;           /* seed limits per store (override: limits_json) */
+	long limit_blocks_per_page;
+	long limit_products;
+	long limit_media_bytes;
+	long domain_claim_ttl;      /* seconds an unverified domain claim blocks others */
+	long verify_timeout;        /* seconds for one domain check (DNS or HTTP) */
+	char verify_connect_to[128];/* tests: HTTP checks connect to HOST:PORT instead */
+	char verify_dns_server[128];/* tests: DNS checks ask this IPv4:PORT */
 	/* commerce (doc/commerce.md) */
 	long cart_max_quantity; /* units of one item in a cart or order */
 	long cart_max_lines;    /* distinct items in one cart */

@@ -268,10 +268,19 @@ int db_migrate(const char *sqldir, char *err, size_t errlen)
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof *names, cmp_names);
-	int have = db_schema_version(), applied = 0, rc = 0;
+	int applied = 0, rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		int ver = atoi(names[i]);
-		if (ver <= have) continue;
+		/* Applied already? (by version, not "below the highest": a
+		 * migration merged late still runs) */
+		sqlite3_stmt *chk;
+		int done = 0;
+		if (sqlite3_prepare_v2(g_db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &chk, NULL) == SQLITE_OK) {
+			sqlite3_bind_int(chk, 1, ver);
+			done = sqlite3_step(chk) == SQLITE_ROW;
+			sqlite3_finalize(chk);
+		}
+		if (done) continue;
 		char path[2048];
 		snprintf(path, sizeof path, "%s/%s", sqldir, names[i]);
 		char *sql = file_read(path, NULL);

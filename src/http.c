@@ -139,12 +139,27 @@ void http_begin(req *r, char **env, void *fin, void *fout)
 	/* Host: X-Forwarded-Host only from the configured trusted proxy. */
 	const char *host = http_env(r, "HTTP_HOST");
 	const char *xfh = http_env(r, "HTTP_X_FORWARDED_HOST");
-	if (xfh && *xfh && cfg.trusted_proxy[0] && strcmp(r->remote_addr, cfg.trusted_proxy) == 0) {
+	int from_proxy = cfg.trusted_proxy[0] && strcmp(r->remote_addr, cfg.trusted_proxy) == 0;
+	const char *xff = from_proxy ? http_env(r, "HTTP_X_FORWARDED_FOR") : NULL;
+	if (xff && *xff) {
+		/* The proxy appends the peer it saw: the last entry is the one to
+		 * believe (per-IP limits, audit); earlier ones are the client's say. */
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ') last++;
+		size_t n = strcspn(last, " ");
+		if (n > 0 && n < sizeof r->fwd_addr && strspn(last, "0123456789abcdefABCDEF.:") >= n) {
+			memcpy(r->fwd_addr, last, n);
+			r->fwd_addr[n] = 0;
+		}
+	}
+	if (xfh && *xfh && from_proxy) {
 		host = xfh;
 		const char *xfp = http_env(r, "HTTP_X_FORWARDED_PROTO");
 		if (xfp && strcmp(xfp, "https") == 0) r->https = 1;
 	}
 	if (host_normalize(host, r->host, sizeof r->host) < 0) r->host[0] = 0;
+	if (r->fwd_addr[0]) r->remote_addr = r->fwd_addr;
 
 	read_body(r);
 }
@@ -206,6 +221,7 @@ const char *http_reason(int s)
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
+	case 423: return "Locked";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 502: return "Bad Gateway";

@@ -36,7 +36,8 @@ typedef struct req {
 	int body_too_large;
 	int bad_request;            /* unparseable path/query: answered 400 */
 	char host[256];             /* normalised; "" when absent or invalid */
-	const char *remote_addr;
+	const char *remote_addr;    /* the client: REMOTE_ADDR, or from the trusted proxy its X-Forwarded-For */
+	char fwd_addr[64];
 	int https;
 	char id[17];                /* request id */
 	int64_t t0;                 /* monotonic usec at start */

@@ -9,6 +9,7 @@
 #include "tenant.h"
 #include "log.h"
 #include "util.h"
+#include "admin_access.h"
 #include "import.h"
 #include "outbox.h"
 #include "sandbox.h"
@@ -31,8 +32,17 @@ static const char usage[] =
 	"  init                                   create or migrate the database\n"
 	"  demo                                   load the demo store (idempotent)\n"
 	"  tenant create USERNAME --name NAME     create a store with a published home page\n"
+	"  tenant rename USERNAME [--name NAME] [--username NEW]\n"
+	"                                         rename the store and/or move it to a new username\n"
+	"  tenant suspend|resume USERNAME         store answers 503 and its admin is read-only / back\n"
+	"  tenant delete USERNAME --yes           remove the store and all its data; username held\n"
+	"  tenant list                            every store with its status\n"
 	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
+	"  user passwd USERNAME EMAIL             set a user's password (stdin); ends their sessions\n"
 	"  token create USERNAME EMAIL [--name N] print a new API token for the user (shown once)\n"
+	"  domains [--all]                        verified custom domains of active stores, one a line\n"
+	"                                         (for certbot); --all: every domain with its state\n"
+	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
 	"  deliver [--loop SECONDS]               send due order emails and POS webhooks (cron)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
@@ -98,11 +108,8 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_tenant(int argc, char **argv)
+static int tenant_create(int argc, char **argv)
 {
-	const char *u = "usage: storefront [--db PATH] tenant create USERNAME --name \"Store name\"";
-	if (wants_help(argc, argv)) { puts(u); return 0; }
-	if (argc < 2 || strcmp(argv[1], "create") != 0) return fail("%s", u);
 	const char *username = NULL, *name = NULL;
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
@@ -111,13 +118,70 @@ static int cmd_tenant(int argc, char **argv)
 		else if (!username) username = argv[i];
 		else return fail("tenant create: unexpected argument %s", argv[i]);
 	}
-	if (!username || !name) return fail("%s", u);
+	if (!username || !name) return fail("usage: storefront tenant create USERNAME --name \"Store name\"");
 	if (open_db(1) < 0) return 1;
 	char err[512];
 	int64_t id = prov_tenant_create(username, name, 1, err, sizeof err);
 	if (id < 0) return fail("%s", err);
 	printf("created store %s (id %lld): http://%s.%s/\n", username, (long long)id, username, cfg.base_domain);
 	return 0;
+}
+
+static int tenant_list(void)
+{
+	if (open_db(1) < 0) return 1;
+	sqlite3_stmt *st = db_stmt("SELECT username, status, name FROM tenants WHERE status != 'deleted' ORDER BY username -- scan");
+	while (db_step(st) == SQLITE_ROW)
+		printf("%-40s %-10s %s\n", db_text(st, 0), db_text(st, 1), db_text(st, 2));
+	db_reset(st);
+	return 0;
+}
+
+static int cmd_tenant(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] tenant create USERNAME --name \"Store name\"\n"
+			"       storefront tenant rename USERNAME [--name \"New name\"] [--username NEW]\n"
+			"       storefront tenant suspend|resume USERNAME\n"
+			"       storefront tenant delete USERNAME --yes\n"
+			"       storefront tenant list\n"
+			"A deleted or renamed store's username is held for username_hold_days.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2) return fail("%s", u);
+	const char *sub = argv[1];
+	if (!strcmp(sub, "create")) return tenant_create(argc, argv);
+	if (!strcmp(sub, "list")) return argc == 2 ? tenant_list() : fail("%s", u);
+	const char *username = NULL, *name = NULL, *newname = NULL;
+	int yes = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+		else if (!strcmp(argv[i], "--username") && i + 1 < argc) newname = argv[++i];
+		else if (!strcmp(argv[i], "--yes")) yes = 1;
+		else if (argv[i][0] == '-') return fail("tenant %s: unknown option %s", sub, argv[i]);
+		else if (!username) username = argv[i];
+		else return fail("tenant %s: unexpected argument %s", sub, argv[i]);
+	}
+	if (!username) return fail("%s", u);
+	char err[512];
+	int rc;
+	if (!strcmp(sub, "rename")) {
+		if (!name && !newname) return fail("tenant rename: give --name and/or --username");
+		if (open_db(1) < 0) return 1;
+		rc = prov_tenant_rename(username, name, newname, "cli", "", err, sizeof err);
+		if (rc == 0) printf("renamed store %s%s%s\n", username, newname ? " to " : "", newname ? newname : "");
+	} else if (!strcmp(sub, "suspend") || !strcmp(sub, "resume")) {
+		if (open_db(1) < 0) return 1;
+		int susp = !strcmp(sub, "suspend");
+		rc = prov_tenant_status(username, susp ? "suspended" : "active", "cli", "", err, sizeof err);
+		if (rc == 0) printf("store %s %s\n", username, susp ? "suspended" : "resumed");
+	} else if (!strcmp(sub, "delete")) {
+		if (!yes) return fail("tenant delete removes the store and all its data; add --yes to do it");
+		if (open_db(1) < 0) return 1;
+		rc = prov_tenant_delete(username, "cli", "", err, sizeof err);
+		if (rc == 0) printf("deleted store %s; the username is held for %ld days\n", username, cfg.username_hold_days);
+	} else {
+		return fail("unknown tenant command '%s'\n%s", sub, u);
+	}
+	return rc < 0 ? fail("%s", err) : 0;
 }
 
 static int load_user(const char *username, const char *email, tenant *t, int64_t *uid)
@@ -156,8 +220,22 @@ static int read_password(char *buf, size_t n)
 static int cmd_user(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] user add USERNAME EMAIL [--role owner|editor|staff]\n"
+			"       storefront [--db PATH] user passwd USERNAME EMAIL\n"
 			"The password (10-128 characters) is read from standard input.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc == 4 && strcmp(argv[1], "passwd") == 0) {
+		if (open_db(1) < 0) return 1;
+		tenant t = { 0 };
+		if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
+		char pw[512], err[512];
+		if (read_password(pw, sizeof pw) < 0) { tenant_clear(&t); return fail("no password given on standard input"); }
+		int rc = prov_user_passwd(t.id, argv[3], pw, err, sizeof err);
+		memset(pw, 0, sizeof pw);
+		tenant_clear(&t);
+		if (rc < 0) return fail("%s", err);
+		printf("password changed for %s in %s; their sessions were ended\n", argv[3], argv[2]);
+		return 0;
+	}
 	if (argc < 2 || strcmp(argv[1], "add") != 0) return fail("%s", u);
 	const char *pos[2] = { NULL, NULL }, *role = "owner";
 	int np = 0;
@@ -208,6 +286,48 @@ static int cmd_token(int argc, char **argv)
 	tenant_clear(&t);
 	if (rc < 0) return fail("cannot create token: %s", db_errmsg());
 	puts(token);
+	return 0;
+}
+
+static int cmd_domains(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		puts("usage: storefront domains [--all]\nThe names that should have a certificate: every verified custom domain\n"
+		     "of an active store, one a line (feed them to certbot). --all prints every\n"
+		     "custom domain as: domain state store.");
+		return 0;
+	}
+	int all = argc == 2 && !strcmp(argv[1], "--all");
+	if (argc > 2 || (argc == 2 && !all)) return fail("usage: storefront domains [--all]");
+	if (open_db(1) < 0) return 1;
+	sqlite3_stmt *st = db_stmt("SELECT d.domain, CASE WHEN d.verified_at IS NULL THEN 'pending' ELSE 'verified' END, "
+				   "t.username, t.status FROM domains d JOIN tenants t ON t.id = d.tenant_id ORDER BY d.domain -- scan");
+	while (db_step(st) == SQLITE_ROW) {
+		int ok = !strcmp(db_text(st, 1), "verified") && !strcmp(db_text(st, 3), "active");
+		if (all) printf("%s %s %s%s\n", db_text(st, 0), db_text(st, 1), db_text(st, 2),
+				strcmp(db_text(st, 3), "active") ? " (store suspended)" : "");
+		else if (ok) puts(db_text(st, 0));
+	}
+	db_reset(st);
+	return 0;
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		puts("usage: storefront routes\nPrint every route of admin.cgi (/api/cms/ and /api/platform/) as JSON:\n"
+		     "program, method, pattern, flags, roles, resource, auth. storefront.fcgi --routes\n"
+		     "prints the public store's.");
+		return 0;
+	}
+	if (argc != 1) return fail("routes takes no arguments");
+	cJSON *a = cJSON_CreateArray();
+	routes_json(a, "admin", admin_routes, admin_nroutes);
+	routes_json(a, "platform", platform_routes, platform_nroutes);
+	char *s = cJSON_Print(a);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(a);
 	return 0;
 }
 
@@ -410,6 +530,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "tenant")) rc = cmd_tenant(sub_argc, sub);
 	else if (!strcmp(cmd, "user")) rc = cmd_user(sub_argc, sub);
 	else if (!strcmp(cmd, "token")) rc = cmd_token(sub_argc, sub);
+	else if (!strcmp(cmd, "routes")) rc = cmd_routes(sub_argc, sub);
+	else if (!strcmp(cmd, "domains")) rc = cmd_domains(sub_argc, sub);
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);

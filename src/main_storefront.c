@@ -10,6 +10,9 @@
 #include "money.h"
 #include "html.h"
 #include "db.h"
+#include "domains.h"
+#include "admin_access.h"
+#include "ratelimit.h"
 #include "store.h"
 #include "outbox.h"
 
@@ -178,7 +181,7 @@ static const route routes[] = {
 	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },
 	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/checkout", store_checkout, R_TENANT, 0, "order" },
-	{ M_POST, "/api/checkout/quote", store_checkout_quote, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/cart/quote", store_checkout_quote, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
 	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
 };
@@ -189,11 +192,50 @@ static int gate(req *r, const route *rt)
 	return 0;
 }
 
+/* The store's other hostnames answer 301 to its primary domain, with the
+ * same path, query and (non-default) port. 1 when it answered. */
+static int to_primary(req *r)
+{
+	char primary[256];
+	if (!domain_primary(r->t.id, primary, sizeof primary) || strcmp(primary, r->host) == 0) return 0;
+	const char *h = http_env(r, "HTTP_HOST");
+	const char *port = h ? strrchr(h, ':') : NULL;
+	sbuf loc = SBUF_INIT;
+	sb_printf(&loc, "%s://%s%s%s", r->https ? "https" : "http", primary, port ? port : "", r->raw_path);
+	if (r->query_string && *r->query_string) sb_printf(&loc, "?%s", r->query_string);
+	http_redirect(r, 301, sb_str(&loc));
+	sb_free(&loc);
+	return 1;
+}
+
+/* Public endpoints that cost work, by path prefix -> per-IP bucket of
+ * cfg.rate_limits. Routes added under these prefixes are limited without
+ * further code; a handler may also call ratelimit_check() itself. */
+static const struct { const char *prefix; const char *bucket; } costly[] = {
+	{ "/api/cart", "cart" }, { "/cart", "cart" }, { "/api/checkout", "checkout" }, { "/checkout", "checkout" },
+	{ "/api/search", "search" }, { "/search", "search" }, { "/api/chat", "chat" },
+};
+
+static int limited(req *r)
+{
+	for (size_t i = 0; i < ARRAY_LEN(costly); i++) {
+		size_t n = strlen(costly[i].prefix);
+		if (strncmp(r->path, costly[i].prefix, n) == 0 && (r->path[n] == 0 || r->path[n] == '/'))
+			return ratelimit_check(r, costly[i].bucket) < 0;
+	}
+	return 0;
+}
+
 static void handle(req *r)
 {
 	r->json_errors = str_startswith(r->path, "/api/");
 	if (r->bad_request) {
 		http_error(r, 400, "bad_request", NULL, "the address is not valid (bad percent-encoding or UTF-8)");
+		return;
+	}
+	/* Caddy's on-demand TLS asks from its own host: no store Host here. */
+	if (strcmp(r->path, "/api/tls/ask") == 0) {
+		domain_ask(r);
 		return;
 	}
 	if (!r->host[0] || tenant_from_host(&r->t, r->host) < 0) {
@@ -203,9 +245,12 @@ static void handle(req *r)
 	}
 	if (strcmp(r->t.status, "active") != 0) {
 		http_header(r, "Retry-After", "3600");
+		tenant_clear(&r->t);   /* nothing of the store: not even its shell */
 		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
 		return;
 	}
+	if (to_primary(r)) return;
+	if (limited(r)) return;
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
@@ -223,6 +268,17 @@ static void after(req *r)
 int main(int argc, char **argv)
 {
 	static const server_prog prog = { "storefront", 1, NULL, handle, after };
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
+		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
+		cJSON *a = cJSON_CreateArray();
+		routes_json(a, "storefront", ask, 1);
+		routes_json(a, "storefront", routes, ARRAY_LEN(routes));
+		char *s = cJSON_Print(a);
+		puts(s);
+		cJSON_free(s);
+		cJSON_Delete(a);
+		return 0;
+	}
 	http_set_error_page(render_error_page);
 	return server_main(&prog, argc, argv);
 }

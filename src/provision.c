@@ -38,20 +38,40 @@ int64_t prov_publish(int64_t tid, int64_t page)
 	return v;
 }
 
-static int64_t insert_tenant(const char *username, const char *name, char *err, size_t errlen)
+const char *prov_username_problem(const char *username, char *buf, size_t n)
 {
 	const char *p = username_problem(username);
-	if (p) { snprintf(err, errlen, "username '%s' %s", username, p); return -1; }
-	if (prov_reserved(username)) { snprintf(err, errlen, "username '%s' is reserved", username); return -1; }
-	if (!*name || strlen(name) > 200) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
-	tenant t = { 0 };
+	if (p) { snprintf(buf, n, "username '%s' %s", username, p); return buf; }
+	/* RFC 5891: "??--" labels are reserved (xn-- is punycode: a look-alike
+	 * of another name). */
+	if (strlen(username) >= 4 && username[2] == '-' && username[3] == '-') {
+		snprintf(buf, n, "username '%s' is reserved (no '--' in the third and fourth characters)", username);
+		return buf;
+	}
+	if (prov_reserved(username)) { snprintf(buf, n, "username '%s' is reserved", username); return buf; }
 	sqlite3_stmt *st = db_stmt("SELECT 1 FROM tenants WHERE username = :u");
 	db_bind_text(st, ":u", username);
 	int taken = db_step(st) == SQLITE_ROW;
 	db_reset(st);
-	tenant_clear(&t);
-	if (taken) { snprintf(err, errlen, "username '%s' is taken", username); return -1; }
-	st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) "
+	if (taken) { snprintf(buf, n, "username '%s' is taken", username); return buf; }
+	st = db_stmt("SELECT held_until FROM retired_usernames WHERE username = :u AND held_until > strftime('%s','now')");
+	db_bind_text(st, ":u", username);
+	int64_t until = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	if (until) {
+		char ts[32];
+		iso8601(until, ts);
+		snprintf(buf, n, "username '%s' belonged to a store that was removed or renamed; it is held until %s", username, ts);
+		return buf;
+	}
+	return NULL;
+}
+
+static int64_t insert_tenant(const char *username, const char *name, char *err, size_t errlen)
+{
+	if (prov_username_problem(username, err, errlen)) return -1;
+	if (!*name || strlen(name) > 200) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	sqlite3_stmt *st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) "
 		     "VALUES(:u, :n, strftime('%s','now'), strftime('%s','now'))");
 	db_bind_text(st, ":u", username);
 	db_bind_text(st, ":n", name);
@@ -60,6 +80,12 @@ static int64_t insert_tenant(const char *username, const char *name, char *err, 
 }
 
 int64_t prov_tenant_create(const char *username, const char *name, int with_home, char *err, size_t errlen)
+{
+	return prov_tenant_create_as(username, name, with_home, "cli", "", err, errlen);
+}
+
+int64_t prov_tenant_create_as(const char *username, const char *name, int with_home, const char *actor,
+			      const char *ip, char *err, size_t errlen)
 {
 	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
 	int64_t id = insert_tenant(username, name, err, errlen);
@@ -75,9 +101,176 @@ int64_t prov_tenant_create(const char *username, const char *name, int with_home
 			return -1;
 		}
 	}
-	audit_write_as(id, 0, "cli", "", "tenant.create", "tenant", id, NULL, username);
+	audit_write_as(id, 0, actor, ip, "tenant.create", "tenant", id, NULL, username);
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit: %s", db_errmsg()); return -1; }
 	return id;
+}
+
+/* An audit row that outlives the store (tenant_id NULL). */
+static void audit_platform(int64_t tid, const char *actor, const char *ip, const char *action, const char *detail)
+{
+	sqlite3_stmt *st = db_stmt("INSERT INTO audit_log(tenant_id, user_id, actor, action, entity, entity_id, detail, ip, at) "
+				   "VALUES(NULL, NULL, :a, :act, 'tenant', :id, :d, :ip, strftime('%s','now'))");
+	char idb[24];
+	snprintf(idb, sizeof idb, "%lld", (long long)tid);
+	db_bind_text(st, ":a", actor ? actor : "");
+	db_bind_text(st, ":act", action);
+	db_bind_text(st, ":id", idb);
+	db_bind_text(st, ":d", detail ? detail : "");
+	db_bind_text(st, ":ip", ip ? ip : "");
+	db_run(st);
+}
+
+static int64_t tenant_id_of(const char *username, char *status)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id, status FROM tenants WHERE username = :u AND status != 'deleted'");
+	db_bind_text(st, ":u", username);
+	int64_t id = 0;
+	if (db_step(st) == SQLITE_ROW) {
+		id = db_int(st, 0);
+		if (status) snprintf(status, 16, "%s", db_text(st, 1));
+	}
+	db_reset(st);
+	return id;
+}
+
+static int hold_username(const char *username, int64_t tid, const char *reason)
+{
+	sqlite3_stmt *st = db_stmt("INSERT INTO retired_usernames(username, former_tenant_id, retired_at, held_until, reason) "
+				   "VALUES(:u, :t, strftime('%s','now'), strftime('%s','now') + :hold, :r) "
+				   "ON CONFLICT(username) DO UPDATE SET former_tenant_id = :t, retired_at = strftime('%s','now'), "
+				   "held_until = strftime('%s','now') + :hold, reason = :r");
+	db_bind_text(st, ":u", username);
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":hold", cfg.username_hold_days * 86400);
+	db_bind_text(st, ":r", reason);
+	return db_run(st);
+}
+
+int prov_tenant_status(const char *username, const char *status, const char *actor, const char *ip,
+		       char *err, size_t errlen)
+{
+	int suspend = strcmp(status, "suspended") == 0;
+	if (!suspend && strcmp(status, "active") != 0) { snprintf(err, errlen, "status must be active or suspended"); return -1; }
+	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
+	char cur[16] = "";
+	int64_t tid = tenant_id_of(username, cur);
+	if (!tid) { db_rollback(); snprintf(err, errlen, "no store '%s'", username); return -1; }
+	sqlite3_stmt *st = db_stmt("UPDATE tenants SET status = :s, suspended_at = CASE WHEN :s = 'suspended' THEN "
+				   "coalesce(suspended_at, strftime('%s','now')) ELSE NULL END, updated_at = strftime('%s','now'), "
+				   "content_version = content_version + 1 WHERE id = :t");
+	db_bind_text(st, ":s", status);
+	db_bind_int(st, ":t", tid);
+	if (db_run(st) < 0 || audit_write_as(tid, 0, actor, ip, suspend ? "tenant.suspend" : "tenant.resume", "tenant", tid, NULL, username) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot change the store: %s", db_errmsg());
+		return -1;
+	}
+	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit"); return -1; }
+	return 0;
+}
+
+int prov_tenant_rename(const char *username, const char *name, const char *new_username,
+		       const char *actor, const char *ip, char *err, size_t errlen)
+{
+	if (name && (!*name || strlen(name) > 200)) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	if (new_username && strcmp(new_username, username) == 0) new_username = NULL;
+	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
+	int64_t tid = tenant_id_of(username, NULL);
+	if (!tid) { db_rollback(); snprintf(err, errlen, "no store '%s'", username); return -1; }
+	if (new_username) {   /* a store may take back a name it gave up by renaming */
+		sqlite3_stmt *h = db_stmt("DELETE FROM retired_usernames WHERE username = :u AND former_tenant_id = :t AND reason = 'renamed'");
+		db_bind_text(h, ":u", new_username);
+		db_bind_int(h, ":t", tid);
+		if (db_run(h) < 0 || prov_username_problem(new_username, err, errlen)) { db_rollback(); return -1; }
+	}
+	sqlite3_stmt *st = db_stmt("UPDATE tenants SET name = coalesce(:n, name), username = coalesce(:u, username), "
+				   "updated_at = strftime('%s','now'), content_version = content_version + 1 WHERE id = :t");
+	db_bind_text(st, ":n", name);
+	db_bind_text(st, ":u", new_username);
+	db_bind_int(st, ":t", tid);
+	char detail[200];
+	snprintf(detail, sizeof detail, "%s%s%s", username, new_username ? " -> " : "", new_username ? new_username : "");
+	if (db_run(st) < 0 || (new_username && hold_username(username, tid, "renamed") < 0) ||
+	    audit_write_as(tid, 0, actor, ip, "tenant.rename", "tenant", tid, NULL, detail) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot rename the store: %s", db_errmsg());
+		return -1;
+	}
+	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit"); return -1; }
+	return 0;
+}
+
+/* Every table with a tenant_id column, from the schema itself (not input),
+ * so tables added by later migrations are purged too. */
+static int purge_tenant_rows(int64_t tid)
+{
+	sqlite3_stmt *st = db_stmt("SELECT m.name FROM sqlite_schema m JOIN pragma_table_info(m.name) c "
+				   "WHERE m.type = 'table' AND c.name = 'tenant_id' AND m.name != 'tenants' ORDER BY m.name -- scan");
+	char names[128][64];
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW && n < 128) snprintf(names[n++], sizeof names[0], "%s", db_text(st, 0));
+	db_reset(st);
+	for (int i = 0; i < n; i++) {
+		for (const char *p = names[i]; *p; p++)
+			if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) return -1;
+		char sql[160];
+		snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE tenant_id = ?1", names[i]);
+		sqlite3_stmt *d;
+		if (sqlite3_prepare_v2(db_handle(), sql, -1, &d, NULL) != SQLITE_OK) return -1;
+		sqlite3_bind_int64(d, 1, tid);
+		int rc = sqlite3_step(d);
+		sqlite3_finalize(d);
+		if (rc != SQLITE_DONE) return -1;
+	}
+	return 0;
+}
+
+int prov_tenant_delete(const char *username, const char *actor, const char *ip, char *err, size_t errlen)
+{
+	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
+	int64_t tid = tenant_id_of(username, NULL);
+	if (!tid) { db_rollback(); snprintf(err, errlen, "no store '%s'", username); return -1; }
+	/* Order does not matter inside the transaction: foreign keys are
+	 * checked at commit, when nothing of the store is left. */
+	db_exec("PRAGMA defer_foreign_keys = ON");
+	sqlite3_stmt *st = db_stmt("DELETE FROM tenants WHERE id = :t");
+	db_bind_int(st, ":t", tid);
+	if (purge_tenant_rows(tid) < 0 || db_run(st) < 0 || hold_username(username, tid, "deleted") < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot delete the store: %s", db_errmsg());
+		return -1;
+	}
+	audit_platform(tid, actor, ip, "tenant.delete", username);
+	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit the deletion: %s", db_errmsg()); return -1; }
+	return 0;
+}
+
+int prov_user_passwd(int64_t tid, const char *email, const char *password, char *err, size_t errlen)
+{
+	const char *problem = auth_password_problem(password);
+	if (problem) { snprintf(err, errlen, "password %s (10 to 128 characters)", problem); return -1; }
+	char mail[256], hash[256];
+	snprintf(mail, sizeof mail, "%s", email);
+	str_lower(mail);
+	if (auth_hash_password(password, hash, sizeof hash) < 0) { snprintf(err, errlen, "cannot hash password"); return -1; }
+	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
+	sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE tenant_id = :t AND email = :e");
+	db_bind_text(st, ":h", hash);
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":e", mail);
+	if (db_run(st) < 0) { db_rollback(); snprintf(err, errlen, "cannot change the password"); return -1; }
+	if (db_changes() == 0) { db_rollback(); snprintf(err, errlen, "no user %s in this store", mail); return -1; }
+	st = db_stmt("DELETE FROM sessions WHERE tenant_id = :t AND user_id = (SELECT id FROM users WHERE tenant_id = :t AND email = :e)");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":e", mail);
+	if (db_run(st) < 0 || audit_write_as(tid, 0, "cli", "", "user.password", "user", 0, NULL, mail) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot change the password");
+		return -1;
+	}
+	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit"); return -1; }
+	return 0;
 }
 
 int64_t prov_user_add(int64_t tid, const char *email, const char *password, const char *role,
@@ -91,8 +284,8 @@ int64_t prov_user_add(int64_t tid, const char *email, const char *password, cons
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
 	size_t pl = strlen(password);
-	if (pl < AUTH_PASSWORD_MIN || pl > AUTH_PASSWORD_MAX) {
-		snprintf(err, errlen, "password must be %d to %d characters (got %zu)", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX, pl);
+	if (pl < AUTH_PASSWORD_MIN || pl > AUTH_PASSWORD_MAX || auth_password_problem(password)) {
+		snprintf(err, errlen, "password must be %d to %d characters of UTF-8 (got %zu bytes)", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX, pl);
 		return -1;
 	}
 	if (!auth_role_bit(role)) { snprintf(err, errlen, "role must be owner, editor or staff (got '%s')", role); return -1; }

@@ -219,7 +219,7 @@ void store_checkout(req *r)
 	com_checkout(r);
 }
 
-/* Route: POST /api/checkout/quote */
+/* Route: POST /api/cart/quote */
 void store_checkout_quote(req *r)
 {
 	no_store(r);

@@ -64,9 +64,8 @@ int host_normalize(const char *in, char *out, size_t n)
 		if (len + 1 >= n || len >= 253 + 1) return -1;
 		out[len++] = (char)c;
 	}
-	if (*p == ':') {                         /* port: digits only */
+	if (*p == ':') {                         /* port: digits only (RFC 3986: may be empty) */
 		p++;
-		if (!*p) return -1;
 		for (; *p; p++) if (!isdigit((unsigned char)*p)) return -1;
 	}
 	if (len && out[len - 1] == '.') len--;

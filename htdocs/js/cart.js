@@ -93,7 +93,7 @@
       var m = checked('shippingMethod');
       var body = { shippingMethod: m ? m.value : '' };
       if (value('discountCode')) { body.discountCode = value('discountCode'); }
-      send('POST', '/api/checkout/quote', body, function (status, json) {
+      send('POST', '/api/cart/quote', body, function (status, json) {
         if (status === 200 && json) {
           var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
           for (var i = 0; i < keys.length; i++) {

@@ -37,6 +37,13 @@ def test_home_page_in_chromium(demo_stack):
     run_script(demo_stack, "home.mjs")
 
 
+def test_admin_session_in_chromium(demo_stack):
+    run_script(demo_stack, "session.mjs")
+    # the cross-origin attempt wrote nothing
+    names = [n for (n,) in demo_stack.sql("SELECT name FROM api_tokens")]
+    assert "from the browser" in names and "csrf" not in names
+
+
 def test_checkout_in_chromium(demo_stack):
     run_script(demo_stack, "checkout.mjs")
     # the order the browser placed is in the database, whole

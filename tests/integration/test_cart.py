@@ -260,14 +260,14 @@ def test_product_page_variant_select(stack):
 def test_checkout_quote(stack):
     p = new_product(stack, stack.demo_token, "quote-tent", price=5000, stock=5)
     s = Shopper(stack)
-    r = s.req("POST", "/api/checkout/quote", {"shippingMethod": "standard"})
+    r = s.req("POST", "/api/cart/quote", {"shippingMethod": "standard"})
     assert r.status == 200 and r.json()["total"] == 5.0        # empty cart: just shipping
     s.add(p["id"], 1)
-    q = s.req("POST", "/api/checkout/quote", {"shippingMethod": "express"}).json()
+    q = s.req("POST", "/api/cart/quote", {"shippingMethod": "express"}).json()
     assert (q["subtotal"], q["shipping"], q["total"], q["totalFormatted"]) == (50.0, 15.0, 65.0, "$65.00")
-    assert s.req("POST", "/api/checkout/quote", {"shippingMethod": "pickup"}).json()["total"] == 50.0
-    assert err(s.req("POST", "/api/checkout/quote", {"shippingMethod": "warp"}), 422)["details"]["field"] == "shippingMethod"
-    err(s.req("POST", "/api/checkout/quote", {"shippingMethod": "pickup", "discountCode": "NOPE"}), 422, "discount_invalid")
+    assert s.req("POST", "/api/cart/quote", {"shippingMethod": "pickup"}).json()["total"] == 50.0
+    assert err(s.req("POST", "/api/cart/quote", {"shippingMethod": "warp"}), 422)["details"]["field"] == "shippingMethod"
+    err(s.req("POST", "/api/cart/quote", {"shippingMethod": "pickup", "discountCode": "NOPE"}), 422, "discount_invalid")
     assert stack.sql("SELECT stock FROM products WHERE id = ?", int(p["id"]))[0][0] == 5
 
 

@@ -75,3 +75,21 @@ def test_programs_work_as_plain_cgi():
         assert rc == 0 and "Status: 200" in head and b'"token"' in body
     finally:
         s.cleanup()
+
+
+def test_init_applies_a_migration_missing_below_the_newest():
+    """A migration missing below the newest applied one is still run (the
+    runner goes by version, not by 'above the highest'). Forgetting 001 in
+    the record makes init run it again: it fails on its existing tables,
+    names the file, and records nothing."""
+    s = Stack()
+    try:
+        s.cli("init")
+        newest = s.sql("SELECT max(version) FROM schema_migrations")[0][0]
+        assert newest >= 3
+        s.sql("DELETE FROM schema_migrations WHERE version = 1")
+        p = s.cli("init", check=False)
+        assert p.returncode != 0 and "001_init.sql" in p.stderr
+        assert s.sql("SELECT count(*) FROM schema_migrations WHERE version = 1")[0][0] == 0
+    finally:
+        s.cleanup()

@@ -1,0 +1,512 @@
+/* admin_access: people and access under /api/cms/: login (token or browser
+ * session), logout, me, password change, users and roles, API tokens, and
+ * the audit log. Every query binds the request's tenant; another store's
+ * ids answer 404. */
+#include "admin.h"
+#include "admin_access.h"
+#include "auth.h"
+#include "audit.h"
+#include "input.h"
+#include "ratelimit.h"
+#include "session.h"
+#include "route.h"
+#include "config.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_id(cJSON *o, const char *k, int64_t id)
+{
+	char b[24];
+	snprintf(b, sizeof b, "%lld", (long long)id);
+	cJSON_AddStringToObject(o, k, b);
+}
+
+static void add_time(cJSON *o, const char *k, sqlite3_stmt *st, int col)
+{
+	if (db_isnull(st, col)) { cJSON_AddNullToObject(o, k); return; }
+	char ts[32];
+	iso8601(db_int(st, col), ts);
+	cJSON_AddStringToObject(o, k, ts);
+}
+
+static void throttled(req *r, long wait)
+{
+	ratelimit_answer(r, "too_many_attempts", wait, "sign-in attempts");
+}
+
+/* Route: POST /api/cms/login {email, password, store?, session?, tokenName?}
+ * -> {token, user, store} or, with session: true, a session cookie and
+ * {csrfToken, expiresAt, user, store}. The store is the Host's when it
+ * names one, else `store` (username), else the only store the email belongs
+ * to. Unknown email and wrong password get the same answer after the same
+ * work; failures are throttled per account and per IP (429 Retry-After). */
+void adm_login(req *r)
+{
+	if (ratelimit_check(r, "login") < 0) return;
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *email, *password, *store = NULL, *tname = "login";
+	int want_session = 0;
+	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 ||
+	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_MAX, &password) < 0 ||
+	    in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0 ||
+	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
+	    in_str(r, b, "tokenName", IN_OPTIONAL, 100, &tname) < 0)
+		goto out;
+	char mail[256];
+	snprintf(mail, sizeof mail, "%s", email);
+	str_lower(mail);
+	long wait = throttle_login_wait(mail, r->remote_addr);
+	if (wait > 0) { throttled(r, wait); goto out; }
+	tenant host_t = { 0 };
+	int64_t tid = 0;
+	if (r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
+	else if (store && tenant_load_username(&host_t, store) == 0) tid = host_t.id;
+	tenant_clear(&host_t);
+	sqlite3_stmt *st = db_stmt(
+		"SELECT u.id, u.tenant_id, u.password_hash, u.role, "
+		"(SELECT count(*) FROM users x JOIN tenants xt ON xt.id = x.tenant_id WHERE x.email = :e AND xt.status != 'deleted') "
+		"FROM users u JOIN tenants t ON t.id = u.tenant_id "
+		"WHERE u.email = :e AND (:t = 0 OR u.tenant_id = :t) AND t.status != 'deleted' LIMIT 1");
+	db_bind_text(st, ":e", mail);
+	db_bind_int(st, ":t", tid);
+	int found = db_step(st) == SQLITE_ROW;
+	int64_t uid = 0, utid = 0;
+	char hash[256] = "", role[16] = "";
+	int many = 0;
+	if (found) {
+		uid = db_int(st, 0);
+		utid = db_int(st, 1);
+		snprintf(hash, sizeof hash, "%s", db_text(st, 2));
+		snprintf(role, sizeof role, "%s", db_text(st, 3));
+		many = db_int(st, 4) > 1 && tid == 0;
+	}
+	db_reset(st);
+	int ok = found ? auth_verify_password(hash, password) : (auth_burn(password), 0);
+	if (!ok) {
+		throttle_login_failed(mail, r->remote_addr);
+		if (found) audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL);
+		http_error(r, 401, "invalid_credentials", NULL, "email or password is wrong");
+		goto out;
+	}
+	if (many) {  /* only said once the password is right: no enumeration */
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "store");
+		http_error(r, 422, "validation_error", d, "this email belongs to several stores; field 'store' names which one");
+		goto out;
+	}
+	throttle_login_ok(mail);
+	char newhash[256] = "";
+	if (auth_needs_rehash(hash) && auth_hash_password(password, newhash, sizeof newhash) < 0) newhash[0] = 0;
+	char token[48] = "", csrf[65] = "";
+	int64_t expires = 0;
+	if (db_begin(1) < 0) { adm_fail(r, "the session"); goto out; }
+	if (newhash[0]) {
+		st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
+		db_bind_text(st, ":h", newhash);
+		db_bind_int(st, ":u", uid);
+		db_bind_int(st, ":t", utid);
+		if (db_run(st) < 0) { adm_fail(r, "the session"); goto out; }
+		audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL);
+	}
+	int rc = want_session ? session_create(r, utid, uid, csrf, &expires)
+			      : auth_token_create(utid, uid, tname, token);
+	if (rc < 0 || audit_write_as(utid, uid, mail, r->remote_addr, want_session ? "login.session" : "login",
+				     "user", uid, NULL, want_session ? NULL : tname) < 0) {
+		adm_fail(r, "the session");
+		goto out;
+	}
+	if (adm_commit(r) < 0) goto out;
+	tenant t = { 0 };
+	tenant_load_id(&t, utid);
+	cJSON *o = cJSON_CreateObject();
+	if (want_session) {
+		char ts[32];
+		iso8601(expires, ts);
+		cJSON_AddStringToObject(o, "csrfToken", csrf);
+		cJSON_AddStringToObject(o, "expiresAt", ts);
+	} else {
+		cJSON_AddStringToObject(o, "token", token);
+	}
+	cJSON *u = cJSON_AddObjectToObject(o, "user");
+	add_id(u, "id", uid);
+	cJSON_AddStringToObject(u, "email", mail);
+	cJSON_AddStringToObject(u, "role", role);
+	cJSON *s = cJSON_AddObjectToObject(o, "store");
+	cJSON_AddStringToObject(s, "username", t.username);
+	cJSON_AddStringToObject(s, "name", t.name);
+	cJSON_AddStringToObject(s, "status", t.status);
+	tenant_clear(&t);
+	http_json(r, 200, o);
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cms/logout -- ends the session, or revokes the token used. */
+void adm_logout(req *r)
+{
+	if (r->who.session_id) {
+		session_end(r);
+	} else if (r->who.token_id) {
+		sqlite3_stmt *st = db_stmt("UPDATE api_tokens SET revoked_at = strftime('%s','now') "
+					   "WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL");
+		db_bind_int(st, ":id", r->who.token_id);
+		db_bind_int(st, ":t", r->t.id);
+		db_run(st);
+	}
+	audit_write(r, "logout", "user", r->who.user_id, NULL, NULL);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "signedOut", 1);
+	http_json(r, 200, o);
+}
+
+/* Route: GET /api/cms/me -> {user, store, auth, csrfToken?} */
+void adm_me(req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *u = cJSON_AddObjectToObject(o, "user");
+	add_id(u, "id", r->who.user_id);
+	cJSON_AddStringToObject(u, "email", r->who.email);
+	cJSON_AddStringToObject(u, "role", r->who.role);
+	cJSON *s = cJSON_AddObjectToObject(o, "store");
+	cJSON_AddStringToObject(s, "username", r->t.username);
+	cJSON_AddStringToObject(s, "name", r->t.name);
+	cJSON_AddStringToObject(s, "status", r->t.status);
+	cJSON_AddStringToObject(o, "auth", r->who.session_id ? "session" : "token");
+	char csrf[65];
+	if (r->who.session_id && session_csrf_of(r->who.session_id, csrf) == 0)
+		cJSON_AddStringToObject(o, "csrfToken", csrf);
+	http_json(r, 200, o);
+}
+
+/* Route: POST /api/cms/password {currentPassword, newPassword} -- also ends
+ * every other session of the user. */
+void adm_password(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *cur, *pw;
+	if (in_str(r, b, "currentPassword", IN_REQUIRED, AUTH_PASSWORD_MAX, &cur) < 0 ||
+	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0)
+		goto out;
+	const char *problem = auth_password_problem(pw);
+	if (problem) { in_fail(r, "newPassword", "%s", problem); goto out; }
+	long wait = throttle_login_wait(r->who.email, r->remote_addr);
+	if (wait > 0) { throttled(r, wait); goto out; }
+	sqlite3_stmt *st = db_stmt("SELECT password_hash FROM users WHERE id = :u AND tenant_id = :t");
+	db_bind_int(st, ":u", r->who.user_id);
+	db_bind_int(st, ":t", r->t.id);
+	char hash[256] = "";
+	if (db_step(st) == SQLITE_ROW) snprintf(hash, sizeof hash, "%s", db_text(st, 0));
+	db_reset(st);
+	if (!hash[0] || !auth_verify_password(hash, cur)) {
+		throttle_login_failed(r->who.email, r->remote_addr);
+		in_fail(r, "currentPassword", "is not the current password");
+		goto out;
+	}
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (db_begin(1) < 0) { adm_fail(r, "the password"); goto out; }
+	st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
+	db_bind_text(st, ":h", hash);
+	db_bind_int(st, ":u", r->who.user_id);
+	db_bind_int(st, ":t", r->t.id);
+	if (db_run(st) < 0 || session_end_user(r->who.user_id, r->who.session_id) < 0 ||
+	    audit_write(r, "user.password", "user", r->who.user_id, NULL, NULL) < 0) {
+		adm_fail(r, "the password");
+		goto out;
+	}
+	if (adm_commit(r) < 0) goto out;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "changed", 1);
+	http_json(r, 200, o);
+out:
+	cJSON_Delete(b);
+}
+
+/* ---- users ---- */
+
+static cJSON *user_json(sqlite3_stmt *st)
+{
+	cJSON *u = cJSON_CreateObject();
+	add_id(u, "id", db_int(st, 0));
+	cJSON_AddStringToObject(u, "email", db_text(st, 1));
+	cJSON_AddStringToObject(u, "role", db_text(st, 2));
+	add_time(u, "createdAt", st, 3);
+	return u;
+}
+
+static cJSON *user_get(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	cJSON *u = db_step(st) == SQLITE_ROW ? user_json(st) : NULL;
+	db_reset(st);
+	return u;
+}
+
+/* Route: GET /api/cms/users */
+void adm_users_list(req *r)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id");
+	db_bind_int(st, ":t", r->t.id);
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "users");
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, user_json(st));
+	db_reset(st);
+	http_json(r, 200, o);
+}
+
+static const char *const roles[] = { "owner", "editor", "staff", NULL };
+
+/* Route: POST /api/cms/users {email, role, password} */
+void adm_user_create(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *email, *role, *pw;
+	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
+	    in_str(r, b, "password", IN_REQUIRED, 4096, &pw) < 0)
+		goto out;
+	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }
+	const char *problem = auth_password_problem(pw);
+	if (problem) { in_fail(r, "password", "%s", problem); goto out; }
+	char mail[256], hash[256];
+	snprintf(mail, sizeof mail, "%s", email);
+	str_lower(mail);
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
+	sqlite3_stmt *st = db_stmt("INSERT INTO users(tenant_id, email, password_hash, role, created_at, updated_at) "
+				   "VALUES(:t, :e, :h, :r, strftime('%s','now'), strftime('%s','now'))");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":e", mail);
+	db_bind_text(st, ":h", hash);
+	db_bind_text(st, ":r", role);
+	if (db_run(st) < 0) {
+		if (db_errcode() == SQLITE_CONSTRAINT) {
+			db_rollback();
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "email");
+			http_error(r, 409, "conflict", d, "a user with email %s already exists in this store", mail);
+		} else {
+			adm_fail(r, "the user");
+		}
+		goto out;
+	}
+	int64_t id = db_last_id();
+	if (audit_write(r, "user.create", "user", id, NULL, role) < 0) { adm_fail(r, "the user"); goto out; }
+	if (adm_commit(r) == 0) adm_send(r, 201, user_get(r->t.id, id), "user");
+out:
+	cJSON_Delete(b);
+}
+
+static int owners_left(int64_t tid, int64_t except)
+{
+	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM users WHERE tenant_id = :t AND role = 'owner' AND id != :x");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":x", except);
+	int n = db_step(st) == SQLITE_ROW ? (int)db_int(st, 0) : 0;
+	db_reset(st);
+	return n;
+}
+
+static int is_owner(int64_t tid, int64_t id)
+{
+	cJSON *u = user_get(tid, id);
+	int own = u && strcmp(cJSON_GetObjectItemCaseSensitive(u, "role")->valuestring, "owner") == 0;
+	cJSON_Delete(u);
+	return own;
+}
+
+/* Route: PUT /api/cms/users/{id} {role} -- the last owner stays an owner. */
+void adm_user_update(req *r)
+{
+	int64_t id = route_id(r, 0);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *role;
+	if (in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0) goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
+	cJSON *u = user_get(r->t.id, id);
+	if (!u) { db_rollback(); adm_not_found(r, "user"); goto out; }
+	cJSON_Delete(u);
+	if (strcmp(role, "owner") != 0 && is_owner(r->t.id, id) && owners_left(r->t.id, id) == 0) {
+		db_rollback();
+		http_error(r, 409, "last_owner", NULL, "a store keeps at least one owner; make someone else owner first");
+		goto out;
+	}
+	sqlite3_stmt *st = db_stmt("UPDATE users SET role = :r, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+	db_bind_text(st, ":r", role);
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0 || audit_write(r, "user.role", "user", id, NULL, role) < 0) { adm_fail(r, "the user"); goto out; }
+	if (adm_commit(r) == 0) adm_send(r, 200, user_get(r->t.id, id), "user");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cms/users/{id} -- with their sessions and tokens. */
+void adm_user_delete(req *r)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the user"); return; }
+	cJSON *u = user_get(r->t.id, id);
+	if (!u) { db_rollback(); adm_not_found(r, "user"); return; }
+	cJSON_Delete(u);
+	if (is_owner(r->t.id, id) && owners_left(r->t.id, id) == 0) {
+		db_rollback();
+		http_error(r, 409, "last_owner", NULL, "the last owner of a store cannot be removed");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt("DELETE FROM users WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0 || audit_write(r, "user.delete", "user", id, NULL, NULL) < 0) { adm_fail(r, "the user"); return; }
+	if (adm_commit(r) == 0) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "deleted", 1);
+		http_json(r, 200, o);
+	}
+}
+
+/* ---- API tokens ---- */
+
+/* Owners see and revoke every token of the store; others only their own. */
+static int64_t token_scope(req *r)
+{
+	return strcmp(r->who.role, "owner") == 0 ? 0 : r->who.user_id;
+}
+
+static cJSON *token_json(sqlite3_stmt *st, int64_t current)
+{
+	cJSON *k = cJSON_CreateObject();
+	add_id(k, "id", db_int(st, 0));
+	cJSON_AddStringToObject(k, "name", db_text(st, 1));
+	add_id(k, "userId", db_int(st, 2));
+	cJSON_AddStringToObject(k, "userEmail", db_text(st, 3));
+	add_time(k, "createdAt", st, 4);
+	add_time(k, "lastUsedAt", st, 5);
+	add_time(k, "expiresAt", st, 6);
+	add_time(k, "revokedAt", st, 7);
+	cJSON_AddBoolToObject(k, "current", db_int(st, 0) == current);
+	return k;
+}
+
+#define TOKEN_COLS "k.id, k.name, k.user_id, u.email, k.created_at, k.last_used_at, k.expires_at, k.revoked_at"
+
+static cJSON *token_get(req *r, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " TOKEN_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id "
+				   "WHERE k.tenant_id = :t AND k.id = :id AND (:u = 0 OR k.user_id = :u)");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", token_scope(r));
+	cJSON *k = db_step(st) == SQLITE_ROW ? token_json(st, r->who.token_id) : NULL;
+	db_reset(st);
+	return k;
+}
+
+/* Route: GET /api/cms/tokens?all=1 (revoked and expired too with all=1) */
+void adm_tokens_list(req *r)
+{
+	const char *all = http_query(r, "all");
+	sqlite3_stmt *st = db_stmt("SELECT " TOKEN_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id "
+				   "WHERE k.tenant_id = :t AND (:u = 0 OR k.user_id = :u) AND (:all OR (k.revoked_at IS NULL "
+				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC LIMIT 500");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":u", token_scope(r));
+	db_bind_int(st, ":all", all && strcmp(all, "1") == 0);
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tokens");
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, token_json(st, r->who.token_id));
+	db_reset(st);
+	http_json(r, 200, o);
+}
+
+/* Route: POST /api/cms/tokens {name, expiresInDays?} -> the token, once. */
+void adm_token_create(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *name;
+	int64_t days = 0;
+	if (in_str(r, b, "name", IN_REQUIRED, 100, &name) < 0 ||
+	    in_int(r, b, "expiresInDays", IN_OPTIONAL, 1, 3650, &days) < 0)
+		goto out;
+	char token[48];
+	if (db_begin(1) < 0 || auth_token_create(r->t.id, r->who.user_id, name, token) < 0) { adm_fail(r, "the token"); goto out; }
+	int64_t id = db_last_id();
+	if (days) {
+		sqlite3_stmt *st = db_stmt("UPDATE api_tokens SET expires_at = strftime('%s','now') + :s WHERE id = :id");
+		db_bind_int(st, ":s", days * 86400);
+		db_bind_int(st, ":id", id);
+		if (db_run(st) < 0) { adm_fail(r, "the token"); goto out; }
+	}
+	if (audit_write(r, "token.create", "token", id, NULL, name) < 0) { adm_fail(r, "the token"); goto out; }
+	if (adm_commit(r) < 0) goto out;
+	cJSON *k = token_get(r, id);
+	if (k) cJSON_AddStringToObject(k, "token", token);
+	adm_send(r, 201, k, "token");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cms/tokens/{id} -- revoke (kept, with revokedAt). */
+void adm_token_revoke(req *r)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the token"); return; }
+	sqlite3_stmt *st = db_stmt("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, strftime('%s','now')) "
+				   "WHERE tenant_id = :t AND id = :id AND (:u = 0 OR user_id = :u)");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":u", token_scope(r));
+	if (db_run(st) < 0) { adm_fail(r, "the token"); return; }
+	if (db_changes() == 0) { db_rollback(); adm_not_found(r, "token"); return; }
+	if (audit_write(r, "token.revoke", "token", id, NULL, NULL) < 0) { adm_fail(r, "the token"); return; }
+	if (adm_commit(r) == 0) adm_send(r, 200, token_get(r, id), "token");
+}
+
+/* ---- audit log ---- */
+
+/* Route: GET /api/cms/audit?before=ID&limit=N&action=PREFIX -- newest first. */
+void adm_audit(req *r)
+{
+	const char *bs = http_query(r, "before"), *ls = http_query(r, "limit"), *act = http_query(r, "action");
+	long long before = bs ? atoll(bs) : 0;
+	long limit = ls ? atol(ls) : 100;
+	if (before < 0 || limit < 1 || limit > 500 || (act && strlen(act) > 64)) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", before < 0 ? "before" : limit < 1 || limit > 500 ? "limit" : "action");
+		http_error(r, 422, "validation_error", d, "before must be >= 0, limit 1-500, action at most 64 characters");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt(
+		"SELECT id, user_id, actor, action, entity, entity_id, detail, ip, at FROM audit_log "
+		"WHERE tenant_id = :t AND (:b = 0 OR id < :b) AND (:a IS NULL OR substr(action, 1, length(:a)) = :a) "
+		"ORDER BY id DESC LIMIT :n");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":b", before);
+	db_bind_text(st, ":a", act && *act ? act : NULL);
+	db_bind_int(st, ":n", limit);
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "entries");
+	long long last = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *e = cJSON_CreateObject();
+		last = db_int(st, 0);
+		add_id(e, "id", last);
+		if (db_isnull(st, 1)) cJSON_AddNullToObject(e, "userId"); else add_id(e, "userId", db_int(st, 1));
+		cJSON_AddStringToObject(e, "actor", db_text(st, 2));
+		cJSON_AddStringToObject(e, "action", db_text(st, 3));
+		cJSON_AddStringToObject(e, "entity", db_text(st, 4));
+		cJSON_AddStringToObject(e, "entityId", db_text(st, 5));
+		cJSON_AddStringToObject(e, "detail", db_text(st, 6));
+		cJSON_AddStringToObject(e, "ip", db_text(st, 7));
+		add_time(e, "at", st, 8);
+		cJSON_AddItemToArray(a, e);
+	}
+	db_reset(st);
+	if (last) add_id(o, "next", last); else cJSON_AddNullToObject(o, "next");
+	http_json(r, 200, o);
+}

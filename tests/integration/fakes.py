@@ -1,0 +1,82 @@
+"""Small local stand-ins for the outside world of domain verification: an
+HTTP server that serves /.well-known/tarpos-verify/ files per Host, and a
+UDP DNS server that answers TXT queries from a dict. Both run in threads
+on 127.0.0.1 and are stopped by the tests that start them."""
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeWeb:
+    def __init__(self):
+        self.files = {}      # (host, path) -> (status, body)
+        fw = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self):
+                host = (self.headers.get("Host") or "").split(":")[0].lower()
+                status, body = fw.files.get((host, self.path), (404, b"not here"))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        self.t = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        self.t.start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+class FakeDNS:
+    def __init__(self):
+        self.txt = {}        # name -> [bytes values]
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.running = True
+        self.t = threading.Thread(target=self.loop, daemon=True)
+        self.t.start()
+
+    def answer(self, q):
+        i, labels = 12, []
+        while q[i]:
+            n = q[i]
+            labels.append(q[i + 1:i + 1 + n].decode("ascii", "replace"))
+            i += 1 + n
+        qtype, _ = struct.unpack(">HH", q[i + 1:i + 5])
+        question = q[12:i + 5]
+        name = ".".join(labels).lower()
+        vals = self.txt.get(name) if qtype == 16 else None
+        rcode = 0 if name in self.txt else 3
+        vals = vals or []
+        out = q[:2] + struct.pack(">HHHHH", 0x8180 | rcode, 1, len(vals), 0, 0) + question
+        for v in vals:
+            out += b"\xc0\x0c" + struct.pack(">HHIH", 16, 1, 60, len(v) + 1) + bytes([len(v)]) + v
+        return out
+
+    def loop(self):
+        self.sock.settimeout(0.2)
+        while self.running:
+            try:
+                q, addr = self.sock.recvfrom(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            try:
+                self.sock.sendto(self.answer(q), addr)
+            except Exception:
+                pass
+
+    def stop(self):
+        self.running = False
+        self.t.join(2)
+        self.sock.close()
