@@ -4,6 +4,7 @@
 #include "money.h"
 #include "html.h"
 #include "input.h"
+#include "quota.h"
 #include "db.h"
 #include "util.h"
 
@@ -206,6 +207,16 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	if (key == CS_BY_ID && !pid) return bad(field, fl, msg, ml, "id", "product %lld not found", (long long)byid);
 	int create = pid == 0;
 	char slugbuf[128];
+	if (create) {
+		/* Bulk paths honour the store's product limit like POST /products. */
+		sqlite3_stmt *cnt = db_stmt("SELECT count(*) FROM products WHERE tenant_id = :t");
+		db_bind_int(cnt, ":t", a->tid);
+		int64_t have = db_step(cnt) == SQLITE_ROW ? db_int(cnt, 0) : 0;
+		db_reset(cnt);
+		int64_t max = quota_get(a->tid, LIM_PRODUCTS);
+		if (have >= max)
+			return bad(field, fl, msg, ml, "item", "would pass the store's limit of %lld products", (long long)max);
+	}
 	if (create) {
 		if (!name) return bad(field, fl, msg, ml, "name", "is required for a new product");
 		if (price < 0 && !variants) return bad(field, fl, msg, ml, "price", "is required for a new product without variants");

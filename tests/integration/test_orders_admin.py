@@ -307,3 +307,18 @@ def test_product_seo_fields(stack):
     r = stack.put(API + "/products/%s" % p["id"], {"name": "Renamed", "seo": {"bogus": "1"}}, token=t)
     err(r, 422)
     assert stack.get(API + "/products/%s" % p["id"], token=t).json()["name"] == "Seo Lamp"     # nothing written
+
+
+def test_bulk_paths_honour_the_product_limit(stack):
+    stack.cli("tenant", "create", "tiny", "--name", "Tiny")
+    stack.cli("user", "add", "tiny", "owner@tiny.test", "--role", "owner", input="correct-horse-battery\n")
+    tok = stack.token("tiny", "owner@tiny.test")
+    tid = stack.sql("SELECT id FROM tenants WHERE username = 'tiny'")[0][0]
+    stack.sql("UPDATE tenants SET limits_json = '{\"products\":3}' WHERE id = ?", tid)
+    items = [{"posId": "T-%d" % i, "name": "Tiny %d" % i, "price": 100} for i in range(5)]
+    res = stack.post(API + "/sync/products", {"products": items}, token=tok, host="tiny.localhost").json()
+    assert (res["created"], res["failed"]) == (3, 2), res
+    assert "limit of 3 products" in res["results"][4]["error"]["message"]
+    # updates of existing products still go through
+    res = stack.post(API + "/sync/products", {"products": items[:3]}, token=tok, host="tiny.localhost").json()
+    assert (res["updated"], res["failed"]) == (3, 0), res
