@@ -77,7 +77,11 @@ def test_pos_webhooks_signed_with_backoff(stack):
         s.add(p["id"], 1)
         o = s.checkout().json()["order"]
         # the worker tried right after the response and got 503: it waits for a retry
-        time.sleep(0.3)
+        for _ in range(100):
+            if stack.sql("SELECT count(*) FROM outbox WHERE kind = 'webhook' AND attempts > 0 AND body LIKE ?",
+                         '%%"id":"%s"%%' % o["id"])[0][0]:
+                break
+            time.sleep(0.05)
         row = stack.sql("SELECT attempts, last_error, next_at > strftime('%s','now') FROM outbox "
                         "WHERE kind = 'webhook' AND body LIKE ?", '%%"id":"%s"%%' % o["id"])
         assert row and row[0][0] == 1 and "503" in row[0][1] and row[0][2] == 1, row
