@@ -20,7 +20,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     conc = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     workers = int(sys.argv[3]) if len(sys.argv) > 3 else 4
-    s = Stack(workers=workers, env={"STOREFRONT_RATE_LIMITS": "cart:1000000/60,checkout:1000000/60"})
+    s = Stack(workers=workers, env={"STOREFRONT_RATE_LIMITS": os.environ.get("BENCH_RATE_LIMITS", "login:30/60")})
     try:
         s.start()
         s.cli("demo")
