@@ -9,6 +9,7 @@
 #include "html.h"
 #include "db.h"
 #include "rows.h"
+#include "domains.h"
 #include "log.h"
 #include "util.h"
 
@@ -485,8 +486,12 @@ static void email_message(sbuf *m, const tenant *t, const char *to, const char *
 		  cJSON_GetObjectItemCaseSensitive(order, "shippingMethodName")->valuestring,
 		  !strcmp(cJSON_GetObjectItemCaseSensitive(order, "paymentMethod")->valuestring, "manual") ?
 		  "pay on pickup or delivery" : "card");
-	if (!merchant) sb_printf(m, "\r\nYour order: https://%s.%s%s\r\n", t->username, cfg.base_domain,
-				 cJSON_GetObjectItemCaseSensitive(order, "url")->valuestring);
+	if (!merchant) {
+		/* The store's primary hostname: its verified domain, else its subdomain. */
+		char host[256];
+		if (!domain_primary(t->id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", t->username, cfg.base_domain);
+		sb_printf(m, "\r\nYour order: https://%s%s\r\n", host, cJSON_GetObjectItemCaseSensitive(order, "url")->valuestring);
+	}
 }
 
 static int queue_emails(const tenant *t, int64_t order, const cJSON *settings)
