@@ -18,3 +18,7 @@ echo "== tenant lookup by Host =="
 
 echo
 sh "$root/bench/http.sh" "$tmp/bench.db"
+
+echo
+echo "== checkout: orders per second with the stock check, real stack =="
+/usr/bin/python3 "$root/bench/checkout.py" 1000 8 4

@@ -44,6 +44,29 @@ void adm_collection_update(req *r);
 void adm_collection_delete(req *r);
 void adm_changes(req *r);
 
+/* orders, discounts, commerce settings (admin_orders.c) */
+void adm_orders_list(req *r);
+void adm_order_get(req *r);
+void adm_order_fulfil(req *r);
+void adm_order_cancel(req *r);
+void adm_order_paid(req *r);
+void adm_order_refund(req *r);
+void adm_commerce_settings_get(req *r);
+void adm_commerce_settings_put(req *r);
+void adm_discounts_list(req *r);
+void adm_discount_create(req *r);
+void adm_discount_delete(req *r);
+/* variants, inventory, POS sync, CSV import (admin_sync.c) */
+void adm_product_variants_put(req *r);
+void adm_inventory_list(req *r);
+void adm_inventory_set(req *r);
+void adm_sync_products(req *r);
+void adm_sync_inventory(req *r);
+void adm_products_import(req *r);
+/* Inside product_save's transaction: apply body's options, variants and
+ * seo to product id. 0, or -1 when it answered (and rolled back). */
+int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
+
 /* shared helpers */
 void adm_not_found(req *r, const char *what);
 /* 201/200 with the entity, or 404 when NULL. */

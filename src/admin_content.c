@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "route.h"
 #include "db.h"
+#include "catsync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,7 @@ static void product_save(req *r, int64_t id)
 	}
 	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "product"); goto out; }
 	if (create) id = db_last_id();
+	if (adm_product_variants_save(r, b, id) < 0) goto out;
 	if (audit_write(r, create ? "product.create" : "product.update", "product", id, create ? "create" : "update", NULL) < 0) {
 		adm_fail(r, "the product");
 		goto out;

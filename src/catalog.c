@@ -4,12 +4,16 @@
 #include "money.h"
 #include "util.h"
 #include "rows.h"
+#include "catsync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, p.stock, p.tags_json, p.vendor, p.image"
+/* A product with variants is in stock while any variant is. */
+#define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
+	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id)"
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
@@ -34,6 +38,9 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
 	sb_free(&url);
+	/* Most products have no variants: no second query for them. */
+	cJSON_AddItemToObject(p, "options", row_json(st, 11, 1));
+	cJSON_AddItemToObject(p, "variants", db_int(st, 12) ? cs_variants_json(t->id, db_int(st, 0), 0, t->currency) : cJSON_CreateArray());
 	return p;
 }
 
@@ -150,7 +157,9 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 	return c;
 }
 
-#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, seo_json, created_at, updated_at"
+/* stock: a product with variants has the sum of theirs (set per variant). */
+#define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, " \
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {
@@ -171,6 +180,10 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	cJSON_AddItemToObject(p, "seo", row_json(st, 12, 0));
 	row_add_time(p, "createdAt", st, 13);
 	row_add_time(p, "updatedAt", st, 14);
+	if (db_isnull(st, 16)) cJSON_AddNullToObject(p, "posId");
+	else cJSON_AddStringToObject(p, "posId", db_text(st, 16));
+	cJSON_AddItemToObject(p, "options", cs_options_json(db_int(st, 15), db_int(st, 0)));
+	cJSON_AddItemToObject(p, "variants", cs_variants_json(db_int(st, 15), db_int(st, 0), 1, NULL));
 	return p;
 }
 

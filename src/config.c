@@ -32,6 +32,8 @@ static const struct key {
 	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
 	L(limit_pages), L(limit_blocks_per_page), L(limit_products), L(limit_media_bytes),
 	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
+	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
+	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 #undef S
 #undef L
 };
@@ -161,6 +163,13 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.limit_media_bytes = 1L << 30;
 	cfg.domain_claim_ttl = 7 * 86400;
 	cfg.verify_timeout = 5;
+	cfg.cart_max_quantity = 999;
+	cfg.cart_max_lines = 100;
+	cfg.cart_ttl = 30 * 86400;
+	strcpy(cfg.smtp_from, "store@localhost");
+	cfg.outbox_max_attempts = 8;
+	cfg.webhook_tolerance = 300;
+	cfg.http_timeout_ms = 10000;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

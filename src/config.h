@@ -36,6 +36,16 @@ typedef struct config {
 	long verify_timeout;        /* seconds for one domain check (DNS or HTTP) */
 	char verify_connect_to[128];/* tests: HTTP checks connect to HOST:PORT instead */
 	char verify_dns_server[128];/* tests: DNS checks ask this IPv4:PORT */
+	/* commerce (doc/commerce.md) */
+	long cart_max_quantity; /* units of one item in a cart or order */
+	long cart_max_lines;    /* distinct items in one cart */
+	long cart_ttl;          /* seconds an untouched cart (and its cookie) lives */
+	char smtp_url[512];     /* smtp://host:port for order emails; "" = keep in outbox */
+	char smtp_from[256];    /* envelope and From: address of order emails */
+	long outbox_max_attempts;   /* sends tried before an email/webhook is given up */
+	long webhook_tolerance; /* seconds a signed payment webhook's timestamp may be off */
+	long http_timeout_ms;   /* outgoing HTTP (gateway, POS webhooks) */
+	long outbound_private;  /* 1: store-given URLs may reach private addresses */
 	int debug;
 } config;
 

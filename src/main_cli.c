@@ -10,6 +10,8 @@
 #include "log.h"
 #include "util.h"
 #include "admin_access.h"
+#include "import.h"
+#include "outbox.h"
 #include "sandbox.h"
 #include "validate.h"
 #include "render.h"
@@ -41,6 +43,8 @@ static const char usage[] =
 	"  domains [--all]                        verified custom domains of active stores, one a line\n"
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
+	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
+	"  deliver [--loop SECONDS]               send due order emails and POS webhooks (cron)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -327,6 +331,78 @@ static int cmd_routes(int argc, char **argv)
 	return 0;
 }
 
+static void progress_bar(void *ud, size_t done, size_t total)
+{
+	(void)ud;
+	int width = 40, fill = total ? (int)(done * (size_t)width / total) : width;
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu products", fill, "########################################", width - fill, "", done, total);
+	if (done == total) fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] import shopify-csv USERNAME FILE.csv\n"
+			"Products are matched by Handle: a re-import updates them. Bad rows are\n"
+			"reported by row and column and skipped; the rest is imported.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc != 4 || strcmp(argv[1], "shopify-csv") != 0) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	tenant t = { 0 };
+	if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
+	size_t n;
+	char *data = file_read(argv[3], &n);
+	if (!data) { tenant_clear(&t); return fail("cannot read %s", argv[3]); }
+	cs_actor a = { t.id, 0, "cli", "" };
+	imp_result res;
+	int rc = imp_shopify_csv(&a, data, n, isatty(2) ? progress_bar : NULL, NULL, &res);
+	free(data);
+	if (rc == 0) audit_bump_content(t.id);
+	tenant_clear(&t);
+	for (size_t i = 0; i < res.nerrors; i++)
+		fprintf(stderr, "%s: row %zu%s%s%s: %s\n", argv[3], res.errors[i].row, res.errors[i].column[0] ? ", column '" : "",
+			res.errors[i].column, res.errors[i].column[0] ? "'" : "", res.errors[i].message);
+	if (rc < 0 || res.fatal[0]) {
+		int r = fail("%s: %s", argv[3], res.fatal[0] ? res.fatal : "import failed");
+		imp_result_free(&res);
+		return r;
+	}
+	printf("imported %s: %d created, %d updated, %d failed, %zu row error%s\n", argv[3], res.created, res.updated,
+	       res.failed, res.nerrors, res.nerrors == 1 ? "" : "s");
+	int bad = res.nerrors > 0;
+	imp_result_free(&res);
+	return bad ? 3 : 0;
+}
+
+static int cmd_deliver(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] deliver [--loop SECONDS]\n"
+			"Send due order emails (SMTP at smtp_url) and POS webhooks; failed sends are\n"
+			"retried with backoff. With --loop, keep going every SECONDS.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	long loop = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--loop") && i + 1 < argc) loop = atol(argv[++i]);
+		else return fail("%s", u);
+	}
+	if (open_db(1) < 0) return 1;
+	do {
+		outbox_stats st;
+		if (outbox_deliver(0, 100000, &st) < 0) return fail("database error: %s", db_errmsg());
+		/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
+		sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
+		db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
+		db_run(old);
+		sqlite3_stmt *q = db_stmt("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL -- scan");
+		int pending = db_step(q) == SQLITE_ROW ? (int)db_int(q, 0) : 0;
+		db_reset(q);
+		printf("sent %d, retrying %d, given up %d, pending %d\n", st.sent, st.retry, st.failed, pending);
+		fflush(stdout);
+		if (loop > 0) sleep((unsigned)loop);
+	} while (loop > 0);
+	return 0;
+}
+
 static char *read_source(const char *path)
 {
 	size_t n;
@@ -456,6 +532,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "token")) rc = cmd_token(sub_argc, sub);
 	else if (!strcmp(cmd, "routes")) rc = cmd_routes(sub_argc, sub);
 	else if (!strcmp(cmd, "domains")) rc = cmd_domains(sub_argc, sub);
+	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
+	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();

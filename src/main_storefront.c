@@ -13,6 +13,8 @@
 #include "domains.h"
 #include "admin_access.h"
 #include "ratelimit.h"
+#include "store.h"
+#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,14 @@ static void add_prices(req *r, cJSON *p)
 	sb_free(&b);
 }
 
+/* Variants for the product page's option select: formatted prices. */
+static void add_variant_prices(req *r, cJSON *p)
+{
+	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
+	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
+	cJSON_ArrayForEach(v, vars) add_prices(r, v);
+}
+
 /* Route: GET /products -- every active product. */
 static void products_index(req *r)
 {
@@ -87,6 +97,7 @@ static void product_page(req *r)
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
 	add_prices(r, p);
+	add_variant_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
@@ -162,6 +173,16 @@ static const route routes[] = {
 	{ M_GET, "/collections/:slug", collection_page, R_TENANT, 0, "collection" },
 	{ M_GET, "/blog", blog_index, R_TENANT, 0, "post" },
 	{ M_GET, "/blog/:slug", blog_post, R_TENANT, 0, "post" },
+	{ M_GET, "/cart", store_cart_page, R_TENANT, 0, "cart" },
+	{ M_GET, "/checkout", store_checkout_page, R_TENANT, 0, "cart" },
+	{ M_GET, "/orders/:id", store_order_page, R_TENANT, 0, "order" },
+	{ M_GET, "/api/cart", store_cart_get, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT, 0, "cart" },
+	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },
+	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/checkout", store_checkout, R_TENANT, 0, "order" },
+	{ M_POST, "/api/cart/quote", store_checkout_quote, R_TENANT, 0, "cart" },
+	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
 	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
 };
 
@@ -233,9 +254,20 @@ static void handle(req *r)
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
+/* After the response: send the emails and POS webhooks a new order or a
+ * payment queued (the shopper is not kept waiting; `storefront deliver`
+ * retries whatever fails). */
+static void after(req *r)
+{
+	if (r->route && r->method == M_POST && str_eq(r->route->resource, "order") && r->status >= 200 && r->status < 300) {
+		outbox_stats st;
+		outbox_deliver(r->t.id, 10, &st);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", 1, NULL, handle, NULL };
+	static const server_prog prog = { "storefront", 1, NULL, handle, after };
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
 		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
 		cJSON *a = cJSON_CreateArray();

@@ -113,8 +113,8 @@
     });
   }
 
-  /* addToCart(productId, quantity): called from onclick="addToCart('ID', 1)" */
-  function addToCart(productId, quantity) {
+  /* addToCart(productId, quantity, variantId?): called from onclick="addToCart('ID', 1)" */
+  function addToCart(productId, quantity, variantId) {
     var qty = parseInt(quantity, 10);
     if (!qty || qty < 1) {
       qty = 1;
@@ -128,7 +128,11 @@
     } else {
       button = null;
     }
-    request('POST', ITEMS_URL, { productId: String(productId), quantity: qty }, function (status, json) {
+    var body = { productId: String(productId), quantity: qty };
+    if (variantId) {
+      body.variantId = String(variantId);
+    }
+    request('POST', ITEMS_URL, body, function (status, json) {
       if (button) {
         button.removeAttribute('aria-busy');
       }

@@ -42,3 +42,11 @@ def test_admin_session_in_chromium(demo_stack):
     # the cross-origin attempt wrote nothing
     names = [n for (n,) in demo_stack.sql("SELECT name FROM api_tokens")]
     assert "from the browser" in names and "csrf" not in names
+
+
+def test_checkout_in_chromium(demo_stack):
+    run_script(demo_stack, "checkout.mjs")
+    # the order the browser placed is in the database, whole
+    rows = demo_stack.sql("SELECT o.email, o.payment_method, count(i.id), sum(i.quantity) FROM orders o "
+                          "JOIN order_items i ON i.order_id = o.id GROUP BY o.id")
+    assert rows == [("browser@example.com", "manual", 2, 3)], rows

@@ -14,8 +14,9 @@ SANITIZER = re.compile(r"ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanit
 def stack():
     """One stack for the session: the demo store plus a second store 'acme'."""
     # Many tests sign in from 127.0.0.1: lift the per-IP login bucket
-    # (test_access_throttle.py tests it on its own stack).
-    s = Stack(workers=2, env={"STOREFRONT_RATE_LIMITS": "login:10000/60"})
+    # (test_access_throttle.py tests it on its own stack). Commerce tests
+    # run fakes of the payment gateway and the POS on 127.0.0.1.
+    s = Stack(workers=2, env={"STOREFRONT_RATE_LIMITS": "login:10000/60", "STOREFRONT_OUTBOUND_PRIVATE": "1"})
     try:
         s.start()
         s.cli("demo")

@@ -77,6 +77,24 @@ CROSS = {
     "PUT /api/cms/domains/:domain": ("domain", {"primary": True}, None),
     "DELETE /api/cms/domains/:domain": ("domain", None, None),
     "POST /api/cms/domains/:domain/verify": ("domain", {"method": "http"}, None),
+    # commerce (doc/commerce.md)
+    "PUT /api/cms/products/:id/variants": ("id", {"variants": []}, None),
+    "POST /api/cms/products/import": ("self", None, 415),       # a CSV body into the caller's store only
+    "GET /api/cms/inventory": ("list", None, "items"),
+    "POST /api/cms/inventory": ("create", {"items": [{"productId": "{product}", "set": 5}]}, 200),
+    "POST /api/cms/sync/products": ("create", {"products": [{"posId": "x{n}", "name": "X", "price": 1}]}, 200),
+    "POST /api/cms/sync/inventory": ("create", {"items": [{"productId": "{product}", "adjust": -1}]}, 200),
+    "GET /api/cms/orders": ("list", None, "orders"),
+    "GET /api/cms/orders/:id": ("id", None, None),
+    "POST /api/cms/orders/:id/fulfil": ("id", {"trackingNumber": "pwned"}, None),
+    "POST /api/cms/orders/:id/cancel": ("id", {}, None),
+    "POST /api/cms/orders/:id/paid": ("id", {}, None),
+    "POST /api/cms/orders/:id/refund": ("id", {}, None),
+    "GET /api/cms/discounts": ("list", None, "discounts"),
+    "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
+    "DELETE /api/cms/discounts/:id": ("id", None, None),
+    "GET /api/cms/commerce/settings": ("self", None, 200),
+    "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
     # platform routes take the platform token, never a store's: A's token -> 401/404
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -101,6 +119,8 @@ POLICY = {
     "product": (ALL, {O, S}),
     "order": ({O, S}, {O, S}),
     "inventory": ({O, S}, {O, S}),
+    "discount": ({O, S}, {O}),
+    "settings": ({O, S}, {O}),
     "user": ({O}, {O}),
     "audit": ({O}, {O}),
     "domain": ({O}, {O}),
@@ -112,6 +132,7 @@ EXCEPTIONS = {
     "POST /api/cms/validate": {O, E},           # runs vibe code: editors' tool
     "DELETE /api/cms/products/:id": {O},        # only owners remove products
     "POST /api/cms/password": ALL,              # everyone's own password
+    "POST /api/cms/orders/:id/refund": {O},     # money back: owners only
 }
 
 
@@ -144,6 +165,15 @@ def world(stack):
                                 token=bt).json()["id"]
     ids["collection"] = stack.post(API + "/collections", {"title": "Bravo set", "slug": "bravo-set",
                                                           "productIds": [ids["product"]]}, token=bt).json()["id"]
+    # an order (through B's storefront) and a discount code of B
+    assert stack.put(API + "/products/%s" % ids["product"], {"stock": 5}, token=bt).status == 200
+    from shop import Shopper
+    shopper = Shopper(stack, host="bravo.localhost")
+    assert shopper.add(ids["product"], 1).status == 200
+    order = shopper.checkout(shippingMethod="pickup", shippingAddress=None, email="buyer@bravo.test").json()["order"]
+    ids["order"] = order["id"]
+    ids["discount"] = stack.post(API + "/discounts", {"code": "BRAVO10", "kind": "percent", "value": 10},
+                                 token=bt).json()["id"]
     users = stack.get(API + "/users", token=bt).json()["users"]
     ids["user"] = next(u["id"] for u in users if u["role"] == "editor")
     ids["token"] = stack.post(API + "/tokens", {"name": "bravo app"}, token=bt).json()["id"]
@@ -155,7 +185,7 @@ def world(stack):
     at = a["owner"]
     own = {
         "page": {p["id"] for p in stack.get(API + "/pages", token=at).json()["pages"]},
-        "post": set(), "product": set(), "collection": set(),
+        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(),
         "user": {u["id"] for u in stack.get(API + "/users", token=at).json()["users"]},
         "token": {k["id"] for k in stack.get(API + "/tokens?all=1", token=at).json()["tokens"]},
     }
@@ -165,7 +195,7 @@ def world(stack):
                    host="alpha.localhost")
     cookie = r.header("Set-Cookie").split(";")[0]
     session = {"Cookie": cookie, "X-CSRF-Token": r.json()["csrfToken"]}
-    return {"a": a, "b": b, "ids": ids, "domains": domains, "own": own, "session": session,
+    return {"a": a, "b": b, "ids": ids, "domains": domains, "own": own, "session": session, "order_url": order["url"],
             "tid_b": tenant_id(stack, "bravo"), "tid_a": tenant_id(stack, "alpha")}
 
 
@@ -306,6 +336,17 @@ STORE = {
     "GET /blog": ("/blog", 200),
     "GET /blog/:slug": ("/blog/bravo-post", 404),
     "GET /:slug": ("/secret", 404),
+    "GET /cart": ("/cart", 200),
+    "GET /checkout": ("/checkout", 200),
+    "GET /api/cart": ("/api/cart", 200),
+    "GET /orders/:id": ("{order_url}", 404),  # B's order, with its key, under A's Host
+    # cart lines and checkout with another store's product/line ids: test_cart.py
+    "POST /api/cart/items": None,
+    "PATCH /api/cart/items/:id": None,
+    "DELETE /api/cart/items/:id": None,
+    "POST /api/cart/quote": None,
+    "POST /api/checkout": None,
+    "POST /api/payments/webhook": None,       # signed per store: test_delivery.py
 }
 
 
@@ -317,6 +358,7 @@ def test_storefront_routes_cross_tenant(stack, world):
         if row is None:
             continue
         path, status = row
+        path = path.replace("{order_url}", world["order_url"])
         r = stack.get(path, host="alpha.localhost")
         assert r.status == status, (k, r)
         assert not any(m in r.text for m in ["Bravo secret page", "Bravo thing", "Bravo set", "Bravo post"]), k

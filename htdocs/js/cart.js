@@ -1,0 +1,162 @@
+/* Storefront cart and checkout pages: quantity changes and removal through
+ * PATCH/DELETE /api/cart/items/{id} (the page reloads to show the server's
+ * totals), and the checkout form through POST /api/checkout with the
+ * idempotency key the page was rendered with, so a double click or a retry
+ * never makes a second order. Plain ES5, no dependencies. */
+(function (window, document) {
+  'use strict';
+
+  function send(method, url, body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open(method, url, true);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (body !== null) {
+      xhr.setRequestHeader('Content-Type', 'application/json');
+    }
+    xhr.timeout = 20000;
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) {
+        return;
+      }
+      var json = null;
+      try { json = JSON.parse(xhr.responseText); } catch (e) { json = null; }
+      done(xhr.status, json);
+    };
+    xhr.ontimeout = function () { done(0, null); };
+    xhr.send(body === null ? null : JSON.stringify(body));
+  }
+
+  function message(status, json) {
+    if (json && json.error && json.error.message) {
+      return json.error.message;
+    }
+    return status === 0 ? 'Could not reach the store. Please try again.' : 'Something went wrong (' + status + ').';
+  }
+
+  function cartPage() {
+    var note = document.querySelector('.cart-message');
+    function show(status, json) {
+      if (status >= 200 && status < 300) {
+        window.location.reload();
+      } else if (note) {
+        note.textContent = message(status, json);
+      }
+    }
+    var qtys = document.querySelectorAll('.cart-qty');
+    for (var i = 0; i < qtys.length; i++) {
+      qtys[i].addEventListener('change', function (e) {
+        var q = parseInt(e.target.value, 10);
+        var id = e.target.getAttribute('data-item-id');
+        if (!q || q < 1) {
+          send('DELETE', '/api/cart/items/' + encodeURIComponent(id), null, show);
+        } else {
+          send('PATCH', '/api/cart/items/' + encodeURIComponent(id), { quantity: q }, show);
+        }
+      });
+    }
+    var rm = document.querySelectorAll('.cart-remove');
+    for (var j = 0; j < rm.length; j++) {
+      rm[j].addEventListener('click', function (e) {
+        send('DELETE', '/api/cart/items/' + encodeURIComponent(e.target.getAttribute('data-item-id')), null, show);
+      });
+    }
+  }
+
+  function checkoutPage(form) {
+    var errorBox = form.querySelector('.checkout-error');
+    var button = form.querySelector('.place-order');
+    var address = form.querySelector('.address');
+    function value(name) {
+      var el = form.elements[name];
+      return el ? String(el.value || '').replace(/^\s+|\s+$/g, '') : '';
+    }
+    function checked(name) {
+      var els = form.querySelectorAll('input[name="' + name + '"]');
+      for (var i = 0; i < els.length; i++) {
+        if (els[i].checked) {
+          return els[i];
+        }
+      }
+      return null;
+    }
+    function pickup() {
+      var m = checked('shippingMethod');
+      return m && m.getAttribute('data-pickup') === 'true';
+    }
+    function syncAddress() {
+      if (address) {
+        address.hidden = pickup();
+      }
+    }
+    /* Totals for the chosen shipping method and code, from the server. */
+    function quote() {
+      var m = checked('shippingMethod');
+      var body = { shippingMethod: m ? m.value : '' };
+      if (value('discountCode')) { body.discountCode = value('discountCode'); }
+      send('POST', '/api/cart/quote', body, function (status, json) {
+        if (status === 200 && json) {
+          var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
+          for (var i = 0; i < keys.length; i++) {
+            var el = form.querySelector('[data-total="' + keys[i] + '"]');
+            if (el) {
+              el.textContent = (keys[i] === 'discount' && json.discount > 0 ? '-' : '') + json[keys[i] + 'Formatted'] +
+                (keys[i] === 'tax' && json.taxInclusive ? ' (included)' : '');
+            }
+          }
+          errorBox.textContent = '';
+        } else {
+          errorBox.textContent = message(status, json);
+        }
+      });
+    }
+    form.addEventListener('change', function () {
+      syncAddress();
+      quote();
+    });
+    syncAddress();
+    quote();
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var m = checked('shippingMethod'), p = checked('paymentMethod');
+      var body = {
+        email: value('email'),
+        name: value('name'),
+        shippingMethod: m ? m.value : '',
+        paymentMethod: p ? p.value : '',
+        idempotencyKey: form.getAttribute('data-idempotency-key')
+      };
+      if (value('phone')) { body.phone = value('phone'); }
+      if (value('discountCode')) { body.discountCode = value('discountCode'); }
+      if (!pickup()) {
+        body.shippingAddress = {
+          line1: value('line1'), line2: value('line2'), city: value('city'),
+          region: value('region'), postalCode: value('postalCode'), country: value('country').toUpperCase()
+        };
+      }
+      button.disabled = true;
+      errorBox.textContent = '';
+      send('POST', '/api/checkout', body, function (status, json) {
+        if ((status === 200 || status === 201) && json && json.order && json.order.url) {
+          window.location.href = json.order.url;
+          return;
+        }
+        button.disabled = false;
+        errorBox.textContent = message(status, json);
+      });
+    });
+  }
+
+  function start() {
+    var form = document.getElementById('checkout-form');
+    if (form) {
+      checkoutPage(form);
+    } else {
+      cartPage();
+    }
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})(window, document);

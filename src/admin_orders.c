@@ -1,0 +1,428 @@
+/* admin_orders: /api/cms/orders (list with filters and pagination, one
+ * order, fulfil, cancel with a one-time restock, manual payment and refund
+ * state), /api/cms/discounts and /api/cms/commerce/settings. Money in
+ * minor units. Every write leaves a change-feed row (the POS polls it) and
+ * an audit row in its transaction, and queues the POS webhook. */
+#include "admin.h"
+#include "commerce.h"
+#include "input.h"
+#include "audit.h"
+#include "route.h"
+#include "db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void bad_query(req *r, const char *field, const char *msg)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", field);
+	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", field, msg);
+}
+
+/* "2026-11-22" or "2026-11-22T10:00:00Z" or unix seconds -> unix seconds; -1 bad. */
+static int64_t parse_time(const char *s)
+{
+	if (!s || !*s) return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*end && v >= 0) return v;
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *rest = strptime(s, "%Y-%m-%d", &tm);
+	if (!rest) return -1;
+	if (*rest == 'T') {
+		rest = strptime(rest + 1, "%H:%M:%S", &tm);
+		if (!rest) return -1;
+		if (*rest == 'Z') rest++;
+	}
+	if (*rest) return -1;
+	return (int64_t)timegm(&tm);
+}
+
+static int one_of(const char *v, const char *const *set)
+{
+	for (int i = 0; set[i]; i++) if (!strcmp(v, set[i])) return 1;
+	return 0;
+}
+
+/* Route: GET /api/cms/orders?status=&paymentStatus=&fulfillmentStatus=
+ * &from=&to=&q=&limit=&offset= -> {orders[], total, limit, offset} newest
+ * first; q is an order number or the shopper's email. */
+void adm_orders_list(req *r)
+{
+	static const char *const statuses[] = { "open", "cancelled", NULL };
+	static const char *const pstat[] = { "pending", "paid", "refunded", "partially_refunded", "failed", NULL };
+	static const char *const fstat[] = { "unfulfilled", "fulfilled", NULL };
+	const char *st_ = http_query(r, "status"), *ps = http_query(r, "paymentStatus"), *fs = http_query(r, "fulfillmentStatus");
+	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
+	const char *l = http_query(r, "limit"), *o = http_query(r, "offset"), *q_ = http_query(r, "q");
+	if (q_ && (!*q_ || strlen(q_) > 254)) { bad_query(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
+	int64_t qnum = q_ ? atoll(q_) : 0;
+	if (st_ && !one_of(st_, statuses)) { bad_query(r, "status", "must be open or cancelled"); return; }
+	if (ps && !one_of(ps, pstat)) { bad_query(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
+	if (fs && !one_of(fs, fstat)) { bad_query(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
+	int64_t from = from_s ? parse_time(from_s) : 0, to = to_s ? parse_time(to_s) : INT64_MAX;
+	if (from < 0) { bad_query(r, "from", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (to < 0) { bad_query(r, "to", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (to_s && strlen(to_s) == 10) to += 86400;    /* a date means the whole day */
+	int limit = l ? atoi(l) : 50, offset = o ? atoi(o) : 0;
+	if (limit < 1 || limit > 500) { bad_query(r, "limit", "must be 1-500"); return; }
+	if (offset < 0) { bad_query(r, "offset", "must be at least 0"); return; }
+	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created "
+				  "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
+				  "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
+				  "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q))");
+	db_bind_int(q, ":t", r->t.id);
+	db_bind_text(q, ":st", st_);
+	db_bind_text(q, ":ps", ps);
+	db_bind_text(q, ":fs", fs);
+	db_bind_int(q, ":from", from);
+	db_bind_int(q, ":to", to);
+	db_bind_text(q, ":q", q_);
+	db_bind_int(q, ":qn", qnum);
+	int64_t total = db_step(q) == SQLITE_ROW ? db_int(q, 0) : 0;
+	db_reset(q);
+	q = db_stmt("SELECT id FROM orders INDEXED BY orders_created "
+		    "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
+		    "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
+		    "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q)) ORDER BY created_at DESC, id DESC LIMIT :n OFFSET :o");
+	db_bind_int(q, ":t", r->t.id);
+	db_bind_text(q, ":st", st_);
+	db_bind_text(q, ":ps", ps);
+	db_bind_text(q, ":fs", fs);
+	db_bind_int(q, ":from", from);
+	db_bind_int(q, ":to", to);
+	db_bind_text(q, ":q", q_);
+	db_bind_int(q, ":qn", qnum);
+	db_bind_int(q, ":n", limit);
+	db_bind_int(q, ":o", offset);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	while (db_step(q) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof *ids);
+		ids[n++] = db_int(q, 0);
+	}
+	db_reset(q);
+	cJSON *out = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(out, "orders");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *ord = com_order_json(r->t.id, ids[i], 1, r->t.currency);
+		if (ord) cJSON_AddItemToArray(a, ord);
+	}
+	free(ids);
+	cJSON_AddNumberToObject(out, "total", (double)total);
+	cJSON_AddNumberToObject(out, "limit", limit);
+	cJSON_AddNumberToObject(out, "offset", offset);
+	http_json(r, 200, out);
+}
+
+/* Route: GET /api/cms/orders/{id} */
+void adm_order_get(req *r)
+{
+	adm_send(r, 200, com_order_json(r->t.id, route_id(r, 0), 1, r->t.currency), "order");
+}
+
+/* Load status fields of an order inside the transaction; -1 when not ours. */
+static int order_state(req *r, int64_t id, char *status, char *pay, char *ful, int64_t *total, int64_t *refunded,
+		       int *restocked, char *method)
+{
+	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, total, refunded, restocked, payment_method "
+				   "FROM orders WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	int found = db_step(st) == SQLITE_ROW;
+	if (found) {
+		snprintf(status, 16, "%s", db_text(st, 0));
+		snprintf(pay, 24, "%s", db_text(st, 1));
+		snprintf(ful, 16, "%s", db_text(st, 2));
+		*total = db_int(st, 3);
+		*refunded = db_int(st, 4);
+		*restocked = (int)db_int(st, 5);
+		snprintf(method, 16, "%s", db_text(st, 6));
+	}
+	db_reset(st);
+	return found ? 0 : -1;
+}
+
+static void conflict(req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void conflict(req *r, const char *fmt, ...)
+{
+	char m[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	db_rollback();
+	http_error(r, 409, "invalid_state", NULL, "%s", m);
+}
+
+typedef enum { ACT_FULFIL, ACT_CANCEL, ACT_PAID, ACT_REFUND } order_act;
+
+static void order_action(req *r, order_act act)
+{
+	int64_t id = route_id(r, 0);
+	cJSON *b = r->body.len ? http_json_body(r) : cJSON_CreateObject();
+	if (!b) return;
+	const char *tracking = NULL, *turl = NULL, *reason = NULL;
+	int64_t amount = -1;
+	int restock = 1;
+	if (act == ACT_FULFIL && (in_str(r, b, "trackingNumber", IN_OPTIONAL, 100, &tracking) < 0 ||
+				  in_str(r, b, "trackingUrl", IN_OPTIONAL, 1000, &turl) < 0))
+		goto out;
+	if (turl && *turl && !str_startswith(turl, "https://") && !str_startswith(turl, "http://")) {
+		in_fail(r, "trackingUrl", "must be an http(s) URL");
+		goto out;
+	}
+	if (act == ACT_CANCEL && (in_str(r, b, "reason", IN_OPTIONAL, 500, &reason) < 0 ||
+				  in_bool(r, b, "restock", IN_OPTIONAL, &restock) < 0))
+		goto out;
+	if (act == ACT_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, 1000000000000LL, &amount) < 0) goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the order"); goto out; }
+	char status[16], pay[24], ful[16], method[16];
+	int64_t total, refunded;
+	int restocked;
+	if (order_state(r, id, status, pay, ful, &total, &refunded, &restocked, method) < 0) {
+		db_rollback();
+		adm_not_found(r, "order");
+		goto out;
+	}
+	sqlite3_stmt *st = NULL;
+	const char *action = NULL, *event = NULL;
+	switch (act) {
+	case ACT_FULFIL:
+		if (!strcmp(status, "cancelled")) { conflict(r, "order is %s; it cannot be fulfilled", status); goto out; }
+		if (!strcmp(ful, "fulfilled")) { conflict(r, "order is already %s", ful); goto out; }
+		st = db_stmt("UPDATE orders SET fulfillment_status = 'fulfilled', tracking_number = coalesce(:tn, ''), "
+			     "tracking_url = coalesce(:tu, ''), fulfilled_at = strftime('%s','now'), updated_at = strftime('%s','now') "
+			     "WHERE tenant_id = :t AND id = :id");
+		db_bind_text(st, ":tn", tracking);
+		db_bind_text(st, ":tu", turl);
+		action = "order.fulfil";
+		event = "order.fulfilled";
+		break;
+	case ACT_CANCEL:
+		if (!strcmp(status, "cancelled")) { conflict(r, "order is already %s", status); goto out; }
+		if (!strcmp(ful, "fulfilled")) { conflict(r, "order is %s; refund it instead of cancelling", ful); goto out; }
+		/* restocked guards the stock: it is returned once, ever. */
+		if (restock && !restocked && com_restock(r->t.id, id) < 0) { adm_fail(r, "the order"); goto out; }
+		st = db_stmt("UPDATE orders SET status = 'cancelled', cancelled_at = strftime('%s','now'), "
+			     "restocked = restocked OR :rs, note = CASE WHEN :why IS NULL THEN note ELSE :why END, "
+			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":rs", restock);
+		db_bind_text(st, ":why", reason);
+		action = "order.cancel";
+		event = "order.cancelled";
+		break;
+	case ACT_PAID:
+		if (strcmp(method, "manual") != 0) { conflict(r, "payment method is %s; the gateway confirms it", method); goto out; }
+		if (strcmp(pay, "pending") != 0) { conflict(r, "payment is already %s", pay); goto out; }
+		if (!strcmp(status, "cancelled")) { conflict(r, "order is %s", status); goto out; }
+		st = db_stmt("UPDATE orders SET payment_status = 'paid', paid_at = strftime('%s','now'), updated_at = strftime('%s','now') "
+			     "WHERE tenant_id = :t AND id = :id");
+		action = "order.paid";
+		event = "order.paid";
+		break;
+	case ACT_REFUND:
+		if (strcmp(method, "manual") != 0) { conflict(r, "payment method is %s; refund it at the gateway", method); goto out; }
+		if (strcmp(pay, "paid") != 0 && strcmp(pay, "partially_refunded") != 0) { conflict(r, "payment is %s; only paid orders are refunded", pay); goto out; }
+		if (amount < 0) amount = total - refunded;
+		if (amount <= 0 || refunded + amount > total) {
+			db_rollback();
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "amount");
+			http_error(r, 422, "validation_error", d, "field 'amount' is more than the %lld not yet refunded", (long long)(total - refunded));
+			goto out;
+		}
+		st = db_stmt("UPDATE orders SET refunded = refunded + :a, payment_status = CASE WHEN refunded + :a >= total "
+			     "THEN 'refunded' ELSE 'partially_refunded' END, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":a", amount);
+		action = "order.refund";
+		event = "order.refunded";
+		break;
+	}
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0 || audit_write(r, action, "order", id, "update", reason) < 0 ||
+	    com_queue_webhook(r->t.id, id, event) < 0) {
+		adm_fail(r, "the order");
+		goto out;
+	}
+	if (act == ACT_CANCEL) audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, 200, com_order_json(r->t.id, id, 1, r->t.currency), "order");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cms/orders/{id}/fulfil {trackingNumber?, trackingUrl?} */
+void adm_order_fulfil(req *r) { order_action(r, ACT_FULFIL); }
+/* Route: POST /api/cms/orders/{id}/cancel {reason?, restock? (true)} */
+void adm_order_cancel(req *r) { order_action(r, ACT_CANCEL); }
+/* Route: POST /api/cms/orders/{id}/paid -- a manual payment was received */
+void adm_order_paid(req *r) { order_action(r, ACT_PAID); }
+/* Route: POST /api/cms/orders/{id}/refund {amount?} -- manual payments */
+void adm_order_refund(req *r) { order_action(r, ACT_REFUND); }
+
+/* ---- commerce settings ---- */
+
+/* Route: GET /api/cms/commerce/settings */
+void adm_commerce_settings_get(req *r)
+{
+	http_json(r, 200, com_settings(r->t.id));
+}
+
+/* Route: PUT /api/cms/commerce/settings {shippingMethods?, tax?, ...}
+ * Keys given replace the stored ones; the rest stay. */
+void adm_commerce_settings_put(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *field = NULL, *problem = com_settings_problem(b, &field);
+	if (problem) { in_fail(r, field, "%s", problem); cJSON_Delete(b); return; }
+	if (db_begin(1) < 0) { adm_fail(r, "the settings"); cJSON_Delete(b); return; }
+	sqlite3_stmt *st = db_stmt("SELECT settings_json FROM commerce_settings WHERE tenant_id = :t");
+	db_bind_int(st, ":t", r->t.id);
+	cJSON *cur = db_step(st) == SQLITE_ROW ? cJSON_Parse(db_text(st, 0)) : NULL;
+	db_reset(st);
+	if (!cJSON_IsObject(cur)) { cJSON_Delete(cur); cur = cJSON_CreateObject(); }
+	cJSON *it;
+	cJSON_ArrayForEach(it, b) {
+		cJSON_DeleteItemFromObjectCaseSensitive(cur, it->string);
+		cJSON_AddItemToObject(cur, it->string, cJSON_Duplicate(it, 1));
+	}
+	char *s = cJSON_PrintUnformatted(cur);
+	st = db_stmt("INSERT INTO commerce_settings(tenant_id, settings_json, updated_at) VALUES(:t, :s, strftime('%s','now')) "
+		     "ON CONFLICT(tenant_id) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":s", s);
+	int rc = db_run(st);
+	cJSON_free(s);
+	cJSON_Delete(cur);
+	cJSON_Delete(b);
+	if (rc < 0 || audit_write(r, "commerce.settings", "settings", r->t.id, "update", NULL) < 0) {
+		adm_fail(r, "the settings");
+		return;
+	}
+	if (adm_commit(r) == 0) http_json(r, 200, com_settings(r->t.id));
+}
+
+/* ---- discounts ---- */
+
+static cJSON *discount_json(sqlite3_stmt *st)
+{
+	cJSON *d = cJSON_CreateObject();
+	char b[24], ts[32];
+	snprintf(b, sizeof b, "%lld", (long long)db_int(st, 0));
+	cJSON_AddStringToObject(d, "id", b);
+	cJSON_AddStringToObject(d, "code", db_text(st, 1));
+	cJSON_AddStringToObject(d, "kind", db_text(st, 2));
+	cJSON_AddNumberToObject(d, "value", (double)db_int(st, 3));
+	cJSON_AddNumberToObject(d, "minSubtotal", (double)db_int(st, 4));
+	static const char *const tk[] = { "startsAt", "expiresAt" };
+	for (int i = 0; i < 2; i++) {
+		if (db_isnull(st, 5 + i)) cJSON_AddNullToObject(d, tk[i]);
+		else { iso8601(db_int(st, 5 + i), ts); cJSON_AddStringToObject(d, tk[i], ts); }
+	}
+	if (db_isnull(st, 7)) cJSON_AddNullToObject(d, "usageLimit");
+	else cJSON_AddNumberToObject(d, "usageLimit", (double)db_int(st, 7));
+	cJSON_AddNumberToObject(d, "used", (double)db_int(st, 8));
+	cJSON_AddBoolToObject(d, "active", db_int(st, 9));
+	return d;
+}
+
+#define DISC_COLS "SELECT id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, used, active FROM discounts "
+
+/* Route: GET /api/cms/discounts */
+void adm_discounts_list(req *r)
+{
+	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t ORDER BY code");
+	db_bind_int(st, ":t", r->t.id);
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "discounts");
+	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, discount_json(st));
+	db_reset(st);
+	http_json(r, 200, o);
+}
+
+static cJSON *discount_get(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	cJSON *d = db_step(st) == SQLITE_ROW ? discount_json(st) : NULL;
+	db_reset(st);
+	return d;
+}
+
+/* Route: POST /api/cms/discounts {code, kind: percent|fixed, value,
+ * minSubtotal?, startsAt?, expiresAt?, usageLimit?, active?} */
+void adm_discount_create(req *r)
+{
+	static const char *const kinds[] = { "percent", "fixed", NULL };
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *code, *kind, *starts = NULL, *expires = NULL;
+	int64_t value, min = 0, limit = -1;
+	int active = 1;
+	if (in_str(r, b, "code", IN_REQUIRED, 64, &code) < 0 || in_enum(r, b, "kind", IN_REQUIRED, kinds, &kind) < 0 ||
+	    in_int(r, b, "value", IN_REQUIRED, 1, 1000000000000LL, &value) < 0 ||
+	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, 1000000000000LL, &min) < 0 ||
+	    in_str(r, b, "startsAt", IN_OPTIONAL, 40, &starts) < 0 || in_str(r, b, "expiresAt", IN_OPTIONAL, 40, &expires) < 0 ||
+	    in_int(r, b, "usageLimit", IN_OPTIONAL, 1, 1000000000, &limit) < 0 || in_bool(r, b, "active", IN_OPTIONAL, &active) < 0)
+		goto out;
+	for (const char *c = code; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
+			in_fail(r, "code", "may hold only letters, digits, '-' and '_'");
+			goto out;
+		}
+	if (!strcmp(kind, "percent") && value > 100) { in_fail(r, "value", "is a percentage: 1-100"); goto out; }
+	int64_t s_at = starts ? parse_time(starts) : -1, e_at = expires ? parse_time(expires) : -1;
+	if (starts && s_at < 0) { in_fail(r, "startsAt", "must be an ISO date or time"); goto out; }
+	if (expires && e_at < 0) { in_fail(r, "expiresAt", "must be an ISO date or time"); goto out; }
+	if (db_begin(1) < 0) { adm_fail(r, "the discount"); goto out; }
+	sqlite3_stmt *st = db_stmt("INSERT INTO discounts(tenant_id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, active, created_at) "
+				   "VALUES(:t, :c, :k, :v, :m, CASE WHEN :s < 0 THEN NULL ELSE :s END, CASE WHEN :e < 0 THEN NULL ELSE :e END, "
+				   "CASE WHEN :l < 0 THEN NULL ELSE :l END, :a, strftime('%s','now'))");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_text(st, ":c", code);
+	db_bind_text(st, ":k", kind);
+	db_bind_int(st, ":v", value);
+	db_bind_int(st, ":m", min);
+	db_bind_int(st, ":s", s_at);
+	db_bind_int(st, ":e", e_at);
+	db_bind_int(st, ":l", limit);
+	db_bind_int(st, ":a", active);
+	if (db_run(st) < 0) {
+		if (db_errcode() == SQLITE_CONSTRAINT) {
+			db_rollback();
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "code");
+			http_error(r, 409, "conflict", d, "a discount with code '%s' already exists", code);
+		} else adm_fail(r, "the discount");
+		goto out;
+	}
+	int64_t id = db_last_id();
+	if (audit_write(r, "discount.create", "discount", id, "create", code) < 0) { adm_fail(r, "the discount"); goto out; }
+	if (adm_commit(r) == 0) adm_send(r, 201, discount_get(r->t.id, id), "discount");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cms/discounts/{id} */
+void adm_discount_delete(req *r)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the discount"); return; }
+	sqlite3_stmt *st = db_stmt("DELETE FROM discounts WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0) { adm_fail(r, "the discount"); return; }
+	if (db_changes() == 0) { db_rollback(); adm_not_found(r, "discount"); return; }
+	if (audit_write(r, "discount.delete", "discount", id, "delete", NULL) < 0) { adm_fail(r, "the discount"); return; }
+	if (adm_commit(r) == 0) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "deleted", 1);
+		http_json(r, 200, o);
+	}
+}

@@ -1,0 +1,194 @@
+/* admin_sync: variants, inventory, POS sync and CSV import under /api/cms:
+ * PUT /products/{id}/variants, GET/POST /inventory, POST /sync/products
+ * (bulk upsert by the POS's ids, up to 1,000, per-item results), POST
+ * /sync/inventory (set or adjust by SKU), POST /products/import (Shopify
+ * CSV). Batches run in one transaction with a savepoint per item, so a bad
+ * item is reported and the rest is saved. */
+#include "admin.h"
+#include "catsync.h"
+#include "import.h"
+#include "input.h"
+#include "audit.h"
+#include "catalog.h"
+#include "route.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SYNC_MAX 1000
+
+static cs_actor actor_of(req *r)
+{
+	cs_actor a = { r->t.id, r->who.user_id, r->who.email, r->remote_addr };
+	return a;
+}
+
+int adm_product_variants_save(req *r, const cJSON *body, int64_t id)
+{
+	const cJSON *vars = cJSON_GetObjectItemCaseSensitive(body, "variants");
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(body, "options");
+	char field[160], msg[300];
+	if (opts && !cJSON_IsNull(opts)) {
+		if (!cJSON_IsArray(opts) || cJSON_GetArraySize(opts) > 3) {
+			db_rollback();
+			in_fail(r, "options", "must be a list of at most 3 {name, values[]}");
+			return -1;
+		}
+		char *s = cJSON_PrintUnformatted(opts);
+		sqlite3_stmt *st = db_stmt("UPDATE products SET options_json = :o WHERE tenant_id = :t AND id = :id");
+		db_bind_text(st, ":o", s);
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":id", id);
+		int rc = db_run(st);
+		cJSON_free(s);
+		if (rc < 0) { adm_fail(r, "the product"); return -1; }
+	}
+	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(body, "seo");
+	if (seo && !cJSON_IsNull(seo)) {
+		/* seo {title?, description?, image?}: strings for the page head. */
+		static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
+		const cJSON *it;
+		int ok = cJSON_IsObject(seo);
+		if (ok)
+			cJSON_ArrayForEach(it, seo) {
+				int known = 0;
+				for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+					if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
+				ok &= known;
+			}
+		if (!ok) {
+			db_rollback();
+			in_fail(r, "seo", "must be {title (200 bytes), description (500), image (1000)} with string values");
+			return -1;
+		}
+		char *txt = cJSON_PrintUnformatted(seo);
+		sqlite3_stmt *st = db_stmt("UPDATE products SET seo_json = :s WHERE tenant_id = :t AND id = :id");
+		db_bind_text(st, ":s", txt);
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":id", id);
+		int rc = db_run(st);
+		cJSON_free(txt);
+		if (rc < 0) { adm_fail(r, "the product"); return -1; }
+	}
+	if (!vars || cJSON_IsNull(vars)) return 0;
+	cs_actor a = actor_of(r);
+	int rc = cs_save_variants(&a, id, vars, opts, field, sizeof field, msg, sizeof msg);
+	if (rc == -2) { adm_fail(r, "the product"); return -1; }
+	if (rc < 0) { db_rollback(); in_fail(r, field, "%s", msg); return -1; }
+	return 0;
+}
+
+/* Route: PUT /api/cms/products/{id}/variants {options?, variants[]} */
+void adm_product_variants_put(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t id = route_id(r, 0);
+	const cJSON *vars;
+	if (in_array(r, b, "variants", IN_REQUIRED, 100, &vars) < 0) goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the variants"); goto out; }
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM products WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	int found = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	if (!found) { db_rollback(); adm_not_found(r, "product"); goto out; }
+	if (adm_product_variants_save(r, b, id) < 0) goto out;
+	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0) { adm_fail(r, "the variants"); goto out; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) == 0) adm_send(r, 200, cat_admin_product(r->t.id, id), "product");
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: GET /api/cms/inventory?limit=&offset= -> {items[{productId,
+ * variantId, name, variantTitle, sku, stock}]} every stocked item */
+void adm_inventory_list(req *r)
+{
+	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
+	int limit = l ? atoi(l) : 500, offset = o ? atoi(o) : 0;
+	if (limit < 1 || limit > 1000 || offset < 0) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 1000 ? "limit" : "offset");
+		http_error(r, 422, "validation_error", d, "limit must be 1-1000 and offset at least 0");
+		return;
+	}
+	sqlite3_stmt *st = db_stmt(
+		"SELECT p.id, coalesce(v.id, 0), p.name, coalesce(v.title, ''), coalesce(v.sku, p.sku), coalesce(v.stock, p.stock), "
+		"coalesce(v.pos_id, p.pos_id) FROM products p LEFT JOIN variants v ON v.product_id = p.id "
+		"WHERE p.tenant_id = :t ORDER BY p.position, p.id, v.position, v.id LIMIT :n OFFSET :o");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
+	cJSON *out = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(out, "items");
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *it = cJSON_CreateObject();
+		char b[24];
+		snprintf(b, sizeof b, "%lld", (long long)db_int(st, 0));
+		cJSON_AddStringToObject(it, "productId", b);
+		if (db_int(st, 1)) { snprintf(b, sizeof b, "%lld", (long long)db_int(st, 1)); cJSON_AddStringToObject(it, "variantId", b); }
+		else cJSON_AddNullToObject(it, "variantId");
+		cJSON_AddStringToObject(it, "name", db_text(st, 2));
+		cJSON_AddStringToObject(it, "variantTitle", db_text(st, 3));
+		cJSON_AddStringToObject(it, "sku", db_text(st, 4));
+		cJSON_AddNumberToObject(it, "stock", (double)db_int(st, 5));
+		if (db_isnull(st, 6)) cJSON_AddNullToObject(it, "posId"); else cJSON_AddStringToObject(it, "posId", db_text(st, 6));
+		cJSON_AddItemToArray(a, it);
+	}
+	db_reset(st);
+	http_json(r, 200, out);
+}
+
+static void batch(req *r, const char *key, int kind, int bykey)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const cJSON *items;
+	if (in_array(r, b, key, IN_REQUIRED, SYNC_MAX, &items) < 0) goto out;
+	if (db_begin(1) < 0) { adm_fail(r, "the batch"); goto out; }
+	cs_actor a = actor_of(r);
+	cJSON *res = cs_batch(&a, items, kind, bykey);
+	if (!res) { adm_fail(r, "the batch"); goto out; }
+	audit_bump_content(r->t.id);
+	if (adm_commit(r) < 0) { cJSON_Delete(res); goto out; }
+	http_json(r, 200, res);
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cms/sync/products {products: [{posId, name, price, ...,
+ * variants: [{posId, sku, price, stock, options}]}]} (up to 1,000) ->
+ * {results[{index, posId, status: created|updated|error, id, error}], created, updated, failed} */
+void adm_sync_products(req *r) { batch(r, "products", 0, CS_BY_POS); }
+
+/* Route: POST /api/cms/sync/inventory {items: [{sku|posId|variantId|productId, set|adjust}]}
+ * Route: POST /api/cms/inventory (the same) */
+void adm_sync_inventory(req *r) { batch(r, "items", 1, 0); }
+void adm_inventory_set(req *r) { batch(r, "items", 1, 0); }
+
+/* Route: POST /api/cms/products/import (body: a Shopify product CSV export,
+ * Content-Type text/csv) -> {created, updated, failed, errors[{row, column, message}]} */
+void adm_products_import(req *r)
+{
+	const char *ct = http_env(r, "CONTENT_TYPE");
+	if (!ct || (strncmp(ct, "text/csv", 8) != 0 && strncmp(ct, "application/csv", 15) != 0 && strncmp(ct, "text/plain", 10) != 0)) {
+		http_error(r, 415, "unsupported_media_type", NULL, "send the CSV file as the body with Content-Type: text/csv");
+		return;
+	}
+	if (r->body_too_large) {
+		http_error(r, 413, "too_large", NULL, "the CSV is larger than %ld bytes; use the CLI 'storefront import shopify-csv'", (long)r->body.len);
+		return;
+	}
+	cs_actor a = actor_of(r);
+	imp_result res;
+	if (imp_shopify_csv(&a, r->body.s ? r->body.s : "", r->body.len, NULL, NULL, &res) < 0) {
+		http_error(r, 500, "storage_error", NULL, "the import could not be saved: %s", res.fatal);
+		imp_result_free(&res);
+		return;
+	}
+	audit_bump_content(r->t.id);
+	http_json(r, res.fatal[0] ? 422 : 200, imp_result_json(&res));
+	imp_result_free(&res);
+}

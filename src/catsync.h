@@ -1,0 +1,42 @@
+/* catsync: writing the catalogue in bulk from outside: product upserts with
+ * options and variants keyed by the POS's own ids (posId) or a Shopify
+ * handle, inventory set/adjust by SKU or id, and batches of either where
+ * each item succeeds or fails alone (a SAVEPOINT per item inside the
+ * caller's transaction). Used by the admin API, POS sync and CSV import.
+ * Also the variant JSON the catalogue shows. Money in minor units. */
+#ifndef CATSYNC_H
+#define CATSYNC_H
+#include <cJSON.h>
+#include <stdint.h>
+
+typedef struct cs_actor {
+	int64_t tid, uid;
+	const char *actor, *ip;
+} cs_actor;
+
+enum { CS_BY_POS = 0, CS_BY_HANDLE = 1, CS_BY_ID = 2 };
+
+/* One product {posId|handle, name, slug?, description?, price?, compareAtPrice?,
+ * sku?, stock?, status?, vendor?, tags?, image?, images?, options?, variants?}.
+ * 1 created, 2 updated, -1 bad item (field and msg say why; the caller
+ * rolls back to its savepoint), -2 storage error. */
+int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id,
+		      char *field, size_t fl, char *msg, size_t ml);
+/* Replace a product's variants with arr (matched by id, posId, SKU, then
+ * option values, so re-sending keeps ids and stock history). 0, -1, -2. */
+int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJSON *options,
+		     char *field, size_t fl, char *msg, size_t ml);
+/* One inventory change {sku|posId|variantId|productId, set|adjust}. 0, -1, -2. */
+int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char *field, size_t fl, char *msg, size_t ml);
+/* A batch: kind 0 products (key as above), 1 inventory. Returns
+ * {results[], created, updated, failed} or NULL on a storage error (the
+ * caller rolls back). Needs an open transaction. */
+cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key);
+
+/* Variants of a product ([] when none); admin: minor units + every field. */
+cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currency);
+/* A product's options [{name, values[]}] ([] when none). */
+cJSON *cs_options_json(int64_t tid, int64_t pid);
+/* lower-case a-z0-9 and '-' from any text into out (n >= 2). */
+void cs_slugify(const char *in, char *out, size_t n);
+#endif

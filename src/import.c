@@ -1,0 +1,314 @@
+/* import: Shopify product CSV -> catalogue (see import.h). */
+#include "import.h"
+#include "csv.h"
+#include "money.h"
+#include "tenant.h"
+#include "db.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TAGS, C_STATUS, C_PUBLISHED, C_O1N, C_O1V, C_O2N, C_O2V, C_O3N, C_O3V,
+       C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_NCOLS };
+static const char *const col_names[C_NCOLS] = {
+	"Handle", "Title", "Body (HTML)", "Vendor", "Tags", "Status", "Published", "Option1 Name", "Option1 Value",
+	"Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value", "Variant SKU", "Variant Price",
+	"Variant Compare At Price", "Variant Inventory Qty", "Image Src", "Variant Image",
+};
+
+static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...)
+{
+	if (res->nerrors >= 1000) return;       /* enough to fix the file */
+	res->errors = xrealloc(res->errors, (res->nerrors + 1) * sizeof *res->errors);
+	imp_error *e = &res->errors[res->nerrors++];
+	e->row = row;
+	snprintf(e->column, sizeof e->column, "%s", col);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	va_end(ap);
+}
+
+/* "12.50" -> 1250 (decimals of the currency); -1 when not a price. */
+static int64_t parse_money(const char *s, int dec)
+{
+	while (*s == ' ') s++;
+	if (!isdigit((unsigned char)*s)) return -1;
+	int64_t v = 0;
+	int frac = -1;
+	for (; *s && *s != ' '; s++) {
+		if (*s == '.' && frac < 0) { frac = 0; continue; }
+		if (!isdigit((unsigned char)*s)) return -1;
+		if (frac >= 0) { if (frac >= dec) { if (*s != '0') return -1; continue; } frac++; }
+		v = v * 10 + (*s - '0');
+		if (v > 100000000000000LL) return -1;
+	}
+	while (*s == ' ') s++;
+	if (*s) return -1;
+	for (int f = frac < 0 ? 0 : frac; f < dec; f++) v *= 10;
+	return v;
+}
+
+/* Body (HTML) -> text: tags dropped, a few entities decoded, blank runs squeezed. */
+static char *html_to_text(const char *h)
+{
+	sbuf b = SBUF_INIT;
+	int space = 0;
+	for (const char *p = h; *p; p++) {
+		if (*p == '<') {
+			const char *e = strchr(p, '>');
+			if (!e) break;
+			if (!strncasecmp(p, "<br", 3) || !strncasecmp(p, "</p", 3) || !strncasecmp(p, "</li", 4)) space = 1;
+			p = e;
+			continue;
+		}
+		static const struct { const char *ent, *ch; } ents[] = {
+			{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " },
+		};
+		int done = 0;
+		for (size_t i = 0; i < ARRAY_LEN(ents) && !done; i++)
+			if (!strncmp(p, ents[i].ent, strlen(ents[i].ent))) {
+				if (space && b.len) sb_putc(&b, ' ');
+				space = 0;
+				sb_puts(&b, ents[i].ch);
+				p += strlen(ents[i].ent) - 1;
+				done = 1;
+			}
+		if (done) continue;
+		if (isspace((unsigned char)*p)) { space = 1; continue; }
+		if (space && b.len) sb_putc(&b, ' ');
+		space = 0;
+		sb_putc(&b, *p);
+	}
+	return sb_detach(&b);
+}
+
+typedef struct group {
+	char *handle;
+	size_t row;                 /* first row */
+	cJSON *product;
+	int bad;
+} group;
+
+static const char *cell(char **f, size_t n, const int *idx, int c)
+{
+	return idx[c] >= 0 && (size_t)idx[c] < n ? f[idx[c]] : "";
+}
+
+static int commit_chunk(imp_result *res)
+{
+	if (db_commit() < 0) { snprintf(res->fatal, sizeof res->fatal, "commit failed: %s", db_errmsg()); return -1; }
+	return 0;
+}
+
+int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_fn progress, void *ud, imp_result *res)
+{
+	memset(res, 0, sizeof *res);
+	tenant t = { 0 };
+	int dec = 2;
+	if (tenant_load_id(&t, a->tid) == 0) dec = money_decimals(t.currency);
+	tenant_clear(&t);
+	csv_reader rd;
+	csv_row row = { 0 };
+	csv_init(&rd, data, n);
+	int idx[C_NCOLS];
+	for (int i = 0; i < C_NCOLS; i++) idx[i] = -1;
+	if (csv_next(&rd, &row) != 1) {
+		snprintf(res->fatal, sizeof res->fatal, "%s", rd.failed ? rd.err : "the file is empty");
+		csv_row_free(&row);
+		return 0;
+	}
+	for (size_t i = 0; i < row.n; i++)
+		for (int c = 0; c < C_NCOLS; c++)
+			if (!strcasecmp(row.f[i], col_names[c]) && idx[c] < 0) idx[c] = (int)i;
+	if (idx[C_HANDLE] < 0) {
+		snprintf(res->fatal, sizeof res->fatal, "the first row has no 'Handle' column: not a Shopify product CSV");
+		csv_row_free(&row);
+		return 0;
+	}
+	group *g = NULL;
+	size_t ng = 0;
+	size_t rowno = 1;
+	int rc;
+	while ((rc = csv_next(&rd, &row)) == 1) {
+		rowno++;
+		int blank = 1;
+		for (size_t i = 0; i < row.n; i++) if (row.f[i][0]) blank = 0;
+		if (blank) continue;
+		const char *h = cell(row.f, row.n, idx, C_HANDLE);
+		if (!*h) { add_error(res, rowno, "Handle", "is empty"); continue; }
+		if (strlen(h) > 200) { add_error(res, rowno, "Handle", "is longer than 200 bytes"); continue; }
+		group *gr = NULL;
+		for (size_t i = ng; i > 0 && !gr; i--) if (!strcmp(g[i - 1].handle, h)) gr = &g[i - 1];
+		if (!gr) {
+			g = xrealloc(g, (ng + 1) * sizeof *g);
+			gr = &g[ng++];
+			gr->handle = xstrdup(h);
+			gr->row = rowno;
+			gr->bad = 0;
+			gr->product = cJSON_CreateObject();
+			cJSON_AddStringToObject(gr->product, "handle", h);
+			cJSON_AddArrayToObject(gr->product, "variants");
+			cJSON_AddArrayToObject(gr->product, "images");
+			cJSON_AddArrayToObject(gr->product, "options");
+		}
+		cJSON *p = gr->product;
+		const char *title = cell(row.f, row.n, idx, C_TITLE);
+		if (*title && !cJSON_HasObjectItem(p, "name")) {
+			cJSON_AddStringToObject(p, "name", title);
+			char *txt = html_to_text(cell(row.f, row.n, idx, C_BODY));
+			cJSON_AddStringToObject(p, "description", txt);
+			free(txt);
+			cJSON_AddStringToObject(p, "vendor", cell(row.f, row.n, idx, C_VENDOR));
+			cJSON *tags = cJSON_AddArrayToObject(p, "tags");
+			char *tl = xstrdup(cell(row.f, row.n, idx, C_TAGS)), *save = NULL;
+			for (char *tok = strtok_r(tl, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				while (*tok == ' ') tok++;
+				size_t k = strlen(tok);
+				while (k && tok[k - 1] == ' ') tok[--k] = 0;
+				if (k && k <= 100 && cJSON_GetArraySize(tags) < 50) cJSON_AddItemToArray(tags, cJSON_CreateString(tok));
+			}
+			free(tl);
+			const char *status = cell(row.f, row.n, idx, C_STATUS), *pub = cell(row.f, row.n, idx, C_PUBLISHED);
+			const char *st = !strcasecmp(status, "draft") ? "draft" : !strcasecmp(status, "archived") ? "archived" :
+					 !strcasecmp(pub, "false") ? "draft" : "active";
+			cJSON_AddStringToObject(p, "status", st);
+			cJSON *opts = cJSON_GetObjectItemCaseSensitive(p, "options");
+			for (int k = 0; k < 3; k++) {
+				const char *on = cell(row.f, row.n, idx, C_O1N + 2 * k);
+				if (*on && strcmp(on, "Title") != 0) {
+					cJSON *o = cJSON_CreateObject();
+					cJSON_AddStringToObject(o, "name", on);
+					cJSON_AddArrayToObject(o, "values");
+					cJSON_AddItemToArray(opts, o);
+				}
+			}
+		}
+		const char *img = cell(row.f, row.n, idx, C_IMG);
+		if (*img) {
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "images"), cJSON_CreateString(img));
+			if (!cJSON_HasObjectItem(p, "image")) cJSON_AddStringToObject(p, "image", img);
+		}
+		/* A variant row has a price or an option value. */
+		const char *price = cell(row.f, row.n, idx, C_PRICE), *o1 = cell(row.f, row.n, idx, C_O1V);
+		if (!*price && !*o1) continue;
+		cJSON *v = cJSON_CreateObject();
+		int64_t cents = parse_money(price, dec);
+		if (cents < 0) {
+			add_error(res, rowno, "Variant Price", "'%.40s' is not a price (like 12.50)", price);
+			gr->bad = 1;
+			cJSON_Delete(v);
+			continue;
+		}
+		cJSON_AddNumberToObject(v, "price", (double)cents);
+		const char *cmp = cell(row.f, row.n, idx, C_CMP);
+		if (*cmp) {
+			int64_t c = parse_money(cmp, dec);
+			if (c < 0) { add_error(res, rowno, "Variant Compare At Price", "'%.40s' is not a price", cmp); gr->bad = 1; cJSON_Delete(v); continue; }
+			cJSON_AddNumberToObject(v, "compareAtPrice", (double)c);
+		}
+		const char *qty = cell(row.f, row.n, idx, C_QTY);
+		if (*qty) {
+			char *end;
+			long long q = strtoll(qty, &end, 10);
+			if (*end || end == qty) { add_error(res, rowno, "Variant Inventory Qty", "'%.40s' is not a whole number", qty); gr->bad = 1; cJSON_Delete(v); continue; }
+			cJSON_AddNumberToObject(v, "stock", (double)(q < 0 ? 0 : q > 1000000000 ? 1000000000 : q));
+		}
+		const char *sku = cell(row.f, row.n, idx, C_SKU);
+		if (strlen(sku) > 100) { add_error(res, rowno, "Variant SKU", "is longer than 100 bytes"); gr->bad = 1; cJSON_Delete(v); continue; }
+		cJSON_AddStringToObject(v, "sku", sku);
+		const char *vimg = cell(row.f, row.n, idx, C_VIMG);
+		if (*vimg) cJSON_AddStringToObject(v, "image", vimg);
+		cJSON *opts = cJSON_GetObjectItemCaseSensitive(p, "options");
+		for (int k = 0; k < 3; k++) {
+			const char *ov = cell(row.f, row.n, idx, C_O1V + 2 * k);
+			if (!*ov || (k == 0 && !strcmp(ov, "Default Title"))) continue;
+			char key[8];
+			snprintf(key, sizeof key, "option%d", k + 1);
+			cJSON_AddStringToObject(v, key, ov);
+			cJSON *o = cJSON_GetArrayItem(opts, k);
+			cJSON *vals = cJSON_GetObjectItemCaseSensitive(o, "values");
+			int have = 0;
+			const cJSON *x;
+			cJSON_ArrayForEach(x, vals) if (!strcmp(x->valuestring, ov)) have = 1;
+			if (vals && !have && cJSON_GetArraySize(vals) < 100) cJSON_AddItemToArray(vals, cJSON_CreateString(ov));
+		}
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "variants"), v);
+	}
+	if (rc < 0) add_error(res, rowno + 1, "", "%s; the rest of the file was not read", rd.err);
+	csv_row_free(&row);
+
+	int ret = 0;
+	if (db_begin(1) < 0) { snprintf(res->fatal, sizeof res->fatal, "database busy"); ret = -1; goto done; }
+	for (size_t i = 0; i < ng; i++) {
+		/* A product with a bad row is left as it was: half a product is worse. */
+		if (g[i].bad) { res->failed++; if (progress) progress(ud, i + 1, ng); continue; }
+		cJSON *p = g[i].product, *vars = cJSON_GetObjectItemCaseSensitive(p, "variants");
+		/* One variant without options: the product itself carries price, SKU, stock. */
+		if (cJSON_GetArraySize(vars) == 1 && !cJSON_HasObjectItem(cJSON_GetArrayItem(vars, 0), "option1")) {
+			cJSON *v = cJSON_DetachItemFromArray(vars, 0);
+			cJSON *it;
+			cJSON_ArrayForEach(it, v)
+				if (strcmp(it->string, "image") != 0) cJSON_AddItemToObject(p, it->string, cJSON_Duplicate(it, 1));
+			cJSON_Delete(v);
+			cJSON_DeleteItemFromObjectCaseSensitive(p, "variants");
+			cJSON_ReplaceItemInObjectCaseSensitive(p, "options", cJSON_CreateArray());
+		} else if (cJSON_GetArraySize(vars) == 0) {
+			cJSON_DeleteItemFromObjectCaseSensitive(p, "variants");
+		}
+		char field[160] = "", msg[300] = "";
+		int64_t id;
+		if (db_exec("SAVEPOINT imp") < 0) { ret = -1; break; }
+		int r = cs_upsert_product(a, p, CS_BY_HANDLE, &id, field, sizeof field, msg, sizeof msg);
+		if (r == -2) { snprintf(res->fatal, sizeof res->fatal, "%s", db_errmsg()); ret = -1; break; }
+		if (r < 0) {
+			db_exec("ROLLBACK TO imp");
+			add_error(res, g[i].row, field, "product '%.100s': %s", g[i].handle, msg);
+			res->failed++;
+		} else {
+			res->created += r == 1;
+			res->updated += r == 2;
+		}
+		db_exec("RELEASE imp");
+		if ((i + 1) % IMP_CHUNK == 0 && i + 1 < ng) {
+			if (commit_chunk(res) < 0 || db_begin(1) < 0) { ret = -1; break; }
+		}
+		if (progress) progress(ud, i + 1, ng);
+	}
+	if (ret == 0) ret = commit_chunk(res);
+	else if (db_in_tx()) db_rollback();
+done:
+	for (size_t i = 0; i < ng; i++) { free(g[i].handle); cJSON_Delete(g[i].product); }
+	free(g);
+	return ret;
+}
+
+cJSON *imp_result_json(const imp_result *res)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "created", res->created);
+	cJSON_AddNumberToObject(o, "updated", res->updated);
+	cJSON_AddNumberToObject(o, "failed", res->failed);
+	if (res->fatal[0]) cJSON_AddStringToObject(o, "error", res->fatal);
+	cJSON *a = cJSON_AddArrayToObject(o, "errors");
+	for (size_t i = 0; i < res->nerrors; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "row", (double)res->errors[i].row);
+		cJSON_AddStringToObject(e, "column", res->errors[i].column);
+		cJSON_AddStringToObject(e, "message", res->errors[i].message);
+		cJSON_AddItemToArray(a, e);
+	}
+	return o;
+}
+
+void imp_result_free(imp_result *res)
+{
+	free(res->errors);
+	res->errors = NULL;
+	res->nerrors = 0;
+}

@@ -1,0 +1,333 @@
+/* store_cart: the shopper's side of commerce in storefront.fcgi: the cart
+ * JSON API, checkout, and the /cart, /checkout and /orders/{id} pages.
+ * Nothing here is cacheable: every answer is Cache-Control: no-store, so
+ * no page cache ever holds a shopper's cart. */
+#include "store.h"
+#include "commerce.h"
+#include "payment.h"
+#include "render.h"
+#include "input.h"
+#include "config.h"
+#include "route.h"
+#include "money.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void no_store(req *r)
+{
+	http_header(r, "Cache-Control", "no-store");
+	r->no_etag = 1;
+}
+
+static void send_cart(req *r, int status, int64_t cart)
+{
+	http_json(r, status, com_cart_json(r, cart));
+}
+
+/* Route: GET /api/cart -> {items[], itemCount, subtotal, ...} */
+void store_cart_get(req *r)
+{
+	no_store(r);
+	send_cart(r, 200, com_cart_id(r, 0));
+}
+
+static void fail_storage(req *r)
+{
+	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
+	if (db_in_tx()) db_rollback();
+	if (busy) http_header(r, "Retry-After", "1");
+	http_error(r, busy ? 503 : 500, busy ? "busy" : "storage_error", NULL, "the cart could not be saved; try again");
+}
+
+static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int64_t stock, int64_t in_cart)
+{
+	cJSON *d = cJSON_CreateObject();
+	char b[24];
+	snprintf(b, sizeof b, "%lld", (long long)pid);
+	cJSON_AddStringToObject(d, "productId", b);
+	if (vid) { snprintf(b, sizeof b, "%lld", (long long)vid); cJSON_AddStringToObject(d, "variantId", b); }
+	cJSON_AddNumberToObject(d, "available", (double)stock);
+	cJSON_AddNumberToObject(d, "inCart", (double)in_cart);
+	if (stock <= 0) http_error(r, 409, "out_of_stock", d, "%s is out of stock", name);
+	else http_error(r, 409, "out_of_stock", d, "only %lld of %s left%s", (long long)stock, name,
+			in_cart ? " (some are already in your cart)" : "");
+}
+
+/* Route: POST /api/cart/items {productId, variantId?, quantity?} -> the cart.
+ * Adds to the line of the same product and variant. */
+void store_cart_add(req *r)
+{
+	no_store(r);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t pid = 0, vid = 0, qty = 1;
+	if (in_id(r, b, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, b, "variantId", IN_OPTIONAL, &vid) < 0 ||
+	    in_int(r, b, "quantity", IN_OPTIONAL, 1, cfg.cart_max_quantity, &qty) < 0)
+		goto out;
+	if (cJSON_GetObjectItemCaseSensitive(b, "price")) {
+		in_fail(r, "price", "cannot be set: prices come from the store");
+		goto out;
+	}
+	sqlite3_stmt *st = db_stmt("SELECT p.name, p.stock, (SELECT count(*) FROM variants v WHERE v.product_id = p.id), "
+				   "(SELECT min(v.id) FROM variants v WHERE v.product_id = p.id) "
+				   "FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", pid);
+	if (db_step(st) != SQLITE_ROW) {
+		db_reset(st);
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "productId");
+		http_error(r, 404, "not_found", d, "product %lld is not sold in this store", (long long)pid);
+		goto out;
+	}
+	char name[320];
+	snprintf(name, sizeof name, "%s", db_text(st, 0));
+	int64_t stock = db_int(st, 1), nvar = db_int(st, 2), first = db_int(st, 3);
+	db_reset(st);
+	if (nvar == 1 && !vid) vid = first;
+	if (nvar > 1 && !vid) { in_fail(r, "variantId", "is required: %s comes in several options", name); goto out; }
+	if (vid) {
+		st = db_stmt("SELECT stock, title FROM variants WHERE tenant_id = :t AND id = :v AND product_id = :p");
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":v", vid);
+		db_bind_int(st, ":p", pid);
+		int found = db_step(st) == SQLITE_ROW;
+		if (found) {
+			stock = db_int(st, 0);
+			if (*db_text(st, 1)) {
+				size_t n = strlen(name);
+				snprintf(name + n, sizeof name - n, " - %s", db_text(st, 1));
+			}
+		}
+		db_reset(st);
+		if (!found) {
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "variantId");
+			http_error(r, 404, "not_found", d, "variant %lld is not an option of product %lld", (long long)vid, (long long)pid);
+			goto out;
+		}
+	}
+	if (db_begin(1) < 0) { fail_storage(r); goto out; }
+	int64_t cart = com_cart_id(r, 1);
+	if (cart < 0) { fail_storage(r); goto out; }
+	st = db_stmt("SELECT (SELECT quantity FROM cart_items WHERE cart_id = :c AND product_id = :p AND variant_id = :v), "
+		     "(SELECT count(*) FROM cart_items WHERE cart_id = :c)");
+	db_bind_int(st, ":c", cart);
+	db_bind_int(st, ":p", pid);
+	db_bind_int(st, ":v", vid);
+	db_step(st);
+	int64_t have = db_int(st, 0), lines = db_int(st, 1);
+	int had = !db_isnull(st, 0);
+	db_reset(st);
+	if (!had && lines >= cfg.cart_max_lines) {
+		db_rollback();
+		http_error(r, 422, "cart_full", NULL, "a cart holds at most %ld different items", cfg.cart_max_lines);
+		goto out;
+	}
+	if (have + qty > stock) { db_rollback(); out_of_stock(r, pid, vid, name, stock, have); goto out; }
+	if (have + qty > cfg.cart_max_quantity) {
+		db_rollback();
+		in_fail(r, "quantity", "would make %lld of one item; the limit is %ld", (long long)(have + qty), cfg.cart_max_quantity);
+		goto out;
+	}
+	st = db_stmt("INSERT INTO cart_items(tenant_id, cart_id, product_id, variant_id, quantity, created_at) "
+		     "VALUES(:t, :c, :p, :v, :q, strftime('%s','now')) "
+		     "ON CONFLICT(cart_id, product_id, variant_id) DO UPDATE SET quantity = quantity + excluded.quantity");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":c", cart);
+	db_bind_int(st, ":p", pid);
+	db_bind_int(st, ":v", vid);
+	db_bind_int(st, ":q", qty);
+	if (db_run(st) < 0) { fail_storage(r); goto out; }
+	st = db_stmt("UPDATE carts SET updated_at = strftime('%s','now') WHERE id = :c");
+	db_bind_int(st, ":c", cart);
+	if (db_run(st) < 0 || db_commit() < 0) { fail_storage(r); goto out; }
+	send_cart(r, 200, cart);
+out:
+	cJSON_Delete(b);
+}
+
+/* The cart line {id} of this request's cart: its product, variant, stock. */
+static int load_line(req *r, int64_t cart, int64_t item, int64_t *stock, char *name, size_t n, int64_t *pid, int64_t *vid)
+{
+	sqlite3_stmt *st = db_stmt("SELECT ci.product_id, ci.variant_id, p.name, "
+				   "CASE WHEN ci.variant_id = 0 THEN p.stock ELSE coalesce(v.stock, 0) END "
+				   "FROM cart_items ci JOIN products p ON p.id = ci.product_id "
+				   "LEFT JOIN variants v ON v.id = ci.variant_id "
+				   "WHERE ci.id = :i AND ci.cart_id = :c AND ci.tenant_id = :t");
+	db_bind_int(st, ":i", item);
+	db_bind_int(st, ":c", cart);
+	db_bind_int(st, ":t", r->t.id);
+	int found = db_step(st) == SQLITE_ROW;
+	if (found) {
+		*pid = db_int(st, 0);
+		*vid = db_int(st, 1);
+		snprintf(name, n, "%s", db_text(st, 2));
+		*stock = db_int(st, 3);
+	}
+	db_reset(st);
+	return found ? 0 : -1;
+}
+
+/* Route: PATCH /api/cart/items/{id} {quantity} -> the cart */
+void store_cart_update(req *r)
+{
+	no_store(r);
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t qty;
+	if (in_int(r, b, "quantity", IN_REQUIRED, 1, cfg.cart_max_quantity, &qty) < 0) goto out;
+	int64_t cart = com_cart_id(r, 0), item = route_id(r, 0), stock = 0, pid = 0, vid = 0;
+	char name[320];
+	if (cart <= 0 || !item || load_line(r, cart, item, &stock, name, sizeof name, &pid, &vid) < 0) {
+		http_error(r, 404, "not_found", NULL, "cart item not found");
+		goto out;
+	}
+	if (qty > stock) { out_of_stock(r, pid, vid, name, stock, 0); goto out; }
+	sqlite3_stmt *st = db_stmt("UPDATE cart_items SET quantity = :q WHERE id = :i AND cart_id = :c AND tenant_id = :t");
+	db_bind_int(st, ":q", qty);
+	db_bind_int(st, ":i", item);
+	db_bind_int(st, ":c", cart);
+	db_bind_int(st, ":t", r->t.id);
+	if (db_run(st) < 0) { fail_storage(r); goto out; }
+	send_cart(r, 200, cart);
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/cart/items/{id} -> the cart */
+void store_cart_delete(req *r)
+{
+	no_store(r);
+	int64_t cart = com_cart_id(r, 0), item = route_id(r, 0);
+	sqlite3_stmt *st = db_stmt("DELETE FROM cart_items WHERE id = :i AND cart_id = :c AND tenant_id = :t");
+	db_bind_int(st, ":i", item);
+	db_bind_int(st, ":c", cart);
+	db_bind_int(st, ":t", r->t.id);
+	if (db_run(st) < 0) { fail_storage(r); return; }
+	if (cart <= 0 || db_changes() == 0) { http_error(r, 404, "not_found", NULL, "cart item not found"); return; }
+	send_cart(r, 200, cart);
+}
+
+/* Route: POST /api/checkout */
+void store_checkout(req *r)
+{
+	no_store(r);
+	com_checkout(r);
+}
+
+/* Route: POST /api/cart/quote */
+void store_checkout_quote(req *r)
+{
+	no_store(r);
+	com_quote(r);
+}
+
+/* Route: POST /api/payments/webhook */
+void store_payment_webhook(req *r)
+{
+	no_store(r);
+	pay_webhook(r);
+}
+
+/* Route: GET /cart */
+void store_cart_page(req *r)
+{
+	no_store(r);
+	cJSON *d = cJSON_CreateObject();
+	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
+	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
+	cJSON_AddItemToObject(d, "cart", cart);
+	render_template_page(r, "cart.html", "Your cart", d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /checkout */
+void store_checkout_page(req *r)
+{
+	no_store(r);
+	cJSON *d = cJSON_CreateObject();
+	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
+	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
+	cJSON_AddItemToObject(d, "cart", cart);
+	cJSON *s = com_settings(r->t.id);
+	cJSON *methods = cJSON_AddArrayToObject(d, "shippingMethods");
+	const cJSON *m;
+	int first = 1;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(s, "shippingMethods")) {
+		com_ship sh;
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
+		if (!cJSON_IsString(id) || com_ship_find(s, id->valuestring, &sh) < 0) continue;
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "id", sh.id);
+		cJSON_AddStringToObject(x, "name", sh.name);
+		cJSON_AddBoolToObject(x, "pickup", !strcmp(sh.kind, "pickup"));
+		cJSON_AddBoolToObject(x, "checked", first);
+		first = 0;
+		sbuf p = SBUF_INIT;
+		if (!strcmp(sh.kind, "pickup") || sh.price == 0) sb_puts(&p, "Free");
+		else {
+			money_format(&p, sh.price, r->t.currency);
+			if (!strcmp(sh.kind, "free_over")) {
+				sb_puts(&p, ", free over ");
+				money_format(&p, sh.min_subtotal, r->t.currency);
+			}
+		}
+		cJSON_AddStringToObject(x, "priceText", sb_str(&p));
+		sb_free(&p);
+		cJSON_AddItemToArray(methods, x);
+	}
+	cJSON *pays = cJSON_AddArrayToObject(d, "paymentMethods");
+	first = 1;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(s, "paymentMethods")) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "id", m->valuestring);
+		cJSON_AddStringToObject(x, "name", !strcmp(m->valuestring, "manual") ? "Pay on pickup or delivery" : "Card");
+		cJSON_AddBoolToObject(x, "checked", first);
+		first = 0;
+		cJSON_AddItemToArray(pays, x);
+	}
+	cJSON_Delete(s);
+	char key[33];
+	random_hex(key, 16);
+	cJSON_AddStringToObject(d, "idempotencyKey", key);
+	render_template_page(r, "checkout.html", "Checkout", d);
+	cJSON_Delete(d);
+}
+
+/* Route: GET /orders/{id}?key=SECRET -- the confirmation page. A wrong key
+ * looks exactly like a missing order. */
+void store_order_page(req *r)
+{
+	no_store(r);
+	http_header(r, "Referrer-Policy", "no-referrer");
+	const char *key = http_query(r, "key");
+	int64_t id = route_id(r, 0);
+	int ok = 0;
+	if (key && strlen(key) == 32 && id) {
+		sqlite3_stmt *st = db_stmt("SELECT secret FROM orders WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":t", r->t.id);
+		db_bind_int(st, ":id", id);
+		if (db_step(st) == SQLITE_ROW && strlen(db_text(st, 0)) == 32) ok = ct_equal(db_text(st, 0), key, 32);
+		db_reset(st);
+	}
+	cJSON *o = ok ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;
+	if (!o) { http_error(r, 404, "not_found", NULL, "There is no such order, or the link is incomplete."); return; }
+	if (r->json_errors || str_eq(http_query(r, "format"), "json")) {
+		cJSON *w = cJSON_CreateObject();
+		cJSON_AddItemToObject(w, "order", o);
+		http_json(r, 200, w);
+		return;
+	}
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddBoolToObject(d, "manual", !strcmp(cJSON_GetObjectItemCaseSensitive(o, "paymentMethod")->valuestring, "manual"));
+	cJSON_AddBoolToObject(d, "hasDiscount", cJSON_GetObjectItemCaseSensitive(o, "discount")->valuedouble > 0);
+	cJSON_AddItemToObject(d, "order", o);
+	char title[64];
+	snprintf(title, sizeof title, "Order #%d", (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble);
+	render_template_page(r, "order.html", title, d);
+	cJSON_Delete(d);
+}
