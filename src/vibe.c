@@ -163,21 +163,30 @@ static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
 
 /* No code from strings: eval, the Function constructor and every way to it
  * ((function(){}).constructor, [].map.constructor...) throw. `Function`
- * stays usable for instanceof. Run on every state before user code. */
+ * stays usable for instanceof. Run on every state before user code.
+ * (MuJS refuses `eval = ...` at compile time: assign through the global.) */
 static const char harden_js[] =
-	"(function () {\n"
+	"(function (g) {\n"
 	" var no = function () { throw new EvalError('code generation from strings is not allowed in vibe code'); };\n"
 	" no.prototype = Function.prototype;\n"
 	" Object.defineProperty(Function.prototype, 'constructor', { value: no, writable: false, enumerable: false, configurable: false });\n"
-	" Function = no; eval = no;\n"
-	"})();\n";
+	" Object.defineProperty(g, 'Function', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	" Object.defineProperty(g, 'eval', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	"})(this);\n";
+
+/* Set once hardening has worked; a state without it never runs user code. */
+static int hardened;
 
 static void harden(js_State *J)
 {
+	hardened = 0;
 	jsp_install(J);       /* the ES2015+ library methods */
 	if (js_ploadstring(J, "harden", harden_js) == 0) {
 		js_pushundefined(J);
 		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
+		else hardened = 1;
+	} else {
+		log_error("harden: %s", js_trystring(J, -1, "?"));
 	}
 	js_pop(J, 1);
 }
@@ -360,6 +369,11 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	volatile int arena = jsa_ready();
 	J = arena ? jsa_fresh() : new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
+	if (!hardened) {
+		set_err(err, "sandbox", 0, "the interpreter could not be hardened; vibe code is not run");
+		if (!arena) js_freestate(J);
+		return -1;
+	}
 	int rc = -1;
 	memset(&vibe_last, 0, sizeof vibe_last);
 	if (setjmp(panic_jmp)) {
