@@ -314,6 +314,12 @@ static void zygote_main(int sock)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close_other_fds(sock);   /* the FastCGI listener (fd 0) included */
+	/* MuJS prints to stdout (the `debugger` dump): never onto a socket
+	 * that would take fd 0 or 1 next. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd <= 1 && null >= 0; fd++)
+		if (fd != sock && fd != null) dup2(null, fd);
+	if (null > 1 && null != sock) close(null);
 	signal(SIGPIPE, SIG_IGN);
 	prime_libc();
 	vibe_warm();             /* the arena + snapshot every child inherits */

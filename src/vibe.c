@@ -360,6 +360,12 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
 		return -1;
 	}
+	jsc_issue why;
+	if (jsc_unsafe_es5(code, strlen(code), &why) < 0) {
+		set_err(err, "security", why.line, "%s", why.message);
+		err->column = why.column;
+		return -1;
+	}
 	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
 	/* A pristine interpreter: restored from the arena's snapshot when
 	 * there is one (sanitizer builds keep plain malloc, to see bugs). */

@@ -77,6 +77,37 @@ static void test_no_code_from_strings(void)
 	CHECK_RUN("function render() { var F = this['Func' + 'tion']; return String((function(){}) instanceof F); }", NULL, "true");
 }
 
+/* ES5 that skipped validation (a snapshot edited by hand): MuJS compiles
+ * a direct eval and `debugger` into instructions no global binding can
+ * take back, so the render refuses such code itself. */
+static void test_unvalidated_es5(void)
+{
+	vibe_entry e;
+	memset(&e, 0, sizeof e);
+	strcpy(e.name, "render");
+	static const char *const bad[] = {
+		"function render() { return String(eval('1 + 1')); }",
+		"function render() { return String(ev\\u0061l('1 + 1')); }",
+		"function render() { for (var i = 0; i < 1000; i++) { debugger; } return 'x'; }",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		sbuf out = SBUF_INIT;
+		CHECK_INT(vibe_render_json(bad[i], &e, "{}", &out, &E), -1);
+		CHECK_STR(E.kind, "security");
+		sb_free(&out);
+	}
+	/* and the constructor chains throw at run time */
+	sbuf out = SBUF_INIT;
+	CHECK_INT(vibe_render_json("function render() { return (function(){}).constructor('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK_STR(E.kind, "runtime");
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	CHECK_INT(vibe_render_json("function render() { return Function('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	CHECK_INT(vibe_render_json("function render() { return [].map.constructor('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	sb_free(&out);
+}
+
 /* Every render starts from a pristine interpreter. */
 static void test_nothing_survives(void)
 {
@@ -135,6 +166,7 @@ int main(void)
 	char err[256];
 	if (config_load(NULL, err, sizeof err) < 0) { fprintf(stderr, "%s\n", err); return 1; }
 	test_no_code_from_strings();
+	test_unvalidated_es5();
 	test_nothing_survives();
 	test_limits_in_process();
 	test_helpers();
