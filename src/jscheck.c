@@ -284,7 +284,8 @@ int jsc_unsafe_es5(const char *src, size_t len, jsc_issue *why)
 		if (t->type != JST_NAME) continue;
 		if (memchr(src + t->pos, '\\', jst_len(&l, i))) bad = "escaped names are not allowed";
 		else if (t->op == JSK_DEBUGGER) bad = "debugger statements are not allowed";
-		else if (jst_is(&l, i, "eval") && !(i > 0 && jst_punct(&l, i - 1, '.'))) bad = "eval is not allowed";
+		else if (jst_is(&l, i, "eval") && !(i > 0 && jst_punct(&l, i - 1, '.')) && !(i > 0 && is_key(&l, i)))
+			bad = "eval is not allowed";
 	}
 	if (bad) {
 		why->line = l.t[i - 1].line;

@@ -140,7 +140,7 @@ static void test_security(void)
 	CHECK(has(&R.security, 2, 3, "debugger"));
 	{
 		jsc_issue why;
-		const char *ok = "function render() { var s = 'eval \\u0041 debugger'; return o.eval + s; }";
+		const char *ok = "function render() { var s = 'eval \\u0041 debugger', o = { eval: 1, x: 2 }; return o.eval + s; }";
 		CHECK_INT(jsc_unsafe_es5(ok, strlen(ok), &why), 0);
 		const char *e1 = "function render() {\n  return eval('1');\n}";
 		CHECK_INT(jsc_unsafe_es5(e1, strlen(e1), &why), -1);
