@@ -55,13 +55,21 @@ class Case:
 
 
 CASES = [Case(p) for p in sorted(glob.glob(os.path.join(CORPUS, "*.js")))]
+# HOSTILE=REGEX runs only the matching cases (while working on some)
+CASES = [c for c in CASES if re.search(os.environ.get("HOSTILE", ""), c.name)]
 
 
 def kind_matches(want, got):
-    return got == want or (want == "cpu" and got == "time")
+    if got == want or (want == "cpu" and got == "time"):
+        return True
+    # ASan makes allocation several times slower: a memory bomb may meet the
+    # CPU limit before the memory cap there (tests/vibe/README.md)
+    return SAN and want == "memory" and got in ("cpu", "time")
 
 
 def test_the_corpus_covers_the_issue():
+    if os.environ.get("HOSTILE"):
+        pytest.skip("a subset of the corpus")
     assert len(CASES) >= 60
     prefixes = {c.name.split("-")[0] for c in CASES}
     assert prefixes >= {"loop", "mem", "out", "rec", "regex", "proto", "ctor", "this", "throw", "ret", "nest",
