@@ -26,6 +26,9 @@ SAN = os.environ.get("SAN") == "1"
 # ASan makes allocation-heavy code several times slower: memory bombs must
 # still reach the memory cap before the CPU limit (tests/vibe/README.md).
 ENV = {"STOREFRONT_VIBE_CPU_MS": "200"} if SAN else {}
+# Each case is one block before the canary: give the page room for one
+# block's wall-clock kill on a loaded machine, so the canary always runs.
+ENV["STOREFRONT_VIBE_PAGE_MS"] = "1500"
 REQUEST_LIMIT = 2.0  # seconds, every request of every case
 KINDS = {"cpu", "time", "memory", "output", "runtime", "type", "syntax", "security", "crash", "sandbox"}
 HEADER = re.compile(r'^// (expect|bypass): (\w+)(?: (bytes=\d+|"(?:[^"\\]|\\.)*"))?\s*$')

@@ -5,6 +5,7 @@ error box naming the limit; runtime errors at the merchant's line."""
 import html
 import json
 import re
+import time
 
 API = "/api/cms"
 KNOWN = "storefront, products, collections, posts, cart, user, device, config, helpers, api"
@@ -365,3 +366,25 @@ def test_preview_error_box_names_the_limit_and_the_line(stack):
     for bid in ids[:5]:
         assert block(live.text, bid) == "<!-- block %s failed: request %s -->" % (bid, live.header("X-Request-Id"))
     assert "CPU time" not in live.text and "<p>fine</p>" in live.text
+
+
+def test_a_page_of_runaway_blocks_costs_the_page_budget_not_one_limit_per_block(stack):
+    """vibe_page_ms (default 10 x vibe_cpu_ms = 500 ms): the blocks after it
+    are not waited for. Without it, 64 blocks that each spin to the CPU
+    limit held the worker -- shared by every store -- for about 4 s."""
+    codes = [TRAP] * 40 + ["function renderLast() {\n  return '<p>last</p>';\n}\n"]
+    pid, ids = new_page(stack, "runaway", [{"vibeCode": c} for c in codes])
+    for _ in range(2):
+        t0 = time.monotonic()
+        r = stack.get("/runaway")
+        dt = time.monotonic() - t0
+        assert r.status == 200 and dt < 1.5, dt
+        rid = r.header("X-Request-Id")
+        assert all(block(r.text, b) == "<!-- block %s failed: request %s -->" % (b, rid) for b in ids)
+    r = stack.get(API + "/pages/%s/preview" % pid, token=stack.demo_token)
+    kinds = [re.search(r"failed \((\w+)\)", block(r.text, b)).group(1) for b in ids]
+    assert kinds[0] in ("cpu", "time") and kinds[-1] == "time"
+    assert "ran longer than 500 ms in all; this one was not run" in html.unescape(block(r.text, ids[-1]))
+    assert 3 <= sum(k == "cpu" for k in kinds) <= 12, kinds
+    home = stack.get("/")
+    assert home.status == 200 and "failed" not in home.text
