@@ -224,6 +224,19 @@ static int split_line(const char *msg, char *clean, size_t n)
 	return line;
 }
 
+/* MuJS's compiler gives up on an expression about a hundred operators
+ * deep ("a" + b + "c" + ... included, chains being nested to the left). */
+static void syntax_err(vibe_error *e, const char *msg)
+{
+	char clean[400];
+	int line = split_line(msg, clean, sizeof clean);
+	if (strstr(clean, "too much recursion"))
+		set_err(e, "syntax", line, "%s: an expression is nested or chained too deeply for the interpreter "
+			"(about 100 operators); split it, e.g. push the pieces into an array and join them", clean);
+	else
+		set_err(e, "syntax", line, "%s", clean);
+}
+
 static void first_issue(vibe_error *e, const jsc_result *r)
 {
 	const jsc_issue *is = r->security.n ? &r->security.v[0] : r->errors.n ? &r->errors.v[0] : NULL;
@@ -320,9 +333,7 @@ int vibe_check(const char *code, vibe_error *err)
 			rc = -1;
 		} else {
 			if (js_ploadstring(J, "block", sb_str(&es5))) {
-				char clean[512];
-				int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-				set_err(err, "syntax", line, "%s", clean);
+				syntax_err(err, js_trystring(J, -1, "syntax error"));
 				rc = -1;
 			}
 			js_freestate(J);
@@ -396,9 +407,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		js_pop(J, 1);
 	}
 	if (js_ploadstring(J, "block", code)) {
-		char clean[512];
-		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-		set_err(err, "syntax", line, "%s", clean);
+		syntax_err(err, js_trystring(J, -1, "syntax error"));
 		goto done;
 	}
 	js_pushundefined(J);

@@ -144,6 +144,29 @@ static void test_limits_in_process(void)
 	CHECK_INT(E.line, 3);
 }
 
+/* MuJS refuses expressions about a hundred operators deep: a clean syntax
+ * error that says what to do, not a crash. */
+static void test_long_chains(void)
+{
+	sbuf code = SBUF_INIT;
+	for (int n = 90; n <= 150; n += 60) {
+		sb_reset(&code);
+		sb_puts(&code, "function render() {\n  return '<p>' + ");
+		for (int i = 0; i < n; i++) sb_printf(&code, "%s'x'", i ? " + " : "");
+		sb_puts(&code, " + '</p>';\n}\n");
+		char *r = run(sb_str(&code), NULL);
+		if (n == 90) {
+			CHECK_INT(strlen(r), 90 + 7);
+		} else {
+			CHECK_STR(E.kind, "syntax");
+			CHECK_INT(E.line, 2);
+			CHECK(strstr(E.message, "push the pieces into an array and join them") != NULL);
+		}
+		free(r);
+	}
+	sb_free(&code);
+}
+
 static void test_helpers(void)
 {
 	const char *in = "{\"storefront\": {\"currency\": \"VND\"}}";
@@ -169,6 +192,7 @@ int main(void)
 	test_unvalidated_es5();
 	test_nothing_survives();
 	test_limits_in_process();
+	test_long_chains();
 	test_helpers();
 	T_DONE();
 }
