@@ -144,6 +144,26 @@ static void test_limits_in_process(void)
 	CHECK_INT(E.line, 3);
 }
 
+/* Sixty nested blocks each shadowing `let v` (renamed when lowered) and
+ * using it in a shorthand property: the renames were copied from the
+ * lowering's own text buffer while appending to it (a use after free once
+ * it grew; found by tests/fuzz/fuzz_vibe.c; SAN=1 shows it). */
+static void test_many_renames(void)
+{
+	sbuf code = SBUF_INIT, want = SBUF_INIT;
+	sb_puts(&code, "function render() {\n  const out = [];\n  let v = -1;\n");
+	for (int i = 0; i < 60; i++) {
+		sb_printf(&code, "  { let v = %d; const o = { v }; out.push(o.v);\n", i);
+		sb_printf(&want, "%s%d", i ? "," : "", i);
+	}
+	for (int i = 0; i < 60; i++) sb_puts(&code, "}");
+	sb_puts(&code, "\n  return out.join(',') + '|' + v;\n}\n");
+	sb_puts(&want, "|-1");
+	CHECK_RUN(sb_str(&code), NULL, sb_str(&want));
+	sb_free(&code);
+	sb_free(&want);
+}
+
 /* MuJS refuses expressions about a hundred operators deep: a clean syntax
  * error that says what to do, not a crash. */
 static void test_long_chains(void)
@@ -193,6 +213,7 @@ int main(void)
 	test_nothing_survives();
 	test_limits_in_process();
 	test_long_chains();
+	test_many_renames();
 	test_helpers();
 	T_DONE();
 }
