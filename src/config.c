@@ -26,7 +26,7 @@ static const struct key {
 #define S(n) { #n, K_STR, offsetof(config, n), sizeof(((config *)0)->n) }
 #define L(n) { #n, K_LONG, offsetof(config, n), 0 }
 	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
-	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_code_max), L(vibe_depth),
+	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_page_ms), L(vibe_code_max), L(vibe_depth),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
 	L(session_idle), S(rate_limits), L(login_max_failures), L(login_ip_max_failures),
 	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
@@ -193,6 +193,7 @@ int config_load(const char *path, char *err, size_t errlen)
 		if (v && *v && set_key(keys[i].name, v, err, errlen) < 0) return -1;
 	}
 	str_lower(cfg.base_domain);
+	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
 	return 0;
 }
 

@@ -14,6 +14,7 @@ typedef struct config {
 	long vibe_mem;          /* bytes a block's JS heap may use */
 	long vibe_output;       /* bytes of HTML one block may return */
 	long vibe_cpu_ms;       /* CPU time per block render */
+	long vibe_page_ms;      /* wall-clock time for all of a page's blocks (0: 10 x vibe_cpu_ms) */
 	long vibe_code_max;     /* bytes of vibe code per block */
 	long vibe_depth;        /* JS call depth */
 	long session_ttl;       /* seconds a browser session lives */

@@ -225,6 +225,16 @@ static void scan_forbidden(const jst_list *l, jsc_result *r)
 			continue;
 		}
 		if (t[i].type != JST_NAME) continue;
+		/* MuJS decodes \uXXXX in names: ev\u0061l would be eval to it and
+		 * a plain name to every check here. */
+		if (memchr(l->src + t[i].pos, '\\', jst_len(l, i))) {
+			add(&r->security, line, col, "escaped names (\\uXXXX in an identifier) are not allowed");
+			continue;
+		}
+		if (t[i].op == JSK_DEBUGGER) {
+			add(&r->security, line, col, "debugger statements are not allowed");
+			continue;
+		}
 		if (after_dot) {
 			if (jst_is(l, i, "constructor"))
 				add(&r->security, line, col, ".constructor access is not allowed");
@@ -257,6 +267,33 @@ static void scan_forbidden(const jst_list *l, jsc_result *r)
 			add(&r->warnings, line, col, "no network access: use the api parameter");
 		}
 	}
+}
+
+int jsc_unsafe_es5(const char *src, size_t len, jsc_issue *why)
+{
+	/* Most code has none of these bytes: no tokenizing then. */
+	if (!memmem(src, len, "eval", 4) && !memmem(src, len, "debugger", 8) && !memmem(src, len, "\\u", 2))
+		return 0;
+	jst_list l;
+	jst_error err;
+	if (jst_tokenize(src, len, &l, &err)) return 0;   /* MuJS reports the syntax error */
+	const char *bad = NULL;
+	int i = 0;
+	for (; l.t[i].type != JST_EOF && !bad; i++) {
+		const jst_token *t = &l.t[i];
+		if (t->type != JST_NAME) continue;
+		if (memchr(src + t->pos, '\\', jst_len(&l, i))) bad = "escaped names are not allowed";
+		else if (t->op == JSK_DEBUGGER) bad = "debugger statements are not allowed";
+		else if (jst_is(&l, i, "eval") && !(i > 0 && jst_punct(&l, i - 1, '.')) && !(i > 0 && is_key(&l, i)))
+			bad = "eval is not allowed";
+	}
+	if (bad) {
+		why->line = l.t[i - 1].line;
+		why->column = l.t[i - 1].col;
+		snprintf(why->message, sizeof why->message, "%s", bad);
+	}
+	jst_free(&l);
+	return bad ? -1 : 0;
 }
 
 int jsc_check(const char *src, size_t len, size_t max_bytes, jsc_result *r)

@@ -40,4 +40,11 @@ int jsc_is_input(const char *name);
 int jsc_check(const char *src, size_t len, size_t max_bytes, jsc_result *r);
 void jsc_free(jsc_result *r);
 
+/* The last line of defence for code that skipped validation (a snapshot
+ * edited by hand): MuJS compiles a direct call of a name that reads eval
+ * (also spelled with \u escapes) into its own eval instruction, and
+ * `debugger` into a dump of the interpreter to stdout, whatever the global
+ * bindings say. -1 with why filled when the ES5 has either. */
+int jsc_unsafe_es5(const char *src, size_t len, jsc_issue *why);
+
 #endif

@@ -247,6 +247,14 @@ static size_t tlen(P *p, int tok) { return p->t[tok].end - p->t[tok].pos; }
 static int text_add(P *p, const char *s, size_t n)
 {
 	int off = (int)p->text.len;
+	uintptr_t a = (uintptr_t)s, base = (uintptr_t)p->text.s;
+	if (p->text.s && a >= base && a < base + p->text.cap) {
+		/* s is text already here (a renamed binding): growing the buffer
+		 * may move it, so grow first and copy from where it is now. */
+		size_t at = (size_t)(a - base);
+		sb_grow(&p->text, n);
+		s = p->text.s + at;
+	}
 	sb_put(&p->text, s, n);
 	return off;
 }
@@ -2013,10 +2021,10 @@ static void apply_names(P *p)
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
 		if (rf->flags & RF_SHORTHAND) {
-			const char *nm = nb;
-			if (p->x[rf->tok].captured) snprintf(nb, sizeof nb, "%sargs", p->pfx);
-			else if (rf->binding >= 0) nm = bname(p, rf->binding, nb, sizeof nb);
-			else snprintf(nb, sizeof nb, "%.*s", (int)tlen(p, rf->tok), tname(p, rf->tok));
+			char nm[300];   /* a copy: the first post may move p->text, where bname's answer can live */
+			if (p->x[rf->tok].captured) snprintf(nm, sizeof nm, "%sargs", p->pfx);
+			else if (rf->binding >= 0) snprintf(nm, sizeof nm, "%s", bname(p, rf->binding, nb, sizeof nb));
+			else snprintf(nm, sizeof nm, "%.*s", (int)tlen(p, rf->tok), tname(p, rf->tok));
 			post(p, rf->tok, ": ");
 			post(p, rf->tok, nm);
 			continue;

@@ -444,6 +444,7 @@ static int cmd_vibe(int argc, char **argv)
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	if (argc < 3) return fail("%s", u);
 	const char *sub = argv[1], *file = argv[2], *data_path = NULL, *user = NULL;
+	if (strcmp(sub, "check") && strcmp(sub, "render")) return fail("%s", u);
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--data") && i + 1 < argc) data_path = argv[++i];
 		else if (!strcmp(argv[i], "--tenant") && i + 1 < argc) user = argv[++i];

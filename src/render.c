@@ -8,6 +8,7 @@
 #include "posts.h"
 #include "db.h"
 #include "log.h"
+#include "config.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -91,9 +92,9 @@ static int has_param(const cJSON *names, const char *n)
 	return 0;
 }
 
-static cJSON *shared(cJSON **slot, cJSON *(*load)(req *, const cJSON *), req *r, const cJSON *cfg)
+static cJSON *shared(cJSON **slot, cJSON *(*load)(req *, const cJSON *), req *r, const cJSON *bconf)
 {
-	if (!*slot) *slot = load(r, cfg);
+	if (!*slot) *slot = load(r, bconf);
 	return cJSON_Duplicate(*slot, 1);
 }
 
@@ -151,11 +152,11 @@ static int visible(req *r, const cJSON *vis)
 	return 1;
 }
 
-static cJSON *block_products(req *r, const cJSON *config)
+static cJSON *block_products(req *r, const cJSON *bconf)
 {
-	const cJSON *coll = cJSON_GetObjectItemCaseSensitive(config, "collection");
-	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(config, "sort");
-	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(config, "limit");
+	const cJSON *coll = cJSON_GetObjectItemCaseSensitive(bconf, "collection");
+	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(bconf, "sort");
+	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(bconf, "limit");
 	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : 24;
 	return cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
 			    cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
@@ -242,6 +243,7 @@ typedef struct slot {
 
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
+	int64_t page_start = now_usec();
 	page_data pd = { 0 };
 	sbx_page child;
 	sbx_page_init(&child, r->t.id);
@@ -280,6 +282,15 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 	for (int i = 0; i < n; i++) {
 		slot *sl = &slots[i];
 		if (sl->state == 0) continue;
+		if (sl->state == 2 && now_usec() - page_start > cfg.vibe_page_ms * 1000) {
+			/* The page's time is up: this block and the rest are not waited
+			 * for (their child is killed when the page ends). */
+			snprintf(sl->err.kind, sizeof sl->err.kind, "time");
+			snprintf(sl->err.message, sizeof sl->err.message,
+				 "the page's blocks ran longer than %ld ms in all; this one was not run", cfg.vibe_page_ms);
+			sl->err.line = 0;
+			sl->state = 1;
+		}
 		if (sl->state == 2) {
 			sl->state = sbx_collect(&child, sl->job, &sl->html, &sl->err) < 0 ? 1 : 3;
 			render_stats.compile += vibe_last.compile;

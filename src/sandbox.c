@@ -298,11 +298,30 @@ static void fork_spare(int sock)
 /* Commands on the control socket: 'S' -> the spare child's pid, with the
  * worker's end of its socket (SCM_RIGHTS); then a new spare is forked.
  * 'W' + pid -> wait for that child, answer its wait status. */
+/* glibc's qsort (MuJS's Array#sort) asks sysconf(_SC_PHYS_PAGES), i.e.
+ * the sysinfo system call, the first time it sorts more than 1 KB, and
+ * keeps the answer: ask once here, so children inherit it and their
+ * filter need not allow sysinfo. */
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+static void prime_libc(void)
+{
+	int v[1024];
+	for (int i = 0; i < 1024; i++) v[i] = (i * 7919) % 1024;
+	qsort(v, 1024, sizeof v[0], cmp_int);
+}
+
 static void zygote_main(int sock)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	close_other_fds(sock);   /* the FastCGI listener (fd 0) included */
+	/* MuJS prints to stdout (the `debugger` dump): never onto a socket
+	 * that would take fd 0 or 1 next. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd <= 1 && null >= 0; fd++)
+		if (fd != sock && fd != null) dup2(null, fd);
+	if (null > 1 && null != sock) close(null);
 	signal(SIGPIPE, SIG_IGN);
+	prime_libc();
 	vibe_warm();             /* the arena + snapshot every child inherits */
 	fork_spare(sock);
 	for (;;) {

@@ -163,21 +163,30 @@ static void vibe_panic(js_State *J) { (void)J; longjmp(panic_jmp, 1); }
 
 /* No code from strings: eval, the Function constructor and every way to it
  * ((function(){}).constructor, [].map.constructor...) throw. `Function`
- * stays usable for instanceof. Run on every state before user code. */
+ * stays usable for instanceof. Run on every state before user code.
+ * (MuJS refuses `eval = ...` at compile time: assign through the global.) */
 static const char harden_js[] =
-	"(function () {\n"
+	"(function (g) {\n"
 	" var no = function () { throw new EvalError('code generation from strings is not allowed in vibe code'); };\n"
 	" no.prototype = Function.prototype;\n"
 	" Object.defineProperty(Function.prototype, 'constructor', { value: no, writable: false, enumerable: false, configurable: false });\n"
-	" Function = no; eval = no;\n"
-	"})();\n";
+	" Object.defineProperty(g, 'Function', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	" Object.defineProperty(g, 'eval', { value: no, writable: false, enumerable: false, configurable: false });\n"
+	"})(this);\n";
+
+/* Set once hardening has worked; a state without it never runs user code. */
+static int hardened;
 
 static void harden(js_State *J)
 {
+	hardened = 0;
 	jsp_install(J);       /* the ES2015+ library methods */
 	if (js_ploadstring(J, "harden", harden_js) == 0) {
 		js_pushundefined(J);
 		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
+		else hardened = 1;
+	} else {
+		log_error("harden: %s", js_trystring(J, -1, "?"));
 	}
 	js_pop(J, 1);
 }
@@ -213,6 +222,19 @@ static int split_line(const char *msg, char *clean, size_t n)
 	const char *rest = strchr(p + 6, ':');
 	snprintf(clean, n, "%.*s%s", (int)(p - msg), msg, rest ? (rest[1] == ' ' ? rest + 2 : rest + 1) : "");
 	return line;
+}
+
+/* MuJS's compiler gives up on an expression about a hundred operators
+ * deep ("a" + b + "c" + ... included, chains being nested to the left). */
+static void syntax_err(vibe_error *e, const char *msg)
+{
+	char clean[400];
+	int line = split_line(msg, clean, sizeof clean);
+	if (strstr(clean, "too much recursion"))
+		set_err(e, "syntax", line, "%s: an expression is nested or chained too deeply for the interpreter "
+			"(about 100 operators); split it, e.g. push the pieces into an array and join them", clean);
+	else
+		set_err(e, "syntax", line, "%s", clean);
 }
 
 static void first_issue(vibe_error *e, const jsc_result *r)
@@ -311,9 +333,7 @@ int vibe_check(const char *code, vibe_error *err)
 			rc = -1;
 		} else {
 			if (js_ploadstring(J, "block", sb_str(&es5))) {
-				char clean[512];
-				int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-				set_err(err, "syntax", line, "%s", clean);
+				syntax_err(err, js_trystring(J, -1, "syntax error"));
 				rc = -1;
 			}
 			js_freestate(J);
@@ -351,6 +371,12 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
 		return -1;
 	}
+	jsc_issue why;
+	if (jsc_unsafe_es5(code, strlen(code), &why) < 0) {
+		set_err(err, "security", why.line, "%s", why.message);
+		err->column = why.column;
+		return -1;
+	}
 	int64_t t0 = now_usec(), t1 = t0, t2 = t0;
 	/* A pristine interpreter: restored from the arena's snapshot when
 	 * there is one (sanitizer builds keep plain malloc, to see bugs). */
@@ -360,6 +386,11 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	volatile int arena = jsa_ready();
 	J = arena ? jsa_fresh() : new_state(&h);
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
+	if (!hardened) {
+		set_err(err, "sandbox", 0, "the interpreter could not be hardened; vibe code is not run");
+		if (!arena) js_freestate(J);
+		return -1;
+	}
 	int rc = -1;
 	memset(&vibe_last, 0, sizeof vibe_last);
 	if (setjmp(panic_jmp)) {
@@ -376,9 +407,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		js_pop(J, 1);
 	}
 	if (js_ploadstring(J, "block", code)) {
-		char clean[512];
-		int line = split_line(js_trystring(J, -1, "syntax error"), clean, sizeof clean);
-		set_err(err, "syntax", line, "%s", clean);
+		syntax_err(err, js_trystring(J, -1, "syntax error"));
 		goto done;
 	}
 	js_pushundefined(J);

@@ -1,31 +1,26 @@
 // Product grid block: a card for each product, its price and an Add to Cart button.
 // config.heading (optional), config.limit (default 8)
 function renderProductGrid(products, storefront, config, helpers) {
-  var limit = (config && config.limit > 0) ? config.limit : 8;
-  var list = (products || []).slice(0, limit);
-  var html = '<section class="section"><div class="container">';
-  html += '<h2 class="section__title">' + helpers.escapeHtml((config && config.heading) || 'Products') + '</h2>';
+  const esc = helpers.escapeHtml;
+  const limit = (config && config.limit > 0) ? config.limit : 8;
+  const list = (products || []).slice(0, limit);
+  const open = `<section class="section"><div class="container">` +
+    `<h2 class="section__title">${esc((config && config.heading) || 'Products')}</h2>`;
   if (list.length === 0) {
-    return html + '<p class="empty-state">No products yet.</p></div></section>';
+    return `${open}<p class="empty-state">No products yet.</p></div></section>`;
   }
-  html += '<ul class="product-grid">';
-  for (var i = 0; i < list.length; i++) {
-    var p = list[i];
-    var url = '/products/' + encodeURIComponent(String(p.slug || ''));
-    html += '<li class="product-card">' +
-      '<a class="product-card__link" href="' + helpers.escapeHtml(url) + '">' +
-      '<span class="product-card__media">' +
-      (p.image ? '<img src="' + helpers.escapeHtml(p.image) + '" alt="' + helpers.escapeHtml(p.name || '') + '" loading="lazy">' : '') +
-      '</span>' +
-      '<span class="product-card__name">' + helpers.escapeHtml(p.name || '') + '</span></a>' +
-      '<p class="price">' + helpers.escapeHtml(helpers.formatPrice(p.price, storefront.currency)) + '</p>';
-    if (p.stock === 0) {
-      html += '<button class="add-to-cart" type="button" disabled>Sold out</button>';
-    } else {
-      html += '<button class="add-to-cart" onclick="addToCart(\'' +
-        helpers.escapeHtml(String(p.id).replace(/[^A-Za-z0-9_\-]/g, '')) + '\', 1)">Add to Cart</button>';
-    }
-    html += '</li>';
-  }
-  return html + '</ul></div></section>';
+  const card = p => {
+    const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
+    const image = p.image ? `<img src="${esc(p.image)}" alt="${esc(p.name || '')}" loading="lazy">` : '';
+    const button = p.stock === 0 ?
+      '<button class="add-to-cart" type="button" disabled>Sold out</button>' :
+      `<button class="add-to-cart" onclick="addToCart('${esc(String(p.id).replace(/[^A-Za-z0-9_\-]/g, ''))}', 1)">Add to Cart</button>`;
+    return `<li class="product-card">` +
+      `<a class="product-card__link" href="${esc(url)}">` +
+      `<span class="product-card__media">${image}</span>` +
+      `<span class="product-card__name">${esc(p.name || '')}</span></a>` +
+      `<p class="price">${esc(helpers.formatPrice(p.price, storefront.currency))}</p>` +
+      `${button}</li>`;
+  };
+  return `${open}<ul class="product-grid">${list.map(card).join('')}</ul></div></section>`;
 }

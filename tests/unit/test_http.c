@@ -119,6 +119,12 @@ static void test_money(void)
 	check_money(1235, "JPY", "\xc2\xa5" "1,235");
 	check_money(120000, "VND", "120,000 \xe2\x82\xab");
 	check_money(100, "XYZ", "1.00 XYZ");
+	/* rupees: thousands, then lakhs and crores in twos (en-IN) */
+	check_money(99900, "INR", "\xe2\x82\xb9" "999.00");
+	check_money(100000, "INR", "\xe2\x82\xb9" "1,000.00");
+	check_money(12345678, "INR", "\xe2\x82\xb9" "1,23,456.78");
+	check_money(123456789012LL, "INR", "\xe2\x82\xb9" "1,23,45,67,890.12");
+	check_money(-123456700, "INR", "-\xe2\x82\xb9" "12,34,567.00");
 	CHECK(money_major(12900, "USD") == 129.0);
 	CHECK(money_major(500, "JPY") == 500.0);
 }

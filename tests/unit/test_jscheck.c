@@ -132,6 +132,29 @@ static void test_security(void)
 	CHECK(has(&R.warnings, 1, 21, "setTimeout is not available"));
 	CHECK(has(&R.warnings, 1, 46, "'document'"));
 
+	/* escapes MuJS would decode: ev\u0061l is eval to it */
+	CHECK_INT(check("function render() {\n  return ev\\u0061l('1') + F\\u0075nction;\n}"), -1);
+	CHECK(has(&R.security, 2, 10, "escaped names"));
+	CHECK(has(&R.security, 2, 27, "escaped names"));
+	CHECK_INT(check("function render() {\n  debugger;\n  return '';\n}"), -1);
+	CHECK(has(&R.security, 2, 3, "debugger"));
+	{
+		jsc_issue why;
+		const char *ok = "function render() { var s = 'eval \\u0041 debugger', o = { eval: 1, x: 2 }; return o.eval + s; }";
+		CHECK_INT(jsc_unsafe_es5(ok, strlen(ok), &why), 0);
+		const char *e1 = "function render() {\n  return eval('1');\n}";
+		CHECK_INT(jsc_unsafe_es5(e1, strlen(e1), &why), -1);
+		CHECK_INT(why.line, 2);
+		CHECK_INT(why.column, 10);
+		CHECK(strstr(why.message, "eval") != NULL);
+		const char *e2 = "function render() { return ev\\u0061l('1'); }";
+		CHECK_INT(jsc_unsafe_es5(e2, strlen(e2), &why), -1);
+		CHECK(strstr(why.message, "escaped") != NULL);
+		const char *e3 = "function render() { debugger; return ''; }";
+		CHECK_INT(jsc_unsafe_es5(e3, strlen(e3), &why), -1);
+		CHECK(strstr(why.message, "debugger") != NULL);
+	}
+
 	/* names that only look like the forbidden ones are fine */
 	CHECK_INT(check("function render(helpers) {\n  var o = {eval: 1, constructor: 2, Function: 3};\n"
 		"  var s = 'eval Function require';\n  // eval(x) in a comment\n  return o.eval + helpers.require + s;\n}"), 0);

@@ -1,26 +1,18 @@
 // Demo Outfitters gallery: a responsive grid of illustrations.
 // config: heading, images: [{src, alt, caption?}]
 function renderGallery(config, helpers) {
-  var c = config || {};
-  var images = c.images || [];
-  var html = '<section class="section gallery-section"><div class="container">';
-  if (c.heading) {
-    html += '<h2 class="section__title">' + helpers.escapeHtml(c.heading) + '</h2>';
-  }
-  html += '<div class="gallery gallery--' + (images.length > 3 ? 'four' : 'three') + '">';
-  for (var i = 0; i < images.length; i++) {
-    var img = images[i] || {};
-    if (!img.src) {
-      continue;
-    }
-    html += '<figure class="gallery__item">' +
-      '<img src="' + helpers.escapeHtml(img.src) + '" alt="' + helpers.escapeHtml(img.alt || '') +
-      '" loading="lazy" width="600" height="400">';
-    if (img.caption) {
-      html += '<figcaption>' + helpers.escapeHtml(img.caption) + '</figcaption>';
-    }
-    html += '</figure>';
-  }
-  html += '</div></div></section>';
-  return html;
+  const c = config || {};
+  const esc = helpers.escapeHtml;
+  const images = c.images || [];
+  const heading = c.heading ? `<h2 class="section__title">${esc(c.heading)}</h2>` : '';
+  const figures = images
+    .map(img => img || {})
+    .filter(img => img.src)
+    .map(img => `<figure class="gallery__item">` +
+      `<img src="${esc(img.src)}" alt="${esc(img.alt || '')}" loading="lazy" width="600" height="400">` +
+      (img.caption ? `<figcaption>${esc(img.caption)}</figcaption>` : '') +
+      `</figure>`)
+    .join('');
+  return `<section class="section gallery-section"><div class="container">${heading}` +
+    `<div class="gallery gallery--${images.length > 3 ? 'four' : 'three'}">${figures}</div></div></section>`;
 }

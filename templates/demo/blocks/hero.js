@@ -1,35 +1,25 @@
 // Demo Outfitters hero: store name, tagline, "Shop now" and an illustration.
 // config: eyebrow, ctaText, secondaryText, secondaryHref (site path or http(s) URL), image
 function renderHero(storefront, config, helpers) {
-  var c = config || {};
-  var name = storefront.name || '';
-  var tagline = storefront.tagline || '';
-  var href = String(c.secondaryHref || '');
-  var safeHref = (href.charAt(0) === '/' && href.charAt(1) !== '/') ||
-    href.indexOf('https://') === 0 || href.indexOf('http://') === 0;
+  const c = config || {};
+  const esc = helpers.escapeHtml;
+  const name = storefront.name || '';
+  const tagline = storefront.tagline || '';
+  const href = String(c.secondaryHref || '');
+  const safeHref = (href.charAt(0) === '/' && href.charAt(1) !== '/') ||
+    href.startsWith('https://') || href.startsWith('http://');
 
-  var html = '<section class="hero hero--demo">' +
-    '<div class="container hero__inner">' +
-    '<div class="hero__copy">';
-  if (c.eyebrow) {
-    html += '<p class="hero__eyebrow">' + helpers.escapeHtml(c.eyebrow) + '</p>';
-  }
-  html += '<h1 class="hero__title">' + helpers.escapeHtml(name) + '</h1>';
-  if (tagline) {
-    html += '<p class="hero__tagline">' + helpers.escapeHtml(tagline) + '</p>';
-  }
-  html += '<div class="hero__actions">' +
-    '<a class="btn btn--accent btn--lg" href="/products">' +
-    helpers.escapeHtml(c.ctaText || 'Shop now') + '</a>';
-  if (c.secondaryText && safeHref) {
-    html += '<a class="btn btn--ghost btn--lg" href="' + helpers.escapeHtml(href) + '">' +
-      helpers.escapeHtml(c.secondaryText) + '</a>';
-  }
-  html += '</div></div>';
-  if (c.image) {
-    html += '<div class="hero__art"><img src="' + helpers.escapeHtml(c.image) +
-      '" alt="" width="600" height="400"></div>';
-  }
-  html += '</div></section>';
-  return html;
+  const eyebrow = c.eyebrow ? `<p class="hero__eyebrow">${esc(c.eyebrow)}</p>` : '';
+  const taglineHtml = tagline ? `<p class="hero__tagline">${esc(tagline)}</p>` : '';
+  const secondary = c.secondaryText && safeHref ?
+    `<a class="btn btn--ghost btn--lg" href="${esc(href)}">${esc(c.secondaryText)}</a>` : '';
+  const art = c.image ? `<div class="hero__art"><img src="${esc(c.image)}" alt="" width="600" height="400"></div>` : '';
+
+  return `<section class="hero hero--demo"><div class="container hero__inner"><div class="hero__copy">` +
+    eyebrow +
+    `<h1 class="hero__title">${esc(name)}</h1>` +
+    taglineHtml +
+    `<div class="hero__actions"><a class="btn btn--accent btn--lg" href="/products">${esc(c.ctaText || 'Shop now')}</a>` +
+    secondary +
+    `</div></div>${art}</div></section>`;
 }

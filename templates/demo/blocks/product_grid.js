@@ -2,72 +2,47 @@
 // vendor, price (compare-at price struck through), stock badges and Add to Cart.
 // config: heading, subheading, limit (default 24)
 function renderProductGrid(products, storefront, config, helpers) {
-  var c = config || {};
-  var limit = (typeof c.limit === 'number' && c.limit > 0) ? c.limit : 24;
-  var list = (products || []).slice(0, limit);
-  var currency = storefront.currency || 'USD';
+  const c = config || {};
+  const esc = helpers.escapeHtml;
+  const limit = (typeof c.limit === 'number' && c.limit > 0) ? c.limit : 24;
+  const list = (products || []).slice(0, limit);
+  const currency = storefront.currency || 'USD';
+  const price = amount => esc(helpers.formatPrice(amount, currency));
 
-  var html = '<section class="section product-section"><div class="container">';
+  let header = '';
   if (c.heading || c.subheading) {
-    html += '<header class="section__header">';
-    if (c.heading) {
-      html += '<h2 class="section__title">' + helpers.escapeHtml(c.heading) + '</h2>';
-    }
-    if (c.subheading) {
-      html += '<p class="section__lead">' + helpers.escapeHtml(c.subheading) + '</p>';
-    }
-    html += '<a class="section__more" href="/products">View all</a></header>';
+    header = `<header class="section__header">` +
+      (c.heading ? `<h2 class="section__title">${esc(c.heading)}</h2>` : '') +
+      (c.subheading ? `<p class="section__lead">${esc(c.subheading)}</p>` : '') +
+      `<a class="section__more" href="/products">View all</a></header>`;
   }
+  const open = `<section class="section product-section"><div class="container">${header}`;
 
   if (list.length === 0) {
-    html += '<p class="empty-state">New gear is on its way. Check back soon.</p>';
-    return html + '</div></section>';
+    return `${open}<p class="empty-state">New gear is on its way. Check back soon.</p></div></section>`;
   }
 
-  html += '<ul class="product-grid">';
-  for (var i = 0; i < list.length; i++) {
-    var p = list[i];
-    var soldOut = p.stock === 0;
-    var lowStock = typeof p.stock === 'number' && p.stock > 0 && p.stock <= 3;
-    var onSale = typeof p.compareAtPrice === 'number' && p.compareAtPrice > p.price;
-    var url = '/products/' + encodeURIComponent(String(p.slug || ''));
-    var id = String(p.id).replace(/[^A-Za-z0-9_\-]/g, '');
+  const card = p => {
+    const soldOut = p.stock === 0;
+    const lowStock = typeof p.stock === 'number' && p.stock > 0 && p.stock <= 3;
+    const onSale = typeof p.compareAtPrice === 'number' && p.compareAtPrice > p.price;
+    const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
+    const id = String(p.id).replace(/[^A-Za-z0-9_\-]/g, '');
+    const image = p.image ?
+      `<img src="${esc(p.image)}" alt="${esc(p.name || '')}" loading="lazy" width="400" height="400">` : '';
+    const badge = soldOut ? '<span class="badge badge--muted">Sold out</span>' :
+      lowStock ? `<span class="badge badge--accent">Only ${esc(String(p.stock))} left</span>` :
+      onSale ? '<span class="badge badge--accent">Sale</span>' : '';
+    const vendor = p.vendor ? `<span class="product-card__vendor">${esc(p.vendor)}</span>` : '';
+    const was = onSale ? ` <s class="price__was">${price(p.compareAtPrice)}</s>` : '';
+    const button = soldOut ? '<button class="add-to-cart" type="button" disabled>Sold out</button>' :
+      `<button class="add-to-cart" onclick="addToCart('${esc(id)}', 1)">Add to Cart</button>`;
+    return `<li class="product-card${soldOut ? ' is-sold-out' : ''}">` +
+      `<a class="product-card__link" href="${esc(url)}"><span class="product-card__media">${image}${badge}</span>` +
+      `<span class="product-card__name">${esc(p.name || '')}</span>${vendor}</a>` +
+      `<p class="price"><span class="price__now">${price(p.price)}</span>${was}</p>` +
+      `${button}</li>`;
+  };
 
-    html += '<li class="product-card' + (soldOut ? ' is-sold-out' : '') + '">' +
-      '<a class="product-card__link" href="' + helpers.escapeHtml(url) + '">' +
-      '<span class="product-card__media">';
-    if (p.image) {
-      html += '<img src="' + helpers.escapeHtml(p.image) + '" alt="' +
-        helpers.escapeHtml(p.name || '') + '" loading="lazy" width="400" height="400">';
-    }
-    if (soldOut) {
-      html += '<span class="badge badge--muted">Sold out</span>';
-    } else if (lowStock) {
-      html += '<span class="badge badge--accent">Only ' + helpers.escapeHtml(String(p.stock)) + ' left</span>';
-    } else if (onSale) {
-      html += '<span class="badge badge--accent">Sale</span>';
-    }
-    html += '</span>' +
-      '<span class="product-card__name">' + helpers.escapeHtml(p.name || '') + '</span>';
-    if (p.vendor) {
-      html += '<span class="product-card__vendor">' + helpers.escapeHtml(p.vendor) + '</span>';
-    }
-    html += '</a>' +
-      '<p class="price"><span class="price__now">' +
-      helpers.escapeHtml(helpers.formatPrice(p.price, currency)) + '</span>';
-    if (onSale) {
-      html += ' <s class="price__was">' +
-        helpers.escapeHtml(helpers.formatPrice(p.compareAtPrice, currency)) + '</s>';
-    }
-    html += '</p>';
-    if (soldOut) {
-      html += '<button class="add-to-cart" type="button" disabled>Sold out</button>';
-    } else {
-      html += '<button class="add-to-cart" onclick="addToCart(\'' + helpers.escapeHtml(id) +
-        '\', 1)">Add to Cart</button>';
-    }
-    html += '</li>';
-  }
-  html += '</ul></div></section>';
-  return html;
+  return `${open}<ul class="product-grid">${list.map(card).join('')}</ul></div></section>`;
 }

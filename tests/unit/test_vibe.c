@@ -1,0 +1,219 @@
+/* test_vibe: the engine in-process (no sandbox): hardening against code
+ * from strings, no state surviving from one render to the next, the
+ * limits the interpreter itself enforces (memory, output, type), helpers. */
+#include "t.h"
+#include "vibe.h"
+#include "config.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static vibe_error E;
+
+/* Render code with inputs (JSON text, may be NULL): the HTML, or
+ * "!kind: message" when it failed. Caller frees. */
+static char *run(const char *code, const char *inputs)
+{
+	cJSON *in = inputs ? cJSON_Parse(inputs) : cJSON_CreateObject();
+	sbuf out = SBUF_INIT;
+	int rc = vibe_render(code, in, &out, &E);
+	cJSON_Delete(in);
+	if (rc < 0) {
+		sb_reset(&out);
+		sb_printf(&out, "!%s: %s", E.kind, E.message);
+	}
+	char *s = xstrdup(sb_str(&out));
+	sb_free(&out);
+	return s;
+}
+
+#define CHECK_RUN(code, in, want) do { char *r_ = run(code, in); CHECK_STR(r_, want); free(r_); } while (0)
+#define CHECK_FAILS(code, in, want_kind) do { char *r_ = run(code, in); CHECK(r_[0] == '!'); \
+	CHECK_STR(E.kind, want_kind); if (r_[0] != '!') fprintf(stderr, "  got: %.200s\n", r_); free(r_); } while (0)
+
+/* Computed names get past the static checks; the hardened interpreter
+ * still refuses to make code from strings. */
+static void test_no_code_from_strings(void)
+{
+	static const char *const ways[] = {
+		"(function(){})[k('constructor')]('return 1')()",
+		"[].map[k('constructor')]('return 1')()",
+		"Object.getPrototypeOf(function(){})[k('constructor')]('return 1')()",
+		"Object.getPrototypeOf(Object.getPrototypeOf(function(){}))[k('constructor')]"
+		"[k('getPrototypeOf')](function(){})[k('constructor')]('return 1')()",
+		"(() => 1)[k('constructor')]('return 1')()",
+		"helpers.escapeHtml[k('constructor')]('return 1')()",
+		"new ((function(){})[k('constructor')])('return 1')()",
+		"this[k('Function')]('return 1')()",
+		"this[k('eval')]('1')",
+		"(0, this[k('eval')])('1')",
+		"Object.getPrototypeOf(function(){})[k('constructor')].call(null, 'return 1')()",
+		"Object.getPrototypeOf(function(){})[k('constructor')].apply(null, ['return 1'])()",
+		"Object.getPrototypeOf(function(){})[k('constructor')].bind(null, 'return 1')()()",
+	};
+	char code[800];
+	for (size_t i = 0; i < ARRAY_LEN(ways); i++) {
+		snprintf(code, sizeof code,
+			 "function render(helpers) { var k = function (s) { return s.split('').join(''); };\n"
+			 "  try { return 'made ' + (%s); } catch (e) { return (e instanceof EvalError) + ' ' + e.message; } }",
+			 ways[i]);
+		char *r = run(code, NULL);
+		CHECK_STR(r, "true code generation from strings is not allowed in vibe code");
+		if (strncmp(r, "true", 4)) fprintf(stderr, "  way %zu: %s\n", i, ways[i]);
+		free(r);
+	}
+	/* hardening cannot be undone (MuJS ignores the attempts silently) */
+	CHECK_RUN("function render() { var fp = Object.getPrototypeOf(function(){}), c = 'constr' + 'uctor';\n"
+		  "  try { Object.defineProperty(fp, c, { value: 1 }); } catch (e) {}\n"
+		  "  try { Object.defineProperty(fp, c, { get: function () { return 2; } }); } catch (e) {}\n"
+		  "  try { delete fp[c]; fp[c] = 3; } catch (e) {}\n"
+		  "  try { this['ev' + 'al'] = function () { return 4; }; } catch (e) {}\n"
+		  "  var r = [];\n"
+		  "  try { r.push(fp[c]('return 5')()); } catch (e) { r.push(e.name); }\n"
+		  "  try { r.push(this['ev' + 'al']('6')); } catch (e) { r.push(e.name); }\n"
+		  "  return r.join(); }",
+		  NULL, "EvalError,EvalError");
+	/* instanceof still works */
+	CHECK_RUN("function render() { var F = this['Func' + 'tion']; return String((function(){}) instanceof F); }", NULL, "true");
+}
+
+/* ES5 that skipped validation (a snapshot edited by hand): MuJS compiles
+ * a direct eval and `debugger` into instructions no global binding can
+ * take back, so the render refuses such code itself. */
+static void test_unvalidated_es5(void)
+{
+	vibe_entry e;
+	memset(&e, 0, sizeof e);
+	strcpy(e.name, "render");
+	static const char *const bad[] = {
+		"function render() { return String(eval('1 + 1')); }",
+		"function render() { return String(ev\\u0061l('1 + 1')); }",
+		"function render() { for (var i = 0; i < 1000; i++) { debugger; } return 'x'; }",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		sbuf out = SBUF_INIT;
+		CHECK_INT(vibe_render_json(bad[i], &e, "{}", &out, &E), -1);
+		CHECK_STR(E.kind, "security");
+		sb_free(&out);
+	}
+	/* and the constructor chains throw at run time */
+	sbuf out = SBUF_INIT;
+	CHECK_INT(vibe_render_json("function render() { return (function(){}).constructor('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK_STR(E.kind, "runtime");
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	CHECK_INT(vibe_render_json("function render() { return Function('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	CHECK_INT(vibe_render_json("function render() { return [].map.constructor('return 1')(); }", &e, "{}", &out, &E), -1);
+	CHECK(strstr(E.message, "code generation from strings") != NULL);
+	sb_free(&out);
+}
+
+/* Every render starts from a pristine interpreter. */
+static void test_nothing_survives(void)
+{
+	CHECK_RUN("function render() { Array.prototype.join = function () { return 'POLLUTED'; };\n"
+		  "  Object.prototype.evil = 1; String.prototype.toString = function () { return 'P'; };\n"
+		  "  JSON.stringify = null; Math.floor = null; globalLeak = 'leaked'; this.x = 1; return 'dirty'; }",
+		  NULL, "dirty");
+	CHECK_RUN("function render() { return [1, 2].join('-') + ' ' + ({}).evil + ' ' + typeof globalLeak + ' ' +\n"
+		  "  typeof JSON.stringify + ' ' + Math.floor(1.5) + ' ' + typeof this.x; }",
+		  NULL, "1-2 undefined undefined function 1 undefined");
+	/* the prelude's methods too */
+	CHECK_RUN("function render() { Array.prototype.includes = 0; String.prototype.padStart = 0; return ''; }", NULL, "");
+	CHECK_RUN("function render() { return [1].includes(1) + 'x'.padStart(3, '.'); }", NULL, "true..x");
+}
+
+static void test_limits_in_process(void)
+{
+	CHECK_FAILS("function render() { var s = 'x'; while (true) s += s; }", NULL, "memory");
+	/* swallowing MuJS's out-of-memory error does not save the block */
+	CHECK_FAILS("function render() { var a = []; try { for (;;) a.push({ n: a.length }); } catch (e) { a = null; }\n"
+		    "  return 'survived'; }", NULL, "memory");
+	CHECK_FAILS("function render() { return 'x'.repeat(1 << 20) + 'y'; }", NULL, "output");
+	char *r = run("function render() { return 'x'.repeat(1 << 20); }", NULL);
+	CHECK_INT(strlen(r), 1 << 20);
+	free(r);
+	CHECK_FAILS("function render() { return 42; }", NULL, "type");
+	CHECK_FAILS("function render() { return new String('boxed'); }", NULL, "type");
+	CHECK_FAILS("function render() { return null; }", NULL, "type");
+	CHECK_FAILS("function render() { function f() { return f() + 1; } return f(); }", NULL, "runtime");
+	CHECK(strstr(E.message, "stack overflow") != NULL);
+	CHECK_FAILS("function render() { throw null; }", NULL, "runtime");
+	CHECK_FAILS("function render() { throw { toString: function () { throw 'again'; } }; }", NULL, "runtime");
+	CHECK_FAILS("function render() {\n  var x = 1;\n  return x.y.z;\n}", NULL, "runtime");
+	CHECK_INT(E.line, 3);
+}
+
+/* Sixty nested blocks each shadowing `let v` (renamed when lowered) and
+ * using it in a shorthand property: the renames were copied from the
+ * lowering's own text buffer while appending to it (a use after free once
+ * it grew; found by tests/fuzz/fuzz_vibe.c; SAN=1 shows it). */
+static void test_many_renames(void)
+{
+	sbuf code = SBUF_INIT, want = SBUF_INIT;
+	sb_puts(&code, "function render() {\n  const out = [];\n  let v = -1;\n");
+	for (int i = 0; i < 60; i++) {
+		sb_printf(&code, "  { let v = %d; const o = { v }; out.push(o.v);\n", i);
+		sb_printf(&want, "%s%d", i ? "," : "", i);
+	}
+	for (int i = 0; i < 60; i++) sb_puts(&code, "}");
+	sb_puts(&code, "\n  return out.join(',') + '|' + v;\n}\n");
+	sb_puts(&want, "|-1");
+	CHECK_RUN(sb_str(&code), NULL, sb_str(&want));
+	sb_free(&code);
+	sb_free(&want);
+}
+
+/* MuJS refuses expressions about a hundred operators deep: a clean syntax
+ * error that says what to do, not a crash. */
+static void test_long_chains(void)
+{
+	sbuf code = SBUF_INIT;
+	for (int n = 90; n <= 150; n += 60) {
+		sb_reset(&code);
+		sb_puts(&code, "function render() {\n  return '<p>' + ");
+		for (int i = 0; i < n; i++) sb_printf(&code, "%s'x'", i ? " + " : "");
+		sb_puts(&code, " + '</p>';\n}\n");
+		char *r = run(sb_str(&code), NULL);
+		if (n == 90) {
+			CHECK_INT(strlen(r), 90 + 7);
+		} else {
+			CHECK_STR(E.kind, "syntax");
+			CHECK_INT(E.line, 2);
+			CHECK(strstr(E.message, "push the pieces into an array and join them") != NULL);
+		}
+		free(r);
+	}
+	sb_free(&code);
+}
+
+static void test_helpers(void)
+{
+	const char *in = "{\"storefront\": {\"currency\": \"VND\"}}";
+	CHECK_RUN("function render(helpers) { return [helpers.formatPrice(1234.5, 'USD'), helpers.formatPrice(1234.5, 'jpy'),\n"
+		  "  helpers.formatPrice(1234.5, 'EUR'), helpers.formatPrice(1234.5, 'GBP')].join('|'); }",
+		  NULL, "$1,234.50|¥1,235|€1,234.50|£1,234.50");
+	char *r = run("function render(storefront, helpers) { return helpers.formatPrice(150000); }", in);
+	CHECK(strstr(r, "150") != NULL && strstr(r, "₫") != NULL);
+	free(r);
+	CHECK_RUN("function render(helpers) { return helpers.escapeHtml(`<a href=\"x\" title='y'>&</a>`); }", NULL,
+		  "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+	CHECK_RUN("function render(helpers) { return helpers.slugify('Áo dài Việt Nam — Đẹp!'); }", NULL, "ao-dai-viet-nam-dep");
+	CHECK_RUN("function render(helpers) { return helpers.formatDate('2026-03-05T10:00:00Z', 'YYYY-MM-DD'); }", NULL, "2026-03-05");
+	CHECK_RUN("function render(helpers) { var a = helpers.generateId(), b = helpers.generateId();\n"
+		  "  return String(a !== b && /^[A-Za-z0-9_-]+$/.test(a)); }", NULL, "true");
+}
+
+int main(void)
+{
+	char err[256];
+	if (config_load(NULL, err, sizeof err) < 0) { fprintf(stderr, "%s\n", err); return 1; }
+	test_no_code_from_strings();
+	test_unvalidated_es5();
+	test_nothing_survives();
+	test_limits_in_process();
+	test_long_chains();
+	test_many_renames();
+	test_helpers();
+	T_DONE();
+}

@@ -1,0 +1,7 @@
+// expect: cpu
+// do { } while (true).
+function render() {
+  let i = 0;
+  do { i++; } while (true);
+  return '' + i;
+}

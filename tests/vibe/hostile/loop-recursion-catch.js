@@ -1,0 +1,7 @@
+// expect: cpu
+// recursion that catches its own stack overflow and recurses again: exponential, never deep.
+function render() {
+  function f() { try { f(); } catch (e) { f(); } }
+  f();
+  return 'x';
+}

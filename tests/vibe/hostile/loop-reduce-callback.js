@@ -1,0 +1,5 @@
+// expect: cpu
+// Array#reduce with a callback that loops.
+function render(products) {
+  return products.reduce((acc, p) => { while (acc === acc) {} return acc; }, '');
+}

@@ -1,0 +1,5 @@
+// expect: cpu
+// exponential alternation (a|aa)*b.
+function render() {
+  return String(/^(a|aa)*b$/.test('a'.repeat(60)));
+}

@@ -1,0 +1,5 @@
+// expect: cpu
+// the replacer function of String#replace never returns.
+function render() {
+  return 'a-b-c'.replace(/-/g, () => { for (;;) {} });
+}

@@ -1,0 +1,6 @@
+// expect: memory
+// an array pushed forever.
+function render() {
+  const a = [];
+  for (;;) a.push(a.length);
+}

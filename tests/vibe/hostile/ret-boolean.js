@@ -1,0 +1,3 @@
+// expect: type "boolean"
+// returns a boolean.
+function render() { return true; }

@@ -1,0 +1,3 @@
+// expect: ok ""
+// an empty string is a valid (empty) block.
+function render() { return ''; }

@@ -1,0 +1,3 @@
+// expect: type
+// returns a function.
+function render() { return () => '<p>later</p>'; }

@@ -1,0 +1,3 @@
+// expect: type
+// returns null.
+function render() { return null; }

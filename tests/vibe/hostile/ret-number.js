@@ -1,0 +1,3 @@
+// expect: type "number"
+// returns a number.
+function render() { return 42; }

@@ -1,0 +1,3 @@
+// expect: type "object"
+// returns an object.
+function render(storefront) { return { html: `<p>${storefront.name}</p>` }; }

@@ -1,0 +1,3 @@
+// expect: type "undefined"
+// returns nothing.
+function render(products) { products.map(p => p.name); }

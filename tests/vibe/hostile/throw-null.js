@@ -1,0 +1,5 @@
+// expect: runtime "null"
+// throws null.
+function render() {
+  throw null;
+}

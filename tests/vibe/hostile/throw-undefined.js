@@ -1,0 +1,5 @@
+// expect: runtime "undefined"
+// throws undefined.
+function render() {
+  throw undefined;
+}
