@@ -1,5 +1,6 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "catsync.h"
+#include "text.h"
 #include "audit.h"
 #include "money.h"
 #include "html.h"
@@ -32,19 +33,17 @@ static int bad(char *field, size_t fl, char *msg, size_t ml, const char *f, cons
 
 void cs_slugify(const char *in, char *out, size_t n)
 {
-	size_t k = 0;
-	int dash = 0;
-	for (; *in && k + 1 < n && k < 100; in++) {
-		unsigned char c = (unsigned char)*in;
-		if (isalnum(c)) {
-			if (dash && k) out[k++] = '-';
-			if (k + 1 < n) out[k++] = (char)tolower(c);
-			dash = 0;
-		} else {
-			dash = 1;
-		}
-	}
+	/* text_slugify folds accents ("Crème Brûlée" -> "creme-brulee"); cut
+	 * to 100 characters (a slug's limit) without a trailing '-'. */
+	sbuf b = SBUF_INIT;
+	text_slugify(&b, in);
+	size_t k = b.len;
+	if (k > 100) k = 100;
+	if (k > n - 1) k = n - 1;
+	memcpy(out, sb_str(&b), k);
 	out[k] = 0;
+	while (k && out[k - 1] == '-') out[--k] = 0;
+	sb_free(&b);
 	if (!k) snprintf(out, n, "item");
 }
 
