@@ -26,7 +26,7 @@ static const struct key {
 #define S(n) { #n, K_STR, offsetof(config, n), sizeof(((config *)0)->n) }
 #define L(n) { #n, K_LONG, offsetof(config, n), 0 }
 	S(home), S(db), S(base_domain), L(max_requests), L(max_body),
-	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_page_ms), L(vibe_code_max), L(vibe_depth),
+	L(vibe_mem), L(vibe_output), L(vibe_cpu_ms), L(vibe_page_ms), L(vibe_code_max),
 	L(session_ttl), S(trusted_proxy), S(platform_token),
 	L(session_idle), S(rate_limits), L(login_max_failures), L(login_ip_max_failures),
 	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
@@ -146,7 +146,6 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_output = 1 << 20;
 	cfg.vibe_cpu_ms = 50;
 	cfg.vibe_code_max = 64 << 10;
-	cfg.vibe_depth = 200;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
 	strcpy(cfg.rate_limits, "login:30/60,search:60/60,cart:120/60,checkout:20/60,chat:20/60,"

@@ -16,7 +16,6 @@ typedef struct config {
 	long vibe_cpu_ms;       /* CPU time per block render */
 	long vibe_page_ms;      /* wall-clock time for all of a page's blocks (0: 10 x vibe_cpu_ms) */
 	long vibe_code_max;     /* bytes of vibe code per block */
-	long vibe_depth;        /* JS call depth */
 	long session_ttl;       /* seconds a browser session lives */
 	char trusted_proxy[256];/* address whose X-Forwarded-Host is believed */
 	char platform_token[256];
