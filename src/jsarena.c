@@ -130,6 +130,9 @@ size_t jsa_peak(void) { return region ? ((meta *)region)->peak : 0; }
 void jsa_prefault(size_t bytes)
 {
 	if (!region) return;
+	/* Writing the snapshot's own pages takes their copy-on-write faults
+	 * now (in a forked child they are still the zygote's). */
+	memcpy(region, snapshot, snapshot_len);
 	if (bytes > region_len - snapshot_len) bytes = region_len - snapshot_len;
 	memset(region + snapshot_len, 0, bytes);
 }

@@ -19,7 +19,7 @@ js_State *jsa_fresh(void);
 /* Did the last block hit the cap? Bytes it had at peak. */
 int jsa_exceeded(void);
 size_t jsa_peak(void);
-/* Touch the first bytes of the region now (a waiting child does this off
- * the request's path). */
+/* Take the page faults of the snapshot and of the first bytes after it now
+ * (a waiting child does this off the request's path). */
 void jsa_prefault(size_t bytes);
 #endif

@@ -184,6 +184,37 @@ static void prepare_heap(void)
 	jsa_prefault(4u << 20);
 }
 
+/* A forked child maps the interpreter's code and data lazily: its first
+ * render would take hundreds of page faults. A spare child renders this
+ * (no store's data in it) while it waits, so a page does not pay them. */
+static void warm_up(void)
+{
+	static const char code[] =
+		"function renderWarm(products, helpers, config) {\n"
+		"  var out = [], i;\n"
+		"  for (i = 0; i < products.length; i++)\n"
+		"    out.push('<li>' + helpers.escapeHtml(products[i].name) + ' ' +\n"
+		"             helpers.formatPrice(products[i].price, 'USD') + '</li>');\n"
+		"  return '<ul class=\"' + (config.c || '').toUpperCase() + '\">' + out.join('') + '</ul>' +\n"
+		"    helpers.formatDate('2026-01-02', 'MMM D, YYYY') + JSON.stringify(config).length;\n"
+		"}\n";
+	static const char inputs[] =
+		"{\"products\":[{\"name\":\"a <b>\",\"price\":1.5},{\"name\":\"c\",\"price\":20}],"
+		"\"config\":{\"c\":\"x\"}}";
+	vibe_entry e;
+	memset(&e, 0, sizeof e);
+	snprintf(e.name, sizeof e.name, "renderWarm");
+	snprintf(e.params[0], sizeof e.params[0], "products");
+	snprintf(e.params[1], sizeof e.params[1], "helpers");
+	snprintf(e.params[2], sizeof e.params[2], "config");
+	e.nparams = 3;
+	e.line = 1;
+	sbuf out = SBUF_INIT;
+	vibe_error err;
+	vibe_render_json(code, &e, inputs, &out, &err);
+	sb_free(&out);
+}
+
 /* Request frame: code, inputs JSON, entry name, entry line, params (\n-joined). */
 static void child_main(int fd)
 {
@@ -209,6 +240,7 @@ static void child_main(int fd)
 	timegm(&tmz);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (install_seccomp() < 0) _exit(4);
+	warm_up();
 	for (;;) {
 		uint32_t len;
 		int why;
@@ -295,6 +327,32 @@ static void fork_spare(int sock)
 	spare_fd = sv[0];
 }
 
+/* Children the worker let go of (killed, not waited for) are reaped here
+ * without blocking; their statuses are kept a while in case the worker
+ * asks after all. */
+static struct { pid_t pid; int status; } dead[32];
+static int ndead;
+
+static void reap_dead(void)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		dead[ndead % 32].pid = pid;
+		dead[ndead % 32].status = status;
+		ndead++;
+	}
+}
+
+static int wait_for(pid_t pid)
+{
+	for (int i = 0; i < 32; i++)
+		if (dead[i].pid == pid) { dead[i].pid = 0; return dead[i].status; }
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+	return status;
+}
+
 /* Commands on the control socket: 'S' -> the spare child's pid, with the
  * worker's end of its socket (SCM_RIGHTS); then a new spare is forked.
  * 'W' + pid -> wait for that child, answer its wait status. */
@@ -356,11 +414,10 @@ static void zygote_main(int sock)
 		} else if (cmd == 'W') {
 			int32_t p32;
 			if (read_all(sock, &p32, 4, 0) < 0) _exit(0);
-			int status = 0;
-			while (waitpid(p32, &status, 0) < 0 && errno == EINTR) {}
-			int32_t s32 = status;
+			int32_t s32 = (int32_t)wait_for(p32);
 			if (write_all(sock, &s32, 4) < 0) _exit(0);
 		}
+		reap_dead();
 	}
 }
 
@@ -399,12 +456,11 @@ static int reap(sbx_page *p, int kill_it);
 
 void sbx_drop_kept(void)
 {
+	/* Killed, not waited for: the zygote reaps it in passing, so another
+	 * store's page does not wait on this one's end. */
 	if (!kept.pid) return;
-	sbx_page old;
-	memset(&old, 0, sizeof old);
-	old.fd = kept.fd;
-	old.pid = kept.pid;
-	reap(&old, 1);
+	kill(kept.pid, SIGKILL);
+	close(kept.fd);
 	kept.pid = 0;
 	kept.fd = -1;
 }
