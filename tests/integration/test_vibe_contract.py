@@ -188,7 +188,7 @@ def helpers_out(stack, host, token, slug):
 def test_helpers(stack):
     out = helpers_out(stack, "demo.localhost", stack.demo_token, "helpers-demo")
     assert out["prices"] == ["USD=$1,234,567.89", "EUR=€1,234,567.89", "GBP=£1,234,567.89",
-                             "JPY=¥1,234,568", "VND=1,234,568 ₫", "INR=₹12,34,567.89"]
+                             "JPY=¥1,234,568", "VND=1.234.568 ₫", "INR=₹12,34,567.89"]
     assert out["currency"] == "USD" and out["own"] == "$1,234,567.89"
     assert out["dates"] == ["2026-03-05", "26 3 5", "March Mar", "Thursday Thu", "14:07:09", "14 2 02 PM",
                             "Today is Thursday, March 5, 2026"]
@@ -200,7 +200,7 @@ def test_helpers(stack):
 
 
 def test_format_price_defaults_to_the_stores_currency(stack):
-    for cur, want in [("INR", "₹12,34,567.89"), ("JPY", "¥1,234,568"), ("VND", "1,234,568 ₫"), ("EUR", "€1,234,567.89")]:
+    for cur, want in [("INR", "₹12,34,567.89"), ("JPY", "¥1,234,568"), ("VND", "1.234.568 ₫"), ("EUR", "€1,234,567.89")]:
         stack.sql("UPDATE tenants SET currency = ? WHERE username = 'acme'", cur)
         try:
             out = helpers_out(stack, "acme.localhost", stack.acme_token, "helpers-" + cur.lower())

@@ -117,7 +117,8 @@ static void test_money(void)
 	check_money(5, "USD", "$0.05");
 	check_money(-1999, "EUR", "-\xe2\x82\xac" "19.99");
 	check_money(1235, "JPY", "\xc2\xa5" "1,235");
-	check_money(120000, "VND", "120,000 \xe2\x82\xab");
+	check_money(120000, "VND", "120.000 \xe2\x82\xab");
+	check_money(123456789, "CHF", "CHF 1'234'567.89");
 	check_money(100, "XYZ", "1.00 XYZ");
 	/* rupees: thousands, then lakhs and crores in twos (en-IN) */
 	check_money(99900, "INR", "\xe2\x82\xb9" "999.00");
