@@ -35,7 +35,7 @@ static const char api_prelude[] =
 	"  if (f.sort === 'price-asc') out.sort(function(a,b){return a.price-b.price;});\n"
 	"  else if (f.sort === 'price-desc') out.sort(function(a,b){return b.price-a.price;});\n"
 	"  else if (f.sort === 'name') out.sort(function(a,b){return a.name<b.name?-1:a.name>b.name?1:0;});\n"
-	"  else if (f.sort === 'newest') out.reverse();\n"
+	"  else if (f.sort === 'newest') out.sort(function(a,b){return a.createdAt<b.createdAt?1:a.createdAt>b.createdAt?-1:b.id-a.id;});\n"
 	"  if (f.limit != null) out = out.slice(0, f.limit); return out; },\n"
 	" getCollections: function(){ return d.collections || []; },\n"
 	" getCart: function(){ return d.cart || null; } }; } };\n";
