@@ -49,6 +49,31 @@ static int one_of(const char *v, const char *const *set)
 	return 0;
 }
 
+/* The order list's filters: one WHERE clause for the count and the page. */
+#define ORDER_FILTER "tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) " \
+	"AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to " \
+	"AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q))"
+
+typedef struct order_filter {
+	int64_t tid;
+	const char *status, *payment, *fulfillment;
+	int64_t from, to;
+	const char *q;
+	int64_t qnum;
+} order_filter;
+
+static void bind_filter(sqlite3_stmt *st, const order_filter *f)
+{
+	db_bind_int(st, ":t", f->tid);
+	db_bind_text(st, ":st", f->status);
+	db_bind_text(st, ":ps", f->payment);
+	db_bind_text(st, ":fs", f->fulfillment);
+	db_bind_int(st, ":from", f->from);
+	db_bind_int(st, ":to", f->to);
+	db_bind_text(st, ":q", f->q);
+	db_bind_int(st, ":qn", f->qnum);
+}
+
 /* Route: GET /api/cms/orders?status=&paymentStatus=&fulfillmentStatus=
  * &from=&to=&q=&limit=&offset= -> {orders[], total, limit, offset} newest
  * first; q is an order number or the shopper's email. */
@@ -72,32 +97,14 @@ void adm_orders_list(req *r)
 	int limit = l ? atoi(l) : 50, offset = o ? atoi(o) : 0;
 	if (limit < 1 || limit > 500) { bad_query(r, "limit", "must be 1-500"); return; }
 	if (offset < 0) { bad_query(r, "offset", "must be at least 0"); return; }
-	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created "
-				  "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
-				  "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
-				  "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q))");
-	db_bind_int(q, ":t", r->t.id);
-	db_bind_text(q, ":st", st_);
-	db_bind_text(q, ":ps", ps);
-	db_bind_text(q, ":fs", fs);
-	db_bind_int(q, ":from", from);
-	db_bind_int(q, ":to", to);
-	db_bind_text(q, ":q", q_);
-	db_bind_int(q, ":qn", qnum);
+	order_filter f = { r->t.id, st_, ps, fs, from, to, q_, qnum };
+	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created WHERE " ORDER_FILTER);
+	bind_filter(q, &f);
 	int64_t total = db_step(q) == SQLITE_ROW ? db_int(q, 0) : 0;
 	db_reset(q);
-	q = db_stmt("SELECT id FROM orders INDEXED BY orders_created "
-		    "WHERE tenant_id = :t AND (:st IS NULL OR status = :st) AND (:ps IS NULL OR payment_status = :ps) "
-		    "AND (:fs IS NULL OR fulfillment_status = :fs) AND created_at >= :from AND created_at < :to "
-		    "AND (:q IS NULL OR number = :qn OR lower(email) = lower(:q)) ORDER BY created_at DESC, id DESC LIMIT :n OFFSET :o");
-	db_bind_int(q, ":t", r->t.id);
-	db_bind_text(q, ":st", st_);
-	db_bind_text(q, ":ps", ps);
-	db_bind_text(q, ":fs", fs);
-	db_bind_int(q, ":from", from);
-	db_bind_int(q, ":to", to);
-	db_bind_text(q, ":q", q_);
-	db_bind_int(q, ":qn", qnum);
+	q = db_stmt("SELECT id FROM orders INDEXED BY orders_created WHERE " ORDER_FILTER
+		    " ORDER BY created_at DESC, id DESC LIMIT :n OFFSET :o");
+	bind_filter(q, &f);
 	db_bind_int(q, ":n", limit);
 	db_bind_int(q, ":o", offset);
 	int64_t *ids = NULL;
