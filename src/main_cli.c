@@ -9,6 +9,7 @@
 #include "tenant.h"
 #include "log.h"
 #include "util.h"
+#include "payment.h"
 #include "admin_access.h"
 #include "import.h"
 #include "outbox.h"
@@ -378,7 +379,8 @@ static int cmd_deliver(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] deliver [--loop SECONDS]\n"
 			"Send due order emails (SMTP at smtp_url) and POS webhooks; failed sends are\n"
-			"retried with backoff. With --loop, keep going every SECONDS.";
+			"retried with backoff. Card orders whose payment intent failed at checkout\n"
+			"get it now. With --loop, keep going every SECONDS.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	long loop = 0;
 	for (int i = 1; i < argc; i++) {
@@ -389,6 +391,7 @@ static int cmd_deliver(int argc, char **argv)
 	do {
 		outbox_stats st;
 		if (outbox_deliver(0, 100000, &st) < 0) return fail("database error: %s", db_errmsg());
+		int intents = pay_retry_intents(0, 1000);
 		/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 		sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 		db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
@@ -396,7 +399,8 @@ static int cmd_deliver(int argc, char **argv)
 		sqlite3_stmt *q = db_stmt("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL -- scan");
 		int pending = db_step(q) == SQLITE_ROW ? (int)db_int(q, 0) : 0;
 		db_reset(q);
-		printf("sent %d, retrying %d, given up %d, pending %d\n", st.sent, st.retry, st.failed, pending);
+		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st.sent, st.retry,
+		       st.failed, pending, intents);
 		fflush(stdout);
 		if (loop > 0) sleep((unsigned)loop);
 	} while (loop > 0);

@@ -2,6 +2,7 @@
  * header, then serves pages (blocks through vibe code), products,
  * collections and the blog. Runs as FastCGI or plain CGI. */
 #include "server.h"
+#include "payment.h"
 #include "route.h"
 #include "render.h"
 #include "pages.h"
@@ -262,6 +263,7 @@ static void after(req *r)
 	if (r->route && r->method == M_POST && str_eq(r->route->resource, "order") && r->status >= 200 && r->status < 300) {
 		outbox_stats st;
 		outbox_deliver(r->t.id, 10, &st);
+		pay_retry_intents(r->t.id, 5);
 	}
 }
 

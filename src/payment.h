@@ -13,6 +13,10 @@
  * 0 or -1 with err. */
 int pay_create_intent(int64_t tid, int64_t order, int64_t amount, const char *currency, const cJSON *settings,
 		      char *err, size_t errlen);
+/* Create the intents of card orders whose creation failed at checkout
+ * (tid 0: every store; at most max). Returns how many were made. Run by
+ * `storefront deliver` and after a checkout. */
+int pay_retry_intents(int64_t tid, int max);
 /* Check a Stripe-Signature header over body: 0 valid, -1 bad or stale. */
 int pay_verify_signature(const char *header, const char *body, size_t n, const char *secret, int64_t now,
 			 long tolerance);

@@ -126,8 +126,13 @@ class FakeStripe(_HTTPFake):
         super().__init__()
         self.key = key
         self.intents = {}
+        self.fail_next = 0      # answer this many requests with 500 first
 
     def handle(self, path, headers, body):
+        with self.lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return 500, {"error": {"message": "gateway down (fake)"}}
         if headers.get("Authorization") != "Bearer " + self.key:
             return 401, {"error": {"message": "Invalid API Key"}}
         if path != "/v1/payment_intents":

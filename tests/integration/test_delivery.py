@@ -160,6 +160,40 @@ def test_stripe_payment_intent_and_signed_webhook(stack):
         fake.close()
 
 
+def test_payment_intent_failed_at_checkout_is_made_later(stack):
+    """The gateway is down when the shopper checks out: the order stands
+    (the stock is theirs), and `storefront deliver` makes the intent once
+    the gateway is back -- exactly one, whatever the number of retries."""
+    fake = FakeStripe()
+    fake.fail_next = 100
+    try:
+        r = stack.put(API + "/commerce/settings", {
+            "paymentMethods": ["manual", "stripe"],
+            "stripe": {"apiBase": fake.url, "secretKey": fake.key, "publishableKey": "pk_test", "webhookSecret": "whsec_x"}},
+            token=stack.demo_token)
+        assert r.status == 200, r
+        p = new_product(stack, stack.demo_token, "retry-lantern", price=1500, stock=3)
+        s = Shopper(stack)
+        s.add(p["id"], 1)
+        r = s.checkout(paymentMethod="stripe")
+        assert r.status == 201, r
+        oid = int(r.json()["order"]["id"])
+        assert stack.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0] == ""
+        out = stack.cli("deliver").stdout                    # still down: nothing made
+        assert "payment intents made 0" in out
+        fake.fail_next = 0
+        out = stack.cli("deliver").stdout
+        assert "payment intents made 1" in out
+        ref = stack.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0]
+        assert ref.startswith("pi_")
+        assert "payment intents made 0" in stack.cli("deliver").stdout   # done once
+        assert len(fake.intents) == 1
+        assert fake.intents[ref]["obj"]["metadata"]["order_id"] == str(oid)
+    finally:
+        stack.put(API + "/commerce/settings", {"paymentMethods": ["manual"]}, token=stack.demo_token)
+        fake.close()
+
+
 def test_store_given_urls_never_reach_private_addresses(stack):
     """A merchant's webhook URL pointing at loopback (or 10/8, 169.254/16...)
     is refused unless outbound_private is set (as the tests do for fakes)."""
