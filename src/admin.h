@@ -55,6 +55,7 @@ void adm_commerce_settings_get(req *r);
 void adm_commerce_settings_put(req *r);
 void adm_discounts_list(req *r);
 void adm_discount_create(req *r);
+void adm_discount_update(req *r);
 void adm_discount_delete(req *r);
 /* variants, inventory, POS sync, CSV import (admin_sync.c) */
 void adm_product_variants_put(req *r);

@@ -363,34 +363,54 @@ static cJSON *discount_get(int64_t tid, int64_t id)
 }
 
 /* Route: POST /api/cms/discounts {code, kind: percent|fixed, value,
- * minSubtotal?, startsAt?, expiresAt?, usageLimit?, active?} */
-void adm_discount_create(req *r)
+ * minSubtotal?, startsAt?, expiresAt?, usageLimit?, active?}
+ * Route: PUT /api/cms/discounts/{id} (the same fields, all optional; null
+ * clears startsAt, expiresAt or usageLimit). Uses so far are kept. */
+static void discount_save(req *r, int64_t id)
 {
 	static const char *const kinds[] = { "percent", "fixed", NULL };
+	int create = id == 0;
 	cJSON *b = http_json_body(r);
 	if (!b) return;
-	const char *code, *kind, *starts = NULL, *expires = NULL;
-	int64_t value, min = 0, limit = -1;
-	int active = 1;
-	if (in_str(r, b, "code", IN_REQUIRED, 64, &code) < 0 || in_enum(r, b, "kind", IN_REQUIRED, kinds, &kind) < 0 ||
-	    in_int(r, b, "value", IN_REQUIRED, 1, 1000000000000LL, &value) < 0 ||
+	const char *code = NULL, *kind = NULL, *starts = NULL, *expires = NULL;
+	int64_t value = -1, min = -1, limit = -1;
+	int active = -1;
+	if (in_str(r, b, "code", create, 64, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
+	    in_int(r, b, "value", create, 1, 1000000000000LL, &value) < 0 ||
 	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, 1000000000000LL, &min) < 0 ||
 	    in_str(r, b, "startsAt", IN_OPTIONAL, 40, &starts) < 0 || in_str(r, b, "expiresAt", IN_OPTIONAL, 40, &expires) < 0 ||
 	    in_int(r, b, "usageLimit", IN_OPTIONAL, 1, 1000000000, &limit) < 0 || in_bool(r, b, "active", IN_OPTIONAL, &active) < 0)
 		goto out;
-	for (const char *c = code; *c; c++)
+	for (const char *c = code ? code : ""; *c; c++)
 		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
 			in_fail(r, "code", "may hold only letters, digits, '-' and '_'");
 			goto out;
 		}
-	if (!strcmp(kind, "percent") && value > 100) { in_fail(r, "value", "is a percentage: 1-100"); goto out; }
 	int64_t s_at = starts ? parse_time(starts) : -1, e_at = expires ? parse_time(expires) : -1;
 	if (starts && s_at < 0) { in_fail(r, "startsAt", "must be an ISO date or time"); goto out; }
 	if (expires && e_at < 0) { in_fail(r, "expiresAt", "must be an ISO date or time"); goto out; }
+	/* Given as null: cleared (an update only); absent: kept. */
+	int clear_s = !create && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(b, "startsAt"));
+	int clear_e = !create && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(b, "expiresAt"));
+	int clear_l = !create && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(b, "usageLimit"));
 	if (db_begin(1) < 0) { adm_fail(r, "the discount"); goto out; }
-	sqlite3_stmt *st = db_stmt("INSERT INTO discounts(tenant_id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, active, created_at) "
-				   "VALUES(:t, :c, :k, :v, :m, CASE WHEN :s < 0 THEN NULL ELSE :s END, CASE WHEN :e < 0 THEN NULL ELSE :e END, "
-				   "CASE WHEN :l < 0 THEN NULL ELSE :l END, :a, strftime('%s','now'))");
+	sqlite3_stmt *st;
+	if (create) {
+		st = db_stmt("INSERT INTO discounts(tenant_id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, active, created_at) "
+			     "VALUES(:t, :c, :k, :v, max(:m, 0), CASE WHEN :s < 0 THEN NULL ELSE :s END, CASE WHEN :e < 0 THEN NULL ELSE :e END, "
+			     "CASE WHEN :l < 0 THEN NULL ELSE :l END, :a != 0, strftime('%s','now'))");
+	} else {
+		st = db_stmt("UPDATE discounts SET code = coalesce(:c, code), kind = coalesce(:k, kind), "
+			     "value = CASE WHEN :v < 0 THEN value ELSE :v END, min_subtotal = CASE WHEN :m < 0 THEN min_subtotal ELSE :m END, "
+			     "starts_at = CASE WHEN :cs THEN NULL WHEN :s < 0 THEN starts_at ELSE :s END, "
+			     "expires_at = CASE WHEN :ce THEN NULL WHEN :e < 0 THEN expires_at ELSE :e END, "
+			     "usage_limit = CASE WHEN :cl THEN NULL WHEN :l < 0 THEN usage_limit ELSE :l END, "
+			     "active = CASE WHEN :a < 0 THEN active ELSE :a != 0 END WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":id", id);
+		db_bind_int(st, ":cs", clear_s);
+		db_bind_int(st, ":ce", clear_e);
+		db_bind_int(st, ":cl", clear_l);
+	}
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_text(st, ":c", code);
 	db_bind_text(st, ":k", kind);
@@ -399,22 +419,36 @@ void adm_discount_create(req *r)
 	db_bind_int(st, ":s", s_at);
 	db_bind_int(st, ":e", e_at);
 	db_bind_int(st, ":l", limit);
-	db_bind_int(st, ":a", active);
+	db_bind_int(st, ":a", create && active < 0 ? 1 : active);
 	if (db_run(st) < 0) {
 		if (db_errcode() == SQLITE_CONSTRAINT) {
 			db_rollback();
 			cJSON *d = cJSON_CreateObject();
 			cJSON_AddStringToObject(d, "field", "code");
-			http_error(r, 409, "conflict", d, "a discount with code '%s' already exists", code);
+			http_error(r, 409, "conflict", d, "a discount with code '%s' already exists", code ? code : "");
 		} else adm_fail(r, "the discount");
 		goto out;
 	}
-	int64_t id = db_last_id();
-	if (audit_write(r, "discount.create", "discount", id, "create", code) < 0) { adm_fail(r, "the discount"); goto out; }
-	if (adm_commit(r) == 0) adm_send(r, 201, discount_get(r->t.id, id), "discount");
+	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "discount"); goto out; }
+	if (create) id = db_last_id();
+	/* A percentage stays a percentage: check the row as it now is. */
+	cJSON *now = discount_get(r->t.id, id);
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(now, "kind"), *v = cJSON_GetObjectItemCaseSensitive(now, "value");
+	int bad_pct = cJSON_IsString(k) && !strcmp(k->valuestring, "percent") && cJSON_IsNumber(v) && v->valuedouble > 100;
+	cJSON_Delete(now);
+	if (bad_pct) { db_rollback(); in_fail(r, "value", "is a percentage: 1-100"); goto out; }
+	if (audit_write(r, create ? "discount.create" : "discount.update", "discount", id, create ? "create" : "update",
+			code) < 0) {
+		adm_fail(r, "the discount");
+		goto out;
+	}
+	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, discount_get(r->t.id, id), "discount");
 out:
 	cJSON_Delete(b);
 }
+
+void adm_discount_create(req *r) { discount_save(r, 0); }
+void adm_discount_update(req *r) { discount_save(r, route_id(r, 0)); }
 
 /* Route: DELETE /api/cms/discounts/{id} */
 void adm_discount_delete(req *r)

@@ -63,6 +63,7 @@ const route admin_routes[] = {
 	{ M_POST, "/api/cms/orders/:id/refund", adm_order_refund, AW, ROLE_OWNER, "order" },
 	{ M_GET, "/api/cms/discounts", adm_discounts_list, R_AUTH, ROLE_OWNER | ROLE_STAFF, "discount" },
 	{ M_POST, "/api/cms/discounts", adm_discount_create, AW, ROLE_OWNER, "discount" },
+	{ M_PUT, "/api/cms/discounts/:id", adm_discount_update, AW, ROLE_OWNER, "discount" },
 	{ M_DELETE, "/api/cms/discounts/:id", adm_discount_delete, AW, ROLE_OWNER, "discount" },
 	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, R_AUTH, ROLE_OWNER | ROLE_STAFF, "settings" },
 	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, "settings" },

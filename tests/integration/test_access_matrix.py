@@ -92,6 +92,7 @@ CROSS = {
     "POST /api/cms/orders/:id/refund": ("id", {}, None),
     "GET /api/cms/discounts": ("list", None, "discounts"),
     "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
+    "PUT /api/cms/discounts/:id": ("id", {"value": 99, "active": False}, None),
     "DELETE /api/cms/discounts/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),

@@ -322,3 +322,26 @@ def test_bulk_paths_honour_the_product_limit(stack):
     # updates of existing products still go through
     res = stack.post(API + "/sync/products", {"products": items[:3]}, token=tok, host="tiny.localhost").json()
     assert (res["updated"], res["failed"]) == (3, 0), res
+
+
+def test_discount_update(stack):
+    t = stack.demo_token
+    r = stack.post("/api/cms/discounts", {"code": "SPRING5", "kind": "percent", "value": 5,
+                                          "expiresAt": "2030-01-01", "usageLimit": 3}, token=t)
+    assert r.status == 201, r
+    d = r.json()
+    r = stack.put("/api/cms/discounts/" + d["id"], {"value": 15, "expiresAt": None, "active": False}, token=t)
+    assert r.status == 200, r
+    u = r.json()
+    assert u["value"] == 15 and u["active"] is False and u["expiresAt"] is None
+    assert u["usageLimit"] == 3 and u["code"] == "SPRING5"          # absent fields kept
+    # a percentage above 100 is refused, the row unchanged
+    r = stack.put("/api/cms/discounts/" + d["id"], {"value": 150}, token=t)
+    assert r.status == 422 and r.json()["error"]["details"]["field"] == "value"
+    assert stack.sql("SELECT value FROM discounts WHERE id = ?", int(d["id"]))[0][0] == 15
+    # switching to fixed makes 150 (cents) fine
+    r = stack.put("/api/cms/discounts/" + d["id"], {"kind": "fixed", "value": 150}, token=t)
+    assert r.status == 200 and r.json()["kind"] == "fixed"
+    assert stack.put("/api/cms/discounts/999999", {"value": 1}, token=t).status == 404
+    r = stack.put("/api/cms/discounts/" + d["id"], {"usageLimit": 0}, token=t)
+    assert r.status == 422 and "usageLimit" in r.json()["error"]["message"]
