@@ -13,7 +13,7 @@
 /* A product with variants is in stock while any variant is. */
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
-	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at"
+	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at, p.seo_json"
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
@@ -27,6 +27,7 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	else cJSON_AddNumberToObject(p, "compareAtPrice", money_major(db_int(st, 5), t->currency));
 	cJSON_AddStringToObject(p, "currency", t->currency);
 	row_add_time(p, "createdAt", st, 13);
+	cJSON_AddItemToObject(p, "seo", row_json(st, 14, 0));
 	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
 	cJSON_AddBoolToObject(p, "inStock", db_int(st, 7) > 0);

@@ -101,8 +101,23 @@ static void product_page(req *r)
 	add_variant_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
+	/* The page head: the product's SEO title and description when it has
+	 * them, else its name and the start of its description. */
+	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(p, "seo");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(seo, "title");
+	const cJSON *sd = cJSON_GetObjectItemCaseSensitive(seo, "description");
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
-	render_template_page(r, "product.html", name->valuestring, d);
+	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(p, "description");
+	char meta[161] = "";
+	if (cJSON_IsString(sd) && sd->valuestring[0]) snprintf(meta, sizeof meta, "%s", sd->valuestring);
+	else if (cJSON_IsString(desc)) snprintf(meta, sizeof meta, "%s", desc->valuestring);
+	size_t ml = strlen(meta);   /* never end inside a UTF-8 sequence */
+	while (ml && ((unsigned char)meta[ml - 1] & 0xc0) == 0x80) ml--;
+	if (ml && (unsigned char)meta[ml - 1] >= 0xc0) ml--;
+	if (strlen(meta) == sizeof meta - 1) meta[ml] = 0;
+	render_template_page_desc(r, "product.html",
+				  cJSON_IsString(st) && st->valuestring[0] ? st->valuestring : name->valuestring,
+				  meta[0] ? meta : NULL, d);
 	cJSON_Delete(d);
 }
 

@@ -382,13 +382,19 @@ void render_shell(req *r, const char *title, const char *description, const char
 
 void render_template_page(req *r, const char *name, const char *title, cJSON *data)
 {
+	render_template_page_desc(r, name, title, NULL, data);
+}
+
+void render_template_page_desc(req *r, const char *name, const char *title, const char *description,
+			       cJSON *data)
+{
 	sbuf content = SBUF_INIT;
 	cJSON_AddItemToObject(data, "store", render_storefront(r));
 	cJSON_AddStringToObject(data, "requestId", r->id);
 	if (tmpl_render_file(name, data, &content) < 0) {
 		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
 	} else {
-		render_shell(r, title, NULL, sb_str(&content));
+		render_shell(r, title, description, sb_str(&content));
 	}
 	sb_free(&content);
 }

@@ -22,6 +22,9 @@ void render_shell(req *r, const char *title, const char *description, const char
 /* A system page from templates/NAME with data (an object; the store is
  * added) inside the shell. */
 void render_template_page(req *r, const char *name, const char *title, cJSON *data);
+/* The same with the page's meta description (NULL: the store's tagline). */
+void render_template_page_desc(req *r, const char *name, const char *title, const char *description,
+			       cJSON *data);
 void render_error_page(req *r, int status, const char *title, const char *message);
 void render_platform_404(req *r);
 /* The `storefront` input of vibe code for the request's tenant. */

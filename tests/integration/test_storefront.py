@@ -104,3 +104,19 @@ def test_bad_percent_encoding_is_400_not_a_crash(stack):
     assert stack.get("/blog/%zz").status == 400
     assert stack.get("/a%00b").status == 400
     assert stack.get("/").status == 200
+
+
+def test_product_page_head_uses_seo_fields(stack):
+    r = stack.get("/products/camp-lantern")
+    assert r.status == 200
+    assert re.search(r"<title>Glow Camp Lantern · Demo Outfitters</title>|<title>[^<]*Lantern[^<]*</title>", r.text)
+    desc = re.search(r'<meta name="description" content="([^"]*)"', r.text).group(1)
+    assert desc and desc != "Good gear for long trails and slow mornings."   # the product's own words
+    stack.sql("UPDATE products SET seo_json = ? WHERE slug = 'camp-lantern'",
+              '{"title": "Lantern <for> camp", "description": "Warm light & long nights"}')
+    try:
+        r = stack.get("/products/camp-lantern")
+        assert "<title>Lantern &lt;for&gt; camp · Demo Outfitters</title>" in r.text
+        assert '<meta name="description" content="Warm light &amp; long nights">' in r.text
+    finally:
+        stack.sql("UPDATE products SET seo_json = '{}' WHERE slug = 'camp-lantern'")
