@@ -4,6 +4,7 @@
  * minor units. Every write leaves a change-feed row (the POS polls it) and
  * an audit row in its transaction, and queues the POS webhook. */
 #include "admin.h"
+#include "text.h"
 #include "commerce.h"
 #include "input.h"
 #include "audit.h"
@@ -23,24 +24,17 @@ static void bad_query(req *r, const char *field, const char *msg)
 	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", field, msg);
 }
 
-/* "2026-11-22" or "2026-11-22T10:00:00Z" or unix seconds -> unix seconds; -1 bad. */
+/* "2026-11-22", an ISO time ("2026-11-22T10:00:00Z", offsets too; the
+ * one ISO parser, text_parse_iso) or unix seconds -> unix seconds; -1 bad. */
 static int64_t parse_time(const char *s)
 {
 	if (!s || !*s) return -1;
 	char *end;
 	long long v = strtoll(s, &end, 10);
 	if (!*end && v >= 0) return v;
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	const char *rest = strptime(s, "%Y-%m-%d", &tm);
-	if (!rest) return -1;
-	if (*rest == 'T') {
-		rest = strptime(rest + 1, "%H:%M:%S", &tm);
-		if (!rest) return -1;
-		if (*rest == 'Z') rest++;
-	}
-	if (*rest) return -1;
-	return (int64_t)timegm(&tm);
+	double ms;
+	if (text_parse_iso(s, &ms) < 0 || ms < 0) return -1;
+	return (int64_t)(ms / 1000);
 }
 
 static int one_of(const char *v, const char *const *set)
