@@ -74,6 +74,8 @@ void adm_not_found(req *r, const char *what);
 void adm_send(req *r, int status, cJSON *entity, const char *what);
 /* A storage failure inside a transaction: roll back and answer 500. */
 void adm_fail(req *r, const char *what);
+/* 409 version_conflict with details {currentVersion, current: cur} (takes cur). */
+void adm_version_conflict(req *r, const char *what, int64_t id, cJSON *cur, int64_t sent);
 /* Commit, or answer 500 (busy/locked included). 0 when committed. */
 int adm_commit(req *r);
 #endif

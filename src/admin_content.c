@@ -9,6 +9,7 @@
 #include "route.h"
 #include "db.h"
 #include "catsync.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,31 +68,72 @@ void adm_post_delete(req *r)
 	delete_row(r, "DELETE FROM posts WHERE tenant_id = :t AND id = :id", "post.delete", "post");
 }
 
-/* Route: POST /api/cms/posts {title, slug, content?, excerpt?, featuredImage?}
- * Route: PUT /api/cms/posts/{id} (the same fields, all optional) */
+/* What a post body may hold: the seed's Post fields, and the ones the API
+ * returns (accepted and ignored). */
+static const char *const post_fields[] = { "version", "title", "slug", "content", "excerpt", "featuredImage", "status",
+					   "publishedAt", "seoConfig", NULL };
+static const char *const post_readonly[] = { "id", "storefrontId", "authorId", "createdAt", "updatedAt", "url", NULL };
+static const char *const post_statuses[] = { "draft", "published", NULL };
+
+/* Route: POST /api/cms/posts {title, slug, content?, excerpt?, featuredImage?, status?, publishedAt?, seoConfig?}
+ * Route: PUT /api/cms/posts/{id} {version, the same fields, all optional}: a stale version is 409. */
 static void post_save(req *r, int64_t id)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int create = id == 0;
-	const char *title = NULL, *slug = NULL, *content = NULL, *excerpt = NULL, *image = NULL;
-	if (in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	const char *title = NULL, *slug = NULL, *content = NULL, *excerpt = NULL, *image = NULL, *status = NULL, *when = NULL;
+	const cJSON *seo = NULL;
+	char *seotext = NULL;
+	int64_t version = 0;
+	double pub_ms = 0;
+	if (in_known(r, b, post_fields, post_readonly) < 0 ||
+	    (!create && in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0) ||
+	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "content", IN_OPTIONAL, 200000, &content) < 0 ||
 	    in_str(r, b, "excerpt", IN_OPTIONAL, 1000, &excerpt) < 0 ||
-	    in_str(r, b, "featuredImage", IN_OPTIONAL, 1000, &image) < 0)
+	    in_str(r, b, "featuredImage", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_enum(r, b, "status", IN_OPTIONAL, post_statuses, &status) < 0 ||
+	    in_str(r, b, "publishedAt", IN_OPTIONAL, 64, &when) < 0 ||
+	    in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo) < 0)
 		goto out;
 	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
+	if (when && text_parse_iso(when, &pub_ms) < 0) {
+		in_fail(r, "publishedAt", "must be an ISO 8601 time like 2026-12-01T09:00:00Z (got '%.40s')", when);
+		goto out;
+	}
+	if (seo) {
+		seotext = cJSON_PrintUnformatted(seo);
+		if (strlen(seotext) > 4096) { in_fail(r, "seoConfig", "is more than 4096 bytes of JSON"); goto out; }
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
+	if (!create) {
+		cJSON *cur = posts_admin_get(r->t.id, id);
+		if (!cur) { db_rollback(); adm_not_found(r, "post"); goto out; }
+		if ((int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble != version) {
+			db_rollback();
+			adm_version_conflict(r, "post", id, cur, version);
+			goto out;
+		}
+		cJSON_Delete(cur);
+	}
+	/* status 'published' publishes (at publishedAt, else now, else when it
+	 * first was); publishedAt alone moves the date. */
 	sqlite3_stmt *st;
 	if (create) {
-		st = db_stmt("INSERT INTO posts(tenant_id, slug, title, content, excerpt, featured_image, author_id, created_at, updated_at) "
-			     "VALUES(:t, :s, :ti, coalesce(:c, ''), coalesce(:e, ''), coalesce(:i, ''), :u, strftime('%s','now'), strftime('%s','now'))");
+		st = db_stmt("INSERT INTO posts(tenant_id, slug, title, content, excerpt, featured_image, status, published_at, seo_json, "
+			     "author_id, created_at, updated_at) VALUES(:t, :s, :ti, coalesce(:c, ''), coalesce(:e, ''), coalesce(:i, ''), "
+			     "coalesce(:st, 'draft'), CASE WHEN :pa IS NOT NULL THEN :pa WHEN :st = 'published' THEN strftime('%s','now') END, "
+			     "coalesce(:seo, '{}'), :u, strftime('%s','now'), strftime('%s','now'))");
 		db_bind_int(st, ":u", r->who.user_id);
 	} else {
 		st = db_stmt("UPDATE posts SET slug = coalesce(:s, slug), title = coalesce(:ti, title), content = coalesce(:c, content), "
-			     "excerpt = coalesce(:e, excerpt), featured_image = coalesce(:i, featured_image), updated_at = strftime('%s','now') "
-			     "WHERE tenant_id = :t AND id = :id");
+			     "excerpt = coalesce(:e, excerpt), featured_image = coalesce(:i, featured_image), status = coalesce(:st, status), "
+			     "published_at = CASE WHEN :pa IS NOT NULL THEN :pa WHEN :st = 'published' THEN coalesce(published_at, strftime('%s','now')) "
+			     "ELSE published_at END, seo_json = coalesce(:seo, seo_json), version = version + 1, "
+			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id AND version = :v");
 		db_bind_int(st, ":id", id);
+		db_bind_int(st, ":v", version);
 	}
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_text(st, ":s", slug);
@@ -99,6 +141,9 @@ static void post_save(req *r, int64_t id)
 	db_bind_text(st, ":c", content);
 	db_bind_text(st, ":e", excerpt);
 	db_bind_text(st, ":i", image);
+	db_bind_text(st, ":st", status);
+	if (when) db_bind_int(st, ":pa", (int64_t)(pub_ms / 1000)); else db_bind_null(st, ":pa");
+	db_bind_text(st, ":seo", seotext);
 	if (db_run(st) < 0) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "post"); }
 		else adm_fail(r, "the post");
@@ -113,6 +158,7 @@ static void post_save(req *r, int64_t id)
 	audit_bump_content(r->t.id);
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, posts_admin_get(r->t.id, id), "post");
 out:
+	cJSON_free(seotext);
 	cJSON_Delete(b);
 }
 
@@ -125,7 +171,7 @@ static void post_status(req *r, int publish)
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); return; }
 	sqlite3_stmt *st = db_stmt(
 		"UPDATE posts SET status = :s, published_at = CASE WHEN :s = 'published' THEN coalesce(published_at, strftime('%s','now')) ELSE published_at END, "
-		"updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		"version = version + 1, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 	db_bind_text(st, ":s", publish ? "published" : "draft");
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);

@@ -82,15 +82,40 @@ static int slug_reserved(req *r, const char *slug)
 	return 0;
 }
 
-/* Route: POST /api/cms/pages {slug, title, metaDescription?, showInNav?} */
+/* What a page body may hold: the seed's Page fields, and the ones the API
+ * returns (accepted and ignored, so a GET result can be sent back). */
+static const char *const page_fields[] = { "version", "slug", "title", "metaDescription", "seoConfig", "showInNav", NULL };
+static const char *const page_readonly[] = { "id", "storefrontId", "blocks", "isPublished", "publishedAt", "createdAt",
+					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", NULL };
+
+/* seoConfig: an object, stored as given (at most 4 KB of JSON); NULL when absent. */
+static int seo_config(req *r, const cJSON *b, char **out)
+{
+	const cJSON *seo = NULL;
+	*out = NULL;
+	int rc = in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo);
+	if (rc) return rc;
+	*out = cJSON_PrintUnformatted(seo);
+	if (strlen(*out) > 4096) {
+		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is 4096", strlen(*out));
+		cJSON_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Route: POST /api/cms/pages {slug, title, metaDescription?, seoConfig?, showInNav?} */
 void adm_page_create(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *slug, *title, *meta = "";
+	char *seo = NULL;
 	int nav = 1;
-	if (in_slug(r, b, "slug", IN_REQUIRED, &slug) < 0 || in_str(r, b, "title", IN_REQUIRED, 200, &title) < 0 ||
-	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 ||
+	if (in_known(r, b, page_fields, page_readonly) < 0 ||
+	    in_slug(r, b, "slug", IN_REQUIRED, &slug) < 0 || in_str(r, b, "title", IN_REQUIRED, 200, &title) < 0 ||
+	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 || seo_config(r, b, &seo) < 0 ||
 	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || slug_reserved(r, slug))
 		goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
@@ -101,10 +126,11 @@ void adm_page_create(req *r)
 		http_error(r, 409, "conflict", d, "a page with slug '%s' already exists", slug);
 		goto out;
 	}
-	int64_t id = pages_create(r->t.id, slug, title, meta, nav);
+	int64_t id = pages_create(r->t.id, slug, title, meta, seo, nav);
 	if (id < 0 || audit_write(r, "page.create", "page", id, "create", slug) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 201, pages_get(r->t.id, id), "page");
 out:
+	cJSON_free(seo);
 	cJSON_Delete(b);
 }
 
@@ -116,22 +142,45 @@ void adm_page_get(req *r)
 	adm_send(r, 200, p, "page");
 }
 
-/* Route: PUT /api/cms/pages/{id} {title?, slug?, metaDescription?, showInNav?} */
+/* Answer 409 with the entity as it is now: someone saved after the caller read it. */
+void adm_version_conflict(req *r, const char *what, int64_t id, cJSON *cur, int64_t sent)
+{
+	int64_t have = (int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "currentVersion", (double)have);
+	cJSON_AddItemToObject(d, "current", cur);
+	http_error(r, 409, "version_conflict", d,
+		   "%s %lld was changed by someone else (version %lld, you sent %lld); reload and apply your change again",
+		   what, (long long)id, (long long)have, (long long)sent);
+}
+
+/* Route: PUT /api/cms/pages/{id} {version, title?, slug?, metaDescription?, seoConfig?, showInNav?}
+ * Title, description, SEO and nav are draft metadata: they go live on
+ * publish. The slug (the address) changes at once. Stale version: 409. */
 void adm_page_update(req *r)
 {
 	int64_t id = page_param(r);
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *slug = NULL, *title = NULL, *meta = NULL;
+	char *seo = NULL;
 	int nav = -1;
-	if (in_slug(r, b, "slug", IN_OPTIONAL, &slug) < 0 || in_str(r, b, "title", IN_OPTIONAL, 200, &title) < 0 ||
-	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 ||
+	int64_t version;
+	if (in_known(r, b, page_fields, page_readonly) < 0 ||
+	    in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0 ||
+	    in_slug(r, b, "slug", IN_OPTIONAL, &slug) < 0 || in_str(r, b, "title", IN_OPTIONAL, 200, &title) < 0 ||
+	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 || seo_config(r, b, &seo) < 0 ||
 	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || (slug && slug_reserved(r, slug)))
 		goto out;
 	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
 	cJSON *cur = pages_get(r->t.id, id);
 	if (!cur) { db_rollback(); adm_not_found(r, "page"); goto out; }
+	if ((int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble != version) {
+		db_rollback();
+		adm_version_conflict(r, "page", id, cur, version);
+		goto out;
+	}
 	int is_home = strcmp(cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring, "home") == 0;
 	cJSON_Delete(cur);
 	if (slug && is_home && strcmp(slug, "home") != 0) {
@@ -148,18 +197,26 @@ void adm_page_update(req *r)
 	}
 	sqlite3_stmt *st = db_stmt(
 		"UPDATE pages SET slug = coalesce(:s, slug), title = coalesce(:ti, title), "
-		"meta_description = coalesce(:m, meta_description), show_in_nav = CASE WHEN :n < 0 THEN show_in_nav ELSE :n END, "
-		"updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		"meta_description = coalesce(:m, meta_description), seo_json = coalesce(:seo, seo_json), "
+		"show_in_nav = CASE WHEN :n < 0 THEN show_in_nav ELSE :n END, version = version + 1, "
+		"updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id AND version = :v");
 	db_bind_text(st, ":s", slug);
 	db_bind_text(st, ":ti", title);
 	db_bind_text(st, ":m", meta);
+	db_bind_text(st, ":seo", seo);
 	db_bind_int(st, ":n", nav);
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
-	if (db_run(st) < 0 || audit_write(r, "page.update", "page", id, "update", NULL) < 0) { adm_fail(r, "the page"); goto out; }
-	audit_bump_content(r->t.id);
+	db_bind_int(st, ":v", version);
+	if (db_run(st) < 0 || db_changes() != 1 || audit_write(r, "page.update", "page", id, "update", NULL) < 0) {
+		adm_fail(r, "the page");
+		goto out;
+	}
+	/* Only the address is live at once; the rest waits for publish. */
+	if (slug) audit_bump_content(r->t.id);
 	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
 out:
+	cJSON_free(seo);
 	cJSON_Delete(b);
 }
 
@@ -226,6 +283,30 @@ static char *json_text(const cJSON *o)
 	return o ? cJSON_PrintUnformatted(o) : NULL;
 }
 
+/* What a block body may hold: the seed's Block fields, and the ones the
+ * API returns (accepted and ignored). */
+static const char *const block_fields[] = { "version", "pageId", "type", "vibeCode", "config", "visibility", "position",
+					    "dependencies", NULL };
+static const char *const block_readonly[] = { "id", "storefrontId", "isPublished", "hasUnpublishedChanges", "lastModified",
+					      "modifiedBy", "createdAt", "updatedAt", "codeVersion", "lastCodeUpdate",
+					      "validation", NULL };
+
+/* The rest of a block body: visibility rules with known names only, and
+ * no npm dependencies (vibe code has none). 0 or -1 (answered 422). */
+static int block_body_problem(req *r, const cJSON *b, const cJSON *vis)
+{
+	char buf[300];
+	const char *p = vis ? pages_visibility_problem(vis, buf, sizeof buf) : NULL;
+	if (p) { in_fail(r, "visibility", "%s", p); return -1; }
+	const cJSON *deps = NULL;
+	if (in_array(r, b, "dependencies", IN_OPTIONAL, 100, &deps) < 0) return -1;
+	if (deps && cJSON_GetArraySize(deps) > 0) {
+		in_fail(r, "dependencies", "must be empty: vibe code runs without npm packages (use helpers and api)");
+		return -1;
+	}
+	return 0;
+}
+
 /* Route: POST /api/cms/blocks {pageId, type, vibeCode?, bconf?, position?, visibility?} */
 void adm_block_create(req *r)
 {
@@ -235,10 +316,11 @@ void adm_block_create(req *r)
 	const char *type, *code = NULL;
 	const cJSON *bconf = NULL, *vis = NULL;
 	char *starter = NULL, *cfgtext = NULL, *vistext = NULL;
-	if (in_id(r, b, "pageId", IN_REQUIRED, &page) < 0 || in_enum(r, b, "type", IN_REQUIRED, block_types, &type) < 0 ||
+	if (in_known(r, b, block_fields, block_readonly) < 0 ||
+	    in_id(r, b, "pageId", IN_REQUIRED, &page) < 0 || in_enum(r, b, "type", IN_REQUIRED, block_types, &type) < 0 ||
 	    in_str(r, b, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
 	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, b, "visibility", IN_OPTIONAL, &vis) < 0 ||
-	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0)
+	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0 || block_body_problem(r, b, vis) < 0)
 		goto out;
 	if (!code) code = starter = pages_starter_code(type);
 	if (check_code(r, code) < 0) goto out;
@@ -276,11 +358,12 @@ void adm_block_update(req *r)
 	const char *type = NULL, *code = NULL;
 	const cJSON *bconf = NULL, *vis = NULL;
 	char *cfgtext = NULL, *vistext = NULL;
-	if (in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0 ||
+	if (in_known(r, b, block_fields, block_readonly) < 0 ||
+	    in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0 ||
 	    in_enum(r, b, "type", IN_OPTIONAL, block_types, &type) < 0 ||
 	    in_str(r, b, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
 	    in_obj(r, b, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, b, "visibility", IN_OPTIONAL, &vis) < 0 ||
-	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0)
+	    in_int(r, b, "position", IN_OPTIONAL, 0, 10000, &pos) < 0 || block_body_problem(r, b, vis) < 0)
 		goto out;
 	if (code && check_code(r, code) < 0) goto out;
 	cfgtext = json_text(bconf);
@@ -288,14 +371,9 @@ void adm_block_update(req *r)
 	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
 	cJSON *cur = pages_block_get(r->t.id, id);
 	if (!cur) { db_rollback(); adm_not_found(r, "block"); goto out; }
-	int64_t have = (int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble;
-	if (have != version) {
+	if ((int64_t)cJSON_GetObjectItemCaseSensitive(cur, "version")->valuedouble != version) {
 		db_rollback();
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddItemToObject(d, "current", cur);
-		http_error(r, 409, "version_conflict", d,
-			   "block %lld was changed by someone else (version %lld, you sent %lld); reload and apply your change again",
-			   (long long)id, (long long)have, (long long)version);
+		adm_version_conflict(r, "block", id, cur, version);
 		goto out;
 	}
 	cJSON_Delete(cur);
@@ -444,8 +522,8 @@ void adm_page_publish(req *r)
 void adm_page_versions(req *r) { page_list(r, "versions", pages_versions); }
 
 /* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
- * version's blocks become live again as a new version; the drafts are
- * reset to them unless keepDrafts is true. */
+ * version's blocks and metadata become live again as a new version; the
+ * drafts and draft metadata are reset to them unless keepDrafts is true. */
 void adm_page_rollback(req *r)
 {
 	int64_t id = page_param(r);
@@ -472,26 +550,10 @@ void adm_page_rollback(req *r)
 	int n = 0;
 	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, version, blocks, &n);
 	int rc = v < 0 ? -1 : 0;
-	if (rc == 0 && !keep) {
-		sqlite3_stmt *st = db_stmt("DELETE FROM draft_blocks WHERE tenant_id = :t AND page_id = :p");
-		db_bind_int(st, ":t", r->t.id);
-		db_bind_int(st, ":p", id);
-		rc = db_run(st);
-		const cJSON *blk;
-		cJSON_ArrayForEach(blk, blocks) {
-			if (rc < 0) break;
-			const cJSON *code = cJSON_GetObjectItemCaseSensitive(blk, "vibeCode");
-			const cJSON *pos = cJSON_GetObjectItemCaseSensitive(blk, "position");
-			char *cfgtext = json_text(cJSON_GetObjectItemCaseSensitive(blk, "config"));
-			char *vistext = json_text(cJSON_GetObjectItemCaseSensitive(blk, "visibility"));
-			if (pages_block_create(r->t.id, id, cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
-					       cJSON_IsString(code) ? code->valuestring : "", cfgtext, vistext,
-					       cJSON_IsNumber(pos) ? (int64_t)pos->valuedouble : 0, r->who.user_id) < 0)
-				rc = -1;
-			cJSON_free(cfgtext);
-			cJSON_free(vistext);
-		}
-	}
+	/* The drafts (blocks and metadata) become that version's again. */
+	if (rc == 0 && !keep)
+		rc = pages_restore_drafts(r->t.id, id, blocks, r->who.user_id) < 0 ||
+		     pages_restore_meta(r->t.id, id, version) < 0 ? -1 : 0;
 	cJSON_Delete(blocks);
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld restored as %lld", (long long)version, (long long)v);

@@ -149,3 +149,38 @@ int in_enum(req *r, const cJSON *o, const char *field, int required, const char 
 	sb_free(&list);
 	return -1;
 }
+
+static int listed(const char *const *list, const char *k)
+{
+	for (int i = 0; list && list[i]; i++)
+		if (strcmp(list[i], k) == 0) return 1;
+	return 0;
+}
+
+int in_known(req *r, const cJSON *o, const char *const *fields, const char *const *readonly)
+{
+	cJSON *unknown = NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, o) {
+		if (!it->string || listed(fields, it->string) || listed(readonly, it->string)) continue;
+		if (!unknown) unknown = cJSON_CreateArray();
+		if (cJSON_GetArraySize(unknown) < 20) cJSON_AddItemToArray(unknown, cJSON_CreateString(it->string));
+	}
+	if (!unknown) return 0;
+	sbuf names = SBUF_INIT, known = SBUF_INIT;
+	cJSON_ArrayForEach(it, unknown) {
+		if (names.len) sb_puts(&names, ", ");
+		sb_printf(&names, "'%.64s'", it->valuestring);
+	}
+	for (int i = 0; fields[i]; i++) { if (i) sb_puts(&known, ", "); sb_puts(&known, fields[i]); }
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", cJSON_GetArrayItem(unknown, 0)->valuestring);
+	cJSON_AddItemToObject(d, "unknownFields", unknown);
+	cJSON *fl = cJSON_AddArrayToObject(d, "fields");
+	for (int i = 0; fields[i]; i++) cJSON_AddItemToArray(fl, cJSON_CreateString(fields[i]));
+	http_error(r, 422, "unknown_field", d, "unknown field%s %s; this endpoint takes %s",
+		   cJSON_GetArraySize(unknown) == 1 ? "" : "s", sb_str(&names), sb_str(&known));
+	sb_free(&names);
+	sb_free(&known);
+	return -1;
+}

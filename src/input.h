@@ -23,6 +23,12 @@ int in_slug(req *r, const cJSON *o, const char *field, int required, const char 
 /* One of a fixed set of words (NULL-terminated). */
 int in_enum(req *r, const cJSON *o, const char *field, int required, const char *const *allowed, const char **out);
 
+/* Every member of o is in fields or readonly (NULL-terminated lists;
+ * readonly may be NULL): readonly ones are what the API itself returns
+ * (id, createdAt...), accepted so a GET result can be sent back, and
+ * ignored. Otherwise 422 naming each unknown field; returns 0 or -1. */
+int in_known(req *r, const cJSON *o, const char *const *fields, const char *const *readonly);
+
 /* Answer 422 for a field with a problem (for checks beyond the above). */
 void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *slug_problem(const char *s);

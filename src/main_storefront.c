@@ -35,15 +35,15 @@ static void page_live(req *r, const char *slug)
 		not_found(r, "There is no page at this address.");
 		return;
 	}
-	cJSON *page = pages_get(r->t.id, id);
+	/* The head comes from the live version too, not from the draft. */
+	char *title = NULL, *meta = NULL;
+	pages_live_meta(r->t.id, id, &title, &meta);
 	sbuf content = SBUF_INIT;
 	render_blocks(r, blocks, 0, &content);
-	const cJSON *title = cJSON_GetObjectItemCaseSensitive(page, "title");
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(page, "metaDescription");
-	render_shell(r, cJSON_IsString(title) ? title->valuestring : r->t.name,
-		     cJSON_IsString(meta) && meta->valuestring[0] ? meta->valuestring : NULL, sb_str(&content));
+	render_shell(r, title && *title ? title : r->t.name, meta && *meta ? meta : NULL, sb_str(&content));
 	sb_free(&content);
-	cJSON_Delete(page);
+	free(title);
+	free(meta);
 	cJSON_Delete(blocks);
 }
 

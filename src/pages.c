@@ -5,6 +5,7 @@
 #include "util.h"
 #include "vibe.h"
 #include "rows.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,14 @@
 
 const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "blog", "custom", NULL };
 
-#define PAGE_COLS "id, slug, title, meta_description, seo_json, show_in_nav, live_version, published_at, created_at, updated_at, " \
-	"(SELECT max(version) FROM page_versions v WHERE v.page_id = pages.id), " \
-	"(SELECT max(updated_at) FROM draft_blocks b WHERE b.page_id = pages.id)"
+/* The draft metadata (pages) and the live version's (lv): the live site
+ * shows lv's, the editor edits the page's, publish copies one to the other. */
+#define PAGE_COLS "p.id, p.slug, p.title, p.meta_description, p.seo_json, p.show_in_nav, p.live_version, p.published_at, " \
+	"p.created_at, p.updated_at, " \
+	"(SELECT max(version) FROM page_versions v WHERE v.page_id = p.id), " \
+	"(SELECT max(updated_at) FROM draft_blocks b WHERE b.page_id = p.id), " \
+	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav"
+#define PAGE_FROM "pages p LEFT JOIN page_versions lv ON lv.page_id = p.id AND lv.version = p.live_version"
 
 static cJSON *page_row(sqlite3_stmt *st)
 {
@@ -25,6 +31,7 @@ static cJSON *page_row(sqlite3_stmt *st)
 	cJSON_AddStringToObject(p, "metaDescription", db_text(st, 3));
 	cJSON_AddItemToObject(p, "seoConfig", row_json(st, 4, 0));
 	cJSON_AddBoolToObject(p, "showInNav", db_int(st, 5) != 0);
+	cJSON_AddNumberToObject(p, "version", (double)db_int(st, 12));
 	cJSON_AddBoolToObject(p, "isPublished", !db_isnull(st, 6));
 	if (db_isnull(st, 6)) cJSON_AddNullToObject(p, "liveVersion");
 	else cJSON_AddNumberToObject(p, "liveVersion", (double)db_int(st, 6));
@@ -32,15 +39,26 @@ static cJSON *page_row(sqlite3_stmt *st)
 	row_add_time(p, "publishedAt", st, 7);
 	row_add_time(p, "createdAt", st, 8);
 	row_add_time(p, "updatedAt", st, 9);
-	/* Drafts changed after the live version was published? */
+	/* What visitors see now (null until the first publish). */
+	if (db_isnull(st, 13)) {
+		cJSON_AddNullToObject(p, "live");
+	} else {
+		cJSON *l = cJSON_AddObjectToObject(p, "live");
+		cJSON_AddStringToObject(l, "title", db_text(st, 13));
+		cJSON_AddStringToObject(l, "metaDescription", db_text(st, 14));
+		cJSON_AddItemToObject(l, "seoConfig", row_json(st, 15, 0));
+		cJSON_AddBoolToObject(l, "showInNav", db_int(st, 16) != 0);
+	}
+	/* Drafts or draft metadata changed after the live version was published? */
 	cJSON_AddBoolToObject(p, "hasUnpublishedChanges",
-			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)));
+			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)) ||
+			      db_int(st, 9) > db_int(st, 7));
 	return p;
 }
 
 cJSON *pages_get(int64_t tid, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t AND id = :id");
+	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM " PAGE_FROM " WHERE p.tenant_id = :t AND p.id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	return row_one(st, page_row);
@@ -68,12 +86,17 @@ int64_t pages_id_by_slug(int64_t tid, const char *slug)
 
 cJSON *pages_list(int64_t tid)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM pages WHERE tenant_id = :t ORDER BY nav_position, id");
+	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM " PAGE_FROM " WHERE p.tenant_id = :t ORDER BY p.nav_position, p.id");
 	db_bind_int(st, ":t", tid);
 	return row_all(st, page_row);
 }
 
-#define BLOCK_COLS "id, page_id, type, vibe_code, config_json, visibility_json, position, version, modified_by, created_at, updated_at"
+/* A draft is published when the live version holds a block of its id; it
+ * has unpublished changes when edited after that publish. */
+#define BLOCK_COLS "id, page_id, type, vibe_code, config_json, visibility_json, position, version, modified_by, created_at, updated_at, " \
+	"EXISTS (SELECT 1 FROM pages p JOIN page_versions v ON v.page_id = p.id AND v.version = p.live_version, " \
+	"json_each(v.blocks_json) j WHERE p.id = draft_blocks.page_id AND json_extract(j.value, '$.id') = CAST(draft_blocks.id AS TEXT)), " \
+	"(SELECT draft_blocks.updated_at > coalesce(p.published_at, 0) FROM pages p WHERE p.id = draft_blocks.page_id)"
 
 static cJSON *block_row(sqlite3_stmt *st)
 {
@@ -86,7 +109,8 @@ static cJSON *block_row(sqlite3_stmt *st)
 	cJSON_AddItemToObject(b, "visibility", row_json(st, 5, 0));
 	cJSON_AddNumberToObject(b, "position", (double)db_int(st, 6));
 	cJSON_AddNumberToObject(b, "version", (double)db_int(st, 7));
-	cJSON_AddBoolToObject(b, "isPublished", 0);
+	cJSON_AddBoolToObject(b, "isPublished", db_int(st, 11) != 0);
+	cJSON_AddBoolToObject(b, "hasUnpublishedChanges", db_int(st, 11) == 0 || db_int(st, 12) != 0);
 	if (db_isnull(st, 8)) cJSON_AddNullToObject(b, "modifiedBy");
 	else row_add_id(b, "modifiedBy", db_int(st, 8));
 	row_add_time(b, "createdAt", st, 9);
@@ -191,8 +215,14 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
 	int64_t v = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 1;
 	db_reset(st);
 
-	st = db_stmt("INSERT INTO page_versions(tenant_id, page_id, version, blocks_json, title, published_at, published_by, rollback_of) "
-		     "SELECT :t, :p, :v, :b, title, strftime('%s','now'), :u, :rb FROM pages WHERE tenant_id = :t AND id = :p");
+	/* The version's metadata: the draft's on publish, the restored version's on rollback. */
+	st = rollback_of
+		? db_stmt("INSERT INTO page_versions(tenant_id, page_id, version, blocks_json, title, meta_description, seo_json, show_in_nav, "
+			  "published_at, published_by, rollback_of) SELECT :t, :p, :v, :b, title, meta_description, seo_json, show_in_nav, "
+			  "strftime('%s','now'), :u, :rb FROM page_versions WHERE tenant_id = :t AND page_id = :p AND version = :rb")
+		: db_stmt("INSERT INTO page_versions(tenant_id, page_id, version, blocks_json, title, meta_description, seo_json, show_in_nav, "
+			  "published_at, published_by, rollback_of) SELECT :t, :p, :v, :b, title, meta_description, seo_json, show_in_nav, "
+			  "strftime('%s','now'), :u, :rb FROM pages WHERE tenant_id = :t AND id = :p");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	db_bind_int(st, ":v", v);
@@ -212,11 +242,13 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
 	return v;
 }
 
-int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, int nav)
+int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, const char *seo_json, int nav)
 {
 	sqlite3_stmt *st = db_stmt(
-		"INSERT INTO pages(tenant_id, slug, title, meta_description, show_in_nav, nav_position, created_at, updated_at) "
-		"VALUES(:t, :s, :ti, :m, :n, (SELECT count(*) FROM pages WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
+		"INSERT INTO pages(tenant_id, slug, title, meta_description, seo_json, show_in_nav, nav_position, created_at, updated_at) "
+		"VALUES(:t, :s, :ti, :m, coalesce(:seo, '{}'), :n, (SELECT count(*) FROM pages WHERE tenant_id = :t), "
+		"strftime('%s','now'), strftime('%s','now'))");
+	db_bind_text(st, ":seo", seo_json);
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":s", slug);
 	db_bind_text(st, ":ti", title);
@@ -245,6 +277,153 @@ int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const ch
 	if (user) db_bind_int(st, ":u", user); else db_bind_null(st, ":u");
 	if (db_run(st) < 0 || db_changes() != 1) return -1;
 	return db_last_id();
+}
+
+/* One of a fixed set of words, or an error naming the bad value. */
+static const char *word_list_problem(const cJSON *a, const char *key, const char *const *allowed, char *buf, size_t n)
+{
+	if (!a || cJSON_IsNull(a)) return NULL;
+	if (!cJSON_IsArray(a)) { snprintf(buf, n, "%s must be a list", key); return buf; }
+	const cJSON *v;
+	cJSON_ArrayForEach(v, a) {
+		int ok = 0;
+		for (int i = 0; cJSON_IsString(v) && allowed[i]; i++) ok |= strcmp(allowed[i], v->valuestring) == 0;
+		if (ok) continue;
+		char *bad = cJSON_PrintUnformatted(v);
+		snprintf(buf, n, "%s has an unknown value %.60s; the values are %s, %s%s%s", key, bad ? bad : "?",
+			 allowed[0], allowed[1], allowed[2] ? ", " : "", allowed[2] ? allowed[2] : "");
+		cJSON_free(bad);
+		return buf;
+	}
+	return NULL;
+}
+
+const char *pages_visibility_problem(const cJSON *vis, char *buf, size_t n)
+{
+	static const char *const devices[] = { "desktop", "tablet", "mobile", NULL };
+	static const char *const users[] = { "guest", "customer", NULL };
+	const cJSON *it;
+	cJSON_ArrayForEach(it, vis) {
+		if (strcmp(it->string, "devices") && strcmp(it->string, "userTypes") && strcmp(it->string, "dateRange")) {
+			snprintf(buf, n, "has an unknown rule '%.60s'; the rules are devices, userTypes and dateRange", it->string);
+			return buf;
+		}
+	}
+	const char *p = word_list_problem(cJSON_GetObjectItemCaseSensitive(vis, "devices"), "devices", devices, buf, n);
+	if (!p) p = word_list_problem(cJSON_GetObjectItemCaseSensitive(vis, "userTypes"), "userTypes", users, buf, n);
+	if (p) return p;
+	const cJSON *dr = cJSON_GetObjectItemCaseSensitive(vis, "dateRange");
+	if (!dr || cJSON_IsNull(dr)) return NULL;
+	if (!cJSON_IsObject(dr)) { snprintf(buf, n, "dateRange must be {start, end}"); return buf; }
+	cJSON_ArrayForEach(it, dr) {
+		double ms;
+		if (strcmp(it->string, "start") && strcmp(it->string, "end")) {
+			snprintf(buf, n, "dateRange has an unknown field '%.60s'; it takes start and end", it->string);
+			return buf;
+		}
+		if (!cJSON_IsNull(it) && (!cJSON_IsString(it) || text_parse_iso(it->valuestring, &ms) < 0)) {
+			snprintf(buf, n, "dateRange.%s must be an ISO 8601 time (like 2026-12-01T00:00:00Z)", it->string);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+int pages_restore_drafts(int64_t tid, int64_t page, const cJSON *blocks, int64_t user)
+{
+	/* Pass 1: drafts that still exist keep their id (their version moves
+	 * on, so a save made before the rollback is a 409). */
+	cJSON *kept = cJSON_CreateArray();
+	int rc = 0;
+	const cJSON *blk;
+	cJSON_ArrayForEach(blk, blocks) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(blk, "id");
+		int64_t bid = cJSON_IsString(id) ? atoll(id->valuestring) : 0;
+		if (bid <= 0) continue;
+		char *cfgtext = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(blk, "config"));
+		char *vistext = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(blk, "visibility"));
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(blk, "vibeCode");
+		const cJSON *pos = cJSON_GetObjectItemCaseSensitive(blk, "position");
+		sqlite3_stmt *st = db_stmt(
+			"UPDATE draft_blocks SET type = :ty, vibe_code = :c, config_json = coalesce(:cfg, '{}'), "
+			"visibility_json = coalesce(:vis, '{}'), position = :pos, version = version + 1, modified_by = :u, "
+			"updated_at = strftime('%s','now') WHERE tenant_id = :t AND page_id = :p AND id = :id");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":p", page);
+		db_bind_int(st, ":id", bid);
+		db_bind_text(st, ":ty", cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring);
+		db_bind_text(st, ":c", cJSON_IsString(code) ? code->valuestring : "");
+		db_bind_text(st, ":cfg", cfgtext);
+		db_bind_text(st, ":vis", vistext);
+		db_bind_int(st, ":pos", cJSON_IsNumber(pos) ? (int64_t)pos->valuedouble : 0);
+		if (user) db_bind_int(st, ":u", user); else db_bind_null(st, ":u");
+		rc = db_run(st);
+		cJSON_free(cfgtext);
+		cJSON_free(vistext);
+		if (rc < 0) break;
+		if (db_changes() == 1) cJSON_AddItemToArray(kept, cJSON_CreateNumber((double)bid));
+	}
+	/* Pass 2: drafts the version did not have go; their ids are not reused. */
+	char *ids = cJSON_PrintUnformatted(kept);
+	if (rc == 0) {
+		sqlite3_stmt *st = db_stmt("DELETE FROM draft_blocks WHERE tenant_id = :t AND page_id = :p "
+					   "AND id NOT IN (SELECT value FROM json_each(:ids))");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":p", page);
+		db_bind_text(st, ":ids", ids);
+		rc = db_run(st);
+	}
+	/* Pass 3: blocks deleted since that version come back under new ids. */
+	cJSON_ArrayForEach(blk, blocks) {
+		if (rc < 0) break;
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(blk, "id");
+		int64_t bid = cJSON_IsString(id) ? atoll(id->valuestring) : 0;
+		int was_kept = 0;
+		const cJSON *k;
+		cJSON_ArrayForEach(k, kept) if ((int64_t)k->valuedouble == bid) was_kept = 1;
+		if (was_kept) continue;
+		char *cfgtext = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(blk, "config"));
+		char *vistext = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(blk, "visibility"));
+		const cJSON *code = cJSON_GetObjectItemCaseSensitive(blk, "vibeCode");
+		const cJSON *pos = cJSON_GetObjectItemCaseSensitive(blk, "position");
+		if (pages_block_create(tid, page, cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
+				       cJSON_IsString(code) ? code->valuestring : "", cfgtext, vistext,
+				       cJSON_IsNumber(pos) ? (int64_t)pos->valuedouble : 0, user) < 0)
+			rc = -1;
+		cJSON_free(cfgtext);
+		cJSON_free(vistext);
+	}
+	cJSON_free(ids);
+	cJSON_Delete(kept);
+	return rc < 0 ? -1 : 0;
+}
+
+int pages_restore_meta(int64_t tid, int64_t page, int64_t version)
+{
+	sqlite3_stmt *st = db_stmt(
+		"UPDATE pages SET (title, meta_description, seo_json, show_in_nav) = "
+		"(SELECT title, meta_description, seo_json, show_in_nav FROM page_versions "
+		"WHERE tenant_id = :t AND page_id = :p AND version = :v), version = version + 1 "
+		"WHERE tenant_id = :t AND id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":v", version);
+	return db_run(st) < 0 ? -1 : 0;
+}
+
+int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta)
+{
+	sqlite3_stmt *st = db_stmt("SELECT v.title, v.meta_description FROM pages p JOIN page_versions v "
+				   "ON v.page_id = p.id AND v.version = p.live_version WHERE p.tenant_id = :t AND p.id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	int found = db_step(st) == SQLITE_ROW;
+	if (found) {
+		*title = xstrdup(db_text(st, 0));
+		*meta = xstrdup(db_text(st, 1));
+	}
+	db_reset(st);
+	return found ? 0 : -1;
 }
 
 char *pages_starter_code(const char *type)

@@ -1,7 +1,9 @@
 /* pages: the data layer of pages, their draft blocks and their published
  * versions. Every function takes the tenant id and binds it; an id of
- * another tenant is simply not found. Publishing snapshots the drafts as
- * version N+1 and moves the page's live pointer, in one transaction. */
+ * another tenant is simply not found. Publishing snapshots the drafts and
+ * the draft metadata (title, description, SEO, nav) as version N+1 and
+ * moves the page's live pointer, in one transaction; the live site shows
+ * the live version's blocks and metadata. */
 #ifndef PAGES_H
 #define PAGES_H
 #include <cJSON.h>
@@ -27,10 +29,22 @@ cJSON *pages_versions(int64_t tid, int64_t page);
 int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
 		       const cJSON *blocks, int *nblocks);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
-int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, int nav);
+int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, const char *seo_json, int nav);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user);
+/* A block's visibility rules {devices[], userTypes[], dateRange{start,end}}:
+ * NULL when valid, else a message naming the bad value (written to buf). */
+const char *pages_visibility_problem(const cJSON *vis, char *buf, size_t n);
+/* After a rollback: the drafts become the version's blocks. A draft that
+ * is still there keeps its id (version + 1); drafts the version lacks are
+ * deleted; blocks deleted since come back under new ids (ids are never
+ * reused). Caller holds the transaction. 0 or -1. */
+int pages_restore_drafts(int64_t tid, int64_t page, const cJSON *blocks, int64_t user);
+/* The draft metadata (title, description, SEO, nav) becomes version's. */
+int pages_restore_meta(int64_t tid, int64_t page, int64_t version);
+/* The live version's title and meta description (caller frees); -1 if none. */
+int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */
 char *pages_starter_code(const char *type);
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content"
+#define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id"
 
 static cJSON *post_row(sqlite3_stmt *st, int with_content)
 {
@@ -23,7 +23,13 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 	row_add_time(p, "publishedAt", st, 6);
 	row_add_time(p, "createdAt", st, 7);
 	row_add_time(p, "updatedAt", st, 8);
-	if (with_content) cJSON_AddStringToObject(p, "content", db_text(st, 9));
+	if (with_content) {
+		cJSON_AddStringToObject(p, "content", db_text(st, 9));
+		cJSON_AddNumberToObject(p, "version", (double)db_int(st, 10));
+		cJSON_AddItemToObject(p, "seoConfig", row_json(st, 11, 0));
+		if (db_isnull(st, 12)) cJSON_AddNullToObject(p, "authorId");
+		else row_add_id(p, "authorId", db_int(st, 12));
+	}
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/blog/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));

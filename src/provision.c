@@ -91,7 +91,7 @@ int64_t prov_tenant_create_as(const char *username, const char *name, int with_h
 	int64_t id = insert_tenant(username, name, err, errlen);
 	if (id < 0) { db_rollback(); return -1; }
 	if (with_home) {
-		int64_t page = pages_create(id, "home", "Home", "", 1);
+		int64_t page = pages_create(id, "home", "Home", "", NULL, 1);
 		char *code = pages_starter_code("hero");
 		int64_t blk = page < 0 ? -1 : pages_block_create(id, page, "hero", code, "{}", "{}", 0, 0);
 		free(code);
@@ -410,7 +410,7 @@ static int load_demo(int64_t tid, const cJSON *d, char *err, size_t errlen)
 	}
 	const cJSON *pg;
 	cJSON_ArrayForEach(pg, cJSON_GetObjectItemCaseSensitive(d, "pages")) {
-		int64_t page = pages_create(tid, jstr(pg, "slug", ""), jstr(pg, "title", ""), "", 1);
+		int64_t page = pages_create(tid, jstr(pg, "slug", ""), jstr(pg, "title", ""), "", NULL, 1);
 		if (page < 0) return -1;
 		const cJSON *b;
 		int bpos = 0;

@@ -321,8 +321,10 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 static cJSON *nav(req *r)
 {
 	cJSON *a = cJSON_CreateArray();
-	sqlite3_stmt *st = db_stmt("SELECT slug, title FROM pages WHERE tenant_id = :t AND live_version IS NOT NULL "
-				   "AND show_in_nav = 1 ORDER BY slug != 'home', nav_position, id LIMIT 12");
+	/* Labels and nav membership as published, not as drafted. */
+	sqlite3_stmt *st = db_stmt("SELECT p.slug, v.title FROM pages p JOIN page_versions v ON v.page_id = p.id "
+				   "AND v.version = p.live_version WHERE p.tenant_id = :t AND v.show_in_nav = 1 "
+				   "ORDER BY p.slug != 'home', p.nav_position, p.id LIMIT 12");
 	db_bind_int(st, ":t", r->t.id);
 	while (db_step(st) == SQLITE_ROW) {
 		cJSON *o = cJSON_CreateObject();
