@@ -216,6 +216,11 @@ void adm_product_delete(req *r)
 }
 
 static const char *const product_statuses[] = { "active", "draft", "archived", NULL };
+static const char *const product_fields[] = { "name", "slug", "description", "price", "compareAtPrice", "sku", "stock",
+					      "trackInventory", "inventoryPolicy", "status", "vendor", "image", "images", "tags",
+					      "seo", "options", "variants", NULL };
+static const char *const product_readonly[] = { "id", "posId", "createdAt", "updatedAt", "inStock", "stockLimited", "url",
+						"currency", NULL };
 
 /* Route: POST /api/cms/products {name, slug, price, ...}
  * Route: PUT /api/cms/products/{id} (the same fields, all optional) */
@@ -226,8 +231,16 @@ static void product_save(req *r, int64_t id)
 	int create = id == 0;
 	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
 	int64_t price = -1, cmp = -1, stock = -1;
-	const cJSON *tags = NULL;
+	const cJSON *tags = NULL, *images = NULL;
 	char *tagtext = NULL;
+	const char *policy = NULL;
+	int track = -1;
+	char field[160], msg[300];
+	if (in_known(r, b, product_fields, product_readonly) < 0) goto out;
+	if (cs_inventory_fields(b, &track, &policy, field, sizeof field, msg, sizeof msg) < 0) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (in_str(r, b, "name", create, 300, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 50000, &desc) < 0 ||
 	    in_int(r, b, "price", create, 0, 1000000000000LL, &price) < 0 ||
@@ -237,7 +250,7 @@ static void product_save(req *r, int64_t id)
 	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||
 	    in_str(r, b, "vendor", IN_OPTIONAL, 200, &vendor) < 0 ||
 	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
-	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0)
+	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0 || in_array(r, b, "images", IN_OPTIONAL, 50, &images) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
 	if (tags) {
@@ -252,13 +265,16 @@ static void product_save(req *r, int64_t id)
 	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
 	sqlite3_stmt *st;
 	if (create) {
-		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, tags_json, image, position, created_at, updated_at) "
-			     "VALUES(:t, :s, :n, coalesce(:d, ''), :p, CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), coalesce(:st, 'active'), "
+		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, track_inventory, inventory_policy, "
+			     "status, vendor, tags_json, image, position, created_at, updated_at) "
+			     "VALUES(:t, :s, :n, coalesce(:d, ''), :p, CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
+			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:st, 'active'), "
 			     "coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), (SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
 	} else {
 		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
 			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
 			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
+			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, inventory_policy = coalesce(:pol, inventory_policy), "
 			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), updated_at = strftime('%s','now') "
 			     "WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", id);
@@ -275,6 +291,8 @@ static void product_save(req *r, int64_t id)
 	db_bind_text(st, ":v", vendor);
 	db_bind_text(st, ":tags", tagtext);
 	db_bind_text(st, ":img", image);
+	db_bind_int(st, ":trk", track);
+	db_bind_text(st, ":pol", policy);
 	if (db_run(st) < 0) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "product"); }
 		else adm_fail(r, "the product");
@@ -283,6 +301,11 @@ static void product_save(req *r, int64_t id)
 	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "product"); goto out; }
 	if (create) id = db_last_id();
 	if (adm_product_variants_save(r, b, id) < 0) goto out;
+	if (images) {
+		int irc = cs_save_images(r->t.id, id, images, field, sizeof field, msg, sizeof msg);
+		if (irc == -2) { adm_fail(r, "the product"); goto out; }
+		if (irc < 0) { db_rollback(); in_fail(r, field, "%s", msg); goto out; }
+	}
 	if (audit_write(r, create ? "product.create" : "product.update", "product", id, create ? "create" : "update", NULL) < 0) {
 		adm_fail(r, "the product");
 		goto out;
@@ -320,7 +343,10 @@ static void collection_save(req *r, int64_t id)
 	int create = id == 0;
 	const char *title = NULL, *slug = NULL, *desc = NULL, *image = NULL;
 	const cJSON *ids = NULL;
-	if (in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", NULL };
+	static const char *const readonly[] = { "id", "productCount", "url", "products", "createdAt", "updatedAt", NULL };
+	if (in_known(r, b, fields, readonly) < 0 ||
+	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
 	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
 	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0)

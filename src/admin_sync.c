@@ -47,20 +47,10 @@ int adm_product_variants_save(req *r, const cJSON *body, int64_t id)
 	}
 	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(body, "seo");
 	if (seo && !cJSON_IsNull(seo)) {
-		/* seo {title?, description?, image?}: strings for the page head. */
-		static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
-		const cJSON *it;
-		int ok = cJSON_IsObject(seo);
-		if (ok)
-			cJSON_ArrayForEach(it, seo) {
-				int known = 0;
-				for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-					if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
-				ok &= known;
-			}
-		if (!ok) {
+		const char *sp = cs_seo_problem(seo);
+		if (sp) {
 			db_rollback();
-			in_fail(r, "seo", "must be {title (200 bytes), description (500), image (1000)} with string values");
+			in_fail(r, "seo", "%s", sp);
 			return -1;
 		}
 		char *txt = cJSON_PrintUnformatted(seo);

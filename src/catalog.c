@@ -10,10 +10,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A product with variants is in stock while any variant is. */
+/* Every image of a product in order, as one JSON array [{url, alt}]. */
+#define IMAGES_COL(p) "(SELECT json_group_array(json_object('url', url, 'alt', alt)) FROM " \
+	"(SELECT url, alt FROM product_images i WHERE i.product_id = " p ".id ORDER BY i.position, i.id))"
+
+/* A product with variants is in stock while any variant is; one whose
+ * inventory is untracked or sold past zero ('continue') always is. */
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
-	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at, p.seo_json"
+	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at, p.seo_json, " \
+	IMAGES_COL("p") ", p.track_inventory, p.inventory_policy"
+
+/* images [{url, alt, position (1-based)}]: product_images, else the one image. */
+static cJSON *images_json(const char *json, const char *image, const char *name)
+{
+	cJSON *a = row_json_text(json, 1);
+	if (cJSON_GetArraySize(a) == 0 && image && *image) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "url", image);
+		cJSON_AddStringToObject(o, "alt", name);
+		cJSON_AddItemToArray(a, o);
+	}
+	int pos = 1;
+	cJSON *it;
+	cJSON_ArrayForEach(it, a) cJSON_AddNumberToObject(it, "position", pos++);
+	return a;
+}
+
+static void add_inventory(cJSON *p, int64_t stock, int track, const char *policy)
+{
+	cJSON_AddBoolToObject(p, "trackInventory", track);
+	cJSON_AddStringToObject(p, "inventoryPolicy", policy);
+	cJSON_AddBoolToObject(p, "inStock", !track || !strcmp(policy, "continue") || stock > 0);
+	/* How many may be bought: a number only where stock stops the sale. */
+	cJSON_AddBoolToObject(p, "stockLimited", track && strcmp(policy, "continue") != 0);
+}
 
 static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 {
@@ -30,12 +61,11 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	cJSON_AddItemToObject(p, "seo", row_json(st, 14, 0));
 	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
-	cJSON_AddBoolToObject(p, "inStock", db_int(st, 7) > 0);
+	add_inventory(p, db_int(st, 7), (int)db_int(st, 16), db_text(st, 17));
 	cJSON_AddItemToObject(p, "tags", row_json(st, 8, 1));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
 	cJSON_AddStringToObject(p, "image", db_text(st, 10));
-	cJSON *imgs = cJSON_AddArrayToObject(p, "images");
-	if (*db_text(st, 10)) cJSON_AddItemToArray(imgs, cJSON_CreateString(db_text(st, 10)));
+	cJSON_AddItemToObject(p, "images", images_json(db_text(st, 15), db_text(st, 10), db_text(st, 2)));
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
@@ -161,7 +191,8 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 
 /* stock: a product with variants has the sum of theirs (set per variant). */
 #define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, " \
-	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id"
+	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id, " \
+	IMAGES_COL("products") ", track_inventory, inventory_policy"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {
@@ -175,10 +206,12 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	else cJSON_AddNumberToObject(p, "compareAtPrice", (double)db_int(st, 5));
 	cJSON_AddStringToObject(p, "sku", db_text(st, 6));
 	cJSON_AddNumberToObject(p, "stock", (double)db_int(st, 7));
+	add_inventory(p, db_int(st, 7), (int)db_int(st, 18), db_text(st, 19));
 	cJSON_AddStringToObject(p, "status", db_text(st, 8));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
 	cJSON_AddItemToObject(p, "tags", row_json(st, 10, 1));
 	cJSON_AddStringToObject(p, "image", db_text(st, 11));
+	cJSON_AddItemToObject(p, "images", images_json(db_text(st, 17), db_text(st, 11), db_text(st, 2)));
 	cJSON_AddItemToObject(p, "seo", row_json(st, 12, 0));
 	row_add_time(p, "createdAt", st, 13);
 	row_add_time(p, "updatedAt", st, 14);

@@ -107,7 +107,73 @@ static int get_posid(const cJSON *o, const char *k, char *out, size_t n, char *f
 	return 0;
 }
 
+static int get_bool(const cJSON *o, const char *k, int *out, char *field, size_t fl, char *msg, size_t ml)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!v || cJSON_IsNull(v)) return 1;
+	if (!cJSON_IsBool(v)) return bad(field, fl, msg, ml, k, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
 static const char *const statuses[] = { "active", "draft", "archived", NULL };
+
+int cs_inventory_fields(const cJSON *item, int *track, const char **policy, char *field, size_t fl, char *msg, size_t ml)
+{
+	if (get_bool(item, "trackInventory", track, field, fl, msg, ml) < 0 ||
+	    get_str(item, "inventoryPolicy", 20, policy, field, fl, msg, ml) < 0)
+		return -1;
+	if (*policy && strcmp(*policy, "deny") && strcmp(*policy, "continue"))
+		return bad(field, fl, msg, ml, "inventoryPolicy",
+			   "must be 'deny' (stop selling at zero) or 'continue' (keep selling when out of stock), not '%.40s'", *policy);
+	return 0;
+}
+
+int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, size_t fl, char *msg, size_t ml)
+{
+	if (!cJSON_IsArray(images) || cJSON_GetArraySize(images) > 50)
+		return bad(field, fl, msg, ml, "images", "must be a list of at most 50 images ({url, alt?} or a URL)");
+	int i = 0;
+	const cJSON *im;
+	cJSON_ArrayForEach(im, images) {
+		const char *url = NULL, *alt = "";
+		char f2[32], sub[64], m2[200];
+		snprintf(f2, sizeof f2, "images[%d]", i);
+		if (cJSON_IsString(im)) url = im->valuestring;
+		else if (cJSON_IsObject(im)) {
+			const cJSON *it;
+			cJSON_ArrayForEach(it, im)
+				if (strcmp(it->string, "url") && strcmp(it->string, "alt") && strcmp(it->string, "position"))
+					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?}", it->string);
+			if (get_str(im, "url", 1000, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
+			    get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
+				char full[100];
+				snprintf(full, sizeof full, "%s.%s", f2, sub);
+				return bad(field, fl, msg, ml, full, "%s", m2);
+			}
+		}
+		if (!url || !*url || strlen(url) > 1000 || !utf8_valid(url, strlen(url)))
+			return bad(field, fl, msg, ml, f2, "needs a url of 1-1000 bytes");
+		i++;
+	}
+	sqlite3_stmt *st = db_stmt("DELETE FROM product_images WHERE tenant_id = :t AND product_id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", pid);
+	if (db_run(st) < 0) return -2;
+	i = 0;
+	cJSON_ArrayForEach(im, images) {
+		const cJSON *u = cJSON_IsString(im) ? im : cJSON_GetObjectItemCaseSensitive(im, "url");
+		const cJSON *a = cJSON_IsObject(im) ? cJSON_GetObjectItemCaseSensitive(im, "alt") : NULL;
+		st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, alt, position) VALUES(:t, :p, :u, :a, :pos)");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":p", pid);
+		db_bind_text(st, ":u", u->valuestring);
+		db_bind_text(st, ":a", cJSON_IsString(a) ? a->valuestring : "");
+		db_bind_int(st, ":pos", i++);
+		if (db_run(st) < 0) return -2;
+	}
+	return 0;
+}
 
 static int slug_free(int64_t tid, const char *slug, int64_t except)
 {
@@ -161,7 +227,10 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 		if (get_id(item, "id", &byid, field, fl, msg, ml) != 0) return bad(field, fl, msg, ml, "id", "is required");
 	}
 	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
+	const char *policy = NULL;
 	int64_t price = -1, cmp = -1, stock = -1;
+	int track = -1;
+	if (cs_inventory_fields(item, &track, &policy, field, fl, msg, ml) < 0) return -1;
 	if (get_str(item, "name", 300, &name, field, fl, msg, ml) < 0 || get_str(item, "slug", 100, &slug, field, fl, msg, ml) < 0 ||
 	    get_str(item, "description", 50000, &desc, field, fl, msg, ml) < 0 || get_str(item, "sku", 100, &sku, field, fl, msg, ml) < 0 ||
 	    get_str(item, "status", 20, &status, field, fl, msg, ml) < 0 || get_str(item, "vendor", 200, &vendor, field, fl, msg, ml) < 0 ||
@@ -191,6 +260,10 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	if (check_options(options, field, fl, msg, ml) < 0) return -1;
 	const cJSON *variants = cJSON_GetObjectItemCaseSensitive(item, "variants");
 	if (cJSON_IsNull(variants)) variants = NULL;
+	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(item, "seo");
+	if (cJSON_IsNull(seo)) seo = NULL;
+	const char *sp = seo ? cs_seo_problem(seo) : NULL;
+	if (sp) return bad(field, fl, msg, ml, "seo", "%s", sp);
 	if (variants && (!cJSON_IsArray(variants) || cJSON_GetArraySize(variants) > 100))
 		return bad(field, fl, msg, ml, "variants", "must be a list of at most 100 variants");
 
@@ -235,11 +308,14 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	}
 	char *tagtext = tags ? cJSON_PrintUnformatted(tags) : NULL;
 	char *opttext = options ? cJSON_PrintUnformatted(options) : NULL;
+	char *seotext = seo ? cJSON_PrintUnformatted(seo) : NULL;
 	if (create) {
 		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
-			     "tags_json, image, options_json, pos_id, import_handle, position, created_at, updated_at) VALUES(:t, :s, :n, "
+			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
+			     "created_at, updated_at) VALUES(:t, :s, :n, "
 			     "coalesce(:d, ''), max(:p, 0), CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
 			     "coalesce(:st, 'active'), coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), coalesce(:opt, '[]'), :pos, :h, "
+			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:seo, '{}'), "
 			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
 	} else {
 		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
@@ -247,6 +323,8 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
 			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), "
 			     "options_json = coalesce(:opt, options_json), pos_id = coalesce(:pos, pos_id), import_handle = coalesce(:h, import_handle), "
+			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
+			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", pid);
 	}
@@ -265,9 +343,13 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	db_bind_text(st, ":opt", opttext);
 	db_bind_text(st, ":pos", key == CS_BY_POS ? keyval : NULL);
 	db_bind_text(st, ":h", key == CS_BY_HANDLE ? keyval : NULL);
+	db_bind_int(st, ":trk", track);
+	db_bind_text(st, ":pol", policy);
+	db_bind_text(st, ":seo", seotext);
 	int rc = db_run(st);
 	cJSON_free(tagtext);
 	cJSON_free(opttext);
+	cJSON_free(seotext);
 	if (rc < 0) return -2;
 	if (create) pid = db_last_id();
 	*id = pid;
@@ -275,24 +357,11 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 		int vrc = cs_save_variants(a, pid, variants, options, field, fl, msg, ml);
 		if (vrc != 0) return vrc;
 	}
-	/* Extra images (Shopify: Image Src rows). */
+	/* Every image, the first one too: {url, alt} or a URL (Shopify: Image Src rows). */
 	const cJSON *images = cJSON_GetObjectItemCaseSensitive(item, "images");
-	if (cJSON_IsArray(images)) {
-		st = db_stmt("DELETE FROM product_images WHERE tenant_id = :t AND product_id = :p");
-		db_bind_int(st, ":t", a->tid);
-		db_bind_int(st, ":p", pid);
-		if (db_run(st) < 0) return -2;
-		int pos = 0;
-		const cJSON *im;
-		cJSON_ArrayForEach(im, images) {
-			if (!cJSON_IsString(im) || !im->valuestring[0] || strlen(im->valuestring) > 1000 || pos >= 50) continue;
-			st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, position) VALUES(:t, :p, :u, :pos)");
-			db_bind_int(st, ":t", a->tid);
-			db_bind_int(st, ":p", pid);
-			db_bind_text(st, ":u", im->valuestring);
-			db_bind_int(st, ":pos", pos++);
-			if (db_run(st) < 0) return -2;
-		}
+	if (images && !cJSON_IsNull(images)) {
+		int irc = cs_save_images(a->tid, pid, images, field, fl, msg, ml);
+		if (irc != 0) return irc;
 	}
 	if (audit_write_as(a->tid, a->uid, a->actor, a->ip, create ? "product.create" : "product.update", "product", pid,
 			   create ? "create" : "update", key == CS_BY_ID ? NULL : keyval) < 0)
@@ -574,10 +643,30 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 	return o;
 }
 
+const char *cs_seo_problem(const cJSON *seo)
+{
+	/* seo {title?, description?, image?}: strings for the page head. */
+	static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
+	const cJSON *it;
+	int ok = cJSON_IsObject(seo);
+	if (ok)
+		cJSON_ArrayForEach(it, seo) {
+			int known = 0;
+			for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+				if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
+			ok &= known;
+		}
+	return ok ? NULL : "must be {title (200 bytes), description (500), image (1000)} with string values";
+}
+
 cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currency)
 {
-	sqlite3_stmt *st = db_stmt("SELECT id, title, option1, option2, option3, sku, price, compare_at_price, stock, image, pos_id "
-				   "FROM variants WHERE tenant_id = :t AND product_id = :p ORDER BY position, id");
+	/* A variant is in stock while it has some, or when its product's
+	 * inventory is untracked or sold past zero. */
+	sqlite3_stmt *st = db_stmt("SELECT v.id, v.title, v.option1, v.option2, v.option3, v.sku, v.price, v.compare_at_price, v.stock, "
+				   "v.image, v.pos_id, (p.track_inventory = 0 OR p.inventory_policy = 'continue') "
+				   "FROM variants v JOIN products p ON p.id = v.product_id "
+				   "WHERE v.tenant_id = :t AND v.product_id = :p ORDER BY v.position, v.id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", pid);
 	cJSON *a = cJSON_CreateArray();
@@ -600,7 +689,7 @@ cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currenc
 			cJSON_AddNumberToObject(v, "price", money_major(db_int(st, 6), currency));
 			if (db_isnull(st, 7)) cJSON_AddNullToObject(v, "compareAtPrice");
 			else cJSON_AddNumberToObject(v, "compareAtPrice", money_major(db_int(st, 7), currency));
-			cJSON_AddBoolToObject(v, "inStock", db_int(st, 8) > 0);
+			cJSON_AddBoolToObject(v, "inStock", db_int(st, 8) > 0 || db_int(st, 11));
 		}
 		cJSON_AddNumberToObject(v, "stock", (double)db_int(st, 8));
 		cJSON_AddStringToObject(v, "image", db_text(st, 9));

@@ -17,7 +17,8 @@ typedef struct cs_actor {
 enum { CS_BY_POS = 0, CS_BY_HANDLE = 1, CS_BY_ID = 2 };
 
 /* One product {posId|handle, name, slug?, description?, price?, compareAtPrice?,
- * sku?, stock?, status?, vendor?, tags?, image?, images?, options?, variants?}.
+ * sku?, stock?, trackInventory?, inventoryPolicy?, status?, vendor?, tags?, image?,
+ * images? [{url, alt} or URL], seo?, options?, variants?}.
  * 1 created, 2 updated, -1 bad item (field and msg say why; the caller
  * rolls back to its savepoint), -2 storage error. */
 int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id,
@@ -33,6 +34,14 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
  * caller rolls back). Needs an open transaction. */
 cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key);
 
+/* trackInventory (bool) and inventoryPolicy ('deny'|'continue') of an
+ * item: *track stays -1 and *policy NULL when absent. 0 or -1 (message). */
+int cs_inventory_fields(const cJSON *item, int *track, const char **policy, char *field, size_t fl, char *msg, size_t ml);
+/* Replace a product's images with a list of {url, alt?} or URLs (the first
+ * is the featured one). 0, -1 (message), -2 storage error. */
+int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, size_t fl, char *msg, size_t ml);
+/* seo {title?, description?, image?}: NULL when valid, else why not. */
+const char *cs_seo_problem(const cJSON *seo);
 /* Variants of a product ([] when none); admin: minor units + every field. */
 cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currency);
 /* A product's options [{name, values[]}] ([] when none). */

@@ -250,7 +250,8 @@ int64_t com_cart_id(req *r, int create)
 	"SELECT ci.id, ci.product_id, ci.variant_id, ci.quantity, p.name, p.slug, coalesce(nullif(v.image, ''), p.image), " \
 	"p.status, CASE WHEN ci.variant_id = 0 THEN p.price ELSE v.price END, " \
 	"CASE WHEN ci.variant_id = 0 THEN p.stock ELSE v.stock END, coalesce(v.title, ''), " \
-	"CASE WHEN ci.variant_id = 0 THEN p.sku ELSE v.sku END, (ci.variant_id != 0 AND v.id IS NULL) " \
+	"CASE WHEN ci.variant_id = 0 THEN p.sku ELSE v.sku END, (ci.variant_id != 0 AND v.id IS NULL), " \
+	"p.track_inventory, p.inventory_policy = 'continue' " \
 	"FROM cart_items ci JOIN products p ON p.id = ci.product_id AND p.tenant_id = ci.tenant_id " \
 	"LEFT JOIN variants v ON v.id = ci.variant_id AND v.product_id = p.id " \
 	"WHERE ci.tenant_id = :t AND ci.cart_id = :c ORDER BY ci.id"
@@ -295,7 +296,10 @@ cJSON *com_cart_json(req *r, int64_t cart)
 			add_money(it, "price", price, r->t.currency);
 			add_money(it, "lineTotal", price * q, r->t.currency);
 			cJSON_AddNumberToObject(it, "stock", gone ? 0 : (double)stock);
-			const char *problem = gone ? "no longer available" : stock <= 0 ? "out of stock" : q > stock ? "not enough in stock" : NULL;
+			/* Untracked or sold past zero: stock never stops the sale. */
+			int unlimited = !db_int(st, 13) || db_int(st, 14);
+			const char *problem = gone ? "no longer available" : unlimited ? NULL : stock <= 0 ? "out of stock" :
+					      q > stock ? "not enough in stock" : NULL;
 			if (problem) { cJSON_AddStringToObject(it, "problem", problem); problems++; }
 			else cJSON_AddNullToObject(it, "problem");
 			cJSON_AddItemToArray(items, it);
@@ -447,7 +451,22 @@ static void hdr_text(sbuf *b, const char *s)
 	for (; *s; s++) sb_putc(b, *s == '\r' || *s == '\n' ? ' ' : *s);
 }
 
-static void email_message(sbuf *m, const tenant *t, const char *to, const char *subject, const cJSON *order, int merchant)
+/* The store's address for links in emails, at its primary hostname (its
+ * verified domain, else its subdomain): on a port the order named, that
+ * port and the scheme it came in on (development, non-standard ports);
+ * else https on the default port (stores are served behind TLS, which a
+ * proxy in front may not tell us). */
+static void store_origin(req *r, char *out, size_t n)
+{
+	char host[256];
+	if (!domain_primary(r->t.id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", r->t.username, cfg.base_domain);
+	int dflt = !r->host_port[0] || !strcmp(r->host_port, r->https ? "443" : "80");
+	if (dflt) snprintf(out, n, "https://%s", host);
+	else snprintf(out, n, "%s://%s:%s", r->https ? "https" : "http", host, r->host_port);
+}
+
+static void email_message(sbuf *m, const tenant *t, const char *origin, const char *to, const char *subject,
+			  const cJSON *order, int merchant)
 {
 	char date[64], mid[33];
 	time_t now = (time_t)now_unix();
@@ -486,16 +505,14 @@ static void email_message(sbuf *m, const tenant *t, const char *to, const char *
 		  cJSON_GetObjectItemCaseSensitive(order, "shippingMethodName")->valuestring,
 		  !strcmp(cJSON_GetObjectItemCaseSensitive(order, "paymentMethod")->valuestring, "manual") ?
 		  "pay on pickup or delivery" : "card");
-	if (!merchant) {
-		/* The store's primary hostname: its verified domain, else its subdomain. */
-		char host[256];
-		if (!domain_primary(t->id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", t->username, cfg.base_domain);
-		sb_printf(m, "\r\nYour order: https://%s%s\r\n", host, cJSON_GetObjectItemCaseSensitive(order, "url")->valuestring);
-	}
+	if (!merchant) sb_printf(m, "\r\nYour order: %s%s\r\n", origin, cJSON_GetObjectItemCaseSensitive(order, "url")->valuestring);
 }
 
-static int queue_emails(const tenant *t, int64_t order, const cJSON *settings)
+static int queue_emails(req *r, int64_t order, const cJSON *settings)
 {
+	const tenant *t = &r->t;
+	char origin[300];
+	store_origin(r, origin, sizeof origin);
 	cJSON *o = com_order_json(t->id, order, 0, t->currency);
 	if (!o) return -1;
 	char subject[400];
@@ -503,7 +520,7 @@ static int queue_emails(const tenant *t, int64_t order, const cJSON *settings)
 	const char *email = cJSON_GetObjectItemCaseSensitive(o, "email")->valuestring;
 	sbuf m = SBUF_INIT;
 	snprintf(subject, sizeof subject, "Order #%d confirmed - %s", num, t->name);
-	email_message(&m, t, email, subject, o, 0);
+	email_message(&m, t, origin, email, subject, o, 0);
 	int rc = outbox_add(t->id, "email", email, subject, sb_str(&m));
 	/* The merchant: notifyEmail, else the store's first owner. */
 	char merchant[256] = "";
@@ -518,7 +535,7 @@ static int queue_emails(const tenant *t, int64_t order, const cJSON *settings)
 	if (rc == 0 && merchant[0]) {
 		sb_reset(&m);
 		snprintf(subject, sizeof subject, "New order #%d - %s", num, cJSON_GetObjectItemCaseSensitive(o, "totalFormatted")->valuestring);
-		email_message(&m, t, merchant, subject, o, 1);
+		email_message(&m, t, origin, merchant, subject, o, 1);
 		rc = outbox_add(t->id, "email", merchant, subject, sb_str(&m));
 	}
 	sb_free(&m);
@@ -545,8 +562,11 @@ int com_restock(int64_t tid, int64_t order)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (!l[i].p) continue;
-		st = l[i].v ? db_stmt("UPDATE variants SET stock = stock + :q, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id")
-			    : db_stmt("UPDATE products SET stock = stock + :q, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		/* Untracked inventory has no count to return to. */
+		st = l[i].v ? db_stmt("UPDATE variants SET stock = stock + :q, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id "
+				      "AND (SELECT track_inventory FROM products p WHERE p.id = variants.product_id) = 1")
+			    : db_stmt("UPDATE products SET stock = stock + :q, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id "
+				      "AND track_inventory = 1");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":id", l[i].v ? l[i].v : l[i].p);
 		db_bind_int(st, ":q", l[i].q);
@@ -562,7 +582,7 @@ int com_restock(int64_t tid, int64_t order)
 typedef struct line {
 	int64_t item, product, variant, qty, price, stock;
 	char name[320], vtitle[200], sku[110];
-	int gone;
+	int gone, tracked, oversell;    /* oversell: policy 'continue' */
 } line;
 
 static int idem_key_ok(const char *k)
@@ -835,6 +855,8 @@ void com_checkout(req *r)
 		l->price = db_int(st, 8);
 		l->stock = db_int(st, 9);
 		l->gone = db_int(st, 12) || strcmp(db_text(st, 7), "active") != 0;
+		l->tracked = (int)db_int(st, 13);
+		l->oversell = (int)db_int(st, 14);
 		snprintf(l->name, sizeof l->name, "%s", db_text(st, 4));
 		snprintf(l->vtitle, sizeof l->vtitle, "%s", db_text(st, 10));
 		snprintf(l->sku, sizeof l->sku, "%s", db_text(st, 11));
@@ -855,7 +877,7 @@ void com_checkout(req *r)
 	int gone = 0;
 	for (size_t i = 0; i < nlines; i++) {
 		line *l = &lines[i];
-		if (!l->gone && l->qty <= l->stock) continue;
+		if (!l->gone && (!l->tracked || l->oversell || l->qty <= l->stock)) continue;
 		gone |= l->gone;
 		cJSON *x = cJSON_CreateObject();
 		row_add_id(x, "itemId", l->item);
@@ -934,23 +956,32 @@ void com_checkout(req *r)
 		db_bind_int(st, ":q", l->qty);
 		db_bind_int(st, ":lt", l->price * l->qty);
 		if (db_run(st) < 0) { storage_fail(r); goto out; }
-		/* The guard and CHECK (stock >= 0) both stand between us and overselling. */
-		st = l->variant ? db_stmt("UPDATE variants SET stock = stock - :q, updated_at = strftime('%s','now') "
-					  "WHERE tenant_id = :t AND id = :id AND stock >= :q")
-				: db_stmt("UPDATE products SET stock = stock - :q, updated_at = strftime('%s','now') "
-					  "WHERE tenant_id = :t AND id = :id AND stock >= :q");
-		db_bind_int(st, ":t", r->t.id);
-		db_bind_int(st, ":id", l->variant ? l->variant : l->product);
-		db_bind_int(st, ":q", l->qty);
-		if (db_run(st) < 0) { storage_fail(r); goto out; }
-		if (db_changes() != 1) {
-			db_rollback();
-			http_error(r, 409, "out_of_stock", NULL, "out of stock: %s", l->name);
-			goto out;
-		}
-		if (audit_write_as(r->t.id, 0, "shopper", r->remote_addr, "inventory.sale", "product", l->product, "update", NULL) < 0) {
-			storage_fail(r);
-			goto out;
+		/* The guard and CHECK (stock >= 0) both stand between us and
+		 * overselling. Untracked: no count to take from. 'continue': the
+		 * sale goes through and the count stops at zero. */
+		if (l->tracked) {
+			st = l->oversell
+				? (l->variant ? db_stmt("UPDATE variants SET stock = max(stock - :q, 0), updated_at = strftime('%s','now') "
+							"WHERE tenant_id = :t AND id = :id")
+					      : db_stmt("UPDATE products SET stock = max(stock - :q, 0), updated_at = strftime('%s','now') "
+							"WHERE tenant_id = :t AND id = :id"))
+				: (l->variant ? db_stmt("UPDATE variants SET stock = stock - :q, updated_at = strftime('%s','now') "
+							"WHERE tenant_id = :t AND id = :id AND stock >= :q")
+					      : db_stmt("UPDATE products SET stock = stock - :q, updated_at = strftime('%s','now') "
+							"WHERE tenant_id = :t AND id = :id AND stock >= :q"));
+			db_bind_int(st, ":t", r->t.id);
+			db_bind_int(st, ":id", l->variant ? l->variant : l->product);
+			db_bind_int(st, ":q", l->qty);
+			if (db_run(st) < 0) { storage_fail(r); goto out; }
+			if (db_changes() != 1) {
+				db_rollback();
+				http_error(r, 409, "out_of_stock", NULL, "out of stock: %s", l->name);
+				goto out;
+			}
+			if (audit_write_as(r->t.id, 0, "shopper", r->remote_addr, "inventory.sale", "product", l->product, "update", NULL) < 0) {
+				storage_fail(r);
+				goto out;
+			}
 		}
 	}
 	if (disc_id) {
@@ -972,7 +1003,7 @@ void com_checkout(req *r)
 	db_bind_int(st, ":c", cart);
 	if (db_run(st) < 0 ||
 	    audit_write_as(r->t.id, 0, "shopper", r->remote_addr, "order.create", "order", order, "create", NULL) < 0 ||
-	    queue_emails(&r->t, order, settings) < 0 || com_queue_webhook(r->t.id, order, "order.created") < 0) {
+	    queue_emails(r, order, settings) < 0 || com_queue_webhook(r->t.id, order, "order.created") < 0) {
 		storage_fail(r);
 		goto out;
 	}

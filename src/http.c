@@ -159,6 +159,11 @@ void http_begin(req *r, char **env, void *fin, void *fout)
 		if (xfp && strcmp(xfp, "https") == 0) r->https = 1;
 	}
 	if (host_normalize(host, r->host, sizeof r->host) < 0) r->host[0] = 0;
+	/* The port the shopper used, for links we send them (order emails). */
+	const char *colon = host && r->host[0] ? strrchr(host, ':') : NULL;
+	if (colon && !strchr(host, ']') && strlen(colon + 1) < sizeof r->host_port &&
+	    strspn(colon + 1, "0123456789") == strlen(colon + 1))
+		snprintf(r->host_port, sizeof r->host_port, "%s", colon + 1);
 	if (r->fwd_addr[0]) r->remote_addr = r->fwd_addr;
 
 	read_body(r);

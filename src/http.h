@@ -36,6 +36,7 @@ typedef struct req {
 	int body_too_large;
 	int bad_request;            /* unparseable path/query: answered 400 */
 	char host[256];             /* normalised; "" when absent or invalid */
+	char host_port[8];          /* the port the client named in Host (or the proxy's X-Forwarded-Host); "" = default */
 	const char *remote_addr;    /* the client: REMOTE_ADDR, or from the trusted proxy its X-Forwarded-For */
 	char fwd_addr[64];
 	int https;

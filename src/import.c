@@ -13,11 +13,12 @@
 #include <string.h>
 
 enum { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TAGS, C_STATUS, C_PUBLISHED, C_O1N, C_O1V, C_O2N, C_O2V, C_O3N, C_O3V,
-       C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_NCOLS };
+       C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_TRACKER, C_POLICY, C_IMGPOS, C_IMGALT, C_SEOT, C_SEOD, C_NCOLS };
 static const char *const col_names[C_NCOLS] = {
 	"Handle", "Title", "Body (HTML)", "Vendor", "Tags", "Status", "Published", "Option1 Name", "Option1 Value",
 	"Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value", "Variant SKU", "Variant Price",
-	"Variant Compare At Price", "Variant Inventory Qty", "Image Src", "Variant Image",
+	"Variant Compare At Price", "Variant Inventory Qty", "Image Src", "Variant Image", "Variant Inventory Tracker",
+	"Variant Inventory Policy", "Image Position", "Image Alt Text", "SEO Title", "SEO Description",
 };
 
 static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -100,6 +101,32 @@ static const char *cell(char **f, size_t n, const int *idx, int c)
 	return idx[c] >= 0 && (size_t)idx[c] < n ? f[idx[c]] : "";
 }
 
+static int by_position(const void *a, const void *b)
+{
+	double x = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)a, "position")->valuedouble;
+	double y = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)b, "position")->valuedouble;
+	return x < y ? -1 : x > y;
+}
+
+/* Images in Image Position order (rows without one after, in file order);
+ * the first is the product's featured image. */
+static void order_images(cJSON *p)
+{
+	cJSON *imgs = cJSON_GetObjectItemCaseSensitive(p, "images");
+	int n = cJSON_GetArraySize(imgs);
+	if (n == 0) return;
+	cJSON **v = xmalloc((size_t)n * sizeof *v);
+	for (int i = 0; i < n; i++) v[i] = cJSON_DetachItemFromArray(imgs, 0);
+	qsort(v, (size_t)n, sizeof *v, by_position);
+	for (int i = 0; i < n; i++) {
+		cJSON_DeleteItemFromObjectCaseSensitive(v[i], "position");
+		cJSON_AddItemToArray(imgs, v[i]);
+	}
+	free(v);
+	if (!cJSON_HasObjectItem(p, "image"))
+		cJSON_AddStringToObject(p, "image", cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(imgs, 0), "url")->valuestring);
+}
+
 static int commit_chunk(imp_result *res)
 {
 	if (db_commit() < 0) { snprintf(res->fatal, sizeof res->fatal, "commit failed: %s", db_errmsg()); return -1; }
@@ -178,6 +205,13 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 			const char *st = !strcasecmp(status, "draft") ? "draft" : !strcasecmp(status, "archived") ? "archived" :
 					 !strcasecmp(pub, "false") ? "draft" : "active";
 			cJSON_AddStringToObject(p, "status", st);
+			/* SEO Title / SEO Description: the product page's head. */
+			const char *seot = cell(row.f, row.n, idx, C_SEOT), *seod = cell(row.f, row.n, idx, C_SEOD);
+			if (*seot || *seod) {
+				cJSON *seo = cJSON_AddObjectToObject(p, "seo");
+				if (*seot) cJSON_AddStringToObject(seo, "title", seot);
+				if (*seod) cJSON_AddStringToObject(seo, "description", seod);
+			}
 			cJSON *opts = cJSON_GetObjectItemCaseSensitive(p, "options");
 			for (int k = 0; k < 3; k++) {
 				const char *on = cell(row.f, row.n, idx, C_O1N + 2 * k);
@@ -189,10 +223,15 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 				}
 			}
 		}
+		/* Image rows: Image Src with its Image Position and Image Alt Text. */
 		const char *img = cell(row.f, row.n, idx, C_IMG);
 		if (*img) {
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "images"), cJSON_CreateString(img));
-			if (!cJSON_HasObjectItem(p, "image")) cJSON_AddStringToObject(p, "image", img);
+			const char *ipos = cell(row.f, row.n, idx, C_IMGPOS);
+			cJSON *im = cJSON_CreateObject();
+			cJSON_AddStringToObject(im, "url", img);
+			cJSON_AddStringToObject(im, "alt", cell(row.f, row.n, idx, C_IMGALT));
+			cJSON_AddNumberToObject(im, "position", *ipos ? atof(ipos) : 1e9 + (double)rowno);
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "images"), im);
 		}
 		/* A variant row has a price or an option value. */
 		const char *price = cell(row.f, row.n, idx, C_PRICE), *o1 = cell(row.f, row.n, idx, C_O1V);
@@ -206,6 +245,22 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 			continue;
 		}
 		cJSON_AddNumberToObject(v, "price", (double)cents);
+		/* Variant Inventory Tracker: "shopify" counts stock, blank does
+		 * not (the product is always sellable); Variant Inventory Policy:
+		 * "continue" keeps selling at zero. Per product: the first
+		 * variant row decides. Without the columns stock is tracked. */
+		if (idx[C_TRACKER] >= 0 && !cJSON_HasObjectItem(p, "trackInventory"))
+			cJSON_AddBoolToObject(p, "trackInventory", cell(row.f, row.n, idx, C_TRACKER)[0] != 0);
+		const char *pol = cell(row.f, row.n, idx, C_POLICY);
+		if (*pol && !cJSON_HasObjectItem(p, "inventoryPolicy")) {
+			if (strcasecmp(pol, "deny") && strcasecmp(pol, "continue")) {
+				add_error(res, rowno, "Variant Inventory Policy", "'%.40s' is not deny or continue", pol);
+				gr->bad = 1;
+				cJSON_Delete(v);
+				continue;
+			}
+			cJSON_AddStringToObject(p, "inventoryPolicy", strcasecmp(pol, "continue") ? "deny" : "continue");
+		}
 		const char *cmp = cell(row.f, row.n, idx, C_CMP);
 		if (*cmp) {
 			int64_t c = parse_money(cmp, dec);
@@ -249,6 +304,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		/* A product with a bad row is left as it was: half a product is worse. */
 		if (g[i].bad) { res->failed++; if (progress) progress(ud, i + 1, ng); continue; }
 		cJSON *p = g[i].product, *vars = cJSON_GetObjectItemCaseSensitive(p, "variants");
+		order_images(p);
 		/* One variant without options: the product itself carries price, SKU, stock. */
 		if (cJSON_GetArraySize(vars) == 1 && !cJSON_HasObjectItem(cJSON_GetArrayItem(vars, 0), "option1")) {
 			cJSON *v = cJSON_DetachItemFromArray(vars, 0);

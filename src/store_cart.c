@@ -72,7 +72,8 @@ void store_cart_add(req *r)
 		goto out;
 	}
 	sqlite3_stmt *st = db_stmt("SELECT p.name, p.stock, (SELECT count(*) FROM variants v WHERE v.product_id = p.id), "
-				   "(SELECT min(v.id) FROM variants v WHERE v.product_id = p.id) "
+				   "(SELECT min(v.id) FROM variants v WHERE v.product_id = p.id), "
+				   "(p.track_inventory = 0 OR p.inventory_policy = 'continue') "
 				   "FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", pid);
@@ -86,6 +87,7 @@ void store_cart_add(req *r)
 	char name[320];
 	snprintf(name, sizeof name, "%s", db_text(st, 0));
 	int64_t stock = db_int(st, 1), nvar = db_int(st, 2), first = db_int(st, 3);
+	int unlimited = (int)db_int(st, 4);     /* untracked or sold past zero */
 	db_reset(st);
 	if (nvar == 1 && !vid) vid = first;
 	if (nvar > 1 && !vid) { in_fail(r, "variantId", "is required: %s comes in several options", name); goto out; }
@@ -110,6 +112,7 @@ void store_cart_add(req *r)
 			goto out;
 		}
 	}
+	if (unlimited) stock = INT64_MAX / 4;
 	if (db_begin(1) < 0) { fail_storage(r); goto out; }
 	int64_t cart = com_cart_id(r, 1);
 	if (cart < 0) { fail_storage(r); goto out; }
@@ -154,7 +157,8 @@ out:
 static int load_line(req *r, int64_t cart, int64_t item, int64_t *stock, char *name, size_t n, int64_t *pid, int64_t *vid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT ci.product_id, ci.variant_id, p.name, "
-				   "CASE WHEN ci.variant_id = 0 THEN p.stock ELSE coalesce(v.stock, 0) END "
+				   "CASE WHEN p.track_inventory = 0 OR p.inventory_policy = 'continue' THEN 1000000000000 "
+				   "WHEN ci.variant_id = 0 THEN p.stock ELSE coalesce(v.stock, 0) END "
 				   "FROM cart_items ci JOIN products p ON p.id = ci.product_id "
 				   "LEFT JOIN variants v ON v.id = ci.variant_id "
 				   "WHERE ci.id = :i AND ci.cart_id = :c AND ci.tenant_id = :t");
