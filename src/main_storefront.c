@@ -92,6 +92,31 @@ static void products_index(req *r)
 	cJSON_Delete(d);
 }
 
+/* Route: GET /api/products?collection=&sort=&limit= -- the public product
+ * JSON (what vibe code's `products` holds: major units, every image). */
+static void api_products(req *r)
+{
+	const char *l = http_query(r, "limit");
+	int limit = l ? atoi(l) : 100;
+	if (limit < 1 || limit > 500) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "limit");
+		http_error(r, 422, "validation_error", d, "limit must be 1-500");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "products", cat_products(&r->t, http_query(r, "collection"), http_query(r, "sort"), limit));
+	http_json(r, 200, o);
+}
+
+/* Route: GET /api/products/{slug} */
+static void api_product(req *r)
+{
+	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
+	if (!p) { not_found(r, "There is no such product."); return; }
+	http_json(r, 200, p);
+}
+
 /* Route: GET /products/{slug} */
 static void product_page(req *r)
 {
@@ -192,6 +217,8 @@ static const route routes[] = {
 	{ M_GET, "/cart", store_cart_page, R_TENANT, 0, "cart" },
 	{ M_GET, "/checkout", store_checkout_page, R_TENANT, 0, "cart" },
 	{ M_GET, "/orders/:id", store_order_page, R_TENANT, 0, "order" },
+	{ M_GET, "/api/products", api_products, R_TENANT, 0, "product" },
+	{ M_GET, "/api/products/:slug", api_product, R_TENANT, 0, "product" },
 	{ M_GET, "/api/cart", store_cart_get, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT, 0, "cart" },
 	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },

@@ -19,7 +19,8 @@ const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "
 	"p.created_at, p.updated_at, " \
 	"(SELECT max(version) FROM page_versions v WHERE v.page_id = p.id), " \
 	"(SELECT max(updated_at) FROM draft_blocks b WHERE b.page_id = p.id), " \
-	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav"
+	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav, " \
+	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav)"
 #define PAGE_FROM "pages p LEFT JOIN page_versions lv ON lv.page_id = p.id AND lv.version = p.live_version"
 
 static cJSON *page_row(sqlite3_stmt *st)
@@ -51,8 +52,7 @@ static cJSON *page_row(sqlite3_stmt *st)
 	}
 	/* Drafts or draft metadata changed after the live version was published? */
 	cJSON_AddBoolToObject(p, "hasUnpublishedChanges",
-			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)) ||
-			      db_int(st, 9) > db_int(st, 7));
+			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)) || db_int(st, 17));
 	return p;
 }
 

@@ -30,7 +30,7 @@ CROSS = {
     "GET /api/cms/pages": ("list", None, "pages"),
     "POST /api/cms/pages": ("create", {"slug": "x-{n}", "title": "X"}, 201),
     "GET /api/cms/pages/:id": ("id", None, None),
-    "PUT /api/cms/pages/:id": ("id", {"title": "pwned"}, None),
+    "PUT /api/cms/pages/:id": ("id", {"version": 1, "title": "pwned"}, None),
     "DELETE /api/cms/pages/:id": ("id", None, None),
     "GET /api/cms/pages/:id/blocks": ("id", None, None),
     "GET /api/cms/pages/:id/preview": ("id", None, None),
@@ -45,7 +45,7 @@ CROSS = {
     "GET /api/cms/posts": ("list", None, "posts"),
     "POST /api/cms/posts": ("create", {"title": "X", "slug": "x-{n}"}, 201),
     "GET /api/cms/posts/:id": ("id", None, None),
-    "PUT /api/cms/posts/:id": ("id", {"title": "pwned"}, None),
+    "PUT /api/cms/posts/:id": ("id", {"version": 1, "title": "pwned"}, None),
     "DELETE /api/cms/posts/:id": ("id", None, None),
     "POST /api/cms/posts/:id/publish": ("id", {}, None),
     "POST /api/cms/posts/:id/unpublish": ("id", {}, None),
@@ -340,6 +340,8 @@ STORE = {
     "GET /cart": ("/cart", 200),
     "GET /checkout": ("/checkout", 200),
     "GET /api/cart": ("/api/cart", 200),
+    "GET /api/products": ("/api/products", 200),
+    "GET /api/products/:slug": ("/api/products/bravo-thing", 404),
     "GET /orders/:id": ("{order_url}", 404),  # B's order, with its key, under A's Host
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,

@@ -120,7 +120,7 @@ def test_suspend_and_resume(plat):
     # admin: reads work, writes are refused with a clear code, nothing changes
     assert plat.get(API + "/pages", token=tok).json()["pages"] == pages
     for method, path, body in [("POST", "/pages", {"slug": "z", "title": "Z"}),
-                               ("PUT", "/pages/" + pages[0]["id"], {"title": "Z"}),
+                               ("PUT", "/pages/" + pages[0]["id"], {"version": 1, "title": "Z"}),
                                ("POST", "/tokens", {"name": "z"}),
                                ("DELETE", "/pages/" + pages[0]["id"], None)]:
         e = err(plat.request(method, API + path, token=tok, json_body=body), 423, "store_suspended")

@@ -236,7 +236,7 @@ def test_tenant_isolation_token_of_one_ids_of_other(stack):
         stack.sql("SELECT name, price FROM products WHERE id = ?", int(prod))
     before = snapshot()
     probes = [
-        ("GET", "/pages/" + home, None), ("PUT", "/pages/" + home, {"title": "pwned"}),
+        ("GET", "/pages/" + home, None), ("PUT", "/pages/" + home, {"version": 1, "title": "pwned"}),
         ("DELETE", "/pages/" + home, None), ("GET", "/pages/%s/blocks" % home, None),
         ("GET", "/pages/%s/preview" % home, None), ("POST", "/pages/%s/publish" % home, {}),
         ("GET", "/pages/%s/versions" % home, None), ("POST", "/pages/%s/rollback" % home, {"version": 1}),
@@ -247,7 +247,7 @@ def test_tenant_isolation_token_of_one_ids_of_other(stack):
         ("DELETE", "/products/" + prod, None),
         ("GET", "/collections/" + coll, None), ("PUT", "/collections/" + coll, {"title": "x"}),
         ("DELETE", "/collections/" + coll, None),
-        ("GET", "/posts/" + post, None), ("PUT", "/posts/" + post, {"title": "x"}),
+        ("GET", "/posts/" + post, None), ("PUT", "/posts/" + post, {"version": 1, "title": "x"}),
         ("DELETE", "/posts/" + post, None), ("POST", "/posts/%s/publish" % post, {}),
     ]
     for method, path, body in probes:
