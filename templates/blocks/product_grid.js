@@ -12,7 +12,7 @@ function renderProductGrid(products, storefront, config, helpers) {
   const card = p => {
     const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
     const image = p.image ? `<img src="${esc(p.image)}" alt="${esc(p.name || '')}" loading="lazy">` : '';
-    const button = p.stock === 0 ?
+    const button = p.inStock === false ?
       '<button class="add-to-cart" type="button" disabled>Sold out</button>' :
       `<button class="add-to-cart" onclick="addToCart('${esc(String(p.id).replace(/[^A-Za-z0-9_\-]/g, ''))}', 1)">Add to Cart</button>`;
     return `<li class="product-card">` +

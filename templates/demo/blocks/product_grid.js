@@ -23,8 +23,8 @@ function renderProductGrid(products, storefront, config, helpers) {
   }
 
   const card = p => {
-    const soldOut = p.stock === 0;
-    const lowStock = typeof p.stock === 'number' && p.stock > 0 && p.stock <= 3;
+    const soldOut = p.inStock === false;
+    const lowStock = p.stockLimited && typeof p.stock === 'number' && p.stock > 0 && p.stock <= 3;
     const onSale = typeof p.compareAtPrice === 'number' && p.compareAtPrice > p.price;
     const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
     const id = String(p.id).replace(/[^A-Za-z0-9_\-]/g, '');
