@@ -11,6 +11,7 @@
 
 #define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id"
 
+/* with_content: 1 admin with content, 0 admin list, -1 public. */
 static cJSON *post_row(sqlite3_stmt *st, int with_content)
 {
 	cJSON *p = cJSON_CreateObject();
@@ -23,8 +24,9 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 	row_add_time(p, "publishedAt", st, 6);
 	row_add_time(p, "createdAt", st, 7);
 	row_add_time(p, "updatedAt", st, 8);
-	if (with_content) {
-		cJSON_AddStringToObject(p, "content", db_text(st, 9));
+	if (with_content > 0) cJSON_AddStringToObject(p, "content", db_text(st, 9));
+	if (with_content >= 0) {
+		/* Admin only: the edit counter (PUT sends it back), SEO and author. */
 		cJSON_AddNumberToObject(p, "version", (double)db_int(st, 10));
 		cJSON_AddItemToObject(p, "seoConfig", row_json(st, 11, 0));
 		if (db_isnull(st, 12)) cJSON_AddNullToObject(p, "authorId");
@@ -37,7 +39,8 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 	return p;
 }
 
-static cJSON *list_row(sqlite3_stmt *st) { return post_row(st, 0); }
+static cJSON *list_row(sqlite3_stmt *st) { return post_row(st, -1); }
+static cJSON *admin_row(sqlite3_stmt *st) { return post_row(st, 0); }
 static cJSON *full_row(sqlite3_stmt *st) { return post_row(st, 1); }
 
 cJSON *posts_published(int64_t tid, int limit)
@@ -64,7 +67,7 @@ cJSON *posts_published_by_slug(int64_t tid, const char *slug)
 	db_bind_text(st, ":s", slug);
 	cJSON *p = NULL;
 	if (db_step(st) == SQLITE_ROW) {
-		p = post_row(st, 0);
+		p = post_row(st, -1);
 		char *html = posts_markdown(db_text(st, 9));
 		cJSON_AddStringToObject(p, "html", html);
 		free(html);
@@ -85,5 +88,5 @@ cJSON *posts_admin_list(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC");
 	db_bind_int(st, ":t", tid);
-	return row_all(st, list_row);
+	return row_all(st, admin_row);
 }
