@@ -1,7 +1,8 @@
-/* server: the process around requests. Loads config, opens the database
- * once, then either answers one CGI request or runs the FastCGI accept
- * loop (one request at a time) until max_requests, so the pool recycles
- * the worker. Nothing of a request outlives it but the statement cache. */
+/* server: the process around requests. Loads config, starts the render
+ * sandbox's zygote, opens the database once, then either answers one CGI
+ * request or runs the FastCGI accept loop (one request at a time) until
+ * its share of max_requests (or a lost zygote), so the pool recycles the
+ * worker. Nothing of a request outlives it but the statement cache. */
 #ifndef SERVER_H
 #define SERVER_H
 #include "http.h"
