@@ -44,9 +44,7 @@ static int start_failed(void)
 	return 1;
 }
 
-/* This worker's share of max_requests: up to a fifth less, at random, so
- * workers started together do not all recycle at once. */
-static long request_limit(long max)
+long server_request_limit(long max)
 {
 	uint32_t r;
 	random_bytes(&r, sizeof r);
@@ -89,7 +87,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	FCGX_Init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
-	long limit = cfg.max_requests ? request_limit(cfg.max_requests) : 0;
+	long limit = cfg.max_requests ? server_request_limit(cfg.max_requests) : 0;
 	for (long n = 0; !stopping && (limit == 0 || n < limit); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
 		one(prog, fr.envp, fr.in, fr.out);

@@ -16,4 +16,7 @@ typedef struct server_prog {
 } server_prog;
 
 int server_main(const server_prog *prog, int argc, char **argv);
+/* A worker's own request limit for max_requests > 0: up to a fifth less,
+ * at random, so workers started together do not all recycle at once. */
+long server_request_limit(long max_requests);
 #endif
