@@ -50,20 +50,12 @@ listening() {
 	done
 }
 
-# alive PGID: a process of the group is still running (zombies do not count).
+# alive PGID...: a process of one of these groups is still running
+# (zombies do not count).
 alive() {
-	cat /proc/[0-9]*/stat 2>/dev/null | grep -q "^[0-9]* (.*) [^Z] [0-9]* $1 "
-}
-
-# end PGID...: TERM each supervisor (it passes TERM on to its workers), wait
-# up to 5 s for their whole groups, then KILL what is left of them.
-end() {
-	for g in "$@"; do kill -TERM "$g" 2>/dev/null || true; done
-	i=0
-	for g in "$@"; do
-		while alive "$g" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		kill -KILL -- "-$g" 2>/dev/null || true
-	done
+	[ $# -gt 0 ] || return 1
+	cat /proc/[0-9]*/stat 2>/dev/null |
+		grep -Eq "^[0-9]+ \(.*\) [^Z] [0-9]+ ($(echo "$*" | tr ' ' '|')) "
 }
 
 case "$cmd" in
@@ -81,23 +73,28 @@ start)
 	[ -s "$run/lighttpd.pid" ] || { echo "stack.sh: lighttpd did not start; see $run/lighttpd-error.log" >&2; exit 1; }
 	;;
 stop)
-	# lighttpd first (no new requests), then the supervised groups.
-	groups=""
+	# TERM to lighttpd and to each supervisor at once (a supervisor passes
+	# it on to its workers, which finish the request in hand), up to 5 s
+	# for them and everything under them, then KILL what is left.
+	web="" groups=""
 	for f in "$run"/*.pid; do
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
 		rm -f "$f"
+		kill -TERM "$pid" 2>/dev/null || true
 		case "$f" in
-		*/lighttpd.pid)
-			kill "$pid" 2>/dev/null || continue
-			i=0
-			while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-			kill -9 "$pid" 2>/dev/null || true ;;
+		*/lighttpd.pid) web=$pid ;;
 		*) groups="$groups $pid" ;;
 		esac
 	done
+	i=0
 	# shellcheck disable=SC2086
-	[ -z "$groups" ] || end $groups
+	while { { [ -n "$web" ] && kill -0 "$web" 2>/dev/null; } || alive $groups; } && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -z "$web" ] || kill -KILL "$web" 2>/dev/null || true
+	for g in $groups; do kill -KILL -- "-$g" 2>/dev/null || true; done
 	rm -f "$run"/*.sock
 	;;
 *) echo "usage: stack.sh start|stop RUN_DIR PORT [WORKERS]" >&2; exit 2 ;;
