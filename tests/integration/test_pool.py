@@ -210,6 +210,41 @@ def test_a_failed_block_is_logged_with_request_tenant_and_block(pool):
     assert "boomshop" in line and ("block %s " % bid) in line and "boom" in line, line
 
 
+def test_workers_that_cannot_start_retry_slowly_and_the_pool_comes_back(pool):
+    """The database made unopenable (a directory in its place), every worker
+    killed: the new ones fail at start, each waits a second before it exits
+    (so a supervisor that never gives up does not spin), and once the
+    database is back the pools serve again."""
+    db = pool.db
+    moved = [(db + sfx, db + ".away" + sfx) for sfx in ("", "-wal", "-shm")]
+    killed = workers(pool, "storefront") + workers(pool, "admin")
+    for pid in killed:
+        os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: all(stat(pid) is None for pid in killed), "killed workers to go")
+    for a, b in moved:
+        if os.path.exists(a):
+            os.rename(a, b)
+    os.mkdir(db)
+    try:
+        def failures():
+            return pool.worker_log().count("cannot set up database " + db) + \
+                pool.worker_log().count("cannot open database " + db)
+        n0 = failures()
+        wait_for(lambda: failures() >= n0 + 3, "workers failing to start")
+        t0, n1 = time.monotonic(), failures()
+        time.sleep(3)  # the measured window: how often 3 workers restart in it
+        rate = (failures() - n1) / (time.monotonic() - t0)
+        assert 0.5 <= rate <= 6, "%.1f failed starts a second (3 workers)" % rate
+    finally:
+        os.rmdir(db)
+        for a, b in moved:
+            if os.path.exists(b):
+                os.rename(b, a)
+    store_and_admin_answer(pool)
+    full_pool(pool, "storefront", 2)
+    full_pool(pool, "admin", 1)
+
+
 # ---- the sandbox fails closed ----------------------------------------------------
 
 @pytest.fixture(scope="module")
