@@ -6,16 +6,19 @@
 # (STOREFRONT_DB, ...) passes through to the programs.
 #
 # Every supervised program runs under multiwatch in a session of its own:
-#   -r 2147483647  never give up. A worker exits after max_requests (or is
-#                  killed); multiwatch counts an exit within -t ms of the
-#                  start as a failed start and, by default, stops after 3,
-#                  so a busy pool emptied for good. Restarting stays cheap
+#   -t 0 -r 2147483647  never give up. A worker exits after max_requests
+#                  (or is killed); by default multiwatch counts an exit
+#                  within 10 s of the start as a failed start and stops
+#                  after 3, so a busy pool emptied for good. With -t 0 no
+#                  exit counts (-r is the backstop). Restarting stays cheap
 #                  when a program cannot start at all: it waits a second
 #                  before exiting (server.c), so nothing spins.
 #   -s TERM        on stop, workers get TERM: they finish the request first.
-# Their stderr (every error line, with request id and tenant) is appended
+# Their stderr (every error line, with request id and store) is appended
 # to RUN_DIR/workers.log; the supervisor's pid, which is also the process
-# group of everything under it, is in RUN_DIR/NAME.pid.
+# group of everything under it, is in RUN_DIR/NAME.pid. Another program
+# to keep running (a deliverer, say) is one more `supervise` line in start;
+# stop finds it by its pid file. It should exit on TERM.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=$1 run=$2
