@@ -1,22 +1,73 @@
 #!/bin/sh
 # stack.sh start|stop RUN_DIR PORT [WORKERS]
-# Starts (or stops) the real stack: spawn-fcgi + multiwatch pools for
-# storefront.fcgi and admin.cgi on unix sockets in RUN_DIR (their stderr in
-# RUN_DIR/workers.log), and lighttpd on
-# 127.0.0.1:PORT with conf/lighttpd.conf. Environment (STOREFRONT_DB, ...)
-# passes through to the workers. Used by `make run`, the tests and bench.
+# Starts (or stops) the real stack: supervised pools of storefront.fcgi and
+# admin.cgi on unix sockets in RUN_DIR, and lighttpd on 127.0.0.1:PORT with
+# conf/lighttpd.conf. Used by `make run`, the tests and bench. Environment
+# (STOREFRONT_DB, ...) passes through to the programs.
+#
+# Every supervised program runs under multiwatch in a session of its own:
+#   -t 0 -r 2147483647  never give up. A worker exits after max_requests
+#                  (or is killed); by default multiwatch counts an exit
+#                  within 10 s of the start as a failed start and stops
+#                  after 3, so a busy pool emptied for good. With -t 0 no
+#                  exit counts (-r is the backstop). Restarting stays cheap
+#                  when a program cannot start at all: it waits a second
+#                  before exiting (server.c), so nothing spins.
+#   -s TERM        on stop, workers get TERM: they finish the request first.
+# Their stderr (every error line, with request id and store) is appended
+# to RUN_DIR/workers.log; the supervisor's pid, which is also the process
+# group of everything under it, is in RUN_DIR/NAME.pid. Another program
+# to keep running (a deliverer, say) is one more `supervise` line in start;
+# stop finds it by its pid file. It should exit on TERM.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=$1 run=$2
+
+# supervise NAME FORKS [--fcgi] PROGRAM [ARGS...]: FORKS copies of PROGRAM,
+# each restarted whenever it exits. With --fcgi, spawn-fcgi first binds
+# RUN_DIR/NAME.sock as their FastCGI listener (-n: no fork, no /dev/null
+# over stderr). PROGRAM is an absolute path.
+supervise() {
+	name=$1 forks=$2
+	shift 2
+	if [ "$1" = --fcgi ]; then
+		shift
+		rm -f "$run/$name.sock"
+		set -- spawn-fcgi -n -s "$run/$name.sock" -- \
+			/usr/bin/multiwatch -f "$forks" -r 2147483647 -t 0 -s TERM -- "$@"
+	else
+		set -- /usr/bin/multiwatch -f "$forks" -r 2147483647 -t 0 -s TERM -- "$@"
+	fi
+	# setsid: not a group leader here (no job control), so it execs in place
+	# and $! is the supervisor itself (spawn-fcgi -n execs multiwatch too).
+	setsid "$@" </dev/null >/dev/null 2>>"$run/workers.log" &
+	echo $! >"$run/$name.pid"
+}
+
+# listening NAME...: wait (up to 5 s) for spawn-fcgi to bind each socket.
+listening() {
+	for name in "$@"; do
+		i=0
+		while [ ! -S "$run/$name.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		[ -S "$run/$name.sock" ] || { echo "stack.sh: $name did not start; see $run/workers.log" >&2; exit 1; }
+	done
+}
+
+# alive PGID...: a process of one of these groups is still running
+# (zombies do not count).
+alive() {
+	[ $# -gt 0 ] || return 1
+	cat /proc/[0-9]*/stat 2>/dev/null |
+		grep -Eq "^[0-9]+ \(.*\) [^Z] [0-9]+ ($(echo "$*" | tr ' ' '|')) "
+}
+
 case "$cmd" in
 start)
 	port=$3 workers=${4:-2}
 	mkdir -p "$run"
-	rm -f "$run/storefront.sock" "$run/admin.sock"
-	spawn-fcgi -s "$run/storefront.sock" -P "$run/storefront.pid" -- \
-		/usr/bin/multiwatch -f "$workers" -- "$root/cgi-bin/storefront.fcgi" >/dev/null 2>>"$run/workers.log"
-	spawn-fcgi -s "$run/admin.sock" -P "$run/admin.pid" -- \
-		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null 2>>"$run/workers.log"
+	supervise storefront "$workers" --fcgi "$root/cgi-bin/storefront.fcgi"
+	supervise admin 1 --fcgi "$root/cgi-bin/admin.cgi"
+	listening storefront admin
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
 		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.
@@ -25,21 +76,29 @@ start)
 	[ -s "$run/lighttpd.pid" ] || { echo "stack.sh: lighttpd did not start; see $run/lighttpd-error.log" >&2; exit 1; }
 	;;
 stop)
-	# Signal all three at once, then wait for each (SIGKILL after 5 s).
-	pids=""
-	for p in lighttpd storefront admin; do
-		f="$run/$p.pid"
+	# TERM to lighttpd and to each supervisor at once (a supervisor passes
+	# it on to its workers, which finish the request in hand), up to 5 s
+	# for them and everything under them, then KILL what is left.
+	web="" groups=""
+	for f in "$run"/*.pid; do
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
-		kill "$pid" 2>/dev/null && pids="$pids $pid"
 		rm -f "$f"
+		kill -TERM "$pid" 2>/dev/null || true
+		case "$f" in
+		*/lighttpd.pid) web=$pid ;;
+		*) groups="$groups $pid" ;;
+		esac
 	done
-	for pid in $pids; do
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		kill -9 "$pid" 2>/dev/null || true
+	i=0
+	# shellcheck disable=SC2086
+	while { { [ -n "$web" ] && kill -0 "$web" 2>/dev/null; } || alive $groups; } && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
 	done
-	rm -f "$run/storefront.sock" "$run/admin.sock"
+	[ -z "$web" ] || kill -KILL "$web" 2>/dev/null || true
+	for g in $groups; do kill -KILL -- "-$g" 2>/dev/null || true; done
+	rm -f "$run"/*.sock
 	;;
 *) echo "usage: stack.sh start|stop RUN_DIR PORT [WORKERS]" >&2; exit 2 ;;
 esac

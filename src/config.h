@@ -9,7 +9,7 @@ typedef struct config {
 	char home[1024];        /* holds templates/, sql/, htdocs/ */
 	char db[1024];          /* SQLite database path */
 	char base_domain[256];  /* stores answer at {username}.{base_domain} */
-	long max_requests;      /* a worker exits after this many requests */
+	long max_requests;      /* a worker exits after this many (less up to 1/5, per worker) */
 	long max_body;          /* bytes of request body accepted */
 	long vibe_mem;          /* bytes a block's JS heap may use */
 	long vibe_output;       /* bytes of HTML one block may return */

@@ -42,7 +42,17 @@ static int ctl = -1;            /* worker's end of the zygote's control socket *
 static pid_t zygote = 0;
 static int broken = 0;
 
-int sbx_available(void) { return ctl >= 0 && !broken; }
+static void zygote_lost(void);
+
+/* The zygote only ever writes an answer to a command: a control socket
+ * readable between commands means it is gone (EOF). */
+int sbx_available(void)
+{
+	if (ctl < 0 || broken) return 0;
+	struct pollfd pfd = { ctl, POLLIN, 0 };
+	if (poll(&pfd, 1, 0) > 0) zygote_lost();
+	return !broken;
+}
 int sbx_broken(void) { return broken; }
 
 /* ---- I/O helpers ---- */
@@ -387,8 +397,12 @@ static void zygote_main(int sock)
 		ssize_t r = read(sock, &cmd, 1);
 		if (r <= 0) {
 			if (r < 0 && errno == EINTR) continue;
+			/* The worker is gone (or stopping): reap every child before
+			 * going, so none outlives us as an orphan. Those it held
+			 * were killed or see EOF on their socket now. */
 			if (spare_pid > 0) kill(spare_pid, SIGKILL);
-			_exit(0);       /* the worker is gone */
+			while (waitpid(-1, NULL, 0) > 0 || errno == EINTR) {}
+			_exit(0);
 		}
 		if (cmd == 'S') {
 			if (spare_pid < 0) fork_spare(sock);
@@ -421,9 +435,8 @@ static void zygote_main(int sock)
 	}
 }
 
-int sbx_start(void)
+static int start_once(void)
 {
-	if (ctl >= 0) return 0;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return -1;
 	fflush(NULL);
@@ -442,6 +455,19 @@ int sbx_start(void)
 	ctl = sv[0];
 	zygote = pid;
 	return 0;
+}
+
+int sbx_start(void)
+{
+	if (ctl >= 0) return 0;
+	/* fork or socketpair fail for want of processes, memory or descriptors,
+	 * which may pass: try a few times. */
+	for (int i = 0; i < 3; i++) {
+		if (start_once() == 0) { broken = 0; return 0; }
+		usleep(50000);
+	}
+	broken = 1;
+	return -1;
 }
 
 /* ---- the worker's side ---- */
@@ -465,12 +491,29 @@ void sbx_drop_kept(void)
 	kept.fd = -1;
 }
 
+void sbx_stop(void)
+{
+	if (ctl < 0) return;
+	sbx_drop_kept();
+	close(ctl);
+	ctl = -1;
+	/* The zygote exits on EOF once its children are reaped: wait for it a
+	 * little, so it is not left to init as an orphan. */
+	for (int i = 0; i < 100 && zygote > 0; i++) {
+		if (waitpid(zygote, NULL, WNOHANG) != 0) break;
+		usleep(10000);
+	}
+	zygote = 0;
+}
+
 void sbx_page_init(sbx_page *p, int64_t tenant)
 {
 	memset(p, 0, sizeof *p);
 	p->fd = -1;
 	p->tenant = tenant;
-	if (kept.pid && kept.tenant == tenant && tenant) {
+	/* A page finds a lost zygote before its first block: then every block
+	 * of it renders as failed (sbx_submit, sbx_collect). */
+	if (sbx_available() && kept.pid && kept.tenant == tenant && tenant) {
 		p->fd = kept.fd;
 		p->pid = kept.pid;
 		p->pages = kept.pages;
@@ -483,7 +526,8 @@ void sbx_page_init(sbx_page *p, int64_t tenant)
 
 static void zygote_lost(void)
 {
-	if (!broken) log_error("sandbox zygote is gone; this worker will exit after the request");
+	if (!broken) log_error("the render sandbox's zygote is gone: this request's blocks render as failed "
+			       "and the worker exits after it (a fresh worker brings a fresh zygote)");
 	broken = 1;
 }
 

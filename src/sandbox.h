@@ -11,12 +11,20 @@
 #include "vibe.h"
 #include <sys/types.h>
 
-/* Fork the zygote. Call before opening the database. 0 or -1. */
+/* Fork the zygote (a few tries). Call before opening the database, and
+ * never again: a zygote forked later would copy tenant data into every
+ * render child. 0, or -1 and the sandbox counts as broken. */
 int sbx_start(void);
+/* The zygote is there (checked without waiting). Without it nothing
+ * renders: every block fails with kind "sandbox"; nothing falls back to
+ * rendering in-process. */
 int sbx_available(void);
-/* True once the zygote is gone: the worker should exit after this request
- * (a fresh worker makes a fresh zygote; this one holds tenant data now). */
+/* True once the zygote is gone or could not start: the worker should exit
+ * after this request (a fresh worker makes a fresh zygote; this one holds
+ * tenant data now). */
 int sbx_broken(void);
+/* At exit: end the zygote and its children and reap it. */
+void sbx_stop(void);
 
 #define SBX_MAX_JOBS 64     /* blocks per page */
 

@@ -4,12 +4,14 @@
 #include "db.h"
 #include "log.h"
 #include "sandbox.h"
+#include "util.h"
 
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -20,7 +22,7 @@ static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Strea
 {
 	req r;
 	http_begin(&r, env, in, out);
-	log_set_request(r.id);
+	log_set_request(r.id, r.t.username);   /* the tenant as it gets resolved */
 	prog->handle(&r);
 	if (db_in_tx()) {            /* a handler that forgot: never leave a lock */
 		log_error("transaction left open by handler for %s; rolled back", r.path);
@@ -29,8 +31,24 @@ static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Strea
 	http_send(&r);
 	if (out) FCGX_FFlush(out);
 	if (prog->after) prog->after(&r);
-	log_set_request(NULL);
+	log_set_request(NULL, NULL);
 	http_end(&r);
+}
+
+/* A FastCGI worker that cannot start waits a second before it exits: its
+ * supervisor restarts it however often it exits, so a broken setup costs
+ * a restart a second per worker, not a busy loop. */
+static int start_failed(void)
+{
+	if (!FCGX_IsCGI()) sleep(1);
+	return 1;
+}
+
+long server_request_limit(long max)
+{
+	uint32_t r;
+	random_bytes(&r, sizeof r);
+	return max - (long)(r % (uint32_t)(max / 5 + 1));
 }
 
 int server_main(const server_prog *prog, int argc, char **argv)
@@ -40,20 +58,24 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	log_set_program(prog->name);
 	if (config_load(NULL, err, sizeof err) < 0) {
 		log_error("%s", err);
-		return 1;
+		return start_failed();
 	}
 	/* The zygote is forked first: it must hold no database handle and no
-	 * tenant's data, ever. */
-	if (prog->sandbox && sbx_start() < 0) log_error("cannot start the render sandbox; rendering in-process");
+	 * tenant's data, ever, so this is the one moment it can be started.
+	 * Without it blocks render as failed (never in-process) and the worker
+	 * exits after each request, so the next one tries again. */
+	if (prog->sandbox && sbx_start() < 0)
+		log_error("cannot start the render sandbox: blocks render as failed until a worker can");
 	if (db_open(cfg.db, err, sizeof err) < 0) {
 		log_error("%s", err);
-		return 1;
+		return start_failed();
 	}
-	if (prog->init && prog->init() < 0) return 1;
+	if (prog->init && prog->init() < 0) return start_failed();
 
 	if (FCGX_IsCGI()) {
 		one(prog, environ, NULL, NULL);
 		db_close();
+		sbx_stop();
 		return 0;
 	}
 	struct sigaction sa;
@@ -65,12 +87,14 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	FCGX_Init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
-	for (long n = 0; !stopping && (cfg.max_requests == 0 || n < cfg.max_requests); n++) {
+	long limit = cfg.max_requests ? server_request_limit(cfg.max_requests) : 0;
+	for (long n = 0; !stopping && (limit == 0 || n < limit); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
 		one(prog, fr.envp, fr.in, fr.out);
 		FCGX_Finish_r(&fr);
 		if (sbx_broken()) break;   /* a fresh worker brings a fresh zygote */
 	}
 	db_close();
+	sbx_stop();
 	return 0;
 }

@@ -1,7 +1,8 @@
-/* server: the process around requests. Loads config, opens the database
- * once, then either answers one CGI request or runs the FastCGI accept
- * loop (one request at a time) until max_requests, so the pool recycles
- * the worker. Nothing of a request outlives it but the statement cache. */
+/* server: the process around requests. Loads config, starts the render
+ * sandbox's zygote, opens the database once, then either answers one CGI
+ * request or runs the FastCGI accept loop (one request at a time) until
+ * its share of max_requests (or a lost zygote), so the pool recycles the
+ * worker. Nothing of a request outlives it but the statement cache. */
 #ifndef SERVER_H
 #define SERVER_H
 #include "http.h"
@@ -15,4 +16,7 @@ typedef struct server_prog {
 } server_prog;
 
 int server_main(const server_prog *prog, int argc, char **argv);
+/* A worker's own request limit for max_requests > 0: up to a fifth less,
+ * at random, so workers started together do not all recycle at once. */
+long server_request_limit(long max_requests);
 #endif
