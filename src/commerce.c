@@ -89,6 +89,68 @@ cJSON *com_settings(int64_t tid)
 	return s;
 }
 
+/* Where the secrets are: write-only through the API. */
+static const struct { const char *obj, *key, *field; } secrets[] = {
+	{ "posWebhook", "secret", "posWebhook.secret" },
+	{ "stripe", "secretKey", "stripe.secretKey" },
+	{ "stripe", "webhookSecret", "stripe.webhookSecret" },
+};
+#define SECRET_ELLIPSIS "\xe2\x80\xa6"   /* U+2026: no real secret holds it */
+
+void com_secret_mask(const char *secret, char *out, size_t n)
+{
+	size_t len = strlen(secret), pre = 0;
+	if (!len) { snprintf(out, n, "%s", ""); return; }
+	if (len >= 16) {
+		/* a type prefix like sk_test_ or whsec_: lower-case words ending in '_' */
+		for (size_t i = 0; i < 8 && ((secret[i] >= 'a' && secret[i] <= 'z') || secret[i] == '_'); i++)
+			if (secret[i] == '_') pre = i + 1;
+		snprintf(out, n, "%.*s" SECRET_ELLIPSIS "%s", (int)pre, secret, secret + len - 4);
+	} else {
+		snprintf(out, n, "%s", SECRET_ELLIPSIS);
+	}
+}
+
+cJSON *com_settings_masked(int64_t tid)
+{
+	cJSON *s = com_settings(tid);
+	for (size_t i = 0; i < ARRAY_LEN(secrets); i++) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(s, secrets[i].obj);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, secrets[i].key);
+		if (!cJSON_IsString(v)) continue;
+		char m[64];
+		com_secret_mask(v->valuestring, m, sizeof m);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, secrets[i].key, cJSON_CreateString(m));
+	}
+	return s;
+}
+
+const char *com_settings_keep_secrets(cJSON *given, const cJSON *stored, const char **field)
+{
+	for (size_t i = 0; i < ARRAY_LEN(secrets); i++) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(given, secrets[i].obj);
+		if (!cJSON_IsObject(o)) continue;
+		const cJSON *old = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stored, secrets[i].obj),
+								    secrets[i].key);
+		const char *oldv = cJSON_IsString(old) ? old->valuestring : "";
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, secrets[i].key);
+		if (!v) {
+			if (*oldv) cJSON_AddStringToObject(o, secrets[i].key, oldv);
+			continue;
+		}
+		if (!cJSON_IsString(v) || !strstr(v->valuestring, SECRET_ELLIPSIS)) continue;
+		char m[64];
+		com_secret_mask(oldv, m, sizeof m);
+		if (strcmp(m, v->valuestring) != 0) {
+			*field = secrets[i].field;
+			return "is a masked value that does not match the stored secret: send the new secret, or the "
+			       "value GET shows to keep it";
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(o, secrets[i].key, cJSON_CreateString(oldv));
+	}
+	return NULL;
+}
+
 static int is_int(const cJSON *v, int64_t min, int64_t max)
 {
 	return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
@@ -154,7 +216,8 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		if (!cJSON_IsObject(v) || !str_ok(u, 1000) ||
 		    (u->valuestring[0] && !str_startswith(u->valuestring, "http://") && !str_startswith(u->valuestring, "https://")))
 			return "must be {url: http(s) URL or empty, secret}";
-		if (!str_ok(cJSON_GetObjectItemCaseSensitive(v, "secret"), 200)) return "secret must be a string";
+		const cJSON *sec = cJSON_GetObjectItemCaseSensitive(v, "secret");   /* absent: keep the stored one */
+		if (sec && !str_ok(sec, 200)) return "secret must be a string of at most 200 bytes";
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "stripe"))) {
 		*field = "stripe";
