@@ -518,12 +518,14 @@ static void email_message(sbuf *m, const tenant *t, const char *to, const char *
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	random_hex(mid, 16);
+	/* The store's name is the merchant's text: quoted or RFC 2047-encoded,
+	 * so "PayPal <service@paypal.com>, X" stays one display name. */
 	sb_printf(m, "Date: %s\r\nFrom: ", date);
-	hdr_text(m, t->name);
+	mail_header_text(m, t->name, 1);
 	sb_printf(m, " <%s>\r\nTo: <", cfg.smtp_from);
 	hdr_text(m, to);
 	sb_puts(m, ">\r\nSubject: ");
-	hdr_text(m, subject);
+	mail_header_text(m, subject, 0);
 	sb_printf(m, "\r\nMessage-ID: <%s@storefront>\r\nMIME-Version: 1.0\r\n"
 		  "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
 	const char *name = cJSON_GetObjectItemCaseSensitive(order, "name")->valuestring;
