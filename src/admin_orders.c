@@ -123,7 +123,7 @@ void adm_orders_list(req *r)
 /* Route: GET /api/cms/orders/{id} */
 void adm_order_get(req *r)
 {
-	adm_send(r, 200, com_order_json(r->t.id, route_id(r, 0), 1, r->t.currency), "order");
+	adm_send(r, 200, com_order_json(r->t.id, com_order_by_number(r->t.id, route_id(r, 0)), 1, r->t.currency), "order");
 }
 
 /* Load status fields of an order inside the transaction; -1 when not ours. */
@@ -164,7 +164,7 @@ typedef enum { ACT_FULFIL, ACT_CANCEL, ACT_PAID, ACT_REFUND } order_act;
 
 static void order_action(req *r, order_act act)
 {
-	int64_t id = route_id(r, 0);
+	int64_t id = com_order_by_number(r->t.id, route_id(r, 0));   /* {id} is the per-store number */
 	cJSON *b = r->body.len ? http_json_body(r) : cJSON_CreateObject();
 	if (!b) return;
 	const char *tracking = NULL, *turl = NULL, *reason = NULL;

@@ -393,10 +393,12 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	const char *cur = db_text(st, 10);
 	char curbuf[8];
 	snprintf(curbuf, sizeof curbuf, "%s", *cur ? cur : (currency ? currency : "USD"));
-	row_add_id(o, "id", db_int(st, 0));
+	/* The per-store number is the order's id outside: the internal id
+	 * would show how many orders every store together has taken. */
+	row_add_id(o, "id", db_int(st, 1));
 	cJSON_AddNumberToObject(o, "number", (double)db_int(st, 1));
 	char url[160];
-	snprintf(url, sizeof url, "/orders/%lld?key=%s", (long long)db_int(st, 0), db_text(st, 2));
+	snprintf(url, sizeof url, "/orders/%lld?key=%s", (long long)db_int(st, 1), db_text(st, 2));
 	cJSON_AddStringToObject(o, "url", url);
 	cJSON_AddStringToObject(o, "email", db_text(st, 3));
 	cJSON_AddStringToObject(o, "name", db_text(st, 4));
@@ -464,6 +466,36 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	}
 	db_reset(st);
 	return o;
+}
+
+int64_t com_order_by_number(int64_t tid, int64_t number)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id FROM orders WHERE tenant_id = :t AND number = :n");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", number);
+	int64_t id = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	return id;
+}
+
+/* 1 when order id (internal) of the store has this confirmation key. */
+static int order_key_ok(int64_t tid, int64_t id, const char *key)
+{
+	sqlite3_stmt *st = db_stmt("SELECT secret FROM orders WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	int ok = db_step(st) == SQLITE_ROW && strlen(db_text(st, 0)) == 32 && ct_equal(db_text(st, 0), key, 32);
+	db_reset(st);
+	return ok;
+}
+
+int64_t com_order_by_key(int64_t tid, int64_t ref, const char *key)
+{
+	if (!key || strlen(key) != 32 || ref <= 0) return 0;
+	int64_t id = com_order_by_number(tid, ref);
+	if (id && order_key_ok(tid, id, key)) return id;
+	/* Links mailed before orders were named by number carry the internal id. */
+	return order_key_ok(tid, ref, key) ? ref : 0;
 }
 
 /* ---- outbox rows written with the order ---- */

@@ -64,9 +64,18 @@ int64_t com_cart_id(req *r, int create);
 /* Public cart JSON (major units and formatted strings) of cart id (0 = empty). */
 cJSON *com_cart_json(req *r, int64_t cart);
 
-/* Order JSON: admin (minor units, every field) or public (major units,
- * what the confirmation page shows). NULL when not this tenant's. */
+/* Order JSON of internal id: admin (minor units, every field) or public
+ * (major units, what the confirmation page shows); its "id" and URL carry
+ * the per-store number. NULL when not this tenant's. */
 cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency);
+
+/* Orders are named outside by their per-store number (1001, 1002, ...):
+ * the internal id of this store's order number, or 0. */
+int64_t com_order_by_number(int64_t tid, int64_t number);
+/* The internal id of the order a confirmation link names (its number, or
+ * the internal id in links mailed before numbers) when key is its secret
+ * (constant-time compare), else 0. */
+int64_t com_order_by_key(int64_t tid, int64_t ref, const char *key);
 
 /* POST /api/checkout; answers the request itself. */
 void com_checkout(req *r);
