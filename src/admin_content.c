@@ -401,7 +401,8 @@ out:
 void adm_collection_create(req *r) { collection_save(r, 0); }
 void adm_collection_update(req *r) { collection_save(r, route_id(r, 0)); }
 
-/* Route: GET /api/cms/changes?since=SEQ&limit=N -- the change feed. */
+/* Route: GET /api/cms/changes?since=SEQ&limit=N -- the change feed; seq and
+ * the cursor count this store's changes only. */
 void adm_changes(req *r)
 {
 	const char *s = http_query(r, "since"), *l = http_query(r, "limit");
@@ -413,7 +414,8 @@ void adm_changes(req *r)
 		http_error(r, 422, "validation_error", d, "since must be >= 0 and limit 1-1000");
 		return;
 	}
-	sqlite3_stmt *st = db_stmt("SELECT seq, entity, entity_id, op, at FROM changes WHERE tenant_id = :t AND seq > :s ORDER BY seq LIMIT :n");
+	sqlite3_stmt *st = db_stmt("SELECT store_seq, entity, entity_id, op, at FROM changes "
+				   "WHERE tenant_id = :t AND store_seq > :s ORDER BY store_seq LIMIT :n");
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":s", since);
 	db_bind_int(st, ":n", limit);

@@ -1,7 +1,8 @@
 /* admin_domains: /api/cms/domains -- a store's custom domains: add (with
  * the proof instructions), verify (DNS TXT or HTTP file), choose the
- * primary hostname, remove. A domain another store holds is 409; another
- * store's domain in a path is 404. */
+ * primary hostname, remove. Several stores may claim a domain, each with
+ * its own token; the first to verify holds it, and a domain another store
+ * has verified is 409. Another store's domain in a path is 404. */
 #include "admin.h"
 #include "admin_access.h"
 #include "domains.h"
@@ -15,7 +16,12 @@
 #include <string.h>
 
 #define MAX_DOMAINS 20
-#define DOMAIN_COLS "domain, verify_token, verified_at, is_primary, created_at, checked_at, check_error, verified_by"
+#define MAX_LAPSE 32            /* stale claims of other stores dropped per add */
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define DOMAIN_COLS "domain, verify_token, verified_at, is_primary, created_at, checked_at, check_error, verified_by, " \
+	"(SELECT count(*) FROM domains o WHERE o.domain = domains.domain AND o.verified_at IS NOT NULL " \
+	"AND o.tenant_id != domains.tenant_id)"
 
 static void add_time(cJSON *o, const char *k, sqlite3_stmt *st, int col)
 {
@@ -31,7 +37,9 @@ static cJSON *domain_json(req *r, sqlite3_stmt *st)
 	int verified = !db_isnull(st, 2);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "domain", d);
-	cJSON_AddStringToObject(o, "status", verified ? "verified" : "pending");
+	/* taken: another store verified the domain first (this claim cannot
+	 * be verified unless that store removes it) */
+	cJSON_AddStringToObject(o, "status", verified ? "verified" : db_int(st, 8) ? "taken" : "pending");
 	cJSON_AddBoolToObject(o, "primary", db_int(st, 3) != 0);
 	add_time(o, "createdAt", st, 4);
 	add_time(o, "verifiedAt", st, 2);
@@ -72,6 +80,24 @@ static cJSON *domain_get(req *r, const char *d)
 	return o;
 }
 
+/* 1 when a store other than this request's holds d verified. */
+static int taken_by_other(req *r, const char *d)
+{
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM domains WHERE domain = :d AND verified_at IS NOT NULL AND tenant_id != :t");
+	db_bind_text(st, ":d", d);
+	db_bind_int(st, ":t", r->t.id);
+	int taken = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	return taken;
+}
+
+static void taken_error(req *r, const char *d, const char *why)
+{
+	cJSON *det = cJSON_CreateObject();
+	cJSON_AddStringToObject(det, "field", "domain");
+	http_error(r, 409, "domain_taken", det, "%s %s", d, why);
+}
+
 /* The path's domain, normalised; "" when it cannot be one (404 then). */
 static void path_domain(req *r, char *out, size_t n)
 {
@@ -106,28 +132,37 @@ void adm_domain_add(req *r)
 	const char *problem = domain_problem(in, d, sizeof d);
 	if (problem) { in_fail(r, "domain", "%s", problem); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the domain"); goto out; }
-	sqlite3_stmt *st = db_stmt("SELECT tenant_id, verified_at IS NOT NULL, created_at FROM domains WHERE domain = :d");
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM domains WHERE domain = :d AND tenant_id = :t");
 	db_bind_text(st, ":d", d);
-	int exists = db_step(st) == SQLITE_ROW;
-	int64_t owner = exists ? db_int(st, 0) : 0, created = exists ? db_int(st, 2) : 0;
-	int verified = exists && db_int(st, 1);
+	db_bind_int(st, ":t", r->t.id);
+	int mine = db_step(st) == SQLITE_ROW;
 	db_reset(st);
-	if (exists && owner == r->t.id) {
+	if (mine) {
 		db_rollback();
 		http_error(r, 409, "conflict", NULL, "%s is already added to this store", d);
 		goto out;
 	}
-	if (exists && (verified || created > now_unix() - cfg.domain_claim_ttl)) {
+	if (taken_by_other(r, d)) {
 		db_rollback();
-		cJSON *det = cJSON_CreateObject();
-		cJSON_AddStringToObject(det, "field", "domain");
-		http_error(r, 409, "domain_taken", det, "%s is %s by another store", d, verified ? "in use" : "claimed");
+		taken_error(r, d, "is in use by another store");
 		goto out;
 	}
-	if (exists) {   /* a stale claim that was never proven: it lapses */
-		st = db_stmt("DELETE FROM domains WHERE domain = :d AND verified_at IS NULL");
+	/* Other stores' pending claims block nobody; those never proven within
+	 * domain_claim_ttl lapse here (their owners see it in the audit log). */
+	int64_t lapsed[MAX_LAPSE];
+	int nl = 0;
+	st = db_stmt("SELECT tenant_id FROM domains WHERE domain = :d AND verified_at IS NULL AND created_at <= :old "
+		     "LIMIT " STRINGIFY(MAX_LAPSE));
+	db_bind_text(st, ":d", d);
+	db_bind_int(st, ":old", now_unix() - cfg.domain_claim_ttl);
+	while (db_step(st) == SQLITE_ROW) lapsed[nl++] = db_int(st, 0);
+	db_reset(st);
+	for (int i = 0; i < nl; i++) {
+		st = db_stmt("DELETE FROM domains WHERE domain = :d AND tenant_id = :o AND verified_at IS NULL");
 		db_bind_text(st, ":d", d);
-		if (db_run(st) < 0 || audit_write_as(owner, 0, "platform", r->remote_addr, "domain.claim_lapsed", "domain", 0, NULL, d) < 0) {
+		db_bind_int(st, ":o", lapsed[i]);
+		if (db_run(st) < 0 ||
+		    audit_write_as(lapsed[i], 0, "platform", r->remote_addr, "domain.claim_lapsed", "domain", 0, NULL, d) < 0) {
 			adm_fail(r, "the domain");
 			goto out;
 		}
@@ -179,6 +214,10 @@ void adm_domain_verify(req *r)
 	db_reset(st);
 	if (!tok[0]) { adm_not_found(r, "domain"); return; }
 	if (already) { adm_send(r, 200, domain_get(r, d), "domain"); return; }
+	if (taken_by_other(r, d)) {
+		taken_error(r, d, "was verified by another store first; remove it here, or ask that store to remove it");
+		return;
+	}
 	const char *method = "any";
 	if (r->body.len) {
 		cJSON *b = http_json_body(r);
@@ -196,6 +235,11 @@ void adm_domain_verify(req *r)
 	if (strcmp(method, "http") != 0 && domain_check_dns(d, tok, dns_err, sizeof dns_err)) by = "dns";
 	if (!by && strcmp(method, "dns") != 0 && domain_check_http(d, tok, http_err, sizeof http_err)) by = "http";
 	if (db_begin(1) < 0) { adm_fail(r, "the domain"); return; }
+	if (by && taken_by_other(r, d)) {   /* another store's proof landed while ours was checked */
+		db_rollback();
+		taken_error(r, d, "was verified by another store first; remove it here, or ask that store to remove it");
+		return;
+	}
 	st = db_stmt("UPDATE domains SET checked_at = strftime('%s','now'), check_error = :e, verified_by = coalesce(:by, verified_by), "
 		     "verified_at = CASE WHEN :by IS NOT NULL THEN strftime('%s','now') ELSE verified_at END "
 		     "WHERE domain = :d AND tenant_id = :t");

@@ -123,7 +123,7 @@ void adm_orders_list(req *r)
 /* Route: GET /api/cms/orders/{id} */
 void adm_order_get(req *r)
 {
-	adm_send(r, 200, com_order_json(r->t.id, route_id(r, 0), 1, r->t.currency), "order");
+	adm_send(r, 200, com_order_json(r->t.id, com_order_by_number(r->t.id, route_id(r, 0)), 1, r->t.currency), "order");
 }
 
 /* Load status fields of an order inside the transaction; -1 when not ours. */
@@ -164,7 +164,7 @@ typedef enum { ACT_FULFIL, ACT_CANCEL, ACT_PAID, ACT_REFUND } order_act;
 
 static void order_action(req *r, order_act act)
 {
-	int64_t id = route_id(r, 0);
+	int64_t id = com_order_by_number(r->t.id, route_id(r, 0));   /* {id} is the per-store number */
 	cJSON *b = r->body.len ? http_json_body(r) : cJSON_CreateObject();
 	if (!b) return;
 	const char *tracking = NULL, *turl = NULL, *reason = NULL;
@@ -268,10 +268,10 @@ void adm_order_refund(req *r) { order_action(r, ACT_REFUND); }
 
 /* ---- commerce settings ---- */
 
-/* Route: GET /api/cms/commerce/settings */
+/* Route: GET /api/cms/commerce/settings (secrets masked: write-only) */
 void adm_commerce_settings_get(req *r)
 {
-	http_json(r, 200, com_settings(r->t.id));
+	http_json(r, 200, com_settings_masked(r->t.id));
 }
 
 /* Route: PUT /api/cms/commerce/settings {shippingMethods?, tax?, ...}
@@ -288,6 +288,13 @@ void adm_commerce_settings_put(req *r)
 	cJSON *cur = db_step(st) == SQLITE_ROW ? cJSON_Parse(db_text(st, 0)) : NULL;
 	db_reset(st);
 	if (!cJSON_IsObject(cur)) { cJSON_Delete(cur); cur = cJSON_CreateObject(); }
+	if ((problem = com_settings_keep_secrets(b, cur, &field))) {
+		db_rollback();
+		in_fail(r, field, "%s", problem);
+		cJSON_Delete(cur);
+		cJSON_Delete(b);
+		return;
+	}
 	cJSON *it;
 	cJSON_ArrayForEach(it, b) {
 		cJSON_DeleteItemFromObjectCaseSensitive(cur, it->string);
@@ -306,7 +313,7 @@ void adm_commerce_settings_put(req *r)
 		adm_fail(r, "the settings");
 		return;
 	}
-	if (adm_commit(r) == 0) http_json(r, 200, com_settings(r->t.id));
+	if (adm_commit(r) == 0) http_json(r, 200, com_settings_masked(r->t.id));
 }
 
 /* ---- discounts ---- */

@@ -2,16 +2,29 @@
 #include "audit.h"
 #include "db.h"
 #include <stdio.h>
+#include <string.h>
 
 int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
 		   const char *action, const char *entity, int64_t entity_id, const char *op,
 		   const char *detail)
 {
 	char idbuf[24];
+	if (entity && entity_id && !strcmp(entity, "order")) {
+		/* Orders are named by their per-store number, never the internal id. */
+		sqlite3_stmt *st = db_stmt("SELECT number FROM orders WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":t", tenant_id);
+		db_bind_int(st, ":id", entity_id);
+		if (db_step(st) == SQLITE_ROW) entity_id = db_int(st, 0);
+		db_reset(st);
+	}
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)entity_id);
 	if (op) {
-		sqlite3_stmt *st = db_stmt("INSERT INTO changes(tenant_id, entity, entity_id, op, at) "
-					   "VALUES(:t, :e, :id, :op, strftime('%s','now'))");
+		/* store_seq counts this store's changes only: one store's cursor
+		 * never moves with another's writes (writers are serialised, so
+		 * max + 1 is safe). */
+		sqlite3_stmt *st = db_stmt("INSERT INTO changes(tenant_id, store_seq, entity, entity_id, op, at) "
+					   "VALUES(:t, (SELECT coalesce(max(store_seq), 0) + 1 FROM changes WHERE tenant_id = :t), "
+					   ":e, :id, :op, strftime('%s','now'))");
 		db_bind_int(st, ":t", tenant_id);
 		db_bind_text(st, ":e", entity);
 		db_bind_text(st, ":id", idbuf);

@@ -6,7 +6,9 @@
 #include "http.h"
 #include <stdint.h>
 
-/* op: create|update|delete|publish|rollback, or NULL for audit only. */
+/* op: create|update|delete|publish|rollback, or NULL for audit only.
+ * Each store's feed is numbered on its own (store_seq 1, 2, ...); an
+ * "order" entity is recorded by its per-store number, not its id. */
 int audit_write(req *r, const char *action, const char *entity, int64_t entity_id,
 		const char *op, const char *detail);
 /* The same for the CLI and other non-request callers. */

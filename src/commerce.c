@@ -89,6 +89,68 @@ cJSON *com_settings(int64_t tid)
 	return s;
 }
 
+/* Where the secrets are: write-only through the API. */
+static const struct { const char *obj, *key, *field; } secrets[] = {
+	{ "posWebhook", "secret", "posWebhook.secret" },
+	{ "stripe", "secretKey", "stripe.secretKey" },
+	{ "stripe", "webhookSecret", "stripe.webhookSecret" },
+};
+#define SECRET_ELLIPSIS "\xe2\x80\xa6"   /* U+2026: no real secret holds it */
+
+void com_secret_mask(const char *secret, char *out, size_t n)
+{
+	size_t len = strlen(secret), pre = 0;
+	if (!len) { snprintf(out, n, "%s", ""); return; }
+	if (len >= 16) {
+		/* a type prefix like sk_test_ or whsec_: lower-case words ending in '_' */
+		for (size_t i = 0; i < 8 && ((secret[i] >= 'a' && secret[i] <= 'z') || secret[i] == '_'); i++)
+			if (secret[i] == '_') pre = i + 1;
+		snprintf(out, n, "%.*s" SECRET_ELLIPSIS "%s", (int)pre, secret, secret + len - 4);
+	} else {
+		snprintf(out, n, "%s", SECRET_ELLIPSIS);
+	}
+}
+
+cJSON *com_settings_masked(int64_t tid)
+{
+	cJSON *s = com_settings(tid);
+	for (size_t i = 0; i < ARRAY_LEN(secrets); i++) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(s, secrets[i].obj);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, secrets[i].key);
+		if (!cJSON_IsString(v)) continue;
+		char m[64];
+		com_secret_mask(v->valuestring, m, sizeof m);
+		cJSON_ReplaceItemInObjectCaseSensitive(o, secrets[i].key, cJSON_CreateString(m));
+	}
+	return s;
+}
+
+const char *com_settings_keep_secrets(cJSON *given, const cJSON *stored, const char **field)
+{
+	for (size_t i = 0; i < ARRAY_LEN(secrets); i++) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(given, secrets[i].obj);
+		if (!cJSON_IsObject(o)) continue;
+		const cJSON *old = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stored, secrets[i].obj),
+								    secrets[i].key);
+		const char *oldv = cJSON_IsString(old) ? old->valuestring : "";
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, secrets[i].key);
+		if (!v) {
+			if (*oldv) cJSON_AddStringToObject(o, secrets[i].key, oldv);
+			continue;
+		}
+		if (!cJSON_IsString(v) || !strstr(v->valuestring, SECRET_ELLIPSIS)) continue;
+		char m[64];
+		com_secret_mask(oldv, m, sizeof m);
+		if (strcmp(m, v->valuestring) != 0) {
+			*field = secrets[i].field;
+			return "is a masked value that does not match the stored secret: send the new secret, or the "
+			       "value GET shows to keep it";
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(o, secrets[i].key, cJSON_CreateString(oldv));
+	}
+	return NULL;
+}
+
 static int is_int(const cJSON *v, int64_t min, int64_t max)
 {
 	return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
@@ -154,7 +216,8 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		if (!cJSON_IsObject(v) || !str_ok(u, 1000) ||
 		    (u->valuestring[0] && !str_startswith(u->valuestring, "http://") && !str_startswith(u->valuestring, "https://")))
 			return "must be {url: http(s) URL or empty, secret}";
-		if (!str_ok(cJSON_GetObjectItemCaseSensitive(v, "secret"), 200)) return "secret must be a string";
+		const cJSON *sec = cJSON_GetObjectItemCaseSensitive(v, "secret");   /* absent: keep the stored one */
+		if (sec && !str_ok(sec, 200)) return "secret must be a string of at most 200 bytes";
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "stripe"))) {
 		*field = "stripe";
@@ -334,10 +397,12 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	const char *cur = db_text(st, 10);
 	char curbuf[8];
 	snprintf(curbuf, sizeof curbuf, "%s", *cur ? cur : (currency ? currency : "USD"));
-	row_add_id(o, "id", db_int(st, 0));
+	/* The per-store number is the order's id outside: the internal id
+	 * would show how many orders every store together has taken. */
+	row_add_id(o, "id", db_int(st, 1));
 	cJSON_AddNumberToObject(o, "number", (double)db_int(st, 1));
 	char url[160];
-	snprintf(url, sizeof url, "/orders/%lld?key=%s", (long long)db_int(st, 0), db_text(st, 2));
+	snprintf(url, sizeof url, "/orders/%lld?key=%s", (long long)db_int(st, 1), db_text(st, 2));
 	cJSON_AddStringToObject(o, "url", url);
 	cJSON_AddStringToObject(o, "email", db_text(st, 3));
 	cJSON_AddStringToObject(o, "name", db_text(st, 4));
@@ -407,6 +472,36 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	return o;
 }
 
+int64_t com_order_by_number(int64_t tid, int64_t number)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id FROM orders WHERE tenant_id = :t AND number = :n");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", number);
+	int64_t id = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	return id;
+}
+
+/* 1 when order id (internal) of the store has this confirmation key. */
+static int order_key_ok(int64_t tid, int64_t id, const char *key)
+{
+	sqlite3_stmt *st = db_stmt("SELECT secret FROM orders WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	int ok = db_step(st) == SQLITE_ROW && strlen(db_text(st, 0)) == 32 && ct_equal(db_text(st, 0), key, 32);
+	db_reset(st);
+	return ok;
+}
+
+int64_t com_order_by_key(int64_t tid, int64_t ref, const char *key)
+{
+	if (!key || strlen(key) != 32 || ref <= 0) return 0;
+	int64_t id = com_order_by_number(tid, ref);
+	if (id && order_key_ok(tid, id, key)) return id;
+	/* Links mailed before orders were named by number carry the internal id. */
+	return order_key_ok(tid, ref, key) ? ref : 0;
+}
+
 /* ---- outbox rows written with the order ---- */
 
 static int outbox_add(int64_t tid, const char *kind, const char *target, const char *subject, const char *body)
@@ -474,12 +569,14 @@ static void email_message(sbuf *m, const tenant *t, const char *origin, const ch
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	random_hex(mid, 16);
+	/* The store's name is the merchant's text: quoted or RFC 2047-encoded,
+	 * so "PayPal <service@paypal.com>, X" stays one display name. */
 	sb_printf(m, "Date: %s\r\nFrom: ", date);
-	hdr_text(m, t->name);
+	mail_header_text(m, t->name, 1);
 	sb_printf(m, " <%s>\r\nTo: <", cfg.smtp_from);
 	hdr_text(m, to);
 	sb_puts(m, ">\r\nSubject: ");
-	hdr_text(m, subject);
+	mail_header_text(m, subject, 0);
 	sb_printf(m, "\r\nMessage-ID: <%s@storefront>\r\nMIME-Version: 1.0\r\n"
 		  "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
 	const char *name = cJSON_GetObjectItemCaseSensitive(order, "name")->valuestring;

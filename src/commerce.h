@@ -39,6 +39,19 @@ void com_compute(int64_t subtotal, const com_discount *d, const com_ship *ship, 
 
 /* Settings of a store merged over the defaults (caller deletes). */
 cJSON *com_settings(int64_t tid);
+/* The same with every secret (posWebhook.secret, stripe.secretKey,
+ * stripe.webhookSecret) masked: what the admin API shows. Secrets are
+ * write-only; nobody reads them back through the API. */
+cJSON *com_settings_masked(int64_t tid);
+/* The masked form of a secret into out: "" for none, else the secret's
+ * prefix such as "sk_test_" (when long enough to keep), an ellipsis and
+ * the last 4 characters (only for secrets of 16 or more bytes). */
+void com_secret_mask(const char *secret, char *out, size_t n);
+/* Before an admin PUT replaces stored keys: in each given object holding a
+ * secret, a missing secret or the masked value GET showed keeps the stored
+ * secret (a client may GET, change one field and PUT the whole object).
+ * NULL when fine, else a message and the field in *field. */
+const char *com_settings_keep_secrets(cJSON *given, const cJSON *stored, const char **field);
 /* Check a settings object (admin PUT); NULL when fine, else a message and
  * the offending field in *field. */
 const char *com_settings_problem(const cJSON *s, const char **field);
@@ -51,9 +64,18 @@ int64_t com_cart_id(req *r, int create);
 /* Public cart JSON (major units and formatted strings) of cart id (0 = empty). */
 cJSON *com_cart_json(req *r, int64_t cart);
 
-/* Order JSON: admin (minor units, every field) or public (major units,
- * what the confirmation page shows). NULL when not this tenant's. */
+/* Order JSON of internal id: admin (minor units, every field) or public
+ * (major units, what the confirmation page shows); its "id" and URL carry
+ * the per-store number. NULL when not this tenant's. */
 cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency);
+
+/* Orders are named outside by their per-store number (1001, 1002, ...):
+ * the internal id of this store's order number, or 0. */
+int64_t com_order_by_number(int64_t tid, int64_t number);
+/* The internal id of the order a confirmation link names (its number, or
+ * the internal id in links mailed before numbers) when key is its secret
+ * (constant-time compare), else 0. */
+int64_t com_order_by_key(int64_t tid, int64_t ref, const char *key);
 
 /* POST /api/checkout; answers the request itself. */
 void com_checkout(req *r);

@@ -32,7 +32,7 @@ typedef struct config {
 	long limit_blocks_per_page;
 	long limit_products;
 	long limit_media_bytes;
-	long domain_claim_ttl;      /* seconds an unverified domain claim blocks others */
+	long domain_claim_ttl;      /* seconds until an unverified domain claim lapses */
 	long verify_timeout;        /* seconds for one domain check (DNS or HTTP) */
 	char verify_connect_to[128];/* tests: HTTP checks connect to HOST:PORT instead */
 	char verify_dns_server[128];/* tests: DNS checks ask this IPv4:PORT */

@@ -70,6 +70,56 @@ void header_value(sbuf *b, const char *s)
 	}
 }
 
+static void b64(sbuf *b, const unsigned char *p, size_t n)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+		sb_putc(b, t[v >> 18 & 63]);
+		sb_putc(b, t[v >> 12 & 63]);
+		sb_putc(b, i + 1 < n ? t[v >> 6 & 63] : '=');
+		sb_putc(b, i + 2 < n ? t[v & 63] : '=');
+	}
+}
+
+/* Encoded words of at most 75 characters (45 bytes of text each, cut
+ * between UTF-8 characters), separated by spaces. */
+static void mail_encoded_words(sbuf *b, const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t end = i + 45 < n ? i + 45 : n;
+		while (end < n && end > i + 1 && (s[end] & 0xc0) == 0x80) end--;
+		if (i) sb_putc(b, ' ');
+		sb_puts(b, "=?UTF-8?B?");
+		b64(b, s + i, end - i);
+		sb_puts(b, "?=");
+		i = end;
+	}
+}
+
+void mail_header_text(sbuf *b, const char *s, int phrase)
+{
+	sbuf t = SBUF_INIT;
+	header_value(&t, s);            /* CR, LF and controls dropped */
+	const unsigned char *p = (const unsigned char *)sb_str(&t);
+	int high = 0, special = 0;
+	for (size_t i = 0; i < t.len; i++) {
+		if (p[i] >= 0x80) high = 1;
+		else if (!isalnum(p[i]) && p[i] != ' ') special = 1;
+	}
+	if (high || strstr((const char *)p, "=?")) mail_encoded_words(b, p, t.len);
+	else if (phrase && (special || !t.len || p[0] == ' ' || p[t.len - 1] == ' ')) {
+		sb_putc(b, '"');
+		for (size_t i = 0; i < t.len; i++) {
+			if (p[i] == '"' || p[i] == '\\') sb_putc(b, '\\');
+			sb_putc(b, p[i]);
+		}
+		sb_putc(b, '"');
+	} else sb_put(b, p, t.len);
+	sb_free(&t);
+}
+
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9') return c - '0';

@@ -1,6 +1,7 @@
 /* http: request parsing and the buffered response (see http.h). */
 #include "http.h"
 #include "html.h"
+#include "input.h"
 #include "config.h"
 #include "log.h"
 
@@ -390,6 +391,15 @@ cJSON *http_json_body(req *r)
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		http_error(r, 400, "invalid_json", NULL, "request body must be a JSON object");
+		return NULL;
+	}
+	/* cJSON cuts a string at U+0000 ("a\u0000b" would be stored as "a"):
+	 * refuse it here, so every endpoint does. */
+	sbuf path = SBUF_INIT;
+	if (in_json_nul_path(r->body.s, r->body.len, &path)) {
+		cJSON_Delete(j);
+		in_fail(r, sb_str(&path), "contains a NUL character (U+0000), which is not allowed");
+		sb_free(&path);
 		return NULL;
 	}
 	return j;

@@ -114,6 +114,80 @@ int in_array(req *r, const cJSON *o, const char *field, int required, size_t max
 	return 0;
 }
 
+/* One open container while scanning for NUL: its kind, the key being read
+ * (object) or the index (array). */
+typedef struct nul_frame {
+	char kind;              /* '{' or '[' */
+	size_t idx;
+	const char *key;
+	size_t keylen;
+} nul_frame;
+
+#define NUL_MAX_DEPTH 1024      /* deeper than cJSON's own nesting limit */
+
+static void nul_path(const nul_frame *f, int depth, sbuf *path)
+{
+	for (int i = 0; i < depth; i++) {
+		if (f[i].kind == '[') sb_printf(path, "[%zu]", f[i].idx);
+		else if (f[i].key) {
+			if (path->len) sb_putc(path, '.');
+			sb_put(path, f[i].key, f[i].keylen);
+		}
+	}
+	if (!path->len) sb_puts(path, "body");
+}
+
+int in_json_nul_path(const char *s, size_t n, sbuf *path)
+{
+	/* Cheap test first: most bodies hold neither. */
+	if (!memchr(s, 0, n)) {
+		int seen = 0;
+		for (const char *p = s; (p = memchr(p, '\\', (size_t)(s + n - p))) && !seen; p++)
+			seen = (size_t)(s + n - p) >= 6 && !memcmp(p, "\\u0000", 6);
+		if (!seen) return 0;
+	}
+	nul_frame *f = xcalloc(NUL_MAX_DEPTH, sizeof *f);
+	int depth = 0, want_key = 0, found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t start = ++i;
+			int nul = 0;
+			for (; i < n && s[i] != '"'; i++) {
+				if (s[i] == 0) nul = 1;
+				else if (s[i] == '\\' && i + 1 < n) {
+					if (s[i + 1] == 'u' && i + 6 <= n && !memcmp(s + i + 1, "u0000", 5)) nul = 1;
+					i++;
+				}
+			}
+			if (depth > 0 && f[depth - 1].kind == '{' && want_key) {
+				f[depth - 1].key = s + start;
+				f[depth - 1].keylen = i - start;
+				want_key = 0;
+			}
+			if (nul) { nul_path(f, depth, path); found = 1; }
+		} else if (c == '{' || c == '[') {
+			if (depth == NUL_MAX_DEPTH) { sb_puts(path, "body"); found = 1; break; }
+			f[depth].kind = c;
+			f[depth].idx = 0;
+			f[depth].key = NULL;
+			depth++;
+			want_key = c == '{';
+		} else if (c == '}' || c == ']') {
+			if (depth > 0) depth--;
+			want_key = 0;
+		} else if (c == ',' && depth > 0) {
+			if (f[depth - 1].kind == '[') f[depth - 1].idx++;
+			else want_key = 1;
+		} else if (c == 0) {
+			nul_path(f, depth, path);   /* a raw NUL outside strings */
+			found = 1;
+		}
+	}
+	free(f);
+	return found;
+}
+
 const char *slug_problem(const char *s)
 {
 	size_t n = strlen(s);

@@ -29,6 +29,12 @@ int in_enum(req *r, const cJSON *o, const char *field, int required, const char 
  * ignored. Otherwise 422 naming each unknown field; returns 0 or -1. */
 int in_known(req *r, const cJSON *o, const char *const *fields, const char *const *readonly);
 
+/* Where the JSON text s[0..n) (already accepted by cJSON) holds U+0000 in
+ * a string or key (a \u0000 escape or a raw NUL byte), which cJSON would
+ * silently cut off: 1 with the field's path ("title", "items[2].name") in
+ * *path, else 0. http_json_body refuses such bodies with 422. */
+int in_json_nul_path(const char *s, size_t n, sbuf *path);
+
 /* Answer 422 for a field with a problem (for checks beyond the above). */
 void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *slug_problem(const char *s);

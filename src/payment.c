@@ -34,9 +34,15 @@ int pay_create_intent(int64_t tid, int64_t order, int64_t amount, const char *cu
 	str_lower(lower);
 	const char *headers[] = { authz, idem, "Content-Type: application/x-www-form-urlencoded", NULL };
 	sbuf body = SBUF_INIT, resp = SBUF_INIT;
-	sb_printf(&body, "amount=%lld&currency=%s&metadata[order_id]=%lld&metadata[tenant_id]=%lld"
-		  "&automatic_payment_methods[enabled]=true",
-		  (long long)amount, lower, (long long)order, (long long)tid);
+	/* The merchant's gateway sees the order's per-store number, which the
+	 * admin API and emails show too; never internal ids. */
+	sqlite3_stmt *nst = db_stmt("SELECT number FROM orders WHERE tenant_id = :t AND id = :id");
+	db_bind_int(nst, ":t", tid);
+	db_bind_int(nst, ":id", order);
+	long long number = db_step(nst) == SQLITE_ROW ? (long long)db_int(nst, 0) : 0;
+	db_reset(nst);
+	sb_printf(&body, "amount=%lld&currency=%s&metadata[order_id]=%lld&automatic_payment_methods[enabled]=true",
+		  (long long)amount, lower, number);
 	long status = 0;
 	int rc = net_post(url, headers, sb_str(&body), &status, &resp, err, errlen);
 	cJSON *j = rc == 0 ? cJSON_Parse(sb_str(&resp)) : NULL;

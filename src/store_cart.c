@@ -309,16 +309,8 @@ void store_order_page(req *r)
 	no_store(r);
 	http_header(r, "Referrer-Policy", "no-referrer");
 	const char *key = http_query(r, "key");
-	int64_t id = route_id(r, 0);
-	int ok = 0;
-	if (key && strlen(key) == 32 && id) {
-		sqlite3_stmt *st = db_stmt("SELECT secret FROM orders WHERE tenant_id = :t AND id = :id");
-		db_bind_int(st, ":t", r->t.id);
-		db_bind_int(st, ":id", id);
-		if (db_step(st) == SQLITE_ROW && strlen(db_text(st, 0)) == 32) ok = ct_equal(db_text(st, 0), key, 32);
-		db_reset(st);
-	}
-	cJSON *o = ok ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;
+	int64_t id = com_order_by_key(r->t.id, route_id(r, 0), key);   /* {id}: the per-store number */
+	cJSON *o = id ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;
 	if (!o) { http_error(r, 404, "not_found", NULL, "There is no such order, or the link is incomplete."); return; }
 	if (r->json_errors || str_eq(http_query(r, "format"), "json")) {
 		cJSON *w = cJSON_CreateObject();

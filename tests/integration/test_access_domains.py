@@ -1,8 +1,9 @@
 """Custom domains over the real stack: instructions, proof by DNS TXT
 (res_query against a local DNS server) or by HTTP file (libcurl aimed at a
 local web server through verify_connect_to), nothing of the store before
-proof, 409 for another store's domain, primary-domain redirects, and the
-TLS ask endpoint."""
+proof, 409 for another store's verified domain, pending claims of several
+stores on one domain (first to verify wins), primary-domain redirects, and
+the TLS ask endpoint."""
 import pytest
 
 from access_util import API, err, finish, people
@@ -117,19 +118,56 @@ def test_another_stores_domain_is_409(env):
     rival = s.rival["owner"]
     e = err(s.post(D, {"domain": "http.example"}, token=rival), 409, "domain_taken")
     assert "in use" in e["message"]
-    e = err(s.post(D, {"domain": "www.pending.example"}, token=rival), 409, "domain_taken")
-    assert "claimed" in e["message"]
     err(s.get(D + "/http.example", token=rival), 404)
     err(s.post(D + "/www.pending.example/verify", {}, token=rival), 404)
     err(s.delete(D + "/http.example", token=rival), 404)
-    # a claim never proven lapses after domain_claim_ttl: then others may claim it
-    s.sql("UPDATE domains SET created_at = created_at - 8 * 86400 WHERE domain = 'www.pending.example'")
-    r = s.post(D, {"domain": "www.pending.example"}, token=rival)
+    # a claim never proven lapses after domain_claim_ttl when someone else adds the domain
+    s.post(D, {"domain": "stale.example"}, token=s.shop["owner"])
+    s.sql("UPDATE domains SET created_at = created_at - 8 * 86400 WHERE domain = 'stale.example'")
+    r = s.post(D, {"domain": "stale.example"}, token=rival)
     assert r.status == 201 and r.json()["verifyToken"]
     assert s.sql("SELECT t.username FROM domains d JOIN tenants t ON t.id = d.tenant_id "
-                 "WHERE domain = 'www.pending.example'") == [("rival",)]
+                 "WHERE domain = 'stale.example'") == [("rival",)]
     # roles: only owners manage domains
     err(s.get(D, token=s.shop["editor"]), 403, "forbidden")
+
+
+def test_pending_claims_do_not_block_and_first_to_verify_wins(env):
+    s, web, dns = env
+    shop, rival = s.shop["owner"], s.rival["owner"]
+    # the shop's unproven claim (made earlier, well inside domain_claim_ttl) blocks nobody
+    r = s.post(D, {"domain": "www.pending.example"}, token=rival)
+    assert r.status == 201, r
+    # a third store claims it too; each store has its own token
+    third = people(s, "third")["owner"]
+    assert s.post(D, {"domain": "www.pending.example"}, token=third).status == 201
+    toks = {who: s.get(D + "/www.pending.example", token=t).json()["verifyToken"]
+            for who, t in (("shop", shop), ("rival", rival), ("third", third))}
+    assert len(set(toks.values())) == 3, toks
+    # the rival publishes its own token: that proves nothing for the shop's claim
+    dns.txt["_tarpos-verify.www.pending.example"] = [toks["rival"].encode()]
+    e = err(s.post(D + "/www.pending.example/verify", {"method": "dns"}, token=shop), 422, "verification_failed")
+    assert "does not hold the token" in e["details"]["dns"]
+    # the rival verifies first and wins
+    r = s.post(D + "/www.pending.example/verify", {"method": "dns"}, token=rival)
+    assert r.status == 200 and r.json()["status"] == "verified", r
+    assert "Rival" in s.get("/", host="www.pending.example").text
+    # the others' claims fail with a clear error, even with their own proof in place
+    dns.txt["_tarpos-verify.www.pending.example"] = [toks["shop"].encode(), toks["third"].encode()]
+    for t in (shop, third):
+        e = err(s.post(D + "/www.pending.example/verify", {}, token=t), 409, "domain_taken")
+        assert "verified by another store first" in e["message"], e
+        assert s.get(D + "/www.pending.example", token=t).json()["status"] == "taken"
+    e = err(s.post(D, {"domain": "www.pending.example"}, token=people(s, "fourth")["owner"]), 409, "domain_taken")
+    assert "in use" in e["message"]
+    assert s.sql("SELECT count(*) FROM domains WHERE domain = 'www.pending.example' AND verified_at IS NOT NULL")[0][0] == 1
+    # when the winner removes it, the shop's standing claim can be proven
+    assert s.delete(D + "/www.pending.example", token=rival).status == 200
+    r = s.post(D + "/www.pending.example/verify", {"method": "dns"}, token=shop)
+    assert r.status == 200 and r.json()["status"] == "verified", r
+    page = s.get("/", host="www.pending.example")
+    assert page.status == 200 and "Shop Of Domains" in page.text
+    assert s.delete(D + "/www.pending.example", token=shop).status == 200
 
 
 def test_primary_domain_redirects(env):

@@ -15,6 +15,9 @@ from commerce_fakes import FakeStripe, SMTPSink, WebhookReceiver
 from shop import API, Shopper, new_product
 from stack import CLI
 
+# An order of the demo store by the number the API gives as its id.
+DEMO_ORDER = "number = ? AND tenant_id = (SELECT id FROM tenants WHERE username = 'demo')"
+
 
 def deliver(stack, smtp_url="", **extra):
     env = dict(stack.env, STOREFRONT_SMTP_URL=smtp_url, STOREFRONT_SMTP_FROM="shop@demo.localhost", **extra)
@@ -46,7 +49,7 @@ def test_order_emails_through_smtp_with_retry(stack, smtp):
     smtp.fail_next = 1                            # the first send fails: retried later, order safe
     out = deliver(stack, smtp.url)
     assert "retrying 1" in out, out
-    assert stack.sql("SELECT count(*) FROM orders WHERE id = ?", int(o["id"]))[0][0] == 1
+    assert stack.sql("SELECT count(*) FROM orders WHERE " + DEMO_ORDER, int(o["id"]))[0][0] == 1
     # due again only after the backoff: make it due now
     stack.sql("UPDATE outbox SET next_at = 0 WHERE sent_at IS NULL")
     out = deliver(stack, smtp.url)
@@ -133,7 +136,7 @@ def test_stripe_payment_intent_and_signed_webhook(stack):
         assert o["paymentStatus"] == "pending" and o["paymentClientSecret"] == "pi_1_secret_x" or o["paymentClientSecret"].endswith("_secret_x")
         form = fake.requests[-1]
         assert form["amount"] == "4700" and form["currency"] == "usd" and form["metadata[order_id]"] == o["id"]
-        pi = stack.sql("SELECT payment_ref FROM orders WHERE id = ?", int(o["id"]))[0][0]
+        pi = stack.sql("SELECT payment_ref FROM orders WHERE " + DEMO_ORDER, int(o["id"]))[0][0]
         ev = json.dumps({"id": "evt_" + uuid.uuid4().hex, "type": "payment_intent.succeeded",
                          "data": {"object": {"id": pi, "object": "payment_intent"}}}).encode()
         # wrong signature, stale timestamp, no header: refused, nothing changes
@@ -143,11 +146,11 @@ def test_stripe_payment_intent_and_signed_webhook(stack):
             r = stack.request("POST", "/api/payments/webhook", body=ev,
                               headers=dict(hdr, **{"Content-Type": "application/json"}))
             assert r.status == 400 and r.json()["error"]["code"] == "bad_signature", r
-        assert stack.sql("SELECT payment_status FROM orders WHERE id = ?", int(o["id"]))[0][0] == "pending"
+        assert stack.sql("SELECT payment_status FROM orders WHERE " + DEMO_ORDER, int(o["id"]))[0][0] == "pending"
         hdr = {"Stripe-Signature": sign(whsec, ev), "Content-Type": "application/json"}
         r = stack.request("POST", "/api/payments/webhook", body=ev, headers=hdr)
         assert r.status == 200 and r.json()["applied"] is True, r
-        assert stack.sql("SELECT payment_status FROM orders WHERE id = ?", int(o["id"]))[0][0] == "paid"
+        assert stack.sql("SELECT payment_status FROM orders WHERE " + DEMO_ORDER, int(o["id"]))[0][0] == "paid"
         r = stack.request("POST", "/api/payments/webhook", body=ev, headers=hdr)      # replay
         assert r.status == 200 and r.json()["applied"] is False
         got = stack.get(API + "/orders/%s" % o["id"], token=stack.demo_token).json()
@@ -178,13 +181,13 @@ def test_payment_intent_failed_at_checkout_is_made_later(stack):
         r = s.checkout(paymentMethod="stripe")
         assert r.status == 201, r
         oid = int(r.json()["order"]["id"])
-        assert stack.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0] == ""
+        assert stack.sql("SELECT payment_ref FROM orders WHERE " + DEMO_ORDER, oid)[0][0] == ""
         out = stack.cli("deliver").stdout                    # still down: nothing made
         assert "payment intents made 0" in out
         fake.fail_next = 0
         out = stack.cli("deliver").stdout
         assert "payment intents made 1" in out
-        ref = stack.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0]
+        ref = stack.sql("SELECT payment_ref FROM orders WHERE " + DEMO_ORDER, oid)[0][0]
         assert ref.startswith("pi_")
         assert "payment intents made 0" in stack.cli("deliver").stdout   # done once
         assert len(fake.intents) == 1

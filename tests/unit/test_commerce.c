@@ -222,5 +222,33 @@ int main(void)
 	test_csv();
 	test_totals();
 	test_signatures();
+	/* secrets are shown masked: a type prefix, an ellipsis, the last 4 */
+	{
+		char m[64];
+		com_secret_mask("", m, sizeof m);
+		CHECK_STR(m, "");
+		com_secret_mask("sk_test_51Habcdefghijklmnop4242", m, sizeof m);
+		CHECK_STR(m, "sk_test_\xe2\x80\xa6" "4242");
+		com_secret_mask("whsec_0123456789abcdefWXYZ", m, sizeof m);
+		CHECK_STR(m, "whsec_\xe2\x80\xa6" "WXYZ");
+		com_secret_mask("0123456789abcdef0123", m, sizeof m);
+		CHECK_STR(m, "\xe2\x80\xa6" "0123");
+		com_secret_mask("short-secret", m, sizeof m);      /* under 16 bytes: nothing of it */
+		CHECK_STR(m, "\xe2\x80\xa6");
+		cJSON *given = cJSON_Parse("{\"stripe\":{\"secretKey\":\"sk_test_\xe2\x80\xa6" "4242\"},\"posWebhook\":{\"url\":\"\"}}");
+		cJSON *stored = cJSON_Parse("{\"stripe\":{\"secretKey\":\"sk_test_51Habcdefghijklmnop4242\"},"
+					    "\"posWebhook\":{\"url\":\"x\",\"secret\":\"pos\"}}");
+		const char *field = NULL;
+		CHECK(com_settings_keep_secrets(given, stored, &field) == NULL);
+		char *out = cJSON_PrintUnformatted(given);
+		CHECK_STR(out, "{\"stripe\":{\"secretKey\":\"sk_test_51Habcdefghijklmnop4242\"},\"posWebhook\":{\"url\":\"\",\"secret\":\"pos\"}}");
+		free(out);
+		cJSON_Delete(given);
+		given = cJSON_Parse("{\"stripe\":{\"webhookSecret\":\"whsec_\xe2\x80\xa6" "0000\"}}");
+		CHECK(com_settings_keep_secrets(given, stored, &field) != NULL);
+		CHECK_STR(field, "stripe.webhookSecret");
+		cJSON_Delete(given);
+		cJSON_Delete(stored);
+	}
 	T_DONE();
 }
