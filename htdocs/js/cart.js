@@ -88,12 +88,19 @@
         address.hidden = pickup();
       }
     }
-    /* Totals for the chosen shipping method and code, from the server. */
+    /* Totals for the chosen shipping method and code, from the server.
+     * Only the newest quote's answer counts, and a quote clears only an
+     * error a quote showed (never a refused checkout's message). */
+    var quoteSeq = 0, quoteError = false;
     function quote() {
+      var mine = ++quoteSeq;
       var m = checked('shippingMethod');
       var body = { shippingMethod: m ? m.value : '' };
       if (value('discountCode')) { body.discountCode = value('discountCode'); }
       send('POST', '/api/cart/quote', body, function (status, json) {
+        if (mine !== quoteSeq) {
+          return;
+        }
         if (status === 200 && json) {
           var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
           for (var i = 0; i < keys.length; i++) {
@@ -103,9 +110,13 @@
                 (keys[i] === 'tax' && json.taxInclusive ? ' (included)' : '');
             }
           }
-          errorBox.textContent = '';
+          if (quoteError) {
+            errorBox.textContent = '';
+            quoteError = false;
+          }
         } else {
           errorBox.textContent = message(status, json);
+          quoteError = true;
         }
       });
     }
@@ -135,6 +146,7 @@
       }
       button.disabled = true;
       errorBox.textContent = '';
+      quoteError = false;
       send('POST', '/api/checkout', body, function (status, json) {
         if ((status === 200 || status === 201) && json && json.order && json.order.url) {
           window.location.href = json.order.url;
