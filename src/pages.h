@@ -1,7 +1,8 @@
 /* pages: the data layer of pages, their draft blocks and their published
  * versions. Every function takes the tenant id and binds it; an id of
  * another tenant is simply not found. Publishing snapshots the drafts as
- * version N+1 and moves the page's live pointer, in one transaction. */
+ * version N+1 and moves the page's live pointer, in one transaction, and
+ * keeps only the versions the retention names. */
 #ifndef PAGES_H
 #define PAGES_H
 #include <cJSON.h>
@@ -23,9 +24,16 @@ cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v);
 cJSON *pages_versions(int64_t tid, int64_t page);
 
 /* Snapshot the drafts as a new version and make it live. Caller holds the
- * transaction. Returns the new version number, or -1. */
+ * transaction. Returns the new version number, or -1. Versions past the
+ * retention (cfg.page_versions_keep newest, the live one, and what those
+ * rolled back to) are deleted in the same step. */
 int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
 		       const cJSON *blocks, int *nblocks);
+/* The same in two halves, so a publish compiles outside the write lock:
+ * the snapshot's JSON text (each block compiled to ES5 once; caller frees
+ * with cJSON_free), then, inside the transaction, version N+1 from it. */
+char *pages_snapshot_json(const cJSON *blocks, int *nblocks);
+int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
 int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, int nav);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
