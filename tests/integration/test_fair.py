@@ -107,14 +107,14 @@ def test_rate_limiter_does_not_wait_for_a_busy_database(fair):
 
 PT = "platform-token-for-fair-tests"
 PASSWORD = "correct-horse-battery"
-WORK = ("function render() {\n  var s = 0;\n  for (var i = 0; i < 100000; i++) { s += i % 7; }\n"
+WORK = ("function render() {\n  var s = 0;\n  for (var i = 0; i < 30000; i++) { s += i % 7; }\n"
         "  return '<p>' + s + '</p>';\n}\n")
 
 
 @pytest.fixture(scope="module")
 def tight():
     s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "login:10000/60,publish:12/60",
-                              "STOREFRONT_PLATFORM_TOKEN": PT, "STOREFRONT_PUBLISH_MS": "800",
+                              "STOREFRONT_PLATFORM_TOKEN": PT, "STOREFRONT_PUBLISH_MS": "2000",
                               "STOREFRONT_PAGE_VERSIONS_KEEP": "3", "STOREFRONT_VIBE_PAGE_OUTPUT": "3000",
                               "STOREFRONT_LIMIT_POSTS": "2", "STOREFRONT_LIMIT_COLLECTIONS": "1",
                               "STOREFRONT_LIMIT_DISCOUNTS": "2", "STOREFRONT_LIMIT_TOKENS": "3",
@@ -166,16 +166,16 @@ def test_publish_is_rate_limited_per_store(tight):
 def test_publish_has_a_time_budget(tight):
     s = tight
     tok, host = store(s, "slowpoke")
-    pid = page_with(s, tok, host, "spin", [SPIN] * 30)
+    pid = page_with(s, tok, host, "spin", [SPIN] * 50)
     t0 = time.time()
     r = publish(s, tok, host, pid)
     took = time.time() - t0
     assert r.status == 422, r
     errors = r.json()["errors"]
-    # each spinning block costs its 50 ms CPU limit: 30 of them would be
-    # 1.5 s; the 800 ms budget stops the checks and names why
-    assert len(errors) < 30, errors
-    assert errors[-1]["kind"] == "time" and "800 ms" in errors[-1]["message"], errors[-1]
+    # each spinning block costs its 50 ms CPU limit: 50 of them would be
+    # 2.5 s at least; the 2000 ms budget stops the checks and names why
+    assert len(errors) < 50, errors
+    assert errors[-1]["kind"] == "time" and "2000 ms" in errors[-1]["message"], errors[-1]
     assert all(e["kind"] == "cpu" for e in errors[:-1]), errors
     assert took < 30, took
     assert s.get(API + "/pages/%s" % pid, token=tok, host=host).json()["liveVersion"] is None
@@ -186,7 +186,7 @@ def test_drafts_changed_during_publish_conflict(tight):
     before the commit, nothing is published (409)."""
     s = tight
     tok, host = store(s, "racer")
-    pid = page_with(s, tok, host, "race", [WORK] * 12)
+    pid = page_with(s, tok, host, "race", [WORK] * 6)
     bid = s.get(API + "/pages/%s/blocks" % pid, token=tok, host=host).json()["blocks"][-1]["id"]
     out = []
     t = threading.Thread(target=lambda: out.append(publish(s, tok, host, pid)))
