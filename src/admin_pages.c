@@ -514,7 +514,8 @@ void adm_page_versions(req *r) { page_list(r, "versions", pages_versions); }
 
 /* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
  * version's blocks become live again as a new version; the drafts are
- * reset to them unless keepDrafts is true. */
+ * reset to them unless keepDrafts is true. Counts as a publish (per-store
+ * bucket); compiled before the write lock is taken. */
 void adm_page_rollback(req *r)
 {
 	int64_t id = page_param(r);
@@ -528,19 +529,25 @@ void adm_page_rollback(req *r)
 		return;
 	}
 	cJSON_Delete(b);
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
 	if (publish_limited(r) < 0) return;
-	if (db_begin(1) < 0) { adm_fail(r, "the rollback"); return; }
-	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
+	/* Read and compile the version before taking the write lock: a version
+	 * never changes once written, retention may only delete it meanwhile. */
 	cJSON *blocks = pages_live_blocks(r->t.id, id, version);
-	if (!blocks) {
+	int n = 0;
+	char *snap = blocks ? pages_snapshot_json(blocks, &n) : NULL;
+	if (snap && db_begin(1) < 0) { cJSON_free(snap); cJSON_Delete(blocks); adm_fail(r, "the rollback"); return; }
+	if (!snap || !pages_version_exists(r->t.id, id, version)) {
 		db_rollback();
+		cJSON_free(snap);
+		cJSON_Delete(blocks);
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "field", "version");
 		http_error(r, 404, "not_found", d, "page %lld has no version %lld", (long long)id, (long long)version);
 		return;
 	}
-	int n = 0;
-	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, version, blocks, &n);
+	int64_t v = pages_publish_json(r->t.id, id, r->who.user_id, version, snap);
+	cJSON_free(snap);
 	int rc = v < 0 ? -1 : 0;
 	if (rc == 0 && !keep) {
 		sqlite3_stmt *st = db_stmt("DELETE FROM draft_blocks WHERE tenant_id = :t AND page_id = :p");

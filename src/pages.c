@@ -128,6 +128,17 @@ cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v)
 	return a;
 }
 
+int pages_version_exists(int64_t tid, int64_t page, int64_t v)
+{
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM page_versions WHERE tenant_id = :t AND page_id = :p AND version = :v");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":v", v);
+	int found = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	return found;
+}
+
 cJSON *pages_versions(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt(

@@ -22,6 +22,7 @@ cJSON *pages_block_get(int64_t tid, int64_t id);
  * array of {id,type,vibeCode,config,visibility,position}; NULL if none. */
 cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v);
 cJSON *pages_versions(int64_t tid, int64_t page);
+int pages_version_exists(int64_t tid, int64_t page, int64_t v);
 
 /* Snapshot the drafts as a new version and make it live. Caller holds the
  * transaction. Returns the new version number, or -1. Versions past the
