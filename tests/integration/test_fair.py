@@ -92,12 +92,14 @@ def test_rate_limiter_does_not_wait_for_a_busy_database(fair):
     con = sqlite3.connect(s.db, timeout=10, isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")                               # another writer holds the lock
+        took = []
         for _ in range(3):
             t0 = time.time()
             r = shopper.req("GET", "/api/cart")
-            took = time.time() - t0
+            took.append(time.time() - t0)
             assert r.status == 200, r
-            assert took < 1.0, "cart GET took %.2f s while the database was busy" % took
+            assert took[-1] < 1.0, "cart GET took %.2f s while the database was busy" % took[-1]
+        print("cart GET with the database locked: slowest %.3f s" % max(took))
     finally:
         con.execute("ROLLBACK")
         con.close()
