@@ -11,6 +11,7 @@
 #include "route.h"
 #include "db.h"
 #include "config.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,35 +451,87 @@ static cJSON *publish_error(const cJSON *blk, const cJSON *e)
 	return x;
 }
 
-/* Route: POST /api/cms/pages/{id}/publish -- validate every draft, then
- * snapshot them as version N+1 and make it live, in one transaction. */
-void adm_page_publish(req *r)
+/* A store's publishes and rollbacks count against its own "publish"
+ * bucket (rate_limits), whoever sends them: 0 go on, -1 answered 429. */
+static int publish_limited(req *r)
 {
-	int64_t id = page_param(r);
-	if (db_begin(1) < 0) { adm_fail(r, "the publish"); return; }
-	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
-	cJSON *blocks = pages_blocks(r->t.id, id);
-	cJSON *errors = cJSON_CreateArray();
+	char key[32];
+	snprintf(key, sizeof key, "t:%lld", (long long)r->t.id);
+	return ratelimit_check_key(r, "publish", key) < 0 ? -1 : 0;
+}
+
+/* "id:version,..." of a page's drafts: what a publish validated, compared
+ * again under the write lock. */
+static void drafts_stamp(const cJSON *blocks, sbuf *out)
+{
 	const cJSON *blk;
-	sbuf first = SBUF_INIT;
 	cJSON_ArrayForEach(blk, blocks) {
+		const cJSON *bid = cJSON_GetObjectItemCaseSensitive(blk, "id");
+		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(blk, "version");
+		sb_printf(out, "%s:%lld,", cJSON_IsString(bid) ? bid->valuestring : "",
+			  cJSON_IsNumber(ver) ? (long long)ver->valuedouble : -1LL);
+	}
+}
+
+/* Validate every draft (static checks and a dry run each) within the
+ * publish's time budget: NULL when all pass, else the errors, one line on
+ * the first in *first. Runs merchant code, so never inside a transaction. */
+static cJSON *publish_validate(req *r, const cJSON *blocks, sbuf *first)
+{
+	cJSON *errors = cJSON_CreateArray();
+	int64_t start = now_usec();
+	const cJSON *blk;
+	cJSON_ArrayForEach(blk, blocks) {
+		const char *bid = cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring;
+		const char *type = cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring;
+		if (now_usec() - start > cfg.publish_ms * 1000) {
+			/* One publish costs the worker publish_ms at most, however
+			 * many slow blocks the page has. */
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddNumberToObject(e, "line", 0);
+			cJSON_AddNumberToObject(e, "column", 0);
+			cJSON_AddStringToObject(e, "kind", "time");
+			char msg[160];
+			snprintf(msg, sizeof msg, "not checked: validating the page's blocks took longer than %ld ms in all "
+				 "(publish_ms)", cfg.publish_ms);
+			cJSON_AddStringToObject(e, "message", msg);
+			if (!first->len) sb_printf(first, "block %s (%s): %s", bid, type, msg);
+			cJSON_AddItemToArray(errors, publish_error(blk, e));
+			cJSON_Delete(e);
+			break;
+		}
 		cJSON *v = validation(r, cJSON_GetObjectItemCaseSensitive(blk, "vibeCode")->valuestring,
 				      cJSON_GetObjectItemCaseSensitive(blk, "config"));
 		const cJSON *e = val_first_error(v);
 		if (e) {
-			if (!first.len)
-				sb_printf(&first, "block %s (%s) line %d: %s", cJSON_GetObjectItemCaseSensitive(blk, "id")->valuestring,
-					  cJSON_GetObjectItemCaseSensitive(blk, "type")->valuestring,
+			if (!first->len)
+				sb_printf(first, "block %s (%s) line %d: %s", bid, type,
 					  (int)cJSON_GetObjectItemCaseSensitive(e, "line")->valuedouble,
 					  cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring);
 			cJSON_AddItemToArray(errors, publish_error(blk, e));
 		}
 		cJSON_Delete(v);
 	}
+	if (cJSON_GetArraySize(errors) == 0) { cJSON_Delete(errors); return NULL; }
+	return errors;
+}
+
+/* Route: POST /api/cms/pages/{id}/publish -- validate every draft and
+ * compile the snapshot outside any transaction (merchant code never runs
+ * under the write lock, which every store shares), then, in one short
+ * transaction, check the drafts are still the ones validated (else 409,
+ * nothing written), store them as version N+1 and make it live. */
+void adm_page_publish(req *r)
+{
+	int64_t id = page_param(r);
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
+	if (publish_limited(r) < 0) return;
+	cJSON *blocks = pages_blocks(r->t.id, id);
+	sbuf first = SBUF_INIT, stamp = SBUF_INIT, now = SBUF_INIT;
+	cJSON *errors = publish_validate(r, blocks, &first);
 	char ts[32];
 	iso8601(now_unix(), ts);
-	if (cJSON_GetArraySize(errors) > 0) {
-		db_rollback();
+	if (errors) {
 		int n = cJSON_GetArraySize(errors);
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddItemToObject(d, "errors", cJSON_Duplicate(errors, 1));
@@ -492,30 +545,46 @@ void adm_page_publish(req *r)
 		cJSON_AddNullToObject(res, "publishedAt");
 		cJSON_AddItemToObject(res, "errors", errors);
 		http_json(r, 422, res);
-		cJSON_Delete(blocks);
-		sb_free(&first);
-		return;
+		goto out;
 	}
-	sb_free(&first);
 	int n = 0;
-	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, 0, blocks, &n);
-	cJSON_Delete(blocks);
+	char *snap = pages_snapshot_json(blocks, &n);
+	drafts_stamp(blocks, &stamp);
+	if (db_begin(1) < 0) { cJSON_free(snap); adm_fail(r, "the publish"); goto out; }
+	if (!pages_exists(r->t.id, id)) { cJSON_free(snap); db_rollback(); adm_not_found(r, "page"); goto out; }
+	cJSON *cur = pages_blocks(r->t.id, id);
+	drafts_stamp(cur, &now);
+	cJSON_Delete(cur);
+	if (strcmp(sb_str(&stamp), sb_str(&now)) != 0) {
+		cJSON_free(snap);
+		db_rollback();
+		http_error(r, 409, "version_conflict", NULL,
+			   "page %lld's drafts changed while it was being published; nothing was published, publish again",
+			   (long long)id);
+		goto out;
+	}
+	int64_t v = pages_publish_json(r->t.id, id, r->who.user_id, 0, snap);
+	cJSON_free(snap);
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld", (long long)v);
 	if (v < 0 || audit_write(r, "page.publish", "page", id, "publish", detail) < 0) {
-		cJSON_Delete(errors);
 		adm_fail(r, "the publish");
-		return;
+		goto out;
 	}
 	audit_bump_content(r->t.id);
-	if (adm_commit(r) < 0) { cJSON_Delete(errors); return; }
+	if (adm_commit(r) < 0) goto out;
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "success", 1);
 	cJSON_AddNumberToObject(res, "publishedBlocks", n);
 	cJSON_AddNumberToObject(res, "version", (double)v);
 	cJSON_AddStringToObject(res, "publishedAt", ts);
-	cJSON_AddItemToObject(res, "errors", errors);
+	cJSON_AddArrayToObject(res, "errors");
 	http_json(r, 200, res);
+out:
+	cJSON_Delete(blocks);
+	sb_free(&first);
+	sb_free(&stamp);
+	sb_free(&now);
 }
 
 /* Route: GET /api/cms/pages/{id}/versions */
@@ -523,7 +592,9 @@ void adm_page_versions(req *r) { page_list(r, "versions", pages_versions); }
 
 /* Route: POST /api/cms/pages/{id}/rollback {version, keepDrafts?} -- that
  * version's blocks and metadata become live again as a new version; the
- * drafts and draft metadata are reset to them unless keepDrafts is true. */
+ * drafts and draft metadata are reset to them unless keepDrafts is true.
+ * Counts as a publish (per-store bucket); compiled before the write lock
+ * is taken. */
 void adm_page_rollback(req *r)
 {
 	int64_t id = page_param(r);
@@ -537,18 +608,25 @@ void adm_page_rollback(req *r)
 		return;
 	}
 	cJSON_Delete(b);
-	if (db_begin(1) < 0) { adm_fail(r, "the rollback"); return; }
-	if (!pages_exists(r->t.id, id)) { db_rollback(); adm_not_found(r, "page"); return; }
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
+	if (publish_limited(r) < 0) return;
+	/* Read and compile the version before taking the write lock: a version
+	 * never changes once written, retention may only delete it meanwhile. */
 	cJSON *blocks = pages_live_blocks(r->t.id, id, version);
-	if (!blocks) {
+	int n = 0;
+	char *snap = blocks ? pages_snapshot_json(blocks, &n) : NULL;
+	if (snap && db_begin(1) < 0) { cJSON_free(snap); cJSON_Delete(blocks); adm_fail(r, "the rollback"); return; }
+	if (!snap || !pages_version_exists(r->t.id, id, version)) {
 		db_rollback();
+		cJSON_free(snap);
+		cJSON_Delete(blocks);
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "field", "version");
 		http_error(r, 404, "not_found", d, "page %lld has no version %lld", (long long)id, (long long)version);
 		return;
 	}
-	int n = 0;
-	int64_t v = pages_snapshot(r->t.id, id, r->who.user_id, version, blocks, &n);
+	int64_t v = pages_publish_json(r->t.id, id, r->who.user_id, version, snap);
+	cJSON_free(snap);
 	int rc = v < 0 ? -1 : 0;
 	/* The drafts (blocks and metadata) become that version's again. */
 	if (rc == 0 && !keep)

@@ -13,6 +13,7 @@ typedef struct config {
 	long max_body;          /* bytes of request body accepted */
 	long vibe_mem;          /* bytes a block's JS heap may use */
 	long vibe_output;       /* bytes of HTML one block may return */
+	long vibe_page_output;  /* bytes of HTML all of a page's blocks may return */
 	long vibe_cpu_ms;       /* CPU time per block render */
 	long vibe_page_ms;      /* wall-clock time for all of a page's blocks (0: 10 x vibe_cpu_ms) */
 	long vibe_code_max;     /* bytes of vibe code per block */
@@ -32,7 +33,15 @@ typedef struct config {
 	long limit_blocks_per_page;
 	long limit_products;
 	long limit_media_bytes;
-	long domain_claim_ttl;      /* seconds until an unverified domain claim lapses */
+	long limit_posts;
+	long limit_collections;
+	long limit_discounts;
+	long limit_tokens;          /* live (unrevoked, unexpired) API tokens per store */
+	long limit_users;
+	long page_versions_keep;    /* published versions kept per page (+ the live one and rollback targets) */
+	long publish_ms;            /* wall-clock budget for validating one publish */
+	long ratelimit_busy_ms;     /* the rate limiter waits no longer for a busy database */
+	long domain_claim_ttl;      /* seconds an unverified domain claim blocks others */
 	long verify_timeout;        /* seconds for one domain check (DNS or HTTP) */
 	char verify_connect_to[128];/* tests: HTTP checks connect to HOST:PORT instead */
 	char verify_dns_server[128];/* tests: DNS checks ask this IPv4:PORT */

@@ -39,7 +39,7 @@ int db_open(const char *path, char *err, size_t errlen)
 		g_db = NULL;
 		return -1;
 	}
-	sqlite3_busy_timeout(g_db, 5000);
+	sqlite3_busy_timeout(g_db, DB_BUSY_MS);
 	sqlite3_extended_result_codes(g_db, 0);
 	if (db_exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
@@ -199,6 +199,11 @@ int64_t db_last_id(void) { return sqlite3_last_insert_rowid(g_db); }
 int db_changes(void) { return sqlite3_changes(g_db); }
 const char *db_errmsg(void) { return sqlite3_errmsg(g_db); }
 int db_errcode(void) { return sqlite3_errcode(g_db); }
+
+void db_busy_ms(long ms)
+{
+	if (g_db) sqlite3_busy_timeout(g_db, ms < 0 ? DB_BUSY_MS : (int)ms);
+}
 
 int db_begin(int immediate)
 {

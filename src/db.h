@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* How long a statement waits for another connection's write lock. */
+#define DB_BUSY_MS 5000
+
 int db_open(const char *path, char *err, size_t errlen);
 void db_close(void);
 sqlite3 *db_handle(void);
@@ -40,6 +43,10 @@ int64_t db_last_id(void);
 int db_changes(void);
 const char *db_errmsg(void);
 int db_errcode(void);
+/* Wait at most ms for a busy database from now on (ms < 0: DB_BUSY_MS
+ * again). For callers that would rather give up than wait, e.g. the rate
+ * limiter: set it short around the statements, then restore it. */
+void db_busy_ms(long ms);
 
 /* Transactions: immediate takes the write lock at once (checkout, publish). */
 int db_begin(int immediate);

@@ -152,6 +152,17 @@ cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v)
 	return a;
 }
 
+int pages_version_exists(int64_t tid, int64_t page, int64_t v)
+{
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM page_versions WHERE tenant_id = :t AND page_id = :p AND version = :v");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":v", v);
+	int found = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	return found;
+}
+
 cJSON *pages_versions(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt(
@@ -180,8 +191,7 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 	return a;
 }
 
-int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
-		       const cJSON *blocks, int *nblocks)
+char *pages_snapshot_json(const cJSON *blocks, int *nblocks)
 {
 	/* The snapshot keeps what rendering needs, nothing editor-only. */
 	cJSON *snap = cJSON_CreateArray();
@@ -208,7 +218,29 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
 	if (nblocks) *nblocks = cJSON_GetArraySize(snap);
 	char *json = cJSON_PrintUnformatted(snap);
 	cJSON_Delete(snap);
+	return json;
+}
 
+/* Retention: the newest page_versions_keep versions, the live one and the
+ * versions those newest ones rolled back to stay; the rest go. Bounded by
+ * 2 x keep + 1 however a store loops publishes and rollbacks. */
+static int prune_versions(int64_t tid, int64_t page)
+{
+	sqlite3_stmt *st = db_stmt(
+		"DELETE FROM page_versions WHERE tenant_id = :t AND page_id = :p "
+		"AND version <> coalesce((SELECT live_version FROM pages WHERE tenant_id = :t AND id = :p), 0) "
+		"AND version NOT IN (SELECT version FROM page_versions WHERE tenant_id = :t AND page_id = :p "
+		"ORDER BY version DESC LIMIT :keep) "
+		"AND version NOT IN (SELECT rollback_of FROM (SELECT rollback_of FROM page_versions "
+		"WHERE tenant_id = :t AND page_id = :p ORDER BY version DESC LIMIT :keep) WHERE rollback_of IS NOT NULL)");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":keep", cfg.page_versions_keep);
+	return db_run(st);
+}
+
+int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json)
+{
 	sqlite3_stmt *st = db_stmt("SELECT coalesce(max(version), 0) + 1 FROM page_versions WHERE tenant_id = :t AND page_id = :p");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
@@ -229,16 +261,23 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
 	db_bind_text(st, ":b", json);
 	if (user) db_bind_int(st, ":u", user); else db_bind_null(st, ":u");
 	if (rollback_of) db_bind_int(st, ":rb", rollback_of); else db_bind_null(st, ":rb");
-	int rc = db_run(st);
-	cJSON_free(json);
-	if (rc < 0 || db_changes() != 1) return -1;
+	if (db_run(st) < 0 || db_changes() != 1) return -1;
 
 	st = db_stmt("UPDATE pages SET live_version = :v, published_at = strftime('%s','now'), "
 		     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :p");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
 	db_bind_int(st, ":v", v);
-	if (db_run(st) < 0) return -1;
+	if (db_run(st) < 0 || prune_versions(tid, page) < 0) return -1;
+	return v;
+}
+
+int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
+		       const cJSON *blocks, int *nblocks)
+{
+	char *json = pages_snapshot_json(blocks, nblocks);
+	int64_t v = pages_publish_json(tid, page, user, rollback_of, json);
+	cJSON_free(json);
 	return v;
 }
 

@@ -2,8 +2,9 @@
  * versions. Every function takes the tenant id and binds it; an id of
  * another tenant is simply not found. Publishing snapshots the drafts and
  * the draft metadata (title, description, SEO, nav) as version N+1 and
- * moves the page's live pointer, in one transaction; the live site shows
- * the live version's blocks and metadata. */
+ * moves the page's live pointer, in one transaction, and keeps only the
+ * versions the retention names; the live site shows the live version's
+ * blocks and metadata. */
 #ifndef PAGES_H
 #define PAGES_H
 #include <cJSON.h>
@@ -23,11 +24,19 @@ cJSON *pages_block_get(int64_t tid, int64_t id);
  * array of {id,type,vibeCode,config,visibility,position}; NULL if none. */
 cJSON *pages_live_blocks(int64_t tid, int64_t page, int64_t v);
 cJSON *pages_versions(int64_t tid, int64_t page);
+int pages_version_exists(int64_t tid, int64_t page, int64_t v);
 
 /* Snapshot the drafts as a new version and make it live. Caller holds the
- * transaction. Returns the new version number, or -1. */
+ * transaction. Returns the new version number, or -1. Versions past the
+ * retention (cfg.page_versions_keep newest, the live one, and what those
+ * rolled back to) are deleted in the same step. */
 int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback_of,
 		       const cJSON *blocks, int *nblocks);
+/* The same in two halves, so a publish compiles outside the write lock:
+ * the snapshot's JSON text (each block compiled to ES5 once; caller frees
+ * with cJSON_free), then, inside the transaction, version N+1 from it. */
+char *pages_snapshot_json(const cJSON *blocks, int *nblocks);
+int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
 int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, const char *seo_json, int nav);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,

@@ -90,7 +90,11 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	cJSON_ArrayForEach(it, lim) {
 		int known = 0;
 		for (int k = 0; k < LIM_N; k++) if (strcmp(it->string, quota_key((enum limit_kind)k)) == 0) known = 1;
-		if (!known) { in_fail(r, "limits", "has an unknown key '%s' (pages, blocksPerPage, products, mediaBytes)", it->string); return -1; }
+		if (!known) {
+			in_fail(r, "limits", "has an unknown key '%s' (pages, blocksPerPage, products, mediaBytes, posts, "
+				"collections, discounts, tokens, users)", it->string);
+			return -1;
+		}
 		if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 1e15 || it->valuedouble != (double)(int64_t)it->valuedouble) {
 			in_fail(r, "limits", "'%s' must be a non-negative integer", it->string);
 			return -1;

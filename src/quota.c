@@ -2,11 +2,13 @@
 #include "quota.h"
 #include "config.h"
 #include "db.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const keys[LIM_N] = { "pages", "blocksPerPage", "products", "mediaBytes" };
+static const char *const keys[LIM_N] = { "pages", "blocksPerPage", "products", "mediaBytes", "posts",
+					 "collections", "discounts", "tokens", "users" };
 
 const char *quota_key(enum limit_kind k) { return keys[k]; }
 
@@ -16,6 +18,11 @@ static long def(enum limit_kind k)
 	case LIM_PAGES: return cfg.limit_pages;
 	case LIM_BLOCKS_PER_PAGE: return cfg.limit_blocks_per_page;
 	case LIM_PRODUCTS: return cfg.limit_products;
+	case LIM_POSTS: return cfg.limit_posts;
+	case LIM_COLLECTIONS: return cfg.limit_collections;
+	case LIM_DISCOUNTS: return cfg.limit_discounts;
+	case LIM_TOKENS: return cfg.limit_tokens;
+	case LIM_USERS: return cfg.limit_users;
 	default: return cfg.limit_media_bytes;
 	}
 }
@@ -52,18 +59,32 @@ static int reached(req *r, enum limit_kind k, int64_t used, int64_t max, const c
 	return -1;
 }
 
+/* The create routes whose rows count against a limit: the route, the
+ * limit, how to count the store's rows, the words of the message. */
+static const struct {
+	const char *pattern;
+	enum limit_kind kind;
+	const char *sql;
+	const char *what;
+} creates[] = {
+	{ "/api/cms/pages", LIM_PAGES, "SELECT count(*) FROM pages WHERE tenant_id = :t", "pages" },
+	{ "/api/cms/products", LIM_PRODUCTS, "SELECT count(*) FROM products WHERE tenant_id = :t", "products" },
+	{ "/api/cms/posts", LIM_POSTS, "SELECT count(*) FROM posts WHERE tenant_id = :t", "posts" },
+	{ "/api/cms/collections", LIM_COLLECTIONS, "SELECT count(*) FROM collections WHERE tenant_id = :t", "collections" },
+	{ "/api/cms/discounts", LIM_DISCOUNTS, "SELECT count(*) FROM discounts WHERE tenant_id = :t", "discounts" },
+	{ "/api/cms/tokens", LIM_TOKENS, "SELECT count(*) FROM api_tokens WHERE tenant_id = :t AND revoked_at IS NULL "
+	  "AND (expires_at IS NULL OR expires_at > strftime('%s','now'))", "live API tokens" },
+	{ "/api/cms/users", LIM_USERS, "SELECT count(*) FROM users WHERE tenant_id = :t", "users" },
+};
+
 int quota_gate(req *r, const route *rt)
 {
 	if (r->method != M_POST) return 0;
-	if (strcmp(rt->pattern, "/api/cms/pages") == 0) {
-		int64_t max = quota_get(r->t.id, LIM_PAGES);
-		int64_t n = count("SELECT count(*) FROM pages WHERE tenant_id = :t", r->t.id, 0);
-		return n >= max ? reached(r, LIM_PAGES, n, max, "pages") : 0;
-	}
-	if (strcmp(rt->pattern, "/api/cms/products") == 0) {
-		int64_t max = quota_get(r->t.id, LIM_PRODUCTS);
-		int64_t n = count("SELECT count(*) FROM products WHERE tenant_id = :t", r->t.id, 0);
-		return n >= max ? reached(r, LIM_PRODUCTS, n, max, "products") : 0;
+	for (size_t i = 0; i < ARRAY_LEN(creates); i++) {
+		if (strcmp(rt->pattern, creates[i].pattern) != 0) continue;
+		int64_t max = quota_get(r->t.id, creates[i].kind);
+		int64_t n = count(creates[i].sql, r->t.id, 0);
+		return n >= max ? reached(r, creates[i].kind, n, max, creates[i].what) : 0;
 	}
 	if (strcmp(rt->pattern, "/api/cms/blocks") == 0 && r->body.len) {
 		/* The page comes from the body; the handler checks it is the

@@ -1,13 +1,15 @@
 /* quota: a store's seed limits -- pages, blocks per page, products, media
- * bytes. Defaults from the config (limit_*), per-store overrides in
- * tenants.limits_json ({"pages":N,"blocksPerPage":N,"products":N,
- * "mediaBytes":N}, set by the platform API). Checked before creating. */
+ * bytes, posts, collections, discounts, live API tokens and users.
+ * Defaults from the config (limit_*), per-store overrides in
+ * tenants.limits_json ({"pages":N,"blocksPerPage":N,...}, set by the
+ * platform API). Checked before creating. */
 #ifndef QUOTA_H
 #define QUOTA_H
 #include "route.h"
 #include <stdint.h>
 
-enum limit_kind { LIM_PAGES, LIM_BLOCKS_PER_PAGE, LIM_PRODUCTS, LIM_MEDIA_BYTES, LIM_N };
+enum limit_kind { LIM_PAGES, LIM_BLOCKS_PER_PAGE, LIM_PRODUCTS, LIM_MEDIA_BYTES, LIM_POSTS,
+		  LIM_COLLECTIONS, LIM_DISCOUNTS, LIM_TOKENS, LIM_USERS, LIM_N };
 
 /* The JSON key of a kind ("pages", "blocksPerPage", ...). */
 const char *quota_key(enum limit_kind k);

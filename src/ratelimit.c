@@ -55,6 +55,10 @@ int ratelimit_take(const char *bucket, const char *key, long limit, long period,
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":T", T);
 	db_bind_int(st, ":tau", tau);
+	/* The limiter never waits out another writer's lock (DB_BUSY_MS): with
+	 * the database busy it gives up within ratelimit_busy_ms and the caller
+	 * fails open, so one store's long write cannot slow every cart. */
+	db_busy_ms(cfg.ratelimit_busy_ms);
 	int rc = db_step(st);
 	db_reset(st);
 	if (rc == SQLITE_ROW) {
@@ -65,8 +69,10 @@ int ratelimit_take(const char *bucket, const char *key, long limit, long period,
 			db_bind_int(st, ":now", now);
 			db_run(st);
 		}
+		db_busy_ms(-1);
 		return 0;
 	}
+	db_busy_ms(-1);
 	if (rc != SQLITE_DONE) return -1;
 	st = db_stmt("SELECT tat_ms FROM rate_limits WHERE bucket = :b AND key = :k");
 	db_bind_text(st, ":b", bucket);
@@ -89,9 +95,14 @@ void ratelimit_answer(req *r, const char *code, long retry_after, const char *wh
 
 int ratelimit_check(req *r, const char *bucket)
 {
+	return ratelimit_check_key(r, bucket, r->remote_addr);
+}
+
+int ratelimit_check_key(req *r, const char *bucket, const char *key)
+{
 	long limit, period, retry = 0;
 	if (ratelimit_config(bucket, &limit, &period) < 0) return 0;
-	int rc = ratelimit_take(bucket, r->remote_addr, limit, period, &retry);
+	int rc = ratelimit_take(bucket, key, limit, period, &retry);
 	if (rc <= 0) return 0;   /* allowed, or storage trouble: fail open */
 	ratelimit_answer(r, "rate_limited", retry, bucket);
 	return -1;

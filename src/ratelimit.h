@@ -9,13 +9,17 @@
 
 /* One request of r's client (its IP) against a configured bucket. 0: go on.
  * -1: it answered 429 (JSON error, Retry-After). An unknown bucket or a
- * storage error lets the request through (logged). Call it outside a
- * transaction, before the work, e.g.
+ * storage error lets the request through (logged): so does a database
+ * busy for longer than ratelimit_busy_ms (a few ms; the limiter never waits
+ * out the busy timeout). Call it outside a transaction, before the work, e.g.
  *     if (ratelimit_check(r, "cart") < 0) return;                         */
 int ratelimit_check(req *r, const char *bucket);
+/* The same with another key than the IP, e.g. per store ("t:42"). */
+int ratelimit_check_key(req *r, const char *bucket, const char *key);
 
 /* The same for any key: 0 allowed, 1 limited (*retry_after seconds), -1 on
- * a storage error. limit requests per period seconds, bursts up to limit. */
+ * a storage error or a database busy past ratelimit_busy_ms. limit
+ * requests per period seconds, bursts up to limit. */
 int ratelimit_take(const char *bucket, const char *key, long limit, long period, long *retry_after);
 /* A bucket's configuration from cfg.rate_limits: 0 or -1 when not listed. */
 int ratelimit_config(const char *bucket, long *limit, long *period);

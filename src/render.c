@@ -283,6 +283,7 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		sb_free(&es5);
 	}
 	/* Pass 2: the page in block order. */
+	size_t page_bytes = 0;
 	for (int i = 0; i < n; i++) {
 		slot *sl = &slots[i];
 		if (sl->state == 0) continue;
@@ -301,6 +302,17 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 			render_stats.data += vibe_last.data;
 			render_stats.run += vibe_last.run;
 		}
+		if (sl->state == 3 && page_bytes + sl->html.len > (size_t)cfg.vibe_page_output) {
+			/* The page's HTML is capped as a whole, not only per block:
+			 * the blocks past the cap render as failed. */
+			snprintf(sl->err.kind, sizeof sl->err.kind, "output");
+			snprintf(sl->err.message, sizeof sl->err.message,
+				 "the page's blocks returned more than %ld bytes of HTML in all; this one was left out",
+				 cfg.vibe_page_output);
+			sl->err.line = 0;
+			sl->state = 1;
+		}
+		if (sl->state == 3) page_bytes += sl->html.len;
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(sl->b, "id");
 		const cJSON *type = cJSON_GetObjectItemCaseSensitive(sl->b, "type");
 		sb_puts(out, "<section data-block-id=\"");

@@ -39,7 +39,9 @@ def test_create_rename_and_reserved_names(plat):
     assert r.status == 201, r
     body = r.json()
     assert body["tenant"]["username"] == "gadgets" and body["tenant"]["status"] == "active"
-    assert body["tenant"]["limits"] == {"pages": 3, "blocksPerPage": 2, "products": 2, "mediaBytes": 1 << 30}
+    assert body["tenant"]["limits"] == {"pages": 3, "blocksPerPage": 2, "products": 2, "mediaBytes": 1 << 30,
+                                        "posts": 2000, "collections": 500, "discounts": 1000, "tokens": 50,
+                                        "users": 50}
     tok = body["token"]
     assert plat.get(API + "/me", token=tok).json()["user"]["role"] == "owner"
     assert plat.get("/", host="gadgets.localhost").status == 200

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "tenant.h"
 #include "db.h"
+#include "util.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -134,6 +135,18 @@ static void test_with_database(void)
 	db_exec("UPDATE rate_limits SET tat_ms = tat_ms - 20000 WHERE bucket = 't' AND key = '1.2.3.4'");
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 0);    /* one refilled */
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 1);
+	/* another connection holds the write lock: the limiter gives up within
+	 * ratelimit_busy_ms (the caller fails open), never the 5 s busy timeout */
+	sqlite3 *other;
+	CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	cfg.ratelimit_busy_ms = 5;
+	int64_t t0 = now_usec();
+	CHECK_INT(ratelimit_take("t", "7.7.7.7", 3, 60, &retry), -1);
+	CHECK(now_usec() - t0 < 500000);
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	CHECK_INT(ratelimit_take("t", "7.7.7.7", 3, 60, &retry), 0);   /* and waits as usual again */
 	/* login throttle */
 	cfg.login_max_failures = 2;
 	cfg.login_ip_max_failures = 100;
