@@ -50,7 +50,10 @@ static int password_matches(req *r, const char *given)
 	char hash[256] = "";
 	if (db_step(st) == SQLITE_ROW) snprintf(hash, sizeof hash, "%s", db_text(st, 0));
 	db_reset(st);
-	if (hash[0] && auth_verify_password(hash, given)) return 1;
+	if (hash[0] && auth_verify_password(hash, given)) {
+		throttle_login_ok(r->who.email);
+		return 1;
+	}
 	throttle_login_failed(r->who.email, r->remote_addr);
 	return 0;
 }
@@ -125,7 +128,7 @@ void adm_login(req *r)
 	tenant host_t = { 0 };
 	int64_t tid = 0;
 	if (!admin_host && r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
-	else if (store && tenant_load_username(&host_t, store) == 0) tid = host_t.id;
+	else if (store) tid = tenant_load_username(&host_t, store) == 0 ? host_t.id : -1;  /* -1: nobody's */
 	tenant_clear(&host_t);
 	sqlite3_stmt *st = db_stmt(
 		"SELECT u.id, u.tenant_id, u.password_hash, u.role, "
