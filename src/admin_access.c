@@ -394,9 +394,13 @@ void adm_user_update(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *role;
-	if (in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 || reauth(r, b) < 0) goto out;
+	if (in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0) goto out;
+	cJSON *u = user_get(r->t.id, id);       /* another store's id: 404 before any password talk */
+	if (!u) { adm_not_found(r, "user"); goto out; }
+	cJSON_Delete(u);
+	if (reauth(r, b) < 0) goto out;        /* (argon2 outside the write transaction) */
 	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
-	cJSON *u = user_get(r->t.id, id);
+	u = user_get(r->t.id, id);
 	if (!u) { db_rollback(); adm_not_found(r, "user"); goto out; }
 	cJSON_Delete(u);
 	if (strcmp(role, "owner") != 0 && is_owner(r->t.id, id) && owners_left(r->t.id, id) == 0) {
