@@ -18,7 +18,7 @@ start)
 	spawn-fcgi -s "$run/admin.sock" -P "$run/admin.pid" -- \
 		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null 2>>"$run/workers.log"
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
-		SF_ADMIN_HOST=${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}} \
+		SF_ADMIN_HOST_RE=$(printf '%s' "${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}}" | sed 's/[.]/\\./g') \
 		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.
 	i=0
