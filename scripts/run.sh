@@ -37,7 +37,8 @@ cat <<MSG
   Storefront is running.
 
   Store:      http://demo.localhost:$port/
-  Admin API:  http://demo.localhost:$port/api/cms/
+  Admin API:  http://demo.localhost:$port/api/cms/   (Bearer tokens)
+  Browser admin host: http://admin.localhost:$port/   (sessions; sign in with "store": "demo")
   API token:  $token   (owner@demo.localhost; password: demo-password)
 
   Try:  curl -H "Authorization: Bearer $token" http://demo.localhost:$port/api/cms/pages

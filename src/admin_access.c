@@ -37,17 +37,69 @@ static void throttled(req *r, long wait)
 	ratelimit_answer(r, "too_many_attempts", wait, "sign-in attempts");
 }
 
+/* Is `given` the signed-in user's password? 1 yes, 0 no (or the user is
+ * gone). Failures count like failed sign-ins and are throttled the same
+ * way: -1 when it answered 429. */
+static int password_matches(req *r, const char *given)
+{
+	long wait = throttle_login_wait(r->who.email, r->remote_addr);
+	if (wait > 0) { throttled(r, wait); return -1; }
+	sqlite3_stmt *st = db_stmt("SELECT password_hash FROM users WHERE id = :u AND tenant_id = :t");
+	db_bind_int(st, ":u", r->who.user_id);
+	db_bind_int(st, ":t", r->t.id);
+	char hash[256] = "";
+	if (db_step(st) == SQLITE_ROW) snprintf(hash, sizeof hash, "%s", db_text(st, 0));
+	db_reset(st);
+	if (hash[0] && auth_verify_password(hash, given)) {
+		throttle_login_ok(r->who.email);
+		return 1;
+	}
+	throttle_login_failed(r->who.email, r->remote_addr);
+	return 0;
+}
+
+/* Re-authentication before what hands out access (creating users,
+ * changing roles, minting tokens): a browser session must send the user's
+ * password again as currentPassword, so a script that got hold of a
+ * session (and its CSRF token) still cannot make itself an owner or a
+ * token. Bearer callers (the app, which holds no password and whose token
+ * no page can read) may send it and then it must be right. 0 to go on,
+ * -1 when it answered: 403 reauth_required (missing) or reauth_failed
+ * (wrong), details.field "currentPassword". */
+static int reauth(req *r, const cJSON *b)
+{
+	const char *cur = NULL;
+	if (in_str(r, b, "currentPassword", IN_OPTIONAL, AUTH_PASSWORD_MAX, &cur) < 0) return -1;
+	if (!cur && !r->who.session_id) return 0;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", "currentPassword");
+	if (!cur) {
+		http_error(r, 403, "reauth_required", d,
+			   "creating users, changing roles and making tokens from a browser session needs your password again "
+			   "in field 'currentPassword'");
+		return -1;
+	}
+	int ok = password_matches(r, cur);
+	if (ok == 1) { cJSON_Delete(d); return 0; }
+	if (ok == 0) http_error(r, 403, "reauth_failed", d, "field 'currentPassword' is not your current password");
+	else cJSON_Delete(d);
+	return -1;
+}
+
 /* Route: POST /api/cms/login {email, password, store?, session?, tokenName?}
  * -> {token, user, store} or, with session: true, a session cookie and
- * {csrfToken, expiresAt, user, store}. The store is the Host's when it
- * names one, else `store` (username), else the only store the email belongs
- * to. Unknown email and wrong password get the same answer after the same
- * work; failures are throttled per account and per IP (429 Retry-After). */
+ * {csrfToken, expiresAt, user, store}. Sessions only on the admin host
+ * (else 403 admin_host_required) and only from its own pages. The store is
+ * the Host's when it names one, else `store` (username), else the only
+ * store the email belongs to. Unknown email and wrong password get the
+ * same answer after the same work; failures are throttled per account and
+ * per IP (429 Retry-After). */
 void adm_login(req *r)
 {
 	if (ratelimit_check(r, "login") < 0) return;
 	cJSON *b = http_json_body(r);
 	if (!b) return;
+	int admin_host = session_admin_host(r);
 	const char *email, *password, *store = NULL, *tname = "login";
 	int want_session = 0;
 	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 ||
@@ -56,6 +108,18 @@ void adm_login(req *r)
 	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
 	    in_str(r, b, "tokenName", IN_OPTIONAL, 100, &tname) < 0)
 		goto out;
+	if (want_session && !admin_host) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "adminHost", cfg.admin_host);
+		http_error(r, 403, "admin_host_required", d,
+			   "browser sessions are signed in at %s (with field 'store'), never on a store's own host; "
+			   "here only API tokens are given", cfg.admin_host);
+		goto out;
+	}
+	if (want_session && http_cross_origin(r)) {   /* no signing a browser into someone's account */
+		http_error(r, 403, "cross_site_request", NULL, "a session sign-in must come from a page of %s itself", cfg.admin_host);
+		goto out;
+	}
 	char mail[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
@@ -63,8 +127,8 @@ void adm_login(req *r)
 	if (wait > 0) { throttled(r, wait); goto out; }
 	tenant host_t = { 0 };
 	int64_t tid = 0;
-	if (r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
-	else if (store && tenant_load_username(&host_t, store) == 0) tid = host_t.id;
+	if (!admin_host && r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
+	else if (store) tid = tenant_load_username(&host_t, store) == 0 ? host_t.id : -1;  /* -1: nobody's */
 	tenant_clear(&host_t);
 	sqlite3_stmt *st = db_stmt(
 		"SELECT u.id, u.tenant_id, u.password_hash, u.role, "
@@ -182,45 +246,46 @@ void adm_me(req *r)
 	http_json(r, 200, o);
 }
 
-/* Route: POST /api/cms/password {currentPassword, newPassword} -- also ends
- * every other session of the user. */
+/* Route: POST /api/cms/password {currentPassword, newPassword,
+ * revokeTokens?} -- also ends every other session of the user; with
+ * revokeTokens: true every API token of the user but the one making the
+ * request is revoked too. Default false: the app changes a password with
+ * its own token, and the POS tills' named tokens should not stop because
+ * someone rotated a password; after a compromise, send true (the CLI's
+ * `user passwd` revokes by default). -> {changed, tokensRevoked} */
 void adm_password(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *cur, *pw;
+	int revoke = 0;
 	if (in_str(r, b, "currentPassword", IN_REQUIRED, AUTH_PASSWORD_MAX, &cur) < 0 ||
-	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0)
+	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0 ||
+	    in_bool(r, b, "revokeTokens", IN_OPTIONAL, &revoke) < 0)
 		goto out;
 	const char *problem = auth_password_problem(pw);
 	if (problem) { in_fail(r, "newPassword", "%s", problem); goto out; }
-	long wait = throttle_login_wait(r->who.email, r->remote_addr);
-	if (wait > 0) { throttled(r, wait); goto out; }
-	sqlite3_stmt *st = db_stmt("SELECT password_hash FROM users WHERE id = :u AND tenant_id = :t");
-	db_bind_int(st, ":u", r->who.user_id);
-	db_bind_int(st, ":t", r->t.id);
-	char hash[256] = "";
-	if (db_step(st) == SQLITE_ROW) snprintf(hash, sizeof hash, "%s", db_text(st, 0));
-	db_reset(st);
-	if (!hash[0] || !auth_verify_password(hash, cur)) {
-		throttle_login_failed(r->who.email, r->remote_addr);
-		in_fail(r, "currentPassword", "is not the current password");
-		goto out;
-	}
+	int ok = password_matches(r, cur);
+	if (ok < 0) goto out;
+	if (!ok) { in_fail(r, "currentPassword", "is not the current password"); goto out; }
+	char hash[256];
 	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the password"); goto out; }
-	st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
+	int revoked = 0;
+	sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
 	db_bind_text(st, ":h", hash);
 	db_bind_int(st, ":u", r->who.user_id);
 	db_bind_int(st, ":t", r->t.id);
 	if (db_run(st) < 0 || session_end_user(r->who.user_id, r->who.session_id) < 0 ||
-	    audit_write(r, "user.password", "user", r->who.user_id, NULL, NULL) < 0) {
+	    (revoke && (revoked = auth_tokens_revoke_user(r->t.id, r->who.user_id, r->who.token_id)) < 0) ||
+	    audit_write(r, "user.password", "user", r->who.user_id, NULL, revoke ? "tokens revoked" : NULL) < 0) {
 		adm_fail(r, "the password");
 		goto out;
 	}
 	if (adm_commit(r) < 0) goto out;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "changed", 1);
+	cJSON_AddNumberToObject(o, "tokensRevoked", revoked);
 	http_json(r, 200, o);
 out:
 	cJSON_Delete(b);
@@ -261,7 +326,7 @@ void adm_users_list(req *r)
 
 static const char *const roles[] = { "owner", "editor", "staff", NULL };
 
-/* Route: POST /api/cms/users {email, role, password} */
+/* Route: POST /api/cms/users {email, role, password, currentPassword} */
 void adm_user_create(req *r)
 {
 	cJSON *b = http_json_body(r);
@@ -273,6 +338,7 @@ void adm_user_create(req *r)
 	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }
 	const char *problem = auth_password_problem(pw);
 	if (problem) { in_fail(r, "password", "%s", problem); goto out; }
+	if (reauth(r, b) < 0) goto out;
 	char mail[256], hash[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
@@ -320,7 +386,8 @@ static int is_owner(int64_t tid, int64_t id)
 	return own;
 }
 
-/* Route: PUT /api/cms/users/{id} {role} -- the last owner stays an owner. */
+/* Route: PUT /api/cms/users/{id} {role, currentPassword} -- the last owner
+ * stays an owner. */
 void adm_user_update(req *r)
 {
 	int64_t id = route_id(r, 0);
@@ -328,8 +395,12 @@ void adm_user_update(req *r)
 	if (!b) return;
 	const char *role;
 	if (in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0) goto out;
+	cJSON *u = user_get(r->t.id, id);       /* another store's id: 404 before any password talk */
+	if (!u) { adm_not_found(r, "user"); goto out; }
+	cJSON_Delete(u);
+	if (reauth(r, b) < 0) goto out;        /* (argon2 outside the write transaction) */
 	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
-	cJSON *u = user_get(r->t.id, id);
+	u = user_get(r->t.id, id);
 	if (!u) { db_rollback(); adm_not_found(r, "user"); goto out; }
 	cJSON_Delete(u);
 	if (strcmp(role, "owner") != 0 && is_owner(r->t.id, id) && owners_left(r->t.id, id) == 0) {
@@ -424,7 +495,8 @@ void adm_tokens_list(req *r)
 	http_json(r, 200, o);
 }
 
-/* Route: POST /api/cms/tokens {name, expiresInDays?} -> the token, once. */
+/* Route: POST /api/cms/tokens {name, expiresInDays?, currentPassword} -> the
+ * token, once. */
 void adm_token_create(req *r)
 {
 	cJSON *b = http_json_body(r);
@@ -432,7 +504,7 @@ void adm_token_create(req *r)
 	const char *name;
 	int64_t days = 0;
 	if (in_str(r, b, "name", IN_REQUIRED, 100, &name) < 0 ||
-	    in_int(r, b, "expiresInDays", IN_OPTIONAL, 1, 3650, &days) < 0)
+	    in_int(r, b, "expiresInDays", IN_OPTIONAL, 1, 3650, &days) < 0 || reauth(r, b) < 0)
 		goto out;
 	char token[48];
 	if (db_begin(1) < 0 || auth_token_create(r->t.id, r->who.user_id, name, token) < 0) { adm_fail(r, "the token"); goto out; }

@@ -435,7 +435,10 @@ void adm_page_preview(req *r)
 	sbuf content = SBUF_INIT;
 	render_blocks(r, blocks, 1, &content);
 	render_shell(r, cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, NULL, sb_str(&content));
-	r->csp = "frame-ancestors 'self'";
+	/* Draft HTML is the merchant's, served from the admin API's origin:
+	 * its scripts run in an opaque origin (sandbox without
+	 * allow-same-origin), so they reach no session, cookie or API there. */
+	r->csp = "sandbox allow-scripts allow-forms allow-popups allow-modals; frame-ancestors 'self'";
 	http_header(r, "Cache-Control", "no-store");
 	http_header(r, "X-Robots-Tag", "noindex");
 	sb_free(&content);

@@ -74,6 +74,16 @@ int auth_token_create(int64_t tenant_id, int64_t user_id, const char *name, char
 	return db_run(st);
 }
 
+int auth_tokens_revoke_user(int64_t tenant_id, int64_t user_id, int64_t except_token)
+{
+	sqlite3_stmt *st = db_stmt("UPDATE api_tokens SET revoked_at = strftime('%s','now') "
+				   "WHERE tenant_id = :t AND user_id = :u AND id != :x AND revoked_at IS NULL");
+	db_bind_int(st, ":t", tenant_id);
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":x", except_token);
+	return db_run(st) < 0 ? -1 : db_changes();
+}
+
 int auth_role_bit(const char *role)
 {
 	if (!role) return 0;

@@ -23,6 +23,9 @@ const char *auth_password_problem(const char *password);
 void auth_burn(const char *password);
 /* Create a token for a user; the token text ("sf_" + 40 hex) goes to out[48]. */
 int auth_token_create(int64_t tenant_id, int64_t user_id, const char *name, char out[48]);
+/* Revoke every live token of a user but one (0 = all), inside the
+ * caller's transaction: after a password change. The number revoked, or -1. */
+int auth_tokens_revoke_user(int64_t tenant_id, int64_t user_id, int64_t except_token);
 /* Authenticate r from "Authorization: Bearer ...": fills r->t and r->who.
  * 0 ok; -1 when absent or invalid (nothing answered). */
 int auth_bearer(req *r);

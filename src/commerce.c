@@ -282,10 +282,14 @@ static int token_ok(const char *s)
 
 int64_t com_cart_id(req *r, int create)
 {
-	const char *tok = http_cookie(r, COM_CART_COOKIE);
 	char hash[65];
 	int64_t id = 0;
-	if (token_ok(tok)) {
+	int pos = 0;
+	const char *tok;
+	/* Every value of a repeated cookie: a sibling store may have set one
+	 * on the parent domain ahead of ours. */
+	while (!id && (tok = http_cookie_next(r, COM_CART_COOKIE, &pos))) {
+		if (!token_ok(tok)) continue;
 		sha256_hex(tok, strlen(tok), hash);
 		sqlite3_stmt *st = db_stmt("SELECT id FROM carts WHERE token_hash = :h AND tenant_id = :t AND updated_at > :old");
 		db_bind_text(st, ":h", hash);

@@ -36,6 +36,7 @@ static const struct key {
 	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
+	S(admin_host),
 #undef S
 #undef L
 };
@@ -203,6 +204,8 @@ int config_load(const char *path, char *err, size_t errlen)
 		if (v && *v && set_key(keys[i].name, v, err, errlen) < 0) return -1;
 	}
 	str_lower(cfg.base_domain);
+	if (!cfg.admin_host[0]) snprintf(cfg.admin_host, sizeof cfg.admin_host, "admin.%s", cfg.base_domain);
+	str_lower(cfg.admin_host);
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
 	return 0;
 }

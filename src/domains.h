@@ -26,7 +26,8 @@ int domain_check_http(const char *domain, const char *token, char *err, size_t e
 int domain_addr_public(const struct sockaddr *sa);
 
 /* 1 when a host may get a certificate: {username}.{base_domain} of an
- * active store, or a verified custom domain of an active store. */
+ * active store, a verified custom domain of an active store, or the admin
+ * host (cfg.admin_host). */
 int domain_tls_allowed(const char *host);
 /* Route: GET /api/tls/ask?domain=D -- 200 or 404, no tenant Host needed. */
 void domain_ask(req *r);

@@ -10,8 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_PARAMS 100
+/* Cookies: a sibling store can set many on the parent domain ahead of
+ * ours (it cannot push ours out of a header the web server accepts). */
+#define MAX_COOKIES 400
 
 static http_error_page_fn error_page;
 
@@ -34,7 +38,7 @@ int http_method_bit(const char *m)
 }
 
 /* Split "a=1&b=2" (or "a=1; b=2" for cookies) into decoded pairs. */
-static int parse_pairs(const char *s, char sep, int plus_space, kv **out, int *n)
+static int parse_pairs(const char *s, char sep, int plus_space, int max, kv **out, int *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -45,7 +49,7 @@ static int parse_pairs(const char *s, char sep, int plus_space, kv **out, int *n
 		if (!*s) break;
 		const char *end = strchr(s, sep);
 		size_t len = end ? (size_t)(end - s) : strlen(s);
-		if (*n >= MAX_PARAMS) return -1;
+		if (*n >= max) return -1;
 		char *pair = xstrndup(s, len);
 		char *eq = strchr(pair, '=');
 		char *k = pair, *v = eq ? eq + 1 : pair + len;
@@ -133,9 +137,9 @@ void http_begin(req *r, char **env, void *fin, void *fout)
 	r->path = xstrdup(r->raw_path[0] ? r->raw_path : "/");
 	if (url_decode(r->path, 0) < 0 || r->path[0] != '/' || !utf8_valid(r->path, strlen(r->path)))
 		r->bad_request = 1;
-	if (parse_pairs(r->query_string, '&', 1, &r->query, &r->nquery) < 0)
+	if (parse_pairs(r->query_string, '&', 1, MAX_PARAMS, &r->query, &r->nquery) < 0)
 		r->bad_request = 1;
-	parse_pairs(http_env(r, "HTTP_COOKIE"), ';', 0, &r->cookies, &r->ncookies);
+	parse_pairs(http_env(r, "HTTP_COOKIE"), ';', 0, MAX_COOKIES, &r->cookies, &r->ncookies);
 
 	/* Host: X-Forwarded-Host only from the configured trusted proxy. */
 	const char *host = http_env(r, "HTTP_HOST");
@@ -190,11 +194,32 @@ const char *http_query(req *r, const char *name)
 	return NULL;
 }
 
+/* Under https our cookies are named __Host-NAME: browsers refuse such a
+ * cookie unless it is Secure, Path=/ and without Domain, so a sibling
+ * store (another subdomain of the base domain) cannot set one for us.
+ * Over plain http the bare name. */
+static void cookie_name(const req *r, const char *name, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s", r->https ? HTTP_COOKIE_PREFIX : "", name);
+}
+
+const char *http_cookie_next(req *r, const char *name, int *pos)
+{
+	char full[128];
+	cookie_name(r, name, full, sizeof full);
+	for (int i = *pos; i < r->ncookies; i++)
+		if (strcmp(r->cookies[i].k, full) == 0) {
+			*pos = i + 1;
+			return r->cookies[i].v;
+		}
+	*pos = r->ncookies;
+	return NULL;
+}
+
 const char *http_cookie(req *r, const char *name)
 {
-	for (int i = 0; i < r->ncookies; i++)
-		if (strcmp(r->cookies[i].k, name) == 0) return r->cookies[i].v;
-	return NULL;
+	int pos = 0;
+	return http_cookie_next(r, name, &pos);
 }
 
 const char *http_header_in(req *r, const char *name)
@@ -205,6 +230,19 @@ const char *http_header_in(req *r, const char *name)
 		env[n++] = *name == '-' ? '_' : (char)toupper((unsigned char)*name);
 	env[n] = 0;
 	return http_env(r, env);
+}
+
+int http_cross_origin(req *r)
+{
+	const char *sfs = http_header_in(r, "Sec-Fetch-Site");
+	if (sfs && strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0) return 1;
+	const char *o = http_header_in(r, "Origin");
+	if (!o) return 0;
+	const char *h = strstr(o, "://");
+	char host[256];
+	if (!h || strchr(h + 3, '/') || host_normalize(h + 3, host, sizeof host) < 0) return 1;  /* "null" too */
+	if (strcmp(host, r->host) != 0) return 1;
+	return r->https && !str_startswith(o, "https://");
 }
 
 const char *http_reason(int s)
@@ -253,7 +291,9 @@ void http_header(req *r, const char *name, const char *fmt, ...)
 void http_set_cookie(req *r, const char *name, const char *value, long max_age,
 		     int http_only, const char *same_site)
 {
-	http_header(r, "Set-Cookie", "%s=%s; Path=/; Max-Age=%ld%s%s%s%s", name, value, max_age,
+	char full[128];
+	cookie_name(r, name, full, sizeof full);
+	http_header(r, "Set-Cookie", "%s=%s; Path=/; Max-Age=%ld%s%s%s%s", full, value, max_age,
 		    http_only ? "; HttpOnly" : "", same_site ? "; SameSite=" : "",
 		    same_site ? same_site : "", r->https ? "; Secure" : "");
 }
@@ -361,6 +401,17 @@ void http_send(req *r)
 	if (!r->fout) fflush(stdout);
 }
 
+int http_content_type_is(const char *ct, const char *type)
+{
+	if (!ct) return 0;
+	while (*ct == ' ' || *ct == '\t') ct++;
+	size_t n = strlen(type);
+	if (strncasecmp(ct, type, n) != 0) return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t') ct++;
+	return *ct == 0 || *ct == ';';
+}
+
 cJSON *http_json_body(req *r)
 {
 	if (r->body_too_large) {
@@ -369,10 +420,14 @@ cJSON *http_json_body(req *r)
 		http_error(r, 413, "payload_too_large", d, "request body is larger than %ld bytes", cfg.max_body);
 		return NULL;
 	}
+	/* A body without Content-Type (or text/plain, a form type) is what a
+	 * page on another origin can send without a CORS preflight: refused. */
 	const char *ct = http_env(r, "CONTENT_TYPE");
-	if (r->body.len && ct && *ct && !str_startswith(ct, "application/json")) {
-		http_error(r, 415, "unsupported_media_type", NULL,
-			   "Content-Type must be application/json, not '%s'", ct);
+	if (!http_content_type_is(ct, "application/json")) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "header", "Content-Type");
+		http_error(r, 415, "unsupported_media_type", d,
+			   "Content-Type must be application/json, not '%s'", ct && *ct ? ct : "(none)");
 		return NULL;
 	}
 	if (!r->body.len) {

@@ -76,13 +76,27 @@ void http_end(req *r);         /* frees everything owned by r */
 
 const char *http_env(req *r, const char *name);
 const char *http_query(req *r, const char *name);   /* decoded or NULL */
+/* Cookies by our name: __Host-NAME under https (see HTTP_COOKIE_PREFIX),
+ * NAME over http. A name can come several times (a sibling store may set
+ * one on the parent domain ahead of ours): http_cookie gives the first,
+ * http_cookie_next each in turn (pos starts at 0; NULL at the end), and
+ * whoever looks a value up should try them all. */
+#define HTTP_COOKIE_PREFIX "__Host-"
 const char *http_cookie(req *r, const char *name);
+const char *http_cookie_next(req *r, const char *name, int *pos);
 const char *http_header_in(req *r, const char *name); /* "If-None-Match" etc. */
 int http_method_bit(const char *m);
+/* 1 when a browser says the request comes from a page of another origin:
+ * Sec-Fetch-Site other than same-origin or none (same-site is a sibling
+ * store), or an Origin (also "null") whose host is not the request's.
+ * Requests with neither header (curl, the app, servers) pass: 0. */
+int http_cross_origin(req *r);
 const char *http_reason(int status);
 
 /* Response building */
 void http_header(req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Set-Cookie NAME (__Host-NAME and Secure under https); always Path=/ and
+ * no Domain: a cookie belongs to the one host that set it. */
 void http_set_cookie(req *r, const char *name, const char *value, long max_age, int http_only, const char *same_site);
 void http_content_type(req *r, const char *ct);
 void http_json(req *r, int status, cJSON *body);        /* takes ownership of body */
@@ -94,6 +108,9 @@ void http_error(req *r, int status, const char *code, cJSON *details, const char
 	__attribute__((format(printf, 5, 6)));
 void http_send(req *r);
 
-/* Parse the body as a JSON object, or answer 400/413/415 and return NULL. */
+/* 1 when a Content-Type header value is the media type (any parameters). */
+int http_content_type_is(const char *ct, const char *type);
+/* Parse the body as a JSON object, or answer 400/413/415 and return NULL.
+ * Content-Type must be application/json (else 415), body or not. */
 cJSON *http_json_body(req *r);
 #endif

@@ -1,8 +1,10 @@
 /* admin.cgi: the CMS API under /api/cms/, JSON in and out, for the TAR POS
  * app and the web editor, and the operator's API under /api/platform/.
- * Every /api/cms/ route but login needs "Authorization: Bearer TOKEN" or a
- * session cookie (plus X-CSRF-Token on writes); the tenant comes from the
- * credentials, never from the request. The tables in admin_routes.c are
+ * Every /api/cms/ route but login needs "Authorization: Bearer TOKEN" or,
+ * on the admin host only (cfg.admin_host, where no merchant HTML is ever
+ * served), a session cookie (plus a same-origin request and X-CSRF-Token
+ * on writes); the tenant comes from the credentials, never from the
+ * request. The tables in admin_routes.c are
  * the whole API: methods, path, handler, flags, roles, resource. */
 #include "server.h"
 #include "route.h"
@@ -12,13 +14,15 @@
 #include "session.h"
 #include "quota.h"
 #include "render.h"
+#include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* Who may do what: credentials (a Bearer token wins; a bad one is not
- * rescued by a cookie), CSRF for every unsafe method under a cookie, the
- * route's roles, a suspended store's read-only mode, and seed limits. */
+ * rescued by a cookie; a cookie counts on the admin host only), for every
+ * unsafe method under a cookie a same-origin request and the CSRF token,
+ * the route's roles, a suspended store's read-only mode, and seed limits. */
 static int gate(req *r, const route *rt)
 {
 	if (rt->flags & R_PUBLIC) return 0;
@@ -26,12 +30,24 @@ static int gate(req *r, const route *rt)
 	int by_cookie = 0;
 	if (http_env(r, "HTTP_AUTHORIZATION")) {
 		if (auth_bearer(r) < 0) goto unauthorized;
+	} else if (!session_admin_host(r)) {
+		http_header(r, "WWW-Authenticate", "Bearer realm=\"storefront\"");
+		http_error(r, 401, "unauthorized", NULL,
+			   "on a store's host the admin API takes only 'Authorization: Bearer TOKEN'; "
+			   "browser sessions are signed in at %s", cfg.admin_host);
+		return -1;
 	} else if (session_auth(r, csrf) == 0) {
 		by_cookie = 1;
 	} else {
 		goto unauthorized;
 	}
-	if (by_cookie && r->method != M_GET && r->method != M_HEAD && !session_csrf_ok(r, csrf)) {
+	int unsafe = r->method != M_GET && r->method != M_HEAD;
+	if (by_cookie && unsafe && http_cross_origin(r)) {
+		http_error(r, 403, "cross_site_request", NULL,
+			   "a cookie-authenticated %s must come from a page of %s itself", r->method_str, cfg.admin_host);
+		return -1;
+	}
+	if (by_cookie && unsafe && !session_csrf_ok(r, csrf)) {
 		http_error(r, 403, "csrf_failed", NULL,
 			   "a cookie-authenticated %s needs the session's CSRF token in the X-CSRF-Token header", r->method_str);
 		return -1;

@@ -39,7 +39,9 @@ static const char usage[] =
 	"  tenant delete USERNAME --yes           remove the store and all its data; username held\n"
 	"  tenant list                            every store with its status\n"
 	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
-	"  user passwd USERNAME EMAIL             set a user's password (stdin); ends their sessions\n"
+	"  user passwd USERNAME EMAIL [--keep-tokens]\n"
+	"                                         set a user's password (stdin); ends their sessions\n"
+	"                                         and revokes their API tokens (unless --keep-tokens)\n"
 	"  token create USERNAME EMAIL [--name N] print a new API token for the user (shown once)\n"
 	"  domains [--all]                        verified custom domains of active stores, one a line\n"
 	"                                         (for certbot); --all: every domain with its state\n"
@@ -221,20 +223,27 @@ static int read_password(char *buf, size_t n)
 static int cmd_user(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] user add USERNAME EMAIL [--role owner|editor|staff]\n"
-			"       storefront [--db PATH] user passwd USERNAME EMAIL\n"
+			"       storefront [--db PATH] user passwd USERNAME EMAIL [--keep-tokens]\n"
 			"The password (10-128 characters) is read from standard input.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
-	if (argc == 4 && strcmp(argv[1], "passwd") == 0) {
+	if (argc >= 2 && strcmp(argv[1], "passwd") == 0) {
+		/* An operator resets a password after a compromise or a lost one:
+		 * the tokens minted with the old one go too, unless asked not to. */
+		int keep = argc == 5 && strcmp(argv[4], "--keep-tokens") == 0;
+		if (argc != 4 && !keep) return fail("%s", u);
 		if (open_db(1) < 0) return 1;
 		tenant t = { 0 };
 		if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
 		char pw[512], err[512];
 		if (read_password(pw, sizeof pw) < 0) { tenant_clear(&t); return fail("no password given on standard input"); }
-		int rc = prov_user_passwd(t.id, argv[3], pw, err, sizeof err);
+		int revoked = 0;
+		int rc = prov_user_passwd(t.id, argv[3], pw, !keep, &revoked, err, sizeof err);
 		memset(pw, 0, sizeof pw);
 		tenant_clear(&t);
 		if (rc < 0) return fail("%s", err);
-		printf("password changed for %s in %s; their sessions were ended\n", argv[3], argv[2]);
+		if (keep) printf("password changed for %s in %s; their sessions were ended, their API tokens kept\n", argv[3], argv[2]);
+		else printf("password changed for %s in %s; their sessions were ended and %d API token%s revoked\n",
+			    argv[3], argv[2], revoked, revoked == 1 ? "" : "s");
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "add") != 0) return fail("%s", u);

@@ -220,18 +220,27 @@ static const route routes[] = {
 	{ M_GET, "/api/products", api_products, R_TENANT, 0, "product" },
 	{ M_GET, "/api/products/:slug", api_product, R_TENANT, 0, "product" },
 	{ M_GET, "/api/cart", store_cart_get, R_TENANT, 0, "cart" },
-	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT, 0, "cart" },
-	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT, 0, "cart" },
-	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT, 0, "cart" },
-	{ M_POST, "/api/checkout", store_checkout, R_TENANT, 0, "order" },
+	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT | R_WRITE, 0, "cart" },
+	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT | R_WRITE, 0, "cart" },
+	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT | R_WRITE, 0, "cart" },
+	{ M_POST, "/api/checkout", store_checkout, R_TENANT | R_WRITE, 0, "order" },
 	{ M_POST, "/api/cart/quote", store_checkout_quote, R_TENANT, 0, "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
 	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
 };
 
+/* The shopper's writes (R_WRITE: cart and checkout) ride on the cart
+ * cookie, so a page of another store (a sibling subdomain: same site to
+ * the browser) must not be able to send them: a browser's Sec-Fetch-Site
+ * or Origin saying another origin is refused. Clients that send neither
+ * (the app, curl) are not browsers and carry no shopper's cookie. */
 static int gate(req *r, const route *rt)
 {
-	(void)rt;
+	if ((rt->flags & R_WRITE) && http_cross_origin(r)) {
+		http_error(r, 403, "cross_site_request", NULL,
+			   "cart and checkout changes must come from this store's own pages");
+		return -1;
+	}
 	return 0;
 }
 

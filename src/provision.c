@@ -246,8 +246,20 @@ int prov_tenant_delete(const char *username, const char *actor, const char *ip, 
 	return 0;
 }
 
-int prov_user_passwd(int64_t tid, const char *email, const char *password, char *err, size_t errlen)
+static int64_t user_id_of(int64_t tid, const char *mail)
 {
+	sqlite3_stmt *st = db_stmt("SELECT id FROM users WHERE tenant_id = :t AND email = :e");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":e", mail);
+	int64_t id = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	return id;
+}
+
+int prov_user_passwd(int64_t tid, const char *email, const char *password, int revoke_tokens, int *revoked,
+		     char *err, size_t errlen)
+{
+	*revoked = 0;
 	const char *problem = auth_password_problem(password);
 	if (problem) { snprintf(err, errlen, "password %s (10 to 128 characters)", problem); return -1; }
 	char mail[256], hash[256];
@@ -264,12 +276,15 @@ int prov_user_passwd(int64_t tid, const char *email, const char *password, char 
 	st = db_stmt("DELETE FROM sessions WHERE tenant_id = :t AND user_id = (SELECT id FROM users WHERE tenant_id = :t AND email = :e)");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":e", mail);
-	if (db_run(st) < 0 || audit_write_as(tid, 0, "cli", "", "user.password", "user", 0, NULL, mail) < 0) {
+	int n = 0;
+	if (db_run(st) < 0 || (revoke_tokens && (n = auth_tokens_revoke_user(tid, user_id_of(tid, mail), 0)) < 0) ||
+	    audit_write_as(tid, 0, "cli", "", revoke_tokens ? "user.password+tokens" : "user.password", "user", 0, NULL, mail) < 0) {
 		db_rollback();
 		snprintf(err, errlen, "cannot change the password");
 		return -1;
 	}
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit"); return -1; }
+	*revoked = n;
 	return 0;
 }
 

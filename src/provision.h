@@ -33,8 +33,10 @@ int prov_tenant_rename(const char *username, const char *name, const char *new_u
 int prov_tenant_delete(const char *username, const char *actor, const char *ip, char *err, size_t errlen);
 /* NULL when a username may be taken now, else why not. */
 const char *prov_username_problem(const char *username, char *buf, size_t n);
-/* Change a user's password (checks length); ends the user's sessions. */
-int prov_user_passwd(int64_t tid, const char *email, const char *password, char *err, size_t errlen);
+/* Change a user's password (checks length); ends the user's sessions and,
+ * with revoke_tokens, revokes their API tokens (*revoked: how many). */
+int prov_user_passwd(int64_t tid, const char *email, const char *password, int revoke_tokens, int *revoked,
+		     char *err, size_t errlen);
 
 /* Load the demo store (tenant `demo`); 0 when loaded or already there. */
 int prov_demo(const char *owner_password, char *err, size_t errlen);

@@ -1,4 +1,5 @@
-/* session: cookie sessions and CSRF tokens (see session.h). */
+/* session: cookie sessions and CSRF tokens, on the admin host only (see
+ * session.h). */
 #include "session.h"
 #include "config.h"
 #include "sha256.h"
@@ -12,15 +13,21 @@ static void cookie(req *r, const char *value, long max_age)
 	http_set_cookie(r, SESSION_COOKIE, value, max_age, 1, "Strict");
 }
 
-static int cookie_hash(req *r, char hash[65]);
+static int value_hash(const char *v, char hash[65]);
 
+/* Every value of the cookie is tried: another host of the base domain may
+ * have set one of the same name ahead of ours. */
 static void end_row(req *r)
 {
 	char hash[65];
-	if (cookie_hash(r, hash) < 0) return;
-	sqlite3_stmt *st = db_stmt("DELETE FROM sessions WHERE token_hash = :h");
-	db_bind_text(st, ":h", hash);
-	db_run(st);
+	int pos = 0;
+	const char *v;
+	while ((v = http_cookie_next(r, SESSION_COOKIE, &pos))) {
+		if (value_hash(v, hash) < 0) continue;
+		sqlite3_stmt *st = db_stmt("DELETE FROM sessions WHERE token_hash = :h");
+		db_bind_text(st, ":h", hash);
+		db_run(st);
+	}
 }
 
 int session_create(req *r, int64_t tid, int64_t uid, char csrf[65], int64_t *expires_at)
@@ -59,11 +66,10 @@ int session_create(req *r, int64_t tid, int64_t uid, char csrf[65], int64_t *exp
 	return 0;
 }
 
-/* The hash of the request's session cookie, or -1 when there is none that
- * could be one of ours. */
-static int cookie_hash(req *r, char hash[65])
+/* The hash of a session cookie value, or -1 when it could not be one of
+ * ours. */
+static int value_hash(const char *v, char hash[65])
 {
-	const char *v = http_cookie(r, SESSION_COOKIE);
 	if (!v || strlen(v) != 64) return -1;
 	for (const char *p = v; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return -1;
@@ -71,10 +77,26 @@ static int cookie_hash(req *r, char hash[65])
 	return 0;
 }
 
+int session_admin_host(const req *r)
+{
+	return r->host[0] && strcmp(r->host, cfg.admin_host) == 0;
+}
+
+static int auth_hash(req *r, const char *hash, char csrf[65]);
+
 int session_auth(req *r, char csrf[65])
 {
+	if (!session_admin_host(r)) return -1;
 	char hash[65];
-	if (cookie_hash(r, hash) < 0) return -1;
+	int pos = 0;
+	const char *v;
+	while ((v = http_cookie_next(r, SESSION_COOKIE, &pos)))
+		if (value_hash(v, hash) == 0 && auth_hash(r, hash, csrf) == 0) return 0;
+	return -1;
+}
+
+static int auth_hash(req *r, const char *hash, char csrf[65])
+{
 	int64_t now = now_unix();
 	sqlite3_stmt *st = db_stmt(
 		"SELECT s.id, s.tenant_id, u.id, u.email, u.role, s.csrf_token, s.last_seen_at FROM sessions s "

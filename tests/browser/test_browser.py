@@ -25,8 +25,8 @@ def demo_stack():
         s.cleanup()
 
 
-def run_script(stack, name):
-    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS)
+def run_script(stack, name, **extra):
+    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS, **extra)
     p = subprocess.run(["node", os.path.join(HERE, name)], cwd=HERE, env=env, capture_output=True,
                        text=True, timeout=120)
     print(p.stdout)
@@ -50,3 +50,53 @@ def test_checkout_in_chromium(demo_stack):
     rows = demo_stack.sql("SELECT o.email, o.payment_method, count(i.id), sum(i.quantity) FROM orders o "
                           "JOIN order_items i ON i.order_id = o.id GROUP BY o.id")
     assert rows == [("browser@example.com", "manual", 2, 3)], rows
+
+
+# What the editor's block runs in the shopper's (and the owner's) browser:
+# read /api/cms/me for the CSRF token, then create an owner -- on the page's
+# own origin and on the admin origin; its log goes to <body data-attack>.
+ATTACK = """
+(async function () {
+  var log = ['origin ' + self.origin];
+  var evil = JSON.stringify({email: 'evil@attack.test', role: 'owner', password: 'evil-password-1'});
+  var targets = [['same', ''], ['admin', 'http://admin.localhost:' + location.port]];
+  for (var i = 0; i < targets.length; i++) {
+    var name = targets[i][0], base = targets[i][1], csrf = '';
+    try {
+      var me = await fetch(base + '/api/cms/me', {credentials: 'include'});
+      log.push(name + ' me ' + me.status);
+      var j = await me.json();
+      if (j.csrfToken) { csrf = j.csrfToken; log.push('csrf ' + name); }
+    } catch (e) { log.push(name + ' me blocked'); }
+    try {
+      var u = await fetch(base + '/api/cms/users', {method: 'POST', credentials: 'include',
+        headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}, body: evil});
+      log.push(name + ' users ' + u.status);
+    } catch (e) { log.push(name + ' users blocked'); }
+    try {
+      await fetch(base + '/api/cms/users', {method: 'POST', mode: 'no-cors', credentials: 'include',
+        headers: {'Content-Type': 'text/plain'}, body: evil});
+      log.push(name + ' no-cors sent');
+    } catch (e) { log.push(name + ' no-cors blocked'); }
+  }
+  log.push('done');
+  document.body.dataset.attack = log.join('|');
+})();
+"""
+
+
+def test_an_editors_script_cannot_take_over_the_admin(demo_stack):
+    """Last in this file: the home page carries the attack from here on."""
+    s = demo_stack
+    s.cli("user", "add", "demo", "editor@demo.localhost", "--role", "editor", input="editor-password-1\n")
+    tok = s.token("demo", "editor@demo.localhost")
+    home = next(p for p in s.get("/api/cms/pages", token=tok).json()["pages"] if p["slug"] == "home")
+    r = s.post("/api/cms/blocks", {"pageId": home["id"], "type": "custom",
+                                   "vibeCode": "function renderCustom(config, helpers) { return config.html; }",
+                                   "config": {"html": "<p>Hello</p><script>" + ATTACK + "</script>"}}, token=tok)
+    assert r.status == 201, r
+    assert s.post("/api/cms/pages/%s/publish" % home["id"], token=tok).status == 200   # live, and in the drafts
+    users = s.sql("SELECT count(*) FROM users")[0][0]
+    run_script(s, "attack.mjs", SF_ATTACK_PAGE=str(home["id"]))
+    assert s.sql("SELECT count(*) FROM users WHERE email = 'evil@attack.test'")[0][0] == 0
+    assert s.sql("SELECT count(*) FROM users")[0][0] == users

@@ -117,3 +117,20 @@ def test_plain_http_redirects_to_https(behind_caddy):
                        capture_output=True, text=True, timeout=30)
     code, url = p.stdout.split(" ", 1)
     assert code in ("301", "308") and url.startswith("https://good.test") and url.endswith("/blog"), p.stdout
+
+
+def test_admin_host_gets_a_certificate_and_host_prefixed_sessions(behind_caddy):
+    """The browser admin's origin over real TLS: a certificate for
+    admin.localhost, and a session cookie named __Host- (Secure, Path=/,
+    no Domain) that no sibling store can set."""
+    s = behind_caddy
+    body = '{"email":"owner@tlsshop.test","password":"correct-horse-battery","session":true,"store":"tlsshop"}'
+    p = subprocess.run(["curl", "-s", "-v", "-k", "--max-time", "15", "--resolve",
+                        "admin.localhost:%d:127.0.0.1" % s.https_port, "-H", "Content-Type: application/json",
+                        "-d", body, "-o", "-", "-w", "\nHTTPSTATUS:%{http_code}",
+                        "https://admin.localhost:%d%s/login" % (s.https_port, API)],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0 and "HTTPSTATUS:200" in p.stdout, (p.stdout[-500:], p.stderr[-1500:])
+    cookie = next(line for line in p.stderr.splitlines() if line.lower().startswith("< set-cookie:"))
+    assert "__Host-sf_session=" in cookie and "; Secure" in cookie and "Path=/;" in cookie, cookie
+    assert "domain=" not in cookie.lower()

@@ -192,8 +192,8 @@ def world(stack):
     }
     own["block"] = {b["id"] for p in own["page"]
                     for b in stack.get(API + "/pages/%s/blocks" % p, token=at).json()["blocks"]}
-    r = stack.post(API + "/login", {"email": "owner@alpha.test", "password": PASSWORD, "session": True},
-                   host="alpha.localhost")
+    r = stack.post(API + "/login", {"email": "owner@alpha.test", "password": PASSWORD, "session": True,
+                                    "store": "alpha"}, host="admin.localhost")
     cookie = r.header("Set-Cookie").split(";")[0]
     session = {"Cookie": cookie, "X-CSRF-Token": r.json()["csrfToken"]}
     return {"a": a, "b": b, "ids": ids, "domains": domains, "own": own, "session": session, "order_url": order["url"],
@@ -252,7 +252,7 @@ def test_cross_tenant_matrix(stack, world):
                     probes += 1
                 if res_kind == (rt["resource"] or "") or kind == "domain":
                     # the same through A's browser session (cookie + CSRF token)
-                    r = stack.request(method, path, host="bravo.localhost", headers=w["session"],
+                    r = stack.request(method, path, host="admin.localhost", headers=w["session"],
                                       json_body=fill(body, w, n) if body is not None else None)
                     assert r.status == 404, (k, res_kind, bid, "session", r)
                     probes += 1

@@ -145,7 +145,8 @@ def test_delete_removes_every_row_and_holds_the_username(plat):
     plat.post(API + "/domains", {"domain": "doomed.example"}, token=tok)
     plat.sql("UPDATE domains SET verified_at = 1 WHERE domain = 'doomed.example'")
     assert plat.get("/", host="doomed.example").status == 200
-    plat.post(API + "/login", {"email": "o@doomed.test", "password": PASSWORD, "session": True})
+    assert plat.post(API + "/login", {"email": "o@doomed.test", "password": PASSWORD, "session": True,
+                                      "store": "doomed"}, host="admin.localhost").status == 200
     assert sum(len(v) for k, v in snapshot(plat, tid).items() if k != "tenants") > 5
     other = plat.post(P, {"username": "bystander", "name": "B"}, token=PT).json()["tenant"]
     before_other = snapshot(plat, int(other["id"]))

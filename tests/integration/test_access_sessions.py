@@ -1,6 +1,7 @@
-"""Browser sessions and CSRF, API tokens, passwords (upgrade on login,
-change), users and the audit log, security headers -- over the real stack
-(and the programs as plain CGI for https)."""
+"""Browser sessions (on the admin host only) and CSRF, API tokens,
+passwords (upgrade on login, change, token revocation), re-authentication,
+users and the audit log, security headers -- over the real stack (and the
+programs as plain CGI for https)."""
 import os
 import re
 import subprocess
@@ -19,21 +20,25 @@ def shop(stack):
     return people(stack, "sessions")
 
 
+ADMIN = "admin.localhost"
+
+
 def login_session(stack, email="owner@sessions.test", password=PASSWORD, cookie=None):
     h = {"Cookie": "sf_session=" + cookie} if cookie else {}
-    r = stack.post(API + "/login", {"email": email, "password": password, "session": True},
-                   host="sessions.localhost", headers=h)
+    r = stack.post(API + "/login", {"email": email, "password": password, "session": True, "store": "sessions"},
+                   host=ADMIN, headers=h)
     assert r.status == 200, r
     sc = r.header("Set-Cookie")
     value = re.match(r"sf_session=([0-9a-f]{64});", sc).group(1)
     return value, r.json()["csrfToken"], sc
 
 
-def call(stack, method, path, cookie, csrf=None, body=None):
+def call(stack, method, path, cookie, csrf=None, body=None, host=ADMIN, headers=None):
     h = {"Cookie": "sf_session=" + cookie}
     if csrf:
         h["X-CSRF-Token"] = csrf
-    return stack.request(method, path, host="sessions.localhost", headers=h, json_body=body)
+    h.update(headers or {})
+    return stack.request(method, path, host=host, headers=h, json_body=body)
 
 
 def test_session_cookie_flags_and_csrf(stack, shop):
@@ -52,8 +57,51 @@ def test_session_cookie_flags_and_csrf(stack, shop):
     assert stack.sql("SELECT count(*) FROM pages WHERE slug = 's1'")[0][0] == 0
     r = call(stack, "POST", API + "/pages", cookie, csrf=csrf, body={"slug": "s1", "title": "S"})
     assert r.status == 201, r
+    # a browser's write from another origin (a store page) is refused even with the token
+    for h in ({"Origin": "http://sessions.localhost"}, {"Sec-Fetch-Site": "same-site"},
+              {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site", "Origin": "http://admin.localhost"}):
+        err(call(stack, "POST", API + "/pages", cookie, csrf=csrf, body={"slug": "s2", "title": "S"}, headers=h),
+            403, "cross_site_request")
+    r = call(stack, "POST", API + "/pages", cookie, csrf=csrf, body={"slug": "s2", "title": "S"},
+             headers={"Origin": "http://admin.localhost:%d" % stack.port, "Sec-Fetch-Site": "same-origin"})
+    assert r.status == 201, r
     # the session id is stored hashed only
     assert stack.sql("SELECT count(*) FROM sessions WHERE token_hash = ?", cookie)[0][0] == 0
+
+
+def test_sessions_live_on_the_admin_host_only(stack, shop):
+    # a store's host signs in with tokens only: no session, no cookie
+    r = stack.post(API + "/login", {"email": "owner@sessions.test", "password": PASSWORD, "session": True},
+                   host="sessions.localhost")
+    e = err(r, 403, "admin_host_required")
+    assert e["details"]["adminHost"] == ADMIN and r.header("Set-Cookie") is None
+    # a session cookie sent to a store's host is ignored: /api/cms there is Bearer only
+    cookie, csrf, _ = login_session(stack)
+    for host in ("sessions.localhost", "demo.localhost"):
+        e = err(call(stack, "GET", API + "/me", cookie, host=host), 401, "unauthorized")
+        assert ADMIN in e["message"]
+        err(call(stack, "POST", API + "/tokens", cookie, csrf=csrf, body={"name": "x"}, host=host), 401)
+    assert call(stack, "GET", API + "/me", cookie).json()["store"]["username"] == "sessions"
+    # the admin host picks the store from the sign-in, never from the Host
+    other = stack.post(API + "/login", {"email": "owner@sessions.test", "password": PASSWORD, "session": True,
+                                        "store": "nosuchstore"}, host=ADMIN)
+    err(other, 401, "invalid_credentials")
+    # a sign-in posted by another origin's page does not start a session
+    r = stack.post(API + "/login", {"email": "owner@sessions.test", "password": PASSWORD, "session": True,
+                                    "store": "sessions"}, host=ADMIN, headers={"Origin": "http://sessions.localhost"})
+    err(r, 403, "cross_site_request")
+    # tokens still come from a store's host (the app)
+    r = stack.post(API + "/login", {"email": "owner@sessions.test", "password": PASSWORD}, host="sessions.localhost")
+    assert r.status == 200 and r.json()["token"].startswith("sf_")
+    # the admin host serves no store page: admin.cgi answers there
+    r = stack.get("/", host=ADMIN)
+    assert r.status == 404 and r.header("Content-Type") == "application/json" and "Sessions" not in r.text
+
+
+def test_repeated_session_cookie_tries_every_value(stack, shop):
+    cookie, _, _ = login_session(stack)
+    r = stack.get(API + "/me", host=ADMIN, headers={"Cookie": "sf_session=%s; sf_session=%s" % ("a" * 64, cookie)})
+    assert r.status == 200 and r.json()["auth"] == "session", r
 
 
 def test_login_rotates_the_session(stack, shop):
@@ -76,7 +124,7 @@ def test_sessions_expire(stack, shop):
 
 def test_a_bad_bearer_is_not_rescued_by_a_cookie(stack, shop):
     cookie, _, _ = login_session(stack)
-    r = stack.get(API + "/me", host="sessions.localhost", token="sf_" + "1" * 40,
+    r = stack.get(API + "/me", host=ADMIN, token="sf_" + "1" * 40,
                   headers={"Cookie": "sf_session=" + cookie})
     err(r, 401, "unauthorized")
     assert r.header("WWW-Authenticate").startswith("Bearer")
@@ -152,6 +200,67 @@ def test_password_rules_change_and_upgrade(stack, shop):
                       host="sessions.localhost").status == 200
 
 
+def test_password_change_can_revoke_tokens(stack, shop):
+    stack.cli("user", "add", "sessions", "rev@sessions.test", "--role", "staff", input=PASSWORD + "\n")
+    t1, t2 = stack.token("sessions", "rev@sessions.test"), stack.token("sessions", "rev@sessions.test")
+    # default: tokens stay (the app's and the tills' named tokens)
+    r = stack.post(API + "/password", {"currentPassword": PASSWORD, "newPassword": "second-password-1"}, token=t1)
+    assert r.status == 200 and r.json()["tokensRevoked"] == 0, r
+    assert stack.get(API + "/me", token=t2).status == 200
+    err(stack.post(API + "/password", {"currentPassword": "second-password-1", "newPassword": "third-password-1",
+                                       "revokeTokens": "yes"}, token=t1), 422)
+    # revokeTokens: every other token goes; the one in use stays
+    r = stack.post(API + "/password", {"currentPassword": "second-password-1", "newPassword": "third-password-1",
+                                       "revokeTokens": True}, token=t1)
+    assert r.status == 200 and r.json()["tokensRevoked"] == 1, r
+    err(stack.get(API + "/me", token=t2), 401)
+    assert stack.get(API + "/me", token=t1).status == 200
+    # from a session, every token goes
+    cookie, csrf, _ = login_session(stack, "rev@sessions.test", "third-password-1")
+    r = call(stack, "POST", API + "/password", cookie, csrf=csrf,
+             body={"currentPassword": "third-password-1", "newPassword": "fourth-password-1", "revokeTokens": True})
+    assert r.status == 200 and r.json()["tokensRevoked"] == 1, r
+    err(stack.get(API + "/me", token=t1), 401)
+    assert call(stack, "GET", API + "/me", cookie).status == 200      # the session in use stays
+    # the CLI revokes by default; --keep-tokens keeps them
+    t3 = stack.token("sessions", "rev@sessions.test")
+    p = stack.cli("user", "passwd", "sessions", "rev@sessions.test", "--keep-tokens", input="fifth-password-1\n")
+    assert "kept" in p.stdout
+    assert stack.get(API + "/me", token=t3).status == 200
+    p = stack.cli("user", "passwd", "sessions", "rev@sessions.test", input="sixth-password-1\n")
+    assert "1 API token revoked" in p.stdout, p.stdout
+    err(stack.get(API + "/me", token=t3), 401)
+    assert stack.sql("SELECT count(*) FROM api_tokens k JOIN users u ON u.id = k.user_id "
+                     "WHERE u.email = 'rev@sessions.test' AND k.revoked_at IS NULL")[0][0] == 0
+
+
+def test_sessions_reauthenticate_before_handing_out_access(stack, shop):
+    cookie, csrf, _ = login_session(stack)
+    staff_id = next(u["id"] for u in stack.get(API + "/users", token=shop["owner"]).json()["users"]
+                    if u["email"] == "staff@sessions.test")
+    cases = [("POST", API + "/users", {"email": "re@sessions.test", "role": "editor", "password": PASSWORD}),
+             ("PUT", API + "/users/" + staff_id, {"role": "owner"}),
+             ("POST", API + "/tokens", {"name": "re-token"})]
+    for method, path, body in cases:
+        e = err(call(stack, method, path, cookie, csrf=csrf, body=body), 403, "reauth_required")
+        assert e["details"]["field"] == "currentPassword"
+        e = err(call(stack, method, path, cookie, csrf=csrf, body=dict(body, currentPassword="not-the-password")),
+                403, "reauth_failed")
+        assert e["details"]["field"] == "currentPassword"
+    assert stack.sql("SELECT count(*) FROM users WHERE email = 're@sessions.test'")[0][0] == 0
+    assert stack.sql("SELECT role FROM users WHERE id = ?", int(staff_id))[0][0] == "staff"
+    assert stack.sql("SELECT count(*) FROM api_tokens WHERE name = 're-token'")[0][0] == 0
+    for method, path, body in cases:
+        r = call(stack, method, path, cookie, csrf=csrf, body=dict(body, currentPassword=PASSWORD))
+        assert r.status in (200, 201), r
+    assert stack.sql("SELECT role FROM users WHERE id = ?", int(staff_id))[0][0] == "owner"
+    stack.put(API + "/users/" + staff_id, {"role": "staff"}, token=shop["owner"])
+    # Bearer callers need not send it, but a wrong one is refused
+    err(stack.post(API + "/tokens", {"name": "app", "currentPassword": "wrong-password"}, token=shop["owner"]),
+        403, "reauth_failed")
+    assert stack.post(API + "/tokens", {"name": "app"}, token=shop["owner"]).status == 201
+
+
 def test_users_and_roles_endpoints(stack, shop):
     owner = shop["owner"]
     r = stack.post(API + "/users", {"email": "New@Sessions.test", "role": "staff", "password": PASSWORD}, token=owner)
@@ -210,8 +319,20 @@ def test_security_headers(stack, shop):
     # under https: HSTS on both programs, Secure on the session cookie
     head, _ = cgi("storefront.fcgi", "/", "sessions.localhost", stack.db, {"HTTPS": "on"})
     assert "Strict-Transport-Security: max-age=31536000" in head
-    body = b'{"email":"owner@sessions.test","password":"%s","session":true}' % PASSWORD.encode()
-    head, _ = cgi("admin.cgi", API + "/login", "sessions.localhost", stack.db, {"HTTPS": "on"}, "POST", body)
+    body = b'{"email":"owner@sessions.test","password":"%s","session":true,"store":"sessions"}' % PASSWORD.encode()
+    head, _ = cgi("admin.cgi", API + "/login", ADMIN, stack.db, {"HTTPS": "on"}, "POST", body)
     assert "Status: 200" in head and "Strict-Transport-Security" in head
     cookie = next(line for line in head.split("\r\n") if line.startswith("Set-Cookie:"))
+    # __Host-: the browser keeps it only Secure, Path=/ and without Domain, so
+    # no sibling host of the base domain can set one for the admin host
+    assert re.match(r"Set-Cookie: __Host-sf_session=[0-9a-f]{64}; Path=/;", cookie), cookie
     assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "domain=" not in cookie.lower()
+    value = cookie.split("=", 1)[1].split(";")[0]
+    # under https only the __Host- name counts; a bare sf_session (which a
+    # sibling could set on the parent domain) is not read
+    head, out = cgi("admin.cgi", API + "/me", ADMIN, stack.db, {"HTTPS": "on", "HTTP_COOKIE": "sf_session=" + value})
+    assert "Status: 401" in head, head
+    head, out = cgi("admin.cgi", API + "/me", ADMIN, stack.db,
+                    {"HTTPS": "on", "HTTP_COOKIE": "__Host-sf_session=%s; __Host-sf_session=%s" % ("b" * 64, value)})
+    assert "Status: 200" in head and b'"auth":"session"' in out, head

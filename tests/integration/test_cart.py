@@ -280,7 +280,7 @@ def test_cart_cookie_secure_under_https_and_header_key(stack):
     rc, head, out = cgi("storefront.fcgi", "/api/cart/items", "demo.localhost", stack.db, "POST", body,
                         {"HTTPS": "on", "STOREFRONT_RATE_LIMITS": "cart:1000/60,checkout:1000/60"})
     assert rc == 0 and "Status: 200" in head, head
-    cookie = [l for l in head.split("\r\n") if l.lower().startswith("set-cookie: sf_cart=")][0]
+    cookie = [l for l in head.split("\r\n") if l.lower().startswith("set-cookie: __host-sf_cart=")][0]
     assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # the Idempotency-Key header stands in for the body field
     s = Shopper(stack)

@@ -114,6 +114,18 @@ static void test_backoff_and_config(void)
 	CHECK_INT(ratelimit_config("chat", &n, &p), -1);
 	CHECK_INT(ratelimit_config("log", &n, &p), -1);
 	CHECK_INT(ratelimit_config("checkout", &n, &p), -1);
+	/* the admin host: admin.{base_domain} unless set, lower case */
+	char err[256];
+	setenv("STOREFRONT_BASE_DOMAIN", "Shops.Example.NET", 1);
+	CHECK_INT(config_load(NULL, err, sizeof err), 0);
+	CHECK_STR(cfg.admin_host, "admin.shops.example.net");
+	setenv("STOREFRONT_ADMIN_HOST", "Admin.Example.COM", 1);
+	CHECK_INT(config_load(NULL, err, sizeof err), 0);
+	CHECK_STR(cfg.admin_host, "admin.example.com");
+	unsetenv("STOREFRONT_ADMIN_HOST");
+	unsetenv("STOREFRONT_BASE_DOMAIN");
+	CHECK_INT(config_load(NULL, err, sizeof err), 0);
+	CHECK_STR(cfg.admin_host, "admin.localhost");
 }
 
 static void test_with_database(void)

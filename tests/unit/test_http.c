@@ -213,11 +213,81 @@ static void test_request_parsing(void)
 	cfg.trusted_proxy[0] = 0;
 }
 
+/* Sibling stores: repeated and __Host- cookies, the JSON media type, and
+ * which browser requests count as another origin's. */
+static void test_cross_store(void)
+{
+	char *env[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/cart/items", "HTTP_HOST=demo.localhost:8080",
+			"HTTP_COOKIE=sf_cart=tossed; other=1; sf_cart=mine; __Host-sf_cart=secure", NULL };
+	req r;
+	http_begin(&r, env, NULL, NULL);
+	int pos = 0;
+	CHECK_STR(http_cookie_next(&r, "sf_cart", &pos), "tossed");
+	CHECK_STR(http_cookie_next(&r, "sf_cart", &pos), "mine");
+	CHECK(http_cookie_next(&r, "sf_cart", &pos) == NULL);
+	CHECK(http_cookie_next(&r, "sf_cart", &pos) == NULL);
+	CHECK(!http_cross_origin(&r));             /* no Origin, no Sec-Fetch-Site: not a browser */
+	r.https = 1;                                /* under https only the __Host- name is ours */
+	CHECK_STR(http_cookie(&r, "sf_cart"), "secure");
+	http_set_cookie(&r, "sf_cart", "v", 60, 1, "Lax");
+	CHECK(strstr(sb_str(&r.headers), "Set-Cookie: __Host-sf_cart=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure\r\n") != NULL);
+	CHECK(strstr(sb_str(&r.headers), "Domain") == NULL);
+	http_end(&r);
+	/* more cookies than query parameters are read: ours can come late */
+	sbuf many = SBUF_INIT;
+	sb_puts(&many, "HTTP_COOKIE=");
+	for (int i = 0; i < 300; i++) sb_printf(&many, "junk%d=x; ", i);
+	sb_puts(&many, "sf_cart=late");
+	char *env2[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", many.s, NULL };
+	http_begin(&r, env2, NULL, NULL);
+	CHECK_STR(http_cookie(&r, "sf_cart"), "late");
+	http_end(&r);
+	sb_free(&many);
+
+	CHECK(http_content_type_is("application/json", "application/json"));
+	CHECK(http_content_type_is("Application/JSON; charset=utf-8", "application/json"));
+	CHECK(http_content_type_is(" application/json ;x=y", "application/json"));
+	CHECK(!http_content_type_is(NULL, "application/json"));
+	CHECK(!http_content_type_is("", "application/json"));
+	CHECK(!http_content_type_is("text/plain", "application/json"));
+	CHECK(!http_content_type_is("application/jsonp", "application/json"));
+	CHECK(!http_content_type_is("application/json-patch+json", "application/json"));
+
+	static const struct { const char *origin, *sfs; int https, cross; } cases[] = {
+		{ "http://demo.localhost:8080", NULL, 0, 0 },
+		{ "http://demo.localhost", "same-origin", 0, 0 },
+		{ NULL, "none", 0, 0 },
+		{ NULL, "same-site", 0, 1 },               /* a sibling store */
+		{ NULL, "cross-site", 0, 1 },
+		{ "http://acme.localhost:8080", NULL, 0, 1 },
+		{ "http://demo.localhost.evil.test", NULL, 0, 1 },
+		{ "null", NULL, 0, 1 },
+		{ "http://demo.localhost/x", NULL, 0, 1 },
+		{ "http://demo.localhost", NULL, 1, 1 },    /* http page posting to the https store */
+		{ "https://demo.localhost", NULL, 1, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char o[128], f[64];
+		snprintf(o, sizeof o, "HTTP_ORIGIN=%s", cases[i].origin ? cases[i].origin : "");
+		snprintf(f, sizeof f, "HTTP_SEC_FETCH_SITE=%s", cases[i].sfs ? cases[i].sfs : "");
+		char *e[6] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/checkout", "HTTP_HOST=demo.localhost:8080", NULL, NULL, NULL };
+		int n = 3;
+		if (cases[i].origin) e[n++] = o;
+		if (cases[i].sfs) e[n++] = f;
+		http_begin(&r, e, NULL, NULL);
+		r.https = cases[i].https;
+		if (http_cross_origin(&r) != cases[i].cross) fprintf(stderr, "cross-origin case %zu\n", i);
+		CHECK_INT(http_cross_origin(&r), cases[i].cross);
+		http_end(&r);
+	}
+}
+
 int main(void)
 {
 	char err[256];
 	config_load(NULL, err, sizeof err);
 	test_request_parsing();
+	test_cross_store();
 	test_escaping();
 	test_decode();
 	test_hosts();
