@@ -174,6 +174,38 @@ static const char harden_js[] =
 	" Object.defineProperty(g, 'eval', { value: no, writable: false, enumerable: false, configurable: false });\n"
 	"})(this);\n";
 
+/* Math.random: MuJS keeps its generator's seed in the state, i.e. in the
+ * arena's snapshot, so every render would draw the same sequence. Ours
+ * keeps its state out of the interpreter and vibe_render_json reseeds it
+ * from the kernel before each render (getrandom is allowed in the
+ * sandbox). xoshiro256**: 53 random bits per number. */
+static uint64_t rnd_s[4];
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rnd_next(void)
+{
+	uint64_t r = rotl(rnd_s[1] * 5, 7) * 9, t = rnd_s[1] << 17;
+	rnd_s[2] ^= rnd_s[0];
+	rnd_s[3] ^= rnd_s[1];
+	rnd_s[1] ^= rnd_s[2];
+	rnd_s[0] ^= rnd_s[3];
+	rnd_s[2] ^= t;
+	rnd_s[3] = rotl(rnd_s[3], 45);
+	return r;
+}
+
+static void rnd_reseed(void)
+{
+	do random_bytes(rnd_s, sizeof rnd_s);
+	while (!(rnd_s[0] | rnd_s[1] | rnd_s[2] | rnd_s[3]));   /* the one bad state */
+}
+
+static void m_random(js_State *J)
+{
+	js_pushnumber(J, (double)(rnd_next() >> 11) * 0x1.0p-53);
+}
+
 /* Set once hardening has worked; a state without it never runs user code. */
 static int hardened;
 
@@ -181,6 +213,10 @@ static void harden(js_State *J)
 {
 	hardened = 0;
 	jsp_install(J);       /* the ES2015+ library methods */
+	js_getglobal(J, "Math");
+	js_newcfunction(J, m_random, "random", 0);
+	js_defproperty(J, -2, "random", JS_DONTENUM);
+	js_pop(J, 1);
 	if (js_ploadstring(J, "harden", harden_js) == 0) {
 		js_pushundefined(J);
 		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
@@ -393,6 +429,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	}
 	int rc = -1;
 	memset(&vibe_last, 0, sizeof vibe_last);
+	rnd_reseed();
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;

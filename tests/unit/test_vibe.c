@@ -204,6 +204,21 @@ static void test_helpers(void)
 		  "  return String(a !== b && /^[A-Za-z0-9_-]+$/.test(a)); }", NULL, "true");
 }
 
+/* Math.random's state is not part of the interpreter's snapshot: each
+ * render draws a new sequence, in [0, 1). */
+static void test_random_reseeded(void)
+{
+	const char *code = "function render() { var a = [], i, x;\n"
+			   "  for (i = 0; i < 1000; i++) { x = Math.random(); if (!(x >= 0 && x < 1)) return 'bad ' + x; a.push(x); }\n"
+			   "  return a.slice(0, 4).join(' '); }";
+	char *a = run(code, NULL), *b = run(code, NULL);
+	CHECK(a[0] != '!' && strncmp(a, "bad", 3) != 0);
+	CHECK(strcmp(a, b) != 0);
+	if (!strcmp(a, b)) fprintf(stderr, "  same sequence twice: %s\n", a);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	char err[256];
@@ -215,5 +230,6 @@ int main(void)
 	test_long_chains();
 	test_many_renames();
 	test_helpers();
+	test_random_reseeded();
 	T_DONE();
 }
