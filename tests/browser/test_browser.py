@@ -25,8 +25,8 @@ def demo_stack():
         s.cleanup()
 
 
-def run_script(stack, name):
-    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS)
+def run_script(stack, name, **extra):
+    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS, **extra)
     p = subprocess.run(["node", os.path.join(HERE, name)], cwd=HERE, env=env, capture_output=True,
                        text=True, timeout=120)
     print(p.stdout)
@@ -50,3 +50,19 @@ def test_checkout_in_chromium(demo_stack):
     rows = demo_stack.sql("SELECT o.email, o.payment_method, count(i.id), sum(i.quantity) FROM orders o "
                           "JOIN order_items i ON i.order_id = o.id GROUP BY o.id")
     assert rows == [("browser@example.com", "manual", 2, 3)], rows
+
+
+def test_preview_error_box_in_chromium(demo_stack):
+    """A draft page with a block that throws and one over the output cap."""
+    token = demo_stack.token("demo", "owner@demo.localhost")
+    r = demo_stack.post("/api/cms/pages", {"slug": "broken", "title": "Broken", "showInNav": False}, token=token)
+    assert r.status == 201, r
+    pid = r.json()["id"]
+    codes = ["function renderA(storefront) {\n  const missing = storefront.name ? null : {};\n  return missing.x;\n}\n",
+             "function renderB(storefront) {\n  return storefront.name ? 'x'.repeat(2 << 20) : '';\n}\n",
+             "function renderC() {\n  return '<p class=\"fine\">fine</p>';\n}\n"]
+    for i, code in enumerate(codes):
+        r = demo_stack.post("/api/cms/blocks", {"pageId": pid, "type": "custom", "vibeCode": code, "position": i},
+                            token=token)
+        assert r.status == 201, r
+    run_script(demo_stack, "preview.mjs", SF_TOKEN=token, SF_PAGE=str(pid))
