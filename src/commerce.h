@@ -39,6 +39,9 @@ void com_compute(int64_t subtotal, const com_discount *d, const com_ship *ship, 
 
 /* Settings of a store merged over the defaults (caller deletes). */
 cJSON *com_settings(int64_t tid);
+/* The store's time zone setting (timeZone, default "UTC"; tenant 0: UTC)
+ * into out, for the vibe sandbox's local-time Date. */
+void com_time_zone(int64_t tid, char *out, size_t n);
 /* Check a settings object (admin PUT); NULL when fine, else a message and
  * the offending field in *field. */
 const char *com_settings_problem(const cJSON *s, const char **field);

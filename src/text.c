@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -136,4 +137,26 @@ int text_parse_iso(const char *s, double *ms)
 	tm.tm_sec = sec;
 	*ms = ((double)timegm(&tm) - (double)off) * 1000.0;
 	return 0;
+}
+
+const char *tz_problem(const char *zone)
+{
+	size_t n = strlen(zone);
+	if (!strcmp(zone, "UTC")) return NULL;
+	if (n == 0 || n > TZ_NAME_MAX) return "must be a time zone name such as UTC or Europe/Berlin";
+	for (size_t i = 0; i < n; i++) {
+		char c = zone[i];
+		int part_start = i == 0 || zone[i - 1] == '/';
+		if (!(isalnum((unsigned char)c) || c == '_' || c == '/' || ((c == '-' || c == '+') && !part_start)))
+			return "must be a time zone name such as UTC or Europe/Berlin";
+		if (c == '/' && (part_start || i + 1 == n)) return "must be a time zone name such as UTC or Europe/Berlin";
+	}
+	const char *dir = getenv("TZDIR");
+	char path[512], magic[4];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(magic, 1, 4, f) : 0;
+	if (f) fclose(f);
+	if (got != 4 || memcmp(magic, "TZif", 4)) return "is not a known time zone (an IANA name such as Europe/Berlin)";
+	return NULL;
 }

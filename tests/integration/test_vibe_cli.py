@@ -37,6 +37,27 @@ def test_sorting_more_than_a_few_items_works_in_the_sandbox():
     assert p.stdout == "<p>0,1,2 500</p>\n"
 
 
+def test_local_time_dates_render_in_utc_or_the_stores_zone():
+    # glibc's tzset stat'ed /etc/localtime under the seccomp filter: every
+    # block using local-time Date died of a "forbidden system call".
+    code = ("function render() {\n  const d = new Date(2026, 0, 2);\n"
+            "  return [d.getHours(), String(new Date(0)), new Date(0).toLocaleString()].join('|');\n}\n")
+    p = vibe("render", "CODE", code=code)
+    assert (p.returncode, p.stdout) == (0, "0|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z\n"), p.stderr
+    s = Stack()
+    try:
+        s.cli("init")
+        s.cli("demo")
+        s.sql("INSERT INTO commerce_settings(tenant_id, settings_json, updated_at) "
+              "SELECT id, '{\"timeZone\":\"Asia/Kolkata\"}', 0 FROM tenants WHERE username = 'demo' "
+              "ON CONFLICT(tenant_id) DO UPDATE SET settings_json = excluded.settings_json")
+        p = vibe("render", "CODE", "--tenant", "demo", code=code, db=s.db)   # +05:30, no summer time
+        assert (p.returncode, p.stdout) == (0, "0|1970-01-01T05:30:00.000+05:30|1970-01-01T05:30:00.000+05:30\n"), \
+            p.stderr
+    finally:
+        s.cleanup()
+
+
 SHOW = "function render(storefront, products) {\n  return `<p>${storefront.name}|${products.length}|${storefront.currency}</p>`;\n}\n"
 
 

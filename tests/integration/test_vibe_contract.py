@@ -403,3 +403,47 @@ def test_a_page_of_runaway_blocks_costs_the_page_budget_not_one_limit_per_block(
     assert 3 <= sum(k == "cpu" for k in kinds) <= 12, kinds
     home = stack.get("/")
     assert home.status == 200 and "failed" not in home.text
+
+
+# ---- the store's time zone -----------------------------------------------------
+
+TZ_CODE = ("function renderClock() {\n"
+           "  const d = new Date(2026, 0, 2, 10, 30);\n"
+           "  return [d.getHours(), String(new Date(0)), new Date(0).toLocaleString(),\n"
+           "          new Date(0).getHours(), new Date(0).getTimezoneOffset()].join('|');\n"
+           "}\n")
+
+
+def test_local_time_dates_render_in_the_stores_time_zone(stack):
+    """Local-time Date used to kill the render ("forbidden system call":
+    glibc's tzset reading /etc/localtime under seccomp). The store's
+    timeZone setting (default UTC) applies, live and in preview."""
+    from zoneinfo import ZoneInfo
+    import datetime
+    host, token = "acme.localhost", stack.acme_token
+    r = stack.get(API + "/commerce/settings", token=token, host=host)
+    assert r.status == 200 and r.json()["timeZone"] == "UTC"
+    for bad in ("Mars/Olympus_Mons", "../../etc/passwd", "America", 5):
+        r = stack.put(API + "/commerce/settings", {"timeZone": bad}, token=token, host=host)
+        assert r.status == 422 and r.json()["error"]["details"]["field"] == "timeZone", (bad, r)
+    pid, ids = new_page(stack, "clock", [{"vibeCode": TZ_CODE}], host=host, token=token)
+    utc = "10|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z|0|0"
+    assert block(stack.get("/clock", host=host).text, ids[0]) == utc
+    try:
+        r = stack.put(API + "/commerce/settings", {"timeZone": "America/New_York"}, token=token, host=host)
+        assert r.status == 200 and r.json()["timeZone"] == "America/New_York", r
+        # MuJS applies the zone's offset of today to every date (no DST history)
+        off = int(datetime.datetime.now(ZoneInfo("America/New_York")).utcoffset().total_seconds() // 3600)
+        ts = "1969-12-31T%02d:00:00.000-%02d:00" % (24 + off, -off)
+        ny = "10|%s|%s|%d|%d" % (ts, ts, 24 + off, -off * 60)
+        for _ in range(2):   # a new child for the new zone, then the kept one
+            assert block(stack.get("/clock", host=host).text, ids[0]) == ny
+        r = stack.get(API + "/pages/%s/preview" % pid, token=token, host=host)
+        assert block(r.text, ids[0]) == ny
+        # another store's pages stay in theirs
+        _, demo_ids = new_page(stack, "clock-demo", [{"vibeCode": TZ_CODE}])
+        assert block(stack.get("/clock-demo").text, demo_ids[0]) == utc
+    finally:
+        r = stack.put(API + "/commerce/settings", {"timeZone": "UTC"}, token=token, host=host)
+        assert r.status == 200
+    assert block(stack.get("/clock", host=host).text, ids[0]) == utc

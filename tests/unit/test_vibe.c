@@ -4,7 +4,11 @@
 #include "t.h"
 #include "vibe.h"
 #include "config.h"
+#include "sandbox.h"
+#include "text.h"
 #include "util.h"
+
+#include <time.h>
 
 #include <stdlib.h>
 
@@ -219,6 +223,67 @@ static void test_random_reseeded(void)
 	free(b);
 }
 
+/* Local-time Date in the sandbox child, in the store's zone: glibc loads
+ * the zone before the system-call filter goes on (it used to stat
+ * /etc/localtime under it: "forbidden system call"). */
+static char *sandboxed(const char *tz, const char *code)
+{
+	vibe_entry e;
+	sbuf es5 = SBUF_INIT, out = SBUF_INIT;
+	if (vibe_compile(code, &es5, &e, &E) < 0) return xstrdup("!compile");
+	sbx_page p;
+	sbx_page_init(&p, 0, tz);
+	if (sbx_render(&p, sb_str(&es5), &e, "{}", &out, &E) < 0) {
+		sb_reset(&out);
+		sb_printf(&out, "!%s: %s", E.kind, E.message);
+	}
+	sbx_page_end(&p);
+	char *s = xstrdup(sb_str(&out));
+	sb_free(&out);
+	sb_free(&es5);
+	return s;
+}
+
+static void test_time_zone_in_sandbox(void)
+{
+	CHECK(tz_problem("UTC") == NULL);
+	CHECK(tz_problem("Europe/Berlin") == NULL);
+	CHECK(tz_problem("America/New_York") == NULL);
+	CHECK(tz_problem("Mars/Olympus_Mons") != NULL);
+	CHECK(tz_problem("../../etc/passwd") != NULL);
+	CHECK(tz_problem("/etc/localtime") != NULL);
+	CHECK(tz_problem("America") != NULL);       /* a directory */
+	CHECK(tz_problem("") != NULL);
+	if (sbx_start() < 0) { CHECK(!"sandbox starts"); return; }
+	const char *code = "function render() {\n"
+			   "  const d = new Date(2026, 0, 2, 10, 30);\n"
+			   "  return [d.getHours(), d.getDate(), String(new Date(0)), new Date(0).toLocaleString(),\n"
+			   "          new Date(0).getHours(), new Date(0).getTimezoneOffset(), String(new Date()).length > 20].join('|');\n"
+			   "}\n";
+	char *utc = sandboxed(NULL, code);
+	CHECK_STR(utc, "10|2|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z|0|0|true");
+	free(utc);
+	/* New York: MuJS applies the zone's offset of today (-5 h, or -4 h in
+	 * summer time) to every date */
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	time_t now = time(NULL);
+	struct tm lt;
+	localtime_r(&now, &lt);
+	int off = (int)(lt.tm_gmtoff / 3600);   /* -5 or -4 */
+	unsetenv("TZ");
+	tzset();
+	char want[200];
+	snprintf(want, sizeof want, "10|2|1969-12-31T%02d:00:00.000-%02d:00|1969-12-31T%02d:00:00.000-%02d:00|%d|%d|true",
+		 24 + off, -off, 24 + off, -off, 24 + off, -off * 60);
+	char *ny = sandboxed("America/New_York", code);
+	CHECK_STR(ny, want);
+	free(ny);
+	char *berlin = sandboxed("Europe/Berlin", "function render() { return String(new Date(0).getHours() > 0); }");
+	CHECK_STR(berlin, "true");
+	free(berlin);
+}
+
 int main(void)
 {
 	char err[256];
@@ -231,5 +296,6 @@ int main(void)
 	test_many_renames();
 	test_helpers();
 	test_random_reseeded();
+	test_time_zone_in_sandbox();
 	T_DONE();
 }
