@@ -128,27 +128,72 @@ static void push_helpers(js_State *J)
 
 /* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
  * from the allocator into a catchable "out of memory" error, so the flag,
- * not the error, is what marks the render as failed. */
-typedef struct heap { size_t used, cap; int exceeded; } heap;
-typedef struct hdr { size_t size; size_t pad; } hdr;
+ * not the error, is what marks the render as failed. Before failing, the
+ * allocator asks for a collection (jsa_gc_rescue). Blocks are chained so
+ * that what a rescue kept (never freed by MuJS afterwards) is freed with
+ * the state (heap_free_all). This allocator serves sanitizer builds (no
+ * arena), where a free the rescue should not have allowed is caught. */
+typedef struct hdr { size_t size; struct hdr *prev, *next; size_t pad; } hdr;
+typedef struct heap { size_t used, cap; int exceeded; hdr *all; } heap;
+
+static void heap_unlink(heap *h, hdr *b)
+{
+	if (b->prev) b->prev->next = b->next;
+	else h->all = b->next;
+	if (b->next) b->next->prev = b->prev;
+}
+
+static void heap_link(heap *h, hdr *b)
+{
+	b->prev = NULL;
+	b->next = h->all;
+	if (h->all) h->all->prev = b;
+	h->all = b;
+}
+
+static void heap_free_all(heap *h)
+{
+	for (hdr *b = h->all, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	h->all = NULL;
+	h->used = 0;
+}
 
 static void *vibe_alloc(void *ctx, void *ptr, int size)
 {
 	heap *h = ctx;
 	hdr *old = ptr ? (hdr *)ptr - 1 : NULL;
 	if (size == 0) {
-		if (old) { h->used -= old->size; free(old); }
+		if (old && !jsa_gc_keep(ptr)) {
+			h->used -= old->size;
+			heap_unlink(h, old);
+			free(old);
+		}
 		return NULL;
 	}
 	size_t oldsize = old ? old->size : 0;
 	if (h->used - oldsize + (size_t)size > h->cap) {
-		h->exceeded = 1;
-		return NULL;
+		if (!jsa_gc_rescue((size_t)size, &h->used, h->cap, ptr)) { h->exceeded = 1; return NULL; }
+		if (h->used - oldsize + (size_t)size > h->cap) {
+			jsa_gc_give_up();
+			h->exceeded = 1;
+			return NULL;
+		}
 	}
-	hdr *n = realloc(old, sizeof(hdr) + (size_t)size);
+	hdr *n = malloc(sizeof(hdr) + (size_t)size);
 	if (!n) return NULL;
-	h->used = h->used - oldsize + (size_t)size;
+	if (old) {
+		memcpy(n + 1, old + 1, old->size < (size_t)size ? old->size : (size_t)size);
+		h->used -= old->size;
+		heap_unlink(h, old);
+		free(old);
+	}
+	heap_link(h, n);
+	h->used += (size_t)size;
 	n->size = (size_t)size;
+	jsa_gc_note(n + 1);
 	return n + 1;
 }
 
@@ -345,6 +390,7 @@ int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err)
 
 static js_State *new_state(heap *h)
 {
+	h->all = NULL;
 	h->used = 0;
 	h->cap = (size_t)cfg.vibe_mem + (1 << 20); /* + the prelude's own share */
 	h->exceeded = 0;
@@ -373,6 +419,7 @@ int vibe_check(const char *code, vibe_error *err)
 				rc = -1;
 			}
 			js_freestate(J);
+			heap_free_all(&h);
 		}
 	}
 	sb_free(&es5);
@@ -424,7 +471,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
 	if (!hardened) {
 		set_err(err, "sandbox", 0, "the interpreter could not be hardened; vibe code is not run");
-		if (!arena) js_freestate(J);
+		if (!arena) { js_freestate(J); heap_free_all(&h); }
 		return -1;
 	}
 	int rc = -1;
@@ -447,6 +494,9 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		syntax_err(err, js_trystring(J, -1, "syntax error"));
 		goto done;
 	}
+	/* compiled: from here on an allocation that would break the cap may
+	 * collect first (jsarena.h) */
+	jsa_gc_begin(J);
 	js_pushundefined(J);
 	int failed = js_pcall(J, 0);
 	t1 = now_usec();
@@ -532,6 +582,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	sb_put(out, html, len);
 	rc = 0;
 done:
-	if (!arena) js_freestate(J);
+	jsa_gc_end();
+	if (!arena) { js_freestate(J); heap_free_all(&h); }
 	return rc;
 }

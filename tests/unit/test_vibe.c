@@ -284,6 +284,31 @@ static void test_time_zone_in_sandbox(void)
 	free(berlin);
 }
 
+/* MuJS collects by the number of things made, not their size: a string
+ * built with += reached the 16 MB cap with a live set of a few KB. The
+ * allocator now collects before failing; a live set over the cap still
+ * fails with memory. */
+static void test_collect_before_out_of_memory(void)
+{
+	CHECK_RUN("function render() { let s = ''; for (let i = 0; i < 6000; i++) s += 'x'; return String(s.length); }",
+		  NULL, "6000");
+	CHECK_RUN("function render() { let s = ''; for (let i = 0; i < 20000; i++) s += 'x'; return String(s.length); }",
+		  NULL, "20000");
+	/* garbage of every size: objects, arrays, small and large strings */
+	CHECK_RUN("function render() { let h = '', k = 0;\n"
+		  "  for (let i = 0; i < 3000; i++) { const o = { i, a: [i, String(i)], t: 'y'.repeat(i % 700) };\n"
+		  "    h += `<li>${o.a[1]}</li>`; k += o.t.length; }\n"
+		  "  return h.length + ' ' + k; }", NULL, "37890 998500");
+	/* what stays reachable counts: still out of memory */
+	CHECK_FAILS("function render() { const keep = []; let s = '';\n"
+		    "  for (let i = 0; i < 20000; i++) { s += 'x'; keep.push(s); } return String(keep.length); }",
+		    NULL, "memory");
+	CHECK_FAILS("function render() { const a = []; for (;;) a.push('x'.repeat(1000) + a.length); }", NULL, "memory");
+	/* caught and retried forever: out of memory, not a collection per try */
+	CHECK_FAILS("function render() { const a = []; for (;;) { try { a.push(new Array(1000).join('y')); } catch (e) {} } }",
+		    NULL, "memory");
+}
+
 int main(void)
 {
 	char err[256];
@@ -297,5 +322,6 @@ int main(void)
 	test_helpers();
 	test_random_reseeded();
 	test_time_zone_in_sandbox();
+	test_collect_before_out_of_memory();
 	T_DONE();
 }
