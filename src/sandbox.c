@@ -5,6 +5,7 @@
 #include "config.h"
 #include "log.h"
 #include "util.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +25,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/mman.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SBX_ASAN 1
@@ -137,18 +136,12 @@ static void limit(int res, rlim_t v)
 	setrlimit(res, &rl);
 }
 
-/* The child's system-call filter, compiled once in the zygote (libseccomp
- * takes ~180 us to build and load one; loading a compiled one, ~10) and
- * loaded by each child once it knows its store's time zone. */
-static struct sock_filter *filter_code;
-static unsigned short filter_len;
-
-static void build_filter(void)
+static int install_seccomp(void)
 {
 	/* Release builds kill on anything else; sanitizer builds answer EPERM
 	 * so the sanitizer runtime can fail gracefully. */
 	scmp_filter_ctx f = seccomp_init(SBX_ASAN ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_KILL_PROCESS);
-	if (!f) return;
+	if (!f) return -1;
 	static const int allow[] = {
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(exit), SCMP_SYS(exit_group),
 		SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
@@ -158,6 +151,11 @@ static void build_filter(void)
 	int rc = 0;
 	for (size_t i = 0; i < ARRAY_LEN(allow) && rc == 0; i++)
 		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, allow[i], 0);
+	/* glibc's tzset tries the TZ value as a zone file name before it
+	 * parses it as a POSIX rule (set_zone): "no such file", not death. */
+	static const int nofile[] = { SCMP_SYS(open), SCMP_SYS(openat) };
+	for (size_t i = 0; i < ARRAY_LEN(nofile) && rc == 0; i++)
+		rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOENT), nofile[i], 0);
 	if (SBX_ASAN) {
 		static const int san[] = { SCMP_SYS(mprotect), SCMP_SYS(getpid), SCMP_SYS(gettid),
 					   SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
@@ -165,51 +163,28 @@ static void build_filter(void)
 		for (size_t i = 0; i < ARRAY_LEN(san) && rc == 0; i++)
 			rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, san[i], 0);
 	}
-	int pv[2];
-	if (rc == 0 && pipe(pv) == 0) {
-		/* a filter is at most 4096 instructions of 8 bytes: the pipe holds it */
-		if (seccomp_export_bpf(f, pv[1]) == 0) {
-			close(pv[1]);
-			pv[1] = -1;
-			static struct sock_filter buf[4096];
-			ssize_t n = 0, r;
-			while ((r = read(pv[0], (char *)buf + n, sizeof buf - (size_t)n)) > 0) n += r;
-			if (r == 0 && n > 0 && n % (ssize_t)sizeof buf[0] == 0) {
-				filter_code = buf;
-				filter_len = (unsigned short)(n / (ssize_t)sizeof buf[0]);
-			}
-		}
-		close(pv[0]);
-		if (pv[1] >= 0) close(pv[1]);
-	}
+	if (rc == 0) rc = seccomp_load(f);
 	seccomp_release(f);
-	if (!filter_code) log_error("sandbox: cannot build the system-call filter; blocks will not render");
+	return rc;
 }
 
-static int install_seccomp(void)
+/* The store's time zone, for MuJS's local-time Date methods, as a POSIX
+ * TZ rule ("EST5EDT,M3.2.0,M11.1.0": the worker takes it from the end of
+ * the zone's file, tz_rule). The child starts in UTC0 with no zone file
+ * in use, so glibc never stats /etc/localtime under the filter (which
+ * killed every local-time Date: "forbidden system call"); setting the
+ * rule makes glibc try a file by that name (ENOENT under the filter) and
+ * parse the rule instead. A child keeps its first block's zone for its
+ * life -- MuJS computes a zone's offset once per process -- and the
+ * worker gives a store's pages only to a child of the same zone. */
+static void set_zone(const char *rule)
 {
-	if (!filter_code) return -1;
-	struct sock_fprog prog = { filter_len, filter_code };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0 ? -1 : 0;
-}
-
-/* The store's time zone, for MuJS's local-time Date methods. glibc reads
- * the zone's file when TZ changes (and, with TZ unset, stats
- * /etc/localtime on every mktime): both are forbidden under the filter.
- * So the child is told its zone with its first block, sets TZ and loads
- * it before the filter goes on, and keeps it for its life (MuJS computes
- * the zone's offset once per process); the worker gives a store's pages
- * only to a child of the same zone. */
-static void set_zone(const char *tz)
-{
-	setenv("TZ", tz && *tz ? tz : "UTC", 1);
+	setenv("TZ", rule && *rule ? rule : "UTC0", 1);
 	tzset();
 	time_t now = time(NULL);
 	struct tm tmz, *lt;
 	gmtime_r(&now, &tmz);
 	timegm(&tmz);
-	mktime(&tmz);
 	lt = localtime(&now);
 	if (lt) mktime(lt);
 }
@@ -268,7 +243,7 @@ static void warm_up(void)
 }
 
 /* Request frame: code, inputs JSON, entry name, entry line, params
- * (\n-joined), time zone. */
+ * (\n-joined), time zone (a POSIX TZ rule). */
 static void child_main(int fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -284,10 +259,14 @@ static void child_main(int fd)
 	sev.sigev_notify = SIGEV_SIGNAL;
 	sev.sigev_signo = SIGKILL;
 	if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &timer) < 0) _exit(3);
-	/* Our own code, no store's data yet: warm up while waiting. */
+	/* The time functions once, in UTC, before the filter forbids
+	 * opening files (the block's zone comes with its first block). */
+	set_zone("UTC0");
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (install_seccomp() < 0) _exit(4);
 	warm_up();
-	char zone[SBX_TZ_MAX] = "";
-	int filtered = 0;
+	char zone[SBX_RULE_MAX] = "";
+	int zoned = 0;
 	for (;;) {
 		uint32_t len;
 		int why;
@@ -299,12 +278,11 @@ static void child_main(int fd)
 		    get_field(&p, end, &name, &nname) || get_field(&p, end, &line, &nline) ||
 		    get_field(&p, end, &params, &nparams) || get_field(&p, end, &tz, &ntz))
 			_exit(5);
-		if (!filtered) {
-			/* the first block: take its store's zone, then the filter */
+		if (!zoned) {
+			/* the first block: its store's zone, for the child's life */
 			snprintf(zone, sizeof zone, "%.*s", (int)ntz, tz);
 			set_zone(zone);
-			if (install_seccomp() < 0) _exit(4);
-			filtered = 1;
+			zoned = 1;
 		}
 		/* Fields are NUL-separated in place: each is followed by the next
 		 * length, so copy what needs terminating. */
@@ -442,7 +420,6 @@ static void zygote_main(int sock)
 	if (null > 1 && null != sock) close(null);
 	signal(SIGPIPE, SIG_IGN);
 	prime_libc();
-	build_filter();          /* compiled once, loaded by every child */
 	vibe_warm();             /* the arena + snapshot every child inherits */
 	fork_spare(sock);
 	for (;;) {
@@ -534,6 +511,13 @@ void sbx_page_init(sbx_page *p, int64_t tenant, const char *tz)
 	p->fd = -1;
 	p->tenant = tenant;
 	snprintf(p->tz, sizeof p->tz, "%s", tz && *tz ? tz : "UTC");
+	/* the zone's POSIX rule, for the child; the last one is kept */
+	static char last_tz[SBX_TZ_MAX], last_rule[SBX_RULE_MAX];
+	if (strcmp(last_tz, p->tz)) {
+		if (tz_rule(p->tz, last_rule, sizeof last_rule) < 0) snprintf(last_rule, sizeof last_rule, "UTC0");
+		snprintf(last_tz, sizeof last_tz, "%s", p->tz);
+	}
+	snprintf(p->rule, sizeof p->rule, "%s", last_rule);
 	if (kept.pid && kept.tenant == tenant && tenant && !strcmp(kept.tz, p->tz)) {
 		p->fd = kept.fd;
 		p->pid = kept.pid;
@@ -676,7 +660,7 @@ int sbx_submit(sbx_page *p, const char *code, const vibe_entry *entry, const cha
 	put_field(&j->frame, entry->name, strlen(entry->name));
 	put_field(&j->frame, line, strlen(line));
 	put_field(&j->frame, sb_str(&params), params.len);
-	put_field(&j->frame, p->tz, strlen(p->tz));
+	put_field(&j->frame, p->rule, strlen(p->rule));
 	sb_free(&params);
 	if (broken || ctl < 0) return i;       /* answered as unavailable when collected */
 	int64_t t0 = now_usec();

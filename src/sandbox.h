@@ -20,6 +20,7 @@ int sbx_broken(void);
 
 #define SBX_MAX_JOBS 64     /* blocks per page */
 #define SBX_TZ_MAX 64       /* a time zone name, NUL included */
+#define SBX_RULE_MAX 128    /* its POSIX TZ rule */
 
 typedef struct sbx_job { sbuf frame; } sbx_job;
 
@@ -35,14 +36,16 @@ typedef struct sbx_page {
 	int njobs, collected;
 	int64_t tenant;
 	char tz[SBX_TZ_MAX];    /* the store's time zone, for local-time Date */
+	char rule[SBX_RULE_MAX];   /* the same as a POSIX TZ rule, for the child */
 	int pages;              /* pages this child has rendered */
 } sbx_page;
 
 /* Start a page for a store in its time zone (an IANA name such as
  * "Europe/Berlin", checked by tz_problem; NULL or "" = UTC): reuses the
  * child of the store's previous page when it is still alive and in the
- * same zone (any other child is killed first). A child takes its zone
- * before its system-call filter goes on and keeps it. */
+ * same zone (any other child is killed first). A child takes the zone
+ * (as the POSIX rule from the end of its zone file) with its first block
+ * and keeps it. */
 void sbx_page_init(sbx_page *p, int64_t tenant, const char *tz);
 /* Kill the kept child (as a page of another store would). */
 void sbx_drop_kept(void);

@@ -21,5 +21,9 @@ int text_parse_iso(const char *s, double *ms);
  * zone file under TZDIR (/usr/share/zoneinfo). NULL when fine, else what
  * is wrong. */
 const char *tz_problem(const char *zone);
+/* The zone's POSIX TZ rule ("CET-1CEST,M3.5.0,M10.5.0/3"), from the end
+ * of its zone file (TZif version 2 and later); "UTC0" for UTC. 0, or -1
+ * when there is none. */
+int tz_rule(const char *zone, char *out, size_t n);
 #define TZ_NAME_MAX 63
 #endif

@@ -254,6 +254,10 @@ static void test_time_zone_in_sandbox(void)
 	CHECK(tz_problem("/etc/localtime") != NULL);
 	CHECK(tz_problem("America") != NULL);       /* a directory */
 	CHECK(tz_problem("") != NULL);
+	char rule[128];
+	CHECK(tz_rule("UTC", rule, sizeof rule) == 0 && !strcmp(rule, "UTC0"));
+	CHECK(tz_rule("America/New_York", rule, sizeof rule) == 0 && !strcmp(rule, "EST5EDT,M3.2.0,M11.1.0"));
+	CHECK(tz_rule("Nowhere/Else", rule, sizeof rule) < 0);
 	if (sbx_start() < 0) { CHECK(!"sandbox starts"); return; }
 	const char *code = "function render() {\n"
 			   "  const d = new Date(2026, 0, 2, 10, 30);\n"
@@ -282,6 +286,13 @@ static void test_time_zone_in_sandbox(void)
 	char *berlin = sandboxed("Europe/Berlin", "function render() { return String(new Date(0).getHours() > 0); }");
 	CHECK_STR(berlin, "true");
 	free(berlin);
+	/* rules with <...> names and half hours, no summer time */
+	char *sp = sandboxed("America/Sao_Paulo", "function render() { return String(new Date(0)); }");
+	CHECK_STR(sp, "1969-12-31T21:00:00.000-03:00");
+	free(sp);
+	char *in = sandboxed("Asia/Kolkata", "function render() { return String(new Date(0)); }");
+	CHECK_STR(in, "1970-01-01T05:30:00.000+05:30");
+	free(in);
 }
 
 /* MuJS collects by the number of things made, not their size: a string
