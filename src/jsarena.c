@@ -19,6 +19,7 @@ typedef struct meta {
 	size_t base;            /* used by the fresh state: limit - base = the cap */
 	int exceeded;
 	int full;               /* the last a_take failed for want of region */
+	int nodefrag;           /* and a_defrag did not help */
 	void *freel[NCLS];
 } meta;
 
@@ -195,20 +196,26 @@ static void a_defrag(meta *m)
 	}
 }
 
-static void *a_alloc(meta *m, size_t n, void *moving)
+/* a_take, and when the region is full, a_defrag and again (until a
+ * defrag does not help: the walk is not repeated for every allocation of
+ * a block that is out of room). */
+static void *a_take_defrag(meta *m, size_t n)
 {
 	void *p = a_take(m, n);
-	if (!p && m->full) {
+	if (!p && m->full && !m->nodefrag) {
 		a_defrag(m);
 		p = a_take(m, n);
+		if (!p && m->full) m->nodefrag = 1;
 	}
+	return p;
+}
+
+static void *a_alloc(meta *m, size_t n, void *moving)
+{
+	void *p = a_take_defrag(m, n);
 	if (!p && jsa_gc_rescue(n, &m->used, m->limit - m->base, moving)) {
-		p = a_take(m, n);
-		if (!p && m->full) {
-			a_defrag(m);
-			p = a_take(m, n);
-		}
-		if (!p) jsa_gc_give_up();
+		m->nodefrag = 0;        /* the collection freed blocks */
+		if (!(p = a_take_defrag(m, n))) jsa_gc_give_up();
 	}
 	if (!p) { m->exceeded = 1; return NULL; }
 	jsa_gc_note(p);
