@@ -481,3 +481,17 @@ def test_local_time_dates_render_in_the_stores_time_zone(stack):
         r = stack.put(API + "/commerce/settings", {"timeZone": "UTC"}, token=token, host=host)
         assert r.status == 200
     assert block(stack.get("/clock", host=host).text, ids[0]) == utc
+
+
+def test_math_random_differs_between_renders(stack):
+    """MuJS keeps its generator's seed in the interpreter, i.e. in the
+    snapshot every render starts from: every view drew the same numbers."""
+    code = "function renderDice() {\n  return [Math.random(), Math.random()].join(' ');\n}\n"
+    pid, ids = new_page(stack, "dice", [{"vibeCode": code}, {"vibeCode": code}])
+    seen = set()
+    for _ in range(3):
+        page = stack.get("/dice").text
+        a, b = block(page, ids[0]), block(page, ids[1])
+        assert a != b and all(0 <= float(x) < 1 for x in (a + " " + b).split()), (a, b)
+        seen.update((a, b))
+    assert len(seen) == 6, seen
