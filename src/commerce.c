@@ -1,5 +1,6 @@
 /* commerce: carts, settings, totals, checkout and orders (see commerce.h). */
 #include "commerce.h"
+#include "text.h"
 #include "input.h"
 #include "audit.h"
 #include "config.h"
@@ -68,6 +69,7 @@ static const char default_settings[] =
 	"\"tax\":{\"rateBps\":0,\"inclusive\":false,\"shipping\":false,\"label\":\"Tax\"},"
 	"\"paymentMethods\":[\"manual\"],"
 	"\"notifyEmail\":\"\","
+	"\"timeZone\":\"UTC\","
 	"\"posWebhook\":{\"url\":\"\",\"secret\":\"\"},"
 	"\"stripe\":{\"apiBase\":\"\",\"secretKey\":\"\",\"publishableKey\":\"\",\"webhookSecret\":\"\"}}";
 
@@ -151,6 +153,18 @@ const char *com_settings_keep_secrets(cJSON *given, const cJSON *stored, const c
 	return NULL;
 }
 
+void com_time_zone(int64_t tid, char *out, size_t n)
+{
+	snprintf(out, n, "UTC");
+	if (!tid) return;
+	sqlite3_stmt *st = db_stmt("SELECT json_extract(settings_json, '$.timeZone') FROM commerce_settings "
+				   "WHERE tenant_id = :t AND json_valid(settings_json)");
+	db_bind_int(st, ":t", tid);
+	if (db_step(st) == SQLITE_ROW && db_text(st, 0)[0] && strlen(db_text(st, 0)) < n)
+		snprintf(out, n, "%s", db_text(st, 0));
+	db_reset(st);
+}
+
 static int is_int(const cJSON *v, int64_t min, int64_t max)
 {
 	return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
@@ -232,12 +246,19 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		    !str_startswith(base->valuestring, "https://"))
 			return "apiBase must be an http(s) URL";
 	}
-	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe" };
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "timeZone"))) {
+		*field = "timeZone";
+		if (!cJSON_IsString(v)) return "must be a time zone name such as UTC or Europe/Berlin";
+		const char *why = tz_problem(v->valuestring);
+		if (why) return why;
+	}
+	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe",
+					     "timeZone" };
 	const cJSON *it;
 	cJSON_ArrayForEach(it, s) {
 		int ok = 0;
 		for (size_t i = 0; i < ARRAY_LEN(known); i++) ok |= !strcmp(known[i], it->string);
-		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe)"; }
+		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone)"; }
 	}
 	return NULL;
 }

@@ -52,6 +52,9 @@ void com_secret_mask(const char *secret, char *out, size_t n);
  * secret (a client may GET, change one field and PUT the whole object).
  * NULL when fine, else a message and the field in *field. */
 const char *com_settings_keep_secrets(cJSON *given, const cJSON *stored, const char **field);
+/* The store's time zone setting (timeZone, default "UTC"; tenant 0: UTC)
+ * into out, for the vibe sandbox's local-time Date. */
+void com_time_zone(int64_t tid, char *out, size_t n);
 /* Check a settings object (admin PUT); NULL when fine, else a message and
  * the offending field in *field. */
 const char *com_settings_problem(const cJSON *s, const char **field);

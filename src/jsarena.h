@@ -22,4 +22,26 @@ size_t jsa_peak(void);
 /* Take the page faults of the snapshot and of the first bytes after it now
  * (a waiting child does this off the request's path). */
 void jsa_prefault(size_t bytes);
+
+/* Collect before declaring a block out of memory. MuJS collects when it
+ * has made so many objects and strings since the last collection, not by
+ * their size: a loop of `s += c` makes a few thousand ever longer strings
+ * and reaches the cap with a live set of a few KB. So, between
+ * jsa_gc_begin (the block's code is compiled and about to run) and
+ * jsa_gc_end, an allocator about to fail asks jsa_gc_rescue, which may
+ * run js_gc once and say "retry" (see jsarena.c for when it is safe).
+ * Both allocators use it: the arena here and vibe.c's malloc one. */
+void jsa_gc_begin(js_State *J);
+void jsa_gc_end(void);
+/* An allocation of n bytes would break the cap; *used is the allocator's
+ * byte count (the collection lowers it), limit the cap, moving the block
+ * being reallocated (kept) or NULL. 1: collected, retry once; 0: fail. */
+int jsa_gc_rescue(size_t n, const size_t *used, size_t limit, void *moving);
+/* The allocator calls these on every successful allocation and on every
+ * free; jsa_gc_keep says a free must not happen (see jsarena.c). */
+void jsa_gc_note(void *p);
+int jsa_gc_keep(void *p);
+/* The allocation that fails after a rescue: no more collections for this
+ * block (it is out of memory). */
+void jsa_gc_give_up(void);
 #endif

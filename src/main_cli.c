@@ -14,6 +14,7 @@
 #include "import.h"
 #include "outbox.h"
 #include "sandbox.h"
+#include "commerce.h"
 #include "validate.h"
 #include "render.h"
 #include "catalog.h"
@@ -427,10 +428,11 @@ static char *read_source(const char *path)
 
 /* Inputs from a store's data, for `vibe render --tenant`: what the live
  * page would pass (the block config comes from DATA.json or is empty). */
-static cJSON *tenant_inputs(const char *username)
+static cJSON *tenant_inputs(const char *username, char *tz, size_t ntz)
 {
 	tenant t = { 0 };
 	if (tenant_load_username(&t, username) < 0) { fail("no store '%s'", username); return NULL; }
+	com_time_zone(t.id, tz, ntz);
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
 	req r;
 	http_begin(&r, env, NULL, NULL);
@@ -453,7 +455,8 @@ static int cmd_vibe(int argc, char **argv)
 			"check prints the CodeValidationResult as JSON (exit 1 if invalid).\n"
 			"render runs the code in the same sandbox and limits as the store and prints\n"
 			"the HTML (or the error, exit 1). DATA.json holds inputs by name; inputs it\n"
-			"does not give come from the store's data with --tenant, else from sample data.";
+			"does not give come from the store's data with --tenant, else from sample data.\n"
+			"Local-time Date methods use the store's time zone with --tenant, else UTC.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	if (argc < 3) return fail("%s", u);
 	const char *sub = argv[1], *file = argv[2], *data_path = NULL, *user = NULL;
@@ -478,6 +481,7 @@ static int cmd_vibe(int argc, char **argv)
 		cJSON_Delete(v);
 	} else if (!strcmp(sub, "render")) {
 		cJSON *data = NULL;
+		char tz[SBX_TZ_MAX] = "UTC";   /* the store's with --tenant */
 		if (data_path) {
 			char *text = read_source(data_path);
 			data = text ? cJSON_Parse(text) : NULL;
@@ -486,7 +490,7 @@ static int cmd_vibe(int argc, char **argv)
 		}
 		if (user) {
 			if (open_db(0) < 0) { free(code); cJSON_Delete(data); return 1; }
-			cJSON *td = tenant_inputs(user);
+			cJSON *td = tenant_inputs(user, tz, sizeof tz);
 			if (!td) { free(code); cJSON_Delete(data); return 1; }
 			const cJSON *it;   /* DATA.json wins over the store's data */
 			cJSON_ArrayForEach(it, data) {
@@ -501,7 +505,7 @@ static int cmd_vibe(int argc, char **argv)
 		sbuf es5 = SBUF_INIT, html = SBUF_INIT;
 		if (vibe_compile(code, &es5, &entry, &err) == 0) {
 			char *json = val_sample_inputs(&entry, data);
-			if (val_render(sb_str(&es5), &entry, json, 0, &html, &err) == 0) {
+			if (val_render(sb_str(&es5), &entry, json, 0, tz, &html, &err) == 0) {
 				fwrite(sb_str(&html), 1, html.len, stdout);
 				if (html.len && html.s[html.len - 1] != '\n') putchar('\n');
 				rc = 0;

@@ -6,6 +6,7 @@
 #include "html.h"
 #include "catalog.h"
 #include "posts.h"
+#include "commerce.h"
 #include "db.h"
 #include "log.h"
 #include "config.h"
@@ -248,7 +249,9 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 	int64_t page_start = now_usec();
 	page_data pd = { 0 };
 	sbx_page child;
-	sbx_page_init(&child, r->t.id);
+	char tz[SBX_TZ_MAX];
+	com_time_zone(r->t.id, tz, sizeof tz);
+	sbx_page_init(&child, r->t.id, tz);
 	memset(&render_stats, 0, sizeof render_stats);
 	memset(&sbx_last, 0, sizeof sbx_last);
 	/* Blocks run in the sandbox; without it they fail (sbx_collect says

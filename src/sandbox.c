@@ -5,6 +5,7 @@
 #include "config.h"
 #include "log.h"
 #include "util.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,11 @@ static int install_seccomp(void)
 	int rc = 0;
 	for (size_t i = 0; i < ARRAY_LEN(allow) && rc == 0; i++)
 		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, allow[i], 0);
+	/* glibc's tzset tries the TZ value as a zone file name before it
+	 * parses it as a POSIX rule (set_zone): "no such file", not death. */
+	static const int nofile[] = { SCMP_SYS(open), SCMP_SYS(openat) };
+	for (size_t i = 0; i < ARRAY_LEN(nofile) && rc == 0; i++)
+		rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOENT), nofile[i], 0);
 	if (SBX_ASAN) {
 		static const int san[] = { SCMP_SYS(mprotect), SCMP_SYS(getpid), SCMP_SYS(gettid),
 					   SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
@@ -170,6 +176,27 @@ static int install_seccomp(void)
 	if (rc == 0) rc = seccomp_load(f);
 	seccomp_release(f);
 	return rc;
+}
+
+/* The store's time zone, for MuJS's local-time Date methods, as a POSIX
+ * TZ rule ("EST5EDT,M3.2.0,M11.1.0": the worker takes it from the end of
+ * the zone's file, tz_rule). The child starts in UTC0 with no zone file
+ * in use, so glibc never stats /etc/localtime under the filter (which
+ * killed every local-time Date: "forbidden system call"); setting the
+ * rule makes glibc try a file by that name (ENOENT under the filter) and
+ * parse the rule instead. A child keeps its first block's zone for its
+ * life -- MuJS computes a zone's offset once per process -- and the
+ * worker gives a store's pages only to a child of the same zone. */
+static void set_zone(const char *rule)
+{
+	setenv("TZ", rule && *rule ? rule : "UTC0", 1);
+	tzset();
+	time_t now = time(NULL);
+	struct tm tmz, *lt;
+	gmtime_r(&now, &tmz);
+	timegm(&tmz);
+	lt = localtime(&now);
+	if (lt) mktime(lt);
 }
 
 /* A fresh child faults in every page its interpreters touch; string-heavy
@@ -225,7 +252,8 @@ static void warm_up(void)
 	sb_free(&out);
 }
 
-/* Request frame: code, inputs JSON, entry name, entry line, params (\n-joined). */
+/* Request frame: code, inputs JSON, entry name, entry line, params
+ * (\n-joined), time zone (a POSIX TZ rule). */
 static void child_main(int fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -241,27 +269,31 @@ static void child_main(int fd)
 	sev.sigev_notify = SIGEV_SIGNAL;
 	sev.sigev_signo = SIGKILL;
 	if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &timer) < 0) _exit(3);
-	/* glibc reads the time zone file on first use of the time functions:
-	 * do it now, before the filter forbids opening files. */
-	tzset();
-	time_t zero = 0;
-	struct tm tmz;
-	gmtime_r(&zero, &tmz);
-	timegm(&tmz);
+	/* The time functions once, in UTC, before the filter forbids
+	 * opening files (the block's zone comes with its first block). */
+	set_zone("UTC0");
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (install_seccomp() < 0) _exit(4);
 	warm_up();
+	char zone[SBX_RULE_MAX] = "";
+	int zoned = 0;
 	for (;;) {
 		uint32_t len;
 		int why;
 		char *req = recv_frame(fd, &len, 0, &why);
 		if (!req) _exit(0);
-		const char *p = req, *end = req + len, *code, *json, *name, *line, *params;
-		uint32_t ncode, njson, nname, nline, nparams;
+		const char *p = req, *end = req + len, *code, *json, *name, *line, *params, *tz;
+		uint32_t ncode, njson, nname, nline, nparams, ntz;
 		if (get_field(&p, end, &code, &ncode) || get_field(&p, end, &json, &njson) ||
 		    get_field(&p, end, &name, &nname) || get_field(&p, end, &line, &nline) ||
-		    get_field(&p, end, &params, &nparams))
+		    get_field(&p, end, &params, &nparams) || get_field(&p, end, &tz, &ntz))
 			_exit(5);
+		if (!zoned) {
+			/* the first block: its store's zone, for the child's life */
+			snprintf(zone, sizeof zone, "%.*s", (int)ntz, tz);
+			set_zone(zone);
+			zoned = 1;
+		}
 		/* Fields are NUL-separated in place: each is followed by the next
 		 * length, so copy what needs terminating. */
 		char *c = xstrndup(code, ncode), *j = xstrndup(json, njson), *ps = xstrndup(params, nparams);
@@ -273,11 +305,19 @@ static void child_main(int fd)
 			snprintf(e.params[e.nparams++], sizeof e.params[0], "%s", tok);
 		sbuf html = SBUF_INIT;
 		vibe_error err;
+		memset(&err, 0, sizeof err);
 		struct itimerspec on = { { 0, 0 }, { cfg.vibe_cpu_ms / 1000, (cfg.vibe_cpu_ms % 1000) * 1000000 } };
 		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
-		timer_settime(timer, 0, &on, NULL);
-		int rc = vibe_render_json(c, &e, j, &html, &err);
-		timer_settime(timer, 0, &off, NULL);
+		int rc = -1;
+		if ((size_t)ntz != strlen(zone) || memcmp(tz, zone, ntz)) {
+			/* the worker pairs zones and children: not reached */
+			snprintf(err.kind, sizeof err.kind, "sandbox");
+			snprintf(err.message, sizeof err.message, "the render process serves another time zone");
+		} else {
+			timer_settime(timer, 0, &on, NULL);
+			rc = vibe_render_json(c, &e, j, &html, &err);
+			timer_settime(timer, 0, &off, NULL);
+		}
 		sbuf resp = SBUF_INIT;
 		char num[64];
 		snprintf(num, sizeof num, "%d %d %d %ld %ld %ld", rc, err.line, err.column,
@@ -475,7 +515,7 @@ int sbx_start(void)
 /* The child of the last page, kept for the next page of the same store:
  * it holds that store's data only, and every block still gets a pristine
  * interpreter. Another store's page gets a fresh child. */
-static struct { int fd; pid_t pid; int64_t tenant; int pages; } kept = { -1, 0, 0, 0 };
+static struct { int fd; pid_t pid; int64_t tenant; int pages; char tz[SBX_TZ_MAX]; } kept = { -1, 0, 0, 0, "" };
 #define KEEP_PAGES 200          /* a kept child serves at most this many pages */
 
 static int reap(sbx_page *p, int kill_it);
@@ -506,14 +546,22 @@ void sbx_stop(void)
 	zygote = 0;
 }
 
-void sbx_page_init(sbx_page *p, int64_t tenant)
+void sbx_page_init(sbx_page *p, int64_t tenant, const char *tz)
 {
 	memset(p, 0, sizeof *p);
 	p->fd = -1;
 	p->tenant = tenant;
+	snprintf(p->tz, sizeof p->tz, "%s", tz && *tz ? tz : "UTC");
+	/* the zone's POSIX rule, for the child; the last one is kept */
+	static char last_tz[SBX_TZ_MAX], last_rule[SBX_RULE_MAX];
+	if (strcmp(last_tz, p->tz)) {
+		if (tz_rule(p->tz, last_rule, sizeof last_rule) < 0) snprintf(last_rule, sizeof last_rule, "UTC0");
+		snprintf(last_tz, sizeof last_tz, "%s", p->tz);
+	}
+	snprintf(p->rule, sizeof p->rule, "%s", last_rule);
 	/* A page finds a lost zygote before its first block: then every block
 	 * of it renders as failed (sbx_submit, sbx_collect). */
-	if (sbx_available() && kept.pid && kept.tenant == tenant && tenant) {
+	if (sbx_available() && kept.pid && kept.tenant == tenant && tenant && !strcmp(kept.tz, p->tz)) {
 		p->fd = kept.fd;
 		p->pid = kept.pid;
 		p->pages = kept.pages;
@@ -656,6 +704,7 @@ int sbx_submit(sbx_page *p, const char *code, const vibe_entry *entry, const cha
 	put_field(&j->frame, entry->name, strlen(entry->name));
 	put_field(&j->frame, line, strlen(line));
 	put_field(&j->frame, sb_str(&params), params.len);
+	put_field(&j->frame, p->rule, strlen(p->rule));
 	sb_free(&params);
 	if (broken || ctl < 0) return i;       /* answered as unavailable when collected */
 	int64_t t0 = now_usec();
@@ -751,6 +800,7 @@ void sbx_page_end(sbx_page *p)
 		kept.pid = p->pid;
 		kept.tenant = p->tenant;
 		kept.pages = p->pages;
+		snprintf(kept.tz, sizeof kept.tz, "%s", p->tz);
 		p->pid = 0;
 		p->fd = -1;
 	}

@@ -1,10 +1,10 @@
 /* sandbox: untrusted vibe code runs in a child process. At start-up, before
  * the database is opened or any request read, the worker forks a zygote
  * that holds nothing but a control socket. For each page the worker asks
- * it for a child; the child gets its own socket, rlimits, a seccomp
- * allow-list (read/write its socket, memory, exit) and a CPU timer that
- * kills it, renders the page's blocks one by one (a fresh MuJS state each),
- * and exits when the page is done. The worker enforces a wall-clock limit
+ * it for a child; the child gets its own socket, rlimits, the store's
+ * time zone, a seccomp allow-list (read/write its socket, memory, exit)
+ * and a CPU timer that kills it, renders the page's blocks one by one (a
+ * fresh MuJS state each), and exits when the page is done. The worker enforces a wall-clock limit
  * and learns from the zygote how a dead child died. */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -27,6 +27,8 @@ int sbx_broken(void);
 void sbx_stop(void);
 
 #define SBX_MAX_JOBS 64     /* blocks per page */
+#define SBX_TZ_MAX 64       /* a time zone name, NUL included */
+#define SBX_RULE_MAX 128    /* its POSIX TZ rule */
 
 typedef struct sbx_job { sbuf frame; } sbx_job;
 
@@ -41,12 +43,18 @@ typedef struct sbx_page {
 	sbx_job jobs[SBX_MAX_JOBS];
 	int njobs, collected;
 	int64_t tenant;
+	char tz[SBX_TZ_MAX];    /* the store's time zone, for local-time Date */
+	char rule[SBX_RULE_MAX];   /* the same as a POSIX TZ rule, for the child */
 	int pages;              /* pages this child has rendered */
 } sbx_page;
 
-/* Start a page for a store: reuses the child of the store's previous page
- * when it is still alive (any other store's child is killed first). */
-void sbx_page_init(sbx_page *p, int64_t tenant);
+/* Start a page for a store in its time zone (an IANA name such as
+ * "Europe/Berlin", checked by tz_problem; NULL or "" = UTC): reuses the
+ * child of the store's previous page when it is still alive and in the
+ * same zone (any other child is killed first). A child takes the zone
+ * (as the POSIX rule from the end of its zone file) with its first block
+ * and keeps it. */
+void sbx_page_init(sbx_page *p, int64_t tenant, const char *tz);
 /* Kill the kept child (as a page of another store would). */
 void sbx_drop_kept(void);
 /* Queue a block; returns its index (for sbx_collect) or -1 when the page

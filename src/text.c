@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -136,4 +137,48 @@ int text_parse_iso(const char *s, double *ms)
 	tm.tm_sec = sec;
 	*ms = ((double)timegm(&tm) - (double)off) * 1000.0;
 	return 0;
+}
+
+const char *tz_problem(const char *zone)
+{
+	size_t n = strlen(zone);
+	if (!strcmp(zone, "UTC")) return NULL;
+	if (n == 0 || n > TZ_NAME_MAX) return "must be a time zone name such as UTC or Europe/Berlin";
+	for (size_t i = 0; i < n; i++) {
+		char c = zone[i];
+		int part_start = i == 0 || zone[i - 1] == '/';
+		if (!(isalnum((unsigned char)c) || c == '_' || c == '/' || ((c == '-' || c == '+') && !part_start)))
+			return "must be a time zone name such as UTC or Europe/Berlin";
+		if (c == '/' && (part_start || i + 1 == n)) return "must be a time zone name such as UTC or Europe/Berlin";
+	}
+	char rule[128];
+	if (tz_rule(zone, rule, sizeof rule) < 0) return "is not a known time zone (an IANA name such as Europe/Berlin)";
+	return NULL;
+}
+
+int tz_rule(const char *zone, char *out, size_t n)
+{
+	if (!strcmp(zone, "UTC")) { snprintf(out, n, "UTC0"); return 0; }
+	if (!*zone || zone[0] == '/' || strstr(zone, "..")) return -1;
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+	size_t len;
+	char *data = file_read(path, &len);
+	int rc = -1;
+	/* "TZif", a version byte ('2' and later end with "\n<rule>\n") */
+	if (data && len > 6 && !memcmp(data, "TZif", 4) && data[4] >= '2' && data[len - 1] == '\n') {
+		size_t end = len - 1, start = end;
+		while (start > 0 && data[start - 1] != '\n' && end - start < n) start--;
+		int ok = start > 0 && end > start && end - start < n;
+		for (size_t i = start; ok && i < end; i++)
+			ok = data[i] > ' ' && data[i] < 127;
+		if (ok) {
+			memcpy(out, data + start, end - start);
+			out[end - start] = 0;
+			rc = 0;
+		}
+	}
+	free(data);
+	return rc;
 }

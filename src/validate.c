@@ -58,11 +58,11 @@ char *val_sample_inputs(const vibe_entry *entry, const cJSON *data)
 }
 
 int val_render(const char *code, const vibe_entry *entry, const char *inputs_json, int64_t tenant,
-	       sbuf *out, vibe_error *err)
+	       const char *tz, sbuf *out, vibe_error *err)
 {
 	/* Only in the sandbox: without it the dry run fails (kind "sandbox"). */
 	sbx_page p;
-	sbx_page_init(&p, tenant);
+	sbx_page_init(&p, tenant, tz);
 	int rc = sbx_render(&p, code, entry, inputs_json, out, err);
 	sbx_page_end(&p);
 	return rc;
@@ -99,7 +99,7 @@ cJSON *val_check(const char *code, int dry_run, int64_t tenant, const cJSON *dat
 		vibe_compile(code, &es5, &entry, &e);
 		char *json = val_sample_inputs(&entry, data);
 		sbuf html = SBUF_INIT;
-		if (val_render(sb_str(&es5), &entry, json, tenant, &html, &e) < 0) {
+		if (val_render(sb_str(&es5), &entry, json, tenant, NULL, &html, &e) < 0) {
 			char msg[700];
 			snprintf(msg, sizeof msg, "dry run with sample data failed: %s", e.message);
 			cJSON_AddItemToArray(errs, item(e.line, e.column, msg, e.kind));

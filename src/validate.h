@@ -18,7 +18,8 @@ const cJSON *val_first_error(const cJSON *result);
 /* Sample inputs for the entry's parameters, with DATA's entries (may be
  * NULL) taking precedence: JSON text, caller frees with cJSON_free. */
 char *val_sample_inputs(const vibe_entry *entry, const cJSON *data);
-/* Render through the sandbox; without it the render fails (kind "sandbox"). */
+/* Render through the sandbox in time zone tz (NULL: UTC, as the dry run on
+ * sample data does); without the sandbox the render fails (kind "sandbox"). */
 int val_render(const char *code, const vibe_entry *entry, const char *inputs_json, int64_t tenant,
-	       sbuf *out, vibe_error *err);
+	       const char *tz, sbuf *out, vibe_error *err);
 #endif

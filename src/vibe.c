@@ -128,27 +128,72 @@ static void push_helpers(js_State *J)
 
 /* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
  * from the allocator into a catchable "out of memory" error, so the flag,
- * not the error, is what marks the render as failed. */
-typedef struct heap { size_t used, cap; int exceeded; } heap;
-typedef struct hdr { size_t size; size_t pad; } hdr;
+ * not the error, is what marks the render as failed. Before failing, the
+ * allocator asks for a collection (jsa_gc_rescue). Blocks are chained so
+ * that what a rescue kept (never freed by MuJS afterwards) is freed with
+ * the state (heap_free_all). This allocator serves sanitizer builds (no
+ * arena), where a free the rescue should not have allowed is caught. */
+typedef struct hdr { size_t size; struct hdr *prev, *next; size_t pad; } hdr;
+typedef struct heap { size_t used, cap; int exceeded; hdr *all; } heap;
+
+static void heap_unlink(heap *h, hdr *b)
+{
+	if (b->prev) b->prev->next = b->next;
+	else h->all = b->next;
+	if (b->next) b->next->prev = b->prev;
+}
+
+static void heap_link(heap *h, hdr *b)
+{
+	b->prev = NULL;
+	b->next = h->all;
+	if (h->all) h->all->prev = b;
+	h->all = b;
+}
+
+static void heap_free_all(heap *h)
+{
+	for (hdr *b = h->all, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	h->all = NULL;
+	h->used = 0;
+}
 
 static void *vibe_alloc(void *ctx, void *ptr, int size)
 {
 	heap *h = ctx;
 	hdr *old = ptr ? (hdr *)ptr - 1 : NULL;
 	if (size == 0) {
-		if (old) { h->used -= old->size; free(old); }
+		if (old && !jsa_gc_keep(ptr)) {
+			h->used -= old->size;
+			heap_unlink(h, old);
+			free(old);
+		}
 		return NULL;
 	}
 	size_t oldsize = old ? old->size : 0;
 	if (h->used - oldsize + (size_t)size > h->cap) {
-		h->exceeded = 1;
-		return NULL;
+		if (!jsa_gc_rescue((size_t)size, &h->used, h->cap, ptr)) { h->exceeded = 1; return NULL; }
+		if (h->used - oldsize + (size_t)size > h->cap) {
+			jsa_gc_give_up();
+			h->exceeded = 1;
+			return NULL;
+		}
 	}
-	hdr *n = realloc(old, sizeof(hdr) + (size_t)size);
+	hdr *n = malloc(sizeof(hdr) + (size_t)size);
 	if (!n) return NULL;
-	h->used = h->used - oldsize + (size_t)size;
+	if (old) {
+		memcpy(n + 1, old + 1, old->size < (size_t)size ? old->size : (size_t)size);
+		h->used -= old->size;
+		heap_unlink(h, old);
+		free(old);
+	}
+	heap_link(h, n);
+	h->used += (size_t)size;
 	n->size = (size_t)size;
+	jsa_gc_note(n + 1);
 	return n + 1;
 }
 
@@ -174,6 +219,38 @@ static const char harden_js[] =
 	" Object.defineProperty(g, 'eval', { value: no, writable: false, enumerable: false, configurable: false });\n"
 	"})(this);\n";
 
+/* Math.random: MuJS keeps its generator's seed in the state, i.e. in the
+ * arena's snapshot, so every render would draw the same sequence. Ours
+ * keeps its state out of the interpreter and vibe_render_json reseeds it
+ * from the kernel before each render (getrandom is allowed in the
+ * sandbox). xoshiro256**: 53 random bits per number. */
+static uint64_t rnd_s[4];
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rnd_next(void)
+{
+	uint64_t r = rotl(rnd_s[1] * 5, 7) * 9, t = rnd_s[1] << 17;
+	rnd_s[2] ^= rnd_s[0];
+	rnd_s[3] ^= rnd_s[1];
+	rnd_s[1] ^= rnd_s[2];
+	rnd_s[0] ^= rnd_s[3];
+	rnd_s[2] ^= t;
+	rnd_s[3] = rotl(rnd_s[3], 45);
+	return r;
+}
+
+static void rnd_reseed(void)
+{
+	do random_bytes(rnd_s, sizeof rnd_s);
+	while (!(rnd_s[0] | rnd_s[1] | rnd_s[2] | rnd_s[3]));   /* the one bad state */
+}
+
+static void m_random(js_State *J)
+{
+	js_pushnumber(J, (double)(rnd_next() >> 11) * 0x1.0p-53);
+}
+
 /* Set once hardening has worked; a state without it never runs user code. */
 static int hardened;
 
@@ -181,6 +258,10 @@ static void harden(js_State *J)
 {
 	hardened = 0;
 	jsp_install(J);       /* the ES2015+ library methods */
+	js_getglobal(J, "Math");
+	js_newcfunction(J, m_random, "random", 0);
+	js_defproperty(J, -2, "random", JS_DONTENUM);
+	js_pop(J, 1);
 	if (js_ploadstring(J, "harden", harden_js) == 0) {
 		js_pushundefined(J);
 		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
@@ -309,6 +390,7 @@ int vibe_find_entry(const char *code, vibe_entry *entry, vibe_error *err)
 
 static js_State *new_state(heap *h)
 {
+	h->all = NULL;
 	h->used = 0;
 	h->cap = (size_t)cfg.vibe_mem + (1 << 20); /* + the prelude's own share */
 	h->exceeded = 0;
@@ -337,6 +419,7 @@ int vibe_check(const char *code, vibe_error *err)
 				rc = -1;
 			}
 			js_freestate(J);
+			heap_free_all(&h);
 		}
 	}
 	sb_free(&es5);
@@ -388,11 +471,12 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	if (!J) { set_err(err, "memory", 0, "cannot create interpreter"); return -1; }
 	if (!hardened) {
 		set_err(err, "sandbox", 0, "the interpreter could not be hardened; vibe code is not run");
-		if (!arena) js_freestate(J);
+		if (!arena) { js_freestate(J); heap_free_all(&h); }
 		return -1;
 	}
 	int rc = -1;
 	memset(&vibe_last, 0, sizeof vibe_last);
+	rnd_reseed();
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;
@@ -410,6 +494,9 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		syntax_err(err, js_trystring(J, -1, "syntax error"));
 		goto done;
 	}
+	/* compiled: from here on an allocation that would break the cap may
+	 * collect first (jsarena.h) */
+	jsa_gc_begin(J);
 	js_pushundefined(J);
 	int failed = js_pcall(J, 0);
 	t1 = now_usec();
@@ -495,6 +582,7 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	sb_put(out, html, len);
 	rc = 0;
 done:
-	if (!arena) js_freestate(J);
+	jsa_gc_end();
+	if (!arena) { js_freestate(J); heap_free_all(&h); }
 	return rc;
 }

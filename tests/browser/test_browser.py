@@ -52,6 +52,22 @@ def test_checkout_in_chromium(demo_stack):
     assert rows == [("browser@example.com", "manual", 2, 3)], rows
 
 
+def test_preview_error_box_in_chromium(demo_stack):
+    """A draft page with a block that throws and one over the output cap."""
+    token = demo_stack.token("demo", "owner@demo.localhost")
+    r = demo_stack.post("/api/cms/pages", {"slug": "broken", "title": "Broken", "showInNav": False}, token=token)
+    assert r.status == 201, r
+    pid = r.json()["id"]
+    codes = ["function renderA(storefront) {\n  const missing = storefront.name ? null : {};\n  return missing.x;\n}\n",
+             "function renderB(storefront) {\n  return storefront.name ? 'x'.repeat(2 << 20) : '';\n}\n",
+             "function renderC() {\n  return '<p class=\"fine\">fine</p>';\n}\n"]
+    for i, code in enumerate(codes):
+        r = demo_stack.post("/api/cms/blocks", {"pageId": pid, "type": "custom", "vibeCode": code, "position": i},
+                            token=token)
+        assert r.status == 201, r
+    run_script(demo_stack, "preview.mjs", SF_TOKEN=token, SF_PAGE=str(pid))
+
+
 # What the editor's block runs in the shopper's (and the owner's) browser:
 # read /api/cms/me for the CSRF token, then create an owner -- on the page's
 # own origin and on the admin origin; its log goes to <body data-attack>.

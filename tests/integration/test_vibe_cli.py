@@ -9,7 +9,7 @@ import tempfile
 from stack import CLI, Stack
 
 
-def vibe(*args, code=None, data=None, db=None, timeout=30):
+def vibe(*args, code=None, data=None, db=None, timeout=30, env=None):
     """Run `storefront [--db DB] vibe ARGS...`; code/data are written to temp files."""
     with tempfile.TemporaryDirectory() as d:
         argv = [CLI] + (["--db", db] if db else []) + ["vibe"]
@@ -23,7 +23,8 @@ def vibe(*args, code=None, data=None, db=None, timeout=30):
                 with open(a, "w") as f:
                     f.write(data if isinstance(data, str) else json.dumps(data))
             argv.append(a)
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                              env=dict(os.environ, **(env or {})))
 
 
 def test_sorting_more_than_a_few_items_works_in_the_sandbox():
@@ -35,6 +36,27 @@ def test_sorting_more_than_a_few_items_works_in_the_sandbox():
     p = vibe("render", "CODE", code=code)
     assert p.returncode == 0, p.stderr
     assert p.stdout == "<p>0,1,2 500</p>\n"
+
+
+def test_local_time_dates_render_in_utc_or_the_stores_zone():
+    # glibc's tzset stat'ed /etc/localtime under the seccomp filter: every
+    # block using local-time Date died of a "forbidden system call".
+    code = ("function render() {\n  const d = new Date(2026, 0, 2);\n"
+            "  return [d.getHours(), String(new Date(0)), new Date(0).toLocaleString()].join('|');\n}\n")
+    p = vibe("render", "CODE", code=code)
+    assert (p.returncode, p.stdout) == (0, "0|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z\n"), p.stderr
+    s = Stack()
+    try:
+        s.cli("init")
+        s.cli("demo")
+        s.sql("INSERT INTO commerce_settings(tenant_id, settings_json, updated_at) "
+              "SELECT id, '{\"timeZone\":\"Asia/Kolkata\"}', 0 FROM tenants WHERE username = 'demo' "
+              "ON CONFLICT(tenant_id) DO UPDATE SET settings_json = excluded.settings_json")
+        p = vibe("render", "CODE", "--tenant", "demo", code=code, db=s.db)   # +05:30, no summer time
+        assert (p.returncode, p.stdout) == (0, "0|1970-01-01T05:30:00.000+05:30|1970-01-01T05:30:00.000+05:30\n"), \
+            p.stderr
+    finally:
+        s.cleanup()
 
 
 SHOW = "function render(storefront, products) {\n  return `<p>${storefront.name}|${products.length}|${storefront.currency}</p>`;\n}\n"
@@ -95,7 +117,9 @@ def test_render_errors_name_the_line_kind_and_exit_1():
         ("function render() {\n  return eval('1');\n}\n", 2, "security", "eval is not allowed"),
     ]
     for code, line, kind, words in cases:
-        p = vibe("render", "CODE", code=code)
+        # only the runaway meets the CPU limit: the others get room to meet
+        # their own (memory, output) on a slow or sanitized build
+        p = vibe("render", "CODE", code=code, env=None if kind == "cpu" else {"STOREFRONT_VIBE_CPU_MS": "3000"})
         assert p.returncode == 1 and p.stdout == "", (code, p.stdout)
         m = re.match(r"storefront: .*block\.js: line (\d+), column \d+: (\w+): (.*)\n$", p.stderr)
         assert m, p.stderr

@@ -7,6 +7,10 @@ import json
 import re
 import time
 
+import pytest
+
+from stack import Stack
+
 API = "/api/cms"
 KNOWN = "storefront, products, collections, posts, cart, user, device, config, helpers, api"
 
@@ -333,10 +337,35 @@ def test_visibility_is_applied_before_a_block_runs(stack):
 
 # ---- the preview names the limit; errors at the merchant's line ---------------
 
-def test_preview_error_box_names_the_limit_and_the_line(stack):
+@pytest.fixture(scope="module")
+def roomy():
+    """A stack whose CPU limit is far above what a memory bomb or an
+    oversized result needs: those must meet their own limit, whatever the
+    machine's speed or load (a sanitized build included)."""
+    s = Stack(workers=1, env={"STOREFRONT_VIBE_CPU_MS": "3000", "STOREFRONT_VIBE_PAGE_MS": "20000"})
+    try:
+        s.start()
+        s.cli("demo")
+        s.demo_token = s.token("demo", "owner@demo.localhost")
+        yield s
+    finally:
+        s.cleanup()
+
+
+def preview_boxes(r, bids):
+    boxes = {}
+    for bid in bids:
+        m = re.match(r'<div class="vibe-error" role="alert"><strong>Block %s failed \((\w+)\)</strong>: (.*)</div>$'
+                     % bid, block(r.text, bid), re.S)
+        assert m, block(r.text, bid)
+        boxes[bid] = (m.group(1), html.unescape(re.sub(r"<[^>]+>", "", m.group(2))))
+    return boxes
+
+
+def test_preview_error_box_names_the_limit_and_the_line(roomy):
+    stack = roomy
     real = "storefront.name === 'Demo Outfitters'"
     codes = [
-        "function renderA(storefront) {\n  if (%s) { for (;;) {} }\n  return 'x';\n}\n" % real,
         "function renderB(storefront) {\n  let s = 'x';\n  if (%s) { for (;;) s += s; }\n  return s;\n}\n" % real,
         "function renderC(storefront) {\n  return %s ? 'x'.repeat(2 << 20) : 'x';\n}\n" % real,
         "function renderD(storefront, products) {\n  const names = products.map(p => `${p.name}`);\n"
@@ -347,27 +376,45 @@ def test_preview_error_box_names_the_limit_and_the_line(stack):
     pid, ids = new_page(stack, "limits", [{"vibeCode": c} for c in codes])
     r = stack.get(API + "/pages/%s/preview" % pid, token=stack.demo_token)
     assert r.status == 200
-    boxes = {}
-    for bid in ids[:5]:
-        m = re.match(r'<div class="vibe-error" role="alert"><strong>Block %s failed \((\w+)\)</strong>: (.*)</div>$'
-                     % bid, block(r.text, bid), re.S)
-        assert m, block(r.text, bid)
-        boxes[bid] = (m.group(1), html.unescape(re.sub(r"<[^>]+>", "", m.group(2))))
-    kind, msg = boxes[ids[0]]
-    assert kind in ("cpu", "time") and ("50 ms of CPU time" in msg or "wall clock" in msg)
-    assert boxes[ids[1]] == ("memory", "block used more than 16777216 bytes of memory")
-    kind, msg = boxes[ids[2]]
+    failing = ids[:4]
+    boxes = preview_boxes(r, failing)
+    assert boxes[ids[0]] == ("memory", "block used more than 16777216 bytes of memory")
+    kind, msg = boxes[ids[1]]
     assert kind == "output" and "the limit is 1048576" in msg
-    kind, msg = boxes[ids[3]]
+    kind, msg = boxes[ids[2]]
     assert kind == "runtime" and msg.endswith("at line 4"), msg   # the ES2015 source's line
-    kind, msg = boxes[ids[4]]
+    kind, msg = boxes[ids[3]]
     assert kind == "type" and "renderE returned number, not a string" in msg
-    assert block(r.text, ids[5]) == "<p>fine</p>"
+    assert block(r.text, ids[4]) == "<p>fine</p>"
     # the live page: placeholders only, no details
     live = stack.get("/limits")
-    for bid in ids[:5]:
+    for bid in failing:
         assert block(live.text, bid) == "<!-- block %s failed: request %s -->" % (bid, live.header("X-Request-Id"))
-    assert "CPU time" not in live.text and "<p>fine</p>" in live.text
+    assert "bytes of memory" not in live.text and "<p>fine</p>" in live.text
+    # the box is styled: the preview links the store's stylesheet, which
+    # has a visible rule for it (tests/browser/preview.mjs looks at it)
+    assert '<link rel="stylesheet" href="/css/store.css">' in r.text
+    css = stack.get("/css/store.css")
+    assert css.status == 200
+    rules = dict(re.findall(r"^(\.vibe-error[\w-]*) \{([^}]*)\}", css.text, re.M))
+    assert {".vibe-error", ".vibe-error-at"} <= set(rules), rules.keys()
+    assert re.search(r"border: 2px solid #\w+", rules[".vibe-error"]) and "background: #" in rules[".vibe-error"]
+    assert "display: block" in rules[".vibe-error"] and "background: #" in rules[".vibe-error-at"]
+
+
+def test_preview_error_box_names_the_cpu_limit(stack):
+    """The runaway under the store's own CPU limit."""
+    real = "storefront.name === 'Demo Outfitters'"
+    codes = ["function renderA(storefront) {\n  if (%s) { for (;;) {} }\n  return 'x';\n}\n" % real,
+             "function renderF() {\n  return '<p>fine</p>';\n}\n"]
+    pid, ids = new_page(stack, "runaway-box", [{"vibeCode": c} for c in codes])
+    r = stack.get(API + "/pages/%s/preview" % pid, token=stack.demo_token)
+    assert r.status == 200
+    kind, msg = preview_boxes(r, ids[:1])[ids[0]]
+    assert kind in ("cpu", "time") and ("50 ms of CPU time" in msg or "wall clock" in msg or "in all" in msg), msg
+    live = stack.get("/runaway-box")
+    assert block(live.text, ids[0]) == "<!-- block %s failed: request %s -->" % (ids[0], live.header("X-Request-Id"))
+    assert "CPU time" not in live.text
 
 
 def test_a_page_of_runaway_blocks_costs_the_page_budget_not_one_limit_per_block(stack):
@@ -390,3 +437,61 @@ def test_a_page_of_runaway_blocks_costs_the_page_budget_not_one_limit_per_block(
     assert 3 <= sum(k == "cpu" for k in kinds) <= 12, kinds
     home = stack.get("/")
     assert home.status == 200 and "failed" not in home.text
+
+
+# ---- the store's time zone -----------------------------------------------------
+
+TZ_CODE = ("function renderClock() {\n"
+           "  const d = new Date(2026, 0, 2, 10, 30);\n"
+           "  return [d.getHours(), String(new Date(0)), new Date(0).toLocaleString(),\n"
+           "          new Date(0).getHours(), new Date(0).getTimezoneOffset()].join('|');\n"
+           "}\n")
+
+
+def test_local_time_dates_render_in_the_stores_time_zone(stack):
+    """Local-time Date used to kill the render ("forbidden system call":
+    glibc's tzset reading /etc/localtime under seccomp). The store's
+    timeZone setting (default UTC) applies, live and in preview."""
+    from zoneinfo import ZoneInfo
+    import datetime
+    host, token = "acme.localhost", stack.acme_token
+    r = stack.get(API + "/commerce/settings", token=token, host=host)
+    assert r.status == 200 and r.json()["timeZone"] == "UTC"
+    for bad in ("Mars/Olympus_Mons", "../../etc/passwd", "America", 5):
+        r = stack.put(API + "/commerce/settings", {"timeZone": bad}, token=token, host=host)
+        assert r.status == 422 and r.json()["error"]["details"]["field"] == "timeZone", (bad, r)
+    pid, ids = new_page(stack, "clock", [{"vibeCode": TZ_CODE}], host=host, token=token)
+    utc = "10|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z|0|0"
+    assert block(stack.get("/clock", host=host).text, ids[0]) == utc
+    try:
+        r = stack.put(API + "/commerce/settings", {"timeZone": "America/New_York"}, token=token, host=host)
+        assert r.status == 200 and r.json()["timeZone"] == "America/New_York", r
+        # MuJS applies the zone's offset of today to every date (no DST history)
+        off = int(datetime.datetime.now(ZoneInfo("America/New_York")).utcoffset().total_seconds() // 3600)
+        ts = "1969-12-31T%02d:00:00.000-%02d:00" % (24 + off, -off)
+        ny = "10|%s|%s|%d|%d" % (ts, ts, 24 + off, -off * 60)
+        for _ in range(2):   # a new child for the new zone, then the kept one
+            assert block(stack.get("/clock", host=host).text, ids[0]) == ny
+        r = stack.get(API + "/pages/%s/preview" % pid, token=token, host=host)
+        assert block(r.text, ids[0]) == ny
+        # another store's pages stay in theirs
+        _, demo_ids = new_page(stack, "clock-demo", [{"vibeCode": TZ_CODE}])
+        assert block(stack.get("/clock-demo").text, demo_ids[0]) == utc
+    finally:
+        r = stack.put(API + "/commerce/settings", {"timeZone": "UTC"}, token=token, host=host)
+        assert r.status == 200
+    assert block(stack.get("/clock", host=host).text, ids[0]) == utc
+
+
+def test_math_random_differs_between_renders(stack):
+    """MuJS keeps its generator's seed in the interpreter, i.e. in the
+    snapshot every render starts from: every view drew the same numbers."""
+    code = "function renderDice() {\n  return [Math.random(), Math.random()].join(' ');\n}\n"
+    pid, ids = new_page(stack, "dice", [{"vibeCode": code}, {"vibeCode": code}])
+    seen = set()
+    for _ in range(3):
+        page = stack.get("/dice").text
+        a, b = block(page, ids[0]), block(page, ids[1])
+        assert a != b and all(0 <= float(x) < 1 for x in (a + " " + b).split()), (a, b)
+        seen.update((a, b))
+    assert len(seen) == 6, seen

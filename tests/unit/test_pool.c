@@ -34,7 +34,7 @@ static int render(const char *code, sbuf *out, vibe_error *err)
 	sbuf es5 = SBUF_INIT;
 	vibe_entry entry;
 	int rc = vibe_compile(code, &es5, &entry, err);
-	if (rc == 0) rc = val_render(sb_str(&es5), &entry, "{}", 1, out, err);
+	if (rc == 0) rc = val_render(sb_str(&es5), &entry, "{}", 1, NULL, out, err);
 	sb_free(&es5);
 	return rc;
 }

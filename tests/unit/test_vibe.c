@@ -4,7 +4,11 @@
 #include "t.h"
 #include "vibe.h"
 #include "config.h"
+#include "sandbox.h"
+#include "text.h"
 #include "util.h"
+
+#include <time.h>
 
 #include <stdlib.h>
 
@@ -204,6 +208,118 @@ static void test_helpers(void)
 		  "  return String(a !== b && /^[A-Za-z0-9_-]+$/.test(a)); }", NULL, "true");
 }
 
+/* Math.random's state is not part of the interpreter's snapshot: each
+ * render draws a new sequence, in [0, 1). */
+static void test_random_reseeded(void)
+{
+	const char *code = "function render() { var a = [], i, x;\n"
+			   "  for (i = 0; i < 1000; i++) { x = Math.random(); if (!(x >= 0 && x < 1)) return 'bad ' + x; a.push(x); }\n"
+			   "  return a.slice(0, 4).join(' '); }";
+	char *a = run(code, NULL), *b = run(code, NULL);
+	CHECK(a[0] != '!' && strncmp(a, "bad", 3) != 0);
+	CHECK(strcmp(a, b) != 0);
+	if (!strcmp(a, b)) fprintf(stderr, "  same sequence twice: %s\n", a);
+	free(a);
+	free(b);
+}
+
+/* Local-time Date in the sandbox child, in the store's zone: glibc loads
+ * the zone before the system-call filter goes on (it used to stat
+ * /etc/localtime under it: "forbidden system call"). */
+static char *sandboxed(const char *tz, const char *code)
+{
+	vibe_entry e;
+	sbuf es5 = SBUF_INIT, out = SBUF_INIT;
+	if (vibe_compile(code, &es5, &e, &E) < 0) return xstrdup("!compile");
+	sbx_page p;
+	sbx_page_init(&p, 0, tz);
+	if (sbx_render(&p, sb_str(&es5), &e, "{}", &out, &E) < 0) {
+		sb_reset(&out);
+		sb_printf(&out, "!%s: %s", E.kind, E.message);
+	}
+	sbx_page_end(&p);
+	char *s = xstrdup(sb_str(&out));
+	sb_free(&out);
+	sb_free(&es5);
+	return s;
+}
+
+static void test_time_zone_in_sandbox(void)
+{
+	CHECK(tz_problem("UTC") == NULL);
+	CHECK(tz_problem("Europe/Berlin") == NULL);
+	CHECK(tz_problem("America/New_York") == NULL);
+	CHECK(tz_problem("Mars/Olympus_Mons") != NULL);
+	CHECK(tz_problem("../../etc/passwd") != NULL);
+	CHECK(tz_problem("/etc/localtime") != NULL);
+	CHECK(tz_problem("America") != NULL);       /* a directory */
+	CHECK(tz_problem("") != NULL);
+	char rule[128];
+	CHECK(tz_rule("UTC", rule, sizeof rule) == 0 && !strcmp(rule, "UTC0"));
+	CHECK(tz_rule("America/New_York", rule, sizeof rule) == 0 && !strcmp(rule, "EST5EDT,M3.2.0,M11.1.0"));
+	CHECK(tz_rule("Nowhere/Else", rule, sizeof rule) < 0);
+	if (sbx_start() < 0) { CHECK(!"sandbox starts"); return; }
+	const char *code = "function render() {\n"
+			   "  const d = new Date(2026, 0, 2, 10, 30);\n"
+			   "  return [d.getHours(), d.getDate(), String(new Date(0)), new Date(0).toLocaleString(),\n"
+			   "          new Date(0).getHours(), new Date(0).getTimezoneOffset(), String(new Date()).length > 20].join('|');\n"
+			   "}\n";
+	char *utc = sandboxed(NULL, code);
+	CHECK_STR(utc, "10|2|1970-01-01T00:00:00.000Z|1970-01-01T00:00:00.000Z|0|0|true");
+	free(utc);
+	/* New York: MuJS applies the zone's offset of today (-5 h, or -4 h in
+	 * summer time) to every date */
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	time_t now = time(NULL);
+	struct tm lt;
+	localtime_r(&now, &lt);
+	int off = (int)(lt.tm_gmtoff / 3600);   /* -5 or -4 */
+	unsetenv("TZ");
+	tzset();
+	char want[200];
+	snprintf(want, sizeof want, "10|2|1969-12-31T%02d:00:00.000-%02d:00|1969-12-31T%02d:00:00.000-%02d:00|%d|%d|true",
+		 24 + off, -off, 24 + off, -off, 24 + off, -off * 60);
+	char *ny = sandboxed("America/New_York", code);
+	CHECK_STR(ny, want);
+	free(ny);
+	char *berlin = sandboxed("Europe/Berlin", "function render() { return String(new Date(0).getHours() > 0); }");
+	CHECK_STR(berlin, "true");
+	free(berlin);
+	/* rules with <...> names and half hours, no summer time */
+	char *sp = sandboxed("America/Sao_Paulo", "function render() { return String(new Date(0)); }");
+	CHECK_STR(sp, "1969-12-31T21:00:00.000-03:00");
+	free(sp);
+	char *in = sandboxed("Asia/Kolkata", "function render() { return String(new Date(0)); }");
+	CHECK_STR(in, "1970-01-01T05:30:00.000+05:30");
+	free(in);
+}
+
+/* MuJS collects by the number of things made, not their size: a string
+ * built with += reached the 16 MB cap with a live set of a few KB. The
+ * allocator now collects before failing; a live set over the cap still
+ * fails with memory. */
+static void test_collect_before_out_of_memory(void)
+{
+	CHECK_RUN("function render() { let s = ''; for (let i = 0; i < 6000; i++) s += 'x'; return String(s.length); }",
+		  NULL, "6000");
+	CHECK_RUN("function render() { let s = ''; for (let i = 0; i < 20000; i++) s += 'x'; return String(s.length); }",
+		  NULL, "20000");
+	/* garbage of every size: objects, arrays, small and large strings */
+	CHECK_RUN("function render() { let h = '', k = 0;\n"
+		  "  for (let i = 0; i < 3000; i++) { const o = { i, a: [i, String(i)], t: 'y'.repeat(i % 700) };\n"
+		  "    h += `<li>${o.a[1]}</li>`; k += o.t.length; }\n"
+		  "  return h.length + ' ' + k; }", NULL, "37890 998500");
+	/* what stays reachable counts: still out of memory */
+	CHECK_FAILS("function render() { const keep = []; let s = '';\n"
+		    "  for (let i = 0; i < 20000; i++) { s += 'x'; keep.push(s); } return String(keep.length); }",
+		    NULL, "memory");
+	CHECK_FAILS("function render() { const a = []; for (;;) a.push('x'.repeat(1000) + a.length); }", NULL, "memory");
+	/* caught and retried forever: out of memory, not a collection per try */
+	CHECK_FAILS("function render() { const a = []; for (;;) { try { a.push(new Array(1000).join('y')); } catch (e) {} } }",
+		    NULL, "memory");
+}
+
 int main(void)
 {
 	char err[256];
@@ -215,5 +331,8 @@ int main(void)
 	test_long_chains();
 	test_many_renames();
 	test_helpers();
+	test_random_reseeded();
+	test_time_zone_in_sandbox();
+	test_collect_before_out_of_memory();
 	T_DONE();
 }
