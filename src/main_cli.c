@@ -472,7 +472,7 @@ static cJSON *tenant_inputs(const char *username)
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "storefront", render_storefront(&r));
 	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, 24));
-	cJSON_AddItemToObject(d, "catalog", cat_products(&r.t, NULL, NULL, 500));
+	cJSON_AddItemToObject(d, "catalog", cat_catalog(&r.t));
 	cJSON_AddItemToObject(d, "collections", cat_collections(&r.t));
 	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, 20));
 	http_end(&r);

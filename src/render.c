@@ -105,30 +105,7 @@ static cJSON *load_posts(req *r, const cJSON *c)
 	(void)lim;
 	return posts_published(r->t.id, 20);
 }
-static cJSON *load_catalog(req *r, const cJSON *c)
-{
-	/* api.getProducts filters by collection: give each product its slugs. */
-	cJSON *all = cat_products(&r->t, NULL, NULL, 500);
-	cJSON *p;
-	cJSON_ArrayForEach(p, all) cJSON_AddArrayToObject(p, "collections");
-	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collection_products cp "
-				   "JOIN collections c ON c.id = cp.collection_id WHERE cp.tenant_id = :t");
-	db_bind_int(st, ":t", r->t.id);
-	while (db_step(st) == SQLITE_ROW) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)db_int(st, 0));
-		cJSON_ArrayForEach(p, all) {
-			const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
-			if (cJSON_IsString(pid) && strcmp(pid->valuestring, id) == 0) {
-				cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "collections"),
-						     cJSON_CreateString(db_text(st, 1)));
-				break;
-			}
-		}
-	}
-	db_reset(st);
-	return all;
-}
+static cJSON *load_catalog(req *r, const cJSON *c) { (void)c; return cat_catalog(&r->t); }
 
 /* Seed visibility rules: devices, userTypes, dateRange {start, end}. */
 static int visible(req *r, const cJSON *vis)
