@@ -9,6 +9,7 @@
 #include "db.h"
 #include "log.h"
 #include "config.h"
+#include "share.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -212,11 +213,17 @@ static int block_code(const cJSON *b, sbuf *es5, vibe_entry *entry, vibe_error *
  * the sandbox child (job index), or rendered in-process. */
 typedef struct slot {
 	const cJSON *b;
-	int state;              /* 0 skip, 1 failed, 2 submitted, 3 done */
+	int state;              /* 0 skip, 1 failed, 2 submitted, 3 done, 4 kept output, 5 not run (over share) */
 	int job;
 	vibe_error err;
 	sbuf html;
 } slot;
+
+static const char *block_id(const cJSON *b)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
+	return cJSON_IsString(id) ? id->valuestring : "";
+}
 
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
@@ -227,6 +234,9 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 	memset(&render_stats, 0, sizeof render_stats);
 	memset(&sbx_last, 0, sizeof sbx_last);
 	int sandboxed = sbx_available() && !render_force_inprocess;
+	/* A store over its share of the workers' time runs no code until the
+	 * window ends: its blocks show their last good output (share.h). */
+	int over = !preview && share_over(r->t.id);
 	int n = cJSON_GetArraySize(blocks);
 	if (n > SBX_MAX_JOBS) n = SBX_MAX_JOBS;
 	slot *slots = xcalloc((size_t)(n ? n : 1), sizeof *slots);
@@ -236,6 +246,12 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		slot *sl = &slots[i];
 		sl->b = cJSON_GetArrayItem(blocks, i);
 		if (!visible(r, cJSON_GetObjectItemCaseSensitive(sl->b, "visibility"))) continue;
+		if (over) {
+			char key[33];
+			share_block_key(sl->b, key);
+			sl->state = share_cached(r->t.id, block_id(sl->b), key, &sl->html) ? 4 : 5;
+			continue;
+		}
 		vibe_entry entry;
 		sbuf es5 = SBUF_INIT;
 		if (block_code(sl->b, &es5, &entry, &sl->err) < 0) { sl->state = 1; sb_free(&es5); continue; }
@@ -281,13 +297,25 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		sb_puts(out, "\" data-block-type=\"");
 		html_attr(out, cJSON_IsString(type) ? type->valuestring : "");
 		sb_puts(out, "\">");
-		if (sl->state == 3) sb_put(out, sb_str(&sl->html), sl->html.len);
-		else block_failed(r, sl->b, preview, &sl->err, out);
+		if (sl->state == 3 || sl->state == 4) sb_put(out, sb_str(&sl->html), sl->html.len);
+		else if (sl->state == 5) {
+			sb_puts(out, "<!-- block ");
+			html_text(out, block_id(sl->b));
+			sb_puts(out, " not run: the store is over its share of render time; request ");
+			sb_puts(out, r->id);
+			sb_puts(out, " -->");
+		} else block_failed(r, sl->b, preview, &sl->err, out);
+		if (sl->state == 3 && !preview) {
+			char key[33];
+			share_block_key(sl->b, key);
+			share_keep(r->t.id, block_id(sl->b), key, sb_str(&sl->html), sl->html.len);
+		}
 		sb_puts(out, "</section>\n");
 		sb_free(&sl->html);
 	}
 	render_sbx = sbx_last;
 	sbx_page_end(&child);
+	if (!preview && !over) share_charge(r->t.id, (long)(now_usec() - page_start));
 	free(slots);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);
