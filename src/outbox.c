@@ -295,10 +295,19 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
 	int64_t last_tick = now_usec();
 	int room = cfg.deliver_concurrency > 0 ? (int)cfg.deliver_concurrency : 1;
-	while (!x->dberr) {
+	for (;;) {
 		int stopping = o->stop && *o->stop;
-		if (!stopping) claim(x, room - x->inflight);
-		if (x->inflight == 0 && (!o->loop || stopping)) break;
+		if (stopping) break;
+		claim(x, room - x->inflight);
+		if (x->dberr) {
+			if (!o->loop) break;
+			/* The loop outlives a busy or failing database: try again later. */
+			log_error("deliverer: database error: %s", db_errmsg());
+			x->dberr = 0;
+			usleep((useconds_t)poll * 1000);
+			continue;
+		}
+		if (x->inflight == 0 && !o->loop) break;
 		if (x->inflight > 0) {
 			net_multi_wait(x->m, o->loop ? (int)poll : 200);
 			collect(x);
@@ -310,8 +319,8 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 			last_tick = now_usec();
 		}
 	}
-	/* Stopped with calls in flight: they are due again at once for the
-	 * next deliverer rather than after the lease. */
+	/* Stopped with calls in flight: abandoned, and due again at once for
+	 * the next deliverer rather than after the lease. */
 	for (job *j = x->jobs; j; j = j->next) {
 		sqlite3_stmt *st = db_stmt("UPDATE outbox SET next_at = strftime('%s','now') WHERE id = :id AND sent_at IS NULL");
 		db_bind_int(st, ":id", j->id);
