@@ -195,13 +195,18 @@ static void claim(ctx *x, int room)
 	db_bind_int(st, ":n", SCAN);
 	job *fresh = NULL;
 	int n = 0;
+	int per_store = cfg.deliver_concurrency / 4 > 1 ? (int)cfg.deliver_concurrency / 4 : 1;
 	while (n < room && db_step(st) == SQLITE_ROW) {
 		char d[256];
 		outbox_dest(db_text(st, 2), db_text(st, 3), d, sizeof d);
 		if (busy_dest(x, d, now)) continue;
-		int dup = 0;
-		for (job *j = fresh; j; j = j->next) if (!strcmp(j->dest, d)) dup = 1;
-		if (dup) continue;
+		/* One call per destination, and no store takes more than a quarter
+		 * of the slots (many hosts of one store that never answer). */
+		int64_t tid = db_int(st, 1);
+		int dup = 0, mine = 0;
+		for (job *j = fresh; j; j = j->next) { dup |= !strcmp(j->dest, d); mine += j->tid == tid; }
+		for (job *j = x->jobs; j; j = j->next) mine += j->tid == tid;
+		if (dup || mine >= per_store) continue;
 		job *j = xcalloc(1, sizeof *j);
 		j->id = db_int(st, 0);
 		j->tid = db_int(st, 1);

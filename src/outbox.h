@@ -4,8 +4,9 @@
  * destination: a failed send delays that message (30 s doubling to 1 h,
  * given up after outbox_max_attempts) and every pending message to the
  * same host. Sends run concurrently (deliver_concurrency, one per
- * destination), so a host that never answers holds one slot for
- * http_timeout_ms and no store waits on another's. A row is claimed with a
+ * destination, a quarter of them at most for one store), so a host that
+ * never answers holds one slot for http_timeout_ms and no store waits on
+ * another's. A row is claimed with a
  * lease before it is sent, so two deliverers never send it twice at once.
  * Run by `storefront deliver` (once, or --loop as the long-running process
  * scripts/stack.sh starts); never by a worker. */
