@@ -232,9 +232,10 @@ def test_a_store_over_its_share_of_render_time_serves_kept_output(st):
     slow = sum(1 for dt, _ in a_times if dt >= 0.3)
     assert slow <= 12, [round(dt, 2) for dt, _ in a_times]
     assert statistics.median(dt for dt, _ in a_times[-12:]) < 0.1, [round(dt, 2) for dt, _ in a_times]
-    text = a_times[-1][1]
+    text = next(t for dt, t in reversed(a_times) if dt < 0.3)   # (a slow early view may end last)
     assert block(text, a_ids[0]) == '<p class="good">good demo</p>'
-    assert all("not run: the store is over its share of render time" in block(text, b) for b in a_ids[1:])
+    assert all("not run: the store is over its share of render time" in block(text, b) for b in a_ids[1:]), \
+        [block(text, b) for b in a_ids]
     print("store A views:", [round(dt, 2) for dt, _ in a_times])
     print("store B views:", [round(dt, 3) for dt in b_times])
     # previews are never limited: the editor still sees the spinners fail
