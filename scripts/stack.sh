@@ -20,7 +20,7 @@ start)
 		/usr/bin/multiwatch -f 1 -- "$root/cgi-bin/admin.cgi" >/dev/null 2>>"$run/workers.log"
 	# The deliverer: emails, POS webhooks and late payment intents leave the
 	# request path; multiwatch restarts it if it dies. Its log: deliver.log.
-	multiwatch -s TERM -f 1 -- "$root/bin/storefront" deliver --loop 1 </dev/null >>"$run/deliver.log" 2>&1 &
+	multiwatch -f 1 -- "$root/bin/storefront" deliver --loop 1 </dev/null >>"$run/deliver.log" 2>&1 &
 	echo $! >"$run/deliver.pid"
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
 		lighttpd -f "$root/conf/lighttpd.conf"

@@ -410,7 +410,8 @@ static int cmd_deliver(int argc, char **argv)
 			"checkout could not make in time; failed sends are retried with backoff per\n"
 			"message and per destination host. Without --loop: what is due now, then exit\n"
 			"(cron). With --loop: the deliverer, a long-running process that looks for due\n"
-			"work every SECONDS (default 1; SIGUSR1 wakes it) until SIGTERM or SIGINT.";
+			"work every SECONDS (default 1; SIGUSR1 wakes it) until SIGTERM, SIGINT, SIGQUIT\n"
+			"or SIGHUP.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	outbox_opts o = { 0 };
 	for (int i = 1; i < argc; i++) {
@@ -439,6 +440,8 @@ static int cmd_deliver(int argc, char **argv)
 	sa.sa_handler = on_deliver_signal;       /* no SA_RESTART: the nap ends at once */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);      /* what multiwatch sends its children on stop */
+	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	o.stop = &deliver_stop;
 	o.tick = deliver_tick;

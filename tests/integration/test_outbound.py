@@ -4,6 +4,7 @@ budget, each store gets a fair share of the workers' time, and the `api`
 input is built in linear time. One stack of its own, with a deliverer
 timeout long enough to outlast a merchant endpoint that hangs."""
 import json
+import os
 import re
 import statistics
 import threading
@@ -14,6 +15,7 @@ import pytest
 
 from concurrent.futures import ThreadPoolExecutor
 
+from conftest import SANITIZER
 from shop import API, Shopper, new_product
 from stack import Stack
 from test_vibe_contract import block, new_page
@@ -98,6 +100,10 @@ def st():
         s.b_product = new_product(s, s.b_token, "b-mug", price=900, stock=1000, host="bstore.localhost")
         s.a_product = new_product(s, s.a_token, "a-mug", price=900, stock=1000)
         yield s
+        s.stop()        # the workers and the deliverer exit: leak reports land in their logs
+        with open(os.path.join(s.run, "deliver.log"), errors="replace") as f:
+            log = s.worker_log() + f.read()
+        assert not SANITIZER.search(log), "sanitizer report:\n" + log[-4000:]
     finally:
         s.cleanup()
 
