@@ -305,11 +305,7 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 			sb_puts(out, r->id);
 			sb_puts(out, " -->");
 		} else block_failed(r, sl->b, preview, &sl->err, out);
-		if (sl->state == 3 && !preview) {
-			char key[33];
-			share_block_key(sl->b, key);
-			share_keep(r->t.id, block_id(sl->b), key, sb_str(&sl->html), sl->html.len);
-		}
+		if (sl->state == 3 && !preview) share_keep(r->t.id, sl->b, block_id(sl->b), sb_str(&sl->html), sl->html.len);
 		sb_puts(out, "</section>\n");
 		sb_free(&sl->html);
 	}

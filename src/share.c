@@ -126,17 +126,20 @@ int share_cached(int64_t tid, const char *block_id, const char *key, sbuf *html)
 	return found;
 }
 
-void share_keep(int64_t tid, const char *block_id, const char *key, const char *html, size_t n)
+void share_keep(int64_t tid, const cJSON *b, const char *block_id, const char *html, size_t n)
 {
-	sqlite3_stmt *st = db_stmt("SELECT at FROM block_cache WHERE tenant_id = :t AND block_id = :b AND code_hash = :k");
+	/* Most views find the kept copy fresh: one indexed read, no hashing. */
+	sqlite3_stmt *st = db_stmt("SELECT at FROM block_cache WHERE tenant_id = :t AND block_id = :b");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":b", block_id);
-	db_bind_text(st, ":k", key);
 	int64_t at = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
 	db_reset(st);
 	int64_t now = now_unix();
 	if (at > now - REFRESH || db_in_tx()) return;
-	/* A page view never waits for the write lock for this: busy, skip. */
+	char key[33];
+	share_block_key(b, key);
+	/* A page view never waits for the write lock for this: busy, skip
+	 * (stepped here, not through db_run, which would log the miss). */
 	sqlite3 *h = db_handle();
 	sqlite3_busy_timeout(h, 0);
 	st = db_stmt("INSERT OR REPLACE INTO block_cache(tenant_id, block_id, code_hash, html, at) VALUES(:t, :b, :k, :h, :at)");
@@ -145,8 +148,7 @@ void share_keep(int64_t tid, const char *block_id, const char *key, const char *
 	db_bind_text(st, ":k", key);
 	db_bind_textn(st, ":h", html, n);
 	db_bind_int(st, ":at", now);
-	int rc = sqlite3_step(st);
+	sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_busy_timeout(h, 5000);          /* db.c's timeout for everything else */
-	(void)rc;
 }

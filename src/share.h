@@ -22,7 +22,8 @@ void share_charge(int64_t tid, long usec);
 void share_block_key(const cJSON *b, char out[33]);
 /* The block's last good HTML for this key appended to html: 1, or 0. */
 int share_cached(int64_t tid, const char *block_id, const char *key, sbuf *html);
-/* Remember a block's good HTML (written when missing, changed or a minute
- * old; never waits for the database's write lock). */
-void share_keep(int64_t tid, const char *block_id, const char *key, const char *html, size_t n);
+/* Remember block b's good HTML (written when missing or a minute old, so a
+ * new version replaces the old one within a minute; never waits for the
+ * database's write lock). */
+void share_keep(int64_t tid, const cJSON *b, const char *block_id, const char *html, size_t n);
 #endif
