@@ -377,7 +377,7 @@ static int cmd_import(int argc, char **argv)
 }
 
 static volatile sig_atomic_t deliver_stop;
-static void on_deliver_signal(int sig) { if (sig != SIGUSR1) deliver_stop = 1; }
+static void on_deliver_signal(int sig) { if (sig != SIGUSR2) deliver_stop = 1; }
 
 static int pending_rows(void)
 {
@@ -410,8 +410,8 @@ static int cmd_deliver(int argc, char **argv)
 			"checkout could not make in time; failed sends are retried with backoff per\n"
 			"message and per destination host. Without --loop: what is due now, then exit\n"
 			"(cron). With --loop: the deliverer, a long-running process that looks for due\n"
-			"work every SECONDS (default 1; SIGUSR1 wakes it) until SIGTERM, SIGINT, SIGQUIT\n"
-			"or SIGHUP.";
+			"work every SECONDS (default 1; SIGUSR2 wakes it) until SIGTERM, SIGINT, SIGQUIT,\n"
+			"SIGHUP or SIGUSR1 (multiwatch's stop signal).";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	outbox_opts o = { 0 };
 	for (int i = 1; i < argc; i++) {
@@ -440,9 +440,10 @@ static int cmd_deliver(int argc, char **argv)
 	sa.sa_handler = on_deliver_signal;       /* no SA_RESTART: the nap ends at once */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);      /* what multiwatch sends its children on stop */
+	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);      /* what multiwatch sends its children on stop */
+	sigaction(SIGUSR2, &sa, NULL);      /* wake: look for due work now */
 	o.stop = &deliver_stop;
 	o.tick = deliver_tick;
 	deliver_tick(&(outbox_stats){ 0 });

@@ -80,6 +80,21 @@ class Hanging:
         self.server.server_close()
 
 
+def processes_of(stack):
+    """Pids of processes running with this stack's database (the deliverer
+    included: stopping the stack must not leave it behind)."""
+    mark = ("STOREFRONT_DB=" + stack.db).encode() + b"\0"
+    pids = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                if mark in f.read() and int(pid) != os.getpid():
+                    pids.append(int(pid))
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
 @pytest.fixture(scope="module")
 def st():
     s = Stack(workers=2, env={
@@ -101,6 +116,7 @@ def st():
         s.a_product = new_product(s, s.a_token, "a-mug", price=900, stock=1000)
         yield s
         s.stop()        # the workers and the deliverer exit: leak reports land in their logs
+        assert wait_for(lambda: not processes_of(s), timeout=10, what="every process of the stack to exit")
         with open(os.path.join(s.run, "deliver.log"), errors="replace") as f:
             log = s.worker_log() + f.read()
         assert not SANITIZER.search(log), "sanitizer report:\n" + log[-4000:]
