@@ -58,7 +58,6 @@ typedef struct job {
 	int attempts;
 	char kind[16], dest[256];
 	int64_t order;          /* intent */
-	sbuf resp;
 	int started;
 	struct job *next;
 } job;
@@ -146,13 +145,10 @@ static void record(ctx *x, job *j, int ok, const char *err)
 	}
 }
 
-static void job_free(job *j)
-{
-	sb_free(&j->resp);
-	free(j);
-}
+static void job_free(job *j) { free(j); }
 
-/* Start the send of a claimed row; -1 with err when it cannot start. */
+/* Start the send of a claimed row: 0 started, 1 nothing left to send,
+ * -1 with err when it cannot start. */
 static int send_row(ctx *x, job *j, const char *target, const char *subject, const char *body, char *err, size_t errlen)
 {
 	if (!strcmp(j->kind, "email"))
@@ -163,8 +159,8 @@ static int send_row(ctx *x, job *j, const char *target, const char *subject, con
 		pay_call c;
 		j->order = atoll(subject);
 		rc = pay_intent_call(j->tid, j->order, s, &c, err, errlen);
+		/* rc 1: nothing to make any more (the order has its intent): done */
 		if (rc == 0) rc = net_multi_post(x->m, c.url, c.headers, sb_str(&c.body), 0, j, err, errlen);
-		else if (rc == 1) rc = 1;       /* nothing to make any more: done */
 		pay_call_free(&c);
 	} else {
 		const cJSON *sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "posWebhook"), "secret");
