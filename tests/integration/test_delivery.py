@@ -237,3 +237,32 @@ def test_store_given_urls_never_reach_private_addresses(stack):
     finally:
         hook.close()
         own.cleanup()
+
+
+def test_a_failing_destination_backs_off_all_its_messages_not_others():
+    """Backoff per destination: one failed send to a host holds back that
+    host's other pending messages too (no hammering a dead POS), while
+    messages to other hosts go out in the same run. On a database of its
+    own, with `storefront deliver` (cron) alone."""
+    hook = WebhookReceiver()
+    own = Stack(env={"STOREFRONT_OUTBOUND_PRIVATE": "1"})
+    try:
+        own.cli("init")
+        own.cli("tenant", "create", "dest", "--name", "Dest")
+        tid = own.sql("SELECT id FROM tenants WHERE username = 'dest'")[0][0]
+        for target in ("http://127.0.0.1:9/a", "http://127.0.0.1:9/b", hook.url + "/live"):
+            own.sql("INSERT INTO outbox(tenant_id, kind, target, subject, body, next_at, created_at) "
+                    "VALUES(?, 'webhook', ?, 'order.created', '{}', 0, 0)", tid, target)
+        out = deliver(own)
+        assert "sent 1, retrying 1," in out, out
+        assert len(hook.requests) == 1
+        rows = dict((t, (a, w)) for t, a, w in own.sql(
+            "SELECT target, attempts, next_at - strftime('%s','now') FROM outbox WHERE sent_at IS NULL"))
+        tried = [t for t in rows if rows[t][0] == 1]
+        held = [t for t in rows if rows[t][0] == 0]
+        assert len(tried) == 1 and len(held) == 1, rows
+        assert rows[held[0]][1] >= 25, rows          # held back with the host, untried
+        assert "given up 0" in deliver(own) and len(hook.requests) == 1   # nothing due again yet
+    finally:
+        hook.close()
+        own.cleanup()
