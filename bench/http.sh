@@ -14,7 +14,7 @@ trap cleanup EXIT INT TERM
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$tmp/htdocs"
 cp -R "$root/htdocs/." "$tmp/htdocs/"
-STOREFRONT_DB=$db STOREFRONT_MAX_REQUESTS=0 SF_HTDOCS="$tmp/htdocs" sh "$root/scripts/stack.sh" start "$run" "$port" 2
+STOREFRONT_DB=$db STOREFRONT_MAX_REQUESTS=0 STOREFRONT_STORE_CPU_MS=1000000000 SF_HTDOCS="$tmp/htdocs" sh "$root/scripts/stack.sh" start "$run" "$port" 2
 url="http://127.0.0.1:$port"
 curl -s -H "Host: demo.localhost" "$url/" > "$tmp/htdocs/page.html"
 bytes=$(wc -c < "$tmp/htdocs/page.html")

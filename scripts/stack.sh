@@ -1,7 +1,9 @@
 #!/bin/sh
 # stack.sh start|stop RUN_DIR PORT [WORKERS]
 # Starts (or stops) the real stack: supervised pools of storefront.fcgi and
-# admin.cgi on unix sockets in RUN_DIR, and lighttpd on 127.0.0.1:PORT with
+# admin.cgi on unix sockets in RUN_DIR, the deliverer (`storefront deliver
+# --loop`: outbound mail, webhooks, late payment intents), and lighttpd on
+# 127.0.0.1:PORT with
 # conf/lighttpd.conf. Used by `make run`, the tests and bench. Environment
 # (STOREFRONT_DB, ...) passes through to the programs.
 #
@@ -17,8 +19,8 @@
 # Their stderr (every error line, with request id and store) is appended
 # to RUN_DIR/workers.log; the supervisor's pid, which is also the process
 # group of everything under it, is in RUN_DIR/NAME.pid. Another program
-# to keep running (a deliverer, say) is one more `supervise` line in start;
-# stop finds it by its pid file. It should exit on TERM.
+# to keep running is one more `supervise` line in start; stop finds it by
+# its pid file. It should exit on TERM.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cmd=$1 run=$2
@@ -67,6 +69,9 @@ start)
 	mkdir -p "$run"
 	supervise storefront "$workers" --fcgi "$root/cgi-bin/storefront.fcgi"
 	supervise admin 1 --fcgi "$root/cgi-bin/admin.cgi"
+	# The deliverer: emails, POS webhooks and late payment intents leave the
+	# request path (storefront deliver --loop; its errors in workers.log).
+	supervise deliver 1 "$root/bin/storefront" deliver --loop 1
 	listening storefront admin
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
 		SF_ADMIN_HOST_RE=$(printf '%s' "${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}}" | sed 's/[.]/\\./g') \

@@ -116,6 +116,22 @@ cJSON *cat_products(const tenant *t, const char *collection, const char *sort, i
 	return a;
 }
 
+cJSON *cat_catalog(const tenant *t)
+{
+	cJSON *all = cat_products(t, NULL, NULL, 500), *p;
+	sqlite3_stmt *st = db_stmt("SELECT c.slug FROM collection_products cp JOIN collections c ON c.id = cp.collection_id "
+				   "WHERE cp.product_id = :p AND cp.tenant_id = :t ORDER BY cp.collection_id");
+	cJSON_ArrayForEach(p, all) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
+		cJSON *slugs = cJSON_AddArrayToObject(p, "collections");
+		db_bind_int(st, ":p", cJSON_IsString(id) ? strtoll(id->valuestring, NULL, 10) : 0);
+		db_bind_int(st, ":t", t->id);
+		while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(slugs, cJSON_CreateString(db_text(st, 0)));
+		db_reset(st);
+	}
+	return all;
+}
+
 cJSON *cat_product_by_slug(const tenant *t, const char *slug)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.slug = :s AND p.status = 'active'");

@@ -12,6 +12,11 @@ cJSON *cat_products(const tenant *t, const char *collection_slug, const char *so
 cJSON *cat_product_by_slug(const tenant *t, const char *slug);
 cJSON *cat_collections(const tenant *t);
 cJSON *cat_collection_by_slug(const tenant *t, const char *slug);   /* with "products" */
+/* The catalogue behind vibe code's `api` (the first 500 products, each
+ * with "collections": its collections' slugs): one indexed lookup per
+ * product, so the time grows with the size of the answer, not with
+ * products x collection memberships. */
+cJSON *cat_catalog(const tenant *t);
 
 /* Admin JSON. */
 cJSON *cat_admin_product(int64_t tid, int64_t id);

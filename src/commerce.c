@@ -1129,16 +1129,36 @@ void com_checkout(req *r)
 		storage_fail(r);
 		goto out;
 	}
+	/* Card payments: the intent is queued with the order (a crash cannot
+	 * lose it) and made below, once the order is safe. */
+	int64_t intent = 0;
+	if (!strcmp(pay, "stripe") && (intent = pay_queue_intent(r->t.id, order, settings)) < 0) {
+		storage_fail(r);
+		goto out;
+	}
 	audit_bump_content(r->t.id);   /* stock shown on cached pages changed */
 	if (db_commit() < 0) { storage_fail(r); goto out; }
 
-	/* Card payments: the intent is made after the order is safe. */
-	if (!strcmp(pay, "stripe")) {
+	/* The one outside call a request waits for, within gateway_timeout_ms:
+	 * past it the order stands and the deliverer makes the intent. */
+	int delayed = 0;
+	if (intent) {
 		char err[256] = "";
-		if (pay_create_intent(r->t.id, order, tot.total, r->t.currency, settings, err, sizeof err) < 0)
-			log_warn("order %lld: payment intent failed: %s", (long long)order, err);
+		if (pay_create_intent(r->t.id, order, intent, settings, err, sizeof err) < 0) {
+			log_warn("store %lld order %lld: payment intent not made at checkout (the deliverer retries): %s",
+				 (long long)r->t.id, (long long)order, err);
+			delayed = 1;
+		}
 	}
-	reply_existing(r, order, 201);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, order, 0, r->t.currency));
+	if (delayed) {
+		cJSON *p = cJSON_AddObjectToObject(o, "payment");
+		cJSON_AddStringToObject(p, "status", "delayed");
+		cJSON_AddStringToObject(p, "message", "Your order is placed. The payment service did not answer in time; "
+				       "the payment is being prepared and the order page will offer it shortly.");
+	}
+	http_json(r, 201, o);
 out:
 	free(lines);
 	cJSON_free(canon_s);

@@ -36,7 +36,7 @@ static const struct key {
 	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
-	S(admin_host),
+	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 #undef S
 #undef L
 };
@@ -181,6 +181,10 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.outbox_max_attempts = 8;
 	cfg.webhook_tolerance = 300;
 	cfg.http_timeout_ms = 10000;
+	cfg.gateway_timeout_ms = 3000;
+	cfg.deliver_concurrency = 16;
+	cfg.store_cpu_ms = 10000;
+	cfg.store_cpu_window = 60;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

@@ -56,6 +56,11 @@ typedef struct config {
 	long webhook_tolerance; /* seconds a signed payment webhook's timestamp may be off */
 	long http_timeout_ms;   /* outgoing HTTP (gateway, POS webhooks) */
 	long outbound_private;  /* 1: store-given URLs may reach private addresses */
+	long gateway_timeout_ms;    /* the payment intent made inline at checkout */
+	long deliver_concurrency;   /* sends the deliverer keeps in flight at once */
+	/* fair share (doc/commerce.md, share.h) */
+	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
+	long store_cpu_window;  /* seconds */
 	int debug;
 } config;
 

@@ -22,6 +22,7 @@
 #include "http.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static const char usage[] =
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
-	"  deliver [--loop SECONDS]               send due order emails and POS webhooks (cron)\n"
+	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -385,35 +386,80 @@ static int cmd_import(int argc, char **argv)
 	return bad ? 3 : 0;
 }
 
+static volatile sig_atomic_t deliver_stop;
+static void on_deliver_signal(int sig) { if (sig != SIGUSR2) deliver_stop = 1; }
+
+static int pending_rows(void)
+{
+	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL -- scan");
+	int pending = db_step(q) == SQLITE_ROW ? (int)db_int(q, 0) : 0;
+	db_reset(q);
+	return pending;
+}
+
+/* Once a minute in the loop: old carts go, and a line for the log when
+ * anything happened. */
+static void deliver_tick(outbox_stats *st)
+{
+	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
+	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
+	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
+	db_run(old);
+	if (st->sent || st->retry || st->failed) {
+		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
+		       st->failed, pending_rows(), st->intents);
+		fflush(stdout);
+		memset(st, 0, sizeof *st);
+	}
+}
+
 static int cmd_deliver(int argc, char **argv)
 {
-	const char *u = "usage: storefront [--db PATH] deliver [--loop SECONDS]\n"
-			"Send due order emails (SMTP at smtp_url) and POS webhooks; failed sends are\n"
-			"retried with backoff. Card orders whose payment intent failed at checkout\n"
-			"get it now. With --loop, keep going every SECONDS.";
+	const char *u = "usage: storefront [--db PATH] deliver [--loop [SECONDS]]\n"
+			"Send due order emails (SMTP at smtp_url), POS webhooks and the payment intents\n"
+			"checkout could not make in time; failed sends are retried with backoff per\n"
+			"message and per destination host. Without --loop: what is due now, then exit\n"
+			"(cron). With --loop: the deliverer, a long-running process that looks for due\n"
+			"work every SECONDS (default 1; SIGUSR2 wakes it) until SIGTERM, SIGINT, SIGQUIT,\n"
+			"SIGHUP or SIGUSR1 (multiwatch's stop signal).";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
-	long loop = 0;
+	outbox_opts o = { 0 };
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--loop") && i + 1 < argc) loop = atol(argv[++i]);
-		else return fail("%s", u);
+		if (!strcmp(argv[i], "--loop")) {
+			o.loop = 1;
+			o.poll_ms = 1000;
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+				double sec = atof(argv[++i]);
+				o.poll_ms = sec > 0 ? (long)(sec * 1000) : 1000;
+			}
+		} else {
+			return fail("%s", u);
+		}
 	}
 	if (open_db(1) < 0) return 1;
-	do {
-		outbox_stats st;
-		if (outbox_deliver(0, 100000, &st) < 0) return fail("database error: %s", db_errmsg());
-		int intents = pay_retry_intents(0, 1000);
-		/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
-		sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
-		db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
-		db_run(old);
-		sqlite3_stmt *q = db_stmt("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL -- scan");
-		int pending = db_step(q) == SQLITE_ROW ? (int)db_int(q, 0) : 0;
-		db_reset(q);
+	outbox_stats st;
+	if (!o.loop) {
+		if (outbox_run(&o, &st) < 0) return fail("database error: %s", db_errmsg());
+		deliver_tick(&(outbox_stats){ 0 });     /* the cart sweep */
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st.sent, st.retry,
-		       st.failed, pending, intents);
-		fflush(stdout);
-		if (loop > 0) sleep((unsigned)loop);
-	} while (loop > 0);
+		       st.failed, pending_rows(), st.intents);
+		return 0;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_deliver_signal;       /* no SA_RESTART: the nap ends at once */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);      /* what multiwatch sends its children on stop */
+	sigaction(SIGUSR2, &sa, NULL);      /* wake: look for due work now */
+	o.stop = &deliver_stop;
+	o.tick = deliver_tick;
+	deliver_tick(&(outbox_stats){ 0 });
+	int rc = outbox_run(&o, &st);
+	deliver_tick(&st);
+	if (rc < 0) return fail("database error: %s", db_errmsg());
 	return 0;
 }
 
@@ -441,7 +487,7 @@ static cJSON *tenant_inputs(const char *username, char *tz, size_t ntz)
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "storefront", render_storefront(&r));
 	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, 24));
-	cJSON_AddItemToObject(d, "catalog", cat_products(&r.t, NULL, NULL, 500));
+	cJSON_AddItemToObject(d, "catalog", cat_catalog(&r.t));
 	cJSON_AddItemToObject(d, "collections", cat_collections(&r.t));
 	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, 20));
 	http_end(&r);

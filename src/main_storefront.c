@@ -15,7 +15,6 @@
 #include "admin_access.h"
 #include "ratelimit.h"
 #include "store.h"
-#include "outbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,21 +305,9 @@ static void handle(req *r)
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
-/* After the response: send the emails and POS webhooks a new order or a
- * payment queued (the shopper is not kept waiting; `storefront deliver`
- * retries whatever fails). */
-static void after(req *r)
-{
-	if (r->route && r->method == M_POST && str_eq(r->route->resource, "order") && r->status >= 200 && r->status < 300) {
-		outbox_stats st;
-		outbox_deliver(r->t.id, 10, &st);
-		pay_retry_intents(r->t.id, 5);
-	}
-}
-
 int main(int argc, char **argv)
 {
-	static const server_prog prog = { "storefront", 1, NULL, handle, after };
+	static const server_prog prog = { "storefront", 1, NULL, handle, NULL };
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
 		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
 		cJSON *a = cJSON_CreateArray();

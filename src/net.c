@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,54 +56,6 @@ int net_addr_public(const struct sockaddr *sa)
 	return 1;
 }
 
-typedef struct { int refused; } guard;
-
-static curl_socket_t open_guarded(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	guard *g = ud;
-	if (!cfg.outbound_private && (purpose != CURLSOCKTYPE_IPCXN || !net_addr_public(&a->addr))) {
-		g->refused = 1;
-		return CURL_SOCKET_BAD;
-	}
-	return socket(a->family, a->socktype, a->protocol);
-}
-
-int net_post(const char *url, const char *const *headers, const char *body, long *status, sbuf *resp,
-	     char *err, size_t errlen)
-{
-	init_once();
-	CURL *c = curl_easy_init();
-	if (!c) { snprintf(err, errlen, "curl_easy_init failed"); return -1; }
-	struct curl_slist *h = NULL;
-	for (int i = 0; headers && headers[i]; i++) h = curl_slist_append(h, headers[i]);
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg.http_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "storefront/1");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
-	guard g = { 0 };
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &g);
-	CURLcode rc = curl_easy_perform(c);
-	int ret = 0;
-	if (rc != CURLE_OK) {
-		if (g.refused) snprintf(err, errlen, "refused: the address is not public (loopback, private or link-local)");
-		else snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-		ret = -1;
-	} else {
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	}
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return ret;
-}
-
 typedef struct { const char *p; size_t left; } reader;
 
 static size_t on_read(char *buf, size_t size, size_t n, void *ud)
@@ -115,29 +68,217 @@ static size_t on_read(char *buf, size_t size, size_t n, void *ud)
 	return k;
 }
 
-int net_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen)
+typedef struct { int refused; } guard;
+
+static curl_socket_t open_guarded(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	guard *g = ud;
+	if (!cfg.outbound_private && (purpose != CURLSOCKTYPE_IPCXN || !net_addr_public(&a->addr))) {
+		g->refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/* One outgoing request: the easy handle and everything it points at
+ * (curl keeps pointers to the header lists, the guard and the reader). */
+struct net_call {
+	CURL *c;
+	struct curl_slist *h, *rcpt;
+	guard g;
+	reader rd;
+	char *msg;              /* SMTP: the message the reader walks */
+	sbuf resp;
+	void *ud;
+	struct net_call *next;
+};
+
+static void call_free(net_call *k)
+{
+	if (!k) return;
+	if (k->c) curl_easy_cleanup(k->c);
+	curl_slist_free_all(k->h);
+	curl_slist_free_all(k->rcpt);
+	free(k->msg);
+	sb_free(&k->resp);
+	free(k);
+}
+
+static long timeout_of(long timeout_ms) { return timeout_ms > 0 ? timeout_ms : cfg.http_timeout_ms; }
+
+static net_call *post_call(const char *url, const char *const *headers, const char *body, long timeout_ms,
+			   char *err, size_t errlen)
 {
 	init_once();
-	CURL *c = curl_easy_init();
-	if (!c) { snprintf(err, errlen, "curl_easy_init failed"); return -1; }
+	net_call *k = xcalloc(1, sizeof *k);
+	k->c = curl_easy_init();
+	if (!k->c) { snprintf(err, errlen, "curl_easy_init failed"); free(k); return NULL; }
+	for (int i = 0; headers && headers[i]; i++) k->h = curl_slist_append(k->h, headers[i]);
+	k->h = curl_slist_append(k->h, "Expect:");
+	CURL *c = k->c;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, k->h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_of(timeout_ms));
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "storefront/1");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k->resp);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &k->g);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, k);
+	return k;
+}
+
+static net_call *smtp_call(const char *url, const char *from, const char *to, const char *message, long timeout_ms,
+			   char *err, size_t errlen)
+{
+	init_once();
+	net_call *k = xcalloc(1, sizeof *k);
+	k->c = curl_easy_init();
+	if (!k->c) { snprintf(err, errlen, "curl_easy_init failed"); free(k); return NULL; }
 	char f[300], t[300];
 	snprintf(f, sizeof f, "<%s>", from);
 	snprintf(t, sizeof t, "<%s>", to);
-	struct curl_slist *rcpt = curl_slist_append(NULL, t);
-	reader rd = { message, strlen(message) };
+	k->rcpt = curl_slist_append(NULL, t);
+	k->msg = xstrdup(message);
+	k->rd.p = k->msg;
+	k->rd.left = strlen(k->msg);
+	CURL *c = k->c;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, f);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, k->rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(c, CURLOPT_READDATA, &k->rd);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg.http_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_of(timeout_ms));
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	CURLcode rc = curl_easy_perform(c);
-	int ret = 0;
-	if (rc != CURLE_OK) { snprintf(err, errlen, "%s", curl_easy_strerror(rc)); ret = -1; }
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, k);
+	return k;
+}
+
+/* The outcome of a finished call: 0 with *status, or -1 with err. */
+static int outcome(net_call *k, CURLcode rc, long *status, char *err, size_t errlen)
+{
+	if (rc != CURLE_OK) {
+		if (k->g.refused) snprintf(err, errlen, "refused: the address is not public (loopback, private or link-local)");
+		else snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status) curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, status);
+	return 0;
+}
+
+int net_post(const char *url, const char *const *headers, const char *body, long timeout_ms, long *status,
+	     sbuf *resp, char *err, size_t errlen)
+{
+	net_call *k = post_call(url, headers, body, timeout_ms, err, errlen);
+	if (!k) return -1;
+	int ret = outcome(k, curl_easy_perform(k->c), status, err, errlen);
+	if (ret == 0 && k->resp.len) sb_put(resp, k->resp.s, k->resp.len);
+	call_free(k);
 	return ret;
+}
+
+int net_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen)
+{
+	net_call *k = smtp_call(url, from, to, message, 0, err, errlen);
+	if (!k) return -1;
+	int ret = outcome(k, curl_easy_perform(k->c), NULL, err, errlen);
+	call_free(k);
+	return ret;
+}
+
+/* ---- many calls at once ---- */
+
+struct net_multi {
+	CURLM *m;
+	net_call *calls;        /* in flight */
+	int running;
+};
+
+net_multi *net_multi_new(void)
+{
+	init_once();
+	net_multi *m = xcalloc(1, sizeof *m);
+	m->m = curl_multi_init();
+	if (!m->m) { free(m); return NULL; }
+	return m;
+}
+
+void net_multi_free(net_multi *m)
+{
+	if (!m) return;
+	while (m->calls) {
+		net_call *k = m->calls;
+		m->calls = k->next;
+		curl_multi_remove_handle(m->m, k->c);
+		call_free(k);
+	}
+	curl_multi_cleanup(m->m);
+	free(m);
+}
+
+static int start(net_multi *m, net_call *k, void *ud, char *err, size_t errlen)
+{
+	if (!k) return -1;
+	k->ud = ud;
+	if (curl_multi_add_handle(m->m, k->c) != CURLM_OK) {
+		snprintf(err, errlen, "curl_multi_add_handle failed");
+		call_free(k);
+		return -1;
+	}
+	k->next = m->calls;
+	m->calls = k;
+	m->running++;
+	return 0;
+}
+
+int net_multi_post(net_multi *m, const char *url, const char *const *headers, const char *body, long timeout_ms,
+		   void *ud, char *err, size_t errlen)
+{
+	return start(m, post_call(url, headers, body, timeout_ms, err, errlen), ud, err, errlen);
+}
+
+int net_multi_smtp(net_multi *m, const char *url, const char *from, const char *to, const char *message,
+		   long timeout_ms, void *ud, char *err, size_t errlen)
+{
+	return start(m, smtp_call(url, from, to, message, timeout_ms, err, errlen), ud, err, errlen);
+}
+
+int net_multi_wait(net_multi *m, int ms)
+{
+	int still = 0;
+	curl_multi_perform(m->m, &still);
+	if (still > 0 && ms > 0) {
+		curl_multi_poll(m->m, NULL, 0, ms, NULL);
+		curl_multi_perform(m->m, &still);
+	}
+	return m->running;
+}
+
+int net_multi_next(net_multi *m, void **ud, long *status, sbuf *resp, char *err, size_t errlen)
+{
+	int left;
+	CURLMsg *msg;
+	while ((msg = curl_multi_info_read(m->m, &left))) {
+		if (msg->msg != CURLMSG_DONE) continue;
+		net_call *k = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+		CURLcode rc = msg->data.result;
+		curl_multi_remove_handle(m->m, k->c);
+		for (net_call **pp = &m->calls; *pp; pp = &(*pp)->next)
+			if (*pp == k) { *pp = k->next; break; }
+		m->running--;
+		*status = 0;
+		*ud = k->ud;
+		int ret = outcome(k, rc, status, err, errlen);
+		if (ret == 0 && resp && k->resp.len) sb_put(resp, k->resp.s, k->resp.len);
+		call_free(k);
+		return ret == 0 ? 1 : -1;
+	}
+	return 0;
 }

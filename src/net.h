@@ -1,7 +1,8 @@
-/* net: outgoing connections over libcurl, used after a response or from
- * `storefront deliver`, never inside a database transaction: HTTP POST
- * (payment gateway, POS webhooks) and SMTP sends (order emails). Timeouts
- * from cfg.http_timeout_ms. */
+/* net: outgoing connections over libcurl, never inside a database
+ * transaction: HTTP POST (payment gateway, POS webhooks) and SMTP sends
+ * (order emails), one at a time (the payment intent at checkout, with its
+ * own short budget) or many at once (the deliverer, `storefront deliver`).
+ * Timeouts: the caller's, else cfg.http_timeout_ms. */
 #ifndef NET_H
 #define NET_H
 #include "util.h"
@@ -13,10 +14,29 @@
  * a POS on the same network). 1 when sa may be connected to. */
 int net_addr_public(const struct sockaddr *sa);
 
-/* POST body to url with extra header lines (NULL-terminated, may be NULL).
- * 0 with *status and the response in resp, or -1 with err (no answer). */
-int net_post(const char *url, const char *const *headers, const char *body, long *status, sbuf *resp,
-	     char *err, size_t errlen);
+/* POST body to url with extra header lines (NULL-terminated, may be NULL)
+ * within timeout_ms (0: cfg.http_timeout_ms). 0 with *status and the
+ * response in resp, or -1 with err (no answer in time). */
+int net_post(const char *url, const char *const *headers, const char *body, long timeout_ms, long *status,
+	     sbuf *resp, char *err, size_t errlen);
 /* Send one RFC 5322 message over SMTP (smtp://host:port): 0 or -1 with err. */
 int net_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen);
+
+/* Many calls in flight in one process: start them, wait, collect each as
+ * it finishes (with the ud it was started with). */
+typedef struct net_call net_call;
+typedef struct net_multi net_multi;
+net_multi *net_multi_new(void);
+void net_multi_free(net_multi *m);          /* abandons calls still in flight */
+/* Start a POST / an SMTP send: 0, or -1 with err (nothing started). */
+int net_multi_post(net_multi *m, const char *url, const char *const *headers, const char *body, long timeout_ms,
+		   void *ud, char *err, size_t errlen);
+int net_multi_smtp(net_multi *m, const char *url, const char *from, const char *to, const char *message,
+		   long timeout_ms, void *ud, char *err, size_t errlen);
+/* Move the calls on, waiting up to ms for one to need attention; returns
+ * how many are not yet collected. */
+int net_multi_wait(net_multi *m, int ms);
+/* A finished call: 1 (answered: *status, the body appended to resp when
+ * not NULL) or -1 (no answer: err), with *ud; 0 when none has finished. */
+int net_multi_next(net_multi *m, void **ud, long *status, sbuf *resp, char *err, size_t errlen);
 #endif

@@ -1,6 +1,7 @@
-/* outbox: deliver queued emails and webhooks (see outbox.h). */
+/* outbox: the deliverer of queued emails, webhooks and payment intents (see outbox.h). */
 #include "outbox.h"
 #include "commerce.h"
+#include "payment.h"
 #include "config.h"
 #include "net.h"
 #include "sha256.h"
@@ -8,11 +9,15 @@
 #include "log.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define LEASE 300
+#define LEASE 300               /* seconds a claimed row is not due (longer than any call) */
+#define SCAN 500                /* due rows looked at per claim */
+#define MAX_DESTS 256           /* destinations remembered for backoff */
 
 int64_t outbox_backoff(int attempts)
 {
@@ -34,86 +39,297 @@ void outbox_sign(const char *secret, int64_t ts, const char *body, char *out, si
 	snprintf(out, n, "t=%lld,v1=%s", (long long)ts, hex);
 }
 
-typedef struct row { int64_t id, tid; int attempts; char kind[16]; char *target, *subject, *body; } row;
-
-static int send_webhook(const row *w, char *err, size_t errlen)
+void outbox_dest(const char *kind, const char *target, char *out, size_t n)
 {
-	cJSON *s = com_settings(w->tid);
-	const cJSON *sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "posWebhook"), "secret");
-	char sig[128], h1[200], h2[200], h3[200];
-	outbox_sign(cJSON_IsString(sec) ? sec->valuestring : "", now_unix(), w->body, sig, sizeof sig);
-	cJSON_Delete(s);
-	snprintf(h1, sizeof h1, "X-Storefront-Signature: %s", sig);
-	snprintf(h2, sizeof h2, "X-Storefront-Event: %s", w->subject);
-	snprintf(h3, sizeof h3, "X-Storefront-Delivery: %lld", (long long)w->id);
-	const char *headers[] = { "Content-Type: application/json", h1, h2, h3, NULL };
-	long status = 0;
-	sbuf resp = SBUF_INIT;
-	int rc = net_post(w->target, headers, w->body, &status, &resp, err, errlen);
-	sb_free(&resp);
-	if (rc == 0 && (status < 200 || status >= 300)) {
-		snprintf(err, errlen, "HTTP %ld", status);
-		rc = -1;
+	if (!strcmp(kind, "email")) { snprintf(out, n, "smtp"); return; }
+	const char *p = strstr(target, "://");
+	const char *host = p ? p + 3 : target;
+	size_t len = strcspn(host, "/?#");
+	size_t k = (size_t)(host - target) + len;
+	if (k >= n) k = n - 1;
+	memcpy(out, target, k);
+	out[k] = 0;
+	for (char *c = out; *c; c++) *c = (char)tolower((unsigned char)*c);
+}
+
+/* One claimed row in flight. */
+typedef struct job {
+	int64_t id, tid;
+	int attempts;
+	char kind[16], dest[256];
+	int64_t order;          /* intent */
+	int started;
+	struct job *next;
+} job;
+
+/* A destination's consecutive failures: while until is ahead, nothing
+ * more is sent to it. */
+typedef struct dest { char name[256]; int failures; int64_t until; } dest;
+
+typedef struct ctx {
+	const outbox_opts *o;
+	outbox_stats *st;
+	net_multi *m;
+	job *jobs;
+	int inflight;
+	dest dests[MAX_DESTS];
+	int ndests;
+	int dberr;
+} ctx;
+
+static dest *dest_get(ctx *x, const char *name, int create)
+{
+	for (int i = 0; i < x->ndests; i++)
+		if (!strcmp(x->dests[i].name, name)) return &x->dests[i];
+	if (!create) return NULL;
+	if (x->ndests == MAX_DESTS) {           /* forget the one that has been quiet longest */
+		int old = 0;
+		for (int i = 1; i < x->ndests; i++) if (x->dests[i].until < x->dests[old].until) old = i;
+		x->dests[old] = x->dests[--x->ndests];
 	}
+	dest *d = &x->dests[x->ndests++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	return d;
+}
+
+static int busy_dest(ctx *x, const char *name, int64_t now)
+{
+	for (job *j = x->jobs; j; j = j->next)
+		if (!strcmp(j->dest, name)) return 1;
+	dest *d = dest_get(x, name, 0);
+	return d && d->until > now;
+}
+
+/* Record the outcome of row j: sent, retried after backoff, or given up.
+ * A failure also backs off its destination: its other due rows wait too. */
+static void record(ctx *x, job *j, int ok, const char *err)
+{
+	int64_t now = now_unix();
+	int attempts = j->attempts + 1;
+	sqlite3_stmt *st;
+	dest *d = dest_get(x, j->dest, 1);
+	if (ok) {
+		st = db_stmt("UPDATE outbox SET sent_at = strftime('%s','now'), attempts = :a, last_error = '' WHERE id = :id");
+		x->st->sent++;
+		d->failures = 0;
+		d->until = 0;
+	} else {
+		d->failures++;
+		d->until = now + outbox_backoff(d->failures);
+		if (attempts >= cfg.outbox_max_attempts) {
+			st = db_stmt("UPDATE outbox SET failed_at = strftime('%s','now'), attempts = :a, last_error = :e WHERE id = :id");
+			x->st->failed++;
+			log_warn("outbox %lld (%s to %s, store %lld) given up after %d attempts: %s", (long long)j->id, j->kind,
+				 j->dest, (long long)j->tid, attempts, err);
+		} else {
+			st = db_stmt("UPDATE outbox SET next_at = :next, attempts = :a, last_error = :e WHERE id = :id");
+			db_bind_int(st, ":next", now + outbox_backoff(attempts));
+			x->st->retry++;
+		}
+		db_bind_text(st, ":e", err);
+	}
+	db_bind_int(st, ":a", attempts);
+	db_bind_int(st, ":id", j->id);
+	if (db_run(st) < 0) x->dberr = 1;
+	if (!ok) {
+		/* The destination's other pending rows wait for it (kept in the
+		 * table, so a restarted deliverer does not hammer it either). */
+		st = db_stmt("UPDATE outbox SET next_at = :until WHERE sent_at IS NULL AND failed_at IS NULL AND next_at < :until "
+			     "AND kind = :k AND (:d = 'smtp' OR lower(target) = :d OR lower(substr(target, 1, length(:d) + 1)) "
+			     "IN (:d || '/', :d || '?', :d || '#')) -- scan: pending rows only (outbox_due)");
+		db_bind_int(st, ":until", d->until);
+		db_bind_text(st, ":k", j->kind);
+		db_bind_text(st, ":d", j->dest);
+		if (db_run(st) < 0) x->dberr = 1;
+	}
+}
+
+static void job_free(job *j) { free(j); }
+
+/* Start the send of a claimed row: 0 started, 1 nothing left to send,
+ * -1 with err when it cannot start. */
+static int send_row(ctx *x, job *j, const char *target, const char *subject, const char *body, char *err, size_t errlen)
+{
+	if (!strcmp(j->kind, "email"))
+		return net_multi_smtp(x->m, cfg.smtp_url, cfg.smtp_from, target, body, 0, j, err, errlen);
+	cJSON *s = com_settings(j->tid);
+	int rc;
+	if (!strcmp(j->kind, "intent")) {
+		pay_call c;
+		j->order = atoll(subject);
+		rc = pay_intent_call(j->tid, j->order, s, &c, err, errlen);
+		/* rc 1: nothing to make any more (the order has its intent): done */
+		if (rc == 0) rc = net_multi_post(x->m, c.url, c.headers, sb_str(&c.body), 0, j, err, errlen);
+		pay_call_free(&c);
+	} else {
+		const cJSON *sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "posWebhook"), "secret");
+		char sig[128], h1[200], h2[200], h3[200];
+		outbox_sign(cJSON_IsString(sec) ? sec->valuestring : "", now_unix(), body, sig, sizeof sig);
+		snprintf(h1, sizeof h1, "X-Storefront-Signature: %s", sig);
+		snprintf(h2, sizeof h2, "X-Storefront-Event: %s", subject);
+		snprintf(h3, sizeof h3, "X-Storefront-Delivery: %lld", (long long)j->id);
+		const char *headers[] = { "Content-Type: application/json", h1, h2, h3, NULL };
+		rc = net_multi_post(x->m, target, headers, body, 0, j, err, errlen);
+	}
+	cJSON_Delete(s);
 	return rc;
 }
 
-int outbox_deliver(int64_t tid, int max, outbox_stats *stats)
+/* Claim up to room due rows, at most one per destination, none for a
+ * destination already in flight or backing off, and start them. */
+static void claim(ctx *x, int room)
+{
+	if (room <= 0) return;
+	int64_t now = now_unix();
+	sqlite3_stmt *st = db_stmt("SELECT id, tenant_id, kind, target, attempts FROM outbox "
+				   "WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= :now AND (:t = 0 OR tenant_id = :t) "
+				   "AND (kind != 'email' OR :smtp) ORDER BY next_at, id LIMIT :n");
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":t", x->o->tid);
+	db_bind_int(st, ":smtp", cfg.smtp_url[0] != 0);
+	db_bind_int(st, ":n", SCAN);
+	job *fresh = NULL;
+	int n = 0;
+	int per_store = cfg.deliver_concurrency / 4 > 1 ? (int)cfg.deliver_concurrency / 4 : 1;
+	while (n < room && db_step(st) == SQLITE_ROW) {
+		char d[256];
+		outbox_dest(db_text(st, 2), db_text(st, 3), d, sizeof d);
+		if (busy_dest(x, d, now)) continue;
+		/* One call per destination, and no store takes more than a quarter
+		 * of the slots (many hosts of one store that never answer). */
+		int64_t tid = db_int(st, 1);
+		int dup = 0, mine = 0;
+		for (job *j = fresh; j; j = j->next) { dup |= !strcmp(j->dest, d); mine += j->tid == tid; }
+		for (job *j = x->jobs; j; j = j->next) mine += j->tid == tid;
+		if (dup || mine >= per_store) continue;
+		job *j = xcalloc(1, sizeof *j);
+		j->id = db_int(st, 0);
+		j->tid = db_int(st, 1);
+		snprintf(j->kind, sizeof j->kind, "%s", db_text(st, 2));
+		j->attempts = (int)db_int(st, 4);
+		snprintf(j->dest, sizeof j->dest, "%s", d);
+		j->next = fresh;
+		fresh = j;
+		n++;
+	}
+	db_reset(st);
+	if (!fresh) return;
+	/* The lease: claimed rows are not due for anyone else meanwhile. */
+	if (db_begin(1) < 0) goto dberr;
+	for (job *j = fresh; j; j = j->next) {
+		st = db_stmt("UPDATE outbox SET next_at = :lease WHERE id = :id AND sent_at IS NULL AND next_at <= :now");
+		db_bind_int(st, ":lease", now + LEASE);
+		db_bind_int(st, ":id", j->id);
+		db_bind_int(st, ":now", now);
+		if (db_run(st) < 0) goto dberr;
+		j->started = db_changes() == 1;   /* else another deliverer took it */
+	}
+	if (db_commit() < 0) goto dberr;
+	while (fresh) {
+		job *j = fresh;
+		fresh = j->next;
+		if (!j->started) { job_free(j); continue; }
+		st = db_stmt("SELECT target, subject, body FROM outbox WHERE id = :id");
+		db_bind_int(st, ":id", j->id);
+		int have = db_step(st) == SQLITE_ROW;
+		char *target = xstrdup(have ? db_text(st, 0) : ""), *subject = xstrdup(have ? db_text(st, 1) : "");
+		char *body = xstrdup(have ? db_text(st, 2) : "");
+		db_reset(st);
+		char err[300] = "";
+		int rc = have ? send_row(x, j, target, subject, body, err, sizeof err) : 1;
+		free(target); free(subject); free(body);
+		if (rc == 0) {
+			j->next = x->jobs;
+			x->jobs = j;
+			x->inflight++;
+		} else {
+			record(x, j, rc == 1, err);
+			job_free(j);
+		}
+	}
+	return;
+dberr:
+	if (db_in_tx()) db_rollback();
+	x->dberr = 1;
+	while (fresh) { job *j = fresh; fresh = j->next; job_free(j); }
+}
+
+/* Collect the calls that finished. */
+static void collect(ctx *x)
+{
+	void *ud;
+	long status;
+	char err[300];
+	int rc;
+	for (;;) {
+		err[0] = 0;
+		sbuf resp = SBUF_INIT;
+		rc = net_multi_next(x->m, &ud, &status, &resp, err, sizeof err);
+		if (rc == 0) { sb_free(&resp); break; }
+		job *j = ud;
+		for (job **pp = &x->jobs; *pp; pp = &(*pp)->next)
+			if (*pp == j) { *pp = j->next; break; }
+		x->inflight--;
+		int ok = rc == 1;
+		if (ok && !strcmp(j->kind, "webhook") && (status < 200 || status >= 300)) {
+			snprintf(err, sizeof err, "HTTP %ld", status);
+			ok = 0;
+		} else if (ok && !strcmp(j->kind, "intent")) {
+			ok = pay_intent_answer(j->tid, j->order, status, sb_str(&resp), err, sizeof err) == 0;
+			x->st->intents += ok;
+		}
+		record(x, j, ok, err);
+		sb_free(&resp);
+		job_free(j);
+	}
+}
+
+int outbox_run(const outbox_opts *o, outbox_stats *stats)
 {
 	memset(stats, 0, sizeof *stats);
-	for (int done = 0; done < max; done++) {
-		int64_t now = now_unix();
-		/* Claim the next due row with a lease. */
-		if (db_begin(1) < 0) return -1;
-		sqlite3_stmt *st = db_stmt("SELECT id, tenant_id, kind, target, subject, body, attempts FROM outbox "
-					   "WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= :now AND (:t = 0 OR tenant_id = :t) "
-					   "AND (kind != 'email' OR :smtp) ORDER BY next_at, id LIMIT 1");
-		db_bind_int(st, ":now", now);
-		db_bind_int(st, ":t", tid);
-		db_bind_int(st, ":smtp", cfg.smtp_url[0] != 0);
-		row w = { 0 };
-		int have = db_step(st) == SQLITE_ROW;
-		if (have) {
-			w.id = db_int(st, 0);
-			w.tid = db_int(st, 1);
-			snprintf(w.kind, sizeof w.kind, "%s", db_text(st, 2));
-			w.target = xstrdup(db_text(st, 3));
-			w.subject = xstrdup(db_text(st, 4));
-			w.body = xstrdup(db_text(st, 5));
-			w.attempts = (int)db_int(st, 6);
+	ctx *x = xcalloc(1, sizeof *x);
+	x->o = o;
+	x->st = stats;
+	x->m = net_multi_new();
+	if (!x->m) { free(x); return -1; }
+	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
+	int64_t last_tick = now_usec();
+	int room = cfg.deliver_concurrency > 0 ? (int)cfg.deliver_concurrency : 1;
+	for (;;) {
+		int stopping = o->stop && *o->stop;
+		if (stopping) break;
+		claim(x, room - x->inflight);
+		if (x->dberr) {
+			if (!o->loop) break;
+			/* The loop outlives a busy or failing database: try again later. */
+			log_error("deliverer: database error: %s", db_errmsg());
+			x->dberr = 0;
+			usleep((useconds_t)poll * 1000);
+			continue;
 		}
-		db_reset(st);
-		if (!have) { db_rollback(); break; }
-		st = db_stmt("UPDATE outbox SET next_at = :lease WHERE id = :id");
-		db_bind_int(st, ":lease", now + LEASE);
-		db_bind_int(st, ":id", w.id);
-		if (db_run(st) < 0 || db_commit() < 0) {
-			if (db_in_tx()) db_rollback();
-			free(w.target); free(w.subject); free(w.body);
-			return -1;
-		}
-		char err[300] = "";
-		int rc = !strcmp(w.kind, "email") ? net_smtp_send(cfg.smtp_url, cfg.smtp_from, w.target, w.body, err, sizeof err)
-						  : send_webhook(&w, err, sizeof err);
-		int attempts = w.attempts + 1;
-		if (rc == 0) {
-			st = db_stmt("UPDATE outbox SET sent_at = strftime('%s','now'), attempts = :a, last_error = '' WHERE id = :id");
-			stats->sent++;
-		} else if (attempts >= cfg.outbox_max_attempts) {
-			st = db_stmt("UPDATE outbox SET failed_at = strftime('%s','now'), attempts = :a, last_error = :e WHERE id = :id");
-			stats->failed++;
-			log_warn("outbox %lld (%s to %s) given up after %d attempts: %s", (long long)w.id, w.kind, w.target, attempts, err);
+		if (x->inflight == 0 && !o->loop) break;
+		if (x->inflight > 0) {
+			net_multi_wait(x->m, o->loop ? (int)poll : 200);
+			collect(x);
 		} else {
-			st = db_stmt("UPDATE outbox SET next_at = :next, attempts = :a, last_error = :e WHERE id = :id");
-			db_bind_int(st, ":next", now_unix() + outbox_backoff(attempts));
-			stats->retry++;
+			usleep((useconds_t)poll * 1000);   /* a signal ends the nap early */
 		}
-		db_bind_int(st, ":a", attempts);
-		db_bind_int(st, ":id", w.id);
-		if (rc != 0) db_bind_text(st, ":e", err);
-		int urc = db_run(st);
-		free(w.target); free(w.subject); free(w.body);
-		if (urc < 0) return -1;
+		if (o->tick && now_usec() - last_tick >= 60 * 1000000LL) {
+			o->tick(stats);
+			last_tick = now_usec();
+		}
 	}
-	return 0;
+	/* Stopped with calls in flight: abandoned, and due again at once for
+	 * the next deliverer rather than after the lease. */
+	for (job *j = x->jobs; j; j = j->next) {
+		sqlite3_stmt *st = db_stmt("UPDATE outbox SET next_at = strftime('%s','now') WHERE id = :id AND sent_at IS NULL");
+		db_bind_int(st, ":id", j->id);
+		db_run(st);
+	}
+	net_multi_free(x->m);
+	while (x->jobs) { job *j = x->jobs; x->jobs = j->next; job_free(j); }
+	int rc = x->dberr ? -1 : 0;
+	free(x);
+	return rc;
 }

@@ -1,20 +1,38 @@
-/* outbox: sending what checkout and order changes queued (emails over
- * SMTP, HMAC-signed POS webhooks) with retries and exponential backoff.
- * A row is claimed with a lease before it is sent, so two deliverers never
- * send it twice at once. Used by `storefront deliver` and, for the store of
- * a fresh order, by the worker after the response has gone out. */
+/* outbox: the deliverer. Sends what checkout and order changes queued
+ * (emails over SMTP, HMAC-signed POS webhooks, payment intents the
+ * checkout could not make in its budget) with backoff per message and per
+ * destination: a failed send delays that message (30 s doubling to 1 h,
+ * given up after outbox_max_attempts) and every pending message to the
+ * same host. Sends run concurrently (deliver_concurrency, one per
+ * destination, a quarter of them at most for one store), so a host that
+ * never answers holds one slot for http_timeout_ms and no store waits on
+ * another's. A row is claimed with a
+ * lease before it is sent, so two deliverers never send it twice at once.
+ * Run by `storefront deliver` (once, or --loop as the long-running process
+ * scripts/stack.sh starts); never by a worker. */
 #ifndef OUTBOX_H
 #define OUTBOX_H
+#include <signal.h>
 #include <stdint.h>
 #include <stddef.h>
 
-typedef struct outbox_stats { int sent, retry, failed, skipped; } outbox_stats;
+typedef struct outbox_stats { int sent, retry, failed, intents; } outbox_stats;
 
-/* Send up to max due rows (tid 0 = every store). Returns 0, or -1 when
- * the database failed. */
-int outbox_deliver(int64_t tid, int max, outbox_stats *st);
+typedef struct outbox_opts {
+	int64_t tid;                    /* 0: every store */
+	int loop;                       /* 0: send what is due now, wait for it, return */
+	long poll_ms;                   /* loop: look for due rows this often (default 1000) */
+	volatile sig_atomic_t *stop;    /* loop: set (by a signal) to return */
+	void (*tick)(outbox_stats *st); /* loop: called about once a minute */
+} outbox_opts;
+
+/* Deliver: 0, or -1 when the database failed. */
+int outbox_run(const outbox_opts *o, outbox_stats *st);
 /* Seconds to wait after the n-th failed attempt (n >= 1). */
 int64_t outbox_backoff(int attempts);
 /* "t=TS,v1=HEX" over "TS.body" with the store's webhook secret. */
 void outbox_sign(const char *secret, int64_t ts, const char *body, char *out, size_t n);
+/* The destination a row goes to: "smtp" for emails, else the URL's
+ * lower-cased scheme://host[:port]. */
+void outbox_dest(const char *kind, const char *target, char *out, size_t n);
 #endif

@@ -20,39 +20,56 @@ static const char *stripe_key(const cJSON *settings, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-int pay_create_intent(int64_t tid, int64_t order, int64_t amount, const char *currency, const cJSON *settings,
-		      char *err, size_t errlen)
+int pay_intent_call(int64_t tid, int64_t order, const cJSON *settings, pay_call *c, char *err, size_t errlen)
 {
+	memset(c, 0, sizeof *c);
+	sqlite3_stmt *st = db_stmt("SELECT o.total, o.currency, o.payment_ref, o.number FROM orders o "
+				   "WHERE o.tenant_id = :t AND o.id = :id AND o.payment_method = 'stripe'");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", order);
+	int have = db_step(st) == SQLITE_ROW;
+	int64_t amount = have ? db_int(st, 0) : 0;
+	char lower[8] = "", ref[8] = "";
+	/* The merchant's gateway sees the order's per-store number, which the
+	 * admin API and emails show too; never internal ids. */
+	long long number = have ? (long long)db_int(st, 3) : 0;
+	if (have) {
+		snprintf(lower, sizeof lower, "%s", db_text(st, 1));
+		snprintf(ref, sizeof ref, "%s", db_text(st, 2));
+	}
+	db_reset(st);
+	if (!have || ref[0]) return 1;          /* gone, not by card, or made already */
 	const char *base = stripe_key(settings, "apiBase"), *key = stripe_key(settings, "secretKey");
 	if (!*base) base = "https://api.stripe.com";
 	if (!*key) { snprintf(err, errlen, "the store has no stripe.secretKey"); return -1; }
-	char url[700], authz[600], idem[80], lower[8];
-	snprintf(url, sizeof url, "%s/v1/payment_intents", base);
-	snprintf(authz, sizeof authz, "Authorization: Bearer %s", key);
-	snprintf(idem, sizeof idem, "Idempotency-Key: order-%lld-%lld", (long long)tid, (long long)order);
-	snprintf(lower, sizeof lower, "%s", currency);
 	str_lower(lower);
-	const char *headers[] = { authz, idem, "Content-Type: application/x-www-form-urlencoded", NULL };
-	sbuf body = SBUF_INIT, resp = SBUF_INIT;
-	/* The merchant's gateway sees the order's per-store number, which the
-	 * admin API and emails show too; never internal ids. */
-	sqlite3_stmt *nst = db_stmt("SELECT number FROM orders WHERE tenant_id = :t AND id = :id");
-	db_bind_int(nst, ":t", tid);
-	db_bind_int(nst, ":id", order);
-	long long number = db_step(nst) == SQLITE_ROW ? (long long)db_int(nst, 0) : 0;
-	db_reset(nst);
-	sb_printf(&body, "amount=%lld&currency=%s&metadata[order_id]=%lld&automatic_payment_methods[enabled]=true",
+	snprintf(c->url, sizeof c->url, "%s/v1/payment_intents", base);
+	snprintf(c->authz, sizeof c->authz, "Authorization: Bearer %s", key);
+	snprintf(c->idem, sizeof c->idem, "Idempotency-Key: order-%lld-%lld", (long long)tid, (long long)order);
+	c->headers[0] = c->authz;
+	c->headers[1] = c->idem;
+	c->headers[2] = "Content-Type: application/x-www-form-urlencoded";
+	c->headers[3] = NULL;
+	sb_printf(&c->body, "amount=%lld&currency=%s&metadata[order_id]=%lld&automatic_payment_methods[enabled]=true",
 		  (long long)amount, lower, number);
-	long status = 0;
-	int rc = net_post(url, headers, sb_str(&body), &status, &resp, err, errlen);
-	cJSON *j = rc == 0 ? cJSON_Parse(sb_str(&resp)) : NULL;
+	return 0;
+}
+
+void pay_call_free(pay_call *c)
+{
+	sb_free(&c->body);
+}
+
+int pay_intent_answer(int64_t tid, int64_t order, long status, const char *resp, char *err, size_t errlen)
+{
+	cJSON *j = cJSON_Parse(resp);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(j, "client_secret");
-	if (rc == 0 && (status != 200 || !cJSON_IsString(id))) {
+	int rc = 0;
+	if (status != 200 || !cJSON_IsString(id)) {
 		snprintf(err, errlen, "gateway answered %ld", status);
 		rc = -1;
-	}
-	if (rc == 0) {
+	} else {
 		sqlite3_stmt *st = db_stmt("UPDATE orders SET payment_ref = :ref, payment_client_secret = :cs, "
 					   "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_text(st, ":ref", id->valuestring);
@@ -60,45 +77,48 @@ int pay_create_intent(int64_t tid, int64_t order, int64_t amount, const char *cu
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":id", order);
 		rc = db_run(st);
+		if (rc < 0) snprintf(err, errlen, "database: %s", db_errmsg());
 	}
 	cJSON_Delete(j);
-	sb_free(&body);
-	sb_free(&resp);
 	return rc;
 }
 
-int pay_retry_intents(int64_t tid, int max)
+int64_t pay_queue_intent(int64_t tid, int64_t order, const cJSON *settings)
 {
-	/* Card orders still without an intent (the gateway failed at checkout):
-	 * try again; the gateway's idempotency key is per order, so a retry
-	 * never makes a second intent. Orders older than a day are left for
-	 * the merchant. */
-	sqlite3_stmt *st = db_stmt(
-		"SELECT o.id, o.tenant_id, o.total, t.currency FROM orders o JOIN tenants t ON t.id = o.tenant_id "
-		"WHERE o.payment_method = 'stripe' AND o.payment_ref = '' AND o.payment_status = 'pending' "
-		"AND o.status = 'open' AND (:t = 0 OR o.tenant_id = :t) AND o.created_at > strftime('%s','now') - 86400 "
-		"AND t.status = 'active' ORDER BY o.id LIMIT :n -- scan: card orders missing an intent are few");
+	const char *base = stripe_key(settings, "apiBase");
+	char url[700], id[24];
+	snprintf(url, sizeof url, "%s/v1/payment_intents", *base ? base : "https://api.stripe.com");
+	snprintf(id, sizeof id, "%lld", (long long)order);
+	/* Due once the checkout's own attempt is over, not before. */
+	sqlite3_stmt *st = db_stmt("INSERT INTO outbox(tenant_id, kind, target, subject, body, next_at, created_at) "
+				   "VALUES(:t, 'intent', :to, :o, '', strftime('%s','now') + :wait, strftime('%s','now'))");
 	db_bind_int(st, ":t", tid);
-	db_bind_int(st, ":n", max);
-	struct { int64_t id, tid, total; char cur[8]; } due[64];
-	int n = 0;
-	while (n < 64 && db_step(st) == SQLITE_ROW) {
-		due[n].id = db_int(st, 0);
-		due[n].tid = db_int(st, 1);
-		due[n].total = db_int(st, 2);
-		snprintf(due[n].cur, sizeof due[n].cur, "%s", db_text(st, 3));
-		n++;
+	db_bind_text(st, ":to", url);
+	db_bind_text(st, ":o", id);
+	db_bind_int(st, ":wait", cfg.gateway_timeout_ms / 1000 + 2);
+	return db_run(st) < 0 ? -1 : db_last_id();
+}
+
+int pay_create_intent(int64_t tid, int64_t order, int64_t queued, const cJSON *settings, char *err, size_t errlen)
+{
+	pay_call c;
+	int rc = pay_intent_call(tid, order, settings, &c, err, errlen);
+	if (rc == 0) {
+		long status = 0;
+		sbuf resp = SBUF_INIT;
+		rc = net_post(c.url, c.headers, sb_str(&c.body), cfg.gateway_timeout_ms, &status, &resp, err, errlen);
+		if (rc == 0) rc = pay_intent_answer(tid, order, status, sb_str(&resp), err, errlen);
+		sb_free(&resp);
 	}
-	db_reset(st);
-	int made = 0;
-	for (int i = 0; i < n; i++) {
-		cJSON *settings = com_settings(due[i].tid);
-		char err[256] = "";
-		if (pay_create_intent(due[i].tid, due[i].id, due[i].total, due[i].cur, settings, err, sizeof err) == 0) made++;
-		else log_warn("order %lld: payment intent still failing: %s", (long long)due[i].id, err);
-		cJSON_Delete(settings);
+	pay_call_free(&c);
+	if (rc >= 0 && queued) {                /* made: the deliverer has nothing left to do */
+		sqlite3_stmt *st = db_stmt("UPDATE outbox SET sent_at = strftime('%s','now'), attempts = attempts + 1 "
+					   "WHERE tenant_id = :t AND id = :id AND sent_at IS NULL");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":id", queued);
+		db_run(st);
 	}
-	return made;
+	return rc < 0 ? -1 : 0;
 }
 
 int pay_verify_signature(const char *header, const char *body, size_t n, const char *secret, int64_t now,

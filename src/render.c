@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "config.h"
+#include "share.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -106,30 +107,7 @@ static cJSON *load_posts(req *r, const cJSON *c)
 	(void)lim;
 	return posts_published(r->t.id, 20);
 }
-static cJSON *load_catalog(req *r, const cJSON *c)
-{
-	/* api.getProducts filters by collection: give each product its slugs. */
-	cJSON *all = cat_products(&r->t, NULL, NULL, 500);
-	cJSON *p;
-	cJSON_ArrayForEach(p, all) cJSON_AddArrayToObject(p, "collections");
-	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collection_products cp "
-				   "JOIN collections c ON c.id = cp.collection_id WHERE cp.tenant_id = :t");
-	db_bind_int(st, ":t", r->t.id);
-	while (db_step(st) == SQLITE_ROW) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)db_int(st, 0));
-		cJSON_ArrayForEach(p, all) {
-			const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
-			if (cJSON_IsString(pid) && strcmp(pid->valuestring, id) == 0) {
-				cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "collections"),
-						     cJSON_CreateString(db_text(st, 1)));
-				break;
-			}
-		}
-	}
-	db_reset(st);
-	return all;
-}
+static cJSON *load_catalog(req *r, const cJSON *c) { (void)c; return cat_catalog(&r->t); }
 
 /* Seed visibility rules: devices, userTypes, dateRange {start, end}. */
 static int visible(req *r, const cJSON *vis)
@@ -238,11 +216,17 @@ static int block_code(const cJSON *b, sbuf *es5, vibe_entry *entry, vibe_error *
  * the sandbox child (job index), or rendered in-process. */
 typedef struct slot {
 	const cJSON *b;
-	int state;              /* 0 skip, 1 failed, 2 submitted, 3 done */
+	int state;              /* 0 skip, 1 failed, 2 submitted, 3 done, 4 kept output, 5 not run (over share) */
 	int job;
 	vibe_error err;
 	sbuf html;
 } slot;
+
+static const char *block_id(const cJSON *b)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
+	return cJSON_IsString(id) ? id->valuestring : "";
+}
 
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
@@ -257,6 +241,9 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 	/* Blocks run in the sandbox; without it they fail (sbx_collect says
 	 * why), never in-process. The switch is the benchmark's baseline. */
 	int sandboxed = !render_force_inprocess;
+	/* A store over its share of the workers' time runs no code until the
+	 * window ends: its blocks show their last good output (share.h). */
+	int over = !preview && share_over(r->t.id);
 	int n = cJSON_GetArraySize(blocks);
 	if (n > SBX_MAX_JOBS) n = SBX_MAX_JOBS;
 	slot *slots = xcalloc((size_t)(n ? n : 1), sizeof *slots);
@@ -266,6 +253,12 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		slot *sl = &slots[i];
 		sl->b = cJSON_GetArrayItem(blocks, i);
 		if (!visible(r, cJSON_GetObjectItemCaseSensitive(sl->b, "visibility"))) continue;
+		if (over) {
+			char key[33];
+			share_block_key(sl->b, key);
+			sl->state = share_cached(r->t.id, block_id(sl->b), key, &sl->html) ? 4 : 5;
+			continue;
+		}
 		vibe_entry entry;
 		sbuf es5 = SBUF_INIT;
 		if (block_code(sl->b, &es5, &entry, &sl->err) < 0) { sl->state = 1; sb_free(&es5); continue; }
@@ -323,13 +316,21 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		sb_puts(out, "\" data-block-type=\"");
 		html_attr(out, cJSON_IsString(type) ? type->valuestring : "");
 		sb_puts(out, "\">");
-		if (sl->state == 3) sb_put(out, sb_str(&sl->html), sl->html.len);
-		else block_failed(r, sl->b, preview, &sl->err, out);
+		if (sl->state == 3 || sl->state == 4) sb_put(out, sb_str(&sl->html), sl->html.len);
+		else if (sl->state == 5) {
+			sb_puts(out, "<!-- block ");
+			html_text(out, block_id(sl->b));
+			sb_puts(out, " not run: the store is over its share of render time; request ");
+			sb_puts(out, r->id);
+			sb_puts(out, " -->");
+		} else block_failed(r, sl->b, preview, &sl->err, out);
+		if (sl->state == 3 && !preview) share_keep(r->t.id, sl->b, block_id(sl->b), sb_str(&sl->html), sl->html.len);
 		sb_puts(out, "</section>\n");
 		sb_free(&sl->html);
 	}
 	render_sbx = sbx_last;
 	sbx_page_end(&child);
+	if (!preview && !over) share_charge(r->t.id, (long)(now_usec() - page_start));
 	free(slots);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);

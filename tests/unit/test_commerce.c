@@ -172,6 +172,16 @@ static void test_signatures(void)
 	CHECK_INT(outbox_backoff(2), 60);
 	CHECK_INT(outbox_backoff(5), 480);
 	CHECK_INT(outbox_backoff(50), 3600);
+	/* destinations: what the deliverer backs off and sends one at a time to */
+	char d[256];
+	outbox_dest("webhook", "HTTPS://Pos.Example.com:8443/hooks/a?x=1", d, sizeof d);
+	CHECK_STR(d, "https://pos.example.com:8443");
+	outbox_dest("intent", "http://127.0.0.1:9/v1/payment_intents", d, sizeof d);
+	CHECK_STR(d, "http://127.0.0.1:9");
+	outbox_dest("webhook", "http://host.test", d, sizeof d);
+	CHECK_STR(d, "http://host.test");
+	outbox_dest("email", "someone@example.com", d, sizeof d);
+	CHECK_STR(d, "smtp");
 }
 
 static int pub4(const char *ip)
