@@ -27,11 +27,11 @@ static unsigned str_hash(const char *s)
 	return h;
 }
 
-int db_open(const char *path, char *err, size_t errlen)
+static int open_db(const char *path, int create, char *err, size_t errlen)
 {
 	if (g_db) return 0;
 	int rc = sqlite3_open_v2(path, &g_db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+				 SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 g_db ? sqlite3_errmsg(g_db) : sqlite3_errstr(rc));
@@ -49,6 +49,9 @@ int db_open(const char *path, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+int db_open(const char *path, char *err, size_t errlen) { return open_db(path, 1, err, errlen); }
+int db_open_existing(const char *path, char *err, size_t errlen) { return open_db(path, 0, err, errlen); }
 
 void db_close(void)
 {

@@ -10,7 +10,11 @@
 /* How long a statement waits for another connection's write lock. */
 #define DB_BUSY_MS 5000
 
+/* Open (creating an empty file when there is none: the CLI's init). */
 int db_open(const char *path, char *err, size_t errlen);
+/* Open only a database that exists: a worker never makes an empty one
+ * where the configured path points nowhere (it would serve nothing). */
+int db_open_existing(const char *path, char *err, size_t errlen);
 void db_close(void);
 sqlite3 *db_handle(void);
 

@@ -66,7 +66,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	 * exits after each request, so the next one tries again. */
 	if (prog->sandbox && sbx_start() < 0)
 		log_error("cannot start the render sandbox: blocks render as failed until a worker can");
-	if (db_open(cfg.db, err, sizeof err) < 0) {
+	if (db_open_existing(cfg.db, err, sizeof err) < 0) {
 		log_error("%s", err);
 		return start_failed();
 	}

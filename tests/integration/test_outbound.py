@@ -182,14 +182,16 @@ def test_checkout_waits_for_the_gateway_only_its_budget(st):
         assert r.status == 201 and dt < 2.5, (r, dt)
         body = r.json()
         assert body["payment"]["status"] == "delayed" and "paymentClientSecret" not in body["order"], body
-        oid = int(body["order"]["id"])
+        number = int(body["order"]["id"])   # the store's order number; the row's id is internal
+        oid = st.sql("SELECT id FROM orders WHERE number = ? AND tenant_id = "
+                     "(SELECT id FROM tenants WHERE username = 'bstore')", number)[0][0]
         assert st.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0] == ""
         # the gateway answers again: the deliverer makes the intent
         gw.release.set()
         ref = wait_for(lambda: st.sql("SELECT payment_ref FROM orders WHERE id = ?", oid)[0][0], timeout=60,
                        what="the deliverer to make the intent")
         assert ref.startswith("pi_hang_")
-        got = st.get("/orders/%d?key=%s" % (oid, st.sql("SELECT secret FROM orders WHERE id = ?", oid)[0][0]),
+        got = st.get("/orders/%d?key=%s" % (number, st.sql("SELECT secret FROM orders WHERE id = ?", oid)[0][0]),
                      host="bstore.localhost")
         assert got.status == 200
     finally:
