@@ -121,7 +121,7 @@ fuzz: $(FUZZ_BIN)
 fuzz-smoke: $(FUZZ_BIN)
 	@pass=0; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
 		rm -rf build/fuzz/smoke/$$n; mkdir -p build/fuzz/smoke/$$n; \
-		if $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 build/fuzz/smoke/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
+		if FUZZ_SMOKE=1 $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 build/fuzz/smoke/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
 		then pass=$$((pass + 1)); else echo "FAIL: $$f (see build/fuzz/$$n.log)"; tail -30 build/fuzz/$$n.log; exit 1; fi; done; \
 		echo "fuzz: $$pass passed, 0 failed"
 

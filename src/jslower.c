@@ -204,6 +204,9 @@ static uint32_t hname(int tag, int id, const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* The entry for (tag, id, name), or NULL; create: add it if missing. A
+ * create may grow the table, which moves every entry: no hent pointer may
+ * be kept across a call with create set. */
 static hent *hfind(P *p, int tag, int id, const char *s, size_t n, int create)
 {
 	uint32_t h = hname(tag, id, s, n), m, k;
@@ -1790,10 +1793,13 @@ static void rename_clashes(P *p)
 			}
 		}
 		if (bd->flags & BF_CAPTURED) {
+			/* the function's bindings of this name: read the list head
+			 * before the H_DONE lookup, which may grow (move) the table */
 			hent *e = hfind(p, H_FUNC, f, nm, n, 0);
+			int head = e ? e->val : -1;
 			hent *done = hfind(p, H_DONE, f, nm, n, 1);
-			if (done->val < 0 && e && p->bd[e->val].next_in_func >= 0)
-				for (int o = e->val; o >= 0; o = p->bd[o].next_in_func) clash[o] = 1;
+			if (done->val < 0 && head >= 0 && p->bd[head].next_in_func >= 0)
+				for (int o = head; o >= 0; o = p->bd[o].next_in_func) clash[o] = 1;
 			done->val = 1;
 		}
 	}

@@ -501,6 +501,44 @@ static void test_limits(void)
 	}
 }
 
+/* Many functions whose closures capture let/const in loops, nested
+ * functions and shadowing blocks: enough distinct names to grow the
+ * lowering's name table while the renaming pass holds an entry (a use
+ * after free before; 18 KB of valid code segfaulted `vibe check`). */
+static void test_many_closures(void)
+{
+	static const char one[] = "x002,1x0,x122,2x1,x242,3x2,1,2,2";
+	for (int n = 10; n <= 60; n += 10) {
+		sbuf s = SBUF_INIT, want = SBUF_INIT;
+		char *r;
+		for (int k = 0; k < n; k++) {
+			sb_printf(&s, "function block%d(items%d, helpers%d) {\n", k, k, k);
+			sb_printf(&s, "  const fns%d = [];\n", k);
+			sb_printf(&s, "  for (let i%d = 0; i%d < 3; i%d++) {\n", k, k, k);
+			sb_printf(&s, "    const label%d = 'x' + i%d;\n", k, k);
+			sb_printf(&s, "    let count%d = i%d * 2;\n", k, k);
+			sb_printf(&s, "    fns%d.push(() => label%d + count%d + items%d.length);\n", k, k, k, k);
+			sb_printf(&s, "    const inner%d = function (v%d) { let w%d = v%d + 1; return () => w%d + label%d; };\n",
+				k, k, k, k, k, k);
+			sb_printf(&s, "    fns%d.push(inner%d(i%d));\n  }\n", k, k, k);
+			sb_printf(&s, "  for (const it%d of items%d) { let t%d = it%d; fns%d.push(() => t%d); }\n",
+				k, k, k, k, k, k);
+			sb_printf(&s, "  { let shadow%d = 1; { let shadow%d = 2; fns%d.push(() => shadow%d); } }\n",
+				k, k, k, k);
+			sb_printf(&s, "  return fns%d.map(f => f()).join(',');\n}\n", k);
+			sb_puts(&want, one);
+		}
+		sb_puts(&s, "var r = '';\n");
+		for (int k = 0; k < n; k++) sb_printf(&s, "r += block%d([1,2], {});\n", k);
+		sb_puts(&s, "r");
+		r = run(s.s);
+		CHECK_STR(r, sb_str(&want));
+		free(r);
+		sb_free(&s);
+		sb_free(&want);
+	}
+}
+
 static void test_lines(void)
 {
 	static const char *const srcs[] = {
@@ -537,5 +575,6 @@ int main(void)
 	test_unsupported();
 	test_limits();
 	test_lines();
+	test_many_closures();
 	T_DONE();
 }
