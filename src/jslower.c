@@ -56,7 +56,10 @@ typedef struct {
 	int first_tok;    /* function scopes: first token of the function */
 	int body_tok;     /* function scopes: prologue goes after this token */
 	int params, params_tail, temps;
+	int dup_param;    /* function scopes: a repeated parameter name, -1 if none */
 	uint8_t needs_this, needs_args;
+	uint8_t unique_params; /* arrows and methods: no repeated names */
+	uint8_t nonsimple;     /* defaults or a rest parameter */
 } scope;
 
 enum { B_VAR, B_FUNC, B_PARAM, B_FNAME, B_CATCH, B_LET, B_CONST };
@@ -107,7 +110,9 @@ typedef struct { int first, last, spread, comma; } elem;
 typedef struct { int tok; ex sub; } tplpart;
 
 /* open-addressing hash over (tag, id, name) */
-enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT, H_DONE };
+/* H_VAR: a var name declared in or below a block scope (hoisted through
+ * it); H_LEXFN: a function declared directly in a block */
+enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT, H_DONE, H_VAR, H_LEXFN };
 typedef struct { uint32_t hash, len; int tag, id, val; const char *s; } hent;
 
 #define VEC(T, name) T *name; int n_##name, cap_##name
@@ -345,6 +350,7 @@ static int new_scope(P *p, int kind)
 	s.first_tok = p->i;
 	s.body_tok = -1;
 	s.params = s.params_tail = s.temps = -1;
+	s.dup_param = -1;
 	PUSH(p, sc, s);
 	return p->n_sc - 1;
 }
@@ -365,10 +371,31 @@ static int declare(P *p, int tok, int kind)
 	if (kind == B_FNAME) s = p->cur_scope;
 	if (p->t[tok].op == JSK_ARGUMENTS)  /* arrows would see their own */
 		perr(p, tok, "'arguments' cannot be declared");
+	if (is_blockscoped(kind) && p->t[tok].op == JSK_LET)
+		perr(p, tok, "'let' cannot be the name of a let or const declaration");
 	if (kind == B_VAR || kind == B_FUNC) {
 		decl d = { tok, p->cur_loop, func_of(p, s), kind };
 		PUSH(p, dc, d);
 	}
+	/* early errors: a var (or a function declared in a block) may not share
+	 * a name with a let/const of a block it is hoisted through, nor a
+	 * block's function with its let/const */
+	if (kind == B_VAR || (kind == B_FUNC && p->cur_scope != s)) {
+		int top = kind == B_VAR ? s : p->cur_scope;
+		for (int sc = p->cur_scope; sc >= 0; sc = p->sc[sc].parent) {
+			hent *o = hfind(p, H_SCOPE, sc, nm, n, 0);
+			if ((o && o->val >= 0 && is_blockscoped(p->bd[o->val].kind)) ||
+				(sc != s && hfind(p, H_LEXFN, sc, nm, n, 0)) ||
+				(kind == B_FUNC && hfind(p, H_VAR, sc, nm, n, 0)))
+				perr(p, tok, "redeclaration of '%.*s'", (int)n, nm);
+			if (sc == top) break;
+		}
+		if (kind == B_FUNC) hfind(p, H_LEXFN, p->cur_scope, nm, n, 1)->val = 1;
+		else for (int sc = p->cur_scope; sc >= 0 && sc != s; sc = p->sc[sc].parent)
+			hfind(p, H_VAR, sc, nm, n, 1)->val = 1;
+	}
+	if (is_blockscoped(kind) && (hfind(p, H_VAR, s, nm, n, 0) || hfind(p, H_LEXFN, s, nm, n, 0)))
+		perr(p, tok, "redeclaration of '%.*s'", (int)n, nm);
 	e = hfind(p, H_SCOPE, s, nm, n, 1);
 	if (e->val >= 0) {
 		binding *o = &p->bd[e->val];
@@ -763,13 +790,18 @@ static void parse_params(P *p, int fs, int open)
 		if (at_p(p, '[') || at_p(p, '{')) unsupported(p, p->i, "destructuring parameters are");
 		if (!is_ident(p, p->i)) unexpected(p, p->i);
 		name = next(p);
+		{
+			hent *o = hfind(p, H_SCOPE, fs, tname(p, name), tlen(p, name), 0);
+			if (o && o->val >= 0 && p->sc[fs].dup_param < 0) p->sc[fs].dup_param = name;
+		}
 		declare(p, name, B_PARAM);
-		if (rest) drop(p, name);
+		if (rest) { drop(p, name); p->sc[fs].nonsimple = 1; }
 		if (at_p(p, '=')) {
 			int eq = next(p);
 			ex d;
 			if (rest) unexpected(p, eq);
 			d = parse_assign(p, 0);
+			p->sc[fs].nonsimple = 1;
 			drop(p, eq);
 			rng = add_range(p, d.first, d.last);
 		}
@@ -781,6 +813,8 @@ static void parse_params(P *p, int fs, int open)
 		if (p->i == close) perr(p, close, "trailing comma in parameter list not supported");
 	}
 	p->i = close + 1;
+	if (p->sc[fs].dup_param >= 0 && (p->sc[fs].unique_params || p->sc[fs].nonsimple))
+		perr(p, p->sc[fs].dup_param, "duplicate parameter name");
 }
 
 /* Body of a function whose params are parsed: '{' statements '}'. */
@@ -788,6 +822,17 @@ static void parse_body(P *p, int fs)
 {
 	int open = expect_p(p, '{'), save_bk = p->bk_base, save_pl = p->pending_labels;
 	p->sc[fs].body_tok = open;
+	/* a "use strict" directive (the first statements are string literals) */
+	for (int k = open + 1; p->t[k].type == JST_STR; ) {
+		if (tlen(p, k) == 12 && memcmp(tname(p, k) + 1, "use strict", 10) == 0) {
+			if (p->sc[fs].nonsimple)
+				perr(p, k, "\"use strict\" in a function with default or rest parameters");
+			if (p->sc[fs].dup_param >= 0) perr(p, p->sc[fs].dup_param, "duplicate parameter name");
+		}
+		if (is_p(p, k + 1, ';')) k += 2;
+		else if (p->t[k + 1].nl_before || is_p(p, k + 1, '}')) k++;
+		else break;
+	}
 	p->bk_base = p->n_bk;
 	p->pending_labels = 0;
 	while (!at_p(p, '}')) parse_statement(p, 1);
@@ -831,6 +876,7 @@ static ex parse_arrow(P *p)
 	ex r;
 	fs = new_scope(p, SC_ARROW);
 	p->sc[fs].first_tok = first;
+	p->sc[fs].unique_params = 1;
 	p->cur_scope = fs;
 	p->cur_loop = -1;
 	p->bk_base = p->n_bk;
@@ -959,7 +1005,7 @@ static int is_propname(P *p, int i)
 
 static ex parse_object(P *p)
 {
-	int open = next(p);
+	int open = next(p), protos = 0;
 	while (!at_p(p, '}')) {
 		int key;
 		if (at_p(p, JSP_ELLIPSIS)) unsupported(p, p->i, "object spread '{...x}' is");
@@ -972,6 +1018,7 @@ static ex parse_object(P *p)
 			key = next(p);
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			fs = new_scope(p, SC_FUNC);
+			p->sc[fs].unique_params = 1;
 			parse_function_rest(p, fs, -1);
 		} else if (at_k(p, JSK_GET) && is_p(p, p->i + 1, '[')) {
 			unsupported(p, p->i + 1, "computed property keys are");
@@ -983,11 +1030,17 @@ static ex parse_object(P *p)
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			if (p->t[key].type == JST_NUM) fix_number(p, key);
 			if (at_p(p, ':')) {
+				size_t kl = tlen(p, key);
+				const char *ks = tname(p, key);
+				if ((p->t[key].type == JST_NAME && kl == 9 && !memcmp(ks, "__proto__", 9)) ||
+					(p->t[key].type == JST_STR && kl == 11 && !memcmp(ks + 1, "__proto__", 9)))
+					if (protos++) perr(p, key, "duplicate __proto__ property");
 				next(p);
 				parse_assign(p, 0);
 			} else if (at_p(p, '(')) {
 				int fs = new_scope(p, SC_FUNC);
 				p->sc[fs].first_tok = key;
+				p->sc[fs].unique_params = 1;
 				post(p, key, ": function");
 				parse_function_rest(p, fs, -1);
 			} else if (at_p(p, ',') || at_p(p, '}')) {
@@ -1355,7 +1408,7 @@ static ex parse_expr(P *p, int noin)
  * in_for: 1 in a for head (then "x of"/"x in" may follow without init). */
 static int parse_decls(P *p, int in_for, int *count)
 {
-	int kw = next(p), kind, last = -1;
+	int kw = next(p), kind, last = -1, init = 0;
 	int k = p->t[kw].op;
 	kind = k == JSK_VAR ? B_VAR : k == JSK_LET ? B_LET : B_CONST;
 	if (kind != B_VAR) rep(p, kw, "var");
@@ -1370,6 +1423,7 @@ static int parse_decls(P *p, int in_for, int *count)
 		if (at_p(p, '=')) {
 			next(p);
 			parse_assign(p, in_for);
+			init = 1;
 		} else if (in_for && (at_k(p, JSK_OF) || at_k(p, JSK_IN)) && *count == 1) {
 			return last;
 		} else if (kind == B_CONST) {
@@ -1380,6 +1434,10 @@ static int parse_decls(P *p, int in_for, int *count)
 		if (!at_p(p, ',')) break;
 		next(p);
 	}
+	if (in_for && (at_k(p, JSK_OF) || at_k(p, JSK_IN)) &&
+		(*count > 1 || (init && (kind != B_VAR || at_k(p, JSK_OF)))))
+		perr(p, p->i, "a for-%s head declares one binding, without an initializer",
+			at_k(p, JSK_OF) ? "of" : "in");
 	return last;
 }
 
@@ -1542,6 +1600,14 @@ static void parse_jump(P *p, int kind)
 	semicolon(p);
 }
 
+/* let/const/function declarations where only a single statement may
+ * stand (if/loop bodies, labelled statements) */
+__attribute__((noreturn))
+static void single_stmt_err(P *p, int tok)
+{
+	perr(p, tok, "a declaration cannot be the body of if, a loop or a label; put it in a block { }");
+}
+
 static void parse_statement(P *p, int in_list)
 {
 	int i = p->i, labels = p->pending_labels;
@@ -1557,13 +1623,15 @@ static void parse_statement(P *p, int in_list)
 		switch (t->op) {
 		case JSK_VAR: case JSK_CONST: {
 			int n;
+			if (t->op == JSK_CONST && !in_list) single_stmt_err(p, i);
 			parse_decls(p, 0, &n);
 			semicolon(p);
 			goto done;
 		}
 		case JSK_LET:
-			if (is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{')) {
+			if (is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{') || is_k(p, i + 1, JSK_LET)) {
 				int n;
+				if (!in_list) single_stmt_err(p, i);
 				parse_decls(p, 0, &n);
 				semicolon(p);
 				goto done;
@@ -1571,6 +1639,7 @@ static void parse_statement(P *p, int in_list)
 			break;
 		case JSK_FUNCTION: {
 			int fs, name;
+			if (!in_list) single_stmt_err(p, i);
 			next(p);
 			if (at_p(p, '*')) unsupported(p, p->i, "generator functions are");
 			if (!is_ident(p, p->i)) unexpected(p, p->i);
