@@ -69,6 +69,7 @@ typedef struct {
 	int next_in_func; /* same function and name */
 	int next_head;    /* next binding of the same for-loop head */
 	int newname;      /* offset in P.text, -1 if none */
+	int init_end;     /* let/const: last token before it is initialized */
 } binding;
 
 /* every var/function declaration, with the loop around it */
@@ -409,6 +410,7 @@ static int declare(P *p, int tok, int kind)
 	b.flags = 0;
 	b.newname = -1;
 	b.next_head = -1;
+	b.init_end = tok;
 	e->val = p->n_bd;
 	e = hfind(p, H_FUNC, func_of(p, s), nm, n, 1);
 	b.next_in_func = e->val;
@@ -1153,7 +1155,7 @@ static void spread_call(P *p, ex *callee, int open, int base)
 	int close = p->i;
 	char tv[32];
 	drop(p, open);
-	post(p, open, ".apply(");
+	post(p, open, ", ");
 	if (callee->kind != X_MEMBER) {
 		post(p, open, "void 0");
 	} else if (callee->obj_first == callee->obj_last &&
@@ -1171,6 +1173,9 @@ static void spread_call(P *p, ex *callee, int open, int base)
 		post(p, callee->obj_last, ")");
 		post(p, open, tv);
 	}
+	/* Function.prototype.apply itself: a callee's own "apply" property
+	 * must not be called */
+	pre(p, callee->first, "Function.prototype.apply.call(");
 	post(p, open, ", [].concat(");
 	spread_list(p, p->es + base, p->n_es - base, close);
 	post(p, close, ")");
@@ -1424,6 +1429,7 @@ static int parse_decls(P *p, int in_for, int *count)
 			next(p);
 			parse_assign(p, in_for);
 			init = 1;
+			p->bd[last].init_end = p->i - 1;
 		} else if (in_for && (at_k(p, JSK_OF) || at_k(p, JSK_IN)) && *count == 1) {
 			return last;
 		} else if (kind == B_CONST) {
@@ -1507,6 +1513,7 @@ static void parse_for(P *p)
 		}
 		if (declkw < 0 && lhs.kind == X_IDENT && lhs.ref >= 0) p->rf[lhs.ref].flags |= RF_WRITE;
 		rhs = isof ? parse_assign(p, 0) : parse_expr(p, 0);
+		if (declkw >= 0 && is_blockscoped(p->bd[decl_binding].kind)) p->bd[decl_binding].init_end = rhs.last;
 		p->lp[lid].kind = isof ? L_FOROF : L_FORIN;
 		if (!isof) {
 			p->lp[lid].in_binding = declkw >= 0 ? decl_binding : -1;
@@ -1518,14 +1525,19 @@ static void parse_for(P *p)
 			if (declkw >= 0) {
 				l->of_binding = decl_binding;
 				drop(p, declkw);
-				drop(p, p->bd[decl_binding].tok);
+				drop(p, declkw + 1);  /* the name (a var may have an earlier declaration) */
 			} else {
 				l->of_range = add_range(p, lhs_first, kwtok - 1);
 			}
 			drop(p, kwtok);
 			pref(p, rhs.first, "var %si%d = 0, %sa%d = (", p->pfx, l->of_id, p->pfx, l->of_id);
-			postf(p, rhs.last, "); %si%d < %sa%d.length; %si%d++", p->pfx, l->of_id, p->pfx, l->of_id,
-				p->pfx, l->of_id);
+			/* only arrays, strings and array-likes: anything else is a
+			 * TypeError, as it is in ES2015 (not zero iterations) */
+			postf(p, rhs.last, "), %sc%d = typeof %sa%d === \"string\" || (typeof %sa%d === \"object\" && "
+				"%sa%d !== null && typeof %sa%d.length === \"number\") || (function () { throw new "
+				"TypeError(\"for-of: not an array, string or array-like\"); })(); %si%d < %sa%d.length; %si%d++",
+				p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id,
+				p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id);
 		}
 		expect_p(p, ')');
 	} else {
@@ -1629,7 +1641,8 @@ static void parse_statement(P *p, int in_list)
 			goto done;
 		}
 		case JSK_LET:
-			if (is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{') || is_k(p, i + 1, JSK_LET)) {
+			if ((is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{') || is_k(p, i + 1, JSK_LET)) &&
+				(in_list || !p->t[i + 1].nl_before || is_p(p, i + 1, '['))) {
 				int n;
 				if (!in_list) single_stmt_err(p, i);
 				parse_decls(p, 0, &n);
@@ -2102,6 +2115,16 @@ static void apply_names(P *p)
 			else snprintf(nm, sizeof nm, "%.*s", (int)tlen(p, rf->tok), tname(p, rf->tok));
 			post(p, rf->tok, ": ");
 			post(p, rf->tok, nm);
+			continue;
+		}
+		if (rf->binding >= 0 && is_blockscoped(p->bd[rf->binding].kind) &&
+			rf->tok <= p->bd[rf->binding].init_end &&
+			func_of(p, rf->scope) == func_of(p, p->bd[rf->binding].scope)) {
+			/* used before its declaration ran, in the same function: always
+			 * the temporal dead zone, a ReferenceError (also as a target) */
+			char tz[340];
+			snprintf(tz, sizeof tz, "%suninitialized_%.*s.x", p->pfx, (int)tlen(p, rf->tok), tname(p, rf->tok));
+			rep(p, rf->tok, tz);
 			continue;
 		}
 		if (rf->binding >= 0 && p->bd[rf->binding].newname >= 0)
