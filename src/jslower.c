@@ -804,6 +804,11 @@ static void parse_params(P *p, int fs, int open)
 			if (rest) unexpected(p, eq);
 			d = parse_assign(p, 0);
 			p->sc[fs].nonsimple = 1;
+			{
+				/* its default may not use it or later parameters (TDZ) */
+				hent *o = hfind(p, H_SCOPE, fs, tname(p, name), tlen(p, name), 0);
+				if (o && o->val >= 0) p->bd[o->val].init_end = d.last;
+			}
 			drop(p, eq);
 			rng = add_range(p, d.first, d.last);
 		}
@@ -2117,7 +2122,7 @@ static void apply_names(P *p)
 			post(p, rf->tok, nm);
 			continue;
 		}
-		if (rf->binding >= 0 && is_blockscoped(p->bd[rf->binding].kind) &&
+		if (rf->binding >= 0 && (is_blockscoped(p->bd[rf->binding].kind) || p->bd[rf->binding].kind == B_PARAM) &&
 			rf->tok <= p->bd[rf->binding].init_end &&
 			func_of(p, rf->scope) == func_of(p, p->bd[rf->binding].scope)) {
 			/* used before its declaration ran, in the same function: always
