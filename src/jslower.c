@@ -63,7 +63,7 @@ typedef struct {
 } scope;
 
 enum { B_VAR, B_FUNC, B_PARAM, B_FNAME, B_CATCH, B_LET, B_CONST };
-enum { BF_CAPTURED = 1, BF_RENAMED = 2 };
+enum { BF_CAPTURED = 1, BF_RENAMED = 2, BF_TDZ = 4 };
 typedef struct {
 	int scope, tok, kind, flags;
 	int next_in_func; /* same function and name */
@@ -78,7 +78,7 @@ typedef struct { int tok, loop, func, kind; } decl;
 enum { RF_WRITE = 1, RF_SHORTHAND = 2 };
 typedef struct { int tok, scope, loop, flags, binding; } ref;
 
-typedef struct { int tok, scope, loop, is_args; } thisref;
+typedef struct { int tok, scope, loop, is_args, ref; } thisref;
 
 enum { L_FOR, L_FORIN, L_FOROF, L_WHILE, L_DO };
 typedef struct {
@@ -370,8 +370,6 @@ static int declare(P *p, int tok, int kind)
 	if (p->t[tok].type != JST_NAME || (p->t[tok].op > JSK_NONE && p->t[tok].op < JSK_RESERVED_END))
 		unexpected(p, tok);
 	if (kind == B_FNAME) s = p->cur_scope;
-	if (p->t[tok].op == JSK_ARGUMENTS)  /* arrows would see their own */
-		perr(p, tok, "'arguments' cannot be declared");
 	if (is_blockscoped(kind) && p->t[tok].op == JSK_LET)
 		perr(p, tok, "'let' cannot be the name of a let or const declaration");
 	if (kind == B_VAR || kind == B_FUNC) {
@@ -508,6 +506,28 @@ static void fix_string(P *p, int tok)
 				sb_putc(&b, (int)(0x80 | (cp & 0x3F)));
 			}
 			k = (size_t)(close - s);
+		} else sb_putc(&b, s[k]);
+	}
+	rep(p, tok, sb_str(&b));
+	sb_free(&b);
+}
+
+/* A name with \u{...} escapes: as \uXXXX escapes, which ES5 has (the
+ * tokenizer accepted only well-formed ones). Code points beyond the BMP
+ * cannot be in an ES5 name: refused. */
+static void fix_name(P *p, int tok)
+{
+	const char *s = tname(p, tok);
+	size_t n = tlen(p, tok);
+	sbuf b = SBUF_INIT;
+	if (!memmem(s, n, "\\u{", 3)) return;
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\\' && k + 2 < n && s[k + 1] == 'u' && s[k + 2] == '{') {
+			char *end;
+			unsigned long cp = strtoul(s + k + 3, &end, 16);
+			if (cp > 0xFFFF) { sb_free(&b); perr(p, tok, "\\u{...} beyond U+FFFF in a name not supported"); }
+			sb_printf(&b, "\\u%04lx", cp);
+			k = (size_t)(end - s);
 		} else sb_putc(&b, s[k]);
 	}
 	rep(p, tok, sb_str(&b));
@@ -1055,7 +1075,7 @@ static ex parse_object(P *p)
 				p->x[key].shorthand = 1;
 				add_ref(p, key, RF_SHORTHAND);
 				if (is_k(p, key, JSK_ARGUMENTS)) {
-					thisref tr = { key, p->cur_scope, p->cur_loop, 1 };
+					thisref tr = { key, p->cur_scope, p->cur_loop, 1, p->n_rf - 1 };
 					PUSH(p, tr, tr);
 				}
 			} else if (at_p(p, '=')) {
@@ -1122,7 +1142,7 @@ static ex parse_primary(P *p)
 		case JSK_SUPER: unsupported(p, i, "'super' (classes) is");
 		case JSK_IMPORT: unsupported(p, i, "import is");
 		case JSK_THIS: {
-			thisref tr = { i, p->cur_scope, p->cur_loop, 0 };
+			thisref tr = { i, p->cur_scope, p->cur_loop, 0, -1 };
 			PUSH(p, tr, tr);
 			next(p);
 			return mkex(X_THIS, i, i);
@@ -1142,7 +1162,7 @@ static ex parse_primary(P *p)
 			ex r = mkex(X_IDENT, i, i);
 			r.ref = add_ref(p, i, 0);
 			if (t->op == JSK_ARGUMENTS) {
-				thisref tr = { i, p->cur_scope, p->cur_loop, 1 };
+				thisref tr = { i, p->cur_scope, p->cur_loop, 1, r.ref };
 				PUSH(p, tr, tr);
 			}
 			next(p);
@@ -1517,6 +1537,8 @@ static void parse_for(P *p)
 			perr(p, kwtok, "invalid for-%s target", isof ? "of" : "in");
 		}
 		if (declkw < 0 && lhs.kind == X_IDENT && lhs.ref >= 0) p->rf[lhs.ref].flags |= RF_WRITE;
+		if (isof && declkw < 0 && lhs.first == lhs.last && is_k(p, lhs.first, JSK_ASYNC))
+			perr(p, lhs.first, "'for (async of' is not allowed");
 		rhs = isof ? parse_assign(p, 0) : parse_expr(p, 0);
 		if (declkw >= 0 && is_blockscoped(p->bd[decl_binding].kind)) p->bd[decl_binding].init_end = rhs.last;
 		p->lp[lid].kind = isof ? L_FOROF : L_FORIN;
@@ -2086,6 +2108,7 @@ static void capture_this(P *p)
 	for (int k = 0; k < p->n_tr; k++) {
 		thisref *tr = &p->tr[k];
 		int s = tr->scope, l = tr->loop, pos = tr->tok, need = 0, f;
+		if (tr->ref >= 0 && p->rf[tr->ref].binding >= 0) continue;  /* a declared 'arguments' */
 		for (;;) {
 			f = func_of(p, s);
 			if (innermost_wrap(p, l, pos) >= 0) need = 1;
@@ -2105,12 +2128,29 @@ static void capture_this(P *p)
 	}
 }
 
+/* The first token of scope s's statements after its directive prologue
+ * ("use strict"), or -1 when it has none. */
+static int scope_start(P *p, int s)
+{
+	int k = p->sc[s].kind == SC_PROGRAM ? 0 : p->sc[s].body_tok + 1;
+	if (p->sc[s].kind != SC_PROGRAM && (p->sc[s].body_tok < 0 || !is_p(p, p->sc[s].body_tok, '{'))) return -1;
+	while (p->t[k].type == JST_STR) {
+		if (is_p(p, k + 1, ';')) k += 2;
+		else if (p->t[k + 1].nl_before) k++;
+		else break;
+	}
+	return p->t[k].type == JST_EOF || is_p(p, k, '}') ? -1 : k;
+}
+
 static void apply_names(P *p)
 {
 	char nb[300];
+	int tdz = 0;
 	for (int b = 0; b < p->n_bd; b++)
-		if (p->bd[b].newname >= 0 && !p->x[p->bd[b].tok].drop)
+		if (p->bd[b].newname >= 0 && !p->x[p->bd[b].tok].drop) {
+			p->x[p->bd[b].tok].rep = -1;   /* the new name replaces fix_name's */
 			rep(p, p->bd[b].tok, p->text.s + p->bd[b].newname);
+		}
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
 		if (rf->flags & RF_SHORTHAND) {
@@ -2132,8 +2172,40 @@ static void apply_names(P *p)
 			rep(p, rf->tok, tz);
 			continue;
 		}
-		if (rf->binding >= 0 && p->bd[rf->binding].newname >= 0)
+		if (rf->binding >= 0 && is_blockscoped(p->bd[rf->binding].kind) && !(rf->flags & RF_WRITE) &&
+			rf->tok < p->bd[rf->binding].tok && p->sc[p->bd[rf->binding].scope].kind != SC_BLOCK) {
+			/* read in a closure written before the declaration: checked at
+			 * run time against a marker the binding holds until then */
+			char tz[1200];
+			const char *bn = bname(p, rf->binding, nb, sizeof nb);
+			int pv = rf->tok - 1;
+			/* thrown on the use's own line; a ';' keeps a '(' that starts
+			 * the line from calling the previous one */
+			snprintf(tz, sizeof tz, "%s(%s === %stdz ? (function () { throw new ReferenceError(\"%.*s is used "
+				"before its declaration\"); })() : %s)",
+				pv >= 0 && p->t[rf->tok].nl_before && (is_ident(p, pv) || is_p(p, pv, ')') || is_p(p, pv, ']') ||
+				p->t[pv].type == JST_NUM || p->t[pv].type == JST_STR) ? ";" : "",
+				bn, p->pfx, (int)tlen(p, rf->tok), tname(p, rf->tok), bn);
+			p->bd[rf->binding].flags |= BF_TDZ;
+			p->x[rf->tok].rep = -1;
+			rep(p, rf->tok, tz);
+			tdz = 1;
+			continue;
+		}
+		if (rf->binding >= 0 && p->bd[rf->binding].newname >= 0) {
+			p->x[rf->tok].rep = -1;
 			rep(p, rf->tok, p->text.s + p->bd[rf->binding].newname);
+		}
+	}
+	if (tdz) {
+		for (int b = 0; b < p->n_bd; b++) {
+			int at;
+			if (!(p->bd[b].flags & BF_TDZ)) continue;
+			at = scope_start(p, p->bd[b].scope);
+			if (at >= 0) pref(p, at, "%s = %stdz;", bname(p, b, nb, sizeof nb), p->pfx);
+		}
+		/* hoisted: defined wherever the program ends */
+		postf(p, p->n - 2, " ;function %stdz() {}", p->pfx);
 	}
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
@@ -2400,6 +2472,8 @@ int jsl_lower(const char *src, size_t len, sbuf *out, jsl_error *err)
 	}
 	sb_puts(&p->text, "");
 	if (setjmp(p->jb)) goto out;
+	for (int i = 0; i < p->n; i++)
+		if (p->t[i].type == JST_NAME) fix_name(p, i);
 	choose_prefix(p);
 	p->cur_scope = new_scope(p, SC_PROGRAM);
 	while (p->t[p->i].type != JST_EOF) parse_statement(p, 1);

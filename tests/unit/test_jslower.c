@@ -361,7 +361,8 @@ static void test_let_const(void)
 	CHECK_ERR("const c = 1;\nc = 2;", 2, 1, "assignment to constant 'c'");
 	CHECK_ERR("let a = 1; let a = 2;", 1, 16, "redeclaration of 'a'");
 	CHECK_ERR("const k;", 1, 7, "missing initializer");
-	CHECK_ERR("function f() { var arguments = 1; }", 1, 20, "'arguments' cannot be declared");
+	/* a declared 'arguments' is that binding, in arrows too */
+	CHECK_RUN("var g = (arguments) => arguments; g(7)", "7");
 	CHECK_RUN("function f() { return (() => ({arguments}))().arguments[1]; } f(1, 2)", "2");
 }
 
@@ -539,6 +540,45 @@ static void test_many_closures(void)
 	}
 }
 
+/* test262 conformance fixes (issue 9): early errors, TDZ, for-of, spread,
+ * defaults. Each failed before the fix. */
+static void test_conformance(void)
+{
+	/* invalid programs refused */
+	CHECK_ERR("if (x) let y = 1;", 1, 8, "cannot be the body");
+	CHECK_ERR("while (0) const y = 1;", 1, 11, "cannot be the body");
+	CHECK_ERR("var f = (a, a) => 0;", 1, 13, "duplicate parameter");
+	CHECK_ERR("function f(a, a = 1) {}", 1, 15, "duplicate parameter");
+	CHECK_ERR("function f(a = 1) { 'use strict'; }", 1, 21, "use strict");
+	CHECK_ERR("let let = 1;", 1, 5, "'let' cannot be the name");
+	CHECK_ERR("{ let f; var f; }", 1, 14, "redeclaration of 'f'");
+	CHECK_ERR("{ var f; let f; }", 1, 14, "redeclaration of 'f'");
+	CHECK_ERR("for (const x of []) { var x; }", 1, 27, "redeclaration of 'x'");
+	CHECK_ERR("{ function f() {} let f; }", 1, 23, "redeclaration of 'f'");
+	CHECK_ERR("var o = {};\nfor (let x = 1 in o) {}", 2, 16, "without an initializer");
+	CHECK_ERR("var o = ({ __proto__: 1, __proto__: 2 });", 1, 26, "duplicate __proto__");
+	/* valid ones still run */
+	CHECK_RUN("var n = 0; if (1) { let y = 1; n = y; } n", "1");
+	CHECK_RUN("var r = []; for (var p of [1]) r.push(p); var q = 2; for (var q of [3, 4]) r.push(q); r.join()", "1,3,4");
+	/* TDZ: same function, in the initializer, in a closure called early */
+	CHECK_RUN("try { x; let x = 1; 'no' } catch (e) { e instanceof ReferenceError }", "true");
+	CHECK_RUN("try { let y = y + 1; 'no' } catch (e) { e instanceof ReferenceError }", "true");
+	CHECK_RUN("function f() { return z; }\nvar r; try { f(); r = 'no'; } catch (e) { r = e instanceof ReferenceError; }\nlet z = 1;\nr + ',' + f()", "true,1");
+	CHECK_RUN("function g(a = b, b) {} try { g(); 'no' } catch (e) { e instanceof ReferenceError }", "true");
+	/* for-of over a number or a plain object throws */
+	CHECK_RUN("try { for (var v of 5) {} 'no' } catch (e) { e instanceof TypeError }", "true");
+	CHECK_RUN("try { for (const v of {}) {} 'no' } catch (e) { e instanceof TypeError }", "true");
+	CHECK_RUN("var s = ''; for (const c of 'ab') s += c; for (const v of { length: 1, 0: 'z' }) s += v; s", "abz");
+	/* f(...a) never calls a user-defined f.apply */
+	CHECK_RUN("function f(a, b) { return a + b; } f.apply = function () { return 'user'; }; f(...[1, 2])", "3");
+	CHECK_RUN("var o = { k: 2, m(a) { return this.k + a; } }; o.m(...[1])", "3");
+	/* \\u{...} in names */
+	CHECK_RUN("var o = { def\\u{61}ult: 4 }; o.default", "4");
+	/* errors still point at the merchant's line */
+	CHECK_INT(error_line("function f() { return w; }\n\nf();\nlet w = 1;\n"), 1);
+	CHECK_INT(error_line("let a = 1;\n\nb;\nlet b = 2;\n"), 3);
+}
+
 static void test_lines(void)
 {
 	static const char *const srcs[] = {
@@ -576,5 +616,6 @@ int main(void)
 	test_limits();
 	test_lines();
 	test_many_closures();
+	test_conformance();
 	T_DONE();
 }
