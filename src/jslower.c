@@ -60,6 +60,7 @@ typedef struct {
 	uint8_t needs_this, needs_args;
 	uint8_t unique_params; /* arrows and methods: no repeated names */
 	uint8_t nonsimple;     /* defaults or a rest parameter */
+	uint8_t accessor;      /* 1 getter, 2 setter */
 } scope;
 
 enum { B_VAR, B_FUNC, B_PARAM, B_FNAME, B_CATCH, B_LET, B_CONST };
@@ -97,7 +98,7 @@ typedef struct {
 	int expr_a, expr_b;
 } ctl;
 
-typedef struct { int tok, range, rest, index, next; } param;
+typedef struct { int tok, range, rest, index, next, late; } param;
 typedef struct { int id, next; } temp;
 
 enum { BK_LOOP, BK_SWITCH, BK_LABEL };
@@ -787,9 +788,9 @@ static ex parse_template(P *p)
 
 /* -- functions -- */
 
-static void add_param(P *p, int fs, int tok, int rng, int rest, int index)
+static void add_param(P *p, int fs, int tok, int rng, int rest, int index, int late)
 {
-	param pm = { tok, rng, rest, index, -1 };
+	param pm = { tok, rng, rest, index, -1, late };
 	scope *s = &p->sc[fs];
 	PUSH(p, pm, pm);
 	if (s->params < 0) s->params = p->n_pm - 1; else p->pm[s->params_tail].next = p->n_pm - 1;
@@ -800,7 +801,7 @@ static void add_param(P *p, int fs, int tok, int rng, int rest, int index)
  * scope is the function's. */
 static void parse_params(P *p, int fs, int open)
 {
-	int close = p->t[open].match, index = 0;
+	int close = p->t[open].match, index = 0, optional = 0;
 	p->i = open + 1;
 	while (p->i < close) {
 		int rest = 0, name, rng = 0;
@@ -832,7 +833,14 @@ static void parse_params(P *p, int fs, int open)
 			drop(p, eq);
 			rng = add_range(p, d.first, d.last);
 		}
-		add_param(p, fs, name, rng, rest, index);
+		/* parameters from the first default on are read from arguments
+		 * in the prologue: the function's length counts those before */
+		if (rng) optional = 1;
+		if (optional && !rest && p->sc[fs].accessor != 2) {
+			drop(p, name);
+			if (index > 0) drop(p, name - 1);  /* the comma before */
+		}
+		add_param(p, fs, name, rng, rest, index, optional && !rest && p->sc[fs].accessor != 2);
 		index++;
 		if (p->i == close) break;
 		if (rest) unexpected(p, p->i);
@@ -840,6 +848,9 @@ static void parse_params(P *p, int fs, int open)
 		if (p->i == close) perr(p, close, "trailing comma in parameter list not supported");
 	}
 	p->i = close + 1;
+	if (p->sc[fs].accessor == 1 && index != 0) perr(p, open, "a getter takes no parameters");
+	if (p->sc[fs].accessor == 2 && (index != 1 || p->pm[p->sc[fs].params].rest))
+		perr(p, open, "a setter takes exactly one parameter");
 	if (p->sc[fs].dup_param >= 0 && (p->sc[fs].unique_params || p->sc[fs].nonsimple))
 		perr(p, p->sc[fs].dup_param, "duplicate parameter name");
 }
@@ -910,7 +921,7 @@ static ex parse_arrow(P *p)
 	p->pending_labels = 0;
 	if (single) {
 		declare(p, first, B_PARAM);
-		add_param(p, fs, first, 0, 0, 0);
+		add_param(p, fs, first, 0, 0, 0, 0);
 		next(p);
 	} else {
 		parse_params(p, fs, first);
@@ -1046,6 +1057,7 @@ static ex parse_object(P *p)
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			fs = new_scope(p, SC_FUNC);
 			p->sc[fs].unique_params = 1;
+			p->sc[fs].accessor = is_k(p, key - 1, JSK_GET) ? 1 : 2;
 			parse_function_rest(p, fs, -1);
 		} else if (at_k(p, JSK_GET) && is_p(p, p->i + 1, '[')) {
 			unsupported(p, p->i + 1, "computed property keys are");
@@ -2262,6 +2274,7 @@ static void emit_prologues(P *p)
 				param *pm = &p->pm[q];
 				char nm[300];
 				snprintf(nm, sizeof nm, "%.*s", (int)tlen(p, pm->tok), tname(p, pm->tok));
+				if (pm->late) postf(p, tok, "var %s = arguments[%d];", nm, pm->index);
 				if (pm->range) {
 					postf(p, tok, "if (%s === void 0) %s = ", nm, nm);
 					post_e(p, tok, new_edit(p, ED_RANGE, pm->range, 0));

@@ -565,6 +565,10 @@ static void test_conformance(void)
 	CHECK_RUN("try { let y = y + 1; 'no' } catch (e) { e instanceof ReferenceError }", "true");
 	CHECK_RUN("function f() { return z; }\nvar r; try { f(); r = 'no'; } catch (e) { r = e instanceof ReferenceError; }\nlet z = 1;\nr + ',' + f()", "true,1");
 	CHECK_RUN("function g(a = b, b) {} try { g(); 'no' } catch (e) { e instanceof ReferenceError }", "true");
+	/* length counts the parameters before the first default or rest */
+	CHECK_RUN("var f = function (a, b = 1, c) { return [a, b, c].join(); };\n"
+		"[f.length, ((x = 2) => x).length, ((a, ...r) => r).length, f(5), f(5, void 0, 3)].join(';')",
+		"1;0;1;5,1,;5,1,3");
 	/* for-of over a number or a plain object throws */
 	CHECK_RUN("try { for (var v of 5) {} 'no' } catch (e) { e instanceof TypeError }", "true");
 	CHECK_RUN("try { for (const v of {}) {} 'no' } catch (e) { e instanceof TypeError }", "true");
