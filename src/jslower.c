@@ -46,7 +46,7 @@ typedef struct {
 	uint8_t captured;  /* this/arguments read through the captured variable */
 } tokx;
 
-typedef struct { int a, b; } range;
+typedef struct { int a, b, owner; } range;  /* owner: function of a default value, 0 if none */
 
 enum { SC_PROGRAM, SC_FUNC, SC_ARROW, SC_BLOCK };
 typedef struct {
@@ -330,7 +330,7 @@ static void pref(P *p, int tok, const char *fmt, ...)
  * naming the returned id sits. Inner ranges are registered first. */
 static int add_range(P *p, int a, int b)
 {
-	range r = { a, b };
+	range r = { a, b, 0 };
 	PUSH(p, rg, r);
 	for (int k = a; k <= b; k++)
 		if (!p->x[k].moved) p->x[k].moved = p->n_rg;
@@ -832,6 +832,7 @@ static void parse_params(P *p, int fs, int open)
 			}
 			drop(p, eq);
 			rng = add_range(p, d.first, d.last);
+			p->rg[rng - 1].owner = fs;
 		}
 		/* parameters from the first default on are read from arguments
 		 * in the prologue: the function's length counts those before */
@@ -1875,8 +1876,15 @@ static void resolve(P *p)
 		for (; s >= 0; s = p->sc[s].parent) {
 			hent *e = hfind(p, H_SCOPE, s, nm, n, 0);
 			if (e && e->val >= 0) {
-				rf->binding = e->val;
-				if (func_of(p, s) != rfunc) p->bd[e->val].flags |= BF_CAPTURED;
+				int mv = p->x[rf->tok].moved, b = e->val;
+				rf->binding = b;
+				if (func_of(p, s) != rfunc) p->bd[b].flags |= BF_CAPTURED;
+				/* defaults run in the lowered body, where they would see its
+				 * var and function declarations instead of the outer names */
+				if (mv && p->rg[mv - 1].owner && func_of(p, p->bd[b].scope) == p->rg[mv - 1].owner &&
+					(p->bd[b].kind == B_VAR || p->bd[b].kind == B_FUNC))
+					perr(p, rf->tok, "a default value using '%.*s', which the function body declares, "
+						"is not supported", (int)n, nm);
 				break;
 			}
 			if (p->sc[s].kind != SC_BLOCK) hfind(p, H_OUT, s, nm, n, 1)->val = 1;

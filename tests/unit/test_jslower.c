@@ -565,6 +565,9 @@ static void test_conformance(void)
 	CHECK_RUN("try { let y = y + 1; 'no' } catch (e) { e instanceof ReferenceError }", "true");
 	CHECK_RUN("function f() { return z; }\nvar r; try { f(); r = 'no'; } catch (e) { r = e instanceof ReferenceError; }\nlet z = 1;\nr + ',' + f()", "true,1");
 	CHECK_RUN("function g(a = b, b) {} try { g(); 'no' } catch (e) { e instanceof ReferenceError }", "true");
+	/* a default would see the body's var: refused, not silently wrong */
+	CHECK_ERR("var x = 1;\nfunction f(a = () => x) { var x = 2; return a(); }", 2, 22, "the function body declares");
+	CHECK_RUN("var x = 1;\nfunction f(a = () => x) { let y = 2; return a() + y; } f()", "3");
 	/* length counts the parameters before the first default or rest */
 	CHECK_RUN("var f = function (a, b = 1, c) { return [a, b, c].join(); };\n"
 		"[f.length, ((x = 2) => x).length, ((a, ...r) => r).length, f(5), f(5, void 0, 3)].join(';')",
