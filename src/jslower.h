@@ -23,6 +23,8 @@
  * let/const before it ran (checked at run time); a block's binding read
  * early from a closure is undefined. for-of takes arrays, strings and
  * array-likes (anything else is a TypeError), not other iterables.
+ * Defaults run at the start of the lowered body: one that uses a name the
+ * body declares with var or function is refused.
  * Measured by `make test262` (tests/test262/known-mujs.txt lists what
  * fails and why). */
 
