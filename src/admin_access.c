@@ -545,15 +545,10 @@ void adm_token_revoke(req *r)
 /* Route: GET /api/cms/audit?before=ID&limit=N&action=PREFIX -- newest first. */
 void adm_audit(req *r)
 {
-	const char *bs = http_query(r, "before"), *ls = http_query(r, "limit"), *act = http_query(r, "action");
-	long long before = bs ? atoll(bs) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (before < 0 || limit < 1 || limit > 500 || (act && strlen(act) > 64)) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", before < 0 ? "before" : limit < 1 || limit > 500 ? "limit" : "action");
-		http_error(r, 422, "validation_error", d, "before must be >= 0, limit 1-500, action at most 64 characters");
-		return;
-	}
+	const char *act = http_query(r, "action");
+	int64_t before, limit;
+	if (in_query_offset(r, "before", &before) < 0 || in_query_limit(r, 100, &limit) < 0) return;
+	if (act && strlen(act) > 64) { in_query_fail(r, "action", "must be at most 64 characters"); return; }
 	sqlite3_stmt *st = db_stmt(
 		"SELECT id, user_id, actor, action, entity, entity_id, detail, ip, at FROM audit_log "
 		"WHERE tenant_id = :t AND (:b = 0 OR id < :b) AND (:a IS NULL OR substr(action, 1, length(:a)) = :a) "

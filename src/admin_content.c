@@ -3,6 +3,7 @@
  * integer minor units (cents). */
 #include "admin.h"
 #include "input.h"
+#include "config.h"
 #include "posts.h"
 #include "catalog.h"
 #include "audit.h"
@@ -56,8 +57,14 @@ static void delete_row(req *r, const char *sql, const char *action, const char *
 
 /* ---- posts ---- */
 
-/* Route: GET /api/cms/posts */
-void adm_posts_list(req *r) { list(r, "posts", posts_admin_list(r->t.id)); }
+/* Route: GET /api/cms/posts?limit=&offset= -- newest first (up to
+ * list_limit_max by default) */
+void adm_posts_list(req *r)
+{
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	list(r, "posts", posts_admin_list(r->t.id, limit, offset));
+}
 
 /* Route: GET /api/cms/posts/{id} */
 void adm_post_get(req *r) { adm_send(r, 200, posts_admin_get(r->t.id, route_id(r, 0)), "post"); }
@@ -195,14 +202,8 @@ void adm_post_unpublish(req *r) { post_status(r, 0); }
 /* Route: GET /api/cms/products?limit=&offset= */
 void adm_products_list(req *r)
 {
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-	int limit = l ? atoi(l) : 100, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 500 || offset < 0) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 500 ? "limit" : "offset");
-		http_error(r, 422, "validation_error", d, "limit must be 1-500 and offset at least 0");
-		return;
-	}
+	int64_t limit, offset;
+	if (in_query_limit(r, 100, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	list(r, "products", cat_admin_products(r->t.id, limit, offset));
 }
 
@@ -405,15 +406,8 @@ void adm_collection_update(req *r) { collection_save(r, route_id(r, 0)); }
  * the cursor count this store's changes only. */
 void adm_changes(req *r)
 {
-	const char *s = http_query(r, "since"), *l = http_query(r, "limit");
-	long long since = s ? atoll(s) : 0;
-	int limit = l ? atoi(l) : 500;
-	if (since < 0 || limit < 1 || limit > 1000) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", since < 0 ? "since" : "limit");
-		http_error(r, 422, "validation_error", d, "since must be >= 0 and limit 1-1000");
-		return;
-	}
+	int64_t since, limit;
+	if (in_query_offset(r, "since", &since) < 0 || in_query_limit(r, 500, &limit) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT store_seq, entity, entity_id, op, at FROM changes "
 				   "WHERE tenant_id = :t AND store_seq > :s ORDER BY store_seq LIMIT :n");
 	db_bind_int(st, ":t", r->t.id);

@@ -17,13 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static void bad_query(req *r, const char *field, const char *msg)
-{
-	cJSON *d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "field", field);
-	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", field, msg);
-}
-
 /* "2026-11-22", an ISO time ("2026-11-22T10:00:00Z", offsets too; the
  * one ISO parser, text_parse_iso) or unix seconds -> unix seconds; -1 bad. */
 static int64_t parse_time(const char *s)
@@ -78,19 +71,18 @@ void adm_orders_list(req *r)
 	static const char *const fstat[] = { "unfulfilled", "fulfilled", NULL };
 	const char *st_ = http_query(r, "status"), *ps = http_query(r, "paymentStatus"), *fs = http_query(r, "fulfillmentStatus");
 	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset"), *q_ = http_query(r, "q");
-	if (q_ && (!*q_ || strlen(q_) > 254)) { bad_query(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
+	const char *q_ = http_query(r, "q");
+	if (q_ && (!*q_ || strlen(q_) > 254)) { in_query_fail(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
 	int64_t qnum = q_ ? atoll(q_) : 0;
-	if (st_ && !one_of(st_, statuses)) { bad_query(r, "status", "must be open or cancelled"); return; }
-	if (ps && !one_of(ps, pstat)) { bad_query(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
-	if (fs && !one_of(fs, fstat)) { bad_query(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
+	if (st_ && !one_of(st_, statuses)) { in_query_fail(r, "status", "must be open or cancelled"); return; }
+	if (ps && !one_of(ps, pstat)) { in_query_fail(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
+	if (fs && !one_of(fs, fstat)) { in_query_fail(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
 	int64_t from = from_s ? parse_time(from_s) : 0, to = to_s ? parse_time(to_s) : INT64_MAX;
-	if (from < 0) { bad_query(r, "from", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
-	if (to < 0) { bad_query(r, "to", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (from < 0) { in_query_fail(r, "from", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (to < 0) { in_query_fail(r, "to", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
 	if (to_s && strlen(to_s) == 10) to += 86400;    /* a date means the whole day */
-	int limit = l ? atoi(l) : 50, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 500) { bad_query(r, "limit", "must be 1-500"); return; }
-	if (offset < 0) { bad_query(r, "offset", "must be at least 0"); return; }
+	int64_t limit, offset;
+	if (in_query_limit(r, 50, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	order_filter f = { r->t.id, st_, ps, fs, from, to, q_, qnum };
 	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created WHERE " ORDER_FILTER);
 	bind_filter(q, &f);

@@ -230,7 +230,7 @@ cJSON *cat_admin_product(int64_t tid, int64_t id)
 	return row_one(st, adm_row);
 }
 
-cJSON *cat_admin_products(int64_t tid, int limit, int offset)
+cJSON *cat_admin_products(int64_t tid, int64_t limit, int64_t offset)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t ORDER BY position, id LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);

@@ -113,15 +113,9 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 /* Route: GET /api/platform/tenants?status=&after=ID&limit=N -> {tenants, next} */
 void plat_tenants_list(req *r)
 {
-	const char *status = http_query(r, "status"), *as = http_query(r, "after"), *ls = http_query(r, "limit");
-	long long after = as ? atoll(as) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (after < 0 || limit < 1 || limit > 1000) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", after < 0 ? "after" : "limit");
-		http_error(r, 422, "validation_error", d, "after must be >= 0 and limit 1-1000");
-		return;
-	}
+	const char *status = http_query(r, "status");
+	int64_t after, limit;
+	if (in_query_offset(r, "after", &after) < 0 || in_query_limit(r, 100, &limit) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE id > :a AND status != 'deleted' AND (:s IS NULL OR status = :s) "
 				   "ORDER BY id LIMIT :n");
 	db_bind_int(st, ":a", after);
