@@ -3,6 +3,7 @@
  * integer minor units (cents). */
 #include "admin.h"
 #include "input.h"
+#include "money.h"
 #include "config.h"
 #include "posts.h"
 #include "catalog.h"
@@ -244,8 +245,8 @@ static void product_save(req *r, int64_t id)
 	}
 	if (in_str(r, b, "name", create, 300, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 50000, &desc) < 0 ||
-	    in_int(r, b, "price", create, 0, 1000000000000LL, &price) < 0 ||
-	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, 1000000000000LL, &cmp) < 0 ||
+	    in_int(r, b, "price", create, 0, MONEY_MAX, &price) < 0 ||
+	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, MONEY_MAX, &cmp) < 0 ||
 	    in_str(r, b, "sku", IN_OPTIONAL, 100, &sku) < 0 ||
 	    in_int(r, b, "stock", IN_OPTIONAL, 0, 1000000000, &stock) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||

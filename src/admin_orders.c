@@ -7,6 +7,7 @@
 #include "text.h"
 #include "commerce.h"
 #include "input.h"
+#include "money.h"
 #include "audit.h"
 #include "route.h"
 #include "db.h"
@@ -172,7 +173,7 @@ static void order_action(req *r, order_act act)
 	if (act == ACT_CANCEL && (in_str(r, b, "reason", IN_OPTIONAL, 500, &reason) < 0 ||
 				  in_bool(r, b, "restock", IN_OPTIONAL, &restock) < 0))
 		goto out;
-	if (act == ACT_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, 1000000000000LL, &amount) < 0) goto out;
+	if (act == ACT_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, MONEY_MAX, &amount) < 0) goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the order"); goto out; }
 	char status[16], pay[24], ful[16], method[16];
 	int64_t total, refunded;
@@ -369,8 +370,8 @@ static void discount_save(req *r, int64_t id)
 	int64_t value = -1, min = -1, limit = -1;
 	int active = -1;
 	if (in_str(r, b, "code", create, 64, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
-	    in_int(r, b, "value", create, 1, 1000000000000LL, &value) < 0 ||
-	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, 1000000000000LL, &min) < 0 ||
+	    in_int(r, b, "value", create, 1, MONEY_MAX, &value) < 0 ||
+	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, MONEY_MAX, &min) < 0 ||
 	    in_str(r, b, "startsAt", IN_OPTIONAL, 40, &starts) < 0 || in_str(r, b, "expiresAt", IN_OPTIONAL, 40, &expires) < 0 ||
 	    in_int(r, b, "usageLimit", IN_OPTIONAL, 1, 1000000000, &limit) < 0 || in_bool(r, b, "active", IN_OPTIONAL, &active) < 0)
 		goto out;

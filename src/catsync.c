@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_MONEY 1000000000000LL
 #define MAX_STOCK 1000000000LL
 
 static int bad(char *field, size_t fl, char *msg, size_t ml, const char *f, const char *fmt, ...)
@@ -235,8 +234,8 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	    get_str(item, "description", 50000, &desc, field, fl, msg, ml) < 0 || get_str(item, "sku", 100, &sku, field, fl, msg, ml) < 0 ||
 	    get_str(item, "status", 20, &status, field, fl, msg, ml) < 0 || get_str(item, "vendor", 200, &vendor, field, fl, msg, ml) < 0 ||
 	    get_str(item, "image", 1000, &image, field, fl, msg, ml) < 0 ||
-	    get_int(item, "price", 0, MAX_MONEY, &price, field, fl, msg, ml) < 0 ||
-	    get_int(item, "compareAtPrice", 0, MAX_MONEY, &cmp, field, fl, msg, ml) < 0 ||
+	    get_int(item, "price", 0, MONEY_MAX, &price, field, fl, msg, ml) < 0 ||
+	    get_int(item, "compareAtPrice", 0, MONEY_MAX, &cmp, field, fl, msg, ml) < 0 ||
 	    get_int(item, "stock", 0, MAX_STOCK, &stock, field, fl, msg, ml) < 0)
 		return -1;
 	if (name && !*name) return bad(field, fl, msg, ml, "name", "must not be empty");
@@ -412,8 +411,8 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 		    get_str(v, "option1", 100, &o[0], sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_str(v, "option2", 100, &o[1], sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_str(v, "option3", 100, &o[2], sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "price", 0, MAX_MONEY, &price, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "compareAtPrice", 0, MAX_MONEY, &cmp, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_int(v, "price", 0, MONEY_MAX, &price, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_int(v, "compareAtPrice", 0, MONEY_MAX, &cmp, sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_int(v, "stock", 0, MAX_STOCK, &stock, sub, sizeof sub, m2, sizeof m2) < 0) {
 			char full[140];
 			snprintf(full, sizeof full, "%s.%s", f2, sub);

@@ -47,7 +47,7 @@ static int64_t parse_money(const char *s, int dec)
 		if (!isdigit((unsigned char)*s)) return -1;
 		if (frac >= 0) { if (frac >= dec) { if (*s != '0') return -1; continue; } frac++; }
 		v = v * 10 + (*s - '0');
-		if (v > 100000000000000LL) return -1;
+		if (v > MONEY_MAX) return -1;     /* no overflow; catsync says why */
 	}
 	while (*s == ' ') s++;
 	if (*s) return -1;
