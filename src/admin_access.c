@@ -102,7 +102,7 @@ void adm_login(req *r)
 	int admin_host = session_admin_host(r);
 	const char *email, *password, *store = NULL, *tname = "login";
 	int want_session = 0;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 ||
 	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_MAX, &password) < 0 ||
 	    in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0 ||
 	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
@@ -332,7 +332,7 @@ void adm_user_create(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *email, *role, *pw;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
 	    in_str(r, b, "password", IN_REQUIRED, 4096, &pw) < 0)
 		goto out;
 	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }

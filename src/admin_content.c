@@ -100,7 +100,7 @@ static void post_save(req *r, int64_t id)
 	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "content", IN_OPTIONAL, 200000, &content) < 0 ||
 	    in_str(r, b, "excerpt", IN_OPTIONAL, 1000, &excerpt) < 0 ||
-	    in_str(r, b, "featuredImage", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "featuredImage", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, post_statuses, &status) < 0 ||
 	    in_str(r, b, "publishedAt", IN_OPTIONAL, 64, &when) < 0 ||
 	    in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo) < 0)
@@ -243,15 +243,15 @@ static void product_save(req *r, int64_t id)
 		in_fail(r, field, "%s", msg);
 		goto out;
 	}
-	if (in_str(r, b, "name", create, 300, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
-	    in_str(r, b, "description", IN_OPTIONAL, 50000, &desc) < 0 ||
+	if (in_str(r, b, "name", create, CAT_NAME_MAX, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "description", IN_OPTIONAL, CAT_DESC_MAX, &desc) < 0 ||
 	    in_int(r, b, "price", create, 0, MONEY_MAX, &price) < 0 ||
 	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, MONEY_MAX, &cmp) < 0 ||
-	    in_str(r, b, "sku", IN_OPTIONAL, 100, &sku) < 0 ||
-	    in_int(r, b, "stock", IN_OPTIONAL, 0, 1000000000, &stock) < 0 ||
+	    in_str(r, b, "sku", IN_OPTIONAL, CAT_SKU_MAX, &sku) < 0 ||
+	    in_int(r, b, "stock", IN_OPTIONAL, 0, CAT_STOCK_MAX, &stock) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||
-	    in_str(r, b, "vendor", IN_OPTIONAL, 200, &vendor) < 0 ||
-	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "vendor", IN_OPTIONAL, CAT_VENDOR_MAX, &vendor) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0 || in_array(r, b, "images", IN_OPTIONAL, 50, &images) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
@@ -348,9 +348,9 @@ static void collection_save(req *r, int64_t id)
 	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", NULL };
 	static const char *const readonly[] = { "id", "productCount", "url", "products", "createdAt", "updatedAt", NULL };
 	if (in_known(r, b, fields, readonly) < 0 ||
-	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "title", create, CAT_NAME_MAX, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
-	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0)
 		goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }

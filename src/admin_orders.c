@@ -73,7 +73,10 @@ void adm_orders_list(req *r)
 	const char *st_ = http_query(r, "status"), *ps = http_query(r, "paymentStatus"), *fs = http_query(r, "fulfillmentStatus");
 	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
 	const char *q_ = http_query(r, "q");
-	if (q_ && (!*q_ || strlen(q_) > 254)) { in_query_fail(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
+	if (q_ && (!*q_ || strlen(q_) > IN_EMAIL_MAX)) {
+		in_query_fail(r, "q", "must be an order number or an email of at most %d bytes", IN_EMAIL_MAX);
+		return;
+	}
 	int64_t qnum = q_ ? atoll(q_) : 0;
 	if (st_ && !one_of(st_, statuses)) { in_query_fail(r, "status", "must be open or cancelled"); return; }
 	if (ps && !one_of(ps, pstat)) { in_query_fail(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }

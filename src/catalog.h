@@ -7,6 +7,17 @@
 #include <cJSON.h>
 #include <stdint.h>
 
+/* A product's field limits (bytes; stock in units), the same on every
+ * write path: the admin API, POS sync (catsync.c) and CSV import. */
+#define CAT_NAME_MAX 300            /* product name, collection title */
+#define CAT_DESC_MAX 50000          /* product description */
+#define CAT_SKU_MAX 100
+#define CAT_VENDOR_MAX 200
+#define CAT_HANDLE_MAX 200          /* import handle (Shopify's "Handle") */
+#define CAT_VARIANT_TITLE_MAX 200
+#define CAT_OPTION_MAX 100          /* one option value, one tag */
+#define CAT_STOCK_MAX 1000000000LL
+
 /* Public product JSON (vibe code, product page). */
 cJSON *cat_products(const tenant *t, const char *collection_slug, const char *sort, int limit);
 cJSON *cat_product_by_slug(const tenant *t, const char *slug);

@@ -221,7 +221,7 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "notifyEmail"))) {
 		*field = "notifyEmail";
-		if (!str_ok(v, 254) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
+		if (!str_ok(v, IN_EMAIL_MAX) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
 			return "must be an email address or empty";
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "posWebhook"))) {
@@ -896,7 +896,7 @@ void com_checkout(req *r)
 	char *canon_s = NULL;
 	if (!b) return;
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||

@@ -235,7 +235,7 @@ int in_json_nul_path(const char *s, size_t n, sbuf *path)
 const char *slug_problem(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 1 || n > 100) return "must be 1 to 100 characters";
+	if (n < 1 || n > IN_SLUG_MAX) return "must be 1 to " STR(IN_SLUG_MAX) " characters";
 	for (size_t i = 0; i < n; i++)
 		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
 			return "may contain only a-z, 0-9 and '-'";
@@ -246,7 +246,7 @@ const char *slug_problem(const char *s)
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out)
 {
 	const char *s;
-	int rc = in_str(r, o, field, required, 100, &s);
+	int rc = in_str(r, o, field, required, IN_SLUG_MAX, &s);
 	if (rc) return rc;
 	const char *p = slug_problem(s);
 	if (p) { in_fail(r, field, "%s (got '%s')", p, s); return -1; }

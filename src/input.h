@@ -18,7 +18,12 @@ int in_id(req *r, const cJSON *o, const char *field, int required, int64_t *out)
 /* A JSON object (config, visibility): out points into o. */
 int in_obj(req *r, const cJSON *o, const char *field, int required, const cJSON **out);
 int in_array(req *r, const cJSON *o, const char *field, int required, size_t max_items, const cJSON **out);
-/* A URL slug: 1-100 chars of a-z, 0-9 and '-'. */
+/* Lengths in bytes shared by many fields. */
+#define IN_SLUG_MAX 100     /* a URL slug */
+#define IN_EMAIL_MAX 254    /* an email address (RFC 5321's path limit) */
+#define IN_URL_MAX 1000     /* an image or link URL */
+
+/* A URL slug: 1-IN_SLUG_MAX chars of a-z, 0-9 and '-'. */
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out);
 /* One of a fixed set of words (NULL-terminated). */
 int in_enum(req *r, const cJSON *o, const char *field, int required, const char *const *allowed, const char **out);

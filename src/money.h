@@ -12,9 +12,7 @@
 #ifndef MONEY_MAX
 #define MONEY_MAX 1000000000000
 #endif
-#define MONEY_STR_(x) #x
-#define MONEY_STR(x) MONEY_STR_(x)
-#define MONEY_MAX_TEXT MONEY_STR(MONEY_MAX)     /* for messages: "1000000000000" */
+#define MONEY_MAX_TEXT STR(MONEY_MAX)     /* for messages: "1000000000000" */
 
 int money_decimals(const char *currency);          /* USD 2, JPY 0, ... */
 double money_major(int64_t minor, const char *currency);
