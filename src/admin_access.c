@@ -260,7 +260,7 @@ void adm_password(req *r)
 	const char *cur, *pw;
 	int revoke = 0;
 	if (in_str(r, b, "currentPassword", IN_REQUIRED, AUTH_PASSWORD_MAX, &cur) < 0 ||
-	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0 ||
+	    in_str(r, b, "newPassword", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_bool(r, b, "revokeTokens", IN_OPTIONAL, &revoke) < 0)
 		goto out;
 	const char *problem = auth_password_problem(pw);
@@ -333,7 +333,7 @@ void adm_user_create(req *r)
 	if (!b) return;
 	const char *email, *role, *pw;
 	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
-	    in_str(r, b, "password", IN_REQUIRED, 4096, &pw) < 0)
+	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0)
 		goto out;
 	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }
 	const char *problem = auth_password_problem(pw);

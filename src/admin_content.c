@@ -112,7 +112,10 @@ static void post_save(req *r, int64_t id)
 	}
 	if (seo) {
 		seotext = cJSON_PrintUnformatted(seo);
-		if (strlen(seotext) > 4096) { in_fail(r, "seoConfig", "is more than 4096 bytes of JSON"); goto out; }
+		if (strlen(seotext) > IN_SEO_MAX) {
+			in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(seotext), IN_SEO_MAX);
+			goto out;
+		}
 	}
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
 	if (!create) {

@@ -372,7 +372,7 @@ static void discount_save(req *r, int64_t id)
 	const char *code = NULL, *kind = NULL, *starts = NULL, *expires = NULL;
 	int64_t value = -1, min = -1, limit = -1;
 	int active = -1;
-	if (in_str(r, b, "code", create, 64, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
+	if (in_str(r, b, "code", create, COM_DISCOUNT_CODE_MAX, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
 	    in_int(r, b, "value", create, 1, MONEY_MAX, &value) < 0 ||
 	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, MONEY_MAX, &min) < 0 ||
 	    in_str(r, b, "startsAt", IN_OPTIONAL, 40, &starts) < 0 || in_str(r, b, "expiresAt", IN_OPTIONAL, 40, &expires) < 0 ||

@@ -100,8 +100,8 @@ static int seo_config(req *r, const cJSON *b, char **out)
 	int rc = in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo);
 	if (rc) return rc;
 	*out = cJSON_PrintUnformatted(seo);
-	if (strlen(*out) > 4096) {
-		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is 4096", strlen(*out));
+	if (strlen(*out) > IN_SEO_MAX) {
+		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(*out), IN_SEO_MAX);
 		cJSON_free(*out);
 		*out = NULL;
 		return -1;

@@ -851,7 +851,7 @@ void com_quote(req *r)
 	if (!b) return;
 	const char *ship_id, *code = NULL;
 	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0)
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0)
 		goto out;
 	settings = com_settings(r->t.id);
 	com_ship ship;
@@ -900,7 +900,7 @@ void com_checkout(req *r)
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
 	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
 		goto out;

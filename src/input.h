@@ -22,6 +22,7 @@ int in_array(req *r, const cJSON *o, const char *field, int required, size_t max
 #define IN_SLUG_MAX 100     /* a URL slug */
 #define IN_EMAIL_MAX 254    /* an email address (RFC 5321's path limit) */
 #define IN_URL_MAX 1000     /* an image or link URL */
+#define IN_SEO_MAX 4096     /* a page's or post's seoConfig, as JSON text */
 
 /* A URL slug: 1-IN_SLUG_MAX chars of a-z, 0-9 and '-'. */
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out);

@@ -151,7 +151,7 @@ void plat_tenant_create(req *r)
 	const cJSON *lim = NULL;
 	char err[512];
 	if (in_str(r, b, "username", IN_REQUIRED, 64, &username) < 0 || in_str(r, b, "name", IN_REQUIRED, PROV_NAME_MAX, &name) < 0 ||
-	    in_str(r, b, "ownerEmail", IN_OPTIONAL, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, 4096, &pw) < 0 ||
+	    in_str(r, b, "ownerEmail", IN_OPTIONAL, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_obj(r, b, "limits", IN_OPTIONAL, &lim) < 0)
 		goto out;
 	if ((email == NULL) != (pw == NULL)) { in_fail(r, email ? "ownerPassword" : "ownerEmail", "is required with the other"); goto out; }
