@@ -17,9 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-vibe_timing render_stats;
-sbx_timing render_sbx;
-int render_force_inprocess;
 
 const char *render_device(req *r)
 {
@@ -246,17 +243,25 @@ typedef struct slot {
 
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
+	render_blocks_timed(r, blocks, preview, out, NULL);
+}
+
+void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, render_timing *t)
+{
 	int64_t page_start = now_usec();
 	page_data pd = { 0 };
 	sbx_page child;
 	char tz[SBX_TZ_MAX];
 	com_time_zone(r->t.id, tz, sizeof tz);
 	sbx_page_init(&child, r->t.id, tz);
-	memset(&render_stats, 0, sizeof render_stats);
-	memset(&sbx_last, 0, sizeof sbx_last);
+	if (t) {
+		memset(&t->vibe, 0, sizeof t->vibe);
+		memset(&t->sbx, 0, sizeof t->sbx);
+		sbx_page_measure(&child, &t->sbx, &t->vibe);
+	}
 	/* Blocks run in the sandbox; without it they fail (sbx_collect says
 	 * why), never in-process. The switch is the benchmark's baseline. */
-	int sandboxed = !render_force_inprocess;
+	int sandboxed = !(t && t->inprocess);
 	int n = cJSON_GetArraySize(blocks);
 	if (n > SBX_MAX_JOBS) n = SBX_MAX_JOBS;
 	slot *slots = xcalloc((size_t)(n ? n : 1), sizeof *slots);
@@ -272,15 +277,16 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		const char *src = sb_str(&es5);
 		int64_t t_in = now_usec();
 		char *json = block_inputs(r, &pd, &entry, cJSON_GetObjectItemCaseSensitive(sl->b, "config"));
-		render_stats.inputs += (long)(now_usec() - t_in);
+		if (t) t->vibe.inputs += (long)(now_usec() - t_in);
 		if (sandboxed) {
 			sl->job = sbx_submit(&child, src, &entry, json);
 			sl->state = 2;
 		} else {
-			sl->state = vibe_render_json(src, &entry, json, &sl->html, &sl->err) < 0 ? 1 : 3;
-			render_stats.compile += vibe_last.compile;
-			render_stats.data += vibe_last.data;
-			render_stats.run += vibe_last.run;
+			vibe_timing vt = { 0 };
+			sl->state = vibe_render_timed(src, &entry, json, &sl->html, &sl->err, &vt) < 0 ? 1 : 3;
+			t->vibe.compile += vt.compile;  /* in-process only when t asks */
+			t->vibe.data += vt.data;
+			t->vibe.run += vt.run;
 		}
 		cJSON_free(json);
 		sb_free(&es5);
@@ -301,9 +307,6 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		}
 		if (sl->state == 2) {
 			sl->state = sbx_collect(&child, sl->job, &sl->html, &sl->err) < 0 ? 1 : 3;
-			render_stats.compile += vibe_last.compile;
-			render_stats.data += vibe_last.data;
-			render_stats.run += vibe_last.run;
 		}
 		if (sl->state == 3 && page_bytes + sl->html.len > (size_t)cfg.vibe_page_output) {
 			/* The page's HTML is capped as a whole, not only per block:
@@ -328,7 +331,6 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		sb_puts(out, "</section>\n");
 		sb_free(&sl->html);
 	}
-	render_sbx = sbx_last;
 	sbx_page_end(&child);
 	free(slots);
 	cJSON_Delete(pd.storefront);
