@@ -1,5 +1,6 @@
 /* catalog: products and collections for the storefront, vibe code and admin. */
 #include "catalog.h"
+#include "config.h"
 #include "db.h"
 #include "money.h"
 #include "util.h"
@@ -78,7 +79,8 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 
 cJSON *cat_products(const tenant *t, const char *collection, const char *sort, int limit)
 {
-	if (limit <= 0 || limit > 500) limit = 500;
+	if (limit <= 0) limit = CAT_PAGE_PRODUCTS;
+	if (limit > cfg.list_limit_max) limit = (int)cfg.list_limit_max;
 	sqlite3_stmt *st;
 	/* Sort orders are fixed statements: never SQL built from input. */
 	int by = sort && strcmp(sort, "price-asc") == 0 ? 1 : sort && strcmp(sort, "price-desc") == 0 ? 2 :
@@ -157,7 +159,7 @@ cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
 	db_bind_text(st, ":s", slug);
 	cJSON *c = db_step(st) == SQLITE_ROW ? coll_row(st) : NULL;
 	db_reset(st);
-	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, 500));
+	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, CAT_PAGE_PRODUCTS));
 	return c;
 }
 

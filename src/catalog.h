@@ -18,7 +18,13 @@
 #define CAT_OPTION_MAX 100          /* one option value, one tag */
 #define CAT_STOCK_MAX 1000000000LL
 
-/* Public product JSON (vibe code, product page). */
+/* Products on the all-products and collection pages and in vibe code's
+ * catalog (api.getProducts), and on a product block without a limit. */
+#define CAT_PAGE_PRODUCTS 500
+#define CAT_BLOCK_PRODUCTS 24
+
+/* Public product JSON (vibe code, product page): the first limit (1 to
+ * list_limit_max; 0 or less: CAT_PAGE_PRODUCTS) in sort order. */
 cJSON *cat_products(const tenant *t, const char *collection_slug, const char *sort, int limit);
 cJSON *cat_product_by_slug(const tenant *t, const char *slug);
 cJSON *cat_collections(const tenant *t);

@@ -85,7 +85,7 @@ static void add_variant_prices(req *r, cJSON *p)
 static void products_index(req *r)
 {
 	cJSON *d = cJSON_CreateObject();
-	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), 500);
+	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_prices(r, p);
 	cJSON_AddItemToObject(d, "products", list);

@@ -5,6 +5,8 @@
 #include <cJSON.h>
 #include <stdint.h>
 
+/* Posts vibe code's `posts` input holds (the storefront and the CLI preview). */
+#define POSTS_BLOCK_MAX 20
 cJSON *posts_published(int64_t tid, int limit);           /* newest first */
 cJSON *posts_published_by_slug(int64_t tid, const char *slug); /* with "html" */
 cJSON *posts_admin_get(int64_t tid, int64_t id);

@@ -101,12 +101,12 @@ static cJSON *load_posts(req *r, const cJSON *c)
 {
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	(void)lim;
-	return posts_published(r->t.id, 20);
+	return posts_published(r->t.id, POSTS_BLOCK_MAX);
 }
 static cJSON *load_catalog(req *r, const cJSON *c)
 {
 	/* api.getProducts filters by collection: give each product its slugs. */
-	cJSON *all = cat_products(&r->t, NULL, NULL, 500);
+	cJSON *all = cat_products(&r->t, NULL, NULL, CAT_PAGE_PRODUCTS);
 	cJSON *p;
 	cJSON_ArrayForEach(p, all) cJSON_AddArrayToObject(p, "collections");
 	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collection_products cp "
@@ -155,7 +155,7 @@ static cJSON *block_products(req *r, const cJSON *bconf)
 	const cJSON *coll = cJSON_GetObjectItemCaseSensitive(bconf, "collection");
 	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(bconf, "sort");
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(bconf, "limit");
-	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : 24;
+	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : CAT_BLOCK_PRODUCTS;
 	return cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
 			    cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
 }
