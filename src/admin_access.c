@@ -313,11 +313,15 @@ static cJSON *user_get(int64_t tid, int64_t id)
 	return u;
 }
 
-/* Route: GET /api/cms/users */
+/* Route: GET /api/cms/users?limit=&offset= */
 void adm_users_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "users");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, user_json(st));
 	db_reset(st);
@@ -479,14 +483,20 @@ static cJSON *token_get(req *r, int64_t id)
 	return k;
 }
 
-/* Route: GET /api/cms/tokens?all=1 (revoked and expired too with all=1) */
+/* Route: GET /api/cms/tokens?all=1&limit=&offset= (revoked and expired too
+ * with all=1), newest first */
 void adm_tokens_list(req *r)
 {
 	const char *all = http_query(r, "all");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT " TOKEN_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id "
 				   "WHERE k.tenant_id = :t AND (:u = 0 OR k.user_id = :u) AND (:all OR (k.revoked_at IS NULL "
-				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC LIMIT 500");
+				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	db_bind_int(st, ":u", token_scope(r));
 	db_bind_int(st, ":all", all && strcmp(all, "1") == 0);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tokens");

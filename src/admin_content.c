@@ -328,7 +328,13 @@ void adm_product_update(req *r) { product_save(r, route_id(r, 0)); }
 /* ---- collections ---- */
 
 /* Route: GET /api/cms/collections */
-void adm_collections_list(req *r) { list(r, "collections", cat_admin_collections(r->t.id)); }
+/* Route: GET /api/cms/collections?limit=&offset= */
+void adm_collections_list(req *r)
+{
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	list(r, "collections", cat_admin_collections(r->t.id, limit, offset));
+}
 
 /* Route: GET /api/cms/collections/{id} */
 void adm_collection_get(req *r) { adm_send(r, 200, cat_admin_collection(r->t.id, route_id(r, 0)), "collection"); }

@@ -7,6 +7,7 @@
 #include "text.h"
 #include "commerce.h"
 #include "input.h"
+#include "config.h"
 #include "money.h"
 #include "audit.h"
 #include "route.h"
@@ -338,11 +339,15 @@ static cJSON *discount_json(sqlite3_stmt *st)
 
 #define DISC_COLS "SELECT id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, used, active FROM discounts "
 
-/* Route: GET /api/cms/discounts */
+/* Route: GET /api/cms/discounts?limit=&offset= */
 void adm_discounts_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t ORDER BY code");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t ORDER BY code LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "discounts");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, discount_json(st));
 	db_reset(st);

@@ -149,7 +149,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 
 cJSON *cat_collections(const tenant *t)
 {
-	return cat_admin_collections(t->id);
+	return cat_admin_collections(t->id, -1, 0);       /* at most limit_collections */
 }
 
 cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
@@ -163,10 +163,13 @@ cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
 	return c;
 }
 
-cJSON *cat_admin_collections(int64_t tid)
+cJSON *cat_admin_collections(int64_t tid, int64_t limit, int64_t offset)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id");
+	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	return row_all(st, coll_row);
 }
 

@@ -34,7 +34,7 @@ cJSON *cat_collection_by_slug(const tenant *t, const char *slug);   /* with "pro
 cJSON *cat_admin_product(int64_t tid, int64_t id);
 cJSON *cat_admin_products(int64_t tid, int64_t limit, int64_t offset);
 cJSON *cat_admin_collection(int64_t tid, int64_t id);
-cJSON *cat_admin_collections(int64_t tid);
+cJSON *cat_admin_collections(int64_t tid, int64_t limit, int64_t offset);   /* limit -1: all */
 /* Replace a collection's product list; -1 and *bad set to a product id of
  * no product of this tid. */
 int cat_set_collection_products(int64_t tid, int64_t coll, const cJSON *ids, int64_t *bad);

@@ -20,9 +20,10 @@ def header_define(path, name):
 MONEY_MAX = header_define("src/money.h", "MONEY_MAX")
 
 # Every list endpoint that pages (storefront JSON and admin API).
-LISTS = ["/api/products", API + "/products", API + "/pages", API + "/posts", API + "/orders",
-         API + "/inventory", API + "/audit", API + "/changes"]
-WITH_OFFSET = [API + "/products", API + "/pages", API + "/posts", API + "/orders", API + "/inventory"]
+PAGED = [API + "/products", API + "/pages", API + "/posts", API + "/orders", API + "/inventory",
+         API + "/collections", API + "/discounts", API + "/users", API + "/tokens", API + "/domains"]
+LISTS = ["/api/products", API + "/audit", API + "/changes"] + PAGED
+WITH_OFFSET = PAGED
 
 
 def refusal(r, param):
@@ -55,9 +56,13 @@ def test_bad_page_sizes_get_one_answer_on_every_list(stack):
         refusal(stack.get(path + "?%s=abc" % cursor, token=t), cursor)
 
 
-def test_pages_and_posts_lists_page(stack):
+def test_lists_that_returned_everything_page(stack):
     t = stack.demo_token
-    for path, key in ((API + "/pages", "pages"), (API + "/posts", "posts")):
+    for code in ("LIMITS-A", "LIMITS-B"):
+        r = stack.post(API + "/discounts", {"code": code, "kind": "fixed", "value": 1, "active": False}, token=t)
+        assert r.status == 201, r
+    for path, key in ((API + "/pages", "pages"), (API + "/posts", "posts"), (API + "/collections", "collections"),
+                      (API + "/discounts", "discounts")):
         every = stack.get(path, token=t).json()[key]
         assert len(every) >= 2, path
         one = stack.get(path + "?limit=1&offset=1", token=t).json()[key]
