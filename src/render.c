@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-
 const char *render_device(req *r)
 {
 	const char *ua = http_env(r, "HTTP_USER_AGENT");

@@ -37,7 +37,6 @@
 #define SBX_ASAN 0
 #endif
 
-
 static int ctl = -1;            /* worker's end of the zygote's control socket */
 static pid_t zygote = 0;
 static int broken = 0;
