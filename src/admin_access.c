@@ -102,7 +102,7 @@ void adm_login(req *r)
 	int admin_host = session_admin_host(r);
 	const char *email, *password, *store = NULL, *tname = "login";
 	int want_session = 0;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 ||
 	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_MAX, &password) < 0 ||
 	    in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0 ||
 	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
@@ -260,7 +260,7 @@ void adm_password(req *r)
 	const char *cur, *pw;
 	int revoke = 0;
 	if (in_str(r, b, "currentPassword", IN_REQUIRED, AUTH_PASSWORD_MAX, &cur) < 0 ||
-	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0 ||
+	    in_str(r, b, "newPassword", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_bool(r, b, "revokeTokens", IN_OPTIONAL, &revoke) < 0)
 		goto out;
 	const char *problem = auth_password_problem(pw);
@@ -313,11 +313,15 @@ static cJSON *user_get(int64_t tid, int64_t id)
 	return u;
 }
 
-/* Route: GET /api/cms/users */
+/* Route: GET /api/cms/users?limit=&offset= */
 void adm_users_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "users");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, user_json(st));
 	db_reset(st);
@@ -332,8 +336,8 @@ void adm_user_create(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *email, *role, *pw;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
-	    in_str(r, b, "password", IN_REQUIRED, 4096, &pw) < 0)
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
+	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0)
 		goto out;
 	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }
 	const char *problem = auth_password_problem(pw);
@@ -479,14 +483,20 @@ static cJSON *token_get(req *r, int64_t id)
 	return k;
 }
 
-/* Route: GET /api/cms/tokens?all=1 (revoked and expired too with all=1) */
+/* Route: GET /api/cms/tokens?all=1&limit=&offset= (revoked and expired too
+ * with all=1), newest first */
 void adm_tokens_list(req *r)
 {
 	const char *all = http_query(r, "all");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT " TOKEN_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id "
 				   "WHERE k.tenant_id = :t AND (:u = 0 OR k.user_id = :u) AND (:all OR (k.revoked_at IS NULL "
-				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC LIMIT 500");
+				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	db_bind_int(st, ":u", token_scope(r));
 	db_bind_int(st, ":all", all && strcmp(all, "1") == 0);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tokens");
@@ -545,15 +555,10 @@ void adm_token_revoke(req *r)
 /* Route: GET /api/cms/audit?before=ID&limit=N&action=PREFIX -- newest first. */
 void adm_audit(req *r)
 {
-	const char *bs = http_query(r, "before"), *ls = http_query(r, "limit"), *act = http_query(r, "action");
-	long long before = bs ? atoll(bs) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (before < 0 || limit < 1 || limit > 500 || (act && strlen(act) > 64)) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", before < 0 ? "before" : limit < 1 || limit > 500 ? "limit" : "action");
-		http_error(r, 422, "validation_error", d, "before must be >= 0, limit 1-500, action at most 64 characters");
-		return;
-	}
+	const char *act = http_query(r, "action");
+	int64_t before, limit;
+	if (in_query_offset(r, "before", &before) < 0 || in_query_limit(r, 100, &limit) < 0) return;
+	if (act && strlen(act) > 64) { in_query_fail(r, "action", "must be at most 64 characters"); return; }
 	sqlite3_stmt *st = db_stmt(
 		"SELECT id, user_id, actor, action, entity, entity_id, detail, ip, at FROM audit_log "
 		"WHERE tenant_id = :t AND (:b = 0 OR id < :b) AND (:a IS NULL OR substr(action, 1, length(:a)) = :a) "

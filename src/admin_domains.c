@@ -106,11 +106,16 @@ static void path_domain(req *r, char *out, size_t n)
 	snprintf(out, n, "%s", tmp);
 }
 
-/* Route: GET /api/cms/domains */
+/* Route: GET /api/cms/domains?limit=&offset= */
 void adm_domains_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " DOMAIN_COLS " FROM domains WHERE tenant_id = :t ORDER BY created_at, domain");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt("SELECT " DOMAIN_COLS " FROM domains WHERE tenant_id = :t ORDER BY created_at, domain "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "domains");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, domain_json(r, st));
 	db_reset(st);

@@ -55,11 +55,14 @@ static int64_t page_param(req *r)
 	return id;
 }
 
-/* Route: GET /api/cms/pages */
+/* Route: GET /api/cms/pages?limit=&offset= (all of a store's pages by
+ * default: limit_pages is far below list_limit_max) */
 void adm_pages_list(req *r)
 {
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "pages", pages_list(r->t.id));
+	cJSON_AddItemToObject(o, "pages", pages_list(r->t.id, limit, offset));
 	http_json(r, 200, o);
 }
 
@@ -97,8 +100,8 @@ static int seo_config(req *r, const cJSON *b, char **out)
 	int rc = in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo);
 	if (rc) return rc;
 	*out = cJSON_PrintUnformatted(seo);
-	if (strlen(*out) > 4096) {
-		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is 4096", strlen(*out));
+	if (strlen(*out) > IN_SEO_MAX) {
+		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(*out), IN_SEO_MAX);
 		cJSON_free(*out);
 		*out = NULL;
 		return -1;

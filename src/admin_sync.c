@@ -97,14 +97,8 @@ out:
  * variantId, name, variantTitle, sku, stock}]} every stocked item */
 void adm_inventory_list(req *r)
 {
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-	int limit = l ? atoi(l) : 500, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 1000 || offset < 0) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 1000 ? "limit" : "offset");
-		http_error(r, 422, "validation_error", d, "limit must be 1-1000 and offset at least 0");
-		return;
-	}
+	int64_t limit, offset;
+	if (in_query_limit(r, 500, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	sqlite3_stmt *st = db_stmt(
 		"SELECT p.id, coalesce(v.id, 0), p.name, coalesce(v.title, ''), coalesce(v.sku, p.sku), coalesce(v.stock, p.stock), "
 		"coalesce(v.pos_id, p.pos_id) FROM products p LEFT JOIN variants v ON v.product_id = p.id "

@@ -196,9 +196,9 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 			if (!str_ok(cJSON_GetObjectItemCaseSensitive(m, "name"), 120))
 				return "each method needs a name of at most 120 bytes";
 			const cJSON *p = cJSON_GetObjectItemCaseSensitive(m, "price");
-			if (p && !is_int(p, 0, 100000000)) return "price must be an integer of minor units, 0-100000000";
+			if (p && !is_int(p, 0, MONEY_MAX)) return "price must be an integer of minor units, 0-" MONEY_MAX_TEXT;
 			const cJSON *ms = cJSON_GetObjectItemCaseSensitive(m, "minSubtotal");
-			if (ms && !is_int(ms, 0, 100000000000LL)) return "minSubtotal must be an integer of minor units";
+			if (ms && !is_int(ms, 0, MONEY_MAX)) return "minSubtotal must be an integer of minor units, 0-" MONEY_MAX_TEXT;
 		}
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "tax"))) {
@@ -221,7 +221,7 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "notifyEmail"))) {
 		*field = "notifyEmail";
-		if (!str_ok(v, 254) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
+		if (!str_ok(v, IN_EMAIL_MAX) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
 			return "must be an email address or empty";
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "posWebhook"))) {
@@ -851,7 +851,7 @@ void com_quote(req *r)
 	if (!b) return;
 	const char *ship_id, *code = NULL;
 	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0)
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0)
 		goto out;
 	settings = com_settings(r->t.id);
 	com_ship ship;
@@ -896,11 +896,11 @@ void com_checkout(req *r)
 	char *canon_s = NULL;
 	if (!b) return;
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
 	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
 		goto out;

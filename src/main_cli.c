@@ -486,10 +486,10 @@ static cJSON *tenant_inputs(const char *username, char *tz, size_t ntz)
 	snprintf(r.host, sizeof r.host, "%s.%s", t.username, cfg.base_domain);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "storefront", render_storefront(&r));
-	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, 24));
+	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, CAT_BLOCK_PRODUCTS));
 	cJSON_AddItemToObject(d, "catalog", cat_catalog(&r.t));
 	cJSON_AddItemToObject(d, "collections", cat_collections(&r.t));
-	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, 20));
+	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, POSTS_BLOCK_MAX));
 	http_end(&r);
 	return d;
 }

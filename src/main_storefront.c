@@ -15,6 +15,7 @@
 #include "admin_access.h"
 #include "ratelimit.h"
 #include "store.h"
+#include "input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static void add_variant_prices(req *r, cJSON *p)
 static void products_index(req *r)
 {
 	cJSON *d = cJSON_CreateObject();
-	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), 500);
+	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_prices(r, p);
 	cJSON_AddItemToObject(d, "products", list);
@@ -95,14 +96,8 @@ static void products_index(req *r)
  * JSON (what vibe code's `products` holds: major units, every image). */
 static void api_products(req *r)
 {
-	const char *l = http_query(r, "limit");
-	int limit = l ? atoi(l) : 100;
-	if (limit < 1 || limit > 500) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", "limit");
-		http_error(r, 422, "validation_error", d, "limit must be 1-500");
-		return;
-	}
+	int64_t limit;
+	if (in_query_limit(r, 100, &limit) < 0) return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "products", cat_products(&r->t, http_query(r, "collection"), http_query(r, "sort"), limit));
 	http_json(r, 200, o);

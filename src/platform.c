@@ -113,15 +113,9 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 /* Route: GET /api/platform/tenants?status=&after=ID&limit=N -> {tenants, next} */
 void plat_tenants_list(req *r)
 {
-	const char *status = http_query(r, "status"), *as = http_query(r, "after"), *ls = http_query(r, "limit");
-	long long after = as ? atoll(as) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (after < 0 || limit < 1 || limit > 1000) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", after < 0 ? "after" : "limit");
-		http_error(r, 422, "validation_error", d, "after must be >= 0 and limit 1-1000");
-		return;
-	}
+	const char *status = http_query(r, "status");
+	int64_t after, limit;
+	if (in_query_offset(r, "after", &after) < 0 || in_query_limit(r, 100, &limit) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE id > :a AND status != 'deleted' AND (:s IS NULL OR status = :s) "
 				   "ORDER BY id LIMIT :n");
 	db_bind_int(st, ":a", after);
@@ -156,8 +150,8 @@ void plat_tenant_create(req *r)
 	const char *username, *name, *email = NULL, *pw = NULL;
 	const cJSON *lim = NULL;
 	char err[512];
-	if (in_str(r, b, "username", IN_REQUIRED, 64, &username) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
-	    in_str(r, b, "ownerEmail", IN_OPTIONAL, 254, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, 4096, &pw) < 0 ||
+	if (in_str(r, b, "username", IN_REQUIRED, 64, &username) < 0 || in_str(r, b, "name", IN_REQUIRED, PROV_NAME_MAX, &name) < 0 ||
+	    in_str(r, b, "ownerEmail", IN_OPTIONAL, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_obj(r, b, "limits", IN_OPTIONAL, &lim) < 0)
 		goto out;
 	if ((email == NULL) != (pw == NULL)) { in_fail(r, email ? "ownerPassword" : "ownerEmail", "is required with the other"); goto out; }
@@ -215,7 +209,7 @@ void plat_tenant_update(req *r)
 	const char *name = NULL, *username = NULL;
 	const cJSON *lim = NULL;
 	char err[512];
-	if (in_str(r, b, "name", IN_OPTIONAL, 200, &name) < 0 || in_str(r, b, "username", IN_OPTIONAL, 64, &username) < 0 ||
+	if (in_str(r, b, "name", IN_OPTIONAL, PROV_NAME_MAX, &name) < 0 || in_str(r, b, "username", IN_OPTIONAL, 64, &username) < 0 ||
 	    in_obj(r, b, "limits", IN_OPTIONAL, &lim) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }

@@ -1,6 +1,7 @@
 /* provision: tenants, users, tokens and the demo store (see provision.h). */
 #include "provision.h"
 #include "pages.h"
+#include "input.h"
 #include "auth.h"
 #include "audit.h"
 #include "tenant.h"
@@ -70,7 +71,7 @@ const char *prov_username_problem(const char *username, char *buf, size_t n)
 static int64_t insert_tenant(const char *username, const char *name, char *err, size_t errlen)
 {
 	if (prov_username_problem(username, err, errlen)) return -1;
-	if (!*name || strlen(name) > 200) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	if (!*name || strlen(name) > PROV_NAME_MAX) { snprintf(err, errlen, "store name must be 1 to %d characters", PROV_NAME_MAX); return -1; }
 	sqlite3_stmt *st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) "
 		     "VALUES(:u, :n, strftime('%s','now'), strftime('%s','now'))");
 	db_bind_text(st, ":u", username);
@@ -173,7 +174,10 @@ int prov_tenant_status(const char *username, const char *status, const char *act
 int prov_tenant_rename(const char *username, const char *name, const char *new_username,
 		       const char *actor, const char *ip, char *err, size_t errlen)
 {
-	if (name && (!*name || strlen(name) > 200)) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	if (name && (!*name || strlen(name) > PROV_NAME_MAX)) {
+		snprintf(err, errlen, "store name must be 1 to %d characters", PROV_NAME_MAX);
+		return -1;
+	}
 	if (new_username && strcmp(new_username, username) == 0) new_username = NULL;
 	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
 	int64_t tid = tenant_id_of(username, NULL);
@@ -292,7 +296,7 @@ int64_t prov_user_add(int64_t tid, const char *email, const char *password, cons
 		      char *err, size_t errlen)
 {
 	char mail[256];
-	if (strlen(email) > 254 || !strchr(email, '@') || strchr(email, ' ') || email[0] == '@') {
+	if (strlen(email) > IN_EMAIL_MAX || !strchr(email, '@') || strchr(email, ' ') || email[0] == '@') {
 		snprintf(err, errlen, "'%s' is not an email address", email);
 		return -1;
 	}

@@ -9,6 +9,9 @@
 #include <stdarg.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal: STR(IN_SLUG_MAX) is "100". */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -64,6 +64,9 @@ def test_create_rename_and_reserved_names(plat):
     assert rest["next"] is None and first["tenants"][0]["username"] not in [t["username"] for t in rest["tenants"]]
     assert len(rest["tenants"]) >= 1
     err(plat.get(P + "?limit=0", token=PT), 422)
+    for q in ("limit=abc", "limit=-1", "limit=100000", "after=abc"):    # the list endpoints' one parser
+        e = err(plat.get(P + "?" + q, token=PT), 422, "validation_error")
+        assert e["details"]["field"] == q.split("=")[0] and e["message"].startswith("query parameter '"), e
     assert plat.sql("SELECT actor FROM audit_log WHERE action = 'tenant.create' AND entity_id = "
                     "(SELECT id FROM tenants WHERE username = 'pager')") == [("platform",)]
     err(plat.get(P + "/nobody", token=PT), 404)
