@@ -96,7 +96,6 @@ static int reauth(req *r, const cJSON *b)
  * per IP (429 Retry-After). */
 void adm_login(req *r)
 {
-	if (ratelimit_check(r, "login") < 0) return;
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int admin_host = session_admin_host(r);

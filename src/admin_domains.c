@@ -229,7 +229,6 @@ void adm_domain_verify(req *r)
 		cJSON_Delete(b);
 		if (rc < 0) return;
 	}
-	if (ratelimit_check(r, "verify") < 0) return;
 	char dns_err[512] = "", http_err[700] = "";
 	const char *by = NULL;
 	if (strcmp(method, "http") != 0 && domain_check_dns(d, tok, dns_err, sizeof dns_err)) by = "dns";

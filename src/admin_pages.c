@@ -439,7 +439,6 @@ void adm_page_preview(req *r)
 	 * its scripts run in an opaque origin (sandbox without
 	 * allow-same-origin), so they reach no session, cookie or API there. */
 	r->csp = "sandbox allow-scripts allow-forms allow-popups allow-modals; frame-ancestors 'self'";
-	http_header(r, "Cache-Control", "no-store");
 	http_header(r, "X-Robots-Tag", "noindex");
 	sb_free(&content);
 	cJSON_Delete(blocks);

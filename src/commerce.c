@@ -846,7 +846,6 @@ static void totals_for(const cJSON *settings, int64_t subtotal, const com_discou
  * totals the cart would have now (nothing is written or reserved). */
 void com_quote(req *r)
 {
-	http_header(r, "Cache-Control", "no-store");
 	cJSON *b = http_json_body(r), *settings = NULL;
 	if (!b) return;
 	const char *ship_id, *code = NULL;
@@ -889,7 +888,6 @@ out:
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
 void com_checkout(req *r)
 {
-	http_header(r, "Cache-Control", "no-store");
 	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL, *canon = NULL;
 	line *lines = NULL;
 	size_t nlines = 0;
