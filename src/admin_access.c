@@ -268,7 +268,7 @@ void adm_password(req *r)
 	if (ok < 0) goto out;
 	if (!ok) { in_fail(r, "currentPassword", "is not the current password"); goto out; }
 	char hash[256];
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the password"); goto out; }
 	int revoked = 0;
 	sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
@@ -341,7 +341,7 @@ void adm_user_create(req *r)
 	char mail[256], hash[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
 	sqlite3_stmt *st = db_stmt("INSERT INTO users(tenant_id, email, password_hash, role, created_at, updated_at) "
 				   "VALUES(:t, :e, :h, :r, strftime('%s','now'), strftime('%s','now'))");

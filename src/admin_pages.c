@@ -2,6 +2,7 @@
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
 #include "admin.h"
+#include "server.h"
 #include "input.h"
 #include "pages.h"
 #include "render.h"
@@ -30,20 +31,13 @@ void adm_send(req *r, int status, cJSON *entity, const char *what)
 
 void adm_fail(req *r, const char *what)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	db_rollback();
-	if (busy) {
-		http_header(r, "Retry-After", "1");
-		http_error(r, 503, "busy", NULL, "the store is busy; %s was not saved, try again", what);
-	} else {
-		http_error(r, 500, "storage_error", NULL, "%s could not be saved", what);
-	}
+	server_storage_error(r, "%s was not saved", what);
 }
 
 int adm_commit(req *r)
 {
 	if (db_commit() < 0) {
-		http_error(r, 500, "storage_error", NULL, "the change could not be committed");
+		server_storage_error(r, "the change was not committed");
 		return -1;
 	}
 	return 0;

@@ -5,6 +5,7 @@
  * CSV). Batches run in one transaction with a savepoint per item, so a bad
  * item is reported and the rest is saved. */
 #include "admin.h"
+#include "server.h"
 #include "catsync.h"
 #include "import.h"
 #include "input.h"
@@ -174,7 +175,7 @@ void adm_products_import(req *r)
 	cs_actor a = actor_of(r);
 	imp_result res;
 	if (imp_shopify_csv(&a, r->body.s ? r->body.s : "", r->body.len, NULL, NULL, &res) < 0) {
-		http_error(r, 500, "storage_error", NULL, "the import could not be saved: %s", res.fatal);
+		server_storage_error(r, "the import was not saved: %s", res.fatal);
 		imp_result_free(&res);
 		return;
 	}

@@ -1,5 +1,6 @@
 /* commerce: carts, settings, totals, checkout and orders (see commerce.h). */
 #include "commerce.h"
+#include "server.h"
 #include "text.h"
 #include "input.h"
 #include "audit.h"
@@ -794,14 +795,7 @@ static void reply_existing(req *r, int64_t id, int status)
 
 static void storage_fail(req *r)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	if (db_in_tx()) db_rollback();
-	if (busy) {
-		http_header(r, "Retry-After", "1");
-		http_error(r, 503, "busy", NULL, "the store is busy; no order was placed, try again with the same idempotencyKey");
-	} else {
-		http_error(r, 500, "storage_error", NULL, "the order could not be saved; nothing was charged or reserved");
-	}
+	server_storage_error(r, "no order was placed, nothing was charged or reserved (retry with the same idempotencyKey)");
 }
 
 /* A discount code checked against the subtotal: 0 with *d and *id set, or

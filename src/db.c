@@ -12,6 +12,7 @@
 
 static sqlite3 *g_db;
 static int g_tx;
+static int g_last_err;     /* the result code of the last failed step or exec */
 
 #define CACHE_SIZE 512
 static struct cached {
@@ -160,6 +161,7 @@ void db_bind_null(sqlite3_stmt *st, const char *name)
 int db_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) g_last_err = rc;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
 		log_error("SQL step failed (%d): %s\n  in: %s", rc, sqlite3_errmsg(g_db), sqlite3_sql(st));
 	return rc;
@@ -187,7 +189,9 @@ const char *db_text(sqlite3_stmt *st, int col)
 int db_exec(const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(g_db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(g_db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		g_last_err = rc;
 		log_error("SQL exec failed: %s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
@@ -199,6 +203,12 @@ int64_t db_last_id(void) { return sqlite3_last_insert_rowid(g_db); }
 int db_changes(void) { return sqlite3_changes(g_db); }
 const char *db_errmsg(void) { return sqlite3_errmsg(g_db); }
 int db_errcode(void) { return sqlite3_errcode(g_db); }
+
+int db_busy(void)
+{
+	int rc = g_last_err & 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
 
 void db_busy_ms(long ms)
 {

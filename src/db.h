@@ -43,6 +43,10 @@ int64_t db_last_id(void);
 int db_changes(void);
 const char *db_errmsg(void);
 int db_errcode(void);
+/* 1 when the last failed statement failed because the database was busy
+ * or locked (another writer): worth retrying. Unlike db_errcode it
+ * survives the rollback that follows. */
+int db_busy(void);
 /* Wait at most ms for a busy database from now on (ms < 0: DB_BUSY_MS
  * again). For callers that would rather give up than wait, e.g. the rate
  * limiter: set it short around the statements, then restore it. */

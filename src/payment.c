@@ -1,5 +1,6 @@
 /* payment: manual and the Stripe-compatible gateway (see payment.h). */
 #include "payment.h"
+#include "server.h"
 #include "commerce.h"
 #include "audit.h"
 #include "config.h"
@@ -215,8 +216,7 @@ void pay_webhook(req *r)
 	cJSON_Delete(ev);
 	return;
 busy:
-	if (db_in_tx()) db_rollback();
 	cJSON_Delete(o);
 	cJSON_Delete(ev);
-	http_error(r, 503, "busy", NULL, "the event could not be recorded; retry");
+	server_storage_error(r, "the event was not recorded");
 }

@@ -8,6 +8,7 @@
 #include "sha256.h"
 #include "config.h"
 #include "db.h"
+#include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,7 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	db_bind_int(st, ":t", tid);
 	int rc = db_run(st);
 	cJSON_free(txt);
-	if (rc < 0) http_error(r, 500, "storage_error", NULL, "the limits could not be saved");
+	if (rc < 0) server_storage_error(r, "the limits were not saved");
 	return rc;
 }
 
@@ -182,7 +183,7 @@ void plat_tenant_create(req *r)
 		char token[48];
 		if (uid < 0 || auth_token_create(tid, uid, "platform", token) < 0) {
 			cJSON_Delete(o);
-			http_error(r, 500, "storage_error", NULL, "the store was created but its owner was not: %s", err);
+			server_storage_error(r, "the store was created but its owner was not: %s", err);
 			goto out;
 		}
 		cJSON *u = cJSON_AddObjectToObject(o, "owner");
@@ -241,7 +242,7 @@ static void set_status(req *r, const char *status)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_status(r->params[0], status, ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	http_json(r, 200, tenant_json(tid_of(r->params[0])));
@@ -259,7 +260,7 @@ void plat_tenant_delete(req *r)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_delete(r->params[0], ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

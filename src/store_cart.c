@@ -4,6 +4,7 @@
  * main_storefront.c's table (Cache-Control: no-store), so no page cache
  * ever holds a shopper's cart. */
 #include "store.h"
+#include "server.h"
 #include "commerce.h"
 #include "payment.h"
 #include "render.h"
@@ -30,10 +31,7 @@ void store_cart_get(req *r)
 
 static void fail_storage(req *r)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	if (db_in_tx()) db_rollback();
-	if (busy) http_header(r, "Retry-After", "1");
-	http_error(r, busy ? 503 : 500, busy ? "busy" : "storage_error", NULL, "the cart could not be saved; try again");
+	server_storage_error(r, "the cart was not saved");
 }
 
 static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int64_t stock, int64_t in_cart)
