@@ -208,7 +208,7 @@ void adm_page_update(req *r)
 		goto out;
 	}
 	/* Only the address is live at once; the rest waits for publish. */
-	if (slug) audit_bump_content(r->t.id);
+	if (slug && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
 out:
 	cJSON_free(seo);
@@ -233,7 +233,7 @@ void adm_page_delete(req *r)
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0 || audit_write(r, "page.delete", "page", id, "delete", NULL) < 0) { adm_fail(r, "the page"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); return; }
 	if (adm_commit(r) < 0) return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "deleted", 1);
@@ -567,7 +567,7 @@ void adm_page_publish(req *r)
 		adm_fail(r, "the publish");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the publish"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "success", 1);
@@ -632,7 +632,7 @@ void adm_page_rollback(req *r)
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld restored as %lld", (long long)version, (long long)v);
 	if (rc < 0 || audit_write(r, "page.rollback", "page", id, "rollback", detail) < 0) { adm_fail(r, "the rollback"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the rollback"); return; }
 	if (adm_commit(r) < 0) return;
 	char ts[32];
 	iso8601(now_unix(), ts);

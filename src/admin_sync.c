@@ -87,8 +87,10 @@ void adm_product_variants_put(req *r)
 	db_reset(st);
 	if (!found) { db_rollback(); adm_not_found(r, "product"); goto out; }
 	if (adm_product_variants_save(r, b, id) < 0) goto out;
-	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0) { adm_fail(r, "the variants"); goto out; }
-	audit_bump_content(r->t.id);
+	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0 || audit_bump_content(r->t.id) < 0) {
+		adm_fail(r, "the variants");
+		goto out;
+	}
 	if (adm_commit(r) == 0) adm_send(r, 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_Delete(b);
@@ -141,8 +143,7 @@ static void batch(req *r, const char *key, int kind, int bykey)
 	if (db_begin(1) < 0) { adm_fail(r, "the batch"); goto out; }
 	cs_actor a = actor_of(r);
 	cJSON *res = cs_batch(&a, items, kind, bykey);
-	if (!res) { adm_fail(r, "the batch"); goto out; }
-	audit_bump_content(r->t.id);
+	if (!res || audit_bump_content(r->t.id) < 0) { cJSON_Delete(res); adm_fail(r, "the batch"); goto out; }
 	if (adm_commit(r) < 0) { cJSON_Delete(res); goto out; }
 	http_json(r, 200, res);
 out:
@@ -179,7 +180,11 @@ void adm_products_import(req *r)
 		imp_result_free(&res);
 		return;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) {   /* the rows are in; cached pages would not know */
+		imp_result_free(&res);
+		server_storage_error(r, "the import was saved, but the store's pages were not marked as changed; import again");
+		return;
+	}
 	http_json(r, res.fatal[0] ? 422 : 200, imp_result_json(&res));
 	imp_result_free(&res);
 }

@@ -1121,7 +1121,7 @@ void com_checkout(req *r)
 		storage_fail(r);
 		goto out;
 	}
-	audit_bump_content(r->t.id);   /* stock shown on cached pages changed */
+	if (audit_bump_content(r->t.id) < 0) { storage_fail(r); goto out; }   /* stock shown on cached pages changed */
 	if (db_commit() < 0) { storage_fail(r); goto out; }
 
 	/* Card payments: the intent is made after the order is safe. */

@@ -50,6 +50,7 @@ static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Strea
 	http_send(&r);
 	if (out) FCGX_FFlush(out);
 	if (prog->after) prog->after(&r);
+	db_stmt_reset_all();         /* no statement left mid-result holds a read snapshot */
 	log_set_request(NULL, NULL);
 	http_end(&r);
 }

@@ -112,7 +112,7 @@ void store_cart_add(req *r)
 	db_bind_int(st, ":c", cart);
 	db_bind_int(st, ":p", pid);
 	db_bind_int(st, ":v", vid);
-	db_step(st);
+	if (db_step(st) != SQLITE_ROW) { db_reset(st); fail_storage(r); goto out; }
 	int64_t have = db_int(st, 0), lines = db_int(st, 1);
 	int had = !db_isnull(st, 0);
 	db_reset(st);

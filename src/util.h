@@ -9,6 +9,9 @@
 #include <stdarg.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A result the caller must look at (a failed write it would otherwise
+ * carry on past): the compiler refuses a call that drops it. */
+#define MUST_USE __attribute__((warn_unused_result))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

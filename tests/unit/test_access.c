@@ -144,7 +144,7 @@ static void test_with_database(void)
 	CHECK(retry >= 19 && retry <= 21);
 	CHECK_INT(ratelimit_take("t", "5.6.7.8", 3, 60, &retry), 0);    /* other keys unaffected */
 	CHECK_INT(ratelimit_take("u", "1.2.3.4", 3, 60, &retry), 0);    /* and other buckets */
-	db_exec("UPDATE rate_limits SET tat_ms = tat_ms - 20000 WHERE bucket = 't' AND key = '1.2.3.4'");
+	CHECK_INT(db_exec("UPDATE rate_limits SET tat_ms = tat_ms - 20000 WHERE bucket = 't' AND key = '1.2.3.4'"), 0);
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 0);    /* one refilled */
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 1);
 	/* another connection holds the write lock: the limiter gives up within
@@ -188,7 +188,7 @@ static void test_with_database(void)
 	/* limits: config default, then a per-store override */
 	cfg.limit_pages = 7;
 	CHECK_INT(quota_get(tid, LIM_PAGES), 7);
-	db_exec("UPDATE tenants SET limits_json = '{\"pages\":2}'");
+	CHECK_INT(db_exec("UPDATE tenants SET limits_json = '{\"pages\":2}'"), 0);
 	CHECK_INT(quota_get(tid, LIM_PAGES), 2);
 	CHECK_INT(quota_get(tid, LIM_PRODUCTS), cfg.limit_products);
 	/* delete: every row gone, name held */
