@@ -119,7 +119,7 @@ POLICY = {
     "collection": (ALL, {O, E}),
     "product": (ALL, {O, S}),
     "order": ({O, S}, {O, S}),
-    "inventory": ({O, S}, {O, S}),
+    "inventory": (ALL, {O, S}),   # stock levels are catalogue: everyone reads (doc/access.md)
     "discount": ({O, S}, {O}),
     "settings": ({O, S}, {O}),
     "user": ({O}, {O}),
