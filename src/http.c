@@ -399,8 +399,8 @@ void http_send(req *r)
 	if (status != 304 && status != 204)
 		sb_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->content_type,
 			  r->out.len);
-	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n"
-		    "Referrer-Policy: strict-origin-when-cross-origin\r\n");
+	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n");
+	sb_printf(&h, "Referrer-Policy: %s\r\n", r->referrer_policy ? r->referrer_policy : "strict-origin-when-cross-origin");
 	sb_printf(&h, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : "frame-ancestors 'self'");
 	if (r->https) sb_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
 	if (r->cache_control) sb_printf(&h, "Cache-Control: %s\r\n", r->cache_control);

@@ -62,6 +62,7 @@ typedef struct req {
 	int sent;
 	const char *csp;            /* Content-Security-Policy; default per program */
 	const char *cache_control;  /* Cache-Control (the route row's policy); NULL: none */
+	const char *referrer_policy; /* NULL: strict-origin-when-cross-origin */
 
 	/* transport */
 	void *fin, *fout;           /* FCGX_Stream*, or NULL for CGI stdio */

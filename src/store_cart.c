@@ -290,7 +290,7 @@ void store_checkout_page(req *r)
  * looks exactly like a missing order. */
 void store_order_page(req *r)
 {
-	http_header(r, "Referrer-Policy", "no-referrer");
+	r->referrer_policy = "no-referrer";   /* the key in the address goes nowhere */
 	const char *key = http_query(r, "key");
 	int64_t id = com_order_by_key(r->t.id, route_id(r, 0), key);   /* {id}: the per-store number */
 	cJSON *o = id ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;

@@ -31,6 +31,7 @@ def test_no_header_twice(stack):
         "admin 401": stack.get(API + "/pages", host=h),
         "admin host": stack.get("/", host="admin.localhost"),
         "static": stack.get("/css/" + STATIC, host=h),
+        "order page": stack.get("/orders/1?key=not-the-key", host=h),
     }
     assert answers["page"].status == 200 and answers["json api"].status == 200
     assert answers["admin"].status == 200 and answers["static"].status == 200
@@ -48,6 +49,10 @@ def test_no_header_twice(stack):
         assert answers[what].header("Cache-Control") == "no-store", what
     for what in ("page", "json api"):
         assert answers[what].header("Cache-Control") is None, what
+    # the order page's address holds its key: it is sent as no Referer, and
+    # says so once (it used to come on top of the default policy)
+    assert answers["order page"].header("Referrer-Policy") == "no-referrer"
+    assert answers["page"].header("Referrer-Policy") == "strict-origin-when-cross-origin"
 
 
 import os  # noqa: E402
