@@ -4,6 +4,8 @@
  * ids answer 404. */
 #include "admin.h"
 #include "admin_access.h"
+#include "server.h"
+#include "log.h"
 #include "auth.h"
 #include "audit.h"
 #include "input.h"
@@ -96,7 +98,6 @@ static int reauth(req *r, const cJSON *b)
  * per IP (429 Retry-After). */
 void adm_login(req *r)
 {
-	if (ratelimit_check(r, "login") < 0) return;
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int admin_host = session_admin_host(r);
@@ -152,7 +153,8 @@ void adm_login(req *r)
 	int ok = found ? auth_verify_password(hash, password) : (auth_burn(password), 0);
 	if (!ok) {
 		throttle_login_failed(mail, r->remote_addr);
-		if (found) audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL);
+		if (found && audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL) < 0)
+		log_warn("login.failed for user %lld not audited", (long long)uid);
 		http_error(r, 401, "invalid_credentials", NULL, "email or password is wrong");
 		goto out;
 	}
@@ -174,7 +176,8 @@ void adm_login(req *r)
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":t", utid);
 		if (db_run(st) < 0) { adm_fail(r, "the session"); goto out; }
-		audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL);
+		if (audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL) < 0)
+		log_warn("user.password_rehash for user %lld not audited", (long long)uid);
 	}
 	int rc = want_session ? session_create(r, utid, uid, csrf, &expires)
 			      : auth_token_create(utid, uid, tname, token);
@@ -219,9 +222,10 @@ void adm_logout(req *r)
 					   "WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL");
 		db_bind_int(st, ":id", r->who.token_id);
 		db_bind_int(st, ":t", r->t.id);
-		db_run(st);
+		if (db_run(st) < 0) { server_storage_error(r, "the token was not revoked"); return; }
 	}
-	audit_write(r, "logout", "user", r->who.user_id, NULL, NULL);
+	if (audit_write(r, "logout", "user", r->who.user_id, NULL, NULL) < 0)
+		log_warn("logout of user %lld not audited", (long long)r->who.user_id);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "signedOut", 1);
 	http_json(r, 200, o);
@@ -269,7 +273,7 @@ void adm_password(req *r)
 	if (ok < 0) goto out;
 	if (!ok) { in_fail(r, "currentPassword", "is not the current password"); goto out; }
 	char hash[256];
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the password"); goto out; }
 	int revoked = 0;
 	sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
@@ -346,7 +350,7 @@ void adm_user_create(req *r)
 	char mail[256], hash[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
 	sqlite3_stmt *st = db_stmt("INSERT INTO users(tenant_id, email, password_hash, role, created_at, updated_at) "
 				   "VALUES(:t, :e, :h, :r, strftime('%s','now'), strftime('%s','now'))");

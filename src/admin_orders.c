@@ -248,7 +248,7 @@ static void order_action(req *r, order_act act)
 		adm_fail(r, "the order");
 		goto out;
 	}
-	if (act == ACT_CANCEL) audit_bump_content(r->t.id);
+	if (act == ACT_CANCEL && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the order"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, com_order_json(r->t.id, id, 1, r->t.currency), "order");
 out:
 	cJSON_Delete(b);

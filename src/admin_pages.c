@@ -2,6 +2,7 @@
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
 #include "admin.h"
+#include "server.h"
 #include "input.h"
 #include "pages.h"
 #include "render.h"
@@ -30,20 +31,13 @@ void adm_send(req *r, int status, cJSON *entity, const char *what)
 
 void adm_fail(req *r, const char *what)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	db_rollback();
-	if (busy) {
-		http_header(r, "Retry-After", "1");
-		http_error(r, 503, "busy", NULL, "the store is busy; %s was not saved, try again", what);
-	} else {
-		http_error(r, 500, "storage_error", NULL, "%s could not be saved", what);
-	}
+	server_storage_error(r, "%s was not saved", what);
 }
 
 int adm_commit(req *r)
 {
 	if (db_commit() < 0) {
-		http_error(r, 500, "storage_error", NULL, "the change could not be committed");
+		server_storage_error(r, "the change was not committed");
 		return -1;
 	}
 	return 0;
@@ -217,7 +211,7 @@ void adm_page_update(req *r)
 		goto out;
 	}
 	/* Only the address is live at once; the rest waits for publish. */
-	if (slug) audit_bump_content(r->t.id);
+	if (slug && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
 out:
 	cJSON_free(seo);
@@ -242,7 +236,7 @@ void adm_page_delete(req *r)
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0 || audit_write(r, "page.delete", "page", id, "delete", NULL) < 0) { adm_fail(r, "the page"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); return; }
 	if (adm_commit(r) < 0) return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "deleted", 1);
@@ -442,7 +436,6 @@ void adm_page_preview(req *r)
 	 * its scripts run in an opaque origin (sandbox without
 	 * allow-same-origin), so they reach no session, cookie or API there. */
 	r->csp = "sandbox allow-scripts allow-forms allow-popups allow-modals; frame-ancestors 'self'";
-	http_header(r, "Cache-Control", "no-store");
 	http_header(r, "X-Robots-Tag", "noindex");
 	sb_free(&content);
 	cJSON_Delete(blocks);
@@ -577,7 +570,7 @@ void adm_page_publish(req *r)
 		adm_fail(r, "the publish");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the publish"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "success", 1);
@@ -642,7 +635,7 @@ void adm_page_rollback(req *r)
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld restored as %lld", (long long)version, (long long)v);
 	if (rc < 0 || audit_write(r, "page.rollback", "page", id, "rollback", detail) < 0) { adm_fail(r, "the rollback"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the rollback"); return; }
 	if (adm_commit(r) < 0) return;
 	char ts[32];
 	iso8601(now_unix(), ts);

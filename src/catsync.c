@@ -599,7 +599,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 	const cJSON *it;
 	cJSON_ArrayForEach(it, items) {
 		char field[160] = "", msg[300] = "";
-		if (db_exec("SAVEPOINT cs_item") < 0) { cJSON_Delete(o); return NULL; }
+		if (db_savepoint("cs_item") < 0) { cJSON_Delete(o); return NULL; }
 		int64_t id = 0, stock = 0;
 		int rc = kind == 0 ? cs_upsert_product(a, it, key, &id, field, sizeof field, msg, sizeof msg)
 				   : cs_inventory(a, it, &stock, field, sizeof field, msg, sizeof msg);
@@ -610,8 +610,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 		if (cJSON_IsString(k)) cJSON_AddStringToObject(r, key == CS_BY_HANDLE ? "handle" : "posId", k->valuestring);
 		else if (cJSON_IsNumber(k)) cJSON_AddNumberToObject(r, "posId", k->valuedouble);
 		if (rc < 0) {
-			db_exec("ROLLBACK TO cs_item");
-			db_exec("RELEASE cs_item");
+			if (db_rollback_to("cs_item") < 0) { cJSON_Delete(r); cJSON_Delete(o); return NULL; }
 			cJSON_AddStringToObject(r, "status", "error");
 			cJSON *e = cJSON_AddObjectToObject(r, "error");
 			cJSON_AddStringToObject(e, "field", field);
@@ -620,7 +619,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 			cJSON_AddStringToObject(e, "message", full);
 			failed++;
 		} else {
-			if (db_exec("RELEASE cs_item") < 0) { cJSON_Delete(o); return NULL; }
+			if (db_release("cs_item") < 0) { cJSON_Delete(r); cJSON_Delete(o); return NULL; }
 			char b[24];
 			snprintf(b, sizeof b, "%lld", (long long)id);
 			if (kind == 0) {

@@ -1,5 +1,6 @@
 /* commerce: carts, settings, totals, checkout and orders (see commerce.h). */
 #include "commerce.h"
+#include "server.h"
 #include "text.h"
 #include "input.h"
 #include "audit.h"
@@ -794,14 +795,7 @@ static void reply_existing(req *r, int64_t id, int status)
 
 static void storage_fail(req *r)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	if (db_in_tx()) db_rollback();
-	if (busy) {
-		http_header(r, "Retry-After", "1");
-		http_error(r, 503, "busy", NULL, "the store is busy; no order was placed, try again with the same idempotencyKey");
-	} else {
-		http_error(r, 500, "storage_error", NULL, "the order could not be saved; nothing was charged or reserved");
-	}
+	server_storage_error(r, "no order was placed, nothing was charged or reserved (retry with the same idempotencyKey)");
 }
 
 /* A discount code checked against the subtotal: 0 with *d and *id set, or
@@ -846,7 +840,6 @@ static void totals_for(const cJSON *settings, int64_t subtotal, const com_discou
  * totals the cart would have now (nothing is written or reserved). */
 void com_quote(req *r)
 {
-	http_header(r, "Cache-Control", "no-store");
 	cJSON *b = http_json_body(r), *settings = NULL;
 	if (!b) return;
 	const char *ship_id, *code = NULL;
@@ -889,7 +882,6 @@ out:
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
 void com_checkout(req *r)
 {
-	http_header(r, "Cache-Control", "no-store");
 	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL, *canon = NULL;
 	line *lines = NULL;
 	size_t nlines = 0;
@@ -1136,7 +1128,7 @@ void com_checkout(req *r)
 		storage_fail(r);
 		goto out;
 	}
-	audit_bump_content(r->t.id);   /* stock shown on cached pages changed */
+	if (audit_bump_content(r->t.id) < 0) { storage_fail(r); goto out; }   /* stock shown on cached pages changed */
 	if (db_commit() < 0) { storage_fail(r); goto out; }
 
 	/* The one outside call a request waits for, within gateway_timeout_ms:

@@ -151,8 +151,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
-	strcpy(cfg.rate_limits, "login:30/60,search:60/60,cart:120/60,checkout:20/60,chat:20/60,"
-	       "verify:20/600,platform:600/60,publish:20/60");
+	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");
 	cfg.login_max_failures = 5;
 	cfg.login_ip_max_failures = 50;
 	cfg.login_backoff_base = 1;

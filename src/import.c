@@ -320,18 +320,18 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		}
 		char field[160] = "", msg[300] = "";
 		int64_t id;
-		if (db_exec("SAVEPOINT imp") < 0) { ret = -1; break; }
+		if (db_savepoint("imp") < 0) { ret = -1; break; }
 		int r = cs_upsert_product(a, p, CS_BY_HANDLE, &id, field, sizeof field, msg, sizeof msg);
 		if (r == -2) { snprintf(res->fatal, sizeof res->fatal, "%s", db_errmsg()); ret = -1; break; }
 		if (r < 0) {
-			db_exec("ROLLBACK TO imp");
+			if (db_rollback_to("imp") < 0) { ret = -1; break; }
 			add_error(res, g[i].row, field, "product '%.100s': %s", g[i].handle, msg);
 			res->failed++;
 		} else {
+			if (db_release("imp") < 0) { ret = -1; break; }
 			res->created += r == 1;
 			res->updated += r == 2;
 		}
-		db_exec("RELEASE imp");
 		if ((i + 1) % IMP_CHUNK == 0 && i + 1 < ng) {
 			if (commit_chunk(res) < 0 || db_begin(1) < 0) { ret = -1; break; }
 		}

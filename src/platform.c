@@ -8,6 +8,7 @@
 #include "sha256.h"
 #include "config.h"
 #include "db.h"
+#include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,17 @@
 
 #define ACTOR "platform"
 
+/* The row, enforced: the API is off without a platform_token (404), the
+ * row's bucket, then for an R_AUTH row (all of them) the platform token. */
 int plat_gate(req *r, const route *rt)
 {
-	(void)rt;
 	r->json_errors = 1;
 	if (!cfg.platform_token[0]) {
 		http_error(r, 404, "not_found", NULL, "the platform API is not enabled (no platform_token configured)");
 		return -1;
 	}
-	if (ratelimit_check(r, "platform") < 0) return -1;
+	if (rt->bucket && ratelimit_check(r, rt->bucket) < 0) return -1;
+	if (!(rt->flags & R_AUTH)) return 0;
 	const char *h = http_env(r, "HTTP_AUTHORIZATION");
 	unsigned char want[32], got[32];
 	sha256(cfg.platform_token, strlen(cfg.platform_token), want);
@@ -106,7 +109,7 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	db_bind_int(st, ":t", tid);
 	int rc = db_run(st);
 	cJSON_free(txt);
-	if (rc < 0) http_error(r, 500, "storage_error", NULL, "the limits could not be saved");
+	if (rc < 0) server_storage_error(r, "the limits were not saved");
 	return rc;
 }
 
@@ -174,7 +177,7 @@ void plat_tenant_create(req *r)
 		char token[48];
 		if (uid < 0 || auth_token_create(tid, uid, "platform", token) < 0) {
 			cJSON_Delete(o);
-			http_error(r, 500, "storage_error", NULL, "the store was created but its owner was not: %s", err);
+			server_storage_error(r, "the store was created but its owner was not: %s", err);
 			goto out;
 		}
 		cJSON *u = cJSON_AddObjectToObject(o, "owner");
@@ -233,7 +236,7 @@ static void set_status(req *r, const char *status)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_status(r->params[0], status, ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	http_json(r, 200, tenant_json(tid_of(r->params[0])));
@@ -251,7 +254,7 @@ void plat_tenant_delete(req *r)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_delete(r->params[0], ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

@@ -1,8 +1,10 @@
 /* store_cart: the shopper's side of commerce in storefront.fcgi: the cart
  * JSON API, checkout, and the /cart, /checkout and /orders/{id} pages.
- * Nothing here is cacheable: every answer is Cache-Control: no-store, so
- * no page cache ever holds a shopper's cart. */
+ * Nothing here is cacheable: every route of this file is R_NOSTORE in
+ * main_storefront.c's table (Cache-Control: no-store), so no page cache
+ * ever holds a shopper's cart. */
 #include "store.h"
+#include "server.h"
 #include "commerce.h"
 #include "payment.h"
 #include "render.h"
@@ -16,12 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void no_store(req *r)
-{
-	http_header(r, "Cache-Control", "no-store");
-	r->no_etag = 1;
-}
-
 static void send_cart(req *r, int status, int64_t cart)
 {
 	http_json(r, status, com_cart_json(r, cart));
@@ -30,16 +26,12 @@ static void send_cart(req *r, int status, int64_t cart)
 /* Route: GET /api/cart -> {items[], itemCount, subtotal, ...} */
 void store_cart_get(req *r)
 {
-	no_store(r);
 	send_cart(r, 200, com_cart_id(r, 0));
 }
 
 static void fail_storage(req *r)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	if (db_in_tx()) db_rollback();
-	if (busy) http_header(r, "Retry-After", "1");
-	http_error(r, busy ? 503 : 500, busy ? "busy" : "storage_error", NULL, "the cart could not be saved; try again");
+	server_storage_error(r, "the cart was not saved");
 }
 
 static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int64_t stock, int64_t in_cart)
@@ -60,7 +52,6 @@ static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int
  * Adds to the line of the same product and variant. */
 void store_cart_add(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int64_t pid = 0, vid = 0, qty = 1;
@@ -121,7 +112,7 @@ void store_cart_add(req *r)
 	db_bind_int(st, ":c", cart);
 	db_bind_int(st, ":p", pid);
 	db_bind_int(st, ":v", vid);
-	db_step(st);
+	if (db_step(st) != SQLITE_ROW) { db_reset(st); fail_storage(r); goto out; }
 	int64_t have = db_int(st, 0), lines = db_int(st, 1);
 	int had = !db_isnull(st, 0);
 	db_reset(st);
@@ -179,7 +170,6 @@ static int load_line(req *r, int64_t cart, int64_t item, int64_t *stock, char *n
 /* Route: PATCH /api/cart/items/{id} {quantity} -> the cart */
 void store_cart_update(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int64_t qty;
@@ -205,7 +195,6 @@ out:
 /* Route: DELETE /api/cart/items/{id} -> the cart */
 void store_cart_delete(req *r)
 {
-	no_store(r);
 	int64_t cart = com_cart_id(r, 0), item = route_id(r, 0);
 	sqlite3_stmt *st = db_stmt("DELETE FROM cart_items WHERE id = :i AND cart_id = :c AND tenant_id = :t");
 	db_bind_int(st, ":i", item);
@@ -219,28 +208,24 @@ void store_cart_delete(req *r)
 /* Route: POST /api/checkout */
 void store_checkout(req *r)
 {
-	no_store(r);
 	com_checkout(r);
 }
 
 /* Route: POST /api/cart/quote */
 void store_checkout_quote(req *r)
 {
-	no_store(r);
 	com_quote(r);
 }
 
 /* Route: POST /api/payments/webhook */
 void store_payment_webhook(req *r)
 {
-	no_store(r);
 	pay_webhook(r);
 }
 
 /* Route: GET /cart */
 void store_cart_page(req *r)
 {
-	no_store(r);
 	cJSON *d = cJSON_CreateObject();
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
@@ -252,7 +237,6 @@ void store_cart_page(req *r)
 /* Route: GET /checkout */
 void store_checkout_page(req *r)
 {
-	no_store(r);
 	cJSON *d = cJSON_CreateObject();
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
@@ -306,8 +290,7 @@ void store_checkout_page(req *r)
  * looks exactly like a missing order. */
 void store_order_page(req *r)
 {
-	no_store(r);
-	http_header(r, "Referrer-Policy", "no-referrer");
+	r->referrer_policy = "no-referrer";   /* the key in the address goes nowhere */
 	const char *key = http_query(r, "key");
 	int64_t id = com_order_by_key(r->t.id, route_id(r, 0), key);   /* {id}: the per-store number */
 	cJSON *o = id ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;
