@@ -112,8 +112,11 @@ static cJSON *load_catalog(req *r, const cJSON *c)
 	cJSON *all = cat_products(&r->t, NULL, NULL, 500);
 	cJSON *p;
 	cJSON_ArrayForEach(p, all) cJSON_AddArrayToObject(p, "collections");
-	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collection_products cp "
-				   "JOIN collections c ON c.id = cp.collection_id WHERE cp.tenant_id = :t");
+	/* From the store's collections (indexed by tenant): filtering
+	 * collection_products by tenant_id scanned every store's rows. */
+	sqlite3_stmt *st = db_stmt("SELECT cp.product_id, c.slug FROM collections c "
+				   "JOIN collection_products cp ON cp.collection_id = c.id "
+				   "WHERE c.tenant_id = :t AND cp.tenant_id = :t");
 	db_bind_int(st, ":t", r->t.id);
 	while (db_step(st) == SQLITE_ROW) {
 		char id[24];
