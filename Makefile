@@ -98,7 +98,7 @@ ifeq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
 	@exit 1
 else ifneq ($(PKG_MISSING),)
 	@echo "make: missing libraries (pkg-config cannot find: $(PKG_MISSING)). Run:" >&2
-	@echo "  sudo apt-get install -y$(foreach p,$(PKG_MISSING), $(or $(DEB_$(p)),$(p)))   (or as root: sh scripts/deps.sh build)" >&2
+	@echo "  sudo apt-get install -y $(foreach p,$(PKG_MISSING),$(or $(DEB_$(p)),$(p)))   (or as root: sh scripts/deps.sh build)" >&2
 	@exit 1
 endif
 
@@ -204,7 +204,7 @@ valgrind:
 # The debug build warns of every statement whose query plan scans a whole
 # table (db.c, SF_DEBUG); these tests, run against build/debug, fail on
 # any such warning (tests/integration/stack.py). Part of `make test`.
-SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py \
+SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py test_vibe_contract.py \
 	test_merchant.py test_orders_admin.py test_delivery.py
 scan-check:
 	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
