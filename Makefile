@@ -1,7 +1,8 @@
 # Storefront: build, run, test, bench, install.
 #   make            build cgi-bin/storefront.fcgi, cgi-bin/admin.cgi, bin/storefront
 #   make run        install missing packages, build, serve the demo store (PORT=8080)
-#   make test       install missing packages, build, run every test
+#   make test       install missing packages, build, run every test (and
+#                   scan-check: some of them against the DEBUG=1 build)
 #   make test SAN=1 the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make ci         what CI runs (.ci/run): make test, then valgrind
 #   make bench      benchmarks (ratios measured in one run)
