@@ -170,7 +170,15 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 4000
 
-build/fuzz/obj/%.o: src/%.c Makefile | pkg-check
+FUZZ_LINE = $(subst ',,$(strip $(FUZZ_CFLAGS) $(SF_LIBS)))
+ifneq ($(shell cat build/fuzz/flags 2>/dev/null),$(FUZZ_LINE))
+build/fuzz/flags: FORCE
+endif
+build/fuzz/flags:
+	@mkdir -p $(dir $@)
+	@echo '$(FUZZ_LINE)' > $@
+
+build/fuzz/obj/%.o: src/%.c build/fuzz/flags | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
 	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
