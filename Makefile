@@ -74,7 +74,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
-.PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit \
+.PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke bench install \
 	uninstall clean pkg-check FORCE
 
@@ -200,14 +200,15 @@ fuzz-smoke: $(FUZZ_BIN)
 		then pass=$$((pass + 1)); else echo "FAIL: $$f (see build/fuzz/$$n.log)"; tail -30 build/fuzz/$$n.log; exit 1; fi; done; \
 		echo "fuzz: $$pass passed, 0 failed"
 
-unit: $(UNIT_BIN)
+unit-bins: $(UNIT_BIN) ; @:
+unit: unit-bins
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
 # The unit tests under valgrind's memcheck (uninitialised reads, invalid
 # accesses, definite leaks), on the plain build: part of `make ci`.
 VG_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/rel/tests/%)
 valgrind:
-	@$(MAKE) --no-print-directory SAN=0 DEBUG=0 BUILD=build/rel $(VG_UNIT_BIN)
+	@$(MAKE) --no-print-directory SAN=0 DEBUG=0 BUILD=build/rel unit-bins
 	@VALGRIND=1 sh tests/unit/run.sh $(VG_UNIT_BIN)
 
 # The debug build warns of every statement whose query plan scans a whole
