@@ -76,7 +76,7 @@ def checkout(tmp):
     database, build/, an untracked file and node_modules under htdocs/."""
     src = os.path.join(tmp, "src")
     copy_tree(src)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
     subprocess.run(git + ["init", "-q"], cwd=src, check=True)
     subprocess.run(git + ["add", "-A"], cwd=src, check=True)
     subprocess.run(git + ["commit", "-qm", "copy"], cwd=src, check=True)
