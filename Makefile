@@ -1,37 +1,69 @@
 # Storefront: build, run, test, bench, install.
 #   make            build cgi-bin/storefront.fcgi, cgi-bin/admin.cgi, bin/storefront
 #   make run        install missing packages, build, serve the demo store (PORT=8080)
-#   make test       install missing packages, build, run every test
+#   make test       install missing packages, build, run every test (and
+#                   scan-check: some of them against the DEBUG=1 build)
 #   make test SAN=1 the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make ci         what CI runs (.ci/run): make test, then valgrind
 #   make bench      benchmarks (ratios measured in one run)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local SYSCONFDIR=/etc/storefront
+#                   STATEDIR=/var/lib/storefront DESTDIR=   (make uninstall)
+#
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's (`make CFLAGS=-O1`);
+# the flags the code needs are SF_CFLAGS, always added. WERROR=1 adds
+# -Werror: the default in a git checkout (developers, CI), off in a
+# release tarball, so a newer compiler's new warning does not stop an
+# install. BUILD names the object directory.
 
 PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc/storefront
+STATEDIR ?= /var/lib/storefront
 DESTDIR ?=
 PORT ?= 8080
 SAN ?= 0
 DEBUG ?= 0
+WERROR ?= $(if $(wildcard .git),1,0)
 
+PKG_CONFIG ?= pkg-config
 PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# The Debian package of each, for the message when one is missing.
+DEB_fcgi := libfcgi-dev
+DEB_sqlite3 := libsqlite3-dev
+DEB_mujs := libmujs-dev
+DEB_libcjson := libcjson-dev
+DEB_libcurl := libcurl4-openssl-dev
+DEB_libargon2 := libargon2-dev
+DEB_libseccomp := libseccomp-dev
+DEB_libcmark := libcmark-dev
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+SF_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	-Wshadow -Wformat=2 -Wno-format-truncation -fno-strict-aliasing $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lresolv -lm
+ifeq ($(WERROR),1)
+SF_CFLAGS += -Werror
+endif
+SF_LIBS := $(PKG_LIBS) -lresolv -lm
 
 ifeq ($(SAN),1)
 BUILD := build/san
-CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+MODE_CFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+MODE_LDFLAGS := -fsanitize=address,undefined
 else ifeq ($(DEBUG),1)
 BUILD := build/debug
-CFLAGS += -O0 -DSF_DEBUG=1
+MODE_CFLAGS := -O0 -DSF_DEBUG=1
 else
 BUILD := build/rel
 endif
+
+# The mode's flags come last: SAN=1 and DEBUG=1 pick their own -O.
+ALL_CFLAGS = $(SF_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(MODE_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(MODE_LDFLAGS)
+ALL_LDLIBS = $(SF_LIBS) $(LDLIBS)
+# Header dependencies: each compile writes its .d file beside its output.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 
 PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
 LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c))
@@ -40,29 +72,64 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
+BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
-.PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser pytests fuzz fuzz-smoke test262 test262-fast bench install clean FORCE
+.PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
+	valgrind scan-check integration browser pytests fuzz fuzz-smoke test262 test262-fast bench install \
+	uninstall clean pkg-check FORCE
 
 all: $(PROGS)
+
+# The programs in $(BUILD) only, without copying them to cgi-bin/ and bin/.
+programs: $(BUILD_PROGS)
 
 deps-build: ; @sh scripts/deps.sh build
 deps-run: ; @sh scripts/deps.sh run
 deps-test: ; @sh scripts/deps.sh test
 deps-bench: ; @sh scripts/deps.sh bench
 
-# The installed share directory is compiled in (config.c); rebuild it when
-# PREFIX changes.
-$(BUILD)/prefix.stamp: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(BUILD)/config.o: $(BUILD)/prefix.stamp
-$(BUILD)/config.o: CFLAGS += -DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
+# Every compile waits for this: a missing library is named once, with the
+# package to install, instead of a cascade of errors about its headers.
+PKG_MISSING := $(shell command -v $(PKG_CONFIG) >/dev/null 2>&1 && \
+	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || echo $$p; done)
+pkg-check:
+ifeq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
+	@echo "make: $(PKG_CONFIG) is not installed. Run:" >&2
+	@echo "  sudo apt-get install -y pkg-config   (or as root: sh scripts/deps.sh build)" >&2
+	@exit 1
+else ifneq ($(PKG_MISSING),)
+	@echo "make: missing libraries (pkg-config cannot find: $(PKG_MISSING)). Run:" >&2
+	@echo "  sudo apt-get install -y $(foreach p,$(PKG_MISSING),$(or $(DEB_$(p)),$(p)))   (or as root: sh scripts/deps.sh build)" >&2
+	@exit 1
+endif
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
+# Rebuild when the flags change (CFLAGS=-O1 after a plain make, WERROR):
+# $(BUILD)/flags holds the command line of the last build and is remade,
+# making every object out of date, only when it differs (so `make -n`
+# tells the truth). config.o also depends on the install paths compiled
+# into it ($(BUILD)/paths).
+PATH_DEFS := -DSF_SHARE_DIR='"$(PREFIX)/share/storefront"' \
+	-DSF_SYSCONF_DIR='"$(SYSCONFDIR)"' -DSF_STATE_DIR='"$(STATEDIR)"'
+FLAGS_LINE = $(subst ',,$(strip $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(ALL_LDLIBS)))
+PATHS_LINE = $(subst ',,$(strip $(PREFIX) $(SYSCONFDIR) $(STATEDIR)))
+ifneq ($(shell cat $(BUILD)/flags 2>/dev/null),$(FLAGS_LINE))
+$(BUILD)/flags: FORCE
+endif
+ifneq ($(shell cat $(BUILD)/paths 2>/dev/null),$(PATHS_LINE))
+$(BUILD)/paths: FORCE
+endif
+$(BUILD)/flags:
 	@mkdir -p $(dir $@)
+	@echo '$(FLAGS_LINE)' > $@
+$(BUILD)/paths:
+	@mkdir -p $(dir $@)
+	@echo '$(PATHS_LINE)' > $@
+$(BUILD)/config.o: $(BUILD)/paths
+$(BUILD)/config.o: OBJ_DEFS = $(PATH_DEFS)
+
+$(BUILD)/%.o: src/%.c $(BUILD)/flags | pkg-check
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(OBJ_DEFS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@
@@ -70,13 +137,13 @@ $(BUILD)/libstorefront.a: $(LIB_OBJ)
 
 $(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(BUILD)/libstorefront.a
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(BUILD)/libstorefront.a
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(BUILD)/storefront: $(BUILD)/main_cli.o $(BUILD)/libstorefront.a
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 # The installed names always hold the build of the last make (plain or SAN=1).
 cgi-bin/storefront.fcgi: $(BUILD)/storefront.fcgi FORCE
@@ -86,10 +153,10 @@ cgi-bin/admin.cgi: $(BUILD)/admin.cgi FORCE
 bin/storefront: $(BUILD)/storefront FORCE
 	@mkdir -p bin; cmp -s $< $@ || cp $< $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
 # `make fuzz-smoke` (part of make test) replays the seeds plus a few
@@ -99,17 +166,25 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
 FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
-	-DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
+	$(PATH_DEFS)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 4000
 
-build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
+FUZZ_LINE = $(subst ',,$(strip $(FUZZ_CFLAGS) $(SF_LIBS)))
+ifneq ($(shell cat build/fuzz/flags 2>/dev/null),$(FUZZ_LINE))
+build/fuzz/flags: FORCE
+endif
+build/fuzz/flags:
+	@mkdir -p $(dir $@)
+	@echo '$(FUZZ_LINE)' > $@
+
+build/fuzz/obj/%.o: src/%.c build/fuzz/flags | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
-	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LD      $@"
-	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lresolv -lm
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(SF_LIBS)
 
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -136,7 +211,7 @@ T262_ARGS := --root $(TEST262) --known tests/test262/known-mujs.txt --min 97
 $(T262_BIN): tests/test262/run262.c $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
 
 test262: $(T262_BIN)
 	@$(T262_BIN) $(T262_ARGS)
@@ -146,8 +221,25 @@ test262-fast: $(T262_BIN)
 		rc=$$?; if [ $$rc = 0 ]; then tail -3 $(BUILD)/test262-fast.txt; else cat $(BUILD)/test262-fast.txt; fi; exit $$rc; \
 		else echo "test262: $(TEST262) not found, skipped"; fi
 
-unit: $(UNIT_BIN)
+unit-bins: $(UNIT_BIN) ; @:
+unit: unit-bins
 	@sh tests/unit/run.sh $(UNIT_BIN)
+
+# The unit tests under valgrind's memcheck (uninitialised reads, invalid
+# accesses, definite leaks), on the plain build: part of `make ci`.
+VG_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/rel/tests/%)
+valgrind:
+	@$(MAKE) --no-print-directory SAN=0 DEBUG=0 BUILD=build/rel unit-bins
+	@VALGRIND=1 sh tests/unit/run.sh $(VG_UNIT_BIN)
+
+# The debug build warns of every statement whose query plan scans a whole
+# table (db.c, SF_DEBUG); these tests, run against build/debug, fail on
+# any such warning (tests/integration/stack.py). Part of `make test`.
+SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py test_vibe_contract.py \
+	test_merchant.py test_orders_admin.py test_delivery.py
+scan-check:
+	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
+	@cd tests && SF_PROGRAM_DIR=build/debug $(PYTEST) $(addprefix integration/,$(SCAN_TESTS))
 
 # Integration and browser tests share one pytest run (one summary line).
 PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider
@@ -173,11 +265,17 @@ test: deps-test
 	@$(MAKE) --no-print-directory test262-fast
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pytests
+	@$(MAKE) --no-print-directory scan-check
+
+# CI (.ci/run): every test with -Werror, then the unit tests under valgrind.
+ci:
+	@$(MAKE) --no-print-directory WERROR=1 test
+	@$(MAKE) --no-print-directory WERROR=1 valgrind
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
@@ -185,12 +283,18 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@BUILD=$(BUILD) sh bench/run.sh
 
+# Installs the programs, the tracked files of templates/ sql/ htdocs/ conf/
+# (git ls-files; every file of them in a release tarball), a
+# storefront.conf in SYSCONFDIR unless there is one, and STATEDIR for the
+# database. uninstall removes what install put, except the database and a
+# storefront.conf that was edited. See scripts/install.sh.
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' STATEDIR='$(STATEDIR)'
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/storefront
-	install -m 755 cgi-bin/storefront.fcgi cgi-bin/admin.cgi $(DESTDIR)$(PREFIX)/lib/storefront/cgi-bin/
-	install -m 755 bin/storefront $(DESTDIR)$(PREFIX)/bin/storefront
-	cp -R templates sql htdocs conf $(DESTDIR)$(PREFIX)/share/storefront/
+	@$(INSTALL_ENV) sh scripts/install.sh install
+uninstall:
+	@$(INSTALL_ENV) sh scripts/install.sh uninstall
 
 clean:
 	rm -rf build $(PROGS)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d build/fuzz/*.d build/fuzz/obj/*.d)

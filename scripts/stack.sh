@@ -5,7 +5,10 @@
 # --loop`: outbound mail, webhooks, late payment intents), and lighttpd on
 # 127.0.0.1:PORT with
 # conf/lighttpd.conf. Used by `make run`, the tests and bench. Environment
-# (STOREFRONT_DB, ...) passes through to the programs.
+# (STOREFRONT_DB, ...) passes through to the programs. SF_PROGRAM_DIR
+# names another directory holding storefront.fcgi and admin.cgi (a build
+# directory such as build/debug, relative to the repository root or
+# absolute); the default is cgi-bin/.
 #
 # Every supervised program runs under multiwatch in a session of its own:
 #   -t 0 -r 2147483647  never give up. A worker exits after max_requests
@@ -67,8 +70,10 @@ case "$cmd" in
 start)
 	port=$3 workers=${4:-2}
 	mkdir -p "$run"
-	supervise storefront "$workers" --fcgi "$root/cgi-bin/storefront.fcgi"
-	supervise admin 1 --fcgi "$root/cgi-bin/admin.cgi"
+	programs=${SF_PROGRAM_DIR:-cgi-bin}
+	case "$programs" in /*) ;; *) programs=$root/$programs ;; esac
+	supervise storefront "$workers" --fcgi "$programs/storefront.fcgi"
+	supervise admin 1 --fcgi "$programs/admin.cgi"
 	# The deliverer: emails, POS webhooks and late payment intents leave the
 	# request path (storefront deliver --loop; its errors in workers.log).
 	supervise deliver 1 "$root/bin/storefront" deliver --loop 1

@@ -11,8 +11,17 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+/* Where `make install` puts things (the Makefile passes its PREFIX,
+ * SYSCONFDIR and STATEDIR): used when the program does not run from a
+ * source tree. */
 #ifndef SF_SHARE_DIR
 #define SF_SHARE_DIR "/usr/local/share/storefront"
+#endif
+#ifndef SF_SYSCONF_DIR
+#define SF_SYSCONF_DIR "/etc/storefront"
+#endif
+#ifndef SF_STATE_DIR
+#define SF_STATE_DIR "/var/lib/storefront"
 #endif
 
 config cfg;
@@ -48,8 +57,9 @@ static int isdir(const char *p)
 }
 
 /* home: the directory above the program's own (cgi-bin/.. or bin/..) when it
- * holds templates/, else the installed share directory. */
-static void default_home(char *out, size_t n)
+ * holds templates/ (a source tree: returns 1), else the installed share
+ * directory (returns 0). */
+static int default_home(char *out, size_t n)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -61,10 +71,11 @@ static void default_home(char *out, size_t n)
 			*slash = 0;
 			char probe[PATH_MAX + 16];
 			snprintf(probe, sizeof probe, "%s/templates", exe);
-			if (isdir(probe)) { snprintf(out, n, "%s", exe); return; }
+			if (isdir(probe)) { snprintf(out, n, "%s", exe); return 1; }
 		}
 	}
 	snprintf(out, n, "%s", SF_SHARE_DIR);
+	return 0;
 }
 
 static int set_key(const char *name, const char *val, char *err, size_t errlen)
@@ -140,8 +151,17 @@ static int load_file(const char *path, int must_exist, char *err, size_t errlen)
 int config_load(const char *path, char *err, size_t errlen)
 {
 	memset(&cfg, 0, sizeof cfg);
-	default_home(cfg.home, sizeof cfg.home);
-	snprintf(cfg.db, sizeof cfg.db, "%s/var/storefront.db", cfg.home);
+	/* A source tree keeps its database and config inside (make run); an
+	 * installed program uses STATEDIR and SYSCONFDIR. */
+	int in_tree = default_home(cfg.home, sizeof cfg.home);
+	char conf[1100];
+	if (in_tree) {
+		snprintf(cfg.db, sizeof cfg.db, "%s/var/storefront.db", cfg.home);
+		snprintf(conf, sizeof conf, "%s/storefront.conf", cfg.home);
+	} else {
+		snprintf(cfg.db, sizeof cfg.db, "%s/storefront.db", SF_STATE_DIR);
+		snprintf(conf, sizeof conf, "%s/storefront.conf", SF_SYSCONF_DIR);
+	}
 	strcpy(cfg.base_domain, "localhost");
 	cfg.max_requests = 1000;
 	cfg.max_body = 1 << 20;
@@ -188,14 +208,13 @@ int config_load(const char *path, char *err, size_t errlen)
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif
-	/* The file: explicit path, $STOREFRONT_CONF, or home/storefront.conf. */
+	/* The file: explicit path, $STOREFRONT_CONF, or the default above
+	 * (optional). */
 	const char *env = getenv("STOREFRONT_CONF");
 	if (path || (env && *env)) {
 		if (load_file(path ? path : env, 1, err, errlen) < 0) return -1;
-	} else {
-		char p[1100];
-		snprintf(p, sizeof p, "%s/storefront.conf", cfg.home);
-		if (load_file(p, 0, err, errlen) < 0) return -1;
+	} else if (load_file(conf, 0, err, errlen) < 0) {
+		return -1;
 	}
 	/* Environment overrides. */
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {

@@ -54,7 +54,9 @@ static const char usage[] =
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
 	"\n"
-	"The database is var/storefront.db under the install, or --db, or $STOREFRONT_DB.\n";
+	"The database is --db, or $STOREFRONT_DB, or db in storefront.conf, else\n"
+	"STATEDIR/storefront.db when installed (/var/lib/storefront by default), var/storefront.db\n"
+	"in a source tree.\n";
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)

@@ -10,7 +10,14 @@ import tempfile
 import http.client
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLI = os.path.join(ROOT, "bin", "storefront")
+# SF_PROGRAM_DIR: run the programs of another build directory (make
+# scan-check runs some tests against build/debug); stack.sh reads it too.
+# (a directory relative to the repository root, or absolute).
+PROGRAM_DIR = os.environ.get("SF_PROGRAM_DIR")
+CLI = os.path.join(ROOT, PROGRAM_DIR, "storefront") if PROGRAM_DIR else os.path.join(ROOT, "bin", "storefront")
+# The debug build (make DEBUG=1) logs every statement whose query plan
+# scans a whole table; a stack's log or a CLI run showing one fails.
+FULL_SCAN = "full scan ("
 
 
 def free_port():
@@ -61,6 +68,8 @@ class Stack:
                            capture_output=True, text=True, timeout=60)
         if check and p.returncode != 0:
             raise AssertionError("storefront %s failed: %s" % (" ".join(args), p.stderr))
+        if FULL_SCAN in p.stderr:
+            raise AssertionError("storefront %s: %s" % (" ".join(args), p.stderr))
         return p
 
     def start(self):
@@ -85,7 +94,10 @@ class Stack:
 
     def cleanup(self):
         self.stop()
+        log = self.worker_log()
         shutil.rmtree(self.dir, ignore_errors=True)
+        scans = [line for line in log.splitlines() if FULL_SCAN in line]
+        assert not scans, "full table scans (debug build):\n" + "\n".join(scans[:20])
 
     # -- data
     def token(self, user, email):
