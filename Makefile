@@ -34,8 +34,9 @@ BUILD := build/rel
 endif
 
 PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
-LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c))
+LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c src/vibe/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+SRC_H := $(wildcard src/*.h src/vibe/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -59,10 +60,10 @@ $(BUILD)/prefix.stamp: FORCE
 $(BUILD)/config.o: $(BUILD)/prefix.stamp
 $(BUILD)/config.o: CFLAGS += -DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) Makefile
+$(BUILD)/%.o: src/%.c $(SRC_H) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe -c -o $@ $<
 
 $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@
@@ -89,7 +90,7 @@ bin/storefront: $(BUILD)/storefront FORCE
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
 # `make fuzz-smoke` (part of make test) replays the seeds plus a few
@@ -98,12 +99,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Isrc/vibe $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	-DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 4000
 
-build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
+build/fuzz/obj/%.o: src/%.c $(SRC_H)
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
 	@clang $(FUZZ_CFLAGS) -c -o $@ $<
@@ -136,7 +137,7 @@ T262_ARGS := --root $(TEST262) --known tests/test262/known-mujs.txt --min 97
 $(T262_BIN): tests/test262/run262.c $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
 
 test262: $(T262_BIN)
 	@$(T262_BIN) $(T262_ARGS)
@@ -177,7 +178,7 @@ test: deps-test
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
