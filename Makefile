@@ -34,8 +34,21 @@ BUILD := build/rel
 endif
 
 PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
-LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c src/vibe/*.c))
+# The vibe engine (src/vibe/, see src/vibe/README.md) is its own archive,
+# libvibe.a, compiled with only its own headers and the shared helpers'
+# (VIBE_SHARED: modules of src/ that include nothing but libc and each
+# other; copied to build/vibe-shared) on the include path: an #include of
+# db.h, http.h, config.h or log.h from the engine does not compile. The
+# shared helpers' objects are in libvibe.a, so it links on its own
+# (make vibe-boundary checks both). Everything else sees -Isrc -Isrc/vibe.
+VIBE_SHARED := util html text money
+VIBE_SRC := $(wildcard src/vibe/*.c) $(VIBE_SHARED:%=src/%.c)
+VIBE_OBJ := $(VIBE_SRC:src/%.c=$(BUILD)/%.o)
+VIBE_H := $(wildcard src/vibe/*.h) $(VIBE_SHARED:%=build/vibe-shared/%.h)
+VIBE_INC := -Isrc/vibe -Ibuild/vibe-shared
+LIB_SRC := $(filter-out $(PROGS_SRC) $(VIBE_SRC),$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+LIBS_A := $(BUILD)/libstorefront.a $(BUILD)/libvibe.a
 SRC_H := $(wildcard src/*.h src/vibe/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -43,7 +56,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 
 .PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser pytests fuzz fuzz-smoke test262 test262-fast bench install clean FORCE
+	browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench install clean FORCE
 
 all: $(PROGS)
 
@@ -69,13 +82,35 @@ $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(BUILD)/libstorefront.a
+$(VIBE_SHARED:%=build/vibe-shared/%.h): build/vibe-shared/%.h: src/%.h
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(BUILD)/vibe/%.o: src/vibe/%.c $(VIBE_H) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(VIBE_INC) -c -o $@ $<
+$(BUILD)/libvibe.a: $(VIBE_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+# The boundary: no engine file names a header from outside (tests/unit/
+# vibe_boundary.sh), and libvibe.a links with only its own libraries.
+VIBE_LIBS := $(shell pkg-config --libs mujs libcjson libseccomp 2>/dev/null) -lm
+vibe-boundary: $(BUILD)/libvibe.a
+	@sh tests/unit/vibe_boundary.sh
+	@echo 'int main(void) { return 0; }' > $(BUILD)/vibe-link.c
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/vibe-link $(BUILD)/vibe-link.c \
+		-Wl,--whole-archive $(BUILD)/libvibe.a -Wl,--no-whole-archive $(VIBE_LIBS) \
+		|| { echo "vibe-boundary: libvibe.a needs symbols from outside the engine"; exit 1; }
+	@echo "vibe-boundary: ok"
+
+$(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(BUILD)/libstorefront.a
+$(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/storefront: $(BUILD)/main_cli.o $(BUILD)/libstorefront.a
+$(BUILD)/storefront: $(BUILD)/main_cli.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -87,10 +122,10 @@ cgi-bin/admin.cgi: $(BUILD)/admin.cgi FORCE
 bin/storefront: $(BUILD)/storefront FORCE
 	@mkdir -p bin; cmp -s $< $@ || cp $< $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBS_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(LIBS_A) $(LDLIBS)
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
 # `make fuzz-smoke` (part of make test) replays the seeds plus a few
@@ -98,8 +133,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libstorefront.a
 # build/fuzz/ (the first corpus directory), never into the tracked seeds.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Isrc/vibe $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) $(VIBE_SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	-DSF_SHARE_DIR='"$(PREFIX)/share/storefront"'
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 4000
@@ -107,10 +142,14 @@ FUZZ_RUNS ?= 4000
 build/fuzz/obj/%.o: src/%.c $(SRC_H)
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
-	@clang $(FUZZ_CFLAGS) -c -o $@ $<
+	@clang $(FUZZ_CFLAGS) -Isrc -Isrc/vibe -c -o $@ $<
+build/fuzz/obj/vibe/%.o: src/vibe/%.c $(VIBE_H)
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@clang $(FUZZ_CFLAGS) $(VIBE_INC) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LD      $@"
-	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lresolv -lm
+	@clang $(FUZZ_CFLAGS) -Isrc -Isrc/vibe -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lresolv -lm
 
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -134,10 +173,10 @@ TEST262 ?= $(firstword $(wildcard ../shared/test262 ../../shared/test262) ../sha
 T262_BIN := $(BUILD)/tests/run262
 T262_ARGS := --root $(TEST262) --known tests/test262/known-mujs.txt --min 97
 
-$(T262_BIN): tests/test262/run262.c $(BUILD)/libstorefront.a
+$(T262_BIN): tests/test262/run262.c $(BUILD)/libvibe.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) $(VIBE_INC) $(LDFLAGS) -o $@ $< $(BUILD)/libvibe.a $(LDLIBS)
 
 test262: $(T262_BIN)
 	@$(T262_BIN) $(T262_ARGS)
@@ -147,7 +186,7 @@ test262-fast: $(T262_BIN)
 		rc=$$?; if [ $$rc = 0 ]; then tail -3 $(BUILD)/test262-fast.txt; else cat $(BUILD)/test262-fast.txt; fi; exit $$rc; \
 		else echo "test262: $(TEST262) not found, skipped"; fi
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) vibe-boundary
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
 # Integration and browser tests share one pytest run (one summary line).
@@ -175,10 +214,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pytests
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
+$(BUILD)/bench/%: bench/%.c $(LIBS_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+	@$(CC) $(CFLAGS) -Isrc -Isrc/vibe $(LDFLAGS) -o $@ $< $(LIBS_A) $(LDLIBS)
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
