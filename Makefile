@@ -66,8 +66,21 @@ ALL_LDLIBS = $(SF_LIBS) $(LDLIBS)
 DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 
 PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
-LIB_SRC := $(filter-out $(PROGS_SRC),$(wildcard src/*.c))
+# The vibe engine (src/vibe/, see src/vibe/README.md) is its own archive,
+# libvibe.a, compiled with only its own headers and the shared helpers'
+# (VIBE_SHARED: modules of src/ that include nothing but libc and each
+# other; copied to build/vibe-shared) on the include path: an #include of
+# db.h, http.h, config.h or log.h from the engine does not compile. The
+# shared helpers' objects are in libvibe.a, so it links on its own
+# (make vibe-boundary checks both). Everything else sees -Isrc -Isrc/vibe.
+VIBE_SHARED := util html text money
+VIBE_SRC := $(wildcard src/vibe/*.c) $(VIBE_SHARED:%=src/%.c)
+VIBE_OBJ := $(VIBE_SRC:src/%.c=$(BUILD)/%.o)
+VIBE_H := $(wildcard src/vibe/*.h) $(VIBE_SHARED:%=build/vibe-shared/%.h)
+VIBE_INC := -Isrc/vibe -Ibuild/vibe-shared
+LIB_SRC := $(filter-out $(PROGS_SRC) $(VIBE_SRC),$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+LIBS_A := $(BUILD)/libstorefront.a $(BUILD)/libvibe.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -75,8 +88,8 @@ PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
 .PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
-	valgrind scan-check integration browser pytests fuzz fuzz-smoke test262 test262-fast bench install \
-	uninstall clean pkg-check FORCE
+	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
+	install uninstall clean pkg-check FORCE
 
 all: $(PROGS)
 
@@ -129,19 +142,41 @@ $(BUILD)/config.o: OBJ_DEFS = $(PATH_DEFS)
 
 $(BUILD)/%.o: src/%.c $(BUILD)/flags | pkg-check
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) $(OBJ_DEFS) $(DEPFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(OBJ_DEFS) $(DEPFLAGS) -Isrc -Isrc/vibe -c -o $@ $<
 
 $(BUILD)/libstorefront.a: $(LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(BUILD)/libstorefront.a
+$(VIBE_SHARED:%=build/vibe-shared/%.h): build/vibe-shared/%.h: src/%.h
+	@mkdir -p $(dir $@)
+	@cp $< $@
+$(BUILD)/vibe/%.o: src/vibe/%.c $(VIBE_H) $(BUILD)/flags | pkg-check
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(VIBE_INC) -c -o $@ $<
+$(BUILD)/libvibe.a: $(VIBE_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+# The boundary: no engine file names a header from outside (tests/unit/
+# vibe_boundary.sh), and libvibe.a links with only its own libraries.
+VIBE_LIBS := $(shell pkg-config --libs mujs libcjson libseccomp 2>/dev/null) -lm
+vibe-boundary: $(BUILD)/libvibe.a
+	@sh tests/unit/vibe_boundary.sh
+	@echo 'int main(void) { return 0; }' > $(BUILD)/vibe-link.c
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $(BUILD)/vibe-link $(BUILD)/vibe-link.c \
+		-Wl,--whole-archive $(BUILD)/libvibe.a -Wl,--no-whole-archive $(VIBE_LIBS) \
+		|| { echo "vibe-boundary: libvibe.a needs symbols from outside the engine"; exit 1; }
+	@echo "vibe-boundary: ok"
+
+$(BUILD)/storefront.fcgi: $(BUILD)/main_storefront.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
-$(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(BUILD)/libstorefront.a
+$(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
-$(BUILD)/storefront: $(BUILD)/main_cli.o $(BUILD)/libstorefront.a
+$(BUILD)/storefront: $(BUILD)/main_cli.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
@@ -153,10 +188,10 @@ cgi-bin/admin.cgi: $(BUILD)/admin.cgi FORCE
 bin/storefront: $(BUILD)/storefront FORCE
 	@mkdir -p bin; cmp -s $< $@ || cp $< $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstorefront.a
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(ALL_LDLIBS)
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60` explores;
 # `make fuzz-smoke` (part of make test) replays the seeds plus a few
@@ -164,8 +199,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libstorefront.a
 # build/fuzz/ (the first corpus directory), never into the tracked seeds.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
-FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) $(VIBE_SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
 	$(PATH_DEFS)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 4000
@@ -181,10 +216,14 @@ build/fuzz/flags:
 build/fuzz/obj/%.o: src/%.c build/fuzz/flags | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
-	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe -c -o $@ $<
+build/fuzz/obj/vibe/%.o: src/vibe/%.c build/fuzz/flags $(VIBE_H) | pkg-check
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) $(VIBE_INC) -c -o $@ $<
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LD      $@"
-	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(SF_LIBS)
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(SF_LIBS)
 
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -208,10 +247,10 @@ TEST262 ?= $(firstword $(wildcard ../shared/test262 ../../shared/test262) ../sha
 T262_BIN := $(BUILD)/tests/run262
 T262_ARGS := --root $(TEST262) --known tests/test262/known-mujs.txt --min 97
 
-$(T262_BIN): tests/test262/run262.c $(BUILD)/libstorefront.a
+$(T262_BIN): tests/test262/run262.c $(BUILD)/libvibe.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(VIBE_INC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libvibe.a $(ALL_LDLIBS)
 
 test262: $(T262_BIN)
 	@$(T262_BIN) $(T262_ARGS)
@@ -222,7 +261,7 @@ test262-fast: $(T262_BIN)
 		else echo "test262: $(TEST262) not found, skipped"; fi
 
 unit-bins: $(UNIT_BIN) ; @:
-unit: unit-bins
+unit: unit-bins vibe-boundary
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
 # The unit tests under valgrind's memcheck (uninitialised reads, invalid
@@ -272,10 +311,10 @@ ci:
 	@$(MAKE) --no-print-directory WERROR=1 test
 	@$(MAKE) --no-print-directory WERROR=1 valgrind
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libstorefront.a
+$(BUILD)/bench/%: bench/%.c $(LIBS_A)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(ALL_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(ALL_LDLIBS)
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
@@ -297,4 +336,4 @@ uninstall:
 clean:
 	rm -rf build $(PROGS)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d build/fuzz/*.d build/fuzz/obj/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/vibe/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d build/fuzz/*.d build/fuzz/obj/*.d build/fuzz/obj/vibe/*.d)

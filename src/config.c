@@ -1,6 +1,9 @@
-/* config: defaults, storefront.conf, then STOREFRONT_* environment. */
+/* config: defaults, storefront.conf, then STOREFRONT_* environment; hands
+ * the vibe engine its limits and log (vibe_configure). */
 #include "config.h"
 #include "util.h"
+#include "log.h"
+#include "vibe.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -148,6 +151,12 @@ static int load_file(const char *path, int must_exist, char *err, size_t errlen)
 	return rc;
 }
 
+static void vibe_log_line(const char *level, const char *message)
+{
+	if (strcmp(level, "warn") == 0) log_warn("%s", message);
+	else log_error("%s", message);
+}
+
 int config_load(const char *path, char *err, size_t errlen)
 {
 	memset(&cfg, 0, sizeof cfg);
@@ -230,6 +239,11 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (!cfg.admin_host[0]) snprintf(cfg.admin_host, sizeof cfg.admin_host, "admin.%s", cfg.base_domain);
 	str_lower(cfg.admin_host);
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
+	/* The vibe engine reads no config: hand it its limits and log. */
+	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
+			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };
+	config_path(vs.sample_path, sizeof vs.sample_path, "templates/vibe/sample.json");
+	vibe_configure(&vs);
 	return 0;
 }
 

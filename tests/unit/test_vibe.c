@@ -148,6 +148,35 @@ static void test_limits_in_process(void)
 	CHECK_INT(E.line, 3);
 }
 
+/* The engine reads no config: config_load hands it the limits, and the
+ * engine obeys what it was handed (issue 9, src/vibe/README.md). */
+static void log_capture(const char *level, const char *message) { snprintf(E.message, sizeof E.message, "%s %s", level, message); }
+
+static void test_settings_from_host(void)
+{
+	CHECK_INT(vibe_conf.mem, cfg.vibe_mem);
+	CHECK_INT(vibe_conf.output, cfg.vibe_output);
+	CHECK_INT(vibe_conf.cpu_ms, cfg.vibe_cpu_ms);
+	CHECK_INT(vibe_conf.code_max, cfg.vibe_code_max);
+	CHECK(strstr(vibe_conf.sample_path, "/templates/vibe/sample.json") != NULL);
+	CHECK(vibe_conf.log != NULL);
+	vibe_settings keep = vibe_conf, small = vibe_conf;
+	small.output = 10;
+	small.log = log_capture;
+	vibe_configure(&small);
+	CHECK_FAILS("function render() { return 'x'.repeat(11); }", NULL, "output");
+	CHECK(strstr(E.message, "limit is 10") != NULL);
+	small.code_max = 40;
+	vibe_configure(&small);
+	vibe_error err;
+	CHECK_INT(vibe_check("function render() { return 'more than forty bytes'; }", &err), -1);
+	CHECK(strstr(err.message, "the limit is 40") != NULL);
+	vibe_log("warn", "to %s", "the host");
+	CHECK_STR(E.message, "warn to the host");
+	vibe_configure(&keep);
+	CHECK_RUN("function render() { return 'x'.repeat(11); }", NULL, "xxxxxxxxxxx");
+}
+
 /* Sixty nested blocks each shadowing `let v` (renamed when lowered) and
  * using it in a shorthand property: the renames were copied from the
  * lowering's own text buffer while appending to it (a use after free once
@@ -329,6 +358,7 @@ int main(void)
 	test_unvalidated_es5();
 	test_nothing_survives();
 	test_limits_in_process();
+	test_settings_from_host();
 	test_long_chains();
 	test_many_renames();
 	test_helpers();

@@ -2,11 +2,35 @@
  * top-level function, or the only one named render*; its parameter names
  * choose its inputs from a JSON object of named inputs (storefront,
  * products, collections, posts, cart, user, device, config) plus helpers
- * and api built here. A fresh MuJS state per render with a capped heap. */
+ * and api built here. A fresh MuJS state per render with a capped heap.
+ * Also the engine's boundary: src/vibe/ is a library (libvibe.a, see
+ * src/vibe/README.md) that knows nothing of the database, HTTP or the
+ * storefront's config table; what it needs from its host comes through
+ * vibe_configure. */
 #ifndef VIBE_H
 #define VIBE_H
 #include "util.h"
 #include <cJSON.h>
+
+/* What the host gives the engine: the limits (the storefront's config_load
+ * copies its vibe_* settings here), where the dry run's sample inputs are,
+ * and where log lines go. Until vibe_configure is called every limit is 0
+ * and every render fails. */
+typedef struct vibe_settings {
+	long mem;               /* bytes a block's JS heap may use */
+	long output;            /* bytes of HTML one block may return */
+	long cpu_ms;            /* CPU time per block render (the sandbox's timer) */
+	long code_max;          /* bytes of vibe code per block */
+	char sample_path[1200]; /* JSON object of sample inputs for dry runs (validate) */
+	/* One log line (level "error" or "warn", message without newline);
+	 * NULL: "vibe: LEVEL: MESSAGE" to stderr. */
+	void (*log)(const char *level, const char *message);
+} vibe_settings;
+void vibe_configure(const vibe_settings *s);
+/* The settings in force (the engine's modules read them). */
+extern vibe_settings vibe_conf;
+/* A log line through vibe_conf.log. */
+void vibe_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef struct vibe_error {
 	char kind[16];          /* syntax, entry, params, runtime, type, memory, output */

@@ -1,7 +1,5 @@
 /* vibe: one block's vibe code run in a fresh MuJS state (see vibe.h). */
 #include "vibe.h"
-#include "config.h"
-#include "log.h"
 #include "html.h"
 #include "money.h"
 #include "text.h"
@@ -13,12 +11,27 @@
 
 #include <mujs.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 
+vibe_settings vibe_conf;
+
+void vibe_configure(const vibe_settings *s) { vibe_conf = *s; }
+
+void vibe_log(const char *level, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (vibe_conf.log) vibe_conf.log(level, msg);
+	else fprintf(stderr, "vibe: %s: %s\n", level, msg);
+}
 
 /* api over the preloaded data, in ES5; compiled only for blocks that ask
  * for `api` (helpers are C functions below: no parsing per block). */
@@ -125,7 +138,7 @@ static void push_helpers(js_State *J)
 	}
 }
 
-/* Heap accounting: every block gets cfg.vibe_mem bytes. MuJS turns a NULL
+/* Heap accounting: every block gets vibe_conf.mem bytes. MuJS turns a NULL
  * from the allocator into a catchable "out of memory" error, so the flag,
  * not the error, is what marks the render as failed. Before failing, the
  * allocator asks for a collection (jsa_gc_rescue). Blocks are chained so
@@ -263,10 +276,10 @@ static void harden(js_State *J)
 	js_pop(J, 1);
 	if (js_ploadstring(J, "harden", harden_js) == 0) {
 		js_pushundefined(J);
-		if (js_pcall(J, 0)) log_error("harden: %s", js_trystring(J, -1, "?"));
+		if (js_pcall(J, 0)) vibe_log("error", "harden: %s", js_trystring(J, -1, "?"));
 		else hardened = 1;
 	} else {
-		log_error("harden: %s", js_trystring(J, -1, "?"));
+		vibe_log("error", "harden: %s", js_trystring(J, -1, "?"));
 	}
 	js_pop(J, 1);
 }
@@ -274,8 +287,8 @@ static void harden(js_State *J)
 void vibe_warm(void)
 {
 #if !VIBE_ASAN
-	if (!jsa_ready() && jsa_init((size_t)cfg.vibe_mem, vibe_panic, harden) < 0)
-		log_warn("no interpreter arena; blocks get a new state each (slower)");
+	if (!jsa_ready() && jsa_init((size_t)vibe_conf.mem, vibe_panic, harden) < 0)
+		vibe_log("warn", "no interpreter arena; blocks get a new state each (slower)");
 #endif
 }
 
@@ -332,7 +345,7 @@ int vibe_compile(const char *code, sbuf *es5, vibe_entry *entry, vibe_error *err
 	memset(entry, 0, sizeof *entry);
 	size_t len = strlen(code);
 	jsc_result r;
-	if (jsc_check(code, len, (size_t)cfg.vibe_code_max, &r) < 0) {
+	if (jsc_check(code, len, (size_t)vibe_conf.code_max, &r) < 0) {
 		first_issue(err, &r);
 		jsc_free(&r);
 		return -1;
@@ -391,7 +404,7 @@ static js_State *new_state(heap *h)
 {
 	h->all = NULL;
 	h->used = 0;
-	h->cap = (size_t)cfg.vibe_mem + (1 << 20); /* + the prelude's own share */
+	h->cap = (size_t)vibe_conf.mem + (1 << 20); /* + the prelude's own share */
 	h->exceeded = 0;
 	js_State *J = js_newstate(vibe_alloc, h, 0);
 	if (!J) return NULL;
@@ -455,8 +468,8 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 {
 	vibe_entry entry = *e;
 	memset(err, 0, sizeof *err);
-	if (strlen(code) > (size_t)cfg.vibe_code_max) {
-		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), cfg.vibe_code_max);
+	if (strlen(code) > (size_t)vibe_conf.code_max) {
+		set_err(err, "size", 0, "vibe code is %zu bytes; the limit is %ld", strlen(code), vibe_conf.code_max);
 		return -1;
 	}
 	jsc_issue why;
@@ -557,7 +570,7 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 		timing->run = t2 > t1 ? (long)(now_usec() - t2) : 0;
 	}
 	if (arena ? jsa_exceeded() : h.exceeded) {
-		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
+		set_err(err, "memory", 0, "block used more than %ld bytes of memory", vibe_conf.mem);
 		goto done;
 	}
 	if (failed) {
@@ -581,8 +594,8 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 	}
 	const char *html = js_tostring(J, -1);
 	size_t len = strlen(html);
-	if (len > (size_t)cfg.vibe_output) {
-		set_err(err, "output", entry.line, "block returned %zu bytes of HTML; the limit is %ld", len, cfg.vibe_output);
+	if (len > (size_t)vibe_conf.output) {
+		set_err(err, "output", entry.line, "block returned %zu bytes of HTML; the limit is %ld", len, vibe_conf.output);
 		goto done;
 	}
 	sb_put(out, html, len);

@@ -2,8 +2,6 @@
  * between worker and child (see sandbox.h). */
 #include "sandbox.h"
 #include "jsarena.h"
-#include "config.h"
-#include "log.h"
 #include "util.h"
 #include "text.h"
 
@@ -260,7 +258,7 @@ static void child_main(int fd)
 	limit(RLIMIT_FSIZE, 0);
 	limit(RLIMIT_NOFILE, 8);
 	limit(RLIMIT_CPU, 10);         /* backstop; the timer below is the real limit */
-	if (!SBX_ASAN) limit(RLIMIT_AS, (rlim_t)cfg.vibe_mem * 2 + (256u << 20));
+	if (!SBX_ASAN) limit(RLIMIT_AS, (rlim_t)vibe_conf.mem * 2 + (256u << 20));
 	timer_t timer;
 	struct sigevent sev;
 	memset(&sev, 0, sizeof sev);
@@ -305,7 +303,7 @@ static void child_main(int fd)
 		vibe_error err;
 		vibe_timing vt = { 0 };    /* always sent: a few bytes of the answer */
 		memset(&err, 0, sizeof err);
-		struct itimerspec on = { { 0, 0 }, { cfg.vibe_cpu_ms / 1000, (cfg.vibe_cpu_ms % 1000) * 1000000 } };
+		struct itimerspec on = { { 0, 0 }, { vibe_conf.cpu_ms / 1000, (vibe_conf.cpu_ms % 1000) * 1000000 } };
 		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
 		int rc = -1;
 		if ((size_t)ntz != strlen(zone) || memcmp(tz, zone, ntz)) {
@@ -572,8 +570,8 @@ void sbx_page_init(sbx_page *p, int64_t tenant, const char *tz)
 
 static void zygote_lost(void)
 {
-	if (!broken) log_error("the render sandbox's zygote is gone: this request's blocks render as failed "
-			       "and the worker exits after it (a fresh worker brings a fresh zygote)");
+	if (!broken) vibe_log("error", "the render sandbox's zygote is gone: this request's blocks render as failed "
+				"and the worker exits after it (a fresh worker brings a fresh zygote)");
 	broken = 1;
 }
 
@@ -733,7 +731,7 @@ int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
 	int64_t t0 = now_usec();
 	/* Wall clock: generous over the CPU limit (the CPU timer in the child
 	 * is the real bound); it catches a child that is stuck or starved. */
-	long wall = cfg.vibe_cpu_ms * 4 + 250;
+	long wall = vibe_conf.cpu_ms * 4 + 250;
 	int got = pump(p, t0 + wall * 1000);
 	if (p->timing) p->timing->wait += (long)(now_usec() - t0);
 	if (got != 1) {
@@ -741,7 +739,7 @@ int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
 		if (got == -2) {
 			set_err(err, "time", "block ran longer than %ld ms (wall clock) and was stopped", wall);
 		} else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGKILL || WTERMSIG(status) == SIGXCPU)) {
-			set_err(err, "cpu", "block used more than %ld ms of CPU time and was stopped", cfg.vibe_cpu_ms);
+			set_err(err, "cpu", "block used more than %ld ms of CPU time and was stopped", vibe_conf.cpu_ms);
 		} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
 			set_err(err, "sandbox", "block attempted a forbidden system call and was stopped");
 		} else if (WIFSIGNALED(status)) {

@@ -2,8 +2,6 @@
 #include "validate.h"
 #include "sandbox.h"
 #include "jscheck.h"
-#include "config.h"
-#include "log.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -24,12 +22,12 @@ static cJSON *sample(void)
 {
 	static cJSON *s;
 	if (!s) {
-		char path[1200];
-		char *text = file_read(config_path(path, sizeof path, "templates/vibe/sample.json"), NULL);
+		const char *path = vibe_conf.sample_path;
+		char *text = path[0] ? file_read(path, NULL) : NULL;
 		s = text ? cJSON_Parse(text) : NULL;
 		free(text);
 		if (!s) {
-			log_error("cannot load %s; dry runs get empty inputs", path);
+			vibe_log("error", "cannot load %s; dry runs get empty inputs", path);
 			s = cJSON_CreateObject();
 		}
 	}
@@ -82,7 +80,7 @@ cJSON *val_check(const char *code, int dry_run, int64_t tenant, const cJSON *dat
 	cJSON *sec = cJSON_AddArrayToObject(v, "securityIssues");
 	/* Static checks on the merchant's source: every finding, not just the first. */
 	jsc_result r;
-	jsc_check(code, strlen(code), (size_t)cfg.vibe_code_max, &r);
+	jsc_check(code, strlen(code), (size_t)vibe_conf.code_max, &r);
 	add_issues(errs, &r.errors, "syntax");
 	add_issues(warns, &r.warnings, "warning");
 	add_issues(sec, &r.security, "security");
