@@ -16,7 +16,10 @@ ARTIFACTS = os.path.join(HERE, "..", "artifacts")
 
 @pytest.fixture(scope="module")
 def demo_stack():
-    s = Stack(workers=2)
+    # No test here is about the CPU limit, and the preview's output-cap block
+    # must reach the 1 MB cap before 50 ms of CPU even under the sanitizer
+    # on a busy machine: give blocks room.
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
     try:
         s.start()
         s.cli("demo")
