@@ -199,6 +199,36 @@ const char *slug_problem(const char *s)
 	return NULL;
 }
 
+const char *email_problem(const char *e)
+{
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.') return "is not a valid email address";
+	for (; *e; e++) if ((unsigned char)*e <= ' ' || strchr("<>()[],;:\"\\", *e)) return "is not a valid email address";
+	return NULL;
+}
+
+const char *idem_key_problem(const char *k)
+{
+	size_t n = strlen(k);
+	const char *why = "must be 8-100 characters of letters, digits and - _ : .";
+	if (n < 8 || n > 100) return why;
+	for (; *k; k++) if (!isalnum((unsigned char)*k) && *k != '-' && *k != '_' && *k != ':' && *k != '.') return why;
+	return NULL;
+}
+
+const char *control_problem(const char *s)
+{
+	for (; *s; s++) if ((unsigned char)*s < ' ' || *s == 0x7f) return "must not contain control characters";
+	return NULL;
+}
+
+const char *phone_problem(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && !strchr(" +-().", *s)) return "may hold only digits, spaces and + - ( ) .";
+	return NULL;
+}
+
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out)
 {
 	const char *s;

@@ -37,5 +37,15 @@ int in_json_nul_path(const char *s, size_t n, sbuf *path);
 
 /* Answer 422 for a field with a problem (for checks beyond the above). */
 void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* *_problem: NULL when the text is fine, else what is wrong with it (for
+ * in_fail naming the field). */
 const char *slug_problem(const char *s);
+/* An email address: one '@', a dot after it, no spaces or <>()[],;:"\. */
+const char *email_problem(const char *e);
+/* An idempotency key: 8-100 characters of letters, digits and - _ : . */
+const char *idem_key_problem(const char *k);
+/* No control characters (below U+0020, or DEL). */
+const char *control_problem(const char *s);
+/* A phone number: digits, spaces and + - ( ) . */
+const char *phone_problem(const char *s);
 #endif
