@@ -47,15 +47,15 @@ void cs_slugify(const char *in, char *out, size_t n)
 	if (!k) snprintf(out, n, "item");
 }
 
-/* Field readers: 0 set, 1 absent, -1 wrong (message filled). */
+/* Field readers over input.c's checks: 0 set, 1 absent, -1 wrong
+ * (field and message filled). */
 static int get_str(const cJSON *o, const char *k, size_t max, const char **out, char *field, size_t fl, char *msg, size_t ml)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsString(v)) return bad(field, fl, msg, ml, k, "must be a string");
-	size_t n = strlen(v->valuestring);
-	if (n > max) return bad(field, fl, msg, ml, k, "is %zu bytes long; the limit is %zu", n, max);
-	if (!utf8_valid(v->valuestring, n)) return bad(field, fl, msg, ml, k, "is not valid UTF-8");
+	char buf[120];
+	const char *why = str_problem(v, max, buf, sizeof buf);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
 	*out = v->valuestring;
 	return 0;
 }
@@ -64,12 +64,10 @@ static int get_int(const cJSON *o, const char *k, int64_t min, int64_t max, int6
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9e15)
-		return bad(field, fl, msg, ml, k, "must be an integer");
-	int64_t x = (int64_t)v->valuedouble;
-	if (x < min || x > max)
-		return bad(field, fl, msg, ml, k, "must be between %lld and %lld (got %lld)", (long long)min, (long long)max, (long long)x);
-	*out = x;
+	char buf[120];
+	const char *why = int_problem(v, min, max, buf, sizeof buf);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
+	*out = (int64_t)v->valuedouble;
 	return 0;
 }
 
@@ -77,16 +75,8 @@ static int get_id(const cJSON *o, const char *k, int64_t *out, char *field, size
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e15 && v->valuedouble == floor(v->valuedouble)) {
-		*out = (int64_t)v->valuedouble;
-		return 0;
-	}
-	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) < 16) {
-		char *end;
-		long long x = strtoll(v->valuestring, &end, 10);
-		if (!*end && x > 0 && isdigit((unsigned char)v->valuestring[0])) { *out = x; return 0; }
-	}
-	return bad(field, fl, msg, ml, k, "must be an id");
+	const char *why = id_problem(v, out);
+	return why ? bad(field, fl, msg, ml, k, "%s", why) : 0;
 }
 
 /* A POS id: printable ASCII, 1-100 bytes, numbers accepted as text. */
@@ -111,7 +101,8 @@ static int get_bool(const cJSON *o, const char *k, int *out, char *field, size_t
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsBool(v)) return bad(field, fl, msg, ml, k, "must be true or false");
+	const char *why = bool_problem(v);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
 	*out = cJSON_IsTrue(v);
 	return 0;
 }

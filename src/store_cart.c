@@ -9,7 +9,6 @@
 #include "outbox.h"
 #include "store_settings.h"
 #include "domains.h"
-#include "html.h"
 #include "text.h"
 #include "util.h"
 #include "payment.h"
@@ -247,13 +246,12 @@ static cJSON *check_address(req *r, const cJSON *b, int required)
 			cJSON_AddStringToObject(out, f[i].k, "");
 			continue;
 		}
-		if (!cJSON_IsString(x)) { in_fail(r, field, "must be a string"); goto bad; }
+		char buf[120];
+		const char *why = str_problem(x, f[i].max, buf, sizeof buf);
+		if (!why) why = control_problem(x->valuestring);
+		if (why) { in_fail(r, field, "%s", why); goto bad; }
 		v = x->valuestring;
 		size_t n = strlen(v);
-		if (n > f[i].max) { in_fail(r, field, "is %zu bytes long; the limit is %zu", n, f[i].max); goto bad; }
-		if (!utf8_valid(v, n)) { in_fail(r, field, "is not valid UTF-8"); goto bad; }
-		const char *why = control_problem(v);
-		if (why) { in_fail(r, field, "%s", why); goto bad; }
 		int blank = v[strspn(v, " ")] == 0;
 		if (f[i].req && blank) { in_fail(r, field, "must not be empty"); goto bad; }
 		if (!strcmp(f[i].k, "country") && !(n == 2 && isupper((unsigned char)v[0]) && isupper((unsigned char)v[1]))) {

@@ -115,15 +115,17 @@ void com_time_zone(int64_t tid, char *out, size_t n)
 	db_reset(st);
 }
 
+/* input.c's checks as yes/no: the messages here say more (units, ranges). */
 static int is_int(const cJSON *v, int64_t min, int64_t max)
 {
-	return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble &&
-	       v->valuedouble >= (double)min && v->valuedouble <= (double)max;
+	char buf[120];
+	return !int_problem(v, min, max, buf, sizeof buf);
 }
 
 static int str_ok(const cJSON *v, size_t max)
 {
-	return cJSON_IsString(v) && strlen(v->valuestring) <= max;
+	char buf[120];
+	return !str_problem(v, max, buf, sizeof buf);
 }
 
 const char *com_settings_problem(const cJSON *s, const char **field)
