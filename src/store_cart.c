@@ -1,5 +1,7 @@
 /* store_cart: the shopper's side of commerce in storefront.fcgi: the cart
- * JSON API, checkout, and the /cart, /checkout and /orders/{id} pages.
+ * JSON API, checkout and quote (the request's fields checked here and
+ * handed to checkout.c as a checkout_req; its result code answered here),
+ * the payment webhook route, and the /cart, /checkout and /orders/{id} pages.
  * Nothing here is cacheable: every answer is Cache-Control: no-store, so
  * no page cache ever holds a shopper's cart. */
 #include "store.h"
@@ -9,7 +11,6 @@
 #include "outbox.h"
 #include "store_settings.h"
 #include "domains.h"
-#include "text.h"
 #include "util.h"
 #include "payment.h"
 #include "render.h"
