@@ -1,8 +1,9 @@
 /* admin_orders: /api/cms/orders (list with filters and pagination, one
  * order, fulfil, cancel with a one-time restock, manual payment and refund
  * state; which moves are allowed is orders.c's transition table),
- * /api/cms/discounts and /api/cms/commerce/settings. Money in minor units. Every write leaves a change-feed row (the POS polls it) and
- * an audit row in its transaction, and queues the POS webhook. */
+ * /api/cms/discounts and /api/cms/commerce/settings. Money in minor units.
+ * Every write leaves a change-feed row (the POS polls it) and an audit row
+ * in its transaction, and queues the POS webhook. */
 #include "admin.h"
 #include "text.h"
 #include "orders.h"
