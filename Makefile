@@ -42,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 
 .PHONY: all deps-build deps-run deps-test deps-bench run test unit integration \
-	browser pytests fuzz fuzz-smoke bench install clean FORCE
+	browser pytests fuzz fuzz-smoke test262 test262-fast bench install clean FORCE
 
 all: $(PROGS)
 
@@ -121,9 +121,30 @@ fuzz: $(FUZZ_BIN)
 fuzz-smoke: $(FUZZ_BIN)
 	@pass=0; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
 		rm -rf build/fuzz/smoke/$$n; mkdir -p build/fuzz/smoke/$$n; \
-		if $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 build/fuzz/smoke/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
+		if FUZZ_SMOKE=1 $$f -runs=$(FUZZ_RUNS) -max_len=16384 -seed=1 build/fuzz/smoke/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
 		then pass=$$((pass + 1)); else echo "FAIL: $$f (see build/fuzz/$$n.log)"; tail -30 build/fuzz/$$n.log; exit 1; fi; done; \
 		echo "fuzz: $$pass passed, 0 failed"
+
+# test262: the ES2015 lowering against the official suite's subset in
+# ../shared/test262 (TEST262=DIR to point elsewhere). `make test262` runs it
+# all and prints the table; `make test262-fast` (part of make test) runs
+# every 5th test. Both fail on a failure not listed in known-mujs.txt.
+TEST262 ?= $(firstword $(wildcard ../shared/test262 ../../shared/test262) ../shared/test262)
+T262_BIN := $(BUILD)/tests/run262
+T262_ARGS := --root $(TEST262) --known tests/test262/known-mujs.txt --min 97
+
+$(T262_BIN): tests/test262/run262.c $(BUILD)/libstorefront.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(BUILD)/libstorefront.a $(LDLIBS)
+
+test262: $(T262_BIN)
+	@$(T262_BIN) $(T262_ARGS)
+
+test262-fast: $(T262_BIN)
+	@if [ -d $(TEST262)/test ]; then $(T262_BIN) $(T262_ARGS) --every 5 >$(BUILD)/test262-fast.txt; \
+		rc=$$?; if [ $$rc = 0 ]; then tail -3 $(BUILD)/test262-fast.txt; else cat $(BUILD)/test262-fast.txt; fi; exit $$rc; \
+		else echo "test262: $(TEST262) not found, skipped"; fi
 
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
@@ -149,6 +170,7 @@ run: deps-run
 test: deps-test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory test262-fast
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory pytests
 

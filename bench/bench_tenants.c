@@ -12,19 +12,18 @@
 
 static void grow(int to)
 {
-	db_begin(1);
+	if (db_begin(1) < 0) { fprintf(stderr, "bench_tenants: cannot begin\n"); exit(1); }
 	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM tenants");
-	db_step(st);
-	int have = (int)db_int(st, 0);
+	int have = db_step(st) == SQLITE_ROW ? (int)db_int(st, 0) : 0;
 	db_reset(st);
 	for (int i = have; i < to; i++) {
 		char u[32];
 		snprintf(u, sizeof u, "store%06d", i);
 		st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) VALUES(:u, :u, 0, 0)");
 		db_bind_text(st, ":u", u);
-		db_run(st);
+		if (db_run(st) < 0) { fprintf(stderr, "bench_tenants: cannot insert %s\n", u); exit(1); }
 	}
-	db_commit();
+	if (db_commit() < 0) { fprintf(stderr, "bench_tenants: cannot commit\n"); exit(1); }
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,8 @@
  * ids answer 404. */
 #include "admin.h"
 #include "admin_access.h"
+#include "server.h"
+#include "log.h"
 #include "auth.h"
 #include "audit.h"
 #include "input.h"
@@ -96,13 +98,12 @@ static int reauth(req *r, const cJSON *b)
  * per IP (429 Retry-After). */
 void adm_login(req *r)
 {
-	if (ratelimit_check(r, "login") < 0) return;
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int admin_host = session_admin_host(r);
 	const char *email, *password, *store = NULL, *tname = "login";
 	int want_session = 0;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 ||
 	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_MAX, &password) < 0 ||
 	    in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0 ||
 	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
@@ -152,7 +153,8 @@ void adm_login(req *r)
 	int ok = found ? auth_verify_password(hash, password) : (auth_burn(password), 0);
 	if (!ok) {
 		throttle_login_failed(mail, r->remote_addr);
-		if (found) audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL);
+		if (found && audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL) < 0)
+		log_warn("login.failed for user %lld not audited", (long long)uid);
 		http_error(r, 401, "invalid_credentials", NULL, "email or password is wrong");
 		goto out;
 	}
@@ -174,7 +176,8 @@ void adm_login(req *r)
 		db_bind_int(st, ":u", uid);
 		db_bind_int(st, ":t", utid);
 		if (db_run(st) < 0) { adm_fail(r, "the session"); goto out; }
-		audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL);
+		if (audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL) < 0)
+		log_warn("user.password_rehash for user %lld not audited", (long long)uid);
 	}
 	int rc = want_session ? session_create(r, utid, uid, csrf, &expires)
 			      : auth_token_create(utid, uid, tname, token);
@@ -219,9 +222,10 @@ void adm_logout(req *r)
 					   "WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL");
 		db_bind_int(st, ":id", r->who.token_id);
 		db_bind_int(st, ":t", r->t.id);
-		db_run(st);
+		if (db_run(st) < 0) { server_storage_error(r, "the token was not revoked"); return; }
 	}
-	audit_write(r, "logout", "user", r->who.user_id, NULL, NULL);
+	if (audit_write(r, "logout", "user", r->who.user_id, NULL, NULL) < 0)
+		log_warn("logout of user %lld not audited", (long long)r->who.user_id);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "signedOut", 1);
 	http_json(r, 200, o);
@@ -260,7 +264,7 @@ void adm_password(req *r)
 	const char *cur, *pw;
 	int revoke = 0;
 	if (in_str(r, b, "currentPassword", IN_REQUIRED, AUTH_PASSWORD_MAX, &cur) < 0 ||
-	    in_str(r, b, "newPassword", IN_REQUIRED, 4096, &pw) < 0 ||
+	    in_str(r, b, "newPassword", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_bool(r, b, "revokeTokens", IN_OPTIONAL, &revoke) < 0)
 		goto out;
 	const char *problem = auth_password_problem(pw);
@@ -269,7 +273,7 @@ void adm_password(req *r)
 	if (ok < 0) goto out;
 	if (!ok) { in_fail(r, "currentPassword", "is not the current password"); goto out; }
 	char hash[256];
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the password"); goto out; }
 	int revoked = 0;
 	sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
@@ -313,11 +317,15 @@ static cJSON *user_get(int64_t tid, int64_t id)
 	return u;
 }
 
-/* Route: GET /api/cms/users */
+/* Route: GET /api/cms/users?limit=&offset= */
 void adm_users_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt("SELECT id, email, role, created_at FROM users WHERE tenant_id = :t ORDER BY id LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "users");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, user_json(st));
 	db_reset(st);
@@ -332,8 +340,8 @@ void adm_user_create(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *email, *role, *pw;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
-	    in_str(r, b, "password", IN_REQUIRED, 4096, &pw) < 0)
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_enum(r, b, "role", IN_REQUIRED, roles, &role) < 0 ||
+	    in_str(r, b, "password", IN_REQUIRED, AUTH_PASSWORD_INPUT_MAX, &pw) < 0)
 		goto out;
 	if (!strchr(email, '@') || email[0] == '@' || strchr(email, ' ')) { in_fail(r, "email", "is not an email address"); goto out; }
 	const char *problem = auth_password_problem(pw);
@@ -342,7 +350,7 @@ void adm_user_create(req *r)
 	char mail[256], hash[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
-	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "storage_error", NULL, "cannot hash the password"); goto out; }
+	if (auth_hash_password(pw, hash, sizeof hash) < 0) { http_error(r, 500, "internal_error", NULL, "cannot hash the password"); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the user"); goto out; }
 	sqlite3_stmt *st = db_stmt("INSERT INTO users(tenant_id, email, password_hash, role, created_at, updated_at) "
 				   "VALUES(:t, :e, :h, :r, strftime('%s','now'), strftime('%s','now'))");
@@ -479,14 +487,20 @@ static cJSON *token_get(req *r, int64_t id)
 	return k;
 }
 
-/* Route: GET /api/cms/tokens?all=1 (revoked and expired too with all=1) */
+/* Route: GET /api/cms/tokens?all=1&limit=&offset= (revoked and expired too
+ * with all=1), newest first */
 void adm_tokens_list(req *r)
 {
 	const char *all = http_query(r, "all");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT " TOKEN_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id "
 				   "WHERE k.tenant_id = :t AND (:u = 0 OR k.user_id = :u) AND (:all OR (k.revoked_at IS NULL "
-				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC LIMIT 500");
+				   "AND (k.expires_at IS NULL OR k.expires_at > strftime('%s','now')))) ORDER BY k.id DESC "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	db_bind_int(st, ":u", token_scope(r));
 	db_bind_int(st, ":all", all && strcmp(all, "1") == 0);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "tokens");
@@ -545,15 +559,10 @@ void adm_token_revoke(req *r)
 /* Route: GET /api/cms/audit?before=ID&limit=N&action=PREFIX -- newest first. */
 void adm_audit(req *r)
 {
-	const char *bs = http_query(r, "before"), *ls = http_query(r, "limit"), *act = http_query(r, "action");
-	long long before = bs ? atoll(bs) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (before < 0 || limit < 1 || limit > 500 || (act && strlen(act) > 64)) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", before < 0 ? "before" : limit < 1 || limit > 500 ? "limit" : "action");
-		http_error(r, 422, "validation_error", d, "before must be >= 0, limit 1-500, action at most 64 characters");
-		return;
-	}
+	const char *act = http_query(r, "action");
+	int64_t before, limit;
+	if (in_query_offset(r, "before", &before) < 0 || in_query_limit(r, 100, &limit) < 0) return;
+	if (act && strlen(act) > 64) { in_query_fail(r, "action", "must be at most 64 characters"); return; }
 	sqlite3_stmt *st = db_stmt(
 		"SELECT id, user_id, actor, action, entity, entity_id, detail, ip, at FROM audit_log "
 		"WHERE tenant_id = :t AND (:b = 0 OR id < :b) AND (:a IS NULL OR substr(action, 1, length(:a)) = :a) "

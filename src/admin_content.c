@@ -3,6 +3,8 @@
  * integer minor units (cents). */
 #include "admin.h"
 #include "input.h"
+#include "money.h"
+#include "config.h"
 #include "posts.h"
 #include "catalog.h"
 #include "audit.h"
@@ -50,14 +52,20 @@ static void delete_row(req *r, const char *sql, const char *action, const char *
 	if (db_run(st) < 0) { adm_fail(r, entity); return; }
 	if (db_changes() == 0) { db_rollback(); adm_not_found(r, entity); return; }
 	if (audit_write(r, action, entity, id, "delete", NULL) < 0) { adm_fail(r, entity); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the change"); return; }
 	if (adm_commit(r) == 0) deleted(r);
 }
 
 /* ---- posts ---- */
 
-/* Route: GET /api/cms/posts */
-void adm_posts_list(req *r) { list(r, "posts", posts_admin_list(r->t.id)); }
+/* Route: GET /api/cms/posts?limit=&offset= -- newest first (up to
+ * list_limit_max by default) */
+void adm_posts_list(req *r)
+{
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	list(r, "posts", posts_admin_list(r->t.id, limit, offset));
+}
 
 /* Route: GET /api/cms/posts/{id} */
 void adm_post_get(req *r) { adm_send(r, 200, posts_admin_get(r->t.id, route_id(r, 0)), "post"); }
@@ -92,7 +100,7 @@ static void post_save(req *r, int64_t id)
 	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "content", IN_OPTIONAL, 200000, &content) < 0 ||
 	    in_str(r, b, "excerpt", IN_OPTIONAL, 1000, &excerpt) < 0 ||
-	    in_str(r, b, "featuredImage", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "featuredImage", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, post_statuses, &status) < 0 ||
 	    in_str(r, b, "publishedAt", IN_OPTIONAL, 64, &when) < 0 ||
 	    in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo) < 0)
@@ -104,7 +112,10 @@ static void post_save(req *r, int64_t id)
 	}
 	if (seo) {
 		seotext = cJSON_PrintUnformatted(seo);
-		if (strlen(seotext) > 4096) { in_fail(r, "seoConfig", "is more than 4096 bytes of JSON"); goto out; }
+		if (strlen(seotext) > IN_SEO_MAX) {
+			in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(seotext), IN_SEO_MAX);
+			goto out;
+		}
 	}
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
 	if (!create) {
@@ -155,7 +166,7 @@ static void post_save(req *r, int64_t id)
 		adm_fail(r, "the post");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, posts_admin_get(r->t.id, id), "post");
 out:
 	cJSON_free(seotext);
@@ -181,7 +192,7 @@ static void post_status(req *r, int publish)
 		adm_fail(r, "the post");
 		return;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); return; }
 	if (adm_commit(r) == 0) adm_send(r, 200, posts_admin_get(r->t.id, id), "post");
 }
 
@@ -195,14 +206,8 @@ void adm_post_unpublish(req *r) { post_status(r, 0); }
 /* Route: GET /api/cms/products?limit=&offset= */
 void adm_products_list(req *r)
 {
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-	int limit = l ? atoi(l) : 100, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 500 || offset < 0) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 500 ? "limit" : "offset");
-		http_error(r, 422, "validation_error", d, "limit must be 1-500 and offset at least 0");
-		return;
-	}
+	int64_t limit, offset;
+	if (in_query_limit(r, 100, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	list(r, "products", cat_admin_products(r->t.id, limit, offset));
 }
 
@@ -241,15 +246,15 @@ static void product_save(req *r, int64_t id)
 		in_fail(r, field, "%s", msg);
 		goto out;
 	}
-	if (in_str(r, b, "name", create, 300, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
-	    in_str(r, b, "description", IN_OPTIONAL, 50000, &desc) < 0 ||
-	    in_int(r, b, "price", create, 0, 1000000000000LL, &price) < 0 ||
-	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, 1000000000000LL, &cmp) < 0 ||
-	    in_str(r, b, "sku", IN_OPTIONAL, 100, &sku) < 0 ||
-	    in_int(r, b, "stock", IN_OPTIONAL, 0, 1000000000, &stock) < 0 ||
+	if (in_str(r, b, "name", create, CAT_NAME_MAX, &name) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "description", IN_OPTIONAL, CAT_DESC_MAX, &desc) < 0 ||
+	    in_int(r, b, "price", create, 0, MONEY_MAX, &price) < 0 ||
+	    in_int(r, b, "compareAtPrice", IN_OPTIONAL, 0, MONEY_MAX, &cmp) < 0 ||
+	    in_str(r, b, "sku", IN_OPTIONAL, CAT_SKU_MAX, &sku) < 0 ||
+	    in_int(r, b, "stock", IN_OPTIONAL, 0, CAT_STOCK_MAX, &stock) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||
-	    in_str(r, b, "vendor", IN_OPTIONAL, 200, &vendor) < 0 ||
-	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "vendor", IN_OPTIONAL, CAT_VENDOR_MAX, &vendor) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0 || in_array(r, b, "images", IN_OPTIONAL, 50, &images) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
@@ -283,7 +288,7 @@ static void product_save(req *r, int64_t id)
 		adm_fail(r, "the product");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the product"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_free(tagtext);
@@ -296,7 +301,13 @@ void adm_product_update(req *r) { product_save(r, route_id(r, 0)); }
 /* ---- collections ---- */
 
 /* Route: GET /api/cms/collections */
-void adm_collections_list(req *r) { list(r, "collections", cat_admin_collections(r->t.id)); }
+/* Route: GET /api/cms/collections?limit=&offset= */
+void adm_collections_list(req *r)
+{
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	list(r, "collections", cat_admin_collections(r->t.id, limit, offset));
+}
 
 /* Route: GET /api/cms/collections/{id} */
 void adm_collection_get(req *r) { adm_send(r, 200, cat_admin_collection(r->t.id, route_id(r, 0)), "collection"); }
@@ -319,9 +330,9 @@ static void collection_save(req *r, int64_t id)
 	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", NULL };
 	static const char *const readonly[] = { "id", "productCount", "url", "products", "createdAt", "updatedAt", NULL };
 	if (in_known(r, b, fields, readonly) < 0 ||
-	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
+	    in_str(r, b, "title", create, CAT_NAME_MAX, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
-	    in_str(r, b, "image", IN_OPTIONAL, 1000, &image) < 0 ||
+	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0)
 		goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }
@@ -365,7 +376,7 @@ static void collection_save(req *r, int64_t id)
 		adm_fail(r, "the collection");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the collection"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_collection(r->t.id, id), "collection");
 out:
 	cJSON_Delete(b);
@@ -378,15 +389,8 @@ void adm_collection_update(req *r) { collection_save(r, route_id(r, 0)); }
  * the cursor count this store's changes only. */
 void adm_changes(req *r)
 {
-	const char *s = http_query(r, "since"), *l = http_query(r, "limit");
-	long long since = s ? atoll(s) : 0;
-	int limit = l ? atoi(l) : 500;
-	if (since < 0 || limit < 1 || limit > 1000) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", since < 0 ? "since" : "limit");
-		http_error(r, 422, "validation_error", d, "since must be >= 0 and limit 1-1000");
-		return;
-	}
+	int64_t since, limit;
+	if (in_query_offset(r, "since", &since) < 0 || in_query_limit(r, 500, &limit) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT store_seq, entity, entity_id, op, at FROM changes "
 				   "WHERE tenant_id = :t AND store_seq > :s ORDER BY store_seq LIMIT :n");
 	db_bind_int(st, ":t", r->t.id);

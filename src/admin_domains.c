@@ -106,11 +106,16 @@ static void path_domain(req *r, char *out, size_t n)
 	snprintf(out, n, "%s", tmp);
 }
 
-/* Route: GET /api/cms/domains */
+/* Route: GET /api/cms/domains?limit=&offset= */
 void adm_domains_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " DOMAIN_COLS " FROM domains WHERE tenant_id = :t ORDER BY created_at, domain");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt("SELECT " DOMAIN_COLS " FROM domains WHERE tenant_id = :t ORDER BY created_at, domain "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "domains");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, domain_json(r, st));
 	db_reset(st);
@@ -229,7 +234,6 @@ void adm_domain_verify(req *r)
 		cJSON_Delete(b);
 		if (rc < 0) return;
 	}
-	if (ratelimit_check(r, "verify") < 0) return;
 	char dns_err[512] = "", http_err[700] = "";
 	const char *by = NULL;
 	if (strcmp(method, "http") != 0 && domain_check_dns(d, tok, dns_err, sizeof dns_err)) by = "dns";
@@ -306,7 +310,7 @@ void adm_domain_update(req *r)
 		adm_fail(r, "the domain");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the domain"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, domain_get(r, d), "domain");
 out:
 	cJSON_Delete(b);
@@ -324,7 +328,7 @@ void adm_domain_delete(req *r)
 	if (db_run(st) < 0) { adm_fail(r, "the domain"); return; }
 	if (!d[0] || db_changes() == 0) { db_rollback(); adm_not_found(r, "domain"); return; }
 	if (audit_write(r, "domain.delete", "domain", 0, NULL, d) < 0) { adm_fail(r, "the domain"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the domain"); return; }
 	if (adm_commit(r) == 0) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddBoolToObject(o, "deleted", 1);

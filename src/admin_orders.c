@@ -10,6 +10,8 @@
 #include "outbox.h"
 #include "store_settings.h"
 #include "input.h"
+#include "config.h"
+#include "money.h"
 #include "audit.h"
 #include "route.h"
 #include "db.h"
@@ -19,13 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void bad_query(req *r, const char *field, const char *msg)
-{
-	cJSON *d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "field", field);
-	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", field, msg);
-}
 
 /* "2026-11-22", an ISO time ("2026-11-22T10:00:00Z", offsets too; the
  * one ISO parser, text_parse_iso) or unix seconds -> unix seconds; -1 bad. */
@@ -81,19 +76,21 @@ void adm_orders_list(req *r)
 	static const char *const fstat[] = { "unfulfilled", "fulfilled", NULL };
 	const char *st_ = http_query(r, "status"), *ps = http_query(r, "paymentStatus"), *fs = http_query(r, "fulfillmentStatus");
 	const char *from_s = http_query(r, "from"), *to_s = http_query(r, "to");
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset"), *q_ = http_query(r, "q");
-	if (q_ && (!*q_ || strlen(q_) > 254)) { bad_query(r, "q", "must be an order number or an email of at most 254 bytes"); return; }
+	const char *q_ = http_query(r, "q");
+	if (q_ && (!*q_ || strlen(q_) > IN_EMAIL_MAX)) {
+		in_query_fail(r, "q", "must be an order number or an email of at most %d bytes", IN_EMAIL_MAX);
+		return;
+	}
 	int64_t qnum = q_ ? atoll(q_) : 0;
-	if (st_ && !one_of(st_, statuses)) { bad_query(r, "status", "must be open or cancelled"); return; }
-	if (ps && !one_of(ps, pstat)) { bad_query(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
-	if (fs && !one_of(fs, fstat)) { bad_query(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
+	if (st_ && !one_of(st_, statuses)) { in_query_fail(r, "status", "must be open or cancelled"); return; }
+	if (ps && !one_of(ps, pstat)) { in_query_fail(r, "paymentStatus", "must be pending, paid, refunded, partially_refunded or failed"); return; }
+	if (fs && !one_of(fs, fstat)) { in_query_fail(r, "fulfillmentStatus", "must be unfulfilled or fulfilled"); return; }
 	int64_t from = from_s ? parse_time(from_s) : 0, to = to_s ? parse_time(to_s) : INT64_MAX;
-	if (from < 0) { bad_query(r, "from", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
-	if (to < 0) { bad_query(r, "to", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (from < 0) { in_query_fail(r, "from", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
+	if (to < 0) { in_query_fail(r, "to", "must be a date (YYYY-MM-DD), an ISO time or unix seconds"); return; }
 	if (to_s && strlen(to_s) == 10) to += 86400;    /* a date means the whole day */
-	int limit = l ? atoi(l) : 50, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 500) { bad_query(r, "limit", "must be 1-500"); return; }
-	if (offset < 0) { bad_query(r, "offset", "must be at least 0"); return; }
+	int64_t limit, offset;
+	if (in_query_limit(r, 50, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	order_filter f = { r->t.id, st_, ps, fs, from, to, q_, qnum };
 	sqlite3_stmt *q = db_stmt("SELECT count(*) FROM orders INDEXED BY orders_created WHERE " ORDER_FILTER);
 	bind_filter(q, &f);
@@ -161,7 +158,7 @@ static void act_on_order(req *r, order_action act)
 	if (act == ORD_CANCEL && (in_str(r, b, "reason", IN_OPTIONAL, 500, &reason) < 0 ||
 				  in_bool(r, b, "restock", IN_OPTIONAL, &restock) < 0))
 		goto out;
-	if (act == ORD_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, 1000000000000LL, &amount) < 0) goto out;
+	if (act == ORD_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, MONEY_MAX, &amount) < 0) goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the order"); goto out; }
 	order_state os;
 	if (order_state_load(r->t.id, id, &os) < 0) {
@@ -217,7 +214,7 @@ static void act_on_order(req *r, order_action act)
 		adm_fail(r, "the order");
 		goto out;
 	}
-	if (act == ORD_CANCEL) audit_bump_content(r->t.id);
+	if (act == ORD_CANCEL && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the order"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, com_order_json(r->t.id, id, 1, r->t.currency), "order");
 out:
 	cJSON_Delete(b);
@@ -308,11 +305,15 @@ static cJSON *discount_json(sqlite3_stmt *st)
 
 #define DISC_COLS "SELECT id, code, kind, value, min_subtotal, starts_at, expires_at, usage_limit, used, active FROM discounts "
 
-/* Route: GET /api/cms/discounts */
+/* Route: GET /api/cms/discounts?limit=&offset= */
 void adm_discounts_list(req *r)
 {
-	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t ORDER BY code");
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
+	sqlite3_stmt *st = db_stmt(DISC_COLS "WHERE tenant_id = :t ORDER BY code LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "discounts");
 	while (db_step(st) == SQLITE_ROW) cJSON_AddItemToArray(a, discount_json(st));
 	db_reset(st);
@@ -342,9 +343,9 @@ static void discount_save(req *r, int64_t id)
 	const char *code = NULL, *kind = NULL, *starts = NULL, *expires = NULL;
 	int64_t value = -1, min = -1, limit = -1;
 	int active = -1;
-	if (in_str(r, b, "code", create, 64, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
-	    in_int(r, b, "value", create, 1, 1000000000000LL, &value) < 0 ||
-	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, 1000000000000LL, &min) < 0 ||
+	if (in_str(r, b, "code", create, COM_DISCOUNT_CODE_MAX, &code) < 0 || in_enum(r, b, "kind", create, kinds, &kind) < 0 ||
+	    in_int(r, b, "value", create, 1, MONEY_MAX, &value) < 0 ||
+	    in_int(r, b, "minSubtotal", IN_OPTIONAL, 0, MONEY_MAX, &min) < 0 ||
 	    in_str(r, b, "startsAt", IN_OPTIONAL, 40, &starts) < 0 || in_str(r, b, "expiresAt", IN_OPTIONAL, 40, &expires) < 0 ||
 	    in_int(r, b, "usageLimit", IN_OPTIONAL, 1, 1000000000, &limit) < 0 || in_bool(r, b, "active", IN_OPTIONAL, &active) < 0)
 		goto out;

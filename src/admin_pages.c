@@ -2,6 +2,7 @@
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
 #include "admin.h"
+#include "server.h"
 #include "input.h"
 #include "pages.h"
 #include "render.h"
@@ -30,20 +31,13 @@ void adm_send(req *r, int status, cJSON *entity, const char *what)
 
 void adm_fail(req *r, const char *what)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	db_rollback();
-	if (busy) {
-		http_header(r, "Retry-After", "1");
-		http_error(r, 503, "busy", NULL, "the store is busy; %s was not saved, try again", what);
-	} else {
-		http_error(r, 500, "storage_error", NULL, "%s could not be saved", what);
-	}
+	server_storage_error(r, "%s was not saved", what);
 }
 
 int adm_commit(req *r)
 {
 	if (db_commit() < 0) {
-		http_error(r, 500, "storage_error", NULL, "the change could not be committed");
+		server_storage_error(r, "the change was not committed");
 		return -1;
 	}
 	return 0;
@@ -55,11 +49,14 @@ static int64_t page_param(req *r)
 	return id;
 }
 
-/* Route: GET /api/cms/pages */
+/* Route: GET /api/cms/pages?limit=&offset= (all of a store's pages by
+ * default: limit_pages is far below list_limit_max) */
 void adm_pages_list(req *r)
 {
+	int64_t limit, offset;
+	if (in_query_limit(r, cfg.list_limit_max, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "pages", pages_list(r->t.id));
+	cJSON_AddItemToObject(o, "pages", pages_list(r->t.id, limit, offset));
 	http_json(r, 200, o);
 }
 
@@ -97,8 +94,8 @@ static int seo_config(req *r, const cJSON *b, char **out)
 	int rc = in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo);
 	if (rc) return rc;
 	*out = cJSON_PrintUnformatted(seo);
-	if (strlen(*out) > 4096) {
-		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is 4096", strlen(*out));
+	if (strlen(*out) > IN_SEO_MAX) {
+		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(*out), IN_SEO_MAX);
 		cJSON_free(*out);
 		*out = NULL;
 		return -1;
@@ -214,7 +211,7 @@ void adm_page_update(req *r)
 		goto out;
 	}
 	/* Only the address is live at once; the rest waits for publish. */
-	if (slug) audit_bump_content(r->t.id);
+	if (slug && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
 out:
 	cJSON_free(seo);
@@ -239,7 +236,7 @@ void adm_page_delete(req *r)
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0 || audit_write(r, "page.delete", "page", id, "delete", NULL) < 0) { adm_fail(r, "the page"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); return; }
 	if (adm_commit(r) < 0) return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "deleted", 1);
@@ -439,7 +436,6 @@ void adm_page_preview(req *r)
 	 * its scripts run in an opaque origin (sandbox without
 	 * allow-same-origin), so they reach no session, cookie or API there. */
 	r->csp = "sandbox allow-scripts allow-forms allow-popups allow-modals; frame-ancestors 'self'";
-	http_header(r, "Cache-Control", "no-store");
 	http_header(r, "X-Robots-Tag", "noindex");
 	sb_free(&content);
 	cJSON_Delete(blocks);
@@ -574,7 +570,7 @@ void adm_page_publish(req *r)
 		adm_fail(r, "the publish");
 		goto out;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the publish"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "success", 1);
@@ -639,7 +635,7 @@ void adm_page_rollback(req *r)
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld restored as %lld", (long long)version, (long long)v);
 	if (rc < 0 || audit_write(r, "page.rollback", "page", id, "rollback", detail) < 0) { adm_fail(r, "the rollback"); return; }
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the rollback"); return; }
 	if (adm_commit(r) < 0) return;
 	char ts[32];
 	iso8601(now_unix(), ts);

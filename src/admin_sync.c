@@ -5,6 +5,7 @@
  * CSV). Batches run in one transaction with a savepoint per item, so a bad
  * item is reported and the rest is saved. */
 #include "admin.h"
+#include "server.h"
 #include "catsync.h"
 #include "import.h"
 #include "input.h"
@@ -86,8 +87,10 @@ void adm_product_variants_put(req *r)
 	db_reset(st);
 	if (!found) { db_rollback(); adm_not_found(r, "product"); goto out; }
 	if (adm_product_variants_save(r, b, id) < 0) goto out;
-	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0) { adm_fail(r, "the variants"); goto out; }
-	audit_bump_content(r->t.id);
+	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0 || audit_bump_content(r->t.id) < 0) {
+		adm_fail(r, "the variants");
+		goto out;
+	}
 	if (adm_commit(r) == 0) adm_send(r, 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_Delete(b);
@@ -97,14 +100,8 @@ out:
  * variantId, name, variantTitle, sku, stock}]} every stocked item */
 void adm_inventory_list(req *r)
 {
-	const char *l = http_query(r, "limit"), *o = http_query(r, "offset");
-	int limit = l ? atoi(l) : 500, offset = o ? atoi(o) : 0;
-	if (limit < 1 || limit > 1000 || offset < 0) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", limit < 1 || limit > 1000 ? "limit" : "offset");
-		http_error(r, 422, "validation_error", d, "limit must be 1-1000 and offset at least 0");
-		return;
-	}
+	int64_t limit, offset;
+	if (in_query_limit(r, 500, &limit) < 0 || in_query_offset(r, "offset", &offset) < 0) return;
 	sqlite3_stmt *st = db_stmt(
 		"SELECT p.id, coalesce(v.id, 0), p.name, coalesce(v.title, ''), coalesce(v.sku, p.sku), coalesce(v.stock, p.stock), "
 		"coalesce(v.pos_id, p.pos_id) FROM products p LEFT JOIN variants v ON v.product_id = p.id "
@@ -140,8 +137,7 @@ static void batch(req *r, const char *key, int kind, int bykey)
 	if (db_begin(1) < 0) { adm_fail(r, "the batch"); goto out; }
 	cs_actor a = actor_of(r);
 	cJSON *res = cs_batch(&a, items, kind, bykey);
-	if (!res) { adm_fail(r, "the batch"); goto out; }
-	audit_bump_content(r->t.id);
+	if (!res || audit_bump_content(r->t.id) < 0) { cJSON_Delete(res); adm_fail(r, "the batch"); goto out; }
 	if (adm_commit(r) < 0) { cJSON_Delete(res); goto out; }
 	http_json(r, 200, res);
 out:
@@ -174,11 +170,15 @@ void adm_products_import(req *r)
 	cs_actor a = actor_of(r);
 	imp_result res;
 	if (imp_shopify_csv(&a, r->body.s ? r->body.s : "", r->body.len, NULL, NULL, &res) < 0) {
-		http_error(r, 500, "storage_error", NULL, "the import could not be saved: %s", res.fatal);
+		server_storage_error(r, "the import was not saved: %s", res.fatal);
 		imp_result_free(&res);
 		return;
 	}
-	audit_bump_content(r->t.id);
+	if (audit_bump_content(r->t.id) < 0) {   /* the rows are in; cached pages would not know */
+		imp_result_free(&res);
+		server_storage_error(r, "the import was saved, but the store's pages were not marked as changed; import again");
+		return;
+	}
 	http_json(r, res.fatal[0] ? 422 : 200, imp_result_json(&res));
 	imp_result_free(&res);
 }

@@ -51,9 +51,9 @@ int audit_write(req *r, const char *action, const char *entity, int64_t entity_i
 			      entity, entity_id, op, detail);
 }
 
-void audit_bump_content(int64_t tenant_id)
+int audit_bump_content(int64_t tenant_id)
 {
 	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
 	db_bind_int(st, ":t", tenant_id);
-	db_run(st);
+	return db_run(st);
 }

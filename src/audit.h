@@ -9,12 +9,14 @@
 /* op: create|update|delete|publish|rollback, or NULL for audit only.
  * Each store's feed is numbered on its own (store_seq 1, 2, ...); an
  * "order" entity is recorded by its per-store number, not its id. */
-int audit_write(req *r, const char *action, const char *entity, int64_t entity_id,
+MUST_USE int audit_write(req *r, const char *action, const char *entity, int64_t entity_id,
 		const char *op, const char *detail);
 /* The same for the CLI and other non-request callers. */
-int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
+MUST_USE int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
 		   const char *action, const char *entity, int64_t entity_id, const char *op,
 		   const char *detail);
-/* Bump tenants.content_version: every cached page of the store is stale. */
-void audit_bump_content(int64_t tenant_id);
+/* Bump tenants.content_version: every cached page of the store is stale.
+ * 0, or -1 when it could not be written (the caller's write must fail
+ * with it, or pages would be served stale). */
+MUST_USE int audit_bump_content(int64_t tenant_id);
 #endif

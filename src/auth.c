@@ -123,6 +123,6 @@ int auth_bearer(req *r)
 	st = db_stmt("UPDATE api_tokens SET last_used_at = strftime('%s','now') WHERE id = :id "
 		     "AND (last_used_at IS NULL OR last_used_at < strftime('%s','now') - 60)");
 	db_bind_int(st, ":id", token_id);
-	db_run(st);
+	db_run_best_effort(st);
 	return 0;
 }

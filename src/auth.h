@@ -8,6 +8,9 @@
 
 #define AUTH_PASSWORD_MIN 10
 #define AUTH_PASSWORD_MAX 128
+/* Bytes of a password field read from a request: more than the maximum, so
+ * auth_password_problem (not the reader) says what is wrong with it. */
+#define AUTH_PASSWORD_INPUT_MAX 4096
 
 /* 0 and the encoded hash in out (size >= 128), or -1. */
 int auth_hash_password(const char *password, char *out, size_t n);

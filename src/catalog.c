@@ -1,5 +1,6 @@
 /* catalog: products and collections for the storefront, vibe code and admin. */
 #include "catalog.h"
+#include "config.h"
 #include "db.h"
 #include "money.h"
 #include "util.h"
@@ -78,7 +79,8 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 
 cJSON *cat_products(const tenant *t, const char *collection, const char *sort, int limit)
 {
-	if (limit <= 0 || limit > 500) limit = 500;
+	if (limit <= 0) limit = CAT_PAGE_PRODUCTS;
+	if (limit > cfg.list_limit_max) limit = (int)cfg.list_limit_max;
 	sqlite3_stmt *st;
 	/* Sort orders are fixed statements: never SQL built from input. */
 	int by = sort && strcmp(sort, "price-asc") == 0 ? 1 : sort && strcmp(sort, "price-desc") == 0 ? 2 :
@@ -163,7 +165,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 
 cJSON *cat_collections(const tenant *t)
 {
-	return cat_admin_collections(t->id);
+	return cat_admin_collections(t->id, -1, 0);       /* at most limit_collections */
 }
 
 cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
@@ -173,14 +175,17 @@ cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
 	db_bind_text(st, ":s", slug);
 	cJSON *c = db_step(st) == SQLITE_ROW ? coll_row(st) : NULL;
 	db_reset(st);
-	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, 500));
+	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, CAT_PAGE_PRODUCTS));
 	return c;
 }
 
-cJSON *cat_admin_collections(int64_t tid)
+cJSON *cat_admin_collections(int64_t tid, int64_t limit, int64_t offset)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id");
+	sqlite3_stmt *st = db_stmt("SELECT " COLL_COLS " FROM collections c WHERE c.tenant_id = :t ORDER BY c.title, c.id "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	return row_all(st, coll_row);
 }
 
@@ -246,7 +251,7 @@ cJSON *cat_admin_product(int64_t tid, int64_t id)
 	return row_one(st, adm_row);
 }
 
-cJSON *cat_admin_products(int64_t tid, int limit, int offset)
+cJSON *cat_admin_products(int64_t tid, int64_t limit, int64_t offset)
 {
 	sqlite3_stmt *st = db_stmt("SELECT " ADM_COLS " FROM products WHERE tenant_id = :t ORDER BY position, id LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);

@@ -1,5 +1,6 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "catsync.h"
+#include "catalog.h"
 #include "text.h"
 #include "audit.h"
 #include "money.h"
@@ -16,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_MONEY 1000000000000LL
-#define MAX_STOCK 1000000000LL
 
 static int bad(char *field, size_t fl, char *msg, size_t ml, const char *f, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -34,11 +33,11 @@ static int bad(char *field, size_t fl, char *msg, size_t ml, const char *f, cons
 void cs_slugify(const char *in, char *out, size_t n)
 {
 	/* text_slugify folds accents ("Crème Brûlée" -> "creme-brulee"); cut
-	 * to 100 characters (a slug's limit) without a trailing '-'. */
+	 * to a slug's limit without a trailing '-'. */
 	sbuf b = SBUF_INIT;
 	text_slugify(&b, in);
 	size_t k = b.len;
-	if (k > 100) k = 100;
+	if (k > IN_SLUG_MAX) k = IN_SLUG_MAX;
 	if (k > n - 1) k = n - 1;
 	memcpy(out, sb_str(&b), k);
 	out[k] = 0;
@@ -136,15 +135,15 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 			cJSON_ArrayForEach(it, im)
 				if (strcmp(it->string, "url") && strcmp(it->string, "alt") && strcmp(it->string, "position"))
 					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?}", it->string);
-			if (get_str(im, "url", 1000, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
+			if (get_str(im, "url", IN_URL_MAX, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
 			    get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
 				char full[100];
 				snprintf(full, sizeof full, "%s.%s", f2, sub);
 				return bad(field, fl, msg, ml, full, "%s", m2);
 			}
 		}
-		if (!url || !*url || strlen(url) > 1000 || !utf8_valid(url, strlen(url)))
-			return bad(field, fl, msg, ml, f2, "needs a url of 1-1000 bytes");
+		if (!url || !*url || strlen(url) > IN_URL_MAX || !utf8_valid(url, strlen(url)))
+			return bad(field, fl, msg, ml, f2, "needs a url of 1-%d bytes", IN_URL_MAX);
 		i++;
 	}
 	sqlite3_stmt *st = db_stmt("DELETE FROM product_images WHERE tenant_id = :t AND product_id = :p");
@@ -192,8 +191,8 @@ static int check_options(const cJSON *opts, char *field, size_t fl, char *msg, s
 			return bad(field, fl, msg, ml, "options", "values must be a list of at most 100 strings");
 		const cJSON *v;
 		cJSON_ArrayForEach(v, vals)
-			if (!cJSON_IsString(v) || strlen(v->valuestring) > 100)
-				return bad(field, fl, msg, ml, "options", "values must be strings of at most 100 bytes");
+			if (!cJSON_IsString(v) || strlen(v->valuestring) > CAT_OPTION_MAX)
+				return bad(field, fl, msg, ml, "options", "values must be strings of at most %d bytes", CAT_OPTION_MAX);
 	}
 	return 0;
 }
@@ -257,7 +256,7 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 		if (rc == 1) return bad(field, fl, msg, ml, "posId", "is required");
 	} else if (key == CS_BY_HANDLE) {
 		const char *h = NULL;
-		if (get_str(item, "handle", 200, &h, field, fl, msg, ml) < 0) return -1;
+		if (get_str(item, "handle", CAT_HANDLE_MAX, &h, field, fl, msg, ml) < 0) return -1;
 		if (!h || !*h) return bad(field, fl, msg, ml, "handle", "is required");
 		snprintf(keyval, sizeof keyval, "%s", h);
 	} else {
@@ -268,13 +267,13 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	int64_t price = -1, cmp = -1, stock = -1;
 	int track = -1;
 	if (cs_inventory_fields(item, &track, &policy, field, fl, msg, ml) < 0) return -1;
-	if (get_str(item, "name", 300, &name, field, fl, msg, ml) < 0 || get_str(item, "slug", 100, &slug, field, fl, msg, ml) < 0 ||
-	    get_str(item, "description", 50000, &desc, field, fl, msg, ml) < 0 || get_str(item, "sku", 100, &sku, field, fl, msg, ml) < 0 ||
-	    get_str(item, "status", 20, &status, field, fl, msg, ml) < 0 || get_str(item, "vendor", 200, &vendor, field, fl, msg, ml) < 0 ||
-	    get_str(item, "image", 1000, &image, field, fl, msg, ml) < 0 ||
-	    get_int(item, "price", 0, MAX_MONEY, &price, field, fl, msg, ml) < 0 ||
-	    get_int(item, "compareAtPrice", 0, MAX_MONEY, &cmp, field, fl, msg, ml) < 0 ||
-	    get_int(item, "stock", 0, MAX_STOCK, &stock, field, fl, msg, ml) < 0)
+	if (get_str(item, "name", CAT_NAME_MAX, &name, field, fl, msg, ml) < 0 || get_str(item, "slug", IN_SLUG_MAX, &slug, field, fl, msg, ml) < 0 ||
+	    get_str(item, "description", CAT_DESC_MAX, &desc, field, fl, msg, ml) < 0 || get_str(item, "sku", CAT_SKU_MAX, &sku, field, fl, msg, ml) < 0 ||
+	    get_str(item, "status", 20, &status, field, fl, msg, ml) < 0 || get_str(item, "vendor", CAT_VENDOR_MAX, &vendor, field, fl, msg, ml) < 0 ||
+	    get_str(item, "image", IN_URL_MAX, &image, field, fl, msg, ml) < 0 ||
+	    get_int(item, "price", 0, MONEY_MAX, &price, field, fl, msg, ml) < 0 ||
+	    get_int(item, "compareAtPrice", 0, MONEY_MAX, &cmp, field, fl, msg, ml) < 0 ||
+	    get_int(item, "stock", 0, CAT_STOCK_MAX, &stock, field, fl, msg, ml) < 0)
 		return -1;
 	if (name && !*name) return bad(field, fl, msg, ml, "name", "must not be empty");
 	if (slug && slug_problem(slug)) return bad(field, fl, msg, ml, "slug", "%s", slug_problem(slug));
@@ -289,8 +288,8 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 			return bad(field, fl, msg, ml, "tags", "must be a list of at most 50 strings");
 		const cJSON *t;
 		cJSON_ArrayForEach(t, tags)
-			if (!cJSON_IsString(t) || strlen(t->valuestring) > 100)
-				return bad(field, fl, msg, ml, "tags", "must be strings of at most 100 bytes");
+			if (!cJSON_IsString(t) || strlen(t->valuestring) > CAT_OPTION_MAX)
+				return bad(field, fl, msg, ml, "tags", "must be strings of at most %d bytes", CAT_OPTION_MAX);
 	} else tags = NULL;
 	const cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
 	if (cJSON_IsNull(options)) options = NULL;
@@ -410,15 +409,15 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 		char sub[64], m2[200];
 		if (get_posid(v, "posId", posid, sizeof posid, sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_id(v, "id", &vid, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "sku", 100, &sku, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "title", 200, &title, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "image", 1000, &image, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "option1", 100, &o[0], sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "option2", 100, &o[1], sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_str(v, "option3", 100, &o[2], sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "price", 0, MAX_MONEY, &price, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "compareAtPrice", 0, MAX_MONEY, &cmp, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "stock", 0, MAX_STOCK, &stock, sub, sizeof sub, m2, sizeof m2) < 0) {
+		    get_str(v, "sku", CAT_SKU_MAX, &sku, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "title", CAT_VARIANT_TITLE_MAX, &title, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "image", IN_URL_MAX, &image, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "option1", CAT_OPTION_MAX, &o[0], sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "option2", CAT_OPTION_MAX, &o[1], sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "option3", CAT_OPTION_MAX, &o[2], sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_int(v, "price", 0, MONEY_MAX, &price, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_int(v, "compareAtPrice", 0, MONEY_MAX, &cmp, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_int(v, "stock", 0, CAT_STOCK_MAX, &stock, sub, sizeof sub, m2, sizeof m2) < 0) {
 			char full[140];
 			snprintf(full, sizeof full, "%s.%s", f2, sub);
 			rc = bad(field, fl, msg, ml, full, "%s", m2);
@@ -430,7 +429,7 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 			int k = 0;
 			const cJSON *x;
 			cJSON_ArrayForEach(x, ol) {
-				if (k >= 3 || !cJSON_IsString(x) || strlen(x->valuestring) > 100) {
+				if (k >= 3 || !cJSON_IsString(x) || strlen(x->valuestring) > CAT_OPTION_MAX) {
 					char full[140];
 					snprintf(full, sizeof full, "%s.options", f2);
 					rc = bad(field, fl, msg, ml, full, "must be at most 3 strings of at most 100 bytes");
@@ -536,11 +535,11 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 	char posid[128] = "";
 	int64_t vid = 0, pid = 0, set = -1, adjust = 0;
 	int has_adj;
-	if (get_str(item, "sku", 100, &sku, field, fl, msg, ml) < 0 ||
+	if (get_str(item, "sku", CAT_SKU_MAX, &sku, field, fl, msg, ml) < 0 ||
 	    get_posid(item, "posId", posid, sizeof posid, field, fl, msg, ml) < 0 ||
 	    get_id(item, "variantId", &vid, field, fl, msg, ml) < 0 || get_id(item, "productId", &pid, field, fl, msg, ml) < 0 ||
-	    get_int(item, "set", 0, MAX_STOCK, &set, field, fl, msg, ml) < 0 ||
-	    (has_adj = get_int(item, "adjust", -MAX_STOCK, MAX_STOCK, &adjust, field, fl, msg, ml)) < 0)
+	    get_int(item, "set", 0, CAT_STOCK_MAX, &set, field, fl, msg, ml) < 0 ||
+	    (has_adj = get_int(item, "adjust", -CAT_STOCK_MAX, CAT_STOCK_MAX, &adjust, field, fl, msg, ml)) < 0)
 		return -1;
 	if ((set >= 0) == (has_adj == 0)) return bad(field, fl, msg, ml, "set", "give exactly one of set (a level) or adjust (a change)");
 	if (!(sku && *sku) && !posid[0] && !vid && !pid)
@@ -604,7 +603,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 	const cJSON *it;
 	cJSON_ArrayForEach(it, items) {
 		char field[160] = "", msg[300] = "";
-		if (db_exec("SAVEPOINT cs_item") < 0) { cJSON_Delete(o); return NULL; }
+		if (db_savepoint("cs_item") < 0) { cJSON_Delete(o); return NULL; }
 		int64_t id = 0, stock = 0;
 		int rc = kind == 0 ? cs_upsert_product(a, it, key, &id, field, sizeof field, msg, sizeof msg)
 				   : cs_inventory(a, it, &stock, field, sizeof field, msg, sizeof msg);
@@ -615,8 +614,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 		if (cJSON_IsString(k)) cJSON_AddStringToObject(r, key == CS_BY_HANDLE ? "handle" : "posId", k->valuestring);
 		else if (cJSON_IsNumber(k)) cJSON_AddNumberToObject(r, "posId", k->valuedouble);
 		if (rc < 0) {
-			db_exec("ROLLBACK TO cs_item");
-			db_exec("RELEASE cs_item");
+			if (db_rollback_to("cs_item") < 0) { cJSON_Delete(r); cJSON_Delete(o); return NULL; }
 			cJSON_AddStringToObject(r, "status", "error");
 			cJSON *e = cJSON_AddObjectToObject(r, "error");
 			cJSON_AddStringToObject(e, "field", field);
@@ -625,7 +623,7 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 			cJSON_AddStringToObject(e, "message", full);
 			failed++;
 		} else {
-			if (db_exec("RELEASE cs_item") < 0) { cJSON_Delete(o); return NULL; }
+			if (db_release("cs_item") < 0) { cJSON_Delete(r); cJSON_Delete(o); return NULL; }
 			char b[24];
 			snprintf(b, sizeof b, "%lld", (long long)id);
 			if (kind == 0) {

@@ -81,10 +81,9 @@ void checkout_result_free(checkout_result *r)
 	r->items = NULL;
 }
 
-/* The database failed: roll back, note whether it was only busy. */
+/* The database failed: roll back (db_busy still tells whether it was only busy). */
 static void storage(checkout_result *r)
 {
-	r->busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
 	if (db_in_tx()) db_rollback();
 	r->code = CO_STORAGE;
 }
@@ -289,7 +288,7 @@ static void place(const checkout_req *q, const char *hash, checkout_result *r, i
 		storage(r);
 		goto out;
 	}
-	audit_bump_content(tid);   /* stock shown on cached pages changed */
+	if (audit_bump_content(tid) < 0) { storage(r); goto out; }   /* stock shown on cached pages changed */
 	if (db_commit() < 0) { storage(r); goto out; }
 	r->code = CO_PLACED;
 	r->order = order;

@@ -37,14 +37,13 @@ typedef enum {
 	CO_DISCOUNT_INVALID,    /* the discount code refused (message: why) */
 	CO_DISCOUNT_EXPIRED,
 	CO_DISCOUNT_USED_UP,
-	CO_STORAGE,             /* the database failed; nothing was written (busy: it was locked) */
+	CO_STORAGE,             /* the database failed; nothing was written (db_busy: it was locked) */
 } checkout_code;
 
 typedef struct checkout_result {
 	checkout_code code;
 	int64_t order;                  /* CO_PLACED, CO_REPLAYED: the internal id */
 	int payment_delayed;            /* CO_PLACED: the card intent is left to the deliverer */
-	int busy;                       /* CO_STORAGE: SQLITE_BUSY or LOCKED */
 	sbuf message;                   /* stock: the short lines; discount: why it is refused */
 	cJSON *items;                   /* stock: the short lines (itemId, productId, ...) or NULL */
 } checkout_result;

@@ -11,6 +11,7 @@
 
 /* Largest order subtotal in minor units (keeps every total far from int64 limits). */
 #define COM_MAX_ORDER 10000000000000LL
+#define COM_DISCOUNT_CODE_MAX 64        /* bytes of a discount code */
 
 /* Round num/den half up (num >= 0, den > 0). */
 int64_t com_div_round(int64_t num, int64_t den);

@@ -39,6 +39,7 @@ typedef struct config {
 	long limit_discounts;
 	long limit_tokens;          /* live (unrevoked, unexpired) API tokens per store */
 	long limit_users;
+	long list_limit_max;        /* largest ?limit= of a list endpoint (input.h in_query_limit) */
 	long page_versions_keep;    /* published versions kept per page (+ the live one and rollback targets) */
 	long publish_ms;            /* wall-clock budget for validating one publish */
 	long ratelimit_busy_ms;     /* the rate limiter waits no longer for a busy database */

@@ -12,13 +12,24 @@
 
 static sqlite3 *g_db;
 static int g_tx;
+static int g_last_err;     /* the result code of the last failed step or exec */
+/* Open savepoints, innermost last, with where each was opened. */
+static struct savepoint { char name[64]; const char *file; int line; } *g_sp;
+static int g_nsp, g_spcap;
 
-#define CACHE_SIZE 512
+/* The statement cache: open addressing over a table that doubles at 3/4
+ * full (no cap). Each SQL text has one statement, plus spares for when it
+ * is asked for while already in use (stepped by an outer loop): the inner
+ * caller gets a spare, never a reset of the outer one. */
 static struct cached {
 	const char *sql;        /* owned copy */
 	unsigned hash;
 	sqlite3_stmt *st;
-} cache[CACHE_SIZE];
+	sqlite3_stmt **spare;   /* more statements of the same SQL, prepared on demand */
+	int nspare;
+} *cache;
+static unsigned cache_cap, cache_used;
+static long stmt_in_use_count;
 
 static unsigned str_hash(const char *s)
 {
@@ -55,15 +66,19 @@ int db_open_existing(const char *path, char *err, size_t errlen) { return open_d
 
 void db_close(void)
 {
-	for (int i = 0; i < CACHE_SIZE; i++) {
+	for (unsigned i = 0; i < cache_cap; i++) {
 		if (cache[i].st) sqlite3_finalize(cache[i].st);
+		for (int k = 0; k < cache[i].nspare; k++) sqlite3_finalize(cache[i].spare[k]);
+		free(cache[i].spare);
 		free((char *)cache[i].sql);
-		cache[i].sql = NULL;
-		cache[i].st = NULL;
 	}
+	free(cache);
+	cache = NULL;
+	cache_cap = cache_used = 0;
 	if (g_db) sqlite3_close(g_db);
 	g_db = NULL;
 	g_tx = 0;
+	g_nsp = 0;
 }
 
 sqlite3 *db_handle(void) { return g_db; }
@@ -89,34 +104,77 @@ static void check_plan(const char *sql)
 }
 #endif
 
-sqlite3_stmt *db_stmt(const char *sql)
+static sqlite3_stmt *prepare(const char *sql)
 {
-	unsigned h = str_hash(sql);
-	unsigned i = h % CACHE_SIZE;
-	for (unsigned probe = 0; probe < CACHE_SIZE; probe++, i = (i + 1) % CACHE_SIZE) {
-		if (!cache[i].sql) break;
-		if (cache[i].hash == h && strcmp(cache[i].sql, sql) == 0) {
-			sqlite3_reset(cache[i].st);
-			sqlite3_clear_bindings(cache[i].st);
-			return cache[i].st;
-		}
-	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v3(g_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		log_error("SQL prepare failed: %s\n  in: %s", sqlite3_errmsg(g_db), sql);
 		abort(); /* a programming error: fixed SQL that does not compile */
 	}
+	return st;
+}
+
+static struct cached *slot_for(struct cached *tab, unsigned cap, unsigned h, const char *sql)
+{
+	unsigned i = h & (cap - 1);
+	while (tab[i].sql && !(tab[i].hash == h && strcmp(tab[i].sql, sql) == 0)) i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static void cache_grow(void)
+{
+	unsigned ncap = cache_cap ? cache_cap * 2 : 512;
+	struct cached *n = xcalloc(ncap, sizeof *n);
+	for (unsigned i = 0; i < cache_cap; i++)
+		if (cache[i].sql) *slot_for(n, ncap, cache[i].hash, cache[i].sql) = cache[i];
+	free(cache);
+	cache = n;
+	cache_cap = ncap;
+}
+
+static sqlite3_stmt *fresh(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+sqlite3_stmt *db_stmt(const char *sql)
+{
+	if ((cache_used + 1) * 4 > cache_cap * 3) cache_grow();
+	unsigned h = str_hash(sql);
+	struct cached *c = slot_for(cache, cache_cap, h, sql);
+	if (c->sql) {
+		/* A statement another caller is still stepping (sqlite3_stmt_busy)
+		 * is never reset under it: that would silently restart the outer
+		 * loop. The inner caller gets a spare statement of the same SQL. */
+		if (!sqlite3_stmt_busy(c->st)) return fresh(c->st);
+		stmt_in_use_count++;
+		for (int k = 0; k < c->nspare; k++)
+			if (!sqlite3_stmt_busy(c->spare[k])) return fresh(c->spare[k]);
+		c->spare = xrealloc(c->spare, (size_t)(c->nspare + 1) * sizeof *c->spare);
+		return c->spare[c->nspare++] = prepare(sql);
+	}
+	sqlite3_stmt *st = prepare(sql);
 #ifdef SF_DEBUG
 	check_plan(sql);
 #endif
-	if (cache[i].sql) { /* table full: keep it uncached-like by replacing slot */
-		sqlite3_finalize(cache[i].st);
-		free((char *)cache[i].sql);
-	}
-	cache[i].sql = xstrdup(sql);
-	cache[i].hash = h;
-	cache[i].st = st;
+	c->sql = xstrdup(sql);
+	c->hash = h;
+	c->st = st;
+	cache_used++;
 	return st;
+}
+
+long db_stmt_in_use_count(void) { return stmt_in_use_count; }
+
+void db_stmt_reset_all(void)
+{
+	for (unsigned i = 0; i < cache_cap; i++) {
+		if (!cache[i].sql) continue;
+		sqlite3_reset(cache[i].st);
+		for (int k = 0; k < cache[i].nspare; k++) sqlite3_reset(cache[i].spare[k]);
+	}
 }
 
 static int param(sqlite3_stmt *st, const char *name)
@@ -163,6 +221,7 @@ void db_bind_null(sqlite3_stmt *st, const char *name)
 int db_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) g_last_err = rc;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
 		log_error("SQL step failed (%d): %s\n  in: %s", rc, sqlite3_errmsg(g_db), sqlite3_sql(st));
 	return rc;
@@ -177,6 +236,11 @@ int db_run(sqlite3_stmt *st)
 
 void db_reset(sqlite3_stmt *st) { sqlite3_reset(st); }
 
+void db_run_best_effort(sqlite3_stmt *st)
+{
+	if (db_run(st) < 0) log_warn("best-effort write skipped (logged above)");
+}
+
 int64_t db_int(sqlite3_stmt *st, int col) { return sqlite3_column_int64(st, col); }
 double db_double(sqlite3_stmt *st, int col) { return sqlite3_column_double(st, col); }
 int db_isnull(sqlite3_stmt *st, int col) { return sqlite3_column_type(st, col) == SQLITE_NULL; }
@@ -190,7 +254,9 @@ const char *db_text(sqlite3_stmt *st, int col)
 int db_exec(const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(g_db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(g_db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		g_last_err = rc;
 		log_error("SQL exec failed: %s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
@@ -202,6 +268,12 @@ int64_t db_last_id(void) { return sqlite3_last_insert_rowid(g_db); }
 int db_changes(void) { return sqlite3_changes(g_db); }
 const char *db_errmsg(void) { return sqlite3_errmsg(g_db); }
 int db_errcode(void) { return sqlite3_errcode(g_db); }
+
+int db_busy(void)
+{
+	int rc = g_last_err & 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
 
 void db_busy_ms(long ms)
 {
@@ -221,6 +293,11 @@ int db_begin(int immediate)
 
 int db_commit(void)
 {
+	if (g_nsp) {
+		log_error("COMMIT with savepoint %s still open (opened at %s:%d)", g_sp[g_nsp - 1].name,
+			  g_sp[g_nsp - 1].file, g_sp[g_nsp - 1].line);
+		abort();
+	}
 	int rc = db_run(db_stmt("COMMIT"));
 	if (rc < 0) {
 		db_rollback();
@@ -232,12 +309,83 @@ int db_commit(void)
 
 void db_rollback(void)
 {
+	g_nsp = 0;   /* the transaction's savepoints go with it */
 	if (!g_tx) return;
-	if (sqlite3_get_autocommit(g_db) == 0) db_exec("ROLLBACK");
+	if (sqlite3_get_autocommit(g_db) == 0 && db_exec("ROLLBACK") < 0) log_error("ROLLBACK failed");
 	g_tx = 0;
 }
 
 int db_in_tx(void) { return g_tx; }
+
+/* ---- savepoints ---- */
+
+static void sp_check_name(const char *name)
+{
+	size_t n = strlen(name);
+	int ok = n > 0 && n < sizeof g_sp[0].name && !(name[0] >= '0' && name[0] <= '9');
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		     (name[i] >= '0' && name[i] <= '9') || name[i] == '_';
+	if (!ok) {
+		log_error("savepoint name '%s' is not an identifier", name);
+		abort();
+	}
+}
+
+/* The innermost savepoint must be `name`: anything else is a programming
+ * error (a release out of order would silently release the inner ones). */
+static void sp_check_top(const char *op, const char *name)
+{
+	sp_check_name(name);
+	if (g_nsp == 0) {
+		log_error("%s %s: no savepoint is open", op, name);
+		abort();
+	}
+	struct savepoint *t = &g_sp[g_nsp - 1];
+	if (strcmp(t->name, name) != 0) {
+		log_error("%s %s: the innermost open savepoint is %s (opened at %s:%d)", op, name, t->name, t->file, t->line);
+		abort();
+	}
+}
+
+int db_savepoint_at(const char *name, const char *file, int line)
+{
+	sp_check_name(name);
+	char sql[96];
+	snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+	if (db_exec(sql) < 0) return -1;
+	if (g_nsp == g_spcap) {
+		g_spcap = g_spcap ? g_spcap * 2 : 8;
+		g_sp = xrealloc(g_sp, (size_t)g_spcap * sizeof *g_sp);
+	}
+	snprintf(g_sp[g_nsp].name, sizeof g_sp[0].name, "%s", name);
+	g_sp[g_nsp].file = file;
+	g_sp[g_nsp].line = line;
+	g_nsp++;
+	return 0;
+}
+
+int db_release(const char *name)
+{
+	sp_check_top("RELEASE", name);
+	char sql[96];
+	snprintf(sql, sizeof sql, "RELEASE %s", name);
+	if (db_exec(sql) < 0) return -1;
+	g_nsp--;
+	return 0;
+}
+
+int db_rollback_to(const char *name)
+{
+	sp_check_top("ROLLBACK TO", name);
+	char sql[160];
+	snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
+	int rc = db_exec(sql);
+	g_nsp--;
+	return rc;
+}
+
+int db_savepoint_depth(void) { return g_nsp; }
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -267,15 +415,17 @@ int db_migrate(const char *sqldir, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read migrations directory %s", sqldir);
 		return -1;
 	}
-	char *names[256];
+	char **names = NULL;   /* every migration file, however many (no cap) */
 	int n = 0;
 	struct dirent *e;
-	while ((e = readdir(d)) && n < 256) {
-		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && str_endswith(e->d_name, ".sql"))
+	while ((e = readdir(d))) {
+		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && str_endswith(e->d_name, ".sql")) {
+			names = xrealloc(names, (size_t)(n + 1) * sizeof *names);
 			names[n++] = xstrdup(e->d_name);
+		}
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof *names, cmp_names);
+	if (n) qsort(names, (size_t)n, sizeof *names, cmp_names);
 	int applied = 0, rc = 0;
 	for (int i = 0; i < n && rc == 0; i++) {
 		int ver = atoi(names[i]);
@@ -323,5 +473,6 @@ int db_migrate(const char *sqldir, char *err, size_t errlen)
 		free(sql);
 	}
 	for (int i = 0; i < n; i++) free(names[i]);
+	free(names);
 	return rc < 0 ? -1 : applied;
 }

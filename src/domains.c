@@ -240,7 +240,6 @@ void domain_ask(req *r)
 {
 	const char *d = http_query(r, "domain");
 	r->json_errors = 1;
-	http_header(r, "Cache-Control", "no-store");
 	if (!d || !*d) {
 		http_error(r, 400, "validation_error", NULL, "query parameter 'domain' is required");
 		return;

@@ -274,8 +274,19 @@ const char *http_reason(int s)
 	}
 }
 
+/* The headers http_send owns: one home each. */
+static const char *const own_headers[] = {
+	"Status", "Content-Type", "Content-Length", "ETag", "Cache-Control", "X-Content-Type-Options",
+	"Referrer-Policy", "Content-Security-Policy", "Strict-Transport-Security", "X-Request-Id",
+};
+
 void http_header(req *r, const char *name, const char *fmt, ...)
 {
+	for (size_t i = 0; i < ARRAY_LEN(own_headers); i++)
+		if (strcasecmp(name, own_headers[i]) == 0) {
+			log_error("http_header(%s) refused: http_send writes it (r->cache_control, r->csp, ...)", name);
+			return;
+		}
 	sbuf v = SBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
@@ -388,10 +399,11 @@ void http_send(req *r)
 	if (status != 304 && status != 204)
 		sb_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->content_type,
 			  r->out.len);
-	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n"
-		    "Referrer-Policy: strict-origin-when-cross-origin\r\n");
+	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n");
+	sb_printf(&h, "Referrer-Policy: %s\r\n", r->referrer_policy ? r->referrer_policy : "strict-origin-when-cross-origin");
 	sb_printf(&h, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : "frame-ancestors 'self'");
 	if (r->https) sb_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
+	if (r->cache_control) sb_printf(&h, "Cache-Control: %s\r\n", r->cache_control);
 	sb_printf(&h, "X-Request-Id: %s\r\n", r->id);
 	sb_put(&h, sb_str(&r->headers), r->headers.len);
 	sb_puts(&h, "\r\n");

@@ -61,6 +61,8 @@ typedef struct req {
 	int no_etag;
 	int sent;
 	const char *csp;            /* Content-Security-Policy; default per program */
+	const char *cache_control;  /* Cache-Control (the route row's policy); NULL: none */
+	const char *referrer_policy; /* NULL: strict-origin-when-cross-origin */
 
 	/* transport */
 	void *fin, *fout;           /* FCGX_Stream*, or NULL for CGI stdio */
@@ -93,7 +95,10 @@ int http_method_bit(const char *m);
 int http_cross_origin(req *r);
 const char *http_reason(int status);
 
-/* Response building */
+/* Response building. Headers that http_send writes itself (Content-Type,
+ * Content-Length, ETag, Cache-Control -- set r->cache_control --, and the
+ * security headers) are not added here: such a call is refused (logged),
+ * so no response carries one of them twice. */
 void http_header(req *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Set-Cookie NAME (__Host-NAME and Secure under https); always Path=/ and
  * no Domain: a cookie belongs to the one host that set it. */

@@ -1,6 +1,7 @@
 /* import: Shopify product CSV -> catalogue (see import.h). */
 #include "import.h"
 #include "csv.h"
+#include "catalog.h"
 #include "money.h"
 #include "tenant.h"
 #include "db.h"
@@ -47,7 +48,7 @@ static int64_t parse_money(const char *s, int dec)
 		if (!isdigit((unsigned char)*s)) return -1;
 		if (frac >= 0) { if (frac >= dec) { if (*s != '0') return -1; continue; } frac++; }
 		v = v * 10 + (*s - '0');
-		if (v > 100000000000000LL) return -1;
+		if (v > MONEY_MAX) return -1;     /* no overflow; catsync says why */
 	}
 	while (*s == ' ') s++;
 	if (*s) return -1;
@@ -169,7 +170,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		if (blank) continue;
 		const char *h = cell(row.f, row.n, idx, C_HANDLE);
 		if (!*h) { add_error(res, rowno, "Handle", "is empty"); continue; }
-		if (strlen(h) > 200) { add_error(res, rowno, "Handle", "is longer than 200 bytes"); continue; }
+		if (strlen(h) > CAT_HANDLE_MAX) { add_error(res, rowno, "Handle", "is longer than " STR(CAT_HANDLE_MAX) " bytes"); continue; }
 		group *gr = NULL;
 		for (size_t i = ng; i > 0 && !gr; i--) if (!strcmp(g[i - 1].handle, h)) gr = &g[i - 1];
 		if (!gr) {
@@ -198,7 +199,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 				while (*tok == ' ') tok++;
 				size_t k = strlen(tok);
 				while (k && tok[k - 1] == ' ') tok[--k] = 0;
-				if (k && k <= 100 && cJSON_GetArraySize(tags) < 50) cJSON_AddItemToArray(tags, cJSON_CreateString(tok));
+				if (k && k <= CAT_OPTION_MAX && cJSON_GetArraySize(tags) < 50) cJSON_AddItemToArray(tags, cJSON_CreateString(tok));
 			}
 			free(tl);
 			const char *status = cell(row.f, row.n, idx, C_STATUS), *pub = cell(row.f, row.n, idx, C_PUBLISHED);
@@ -272,10 +273,10 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 			char *end;
 			long long q = strtoll(qty, &end, 10);
 			if (*end || end == qty) { add_error(res, rowno, "Variant Inventory Qty", "'%.40s' is not a whole number", qty); gr->bad = 1; cJSON_Delete(v); continue; }
-			cJSON_AddNumberToObject(v, "stock", (double)(q < 0 ? 0 : q > 1000000000 ? 1000000000 : q));
+			cJSON_AddNumberToObject(v, "stock", (double)(q < 0 ? 0 : q > CAT_STOCK_MAX ? CAT_STOCK_MAX : q));
 		}
 		const char *sku = cell(row.f, row.n, idx, C_SKU);
-		if (strlen(sku) > 100) { add_error(res, rowno, "Variant SKU", "is longer than 100 bytes"); gr->bad = 1; cJSON_Delete(v); continue; }
+		if (strlen(sku) > CAT_SKU_MAX) { add_error(res, rowno, "Variant SKU", "is longer than " STR(CAT_SKU_MAX) " bytes"); gr->bad = 1; cJSON_Delete(v); continue; }
 		cJSON_AddStringToObject(v, "sku", sku);
 		const char *vimg = cell(row.f, row.n, idx, C_VIMG);
 		if (*vimg) cJSON_AddStringToObject(v, "image", vimg);
@@ -319,18 +320,18 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		}
 		char field[160] = "", msg[300] = "";
 		int64_t id;
-		if (db_exec("SAVEPOINT imp") < 0) { ret = -1; break; }
+		if (db_savepoint("imp") < 0) { ret = -1; break; }
 		int r = cs_upsert_product(a, p, CS_BY_HANDLE, &id, field, sizeof field, msg, sizeof msg);
 		if (r == -2) { snprintf(res->fatal, sizeof res->fatal, "%s", db_errmsg()); ret = -1; break; }
 		if (r < 0) {
-			db_exec("ROLLBACK TO imp");
+			if (db_rollback_to("imp") < 0) { ret = -1; break; }
 			add_error(res, g[i].row, field, "product '%.100s': %s", g[i].handle, msg);
 			res->failed++;
 		} else {
+			if (db_release("imp") < 0) { ret = -1; break; }
 			res->created += r == 1;
 			res->updated += r == 2;
 		}
-		db_exec("RELEASE imp");
 		if ((i + 1) % IMP_CHUNK == 0 && i + 1 < ng) {
 			if (commit_chunk(res) < 0 || db_begin(1) < 0) { ret = -1; break; }
 		}

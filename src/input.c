@@ -1,7 +1,9 @@
 /* input: typed, bounded reads of JSON request fields with errors naming
  * the field (see input.h). */
 #include "input.h"
+#include "config.h"
 #include "html.h"
+#include <errno.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +22,48 @@ void in_fail(req *r, const char *field, const char *fmt, ...)
 	cJSON_AddStringToObject(d, "problem", sb_str(&m));
 	http_error(r, 422, "validation_error", d, "field '%s' %s", field, sb_str(&m));
 	sb_free(&m);
+}
+
+void in_query_fail(req *r, const char *param, const char *fmt, ...)
+{
+	sbuf m = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&m, fmt, ap);
+	va_end(ap);
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", param);
+	cJSON_AddStringToObject(d, "problem", sb_str(&m));
+	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", param, sb_str(&m));
+	sb_free(&m);
+}
+
+const char *query_int_problem(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)
+{
+	static char msg[80];
+	snprintf(msg, sizeof msg, "must be an integer %lld-%lld", (long long)min, (long long)max);
+	if (!s) { *out = dflt; return NULL; }
+	if (!*s) return msg;
+	for (const char *p = s; *p; p++) if (!isdigit((unsigned char)*p)) return msg;
+	errno = 0;
+	long long v = strtoll(s, NULL, 10);
+	if (errno || v < min || v > max) return msg;
+	*out = v;
+	return NULL;
+}
+
+int in_query_limit(req *r, int64_t dflt, int64_t *out)
+{
+	const char *p = query_int_problem(http_query(r, "limit"), dflt, 1, cfg.list_limit_max, out);
+	if (p) { in_query_fail(r, "limit", "%s", p); return -1; }
+	return 0;
+}
+
+int in_query_offset(req *r, const char *param, int64_t *out)
+{
+	const char *p = query_int_problem(http_query(r, param), 0, 0, INT64_MAX, out);
+	if (p) { in_query_fail(r, param, "must be an integer of at least 0"); return -1; }
+	return 0;
 }
 
 static const cJSON *get(const cJSON *o, const char *field)
@@ -216,7 +260,7 @@ int in_json_nul_path(const char *s, size_t n, sbuf *path)
 const char *slug_problem(const char *s)
 {
 	size_t n = strlen(s);
-	if (n < 1 || n > 100) return "must be 1 to 100 characters";
+	if (n < 1 || n > IN_SLUG_MAX) return "must be 1 to " STR(IN_SLUG_MAX) " characters";
 	for (size_t i = 0; i < n; i++)
 		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
 			return "may contain only a-z, 0-9 and '-'";
@@ -257,7 +301,7 @@ const char *phone_problem(const char *s)
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out)
 {
 	const char *s;
-	int rc = in_str(r, o, field, required, 100, &s);
+	int rc = in_str(r, o, field, required, IN_SLUG_MAX, &s);
 	if (rc) return rc;
 	const char *p = slug_problem(s);
 	if (p) { in_fail(r, field, "%s (got '%s')", p, s); return -1; }

@@ -18,7 +18,13 @@ int in_id(req *r, const cJSON *o, const char *field, int required, int64_t *out)
 /* A JSON object (config, visibility): out points into o. */
 int in_obj(req *r, const cJSON *o, const char *field, int required, const cJSON **out);
 int in_array(req *r, const cJSON *o, const char *field, int required, size_t max_items, const cJSON **out);
-/* A URL slug: 1-100 chars of a-z, 0-9 and '-'. */
+/* Lengths in bytes shared by many fields. */
+#define IN_SLUG_MAX 100     /* a URL slug */
+#define IN_EMAIL_MAX 254    /* an email address (RFC 5321's path limit) */
+#define IN_URL_MAX 1000     /* an image or link URL */
+#define IN_SEO_MAX 4096     /* a page's or post's seoConfig, as JSON text */
+
+/* A URL slug: 1-IN_SLUG_MAX chars of a-z, 0-9 and '-'. */
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out);
 /* One of a fixed set of words (NULL-terminated). */
 int in_enum(req *r, const cJSON *o, const char *field, int required, const char *const *allowed, const char **out);
@@ -34,6 +40,22 @@ int in_known(req *r, const cJSON *o, const char *const *fields, const char *cons
  * silently cut off: 1 with the field's path ("title", "items[2].name") in
  * *path, else 0. http_json_body refuses such bodies with 422. */
 int in_json_nul_path(const char *s, size_t n, sbuf *path);
+
+/* Query parameters of list endpoints. An integer query parameter s (NULL:
+ * absent) checked against [min, max]: NULL with the value in *out (dflt when
+ * absent), or the problem ("must be an integer 1-1000"). Digits only (no
+ * sign, blanks or trailing text), so "abc", "-1" and "10x" are refused
+ * instead of atoi's silent 0. */
+const char *query_int_problem(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out);
+/* The one page size of every list endpoint: ?limit= from 1 to the config's
+ * list_limit_max (dflt when absent). 0, or -1 after answering 422 naming
+ * the parameter. */
+int in_query_limit(req *r, int64_t dflt, int64_t *out);
+/* A position or cursor (?offset=, ?before=, ?after=, ?since=): 0 or more,
+ * 0 when absent. 0, or -1 after answering 422 naming the parameter. */
+int in_query_offset(req *r, const char *param, int64_t *out);
+/* Answer 422 naming a query parameter: "query parameter 'q' must ..." */
+void in_query_fail(req *r, const char *param, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Answer 422 for a field with a problem (for checks beyond the above). */
 void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -46,7 +46,7 @@ typedef struct {
 	uint8_t captured;  /* this/arguments read through the captured variable */
 } tokx;
 
-typedef struct { int a, b; } range;
+typedef struct { int a, b, owner; } range;  /* owner: function of a default value, 0 if none */
 
 enum { SC_PROGRAM, SC_FUNC, SC_ARROW, SC_BLOCK };
 typedef struct {
@@ -56,16 +56,21 @@ typedef struct {
 	int first_tok;    /* function scopes: first token of the function */
 	int body_tok;     /* function scopes: prologue goes after this token */
 	int params, params_tail, temps;
+	int dup_param;    /* function scopes: a repeated parameter name, -1 if none */
 	uint8_t needs_this, needs_args;
+	uint8_t unique_params; /* arrows and methods: no repeated names */
+	uint8_t nonsimple;     /* defaults or a rest parameter */
+	uint8_t accessor;      /* 1 getter, 2 setter */
 } scope;
 
 enum { B_VAR, B_FUNC, B_PARAM, B_FNAME, B_CATCH, B_LET, B_CONST };
-enum { BF_CAPTURED = 1, BF_RENAMED = 2 };
+enum { BF_CAPTURED = 1, BF_RENAMED = 2, BF_TDZ = 4 };
 typedef struct {
 	int scope, tok, kind, flags;
 	int next_in_func; /* same function and name */
 	int next_head;    /* next binding of the same for-loop head */
 	int newname;      /* offset in P.text, -1 if none */
+	int init_end;     /* let/const: last token before it is initialized */
 } binding;
 
 /* every var/function declaration, with the loop around it */
@@ -74,7 +79,7 @@ typedef struct { int tok, loop, func, kind; } decl;
 enum { RF_WRITE = 1, RF_SHORTHAND = 2 };
 typedef struct { int tok, scope, loop, flags, binding; } ref;
 
-typedef struct { int tok, scope, loop, is_args; } thisref;
+typedef struct { int tok, scope, loop, is_args, ref; } thisref;
 
 enum { L_FOR, L_FORIN, L_FOROF, L_WHILE, L_DO };
 typedef struct {
@@ -93,7 +98,7 @@ typedef struct {
 	int expr_a, expr_b;
 } ctl;
 
-typedef struct { int tok, range, rest, index, next; } param;
+typedef struct { int tok, range, rest, index, next, late; } param;
 typedef struct { int id, next; } temp;
 
 enum { BK_LOOP, BK_SWITCH, BK_LABEL };
@@ -107,7 +112,9 @@ typedef struct { int first, last, spread, comma; } elem;
 typedef struct { int tok; ex sub; } tplpart;
 
 /* open-addressing hash over (tag, id, name) */
-enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT, H_DONE };
+/* H_VAR: a var name declared in or below a block scope (hoisted through
+ * it); H_LEXFN: a function declared directly in a block */
+enum { H_SCOPE, H_FUNC, H_OUT, H_IDENT, H_DONE, H_VAR, H_LEXFN };
 typedef struct { uint32_t hash, len; int tag, id, val; const char *s; } hent;
 
 #define VEC(T, name) T *name; int n_##name, cap_##name
@@ -204,6 +211,9 @@ static uint32_t hname(int tag, int id, const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* The entry for (tag, id, name), or NULL; create: add it if missing. A
+ * create may grow the table, which moves every entry: no hent pointer may
+ * be kept across a call with create set. */
 static hent *hfind(P *p, int tag, int id, const char *s, size_t n, int create)
 {
 	uint32_t h = hname(tag, id, s, n), m, k;
@@ -320,7 +330,7 @@ static void pref(P *p, int tok, const char *fmt, ...)
  * naming the returned id sits. Inner ranges are registered first. */
 static int add_range(P *p, int a, int b)
 {
-	range r = { a, b };
+	range r = { a, b, 0 };
 	PUSH(p, rg, r);
 	for (int k = a; k <= b; k++)
 		if (!p->x[k].moved) p->x[k].moved = p->n_rg;
@@ -342,6 +352,7 @@ static int new_scope(P *p, int kind)
 	s.first_tok = p->i;
 	s.body_tok = -1;
 	s.params = s.params_tail = s.temps = -1;
+	s.dup_param = -1;
 	PUSH(p, sc, s);
 	return p->n_sc - 1;
 }
@@ -360,12 +371,31 @@ static int declare(P *p, int tok, int kind)
 	if (p->t[tok].type != JST_NAME || (p->t[tok].op > JSK_NONE && p->t[tok].op < JSK_RESERVED_END))
 		unexpected(p, tok);
 	if (kind == B_FNAME) s = p->cur_scope;
-	if (p->t[tok].op == JSK_ARGUMENTS)  /* arrows would see their own */
-		perr(p, tok, "'arguments' cannot be declared");
+	if (is_blockscoped(kind) && p->t[tok].op == JSK_LET)
+		perr(p, tok, "'let' cannot be the name of a let or const declaration");
 	if (kind == B_VAR || kind == B_FUNC) {
 		decl d = { tok, p->cur_loop, func_of(p, s), kind };
 		PUSH(p, dc, d);
 	}
+	/* early errors: a var (or a function declared in a block) may not share
+	 * a name with a let/const of a block it is hoisted through, nor a
+	 * block's function with its let/const */
+	if (kind == B_VAR || (kind == B_FUNC && p->cur_scope != s)) {
+		int top = kind == B_VAR ? s : p->cur_scope;
+		for (int sc = p->cur_scope; sc >= 0; sc = p->sc[sc].parent) {
+			hent *o = hfind(p, H_SCOPE, sc, nm, n, 0);
+			if ((o && o->val >= 0 && is_blockscoped(p->bd[o->val].kind)) ||
+				(sc != s && hfind(p, H_LEXFN, sc, nm, n, 0)) ||
+				(kind == B_FUNC && hfind(p, H_VAR, sc, nm, n, 0)))
+				perr(p, tok, "redeclaration of '%.*s'", (int)n, nm);
+			if (sc == top) break;
+		}
+		if (kind == B_FUNC) hfind(p, H_LEXFN, p->cur_scope, nm, n, 1)->val = 1;
+		else for (int sc = p->cur_scope; sc >= 0 && sc != s; sc = p->sc[sc].parent)
+			hfind(p, H_VAR, sc, nm, n, 1)->val = 1;
+	}
+	if (is_blockscoped(kind) && (hfind(p, H_VAR, s, nm, n, 0) || hfind(p, H_LEXFN, s, nm, n, 0)))
+		perr(p, tok, "redeclaration of '%.*s'", (int)n, nm);
 	e = hfind(p, H_SCOPE, s, nm, n, 1);
 	if (e->val >= 0) {
 		binding *o = &p->bd[e->val];
@@ -379,6 +409,7 @@ static int declare(P *p, int tok, int kind)
 	b.flags = 0;
 	b.newname = -1;
 	b.next_head = -1;
+	b.init_end = tok;
 	e->val = p->n_bd;
 	e = hfind(p, H_FUNC, func_of(p, s), nm, n, 1);
 	b.next_in_func = e->val;
@@ -476,6 +507,28 @@ static void fix_string(P *p, int tok)
 				sb_putc(&b, (int)(0x80 | (cp & 0x3F)));
 			}
 			k = (size_t)(close - s);
+		} else sb_putc(&b, s[k]);
+	}
+	rep(p, tok, sb_str(&b));
+	sb_free(&b);
+}
+
+/* A name with \u{...} escapes: as \uXXXX escapes, which ES5 has (the
+ * tokenizer accepted only well-formed ones). Code points beyond the BMP
+ * cannot be in an ES5 name: refused. */
+static void fix_name(P *p, int tok)
+{
+	const char *s = tname(p, tok);
+	size_t n = tlen(p, tok);
+	sbuf b = SBUF_INIT;
+	if (!memmem(s, n, "\\u{", 3)) return;
+	for (size_t k = 0; k < n; k++) {
+		if (s[k] == '\\' && k + 2 < n && s[k + 1] == 'u' && s[k + 2] == '{') {
+			char *end;
+			unsigned long cp = strtoul(s + k + 3, &end, 16);
+			if (cp > 0xFFFF) { sb_free(&b); perr(p, tok, "\\u{...} beyond U+FFFF in a name not supported"); }
+			sb_printf(&b, "\\u%04lx", cp);
+			k = (size_t)(end - s);
 		} else sb_putc(&b, s[k]);
 	}
 	rep(p, tok, sb_str(&b));
@@ -735,9 +788,9 @@ static ex parse_template(P *p)
 
 /* -- functions -- */
 
-static void add_param(P *p, int fs, int tok, int rng, int rest, int index)
+static void add_param(P *p, int fs, int tok, int rng, int rest, int index, int late)
 {
-	param pm = { tok, rng, rest, index, -1 };
+	param pm = { tok, rng, rest, index, -1, late };
 	scope *s = &p->sc[fs];
 	PUSH(p, pm, pm);
 	if (s->params < 0) s->params = p->n_pm - 1; else p->pm[s->params_tail].next = p->n_pm - 1;
@@ -748,7 +801,7 @@ static void add_param(P *p, int fs, int tok, int rng, int rest, int index)
  * scope is the function's. */
 static void parse_params(P *p, int fs, int open)
 {
-	int close = p->t[open].match, index = 0;
+	int close = p->t[open].match, index = 0, optional = 0;
 	p->i = open + 1;
 	while (p->i < close) {
 		int rest = 0, name, rng = 0;
@@ -760,17 +813,35 @@ static void parse_params(P *p, int fs, int open)
 		if (at_p(p, '[') || at_p(p, '{')) unsupported(p, p->i, "destructuring parameters are");
 		if (!is_ident(p, p->i)) unexpected(p, p->i);
 		name = next(p);
+		{
+			hent *o = hfind(p, H_SCOPE, fs, tname(p, name), tlen(p, name), 0);
+			if (o && o->val >= 0 && p->sc[fs].dup_param < 0) p->sc[fs].dup_param = name;
+		}
 		declare(p, name, B_PARAM);
-		if (rest) drop(p, name);
+		if (rest) { drop(p, name); p->sc[fs].nonsimple = 1; }
 		if (at_p(p, '=')) {
 			int eq = next(p);
 			ex d;
 			if (rest) unexpected(p, eq);
 			d = parse_assign(p, 0);
+			p->sc[fs].nonsimple = 1;
+			{
+				/* its default may not use it or later parameters (TDZ) */
+				hent *o = hfind(p, H_SCOPE, fs, tname(p, name), tlen(p, name), 0);
+				if (o && o->val >= 0) p->bd[o->val].init_end = d.last;
+			}
 			drop(p, eq);
 			rng = add_range(p, d.first, d.last);
+			p->rg[rng - 1].owner = fs;
 		}
-		add_param(p, fs, name, rng, rest, index);
+		/* parameters from the first default on are read from arguments
+		 * in the prologue: the function's length counts those before */
+		if (rng) optional = 1;
+		if (optional && !rest && p->sc[fs].accessor != 2) {
+			drop(p, name);
+			if (index > 0) drop(p, name - 1);  /* the comma before */
+		}
+		add_param(p, fs, name, rng, rest, index, optional && !rest && p->sc[fs].accessor != 2);
 		index++;
 		if (p->i == close) break;
 		if (rest) unexpected(p, p->i);
@@ -778,6 +849,11 @@ static void parse_params(P *p, int fs, int open)
 		if (p->i == close) perr(p, close, "trailing comma in parameter list not supported");
 	}
 	p->i = close + 1;
+	if (p->sc[fs].accessor == 1 && index != 0) perr(p, open, "a getter takes no parameters");
+	if (p->sc[fs].accessor == 2 && (index != 1 || p->pm[p->sc[fs].params].rest))
+		perr(p, open, "a setter takes exactly one parameter");
+	if (p->sc[fs].dup_param >= 0 && (p->sc[fs].unique_params || p->sc[fs].nonsimple))
+		perr(p, p->sc[fs].dup_param, "duplicate parameter name");
 }
 
 /* Body of a function whose params are parsed: '{' statements '}'. */
@@ -785,6 +861,17 @@ static void parse_body(P *p, int fs)
 {
 	int open = expect_p(p, '{'), save_bk = p->bk_base, save_pl = p->pending_labels;
 	p->sc[fs].body_tok = open;
+	/* a "use strict" directive (the first statements are string literals) */
+	for (int k = open + 1; p->t[k].type == JST_STR; ) {
+		if (tlen(p, k) == 12 && memcmp(tname(p, k) + 1, "use strict", 10) == 0) {
+			if (p->sc[fs].nonsimple)
+				perr(p, k, "\"use strict\" in a function with default or rest parameters");
+			if (p->sc[fs].dup_param >= 0) perr(p, p->sc[fs].dup_param, "duplicate parameter name");
+		}
+		if (is_p(p, k + 1, ';')) k += 2;
+		else if (p->t[k + 1].nl_before || is_p(p, k + 1, '}')) k++;
+		else break;
+	}
 	p->bk_base = p->n_bk;
 	p->pending_labels = 0;
 	while (!at_p(p, '}')) parse_statement(p, 1);
@@ -828,13 +915,14 @@ static ex parse_arrow(P *p)
 	ex r;
 	fs = new_scope(p, SC_ARROW);
 	p->sc[fs].first_tok = first;
+	p->sc[fs].unique_params = 1;
 	p->cur_scope = fs;
 	p->cur_loop = -1;
 	p->bk_base = p->n_bk;
 	p->pending_labels = 0;
 	if (single) {
 		declare(p, first, B_PARAM);
-		add_param(p, fs, first, 0, 0, 0);
+		add_param(p, fs, first, 0, 0, 0, 0);
 		next(p);
 	} else {
 		parse_params(p, fs, first);
@@ -956,7 +1044,7 @@ static int is_propname(P *p, int i)
 
 static ex parse_object(P *p)
 {
-	int open = next(p);
+	int open = next(p), protos = 0;
 	while (!at_p(p, '}')) {
 		int key;
 		if (at_p(p, JSP_ELLIPSIS)) unsupported(p, p->i, "object spread '{...x}' is");
@@ -969,6 +1057,8 @@ static ex parse_object(P *p)
 			key = next(p);
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			fs = new_scope(p, SC_FUNC);
+			p->sc[fs].unique_params = 1;
+			p->sc[fs].accessor = is_k(p, key - 1, JSK_GET) ? 1 : 2;
 			parse_function_rest(p, fs, -1);
 		} else if (at_k(p, JSK_GET) && is_p(p, p->i + 1, '[')) {
 			unsupported(p, p->i + 1, "computed property keys are");
@@ -980,11 +1070,17 @@ static ex parse_object(P *p)
 			if (p->t[key].type == JST_STR) fix_string(p, key);
 			if (p->t[key].type == JST_NUM) fix_number(p, key);
 			if (at_p(p, ':')) {
+				size_t kl = tlen(p, key);
+				const char *ks = tname(p, key);
+				if ((p->t[key].type == JST_NAME && kl == 9 && !memcmp(ks, "__proto__", 9)) ||
+					(p->t[key].type == JST_STR && kl == 11 && !memcmp(ks + 1, "__proto__", 9)))
+					if (protos++) perr(p, key, "duplicate __proto__ property");
 				next(p);
 				parse_assign(p, 0);
 			} else if (at_p(p, '(')) {
 				int fs = new_scope(p, SC_FUNC);
 				p->sc[fs].first_tok = key;
+				p->sc[fs].unique_params = 1;
 				post(p, key, ": function");
 				parse_function_rest(p, fs, -1);
 			} else if (at_p(p, ',') || at_p(p, '}')) {
@@ -992,7 +1088,7 @@ static ex parse_object(P *p)
 				p->x[key].shorthand = 1;
 				add_ref(p, key, RF_SHORTHAND);
 				if (is_k(p, key, JSK_ARGUMENTS)) {
-					thisref tr = { key, p->cur_scope, p->cur_loop, 1 };
+					thisref tr = { key, p->cur_scope, p->cur_loop, 1, p->n_rf - 1 };
 					PUSH(p, tr, tr);
 				}
 			} else if (at_p(p, '=')) {
@@ -1059,7 +1155,7 @@ static ex parse_primary(P *p)
 		case JSK_SUPER: unsupported(p, i, "'super' (classes) is");
 		case JSK_IMPORT: unsupported(p, i, "import is");
 		case JSK_THIS: {
-			thisref tr = { i, p->cur_scope, p->cur_loop, 0 };
+			thisref tr = { i, p->cur_scope, p->cur_loop, 0, -1 };
 			PUSH(p, tr, tr);
 			next(p);
 			return mkex(X_THIS, i, i);
@@ -1079,7 +1175,7 @@ static ex parse_primary(P *p)
 			ex r = mkex(X_IDENT, i, i);
 			r.ref = add_ref(p, i, 0);
 			if (t->op == JSK_ARGUMENTS) {
-				thisref tr = { i, p->cur_scope, p->cur_loop, 1 };
+				thisref tr = { i, p->cur_scope, p->cur_loop, 1, r.ref };
 				PUSH(p, tr, tr);
 			}
 			next(p);
@@ -1097,7 +1193,7 @@ static void spread_call(P *p, ex *callee, int open, int base)
 	int close = p->i;
 	char tv[32];
 	drop(p, open);
-	post(p, open, ".apply(");
+	post(p, open, ", ");
 	if (callee->kind != X_MEMBER) {
 		post(p, open, "void 0");
 	} else if (callee->obj_first == callee->obj_last &&
@@ -1115,6 +1211,9 @@ static void spread_call(P *p, ex *callee, int open, int base)
 		post(p, callee->obj_last, ")");
 		post(p, open, tv);
 	}
+	/* Function.prototype.apply itself: a callee's own "apply" property
+	 * must not be called */
+	pre(p, callee->first, "Function.prototype.apply.call(");
 	post(p, open, ", [].concat(");
 	spread_list(p, p->es + base, p->n_es - base, close);
 	post(p, close, ")");
@@ -1352,7 +1451,7 @@ static ex parse_expr(P *p, int noin)
  * in_for: 1 in a for head (then "x of"/"x in" may follow without init). */
 static int parse_decls(P *p, int in_for, int *count)
 {
-	int kw = next(p), kind, last = -1;
+	int kw = next(p), kind, last = -1, init = 0;
 	int k = p->t[kw].op;
 	kind = k == JSK_VAR ? B_VAR : k == JSK_LET ? B_LET : B_CONST;
 	if (kind != B_VAR) rep(p, kw, "var");
@@ -1367,6 +1466,8 @@ static int parse_decls(P *p, int in_for, int *count)
 		if (at_p(p, '=')) {
 			next(p);
 			parse_assign(p, in_for);
+			init = 1;
+			p->bd[last].init_end = p->i - 1;
 		} else if (in_for && (at_k(p, JSK_OF) || at_k(p, JSK_IN)) && *count == 1) {
 			return last;
 		} else if (kind == B_CONST) {
@@ -1377,6 +1478,10 @@ static int parse_decls(P *p, int in_for, int *count)
 		if (!at_p(p, ',')) break;
 		next(p);
 	}
+	if (in_for && (at_k(p, JSK_OF) || at_k(p, JSK_IN)) &&
+		(*count > 1 || (init && (kind != B_VAR || at_k(p, JSK_OF)))))
+		perr(p, p->i, "a for-%s head declares one binding, without an initializer",
+			at_k(p, JSK_OF) ? "of" : "in");
 	return last;
 }
 
@@ -1445,7 +1550,10 @@ static void parse_for(P *p)
 			perr(p, kwtok, "invalid for-%s target", isof ? "of" : "in");
 		}
 		if (declkw < 0 && lhs.kind == X_IDENT && lhs.ref >= 0) p->rf[lhs.ref].flags |= RF_WRITE;
+		if (isof && declkw < 0 && lhs.first == lhs.last && is_k(p, lhs.first, JSK_ASYNC))
+			perr(p, lhs.first, "'for (async of' is not allowed");
 		rhs = isof ? parse_assign(p, 0) : parse_expr(p, 0);
+		if (declkw >= 0 && is_blockscoped(p->bd[decl_binding].kind)) p->bd[decl_binding].init_end = rhs.last;
 		p->lp[lid].kind = isof ? L_FOROF : L_FORIN;
 		if (!isof) {
 			p->lp[lid].in_binding = declkw >= 0 ? decl_binding : -1;
@@ -1457,14 +1565,19 @@ static void parse_for(P *p)
 			if (declkw >= 0) {
 				l->of_binding = decl_binding;
 				drop(p, declkw);
-				drop(p, p->bd[decl_binding].tok);
+				drop(p, declkw + 1);  /* the name (a var may have an earlier declaration) */
 			} else {
 				l->of_range = add_range(p, lhs_first, kwtok - 1);
 			}
 			drop(p, kwtok);
 			pref(p, rhs.first, "var %si%d = 0, %sa%d = (", p->pfx, l->of_id, p->pfx, l->of_id);
-			postf(p, rhs.last, "); %si%d < %sa%d.length; %si%d++", p->pfx, l->of_id, p->pfx, l->of_id,
-				p->pfx, l->of_id);
+			/* only arrays, strings and array-likes: anything else is a
+			 * TypeError, as it is in ES2015 (not zero iterations) */
+			postf(p, rhs.last, "), %sc%d = typeof %sa%d === \"string\" || (typeof %sa%d === \"object\" && "
+				"%sa%d !== null && typeof %sa%d.length === \"number\") || (function () { throw new "
+				"TypeError(\"for-of: not an array, string or array-like\"); })(); %si%d < %sa%d.length; %si%d++",
+				p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id,
+				p->pfx, l->of_id, p->pfx, l->of_id, p->pfx, l->of_id);
 		}
 		expect_p(p, ')');
 	} else {
@@ -1539,6 +1652,14 @@ static void parse_jump(P *p, int kind)
 	semicolon(p);
 }
 
+/* let/const/function declarations where only a single statement may
+ * stand (if/loop bodies, labelled statements) */
+__attribute__((noreturn))
+static void single_stmt_err(P *p, int tok)
+{
+	perr(p, tok, "a declaration cannot be the body of if, a loop or a label; put it in a block { }");
+}
+
 static void parse_statement(P *p, int in_list)
 {
 	int i = p->i, labels = p->pending_labels;
@@ -1554,13 +1675,16 @@ static void parse_statement(P *p, int in_list)
 		switch (t->op) {
 		case JSK_VAR: case JSK_CONST: {
 			int n;
+			if (t->op == JSK_CONST && !in_list) single_stmt_err(p, i);
 			parse_decls(p, 0, &n);
 			semicolon(p);
 			goto done;
 		}
 		case JSK_LET:
-			if (is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{')) {
+			if ((is_ident(p, i + 1) || is_p(p, i + 1, '[') || is_p(p, i + 1, '{') || is_k(p, i + 1, JSK_LET)) &&
+				(in_list || !p->t[i + 1].nl_before || is_p(p, i + 1, '['))) {
 				int n;
+				if (!in_list) single_stmt_err(p, i);
 				parse_decls(p, 0, &n);
 				semicolon(p);
 				goto done;
@@ -1568,6 +1692,7 @@ static void parse_statement(P *p, int in_list)
 			break;
 		case JSK_FUNCTION: {
 			int fs, name;
+			if (!in_list) single_stmt_err(p, i);
 			next(p);
 			if (at_p(p, '*')) unsupported(p, p->i, "generator functions are");
 			if (!is_ident(p, p->i)) unexpected(p, p->i);
@@ -1751,8 +1876,15 @@ static void resolve(P *p)
 		for (; s >= 0; s = p->sc[s].parent) {
 			hent *e = hfind(p, H_SCOPE, s, nm, n, 0);
 			if (e && e->val >= 0) {
-				rf->binding = e->val;
-				if (func_of(p, s) != rfunc) p->bd[e->val].flags |= BF_CAPTURED;
+				int mv = p->x[rf->tok].moved, b = e->val;
+				rf->binding = b;
+				if (func_of(p, s) != rfunc) p->bd[b].flags |= BF_CAPTURED;
+				/* defaults run in the lowered body, where they would see its
+				 * var and function declarations instead of the outer names */
+				if (mv && p->rg[mv - 1].owner && func_of(p, p->bd[b].scope) == p->rg[mv - 1].owner &&
+					(p->bd[b].kind == B_VAR || p->bd[b].kind == B_FUNC))
+					perr(p, rf->tok, "a default value using '%.*s', which the function body declares, "
+						"is not supported", (int)n, nm);
 				break;
 			}
 			if (p->sc[s].kind != SC_BLOCK) hfind(p, H_OUT, s, nm, n, 1)->val = 1;
@@ -1790,10 +1922,13 @@ static void rename_clashes(P *p)
 			}
 		}
 		if (bd->flags & BF_CAPTURED) {
+			/* the function's bindings of this name: read the list head
+			 * before the H_DONE lookup, which may grow (move) the table */
 			hent *e = hfind(p, H_FUNC, f, nm, n, 0);
+			int head = e ? e->val : -1;
 			hent *done = hfind(p, H_DONE, f, nm, n, 1);
-			if (done->val < 0 && e && p->bd[e->val].next_in_func >= 0)
-				for (int o = e->val; o >= 0; o = p->bd[o].next_in_func) clash[o] = 1;
+			if (done->val < 0 && head >= 0 && p->bd[head].next_in_func >= 0)
+				for (int o = head; o >= 0; o = p->bd[o].next_in_func) clash[o] = 1;
 			done->val = 1;
 		}
 	}
@@ -1993,6 +2128,7 @@ static void capture_this(P *p)
 	for (int k = 0; k < p->n_tr; k++) {
 		thisref *tr = &p->tr[k];
 		int s = tr->scope, l = tr->loop, pos = tr->tok, need = 0, f;
+		if (tr->ref >= 0 && p->rf[tr->ref].binding >= 0) continue;  /* a declared 'arguments' */
 		for (;;) {
 			f = func_of(p, s);
 			if (innermost_wrap(p, l, pos) >= 0) need = 1;
@@ -2012,12 +2148,29 @@ static void capture_this(P *p)
 	}
 }
 
+/* The first token of scope s's statements after its directive prologue
+ * ("use strict"), or -1 when it has none. */
+static int scope_start(P *p, int s)
+{
+	int k = p->sc[s].kind == SC_PROGRAM ? 0 : p->sc[s].body_tok + 1;
+	if (p->sc[s].kind != SC_PROGRAM && (p->sc[s].body_tok < 0 || !is_p(p, p->sc[s].body_tok, '{'))) return -1;
+	while (p->t[k].type == JST_STR) {
+		if (is_p(p, k + 1, ';')) k += 2;
+		else if (p->t[k + 1].nl_before) k++;
+		else break;
+	}
+	return p->t[k].type == JST_EOF || is_p(p, k, '}') ? -1 : k;
+}
+
 static void apply_names(P *p)
 {
 	char nb[300];
+	int tdz = 0;
 	for (int b = 0; b < p->n_bd; b++)
-		if (p->bd[b].newname >= 0 && !p->x[p->bd[b].tok].drop)
+		if (p->bd[b].newname >= 0 && !p->x[p->bd[b].tok].drop) {
+			p->x[p->bd[b].tok].rep = -1;   /* the new name replaces fix_name's */
 			rep(p, p->bd[b].tok, p->text.s + p->bd[b].newname);
+		}
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
 		if (rf->flags & RF_SHORTHAND) {
@@ -2029,8 +2182,50 @@ static void apply_names(P *p)
 			post(p, rf->tok, nm);
 			continue;
 		}
-		if (rf->binding >= 0 && p->bd[rf->binding].newname >= 0)
+		if (rf->binding >= 0 && (is_blockscoped(p->bd[rf->binding].kind) || p->bd[rf->binding].kind == B_PARAM) &&
+			rf->tok <= p->bd[rf->binding].init_end &&
+			func_of(p, rf->scope) == func_of(p, p->bd[rf->binding].scope)) {
+			/* used before its declaration ran, in the same function: always
+			 * the temporal dead zone, a ReferenceError (also as a target) */
+			char tz[340];
+			snprintf(tz, sizeof tz, "%suninitialized_%.*s.x", p->pfx, (int)tlen(p, rf->tok), tname(p, rf->tok));
+			rep(p, rf->tok, tz);
+			continue;
+		}
+		if (rf->binding >= 0 && is_blockscoped(p->bd[rf->binding].kind) && !(rf->flags & RF_WRITE) &&
+			rf->tok < p->bd[rf->binding].tok && p->sc[p->bd[rf->binding].scope].kind != SC_BLOCK) {
+			/* read in a closure written before the declaration: checked at
+			 * run time against a marker the binding holds until then */
+			char tz[1200];
+			const char *bn = bname(p, rf->binding, nb, sizeof nb);
+			int pv = rf->tok - 1;
+			/* thrown on the use's own line; a ';' keeps a '(' that starts
+			 * the line from calling the previous one */
+			snprintf(tz, sizeof tz, "%s(%s === %stdz ? (function () { throw new ReferenceError(\"%.*s is used "
+				"before its declaration\"); })() : %s)",
+				pv >= 0 && p->t[rf->tok].nl_before && (is_ident(p, pv) || is_p(p, pv, ')') || is_p(p, pv, ']') ||
+				p->t[pv].type == JST_NUM || p->t[pv].type == JST_STR) ? ";" : "",
+				bn, p->pfx, (int)tlen(p, rf->tok), tname(p, rf->tok), bn);
+			p->bd[rf->binding].flags |= BF_TDZ;
+			p->x[rf->tok].rep = -1;
+			rep(p, rf->tok, tz);
+			tdz = 1;
+			continue;
+		}
+		if (rf->binding >= 0 && p->bd[rf->binding].newname >= 0) {
+			p->x[rf->tok].rep = -1;
 			rep(p, rf->tok, p->text.s + p->bd[rf->binding].newname);
+		}
+	}
+	if (tdz) {
+		for (int b = 0; b < p->n_bd; b++) {
+			int at;
+			if (!(p->bd[b].flags & BF_TDZ)) continue;
+			at = scope_start(p, p->bd[b].scope);
+			if (at >= 0) pref(p, at, "%s = %stdz;", bname(p, b, nb, sizeof nb), p->pfx);
+		}
+		/* hoisted: defined wherever the program ends */
+		postf(p, p->n - 2, " ;function %stdz() {}", p->pfx);
 	}
 	for (int r = 0; r < p->n_rf; r++) {
 		ref *rf = &p->rf[r];
@@ -2087,6 +2282,7 @@ static void emit_prologues(P *p)
 				param *pm = &p->pm[q];
 				char nm[300];
 				snprintf(nm, sizeof nm, "%.*s", (int)tlen(p, pm->tok), tname(p, pm->tok));
+				if (pm->late) postf(p, tok, "var %s = arguments[%d];", nm, pm->index);
 				if (pm->range) {
 					postf(p, tok, "if (%s === void 0) %s = ", nm, nm);
 					post_e(p, tok, new_edit(p, ED_RANGE, pm->range, 0));
@@ -2297,6 +2493,8 @@ int jsl_lower(const char *src, size_t len, sbuf *out, jsl_error *err)
 	}
 	sb_puts(&p->text, "");
 	if (setjmp(p->jb)) goto out;
+	for (int i = 0; i < p->n; i++)
+		if (p->t[i].type == JST_NAME) fix_name(p, i);
 	choose_prefix(p);
 	p->cur_scope = new_scope(p, SC_PROGRAM);
 	while (p->t[p->i].type != JST_EOF) parse_statement(p, 1);

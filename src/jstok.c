@@ -150,6 +150,12 @@ static size_t unicode_escape(const char *s, size_t len, size_t p)
 {
 	size_t q = p + 2, digits = 0;
 	if (p + 2 > len || s[p + 1] != 'u') return 0;
+	if (q < len && s[q] == '{') {   /* \u{X...} (ES2015; the lowering rewrites it) */
+		unsigned long cp = 0;
+		for (q++; q < len && isxdigit((unsigned char)s[q]) && cp <= 0x10FFFF; q++, digits++)
+			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)s[q]) ? s[q] - '0' : (s[q] | 0x20) - 'a' + 10);
+		return digits > 0 && q < len && s[q] == '}' && cp <= 0x10FFFF ? q + 1 : 0;
+	}
 	for (; digits < 4 && q < len && isxdigit((unsigned char)s[q]); q++) digits++;
 	return digits == 4 ? q : 0;
 }

@@ -15,17 +15,22 @@
 #include "quota.h"
 #include "render.h"
 #include "config.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Who may do what: credentials (a Bearer token wins; a bad one is not
+/* The row, enforced: its bucket (per IP, before any work), then for an
+ * R_AUTH row the credentials (a Bearer token wins; a bad one is not
  * rescued by a cookie; a cookie counts on the admin host only), for every
  * unsafe method under a cookie a same-origin request and the CSRF token,
- * the route's roles, a suspended store's read-only mode, and seed limits. */
+ * the store the credentials name (R_TENANT), the row's roles, a suspended
+ * store's read-only mode (R_WRITE), and seed limits. A row without R_AUTH
+ * (login) is open. Caching (R_NOSTORE) is set by route_dispatch. */
 static int gate(req *r, const route *rt)
 {
-	if (rt->flags & R_PUBLIC) return 0;
+	if (rt->bucket && ratelimit_check(r, rt->bucket) < 0) return -1;
+	if (!(rt->flags & R_AUTH)) return 0;
 	char csrf[65] = "";
 	int by_cookie = 0;
 	if (http_env(r, "HTTP_AUTHORIZATION")) {
@@ -52,6 +57,10 @@ static int gate(req *r, const route *rt)
 			   "a cookie-authenticated %s needs the session's CSRF token in the X-CSRF-Token header", r->method_str);
 		return -1;
 	}
+	if ((rt->flags & R_TENANT) && !r->t.id) {
+		http_error(r, 403, "forbidden", NULL, "these credentials belong to no store");
+		return -1;
+	}
 	if (rt->roles && !(rt->roles & auth_role_bit(r->who.role))) {
 		http_error(r, 403, "forbidden", NULL, "the %s role may not %s %s", r->who.role, r->method_str, rt->pattern);
 		return -1;
@@ -74,7 +83,7 @@ static void handle(req *r)
 {
 	r->json_errors = 1;
 	r->csp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-	http_header(r, "Cache-Control", "no-store");
+	r->cache_control = "no-store";   /* the default for answers before a row (400, 404, 405) */
 	if (r->bad_request) {
 		http_error(r, 400, "bad_request", NULL, "the address is not valid (bad percent-encoding or UTF-8)");
 		return;

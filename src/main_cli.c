@@ -294,7 +294,8 @@ static int cmd_token(int argc, char **argv)
 	if (load_user(pos[0], pos[1], &t, &uid) < 0) return 1;
 	char token[48];
 	int rc = auth_token_create(t.id, uid, name, token);
-	if (rc == 0) audit_write_as(t.id, uid, "cli", "", "token.create", "user", uid, NULL, name);
+	if (rc == 0 && audit_write_as(t.id, uid, "cli", "", "token.create", "user", uid, NULL, name) < 0)
+		fprintf(stderr, "warning: the token was created but not audited: %s\n", db_errmsg());
 	tenant_clear(&t);
 	if (rc < 0) return fail("cannot create token: %s", db_errmsg());
 	puts(token);
@@ -369,7 +370,8 @@ static int cmd_import(int argc, char **argv)
 	imp_result res;
 	int rc = imp_shopify_csv(&a, data, n, isatty(2) ? progress_bar : NULL, NULL, &res);
 	free(data);
-	if (rc == 0) audit_bump_content(t.id);
+	if (rc == 0 && audit_bump_content(t.id) < 0)
+		fprintf(stderr, "warning: the store's pages were not marked as changed: %s\n", db_errmsg());
 	tenant_clear(&t);
 	for (size_t i = 0; i < res.nerrors; i++)
 		fprintf(stderr, "%s: row %zu%s%s%s: %s\n", argv[3], res.errors[i].row, res.errors[i].column[0] ? ", column '" : "",
@@ -404,7 +406,7 @@ static void deliver_tick(outbox_stats *st)
 	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
-	db_run(old);
+	db_run_best_effort(old);
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);
@@ -486,10 +488,10 @@ static cJSON *tenant_inputs(const char *username, char *tz, size_t ntz)
 	snprintf(r.host, sizeof r.host, "%s.%s", t.username, cfg.base_domain);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "storefront", render_storefront(&r));
-	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, 24));
+	cJSON_AddItemToObject(d, "products", cat_products(&r.t, NULL, NULL, CAT_BLOCK_PRODUCTS));
 	cJSON_AddItemToObject(d, "catalog", cat_catalog(&r.t));
 	cJSON_AddItemToObject(d, "collections", cat_collections(&r.t));
-	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, 20));
+	cJSON_AddItemToObject(d, "posts", posts_published(r.t.id, POSTS_BLOCK_MAX));
 	http_end(&r);
 	return d;
 }

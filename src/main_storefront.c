@@ -15,6 +15,7 @@
 #include "admin_access.h"
 #include "ratelimit.h"
 #include "store.h"
+#include "input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ static void add_variant_prices(req *r, cJSON *p)
 static void products_index(req *r)
 {
 	cJSON *d = cJSON_CreateObject();
-	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), 500);
+	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_prices(r, p);
 	cJSON_AddItemToObject(d, "products", list);
@@ -95,14 +96,8 @@ static void products_index(req *r)
  * JSON (what vibe code's `products` holds: major units, every image). */
 static void api_products(req *r)
 {
-	const char *l = http_query(r, "limit");
-	int limit = l ? atoi(l) : 100;
-	if (limit < 1 || limit > 500) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", "limit");
-		http_error(r, 422, "validation_error", d, "limit must be 1-500");
-		return;
-	}
+	int64_t limit;
+	if (in_query_limit(r, 100, &limit) < 0) return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "products", cat_products(&r->t, http_query(r, "collection"), http_query(r, "sort"), limit));
 	http_json(r, 200, o);
@@ -205,43 +200,35 @@ static void robots(req *r)
 	sb_printf(&r->out, "User-agent: *\nDisallow: /api/\nDisallow: /cart\nDisallow: /checkout\n");
 }
 
+/* T: a store's route (the Host names an active store, else 404/503/301
+ * before the row is matched against anything else). NS: private answers
+ * (the shopper's cart, checkout and orders): Cache-Control: no-store. */
+#define T R_TENANT
+#define NS R_NOSTORE
 static const route routes[] = {
-	{ M_GET, "/", home, R_TENANT, 0, "page" },
-	{ M_GET, "/robots.txt", robots, R_TENANT, 0, NULL },
-	{ M_GET, "/products", products_index, R_TENANT, 0, "product" },
-	{ M_GET, "/products/:slug", product_page, R_TENANT, 0, "product" },
-	{ M_GET, "/collections/:slug", collection_page, R_TENANT, 0, "collection" },
-	{ M_GET, "/blog", blog_index, R_TENANT, 0, "post" },
-	{ M_GET, "/blog/:slug", blog_post, R_TENANT, 0, "post" },
-	{ M_GET, "/cart", store_cart_page, R_TENANT, 0, "cart" },
-	{ M_GET, "/checkout", store_checkout_page, R_TENANT, 0, "cart" },
-	{ M_GET, "/orders/:id", store_order_page, R_TENANT, 0, "order" },
-	{ M_GET, "/api/products", api_products, R_TENANT, 0, "product" },
-	{ M_GET, "/api/products/:slug", api_product, R_TENANT, 0, "product" },
-	{ M_GET, "/api/cart", store_cart_get, R_TENANT, 0, "cart" },
-	{ M_POST, "/api/cart/items", store_cart_add, R_TENANT | R_WRITE, 0, "cart" },
-	{ M_PATCH, "/api/cart/items/:id", store_cart_update, R_TENANT | R_WRITE, 0, "cart" },
-	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, R_TENANT | R_WRITE, 0, "cart" },
-	{ M_POST, "/api/checkout", store_checkout, R_TENANT | R_WRITE, 0, "order" },
-	{ M_POST, "/api/cart/quote", store_checkout_quote, R_TENANT, 0, "cart" },
-	{ M_POST, "/api/payments/webhook", store_payment_webhook, R_TENANT, 0, "order" },
-	{ M_GET, "/:slug", page_by_slug, R_TENANT, 0, "page" },
+	/* Caddy's on-demand TLS asks from its own host: no store here. */
+	{ M_GET, "/api/tls/ask", domain_ask, NS, 0, "domain", NULL },
+	{ M_GET, "/", home, T, 0, "page", NULL },
+	{ M_GET, "/robots.txt", robots, T, 0, NULL, NULL },
+	{ M_GET, "/products", products_index, T, 0, "product", NULL },
+	{ M_GET, "/products/:slug", product_page, T, 0, "product", NULL },
+	{ M_GET, "/collections/:slug", collection_page, T, 0, "collection", NULL },
+	{ M_GET, "/blog", blog_index, T, 0, "post", NULL },
+	{ M_GET, "/blog/:slug", blog_post, T, 0, "post", NULL },
+	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
+	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
+	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
+	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
+	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },
+	{ M_GET, "/api/cart", store_cart_get, T | NS, 0, "cart", "cart" },
+	{ M_POST, "/api/cart/items", store_cart_add, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_PATCH, "/api/cart/items/:id", store_cart_update, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_DELETE, "/api/cart/items/:id", store_cart_delete, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_POST, "/api/checkout", store_checkout, T | NS | R_WRITE, 0, "order", "checkout" },
+	{ M_POST, "/api/cart/quote", store_checkout_quote, T | NS, 0, "cart", "cart" },
+	{ M_POST, "/api/payments/webhook", store_payment_webhook, T | NS, 0, "order", NULL },
+	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
 };
-
-/* The shopper's writes (R_WRITE: cart and checkout) ride on the cart
- * cookie, so a page of another store (a sibling subdomain: same site to
- * the browser) must not be able to send them: a browser's Sec-Fetch-Site
- * or Origin saying another origin is refused. Clients that send neither
- * (the app, curl) are not browsers and carry no shopper's cookie. */
-static int gate(req *r, const route *rt)
-{
-	if ((rt->flags & R_WRITE) && http_cross_origin(r)) {
-		http_error(r, 403, "cross_site_request", NULL,
-			   "cart and checkout changes must come from this store's own pages");
-		return -1;
-	}
-	return 0;
-}
 
 /* The store's other hostnames answer 301 to its primary domain, with the
  * same path, query and (non-default) port. 1 when it answered. */
@@ -259,20 +246,45 @@ static int to_primary(req *r)
 	return 1;
 }
 
-/* Public endpoints that cost work, by path prefix -> per-IP bucket of
- * cfg.rate_limits. Routes added under these prefixes are limited without
- * further code; a handler may also call ratelimit_check() itself. */
-static const struct { const char *prefix; const char *bucket; } costly[] = {
-	{ "/api/cart", "cart" }, { "/cart", "cart" }, { "/api/checkout", "checkout" }, { "/checkout", "checkout" },
-	{ "/api/search", "search" }, { "/search", "search" }, { "/api/chat", "chat" },
-};
-
-static int limited(req *r)
+/* The store the Host names, for a store's row (and for an address no row
+ * answers, so an unknown host gets the platform's 404, not a store's): an
+ * unknown host 404, a suspended store 503 (nothing of it shown), another
+ * hostname of the store 301 to its primary one. 0 to go on, -1 answered. */
+static int store_of_host(req *r)
 {
-	for (size_t i = 0; i < ARRAY_LEN(costly); i++) {
-		size_t n = strlen(costly[i].prefix);
-		if (strncmp(r->path, costly[i].prefix, n) == 0 && (r->path[n] == 0 || r->path[n] == '/'))
-			return ratelimit_check(r, costly[i].bucket) < 0;
+	if (!r->host[0] || tenant_from_host(&r->t, r->host) < 0) {
+		if (r->json_errors) http_error(r, 404, "unknown_store", NULL, "no store answers at this host");
+		else render_platform_404(r);
+		return -1;
+	}
+	if (strcmp(r->t.status, "active") != 0) {
+		http_header(r, "Retry-After", "3600");
+		tenant_clear(&r->t);   /* nothing of the store: not even its shell */
+		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
+		return -1;
+	}
+	return to_primary(r) ? -1 : 0;
+}
+
+/* The row, enforced: a store's row has its store (R_TENANT; resolved by
+ * handle, checked here), the row's per-IP bucket (cfg.rate_limits), and
+ * the shopper's writes (R_WRITE: cart and checkout) ride on the cart
+ * cookie, so a page of another store (a sibling subdomain: same site to
+ * the browser) must not be able to send them: a browser's Sec-Fetch-Site
+ * or Origin saying another origin is refused. Clients that send neither
+ * (the app, curl) are not browsers and carry no shopper's cookie. Caching
+ * (R_NOSTORE) is set by route_dispatch. */
+static int gate(req *r, const route *rt)
+{
+	if ((rt->flags & R_TENANT) && !r->t.id) {
+		http_error(r, 404, "unknown_store", NULL, "no store answers at this host");
+		return -1;
+	}
+	if (rt->bucket && ratelimit_check(r, rt->bucket) < 0) return -1;
+	if ((rt->flags & R_WRITE) && http_cross_origin(r)) {
+		http_error(r, 403, "cross_site_request", NULL,
+			   "cart and checkout changes must come from this store's own pages");
+		return -1;
 	}
 	return 0;
 }
@@ -284,24 +296,8 @@ static void handle(req *r)
 		http_error(r, 400, "bad_request", NULL, "the address is not valid (bad percent-encoding or UTF-8)");
 		return;
 	}
-	/* Caddy's on-demand TLS asks from its own host: no store Host here. */
-	if (strcmp(r->path, "/api/tls/ask") == 0) {
-		domain_ask(r);
-		return;
-	}
-	if (!r->host[0] || tenant_from_host(&r->t, r->host) < 0) {
-		if (r->json_errors) http_error(r, 404, "unknown_store", NULL, "no store answers at this host");
-		else render_platform_404(r);
-		return;
-	}
-	if (strcmp(r->t.status, "active") != 0) {
-		http_header(r, "Retry-After", "3600");
-		tenant_clear(&r->t);   /* nothing of the store: not even its shell */
-		http_error(r, 503, "store_unavailable", NULL, "This store is unavailable at the moment.");
-		return;
-	}
-	if (to_primary(r)) return;
-	if (limited(r)) return;
+	const route *rt = route_find(r, routes, ARRAY_LEN(routes));
+	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) return;
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 }
 
@@ -309,9 +305,7 @@ int main(int argc, char **argv)
 {
 	static const server_prog prog = { "storefront", 1, NULL, handle, NULL };
 	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {   /* for the route audit */
-		static const route ask[] = { { M_GET, "/api/tls/ask", domain_ask, 0, 0, "domain" } };
 		cJSON *a = cJSON_CreateArray();
-		routes_json(a, "storefront", ask, 1);
 		routes_json(a, "storefront", routes, ARRAY_LEN(routes));
 		char *s = cJSON_Print(a);
 		puts(s);

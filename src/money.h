@@ -5,6 +5,15 @@
 #include "util.h"
 #include <stdint.h>
 
+/* The largest amount of money the API takes in one field, in minor units:
+ * a product or variant price, a refund, a discount, a shipping rate, a
+ * minimum subtotal (10^12: ten billion dollars, a trillion yen). An order's
+ * total has its own bound (COM_MAX_ORDER, commerce.h). */
+#ifndef MONEY_MAX
+#define MONEY_MAX 1000000000000
+#endif
+#define MONEY_MAX_TEXT STR(MONEY_MAX)     /* for messages: "1000000000000" */
+
 int money_decimals(const char *currency);          /* USD 2, JPY 0, ... */
 double money_major(int64_t minor, const char *currency);
 /* "$1,234.50", "¥1,235", "12,000 ₫", "₹12,34,567.00" */

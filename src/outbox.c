@@ -456,7 +456,7 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 	for (job *j = x->jobs; j; j = j->next) {
 		sqlite3_stmt *st = db_stmt("UPDATE outbox SET next_at = strftime('%s','now') WHERE id = :id AND sent_at IS NULL");
 		db_bind_int(st, ":id", j->id);
-		db_run(st);
+		db_run_best_effort(st);
 	}
 	net_multi_free(x->m);
 	while (x->jobs) { job *j = x->jobs; x->jobs = j->next; job_free(j); }

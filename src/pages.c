@@ -84,10 +84,13 @@ int64_t pages_id_by_slug(int64_t tid, const char *slug)
 	return id;
 }
 
-cJSON *pages_list(int64_t tid)
+cJSON *pages_list(int64_t tid, int64_t limit, int64_t offset)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM " PAGE_FROM " WHERE p.tenant_id = :t ORDER BY p.nav_position, p.id");
+	sqlite3_stmt *st = db_stmt("SELECT " PAGE_COLS " FROM " PAGE_FROM " WHERE p.tenant_id = :t ORDER BY p.nav_position, p.id "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	return row_all(st, page_row);
 }
 

@@ -16,7 +16,7 @@ extern const char *const block_types[];   /* hero, product_grid, ... NULL */
 cJSON *pages_get(int64_t tid, int64_t id);
 int pages_exists(int64_t tid, int64_t id);
 int64_t pages_id_by_slug(int64_t tid, const char *slug);
-cJSON *pages_list(int64_t tid);
+cJSON *pages_list(int64_t tid, int64_t limit, int64_t offset);
 /* Draft blocks of a page in position order (seed DraftBlock). */
 cJSON *pages_blocks(int64_t tid, int64_t page);
 cJSON *pages_block_get(int64_t tid, int64_t id);

@@ -1,5 +1,6 @@
 /* payment: manual and the Stripe-compatible gateway (see payment.h). */
 #include "payment.h"
+#include "server.h"
 #include "audit.h"
 #include "config.h"
 #include "net.h"
@@ -115,7 +116,8 @@ int pay_create_intent(int64_t tid, int64_t order, int64_t queued, const cJSON *s
 					   "WHERE tenant_id = :t AND id = :id AND sent_at IS NULL");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":id", queued);
-		db_run(st);
+		/* If this fails the deliverer finds the intent made (payment_ref) and marks the row then. */
+		db_run_best_effort(st);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -231,8 +233,7 @@ void pay_webhook(req *r, const cJSON *settings, int (*queue_event)(int64_t tid, 
 	cJSON_Delete(ev);
 	return;
 busy:
-	if (db_in_tx()) db_rollback();
 	cJSON_Delete(o);
 	cJSON_Delete(ev);
-	http_error(r, 503, "busy", NULL, "the event could not be recorded; retry");
+	server_storage_error(r, "the event was not recorded");
 }

@@ -8,6 +8,7 @@
 #include "sha256.h"
 #include "config.h"
 #include "db.h"
+#include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,17 @@
 
 #define ACTOR "platform"
 
+/* The row, enforced: the API is off without a platform_token (404), the
+ * row's bucket, then for an R_AUTH row (all of them) the platform token. */
 int plat_gate(req *r, const route *rt)
 {
-	(void)rt;
 	r->json_errors = 1;
 	if (!cfg.platform_token[0]) {
 		http_error(r, 404, "not_found", NULL, "the platform API is not enabled (no platform_token configured)");
 		return -1;
 	}
-	if (ratelimit_check(r, "platform") < 0) return -1;
+	if (rt->bucket && ratelimit_check(r, rt->bucket) < 0) return -1;
+	if (!(rt->flags & R_AUTH)) return 0;
 	const char *h = http_env(r, "HTTP_AUTHORIZATION");
 	unsigned char want[32], got[32];
 	sha256(cfg.platform_token, strlen(cfg.platform_token), want);
@@ -106,22 +109,16 @@ static int set_limits(req *r, int64_t tid, const cJSON *lim)
 	db_bind_int(st, ":t", tid);
 	int rc = db_run(st);
 	cJSON_free(txt);
-	if (rc < 0) http_error(r, 500, "storage_error", NULL, "the limits could not be saved");
+	if (rc < 0) server_storage_error(r, "the limits were not saved");
 	return rc;
 }
 
 /* Route: GET /api/platform/tenants?status=&after=ID&limit=N -> {tenants, next} */
 void plat_tenants_list(req *r)
 {
-	const char *status = http_query(r, "status"), *as = http_query(r, "after"), *ls = http_query(r, "limit");
-	long long after = as ? atoll(as) : 0;
-	long limit = ls ? atol(ls) : 100;
-	if (after < 0 || limit < 1 || limit > 1000) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", after < 0 ? "after" : "limit");
-		http_error(r, 422, "validation_error", d, "after must be >= 0 and limit 1-1000");
-		return;
-	}
+	const char *status = http_query(r, "status");
+	int64_t after, limit;
+	if (in_query_offset(r, "after", &after) < 0 || in_query_limit(r, 100, &limit) < 0) return;
 	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE id > :a AND status != 'deleted' AND (:s IS NULL OR status = :s) "
 				   "ORDER BY id LIMIT :n");
 	db_bind_int(st, ":a", after);
@@ -156,8 +153,8 @@ void plat_tenant_create(req *r)
 	const char *username, *name, *email = NULL, *pw = NULL;
 	const cJSON *lim = NULL;
 	char err[512];
-	if (in_str(r, b, "username", IN_REQUIRED, 64, &username) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
-	    in_str(r, b, "ownerEmail", IN_OPTIONAL, 254, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, 4096, &pw) < 0 ||
+	if (in_str(r, b, "username", IN_REQUIRED, 64, &username) < 0 || in_str(r, b, "name", IN_REQUIRED, PROV_NAME_MAX, &name) < 0 ||
+	    in_str(r, b, "ownerEmail", IN_OPTIONAL, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "ownerPassword", IN_OPTIONAL, AUTH_PASSWORD_INPUT_MAX, &pw) < 0 ||
 	    in_obj(r, b, "limits", IN_OPTIONAL, &lim) < 0)
 		goto out;
 	if ((email == NULL) != (pw == NULL)) { in_fail(r, email ? "ownerPassword" : "ownerEmail", "is required with the other"); goto out; }
@@ -180,7 +177,7 @@ void plat_tenant_create(req *r)
 		char token[48];
 		if (uid < 0 || auth_token_create(tid, uid, "platform", token) < 0) {
 			cJSON_Delete(o);
-			http_error(r, 500, "storage_error", NULL, "the store was created but its owner was not: %s", err);
+			server_storage_error(r, "the store was created but its owner was not: %s", err);
 			goto out;
 		}
 		cJSON *u = cJSON_AddObjectToObject(o, "owner");
@@ -215,7 +212,7 @@ void plat_tenant_update(req *r)
 	const char *name = NULL, *username = NULL;
 	const cJSON *lim = NULL;
 	char err[512];
-	if (in_str(r, b, "name", IN_OPTIONAL, 200, &name) < 0 || in_str(r, b, "username", IN_OPTIONAL, 64, &username) < 0 ||
+	if (in_str(r, b, "name", IN_OPTIONAL, PROV_NAME_MAX, &name) < 0 || in_str(r, b, "username", IN_OPTIONAL, 64, &username) < 0 ||
 	    in_obj(r, b, "limits", IN_OPTIONAL, &lim) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
@@ -239,7 +236,7 @@ static void set_status(req *r, const char *status)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_status(r->params[0], status, ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	http_json(r, 200, tenant_json(tid_of(r->params[0])));
@@ -257,7 +254,7 @@ void plat_tenant_delete(req *r)
 	char err[512];
 	if (!tid_of(r->params[0])) { no_store(r); return; }
 	if (prov_tenant_delete(r->params[0], ACTOR, r->remote_addr, err, sizeof err) < 0) {
-		http_error(r, 500, "storage_error", NULL, "%s", err);
+		server_storage_error(r, "%s", err);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

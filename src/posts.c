@@ -84,9 +84,12 @@ cJSON *posts_admin_get(int64_t tid, int64_t id)
 	return row_one(st, full_row);
 }
 
-cJSON *posts_admin_list(int64_t tid)
+cJSON *posts_admin_list(int64_t tid, int64_t limit, int64_t offset)
 {
-	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC");
+	sqlite3_stmt *st = db_stmt("SELECT " COLS " FROM posts WHERE tenant_id = :t ORDER BY coalesce(published_at, created_at) DESC, id DESC "
+				   "LIMIT :n OFFSET :o");
 	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
 	return row_all(st, admin_row);
 }

@@ -1,6 +1,7 @@
 /* provision: tenants, users, tokens and the demo store (see provision.h). */
 #include "provision.h"
 #include "pages.h"
+#include "input.h"
 #include "auth.h"
 #include "audit.h"
 #include "tenant.h"
@@ -70,7 +71,7 @@ const char *prov_username_problem(const char *username, char *buf, size_t n)
 static int64_t insert_tenant(const char *username, const char *name, char *err, size_t errlen)
 {
 	if (prov_username_problem(username, err, errlen)) return -1;
-	if (!*name || strlen(name) > 200) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	if (!*name || strlen(name) > PROV_NAME_MAX) { snprintf(err, errlen, "store name must be 1 to %d characters", PROV_NAME_MAX); return -1; }
 	sqlite3_stmt *st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) "
 		     "VALUES(:u, :n, strftime('%s','now'), strftime('%s','now'))");
 	db_bind_text(st, ":u", username);
@@ -101,13 +102,17 @@ int64_t prov_tenant_create_as(const char *username, const char *name, int with_h
 			return -1;
 		}
 	}
-	audit_write_as(id, 0, actor, ip, "tenant.create", "tenant", id, NULL, username);
+	if (audit_write_as(id, 0, actor, ip, "tenant.create", "tenant", id, NULL, username) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot audit the new store: %s", db_errmsg());
+		return -1;
+	}
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit: %s", db_errmsg()); return -1; }
 	return id;
 }
 
 /* An audit row that outlives the store (tenant_id NULL). */
-static void audit_platform(int64_t tid, const char *actor, const char *ip, const char *action, const char *detail)
+static int audit_platform(int64_t tid, const char *actor, const char *ip, const char *action, const char *detail)
 {
 	sqlite3_stmt *st = db_stmt("INSERT INTO audit_log(tenant_id, user_id, actor, action, entity, entity_id, detail, ip, at) "
 				   "VALUES(NULL, NULL, :a, :act, 'tenant', :id, :d, :ip, strftime('%s','now'))");
@@ -118,7 +123,7 @@ static void audit_platform(int64_t tid, const char *actor, const char *ip, const
 	db_bind_text(st, ":id", idb);
 	db_bind_text(st, ":d", detail ? detail : "");
 	db_bind_text(st, ":ip", ip ? ip : "");
-	db_run(st);
+	return db_run(st);
 }
 
 static int64_t tenant_id_of(const char *username, char *status)
@@ -173,7 +178,10 @@ int prov_tenant_status(const char *username, const char *status, const char *act
 int prov_tenant_rename(const char *username, const char *name, const char *new_username,
 		       const char *actor, const char *ip, char *err, size_t errlen)
 {
-	if (name && (!*name || strlen(name) > 200)) { snprintf(err, errlen, "store name must be 1 to 200 characters"); return -1; }
+	if (name && (!*name || strlen(name) > PROV_NAME_MAX)) {
+		snprintf(err, errlen, "store name must be 1 to %d characters", PROV_NAME_MAX);
+		return -1;
+	}
 	if (new_username && strcmp(new_username, username) == 0) new_username = NULL;
 	if (db_begin(1) < 0) { snprintf(err, errlen, "database busy"); return -1; }
 	int64_t tid = tenant_id_of(username, NULL);
@@ -207,23 +215,33 @@ static int purge_tenant_rows(int64_t tid)
 {
 	sqlite3_stmt *st = db_stmt("SELECT m.name FROM sqlite_schema m JOIN pragma_table_info(m.name) c "
 				   "WHERE m.type = 'table' AND c.name = 'tenant_id' AND m.name != 'tenants' ORDER BY m.name -- scan");
-	char names[128][64];
-	int n = 0;
-	while (db_step(st) == SQLITE_ROW && n < 128) snprintf(names[n++], sizeof names[0], "%s", db_text(st, 0));
-	db_reset(st);
-	for (int i = 0; i < n; i++) {
-		for (const char *p = names[i]; *p; p++)
-			if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) return -1;
-		char sql[160];
-		snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE tenant_id = ?1", names[i]);
-		sqlite3_stmt *d;
-		if (sqlite3_prepare_v2(db_handle(), sql, -1, &d, NULL) != SQLITE_OK) return -1;
-		sqlite3_bind_int64(d, 1, tid);
-		int rc = sqlite3_step(d);
-		sqlite3_finalize(d);
-		if (rc != SQLITE_DONE) return -1;
+	/* Every name, however many tables there are (no cap: a table left
+	 * out would keep a deleted store's rows). */
+	char **names = NULL;
+	int n = 0, rc, ret = 0;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		names = xrealloc(names, (size_t)(n + 1) * sizeof *names);
+		names[n++] = xstrdup(db_text(st, 0));
 	}
-	return 0;
+	db_reset(st);
+	if (rc != SQLITE_DONE) ret = -1;
+	for (int i = 0; i < n && ret == 0; i++) {
+		for (const char *p = names[i]; *p; p++)
+			if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) ret = -1;
+		if (ret < 0) break;
+		sbuf sql = SBUF_INIT;
+		sb_printf(&sql, "DELETE FROM \"%s\" WHERE tenant_id = ?1", names[i]);
+		sqlite3_stmt *d;
+		if (sqlite3_prepare_v2(db_handle(), sb_str(&sql), -1, &d, NULL) != SQLITE_OK) ret = -1;
+		sb_free(&sql);
+		if (ret < 0) break;
+		sqlite3_bind_int64(d, 1, tid);
+		if (sqlite3_step(d) != SQLITE_DONE) ret = -1;
+		sqlite3_finalize(d);
+	}
+	for (int i = 0; i < n; i++) free(names[i]);
+	free(names);
+	return ret;
 }
 
 int prov_tenant_delete(const char *username, const char *actor, const char *ip, char *err, size_t errlen)
@@ -233,15 +251,19 @@ int prov_tenant_delete(const char *username, const char *actor, const char *ip, 
 	if (!tid) { db_rollback(); snprintf(err, errlen, "no store '%s'", username); return -1; }
 	/* Order does not matter inside the transaction: foreign keys are
 	 * checked at commit, when nothing of the store is left. */
-	db_exec("PRAGMA defer_foreign_keys = ON");
-	sqlite3_stmt *st = db_stmt("DELETE FROM tenants WHERE id = :t");
-	db_bind_int(st, ":t", tid);
-	if (purge_tenant_rows(tid) < 0 || db_run(st) < 0 || hold_username(username, tid, "deleted") < 0) {
+	if (db_exec("PRAGMA defer_foreign_keys = ON") < 0) {
 		db_rollback();
 		snprintf(err, errlen, "cannot delete the store: %s", db_errmsg());
 		return -1;
 	}
-	audit_platform(tid, actor, ip, "tenant.delete", username);
+	sqlite3_stmt *st = db_stmt("DELETE FROM tenants WHERE id = :t");
+	db_bind_int(st, ":t", tid);
+	if (purge_tenant_rows(tid) < 0 || db_run(st) < 0 || hold_username(username, tid, "deleted") < 0 ||
+	    audit_platform(tid, actor, ip, "tenant.delete", username) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot delete the store: %s", db_errmsg());
+		return -1;
+	}
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit the deletion: %s", db_errmsg()); return -1; }
 	return 0;
 }
@@ -292,7 +314,7 @@ int64_t prov_user_add(int64_t tid, const char *email, const char *password, cons
 		      char *err, size_t errlen)
 {
 	char mail[256];
-	if (strlen(email) > 254 || !strchr(email, '@') || strchr(email, ' ') || email[0] == '@') {
+	if (strlen(email) > IN_EMAIL_MAX || !strchr(email, '@') || strchr(email, ' ') || email[0] == '@') {
 		snprintf(err, errlen, "'%s' is not an email address", email);
 		return -1;
 	}
@@ -319,7 +341,11 @@ int64_t prov_user_add(int64_t tid, const char *email, const char *password, cons
 		return -1;
 	}
 	int64_t uid = db_last_id();
-	audit_write_as(tid, 0, "cli", "", "user.add", "user", uid, NULL, mail);
+	if (audit_write_as(tid, 0, "cli", "", "user.add", "user", uid, NULL, mail) < 0) {
+		db_rollback();
+		snprintf(err, errlen, "cannot audit the new user");
+		return -1;
+	}
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit"); return -1; }
 	return uid;
 }

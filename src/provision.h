@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Bytes of a store's name (the platform API, the CLI). */
+#define PROV_NAME_MAX 200
+
 /* Usernames that can never be stores (www, api, admin, mail, ...). */
 int prov_reserved(const char *username);
 /* Returns the tenant id, or -1 with a message in err. with_home: create

@@ -67,7 +67,7 @@ int ratelimit_take(const char *bucket, const char *key, long limit, long period,
 		if (dice == 0) {   /* rows in the past hold no state: forget them */
 			st = db_stmt("DELETE FROM rate_limits WHERE tat_ms < :now");
 			db_bind_int(st, ":now", now);
-			db_run(st);
+			db_run_best_effort(st);
 		}
 		db_busy_ms(-1);
 		return 0;
@@ -153,7 +153,7 @@ static void fail_one(const char *key, long allowed, int64_t now)
 	db_bind_int(st, ":f", failures);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":until", wait ? now + wait : 0);
-	db_run(st);
+	db_run_best_effort(st);
 }
 
 void throttle_login_failed(const char *email, const char *ip)
@@ -169,7 +169,7 @@ void throttle_login_failed(const char *email, const char *ip)
 	if (dice < 4) {
 		sqlite3_stmt *st = db_stmt("DELETE FROM login_failures WHERE last_at < :since -- scan");
 		db_bind_int(st, ":since", now - cfg.login_window);
-		db_run(st);
+		db_run_best_effort(st);
 	}
 }
 
@@ -179,5 +179,5 @@ void throttle_login_ok(const char *email)
 	key_of(a, sizeof a, "acct", email);
 	sqlite3_stmt *st = db_stmt("DELETE FROM login_failures WHERE key = :k");
 	db_bind_text(st, ":k", a);
-	db_run(st);
+	db_run_best_effort(st);
 }

@@ -1,5 +1,5 @@
 /* ratelimit: limits on work one client can cause. Per-IP buckets for public
- * endpoints that cost work (cart, checkout, search, chat, login, ...) with
+ * endpoints that cost work (cart, checkout, login, ...: the route rows name them) with
  * the generic cell rate algorithm over the rate_limits table, configured
  * by cfg.rate_limits ("bucket:N/SECONDS,..."); and login throttling by
  * account and by IP with exponential backoff (login_failures table). */

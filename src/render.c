@@ -18,10 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-vibe_timing render_stats;
-sbx_timing render_sbx;
-int render_force_inprocess;
-
 const char *render_device(req *r)
 {
 	const char *ua = http_env(r, "HTTP_USER_AGENT");
@@ -105,7 +101,7 @@ static cJSON *load_posts(req *r, const cJSON *c)
 {
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	(void)lim;
-	return posts_published(r->t.id, 20);
+	return posts_published(r->t.id, POSTS_BLOCK_MAX);
 }
 static cJSON *load_catalog(req *r, const cJSON *c) { (void)c; return cat_catalog(&r->t); }
 
@@ -136,7 +132,7 @@ static cJSON *block_products(req *r, const cJSON *bconf)
 	const cJSON *coll = cJSON_GetObjectItemCaseSensitive(bconf, "collection");
 	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(bconf, "sort");
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(bconf, "limit");
-	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : 24;
+	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : CAT_BLOCK_PRODUCTS;
 	return cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
 			    cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
 }
@@ -230,17 +226,25 @@ static const char *block_id(const cJSON *b)
 
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 {
+	render_blocks_timed(r, blocks, preview, out, NULL);
+}
+
+void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, render_timing *t)
+{
 	int64_t page_start = now_usec();
 	page_data pd = { 0 };
 	sbx_page child;
 	char tz[SBX_TZ_MAX];
 	com_time_zone(r->t.id, tz, sizeof tz);
 	sbx_page_init(&child, r->t.id, tz);
-	memset(&render_stats, 0, sizeof render_stats);
-	memset(&sbx_last, 0, sizeof sbx_last);
+	if (t) {
+		memset(&t->vibe, 0, sizeof t->vibe);
+		memset(&t->sbx, 0, sizeof t->sbx);
+		sbx_page_measure(&child, &t->sbx, &t->vibe);
+	}
 	/* Blocks run in the sandbox; without it they fail (sbx_collect says
 	 * why), never in-process. The switch is the benchmark's baseline. */
-	int sandboxed = !render_force_inprocess;
+	int sandboxed = !(t && t->inprocess);
 	/* A store over its share of the workers' time runs no code until the
 	 * window ends: its blocks show their last good output (share.h). */
 	int over = !preview && share_over(r->t.id);
@@ -265,15 +269,16 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		const char *src = sb_str(&es5);
 		int64_t t_in = now_usec();
 		char *json = block_inputs(r, &pd, &entry, cJSON_GetObjectItemCaseSensitive(sl->b, "config"));
-		render_stats.inputs += (long)(now_usec() - t_in);
+		if (t) t->vibe.inputs += (long)(now_usec() - t_in);
 		if (sandboxed) {
 			sl->job = sbx_submit(&child, src, &entry, json);
 			sl->state = 2;
 		} else {
-			sl->state = vibe_render_json(src, &entry, json, &sl->html, &sl->err) < 0 ? 1 : 3;
-			render_stats.compile += vibe_last.compile;
-			render_stats.data += vibe_last.data;
-			render_stats.run += vibe_last.run;
+			vibe_timing vt = { 0 };
+			sl->state = vibe_render_timed(src, &entry, json, &sl->html, &sl->err, &vt) < 0 ? 1 : 3;
+			t->vibe.compile += vt.compile;  /* in-process only when t asks */
+			t->vibe.data += vt.data;
+			t->vibe.run += vt.run;
 		}
 		cJSON_free(json);
 		sb_free(&es5);
@@ -294,9 +299,6 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		}
 		if (sl->state == 2) {
 			sl->state = sbx_collect(&child, sl->job, &sl->html, &sl->err) < 0 ? 1 : 3;
-			render_stats.compile += vibe_last.compile;
-			render_stats.data += vibe_last.data;
-			render_stats.run += vibe_last.run;
 		}
 		if (sl->state == 3 && page_bytes + sl->html.len > (size_t)cfg.vibe_page_output) {
 			/* The page's HTML is capped as a whole, not only per block:
@@ -328,7 +330,6 @@ void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out)
 		sb_puts(out, "</section>\n");
 		sb_free(&sl->html);
 	}
-	render_sbx = sbx_last;
 	sbx_page_end(&child);
 	if (!preview && !over) share_charge(r->t.id, (long)(now_usec() - page_start));
 	free(slots);

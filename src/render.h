@@ -9,13 +9,17 @@
 /* Blocks (published snapshot or drafts) -> HTML into out. preview shows a
  * visible error box for a failing block instead of the live comment. */
 void render_blocks(req *r, const cJSON *blocks, int preview, sbuf *out);
-/* Time spent by the last render_blocks (benchmarks), and a switch that
- * renders in-process even when the sandbox runs (benchmarks only). */
+/* What a caller that measures (bench/bench_render.c) hands render_blocks_timed:
+ * the switch of the benchmark's baseline, and where the page's time went. */
 #include "vibe.h"
 #include "sandbox.h"
-extern vibe_timing render_stats;
-extern sbx_timing render_sbx;
-extern int render_force_inprocess;
+typedef struct render_timing {
+	int inprocess;          /* in: render in this process, not in the sandbox */
+	vibe_timing vibe;       /* out: inputs, compile, data, run over the blocks */
+	sbx_timing sbx;         /* out: fork+spawn, send, wait (sandboxed only) */
+} render_timing;
+/* render_blocks measuring into *t (zeroed first; the in fields kept). */
+void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, render_timing *t);
 
 /* Shell around content -> r->out. */
 void render_shell(req *r, const char *title, const char *description, const char *content);

@@ -52,6 +52,18 @@ int64_t route_id(req *r, int i)
 
 static char scratch[4096];
 
+const route *route_find(req *r, const route *table, size_t n)
+{
+	int m = r->method == M_HEAD ? M_GET : r->method;
+	for (size_t i = 0; i < n; i++) {
+		const char *params[4];
+		int np;
+		if ((table[i].methods & m) && route_match(table[i].pattern, r->path, params, &np, scratch, sizeof scratch))
+			return &table[i];
+	}
+	return NULL;
+}
+
 const route *route_dispatch(req *r, const route *table, size_t n, route_gate_fn gate)
 {
 	int allowed = 0;
@@ -68,6 +80,10 @@ const route *route_dispatch(req *r, const route *table, size_t n, route_gate_fn 
 		memcpy(r->params, params, sizeof params);
 		r->nparams = np;
 		r->route = &table[i];
+		if (table[i].flags & R_NOSTORE) {
+			r->cache_control = "no-store";
+			r->no_etag = 1;
+		}
 		if (gate && gate(r, &table[i]) < 0) return NULL;
 		table[i].fn(r);
 		return &table[i];

@@ -37,8 +37,6 @@
 #define SBX_ASAN 0
 #endif
 
-sbx_timing sbx_last;
-
 static int ctl = -1;            /* worker's end of the zygote's control socket */
 static pid_t zygote = 0;
 static int broken = 0;
@@ -305,6 +303,7 @@ static void child_main(int fd)
 			snprintf(e.params[e.nparams++], sizeof e.params[0], "%s", tok);
 		sbuf html = SBUF_INIT;
 		vibe_error err;
+		vibe_timing vt = { 0 };    /* always sent: a few bytes of the answer */
 		memset(&err, 0, sizeof err);
 		struct itimerspec on = { { 0, 0 }, { cfg.vibe_cpu_ms / 1000, (cfg.vibe_cpu_ms % 1000) * 1000000 } };
 		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
@@ -315,13 +314,12 @@ static void child_main(int fd)
 			snprintf(err.message, sizeof err.message, "the render process serves another time zone");
 		} else {
 			timer_settime(timer, 0, &on, NULL);
-			rc = vibe_render_json(c, &e, j, &html, &err);
+			rc = vibe_render_timed(c, &e, j, &html, &err, &vt);
 			timer_settime(timer, 0, &off, NULL);
 		}
 		sbuf resp = SBUF_INIT;
 		char num[64];
-		snprintf(num, sizeof num, "%d %d %d %ld %ld %ld", rc, err.line, err.column,
-			 vibe_last.compile, vibe_last.data, vibe_last.run);
+		snprintf(num, sizeof num, "%d %d %d %ld %ld %ld", rc, err.line, err.column, vt.compile, vt.data, vt.run);
 		put_field(&resp, num, strlen(num));
 		put_field(&resp, err.kind, strlen(err.kind));
 		put_field(&resp, err.message, strlen(err.message));
@@ -710,9 +708,15 @@ int sbx_submit(sbx_page *p, const char *code, const vibe_entry *entry, const cha
 	int64_t t0 = now_usec();
 	int fresh = p->fd < 0;
 	if (queue(p, i) < 0) return i;
-	if (fresh) sbx_last.spawn += (long)(now_usec() - t0);
+	if (fresh && p->timing) p->timing->spawn += (long)(now_usec() - t0);
 	pump(p, 0);                            /* start the child on it now */
 	return i;
+}
+
+void sbx_page_measure(sbx_page *p, sbx_timing *st, vibe_timing *vt)
+{
+	p->timing = st;
+	p->vibe = vt;
 }
 
 int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
@@ -731,7 +735,7 @@ int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
 	 * is the real bound); it catches a child that is stuck or starved. */
 	long wall = cfg.vibe_cpu_ms * 4 + 250;
 	int got = pump(p, t0 + wall * 1000);
-	sbx_last.wait += (long)(now_usec() - t0);
+	if (p->timing) p->timing->wait += (long)(now_usec() - t0);
 	if (got != 1) {
 		int status = reap(p, 1);
 		if (got == -2) {
@@ -767,9 +771,13 @@ int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
 	char nb[80];
 	snprintf(nb, sizeof nb, "%.*s", (int)nnum, num);
 	memset(err, 0, sizeof *err);
-	memset(&vibe_last, 0, sizeof vibe_last);
-	sscanf(nb, "%d %d %d %ld %ld %ld", &rc, &err->line, &err->column, &vibe_last.compile,
-	       &vibe_last.data, &vibe_last.run);
+	vibe_timing vt = { 0 };
+	sscanf(nb, "%d %d %d %ld %ld %ld", &rc, &err->line, &err->column, &vt.compile, &vt.data, &vt.run);
+	if (p->vibe) {
+		p->vibe->compile += vt.compile;
+		p->vibe->data += vt.data;
+		p->vibe->run += vt.run;
+	}
 	snprintf(err->kind, sizeof err->kind, "%.*s", (int)nkind, kind);
 	snprintf(err->message, sizeof err->message, "%.*s", (int)nmsg, msg);
 	if (rc == 0) sb_put(out, html, nhtml);

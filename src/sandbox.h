@@ -46,6 +46,8 @@ typedef struct sbx_page {
 	char tz[SBX_TZ_MAX];    /* the store's time zone, for local-time Date */
 	char rule[SBX_RULE_MAX];   /* the same as a POSIX TZ rule, for the child */
 	int pages;              /* pages this child has rendered */
+	struct sbx_timing *timing;  /* NULL unless sbx_page_measure: nobody measures */
+	vibe_timing *vibe;
 } sbx_page;
 
 /* Start a page for a store in its time zone (an IANA name such as
@@ -69,7 +71,11 @@ int sbx_render(sbx_page *p, const char *code, const vibe_entry *entry, const cha
 	       sbuf *out, vibe_error *err);
 void sbx_page_end(sbx_page *p);
 
-/* Timing of the last sbx_render, microseconds (for the benchmark). */
-typedef struct sbx_timing { long spawn, send, wait; } sbx_timing;   /* per page */
-extern sbx_timing sbx_last;
+/* Where a page's time went in the sandbox, microseconds, added up over
+ * its blocks: forking a child, sending, waiting for answers. */
+typedef struct sbx_timing { long spawn, send, wait; } sbx_timing;
+/* Measure the page from now on (the benchmark): its spawn, send and wait
+ * are added to *st and each block's compile, data and run (as the child
+ * measured them) to *vt. Either may be NULL. */
+void sbx_page_measure(sbx_page *p, sbx_timing *st, vibe_timing *vt);
 #endif

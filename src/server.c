@@ -8,12 +8,31 @@
 
 #include <fcgiapp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 extern char **environ;
+
+void server_storage_error(req *r, const char *fmt, ...)
+{
+	int busy = db_busy();
+	if (db_in_tx()) db_rollback();
+	sbuf m = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&m, fmt, ap);
+	va_end(ap);
+	if (busy) {
+		http_header(r, "Retry-After", "1");
+		http_error(r, 503, "busy", NULL, "the store is busy: %s; try again", sb_str(&m));
+	} else {
+		http_error(r, 500, "storage_error", NULL, "%s (a storage error)", sb_str(&m));
+	}
+	sb_free(&m);
+}
 
 static volatile sig_atomic_t stopping;
 static void on_term(int sig) { (void)sig; stopping = 1; FCGX_ShutdownPending(); }
@@ -31,6 +50,7 @@ static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Strea
 	http_send(&r);
 	if (out) FCGX_FFlush(out);
 	if (prog->after) prog->after(&r);
+	db_stmt_reset_all();         /* no statement left mid-result holds a read snapshot */
 	log_set_request(NULL, NULL);
 	http_end(&r);
 }

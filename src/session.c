@@ -26,7 +26,7 @@ static void end_row(req *r)
 		if (value_hash(v, hash) < 0) continue;
 		sqlite3_stmt *st = db_stmt("DELETE FROM sessions WHERE token_hash = :h");
 		db_bind_text(st, ":h", hash);
-		db_run(st);
+		db_run_best_effort(st);
 	}
 }
 
@@ -61,7 +61,7 @@ int session_create(req *r, int64_t tid, int64_t uid, char csrf[65], int64_t *exp
 		st = db_stmt("DELETE FROM sessions WHERE expires_at < :now OR last_seen_at < :idle");
 		db_bind_int(st, ":now", now);
 		db_bind_int(st, ":idle", now - cfg.session_idle);
-		db_run(st);
+		db_run_best_effort(st);
 	}
 	return 0;
 }
@@ -121,7 +121,7 @@ static int auth_hash(req *r, const char *hash, char csrf[65])
 		st = db_stmt("UPDATE sessions SET last_seen_at = :now WHERE id = :id");
 		db_bind_int(st, ":now", now);
 		db_bind_int(st, ":id", sid);
-		db_run(st);
+		db_run_best_effort(st);
 	}
 	return 0;
 }

@@ -2,9 +2,11 @@
  * JSON API, checkout and quote (the request's fields checked here and
  * handed to checkout.c as a checkout_req; its result code answered here),
  * the payment webhook route, and the /cart, /checkout and /orders/{id} pages.
- * Nothing here is cacheable: every answer is Cache-Control: no-store, so
- * no page cache ever holds a shopper's cart. */
+ * Nothing here is cacheable: every route of this file is R_NOSTORE in
+ * main_storefront.c's table (Cache-Control: no-store), so no page cache
+ * ever holds a shopper's cart. */
 #include "store.h"
+#include "server.h"
 #include "cart.h"
 #include "checkout.h"
 #include "orders.h"
@@ -25,12 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void no_store(req *r)
-{
-	http_header(r, "Cache-Control", "no-store");
-	r->no_etag = 1;
-}
-
 static void send_cart(req *r, int status, int64_t cart)
 {
 	http_json(r, status, com_cart_json(r, cart));
@@ -39,16 +35,12 @@ static void send_cart(req *r, int status, int64_t cart)
 /* Route: GET /api/cart -> {items[], itemCount, subtotal, ...} */
 void store_cart_get(req *r)
 {
-	no_store(r);
 	send_cart(r, 200, com_cart_id(r, 0));
 }
 
 static void fail_storage(req *r)
 {
-	int busy = db_errcode() == SQLITE_BUSY || db_errcode() == SQLITE_LOCKED;
-	if (db_in_tx()) db_rollback();
-	if (busy) http_header(r, "Retry-After", "1");
-	http_error(r, busy ? 503 : 500, busy ? "busy" : "storage_error", NULL, "the cart could not be saved; try again");
+	server_storage_error(r, "the cart was not saved");
 }
 
 static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int64_t stock, int64_t in_cart)
@@ -69,7 +61,6 @@ static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int
  * Adds to the line of the same product and variant. */
 void store_cart_add(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int64_t pid = 0, vid = 0, qty = 1;
@@ -130,7 +121,7 @@ void store_cart_add(req *r)
 	db_bind_int(st, ":c", cart);
 	db_bind_int(st, ":p", pid);
 	db_bind_int(st, ":v", vid);
-	db_step(st);
+	if (db_step(st) != SQLITE_ROW) { db_reset(st); fail_storage(r); goto out; }
 	int64_t have = db_int(st, 0), lines = db_int(st, 1);
 	int had = !db_isnull(st, 0);
 	db_reset(st);
@@ -188,7 +179,6 @@ static int load_line(req *r, int64_t cart, int64_t item, int64_t *stock, char *n
 /* Route: PATCH /api/cart/items/{id} {quantity} -> the cart */
 void store_cart_update(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	int64_t qty;
@@ -214,7 +204,6 @@ out:
 /* Route: DELETE /api/cart/items/{id} -> the cart */
 void store_cart_delete(req *r)
 {
-	no_store(r);
 	int64_t cart = com_cart_id(r, 0), item = route_id(r, 0);
 	sqlite3_stmt *st = db_stmt("DELETE FROM cart_items WHERE id = :i AND cart_id = :c AND tenant_id = :t");
 	db_bind_int(st, ":i", item);
@@ -331,12 +320,7 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 			   "discount code '%s' %s", code, sb_str((sbuf *)&res->message));
 		break;
 	case CO_STORAGE:
-		if (res->busy) {
-			http_header(r, "Retry-After", "1");
-			http_error(r, 503, "busy", NULL, "the store is busy; no order was placed, try again with the same idempotencyKey");
-		} else {
-			http_error(r, 500, "storage_error", NULL, "the order could not be saved; nothing was charged or reserved");
-		}
+		server_storage_error(r, "no order was placed, nothing was charged or reserved (retry with the same idempotencyKey)");
 		break;
 	case CO_PLACED: case CO_REPLAYED: break;
 	}
@@ -347,15 +331,14 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
 void store_checkout(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL;
 	if (!b) return;
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
-	if (in_str(r, b, "email", IN_REQUIRED, 254, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
 	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
 		goto out;
@@ -406,12 +389,11 @@ out:
  * totals the cart would have now (nothing is written or reserved). */
 void store_checkout_quote(req *r)
 {
-	no_store(r);
 	cJSON *b = http_json_body(r), *settings = NULL;
 	if (!b) return;
 	const char *ship_id, *code = NULL, *why, *field;
 	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, 64, &code) < 0)
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0)
 		goto out;
 	settings = com_settings(r->t.id);
 	com_ship ship;
@@ -441,7 +423,6 @@ out:
 /* Route: POST /api/payments/webhook */
 void store_payment_webhook(req *r)
 {
-	no_store(r);
 	cJSON *settings = com_settings(r->t.id);
 	pay_webhook(r, settings, outbox_queue_webhook);
 	cJSON_Delete(settings);
@@ -450,7 +431,6 @@ void store_payment_webhook(req *r)
 /* Route: GET /cart */
 void store_cart_page(req *r)
 {
-	no_store(r);
 	cJSON *d = cJSON_CreateObject();
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
@@ -462,7 +442,6 @@ void store_cart_page(req *r)
 /* Route: GET /checkout */
 void store_checkout_page(req *r)
 {
-	no_store(r);
 	cJSON *d = cJSON_CreateObject();
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
@@ -516,8 +495,7 @@ void store_checkout_page(req *r)
  * looks exactly like a missing order. */
 void store_order_page(req *r)
 {
-	no_store(r);
-	http_header(r, "Referrer-Policy", "no-referrer");
+	r->referrer_policy = "no-referrer";   /* the key in the address goes nowhere */
 	const char *key = http_query(r, "key");
 	int64_t id = com_order_by_key(r->t.id, route_id(r, 0), key);   /* {id}: the per-store number */
 	cJSON *o = id ? com_order_json(r->t.id, id, 0, r->t.currency) : NULL;

@@ -5,6 +5,7 @@
 #include "store_settings.h"
 #include "input.h"
 #include "text.h"
+#include "money.h"
 #include "db.h"
 #include "util.h"
 
@@ -148,9 +149,9 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 			if (!str_ok(cJSON_GetObjectItemCaseSensitive(m, "name"), 120))
 				return "each method needs a name of at most 120 bytes";
 			const cJSON *p = cJSON_GetObjectItemCaseSensitive(m, "price");
-			if (p && !is_int(p, 0, 100000000)) return "price must be an integer of minor units, 0-100000000";
+			if (p && !is_int(p, 0, MONEY_MAX)) return "price must be an integer of minor units, 0-" MONEY_MAX_TEXT;
 			const cJSON *ms = cJSON_GetObjectItemCaseSensitive(m, "minSubtotal");
-			if (ms && !is_int(ms, 0, 100000000000LL)) return "minSubtotal must be an integer of minor units";
+			if (ms && !is_int(ms, 0, MONEY_MAX)) return "minSubtotal must be an integer of minor units, 0-" MONEY_MAX_TEXT;
 		}
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "tax"))) {
@@ -173,7 +174,7 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "notifyEmail"))) {
 		*field = "notifyEmail";
-		if (!str_ok(v, 254) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
+		if (!str_ok(v, IN_EMAIL_MAX) || (v->valuestring[0] && !strchr(v->valuestring, '@')) || strpbrk(v->valuestring, "\r\n<>"))
 			return "must be an email address or empty";
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "posWebhook"))) {

@@ -9,6 +9,12 @@
 #include <stdarg.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal: STR(IN_SLUG_MAX) is "100". */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* A result the caller must look at (a failed write it would otherwise
+ * carry on past): the compiler refuses a call that drops it. */
+#define MUST_USE __attribute__((warn_unused_result))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

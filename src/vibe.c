@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-vibe_timing vibe_last;
 
 
 /* api over the preloaded data, in ES5; compiled only for blocks that ask
@@ -448,6 +447,12 @@ int vibe_render_entry(const char *code, const vibe_entry *e, const cJSON *inputs
 int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sbuf *out,
 		     vibe_error *err)
 {
+	return vibe_render_timed(code, e, json, out, err, NULL);
+}
+
+int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, sbuf *out,
+		      vibe_error *err, vibe_timing *timing)
+{
 	vibe_entry entry = *e;
 	memset(err, 0, sizeof *err);
 	if (strlen(code) > (size_t)cfg.vibe_code_max) {
@@ -475,7 +480,6 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 		return -1;
 	}
 	int rc = -1;
-	memset(&vibe_last, 0, sizeof vibe_last);
 	rnd_reseed();
 	if (setjmp(panic_jmp)) {
 		set_err(err, "runtime", 0, "interpreter panic");
@@ -547,9 +551,11 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 			failed = js_pcall(J, entry.nparams);
 		}
 	}
-	vibe_last.compile = (long)(t1 - t0);
-	vibe_last.data = t2 > t1 ? (long)(t2 - t1) : 0;
-	vibe_last.run = t2 > t1 ? (long)(now_usec() - t2) : 0;
+	if (timing) {
+		timing->compile = (long)(t1 - t0);
+		timing->data = t2 > t1 ? (long)(t2 - t1) : 0;
+		timing->run = t2 > t1 ? (long)(now_usec() - t2) : 0;
+	}
 	if (arena ? jsa_exceeded() : h.exceeded) {
 		set_err(err, "memory", 0, "block used more than %ld bytes of memory", cfg.vibe_mem);
 		goto done;

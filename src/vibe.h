@@ -14,11 +14,12 @@ typedef struct vibe_error {
 	int line, column;       /* 1-based in the merchant's source; 0 unknown */
 } vibe_error;
 
-/* Where the time of the last render went, microseconds: compile (prelude
- * and the block's code), data (inputs into the interpreter), run (the
- * call); inputs is filled by the caller (loading and encoding them). */
+/* Where the time of a render went, microseconds: compile (prelude and the
+ * block's code), data (inputs into the interpreter), run (the call);
+ * inputs is filled by the caller (loading and encoding them). Filled only
+ * for a caller that asks (vibe_render_timed, sbx_page_measure,
+ * render_blocks_timed): the benchmark; no request pays for it. */
 typedef struct vibe_timing { long inputs, compile, data, run; } vibe_timing;
-extern vibe_timing vibe_last;
 
 
 /* A top-level function: its name and parameter names. */
@@ -45,6 +46,9 @@ int vibe_render_entry(const char *code, const vibe_entry *entry, const cJSON *in
 /* The same with the inputs as JSON text (what the sandbox child gets). */
 int vibe_render_json(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
 		     vibe_error *err);
+/* The same, writing where the time went into *timing (inputs untouched). */
+int vibe_render_timed(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
+		      vibe_error *err, vibe_timing *timing);
 /* Make the interpreter arena and its snapshot now (the sandbox zygote
  * does, so every child inherits them); otherwise the first render does. */
 void vibe_warm(void);

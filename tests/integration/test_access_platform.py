@@ -29,8 +29,14 @@ def test_platform_token_required(plat):
     assert plat.get(P, token=PT).status == 200
 
 
-def test_platform_api_is_off_without_a_token(stack):
-    err(stack.get(P, token="anything"), 404, "not_found")
+def test_platform_api_is_off_without_a_token():
+    s = Stack(workers=1)
+    try:
+        s.start()
+        e = err(s.get(P, token="anything"), 404, "not_found")
+        assert "not enabled" in e["message"]
+    finally:
+        finish(s)
 
 
 def test_create_rename_and_reserved_names(plat):
@@ -64,6 +70,9 @@ def test_create_rename_and_reserved_names(plat):
     assert rest["next"] is None and first["tenants"][0]["username"] not in [t["username"] for t in rest["tenants"]]
     assert len(rest["tenants"]) >= 1
     err(plat.get(P + "?limit=0", token=PT), 422)
+    for q in ("limit=abc", "limit=-1", "limit=100000", "after=abc"):    # the list endpoints' one parser
+        e = err(plat.get(P + "?" + q, token=PT), 422, "validation_error")
+        assert e["details"]["field"] == q.split("=")[0] and e["message"].startswith("query parameter '"), e
     assert plat.sql("SELECT actor FROM audit_log WHERE action = 'tenant.create' AND entity_id = "
                     "(SELECT id FROM tenants WHERE username = 'pager')") == [("platform",)]
     err(plat.get(P + "/nobody", token=PT), 404)
@@ -224,3 +233,28 @@ def test_the_example_config_loads(tmp_path):
     env = dict(os.environ, STOREFRONT_CONF=os.path.join(ROOT, "conf", "storefront.conf.example"))
     p = subprocess.run([CLI, "--db", str(tmp_path / "x.db"), "init"], env=env, capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stderr
+
+
+def test_a_busy_database_answers_503_everywhere(plat):
+    """One path from a storage error to a response: with another writer
+    holding the database past the busy timeout, the platform's write (which
+    used to answer 500 here) and an admin write both answer 503 busy with
+    Retry-After: 1, and nothing is half-written."""
+    import sqlite3
+    tok = plat.post(P, {"username": "busybee", "name": "Busy", "ownerEmail": "o@busybee.test",
+                        "ownerPassword": PASSWORD}, token=PT).json()["token"]
+    before = plat.get(P + "/busybee", token=PT).json()["limits"]
+    con = sqlite3.connect(plat.db, timeout=10, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")       # the write lock, held across both requests
+        r = plat.request("PATCH", P + "/busybee", json_body={"limits": {"products": 77}}, token=PT)
+        e = err(r, 503, "busy")
+        assert r.header("Retry-After") == "1" and "limits" in e["message"]
+        r = plat.post(API + "/pages", {"slug": "busy", "title": "Busy"}, token=tok)
+        err(r, 503, "busy")
+        assert r.header("Retry-After") == "1"
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+    assert plat.get(P + "/busybee", token=PT).json()["limits"] == before
+    assert plat.post(API + "/pages", {"slug": "busy", "title": "Busy"}, token=tok).status == 201

@@ -1,7 +1,6 @@
 """Login throttling by account and by IP with exponential backoff, the
 same answers for unknown and known emails, and per-IP rate limits on
 endpoints that cost work. Own stacks: small allowances."""
-import time
 
 import pytest
 
@@ -98,7 +97,7 @@ def test_wrong_current_password_counts_too(thr):
 
 @pytest.fixture(scope="module")
 def rl():
-    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "login:4/60,platform:3/2",
+    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "login:4/60,platform:3/600",
                               "STOREFRONT_PLATFORM_TOKEN": "pt-for-rate-limits"})
     try:
         s.start()
@@ -116,17 +115,25 @@ def test_login_rate_limit_per_ip(rl):
 
 
 def test_rate_limit_refills(rl):
+    """The bucket refills with time: rather than wait out Retry-After, the
+    stored arrival time is moved back by it (as if that time had passed).
+    A bucket of 3 per 600 s refills one request per 200 s: after the shift
+    exactly one more is let through, and the next is limited again."""
     for _ in range(3):
         assert rl.get("/api/platform/tenants", token="pt-for-rate-limits").status == 200
     r = rl.get("/api/platform/tenants", token="pt-for-rate-limits")
     err(r, 429, "rate_limited")
-    time.sleep(float(r.header("Retry-After")) + 0.1)
+    wait = int(r.header("Retry-After"))
+    assert 150 <= wait <= 201, wait
+    assert err(rl.get("/api/platform/tenants", token="pt-for-rate-limits"), 429)["details"]["retryAfter"] >= wait - 1
+    rl.sql("UPDATE rate_limits SET tat_ms = tat_ms - ? WHERE bucket = 'platform'", wait * 1000)
     assert rl.get("/api/platform/tenants", token="pt-for-rate-limits").status == 200
+    err(rl.get("/api/platform/tenants", token="pt-for-rate-limits"), 429, "rate_limited")
 
 
 @pytest.fixture(scope="module")
 def public():
-    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "search:3/60,cart:2/60,chat:1/60"})
+    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "cart:2/60,checkout:1/60"})
     try:
         s.start()
         s.cli("tenant", "create", "pubshop", "--name", "Pub")
@@ -136,22 +143,27 @@ def public():
 
 
 def test_public_endpoints_that_cost_work_are_limited_per_ip(public):
+    """The bucket is the route row's (main_storefront.c): the cart's rows
+    share "cart", checkout's "checkout"; rows without one are not limited."""
     s = public
     h = "pubshop.localhost"
-    for _ in range(3):
-        assert s.get("/search?q=x", host=h).status != 429
-    r = s.get("/search?q=y", host=h)
-    assert r.status == 429 and r.header("Retry-After") and "text/html" in r.header("Content-Type")
-    assert r.header("X-Request-Id") in r.text
     for _ in range(2):
         assert s.post("/api/cart/items", {"productId": "1"}, host=h).status != 429
     r = s.post("/api/cart/items", {"productId": "1"}, host=h)
     e = err(r, 429, "rate_limited")
     assert e["details"]["retryAfter"] >= 1 and "cart" in e["message"]
-    assert s.get("/api/chat", host=h).status != 429
-    err(s.get("/api/chat", host=h), 429, "rate_limited")
-    # pages that cost little are not limited; other prefixes are not caught
+    r = s.get("/cart", host=h)             # a page of the same bucket: the HTML 429
+    assert r.status == 429 and r.header("Retry-After") and "text/html" in r.header("Content-Type")
+    assert r.header("X-Request-Id") in r.text
+    assert r.header("Cache-Control") == "no-store"
+    err(s.get("/api/cart", host=h), 429, "rate_limited")
+    assert s.post("/api/checkout", {}, host=h).status != 429
+    e = err(s.post("/api/checkout", {}, host=h), 429, "rate_limited")
+    assert "checkout" in e["message"]
+    assert s.get("/checkout", host=h).status == 429
+    # rows without a bucket are not limited
     for _ in range(10):
         assert s.get("/", host=h).status == 200
+        assert s.get("/api/products", host=h).status == 200
     assert s.get("/searchlight", host=h).status == 404
     assert s.get("/api/tls/ask?domain=pubshop.localhost").status == 200

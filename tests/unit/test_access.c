@@ -144,7 +144,7 @@ static void test_with_database(void)
 	CHECK(retry >= 19 && retry <= 21);
 	CHECK_INT(ratelimit_take("t", "5.6.7.8", 3, 60, &retry), 0);    /* other keys unaffected */
 	CHECK_INT(ratelimit_take("u", "1.2.3.4", 3, 60, &retry), 0);    /* and other buckets */
-	db_exec("UPDATE rate_limits SET tat_ms = tat_ms - 20000 WHERE bucket = 't' AND key = '1.2.3.4'");
+	CHECK_INT(db_exec("UPDATE rate_limits SET tat_ms = tat_ms - 20000 WHERE bucket = 't' AND key = '1.2.3.4'"), 0);
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 0);    /* one refilled */
 	CHECK_INT(ratelimit_take("t", "1.2.3.4", 3, 60, &retry), 1);
 	/* another connection holds the write lock: the limiter gives up within
@@ -188,7 +188,7 @@ static void test_with_database(void)
 	/* limits: config default, then a per-store override */
 	cfg.limit_pages = 7;
 	CHECK_INT(quota_get(tid, LIM_PAGES), 7);
-	db_exec("UPDATE tenants SET limits_json = '{\"pages\":2}'");
+	CHECK_INT(db_exec("UPDATE tenants SET limits_json = '{\"pages\":2}'"), 0);
 	CHECK_INT(quota_get(tid, LIM_PAGES), 2);
 	CHECK_INT(quota_get(tid, LIM_PRODUCTS), cfg.limit_products);
 	/* delete: every row gone, name held */
@@ -206,16 +206,83 @@ static void test_route_table(void)
 {
 	/* Every /api/cms/ row but login needs auth; every write route is
 	 * flagged; every :id route names its resource. */
+	long lim, per;
 	for (size_t i = 0; i < admin_nroutes; i++) {
 		const route *rt = &admin_routes[i];
 		CHECK(str_startswith(rt->pattern, "/api/cms/"));
-		if (strcmp(rt->pattern, "/api/cms/login") == 0) { CHECK(rt->flags & R_PUBLIC); continue; }
+		CHECK(rt->flags & R_NOSTORE);                   /* every admin answer is private */
+		CHECK(!(rt->flags & R_AUTH) != !(rt->flags & R_PUBLIC));   /* one or the other */
+		if (rt->bucket) CHECK_INT(ratelimit_config(rt->bucket, &lim, &per), 0);
+		if (strcmp(rt->pattern, "/api/cms/login") == 0) {
+			CHECK(rt->flags & R_PUBLIC);
+			CHECK_STR(rt->bucket, "login");
+			continue;
+		}
 		CHECK(rt->flags & R_AUTH);
+		CHECK(rt->flags & R_TENANT);                     /* the store comes from the credentials */
 		CHECK(rt->roles != 0);
 		if (strchr(rt->pattern, ':')) CHECK(rt->resource != NULL);
 		if (rt->methods & (M_PUT | M_DELETE | M_PATCH)) CHECK(rt->flags & R_WRITE);
 	}
-	for (size_t i = 0; i < platform_nroutes; i++) CHECK(str_startswith(platform_routes[i].pattern, "/api/platform/"));
+	for (size_t i = 0; i < platform_nroutes; i++) {
+		const route *rt = &platform_routes[i];
+		CHECK(str_startswith(rt->pattern, "/api/platform/"));
+		CHECK((rt->flags & (R_AUTH | R_NOSTORE)) == (R_AUTH | R_NOSTORE));
+		CHECK_STR(rt->bucket, "platform");
+	}
+	/* Every bucket a row names is configured by default (a bucket that is
+	 * not configured limits nothing). */
+	CHECK_INT(ratelimit_config("platform", &lim, &per), 0);
+	CHECK_INT(ratelimit_config("cart", &lim, &per), 0);
+	CHECK_INT(ratelimit_config("checkout", &lim, &per), 0);
+	CHECK_INT(ratelimit_config("no-such-bucket", &lim, &per), -1);
+}
+
+/* The gate's shared half: route_dispatch sets a row's caching before the
+ * gate runs (so a refusal is private too), route_find names the row that
+ * would answer without dispatching. */
+static int gate_calls;
+static int refuse(req *r, const route *rt)
+{
+	(void)rt;
+	gate_calls++;
+	http_error(r, 401, "unauthorized", NULL, "no");
+	return -1;
+}
+static void never(req *r) { (void)r; CHECK(0); }
+static void ok_handler(req *r) { (void)r; }
+
+static void test_route_dispatch_policy(void)
+{
+	static const route t[] = {
+		{ M_GET, "/private/:id", never, R_AUTH | R_NOSTORE, 0, "thing", NULL },
+		{ M_GET, "/public", ok_handler, 0, 0, NULL, NULL },
+	};
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/private/7", NULL };
+	req r;
+	http_begin(&r, env, NULL, NULL);
+	r.json_errors = 1;
+	CHECK(route_find(&r, t, 2) == &t[0]);
+	CHECK(route_dispatch(&r, t, 2, refuse) == NULL);
+	CHECK_INT(gate_calls, 1);
+	CHECK_INT(r.status, 401);
+	CHECK_STR(r.cache_control, "no-store");
+	CHECK(r.no_etag);
+	/* a handler cannot add a second Cache-Control */
+	http_header(&r, "Cache-Control", "public, max-age=60");
+	http_header(&r, "X-Content-Type-Options", "nosniff");
+	CHECK(strstr(r.headers.s ? r.headers.s : "", "Cache-Control") == NULL);
+	CHECK(strstr(r.headers.s ? r.headers.s : "", "X-Content-Type-Options") == NULL);
+	http_end(&r);
+	char *env2[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/public", NULL };
+	http_begin(&r, env2, NULL, NULL);
+	CHECK(route_dispatch(&r, t, 2, NULL) == &t[1]);
+	CHECK(r.cache_control == NULL);
+	http_end(&r);
+	char *env3[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/public", NULL };
+	http_begin(&r, env3, NULL, NULL);
+	CHECK(route_find(&r, t, 2) == NULL);
+	http_end(&r);
 }
 
 static void test_config_comments(void)
@@ -245,6 +312,7 @@ int main(void)
 	test_backoff_and_config();
 	test_with_database();
 	test_route_table();
+	test_route_dispatch_policy();
 	test_config_comments();
 	T_DONE();
 }

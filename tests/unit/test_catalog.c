@@ -16,10 +16,10 @@
 /* A store of n products, each in all of ncoll collections. */
 static int64_t store(const char *name, int n, int ncoll)
 {
-	db_begin(1);
+	CHECK_INT(db_begin(1), 0);
 	sqlite3_stmt *st = db_stmt("INSERT INTO tenants(username, name, created_at, updated_at) VALUES(:u, :u, 0, 0)");
 	db_bind_text(st, ":u", name);
-	db_run(st);
+	CHECK_INT(db_run(st), 0);
 	int64_t tid = db_last_id();
 	int64_t first_coll = 0;
 	for (int c = 0; c < ncoll; c++) {
@@ -28,7 +28,7 @@ static int64_t store(const char *name, int n, int ncoll)
 		st = db_stmt("INSERT INTO collections(tenant_id, slug, title, created_at, updated_at) VALUES(:t, :s, :s, 0, 0)");
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":s", slug);
-		db_run(st);
+		CHECK_INT(db_run(st), 0);
 		if (!c) first_coll = db_last_id();
 	}
 	for (int i = 0; i < n; i++) {
@@ -39,17 +39,17 @@ static int64_t store(const char *name, int n, int ncoll)
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":s", slug);
 		db_bind_int(st, ":i", i);
-		db_run(st);
+		CHECK_INT(db_run(st), 0);
 		int64_t pid = db_last_id();
 		for (int c = 0; c < ncoll; c++) {
 			st = db_stmt("INSERT INTO collection_products(tenant_id, collection_id, product_id) VALUES(:t, :c, :p)");
 			db_bind_int(st, ":t", tid);
 			db_bind_int(st, ":c", first_coll + c);
 			db_bind_int(st, ":p", pid);
-			db_run(st);
+			CHECK_INT(db_run(st), 0);
 		}
 	}
-	db_commit();
+	CHECK_INT(db_commit(), 0);
 	return tid;
 }
 

@@ -46,9 +46,38 @@ static void test_problems(void)
 	CHECK(phone_problem("555 x12") != NULL);
 }
 
+/* query_int_problem: the page-size / offset parser of every list endpoint;
+ * returns the value as text, or the problem. */
+static const char *qint(const char *s, int64_t min, int64_t max)
+{
+	static char out[128];
+	int64_t v = -7;
+	const char *p = query_int_problem(s, 42, min, max, &v);
+	if (p) snprintf(out, sizeof out, "%s", p);
+	else snprintf(out, sizeof out, "%lld", (long long)v);
+	return out;
+}
+
 int main(void)
 {
 	test_problems();
+	CHECK_STR(qint(NULL, 1, 1000), "42");           /* absent: the default */
+	CHECK_STR(qint("1", 1, 1000), "1");
+	CHECK_STR(qint("1000", 1, 1000), "1000");
+	CHECK_STR(qint("007", 1, 1000), "7");
+	CHECK_STR(qint("0", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("1001", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("100000", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("abc", 1, 1000), "must be an integer 1-1000");   /* atoi: 0 */
+	CHECK_STR(qint("10abc", 1, 1000), "must be an integer 1-1000"); /* atoi: 10 */
+	CHECK_STR(qint("-1", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("+5", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint(" 5", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("", 1, 1000), "must be an integer 1-1000");
+	CHECK_STR(qint("0", 0, INT64_MAX), "0");
+	CHECK_STR(qint("9223372036854775807", 0, INT64_MAX), "9223372036854775807");
+	CHECK_STR(qint("9223372036854775808", 0, INT64_MAX), "must be an integer 0-9223372036854775807");
+	CHECK_STR(qint("4294967297", 1, 1000), "must be an integer 1-1000");   /* no wrap to 1 */
 	CHECK_STR(NUL("{\"title\":\"ab\"}"), "-");
 	CHECK_STR(NUL("{\"title\":\"a\\u0000b\"}"), "title");
 	CHECK_STR(NUL("{\"a\":1,\"title\":\"x\\u0000\"}"), "title");

@@ -170,6 +170,13 @@ static void test_errors(void)
 	CHECK_STR(R.entry, "render");
 	CHECK_INT(check("function render(products) {\n  return products.map(p => p ?? 0);\n}"), -1);
 	CHECK(has(&R.errors, 2, 30, "nullish"));
+	/* ES2015 early errors are the merchant's errors, at their lines */
+	CHECK_INT(check("function render(products) {\n  if (products) let y = 1;\n  return '';\n}"), -1);
+	CHECK(has(&R.errors, 2, 17, "cannot be the body"));
+	CHECK_INT(check("function render(products) {\n  { let f = 1;\n    var f; }\n  return '';\n}"), -1);
+	CHECK(has(&R.errors, 3, 9, "redeclaration of 'f'"));
+	CHECK_INT(check("function render(products) {\n  return products.map((a, a) => a);\n}"), -1);
+	CHECK(has(&R.errors, 2, 27, "duplicate parameter"));
 	{
 		sbuf s = SBUF_INIT;
 		sb_puts(&s, "function render() { return '");
