@@ -268,43 +268,16 @@ static void product_save(req *r, int64_t id)
 		tagtext = cJSON_PrintUnformatted(tags);
 	}
 	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
-	sqlite3_stmt *st;
-	if (create) {
-		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, track_inventory, inventory_policy, "
-			     "status, vendor, tags_json, image, position, created_at, updated_at) "
-			     "VALUES(:t, :s, :n, coalesce(:d, ''), :p, CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
-			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:st, 'active'), "
-			     "coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), (SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
-	} else {
-		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
-			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
-			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
-			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, inventory_policy = coalesce(:pol, inventory_policy), "
-			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), updated_at = strftime('%s','now') "
-			     "WHERE tenant_id = :t AND id = :id");
-		db_bind_int(st, ":id", id);
-	}
-	db_bind_int(st, ":t", r->t.id);
-	db_bind_text(st, ":s", slug);
-	db_bind_text(st, ":n", name);
-	db_bind_text(st, ":d", desc);
-	db_bind_int(st, ":p", price);
-	db_bind_int(st, ":cmp", cmp);
-	db_bind_text(st, ":sku", sku);
-	db_bind_int(st, ":stock", stock);
-	db_bind_text(st, ":st", status);
-	db_bind_text(st, ":v", vendor);
-	db_bind_text(st, ":tags", tagtext);
-	db_bind_text(st, ":img", image);
-	db_bind_int(st, ":trk", track);
-	db_bind_text(st, ":pol", policy);
-	if (db_run(st) < 0) {
+	cs_product p = { .slug = slug, .name = name, .description = desc, .price = price, .compare_at = cmp, .sku = sku,
+			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
+			 .track = track, .policy = policy };
+	int wrc = cs_write_product(r->t.id, &id, &p);
+	if (wrc == -2) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "product"); }
 		else adm_fail(r, "the product");
 		goto out;
 	}
-	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "product"); goto out; }
-	if (create) id = db_last_id();
+	if (wrc == 1) { db_rollback(); adm_not_found(r, "product"); goto out; }
 	if (adm_product_variants_save(r, b, id) < 0) goto out;
 	if (images) {
 		int irc = cs_save_images(r->t.id, id, images, field, sizeof field, msg, sizeof msg);

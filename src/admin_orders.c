@@ -1,11 +1,14 @@
 /* admin_orders: /api/cms/orders (list with filters and pagination, one
  * order, fulfil, cancel with a one-time restock, manual payment and refund
- * state), /api/cms/discounts and /api/cms/commerce/settings. Money in
- * minor units. Every write leaves a change-feed row (the POS polls it) and
- * an audit row in its transaction, and queues the POS webhook. */
+ * state; which moves are allowed is orders.c's transition table),
+ * /api/cms/discounts and /api/cms/commerce/settings. Money in minor units.
+ * Every write leaves a change-feed row (the POS polls it) and an audit row
+ * in its transaction, and queues the POS webhook. */
 #include "admin.h"
 #include "text.h"
-#include "commerce.h"
+#include "orders.h"
+#include "outbox.h"
+#include "store_settings.h"
 #include "input.h"
 #include "config.h"
 #include "money.h"
@@ -123,28 +126,6 @@ void adm_order_get(req *r)
 	adm_send(r, 200, com_order_json(r->t.id, com_order_by_number(r->t.id, route_id(r, 0)), 1, r->t.currency), "order");
 }
 
-/* Load status fields of an order inside the transaction; -1 when not ours. */
-static int order_state(req *r, int64_t id, char *status, char *pay, char *ful, int64_t *total, int64_t *refunded,
-		       int *restocked, char *method)
-{
-	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, total, refunded, restocked, payment_method "
-				   "FROM orders WHERE tenant_id = :t AND id = :id");
-	db_bind_int(st, ":t", r->t.id);
-	db_bind_int(st, ":id", id);
-	int found = db_step(st) == SQLITE_ROW;
-	if (found) {
-		snprintf(status, 16, "%s", db_text(st, 0));
-		snprintf(pay, 24, "%s", db_text(st, 1));
-		snprintf(ful, 16, "%s", db_text(st, 2));
-		*total = db_int(st, 3);
-		*refunded = db_int(st, 4);
-		*restocked = (int)db_int(st, 5);
-		snprintf(method, 16, "%s", db_text(st, 6));
-	}
-	db_reset(st);
-	return found ? 0 : -1;
-}
-
 static void conflict(req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void conflict(req *r, const char *fmt, ...)
 {
@@ -157,9 +138,9 @@ static void conflict(req *r, const char *fmt, ...)
 	http_error(r, 409, "invalid_state", NULL, "%s", m);
 }
 
-typedef enum { ACT_FULFIL, ACT_CANCEL, ACT_PAID, ACT_REFUND } order_act;
-
-static void order_action(req *r, order_act act)
+/* An admin action on an order: refused (409, naming the state the order
+ * is in) unless the transition table (orders.c) allows it from there. */
+static void act_on_order(req *r, order_action act)
 {
 	int64_t id = com_order_by_number(r->t.id, route_id(r, 0));   /* {id} is the per-store number */
 	cJSON *b = r->body.len ? http_json_body(r) : cJSON_CreateObject();
@@ -167,101 +148,86 @@ static void order_action(req *r, order_act act)
 	const char *tracking = NULL, *turl = NULL, *reason = NULL;
 	int64_t amount = -1;
 	int restock = 1;
-	if (act == ACT_FULFIL && (in_str(r, b, "trackingNumber", IN_OPTIONAL, 100, &tracking) < 0 ||
+	if (act == ORD_FULFIL && (in_str(r, b, "trackingNumber", IN_OPTIONAL, 100, &tracking) < 0 ||
 				  in_str(r, b, "trackingUrl", IN_OPTIONAL, 1000, &turl) < 0))
 		goto out;
 	if (turl && *turl && !str_startswith(turl, "https://") && !str_startswith(turl, "http://")) {
 		in_fail(r, "trackingUrl", "must be an http(s) URL");
 		goto out;
 	}
-	if (act == ACT_CANCEL && (in_str(r, b, "reason", IN_OPTIONAL, 500, &reason) < 0 ||
+	if (act == ORD_CANCEL && (in_str(r, b, "reason", IN_OPTIONAL, 500, &reason) < 0 ||
 				  in_bool(r, b, "restock", IN_OPTIONAL, &restock) < 0))
 		goto out;
-	if (act == ACT_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, MONEY_MAX, &amount) < 0) goto out;
+	if (act == ORD_REFUND && in_int(r, b, "amount", IN_OPTIONAL, 1, MONEY_MAX, &amount) < 0) goto out;
 	if (db_begin(1) < 0) { adm_fail(r, "the order"); goto out; }
-	char status[16], pay[24], ful[16], method[16];
-	int64_t total, refunded;
-	int restocked;
-	if (order_state(r, id, status, pay, ful, &total, &refunded, &restocked, method) < 0) {
+	order_state os;
+	if (order_state_load(r->t.id, id, &os) < 0) {
 		db_rollback();
 		adm_not_found(r, "order");
 		goto out;
 	}
+	const order_transition *tr = order_transition_of(act);
+	char why[200];
+	if (order_refusal(act, &os, why, sizeof why)) { conflict(r, "%s", why); goto out; }
 	sqlite3_stmt *st = NULL;
-	const char *action = NULL, *event = NULL;
 	switch (act) {
-	case ACT_FULFIL:
-		if (!strcmp(status, "cancelled")) { conflict(r, "order is %s; it cannot be fulfilled", status); goto out; }
-		if (!strcmp(ful, "fulfilled")) { conflict(r, "order is already %s", ful); goto out; }
-		st = db_stmt("UPDATE orders SET fulfillment_status = 'fulfilled', tracking_number = coalesce(:tn, ''), "
+	case ORD_FULFIL:
+		st = db_stmt("UPDATE orders SET fulfillment_status = :to, tracking_number = coalesce(:tn, ''), "
 			     "tracking_url = coalesce(:tu, ''), fulfilled_at = strftime('%s','now'), updated_at = strftime('%s','now') "
 			     "WHERE tenant_id = :t AND id = :id");
 		db_bind_text(st, ":tn", tracking);
 		db_bind_text(st, ":tu", turl);
-		action = "order.fulfil";
-		event = "order.fulfilled";
 		break;
-	case ACT_CANCEL:
-		if (!strcmp(status, "cancelled")) { conflict(r, "order is already %s", status); goto out; }
-		if (!strcmp(ful, "fulfilled")) { conflict(r, "order is %s; refund it instead of cancelling", ful); goto out; }
+	case ORD_CANCEL:
 		/* restocked guards the stock: it is returned once, ever. */
-		if (restock && !restocked && com_restock(r->t.id, id) < 0) { adm_fail(r, "the order"); goto out; }
-		st = db_stmt("UPDATE orders SET status = 'cancelled', cancelled_at = strftime('%s','now'), "
+		if (restock && !os.restocked && com_restock(r->t.id, id) < 0) { adm_fail(r, "the order"); goto out; }
+		st = db_stmt("UPDATE orders SET status = :to, cancelled_at = strftime('%s','now'), "
 			     "restocked = restocked OR :rs, note = CASE WHEN :why IS NULL THEN note ELSE :why END, "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":rs", restock);
 		db_bind_text(st, ":why", reason);
-		action = "order.cancel";
-		event = "order.cancelled";
 		break;
-	case ACT_PAID:
-		if (strcmp(method, "manual") != 0) { conflict(r, "payment method is %s; the gateway confirms it", method); goto out; }
-		if (strcmp(pay, "pending") != 0) { conflict(r, "payment is already %s", pay); goto out; }
-		if (!strcmp(status, "cancelled")) { conflict(r, "order is %s", status); goto out; }
-		st = db_stmt("UPDATE orders SET payment_status = 'paid', paid_at = strftime('%s','now'), updated_at = strftime('%s','now') "
+	case ORD_PAID:
+		st = db_stmt("UPDATE orders SET payment_status = :to, paid_at = strftime('%s','now'), updated_at = strftime('%s','now') "
 			     "WHERE tenant_id = :t AND id = :id");
-		action = "order.paid";
-		event = "order.paid";
 		break;
-	case ACT_REFUND:
-		if (strcmp(method, "manual") != 0) { conflict(r, "payment method is %s; refund it at the gateway", method); goto out; }
-		if (strcmp(pay, "paid") != 0 && strcmp(pay, "partially_refunded") != 0) { conflict(r, "payment is %s; only paid orders are refunded", pay); goto out; }
-		if (amount < 0) amount = total - refunded;
-		if (amount <= 0 || refunded + amount > total) {
+	case ORD_REFUND:
+		if (amount < 0) amount = os.total - os.refunded;
+		if (amount <= 0 || os.refunded + amount > os.total) {
 			db_rollback();
 			cJSON *d = cJSON_CreateObject();
 			cJSON_AddStringToObject(d, "field", "amount");
-			http_error(r, 422, "validation_error", d, "field 'amount' is more than the %lld not yet refunded", (long long)(total - refunded));
+			http_error(r, 422, "validation_error", d, "field 'amount' is more than the %lld not yet refunded",
+				   (long long)(os.total - os.refunded));
 			goto out;
 		}
 		st = db_stmt("UPDATE orders SET refunded = refunded + :a, payment_status = CASE WHEN refunded + :a >= total "
-			     "THEN 'refunded' ELSE 'partially_refunded' END, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+			     "THEN :to ELSE 'partially_refunded' END, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":a", amount);
-		action = "order.refund";
-		event = "order.refunded";
 		break;
 	}
+	db_bind_text(st, ":to", tr->to);
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
-	if (db_run(st) < 0 || audit_write(r, action, "order", id, "update", reason) < 0 ||
-	    com_queue_webhook(r->t.id, id, event) < 0) {
+	if (db_run(st) < 0 || audit_write(r, tr->audit, "order", id, "update", reason) < 0 ||
+	    outbox_queue_webhook(r->t.id, id, tr->event) < 0) {
 		adm_fail(r, "the order");
 		goto out;
 	}
-	if (act == ACT_CANCEL && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the order"); goto out; }
+	if (act == ORD_CANCEL && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the order"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, com_order_json(r->t.id, id, 1, r->t.currency), "order");
 out:
 	cJSON_Delete(b);
 }
 
 /* Route: POST /api/cms/orders/{id}/fulfil {trackingNumber?, trackingUrl?} */
-void adm_order_fulfil(req *r) { order_action(r, ACT_FULFIL); }
+void adm_order_fulfil(req *r) { act_on_order(r, ORD_FULFIL); }
 /* Route: POST /api/cms/orders/{id}/cancel {reason?, restock? (true)} */
-void adm_order_cancel(req *r) { order_action(r, ACT_CANCEL); }
+void adm_order_cancel(req *r) { act_on_order(r, ORD_CANCEL); }
 /* Route: POST /api/cms/orders/{id}/paid -- a manual payment was received */
-void adm_order_paid(req *r) { order_action(r, ACT_PAID); }
+void adm_order_paid(req *r) { act_on_order(r, ORD_PAID); }
 /* Route: POST /api/cms/orders/{id}/refund {amount?} -- manual payments */
-void adm_order_refund(req *r) { order_action(r, ACT_REFUND); }
+void adm_order_refund(req *r) { act_on_order(r, ORD_REFUND); }
 
 /* ---- commerce settings ---- */
 

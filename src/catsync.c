@@ -46,15 +46,15 @@ void cs_slugify(const char *in, char *out, size_t n)
 	if (!k) snprintf(out, n, "item");
 }
 
-/* Field readers: 0 set, 1 absent, -1 wrong (message filled). */
+/* Field readers over input.c's checks: 0 set, 1 absent, -1 wrong
+ * (field and message filled). */
 static int get_str(const cJSON *o, const char *k, size_t max, const char **out, char *field, size_t fl, char *msg, size_t ml)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsString(v)) return bad(field, fl, msg, ml, k, "must be a string");
-	size_t n = strlen(v->valuestring);
-	if (n > max) return bad(field, fl, msg, ml, k, "is %zu bytes long; the limit is %zu", n, max);
-	if (!utf8_valid(v->valuestring, n)) return bad(field, fl, msg, ml, k, "is not valid UTF-8");
+	char buf[120];
+	const char *why = str_problem(v, max, buf, sizeof buf);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
 	*out = v->valuestring;
 	return 0;
 }
@@ -63,12 +63,10 @@ static int get_int(const cJSON *o, const char *k, int64_t min, int64_t max, int6
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9e15)
-		return bad(field, fl, msg, ml, k, "must be an integer");
-	int64_t x = (int64_t)v->valuedouble;
-	if (x < min || x > max)
-		return bad(field, fl, msg, ml, k, "must be between %lld and %lld (got %lld)", (long long)min, (long long)max, (long long)x);
-	*out = x;
+	char buf[120];
+	const char *why = int_problem(v, min, max, buf, sizeof buf);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
+	*out = (int64_t)v->valuedouble;
 	return 0;
 }
 
@@ -76,16 +74,8 @@ static int get_id(const cJSON *o, const char *k, int64_t *out, char *field, size
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e15 && v->valuedouble == floor(v->valuedouble)) {
-		*out = (int64_t)v->valuedouble;
-		return 0;
-	}
-	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) < 16) {
-		char *end;
-		long long x = strtoll(v->valuestring, &end, 10);
-		if (!*end && x > 0 && isdigit((unsigned char)v->valuestring[0])) { *out = x; return 0; }
-	}
-	return bad(field, fl, msg, ml, k, "must be an id");
+	const char *why = id_problem(v, out);
+	return why ? bad(field, fl, msg, ml, k, "%s", why) : 0;
 }
 
 /* A POS id: printable ASCII, 1-100 bytes, numbers accepted as text. */
@@ -110,7 +100,8 @@ static int get_bool(const cJSON *o, const char *k, int *out, char *field, size_t
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!v || cJSON_IsNull(v)) return 1;
-	if (!cJSON_IsBool(v)) return bad(field, fl, msg, ml, k, "must be true or false");
+	const char *why = bool_problem(v);
+	if (why) return bad(field, fl, msg, ml, k, "%s", why);
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
@@ -203,6 +194,52 @@ static int check_options(const cJSON *opts, char *field, size_t fl, char *msg, s
 			if (!cJSON_IsString(v) || strlen(v->valuestring) > CAT_OPTION_MAX)
 				return bad(field, fl, msg, ml, "options", "values must be strings of at most %d bytes", CAT_OPTION_MAX);
 	}
+	return 0;
+}
+
+int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
+{
+	sqlite3_stmt *st;
+	if (!*id) {
+		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
+			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
+			     "created_at, updated_at) VALUES(:t, :s, :n, "
+			     "coalesce(:d, ''), max(:p, 0), CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
+			     "coalesce(:st, 'active'), coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), coalesce(:opt, '[]'), :pos, :h, "
+			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:seo, '{}'), "
+			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
+	} else {
+		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
+			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
+			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
+			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), "
+			     "options_json = coalesce(:opt, options_json), pos_id = coalesce(:pos, pos_id), import_handle = coalesce(:h, import_handle), "
+			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
+			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
+			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":id", *id);
+	}
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":s", p->slug);
+	db_bind_text(st, ":n", p->name);
+	db_bind_text(st, ":d", p->description);
+	db_bind_int(st, ":p", p->price);
+	db_bind_int(st, ":cmp", p->compare_at);
+	db_bind_text(st, ":sku", p->sku);
+	db_bind_int(st, ":stock", p->stock);
+	db_bind_text(st, ":st", p->status);
+	db_bind_text(st, ":v", p->vendor);
+	db_bind_text(st, ":tags", p->tags_json);
+	db_bind_text(st, ":img", p->image);
+	db_bind_text(st, ":opt", p->options_json);
+	db_bind_text(st, ":pos", p->pos_id);
+	db_bind_text(st, ":h", p->import_handle);
+	db_bind_int(st, ":trk", p->track);
+	db_bind_text(st, ":pol", p->policy);
+	db_bind_text(st, ":seo", p->seo_json);
+	if (db_run(st) < 0) return -2;
+	if (*id) return db_changes() ? 0 : 1;
+	*id = db_last_id();
 	return 0;
 }
 
@@ -308,49 +345,16 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	char *tagtext = tags ? cJSON_PrintUnformatted(tags) : NULL;
 	char *opttext = options ? cJSON_PrintUnformatted(options) : NULL;
 	char *seotext = seo ? cJSON_PrintUnformatted(seo) : NULL;
-	if (create) {
-		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
-			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
-			     "created_at, updated_at) VALUES(:t, :s, :n, "
-			     "coalesce(:d, ''), max(:p, 0), CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
-			     "coalesce(:st, 'active'), coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), coalesce(:opt, '[]'), :pos, :h, "
-			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:seo, '{}'), "
-			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
-	} else {
-		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
-			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
-			     "sku = coalesce(:sku, sku), stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, status = coalesce(:st, status), "
-			     "vendor = coalesce(:v, vendor), tags_json = coalesce(:tags, tags_json), image = coalesce(:img, image), "
-			     "options_json = coalesce(:opt, options_json), pos_id = coalesce(:pos, pos_id), import_handle = coalesce(:h, import_handle), "
-			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
-			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
-			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
-		db_bind_int(st, ":id", pid);
-	}
-	db_bind_int(st, ":t", a->tid);
-	db_bind_text(st, ":s", slug);
-	db_bind_text(st, ":n", name);
-	db_bind_text(st, ":d", desc);
-	db_bind_int(st, ":p", price);
-	db_bind_int(st, ":cmp", cmp);
-	db_bind_text(st, ":sku", sku);
-	db_bind_int(st, ":stock", stock);
-	db_bind_text(st, ":st", status);
-	db_bind_text(st, ":v", vendor);
-	db_bind_text(st, ":tags", tagtext);
-	db_bind_text(st, ":img", image);
-	db_bind_text(st, ":opt", opttext);
-	db_bind_text(st, ":pos", key == CS_BY_POS ? keyval : NULL);
-	db_bind_text(st, ":h", key == CS_BY_HANDLE ? keyval : NULL);
-	db_bind_int(st, ":trk", track);
-	db_bind_text(st, ":pol", policy);
-	db_bind_text(st, ":seo", seotext);
-	int rc = db_run(st);
+	cs_product p = { .slug = slug, .name = name, .description = desc, .price = price, .compare_at = cmp, .sku = sku,
+			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
+			 .options_json = opttext, .pos_id = key == CS_BY_POS ? keyval : NULL,
+			 .import_handle = key == CS_BY_HANDLE ? keyval : NULL, .track = track, .policy = policy,
+			 .seo_json = seotext };
+	int rc = cs_write_product(a->tid, &pid, &p);
 	cJSON_free(tagtext);
 	cJSON_free(opttext);
 	cJSON_free(seotext);
 	if (rc < 0) return -2;
-	if (create) pid = db_last_id();
 	*id = pid;
 	if (variants) {
 		int vrc = cs_save_variants(a, pid, variants, options, field, fl, msg, ml);

@@ -16,6 +16,21 @@ typedef struct cs_actor {
 
 enum { CS_BY_POS = 0, CS_BY_HANDLE = 1, CS_BY_ID = 2 };
 
+/* The columns of one product row as written; NULL text and -1 numbers
+ * (track: -1) leave a column as it is on update and take its default on
+ * insert. Text is already checked; *_json are JSON texts. */
+typedef struct cs_product {
+	const char *slug, *name, *description, *sku, *status, *vendor, *image, *policy;
+	const char *tags_json, *options_json, *seo_json, *pos_id, *import_handle;
+	int64_t price, compare_at, stock;
+	int track;
+} cs_product;
+/* The one write of a products row, for the admin API and the bulk paths:
+ * insert when *id is 0 (the new id into *id), else update product *id.
+ * 0, 1 no such product (update), -2 storage error (a taken slug is
+ * SQLITE_CONSTRAINT in db_errcode). */
+int cs_write_product(int64_t tid, int64_t *id, const cs_product *p);
+
 /* One product {posId|handle, name, slug?, description?, price?, compareAtPrice?,
  * sku?, stock?, trackInventory?, inventoryPolicy?, status?, vendor?, tags?, image?,
  * images? [{url, alt} or URL], seo?, options?, variants?}.

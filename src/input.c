@@ -79,15 +79,54 @@ static int absent(req *r, const char *field, int required)
 	return -1;
 }
 
+const char *str_problem(const cJSON *v, size_t maxlen, char *buf, size_t n)
+{
+	if (!cJSON_IsString(v)) return "must be a string";
+	size_t len = strlen(v->valuestring);
+	if (len > maxlen) { snprintf(buf, n, "is %zu bytes long; the limit is %zu", len, maxlen); return buf; }
+	if (!utf8_valid(v->valuestring, len)) return "is not valid UTF-8";
+	return NULL;
+}
+
+const char *int_problem(const cJSON *v, int64_t min, int64_t max, char *buf, size_t n)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9e15)
+		return "must be an integer";
+	int64_t x = (int64_t)v->valuedouble;
+	if (x < min || x > max) {
+		snprintf(buf, n, "must be between %lld and %lld (got %lld)", (long long)min, (long long)max, (long long)x);
+		return buf;
+	}
+	return NULL;
+}
+
+const char *bool_problem(const cJSON *v)
+{
+	return cJSON_IsBool(v) ? NULL : "must be true or false";
+}
+
+const char *id_problem(const cJSON *v, int64_t *out)
+{
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e15 && v->valuedouble == floor(v->valuedouble)) {
+		*out = (int64_t)v->valuedouble;
+		return NULL;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) < 16) {
+		char *end;
+		long long x = strtoll(v->valuestring, &end, 10);
+		if (!*end && x > 0 && isdigit((unsigned char)v->valuestring[0])) { *out = x; return NULL; }
+	}
+	return "must be an id (a positive integer or a string of digits)";
+}
+
 int in_str(req *r, const cJSON *o, const char *field, int required, size_t maxlen, const char **out)
 {
 	const cJSON *v = get(o, field);
 	if (!v) return absent(r, field, required);
-	if (!cJSON_IsString(v)) { in_fail(r, field, "must be a string"); return -1; }
-	size_t n = strlen(v->valuestring);
-	if (n > maxlen) { in_fail(r, field, "is %zu bytes long; the limit is %zu", n, maxlen); return -1; }
-	if (!utf8_valid(v->valuestring, n)) { in_fail(r, field, "is not valid UTF-8"); return -1; }
-	if (required && n == 0) { in_fail(r, field, "must not be empty"); return -1; }
+	char buf[120];
+	const char *why = str_problem(v, maxlen, buf, sizeof buf);
+	if (why) { in_fail(r, field, "%s", why); return -1; }
+	if (required && !v->valuestring[0]) { in_fail(r, field, "must not be empty"); return -1; }
 	*out = v->valuestring;
 	return 0;
 }
@@ -96,16 +135,10 @@ int in_int(req *r, const cJSON *o, const char *field, int required, int64_t min,
 {
 	const cJSON *v = get(o, field);
 	if (!v) return absent(r, field, required);
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || fabs(v->valuedouble) > 9e15) {
-		in_fail(r, field, "must be an integer");
-		return -1;
-	}
-	int64_t x = (int64_t)v->valuedouble;
-	if (x < min || x > max) {
-		in_fail(r, field, "must be between %lld and %lld (got %lld)", (long long)min, (long long)max, (long long)x);
-		return -1;
-	}
-	*out = x;
+	char buf[120];
+	const char *why = int_problem(v, min, max, buf, sizeof buf);
+	if (why) { in_fail(r, field, "%s", why); return -1; }
+	*out = (int64_t)v->valuedouble;
 	return 0;
 }
 
@@ -113,7 +146,8 @@ int in_bool(req *r, const cJSON *o, const char *field, int required, int *out)
 {
 	const cJSON *v = get(o, field);
 	if (!v) return absent(r, field, required);
-	if (!cJSON_IsBool(v)) { in_fail(r, field, "must be true or false"); return -1; }
+	const char *why = bool_problem(v);
+	if (why) { in_fail(r, field, "%s", why); return -1; }
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
@@ -122,18 +156,9 @@ int in_id(req *r, const cJSON *o, const char *field, int required, int64_t *out)
 {
 	const cJSON *v = get(o, field);
 	if (!v) return absent(r, field, required);
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9e15 &&
-	    v->valuedouble == floor(v->valuedouble)) {
-		*out = (int64_t)v->valuedouble;
-		return 0;
-	}
-	if (cJSON_IsString(v) && v->valuestring[0] && strlen(v->valuestring) < 16) {
-		char *end;
-		long long x = strtoll(v->valuestring, &end, 10);
-		if (!*end && x > 0 && isdigit((unsigned char)v->valuestring[0])) { *out = x; return 0; }
-	}
-	in_fail(r, field, "must be an id (a positive integer or a string of digits)");
-	return -1;
+	const char *why = id_problem(v, out);
+	if (why) { in_fail(r, field, "%s", why); return -1; }
+	return 0;
 }
 
 int in_obj(req *r, const cJSON *o, const char *field, int required, const cJSON **out)
@@ -240,6 +265,36 @@ const char *slug_problem(const char *s)
 		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
 			return "may contain only a-z, 0-9 and '-'";
 	if (s[0] == '-' || s[n - 1] == '-') return "may not start or end with '-'";
+	return NULL;
+}
+
+const char *email_problem(const char *e)
+{
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.') return "is not a valid email address";
+	for (; *e; e++) if ((unsigned char)*e <= ' ' || strchr("<>()[],;:\"\\", *e)) return "is not a valid email address";
+	return NULL;
+}
+
+const char *idem_key_problem(const char *k)
+{
+	size_t n = strlen(k);
+	const char *why = "must be 8-100 characters of letters, digits and - _ : .";
+	if (n < 8 || n > 100) return why;
+	for (; *k; k++) if (!isalnum((unsigned char)*k) && *k != '-' && *k != '_' && *k != ':' && *k != '.') return why;
+	return NULL;
+}
+
+const char *control_problem(const char *s)
+{
+	for (; *s; s++) if ((unsigned char)*s < ' ' || *s == 0x7f) return "must not contain control characters";
+	return NULL;
+}
+
+const char *phone_problem(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && !strchr(" +-().", *s)) return "may hold only digits, spaces and + - ( ) .";
 	return NULL;
 }
 

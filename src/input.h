@@ -59,5 +59,23 @@ void in_query_fail(req *r, const char *param, const char *fmt, ...) __attribute_
 
 /* Answer 422 for a field with a problem (for checks beyond the above). */
 void in_fail(req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The checks behind in_*, for code that reports a problem without a
+ * request (batch items, settings): NULL when v fits, else the problem
+ * (written into buf when it holds numbers). id_problem sets *out. */
+const char *str_problem(const cJSON *v, size_t maxlen, char *buf, size_t n);
+const char *int_problem(const cJSON *v, int64_t min, int64_t max, char *buf, size_t n);
+const char *bool_problem(const cJSON *v);
+const char *id_problem(const cJSON *v, int64_t *out);
+
+/* *_problem: NULL when the text is fine, else what is wrong with it (for
+ * in_fail naming the field). */
 const char *slug_problem(const char *s);
+/* An email address: one '@', a dot after it, no spaces or <>()[],;:"\. */
+const char *email_problem(const char *e);
+/* An idempotency key: 8-100 characters of letters, digits and - _ : . */
+const char *idem_key_problem(const char *k);
+/* No control characters (below U+0020, or DEL). */
+const char *control_problem(const char *s);
+/* A phone number: digits, spaces and + - ( ) . */
+const char *phone_problem(const char *s);
 #endif

@@ -14,7 +14,7 @@
 #include "import.h"
 #include "outbox.h"
 #include "sandbox.h"
-#include "commerce.h"
+#include "store_settings.h"
 #include "validate.h"
 #include "render.h"
 #include "catalog.h"

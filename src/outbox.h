@@ -1,4 +1,7 @@
-/* outbox: the deliverer. Sends what checkout and order changes queued
+/* outbox: queueing and delivering what leaves the store after a write.
+ * Queueing (inside the writer's transaction): outbox_add, the POS webhook
+ * of an order event, and the order emails whose text is the templates
+ * templates/email/. Delivering: sends what checkout and order changes queued
  * (emails over SMTP, HMAC-signed POS webhooks, payment intents the
  * checkout could not make in its budget) with backoff per message and per
  * destination: a failed send delays that message (30 s doubling to 1 h,
@@ -12,6 +15,8 @@
  * scripts/stack.sh starts); never by a worker. */
 #ifndef OUTBOX_H
 #define OUTBOX_H
+#include "tenant.h"
+#include <cJSON.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -25,6 +30,20 @@ typedef struct outbox_opts {
 	volatile sig_atomic_t *stop;    /* loop: set (by a signal) to return */
 	void (*tick)(outbox_stats *st); /* loop: called about once a minute */
 } outbox_opts;
+
+/* ---- queueing (inside the caller's transaction) ---- */
+
+/* Queue one message of kind (email, webhook) to target: 0, or -1. */
+int outbox_add(int64_t tid, const char *kind, const char *target, const char *subject, const char *body);
+/* Queue the POS webhook `event` for order id if the store configured one: 0 or -1. */
+int outbox_queue_webhook(int64_t tid, int64_t order, const char *event);
+/* Queue the order emails of a new order: the shopper's confirmation and
+ * the merchant's notice (to notifyEmail in settings, else the store's
+ * first owner). origin is the store's address for links ("https://host").
+ * 0, or -1 (storage error, or a missing email template). */
+int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order, const cJSON *settings);
+
+/* ---- delivering ---- */
 
 /* Deliver: 0, or -1 when the database failed. */
 int outbox_run(const outbox_opts *o, outbox_stats *st);

@@ -1,7 +1,6 @@
 /* payment: manual and the Stripe-compatible gateway (see payment.h). */
 #include "payment.h"
 #include "server.h"
-#include "commerce.h"
 #include "audit.h"
 #include "config.h"
 #include "net.h"
@@ -168,17 +167,14 @@ int pay_verify_signature(const char *header, const char *body, size_t n, const c
 /* Route: POST /api/payments/webhook -- payment_intent.succeeded marks the
  * order paid, payment_intent.payment_failed marks it failed. Each event id
  * is applied once. */
-void pay_webhook(req *r)
+void pay_webhook(req *r, const cJSON *settings, int (*queue_event)(int64_t tid, int64_t order, const char *event))
 {
-	cJSON *settings = com_settings(r->t.id);
 	const char *secret = stripe_key(settings, "webhookSecret");
 	if (pay_verify_signature(http_header_in(r, "Stripe-Signature"), r->body.s ? r->body.s : "", r->body.len,
 				 secret, now_unix(), cfg.webhook_tolerance) < 0) {
-		cJSON_Delete(settings);
 		http_error(r, 400, "bad_signature", NULL, "the Stripe-Signature header is missing, wrong or too old");
 		return;
 	}
-	cJSON_Delete(settings);
 	cJSON *ev = http_json_body(r);
 	if (!ev) return;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(ev, "id");
@@ -229,7 +225,7 @@ void pay_webhook(req *r)
 	int changed = db_changes();
 	if (changed && (audit_write_as(r->t.id, 0, "gateway", r->remote_addr, !strcmp(status, "paid") ? "order.paid" : "order.payment_failed",
 				       "order", order, "update", id->valuestring) < 0 ||
-			(!strcmp(status, "paid") && com_queue_webhook(r->t.id, order, "order.paid") < 0)))
+			(!strcmp(status, "paid") && queue_event(r->t.id, order, "order.paid") < 0)))
 		goto busy;
 	if (db_commit() < 0) goto busy;
 	cJSON_AddBoolToObject(o, "applied", changed > 0);

@@ -33,6 +33,9 @@ int pay_create_intent(int64_t tid, int64_t order, int64_t queued, const cJSON *s
 /* Check a Stripe-Signature header over body: 0 valid, -1 bad or stale. */
 int pay_verify_signature(const char *header, const char *body, size_t n, const char *secret, int64_t now,
 			 long tolerance);
-/* Route: POST /api/payments/webhook (storefront; tenant from the host). */
-void pay_webhook(req *r);
+/* Route: POST /api/payments/webhook (storefront; tenant from the host),
+ * checked with the store's settings; a payment applied queues the POS
+ * event "order.paid" through queue_event (the caller's: payment does not
+ * depend on commerce). */
+void pay_webhook(req *r, const cJSON *settings, int (*queue_event)(int64_t tid, int64_t order, const char *event));
 #endif

@@ -6,7 +6,7 @@
 #include "html.h"
 #include "catalog.h"
 #include "posts.h"
-#include "commerce.h"
+#include "store_settings.h"
 #include "db.h"
 #include "log.h"
 #include "config.h"

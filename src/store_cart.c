@@ -1,11 +1,19 @@
 /* store_cart: the shopper's side of commerce in storefront.fcgi: the cart
- * JSON API, checkout, and the /cart, /checkout and /orders/{id} pages.
+ * JSON API, checkout and quote (the request's fields checked here and
+ * handed to checkout.c as a checkout_req; its result code answered here),
+ * the payment webhook route, and the /cart, /checkout and /orders/{id} pages.
  * Nothing here is cacheable: every route of this file is R_NOSTORE in
  * main_storefront.c's table (Cache-Control: no-store), so no page cache
  * ever holds a shopper's cart. */
 #include "store.h"
 #include "server.h"
-#include "commerce.h"
+#include "cart.h"
+#include "checkout.h"
+#include "orders.h"
+#include "outbox.h"
+#include "store_settings.h"
+#include "domains.h"
+#include "util.h"
 #include "payment.h"
 #include "render.h"
 #include "input.h"
@@ -14,6 +22,7 @@
 #include "money.h"
 #include "db.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,22 +214,218 @@ void store_cart_delete(req *r)
 	send_cart(r, 200, cart);
 }
 
-/* Route: POST /api/checkout */
-void store_checkout(req *r)
+/* shippingAddress: {line1, line2?, city, region?, postalCode, country}. */
+static cJSON *check_address(req *r, const cJSON *b, int required)
 {
-	com_checkout(r);
+	const cJSON *a = NULL;
+	int rc = in_obj(r, b, "shippingAddress", required, &a);
+	if (rc < 0) return NULL;
+	cJSON *out = cJSON_CreateObject();
+	if (rc == 1) return out;
+	static const struct { const char *k; int req; size_t max; } f[] = {
+		{ "line1", 1, 200 }, { "line2", 0, 200 }, { "city", 1, 100 }, { "region", 0, 100 },
+		{ "postalCode", 1, 20 }, { "country", 1, 2 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
+		const char *v = NULL;
+		char field[64];
+		snprintf(field, sizeof field, "shippingAddress.%s", f[i].k);
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, f[i].k);
+		if (!x || cJSON_IsNull(x)) {
+			if (f[i].req) { in_fail(r, field, "is required"); goto bad; }
+			cJSON_AddStringToObject(out, f[i].k, "");
+			continue;
+		}
+		char buf[120];
+		const char *why = str_problem(x, f[i].max, buf, sizeof buf);
+		if (!why) why = control_problem(x->valuestring);
+		if (why) { in_fail(r, field, "%s", why); goto bad; }
+		v = x->valuestring;
+		size_t n = strlen(v);
+		int blank = v[strspn(v, " ")] == 0;
+		if (f[i].req && blank) { in_fail(r, field, "must not be empty"); goto bad; }
+		if (!strcmp(f[i].k, "country") && !(n == 2 && isupper((unsigned char)v[0]) && isupper((unsigned char)v[1]))) {
+			in_fail(r, field, "must be a two-letter ISO 3166 country code such as US or DE");
+			goto bad;
+		}
+		if (!strcmp(f[i].k, "postalCode"))
+			for (const char *c = v; *c; c++)
+				if (!isalnum((unsigned char)*c) && *c != ' ' && *c != '-') {
+					in_fail(r, field, "may hold only letters, digits, spaces and '-'");
+					goto bad;
+				}
+		cJSON_AddStringToObject(out, f[i].k, v);
+	}
+	const cJSON *it;
+	cJSON_ArrayForEach(it, a) {
+		int known = 0;
+		for (size_t i = 0; i < ARRAY_LEN(f); i++) known |= !strcmp(f[i].k, it->string);
+		if (!known) {
+			char field[80];
+			snprintf(field, sizeof field, "shippingAddress.%.40s", it->string);
+			in_fail(r, field, "is not an address field (line1, line2, city, region, postalCode, country)");
+			goto bad;
+		}
+	}
+	return out;
+bad:
+	cJSON_Delete(out);
+	return NULL;
 }
 
-/* Route: POST /api/cart/quote */
+/* The store's address for links in emails, at its primary hostname (its
+ * verified domain, else its subdomain): on a port the order named, that
+ * port and the scheme it came in on (development, non-standard ports);
+ * else https on the default port (stores are served behind TLS, which a
+ * proxy in front may not tell us). */
+static void store_origin(req *r, char *out, size_t n)
+{
+	char host[256];
+	if (!domain_primary(r->t.id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", r->t.username, cfg.base_domain);
+	int dflt = !r->host_port[0] || !strcmp(r->host_port, r->https ? "443" : "80");
+	if (dflt) snprintf(out, n, "https://%s", host);
+	else snprintf(out, n, "%s://%s:%s", r->https ? "https" : "http", host, r->host_port);
+}
+
+/* Answer a checkout or quote the domain refused or failed. */
+static void checkout_fail(req *r, const checkout_result *res, const char *code)
+{
+	cJSON *d;
+	switch (res->code) {
+	case CO_KEY_CONFLICT:
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "idempotencyKey");
+		http_error(r, 409, "idempotency_conflict", d,
+			   "this idempotencyKey was already used for a different checkout; use a new key for a new order");
+		break;
+	case CO_CART_EMPTY: http_error(r, 422, "cart_empty", NULL, "the cart is empty"); break;
+	case CO_TOO_LARGE:
+		http_error(r, 422, "order_too_large", NULL, "an order may total at most %lld in minor units; split it",
+			   (long long)COM_MAX_ORDER);
+		break;
+	case CO_OUT_OF_STOCK: case CO_UNAVAILABLE:
+		d = NULL;
+		if (res->items) {
+			d = cJSON_CreateObject();
+			cJSON_AddItemToObject(d, "items", cJSON_Duplicate(res->items, 1));
+		}
+		http_error(r, 409, res->code == CO_UNAVAILABLE ? "item_unavailable" : "out_of_stock", d, "out of stock: %s",
+			   sb_str((sbuf *)&res->message));
+		break;
+	case CO_DISCOUNT_INVALID: case CO_DISCOUNT_EXPIRED: case CO_DISCOUNT_USED_UP:
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "discountCode");
+		http_error(r, 422, res->code == CO_DISCOUNT_EXPIRED ? "discount_expired" :
+			   res->code == CO_DISCOUNT_USED_UP ? "discount_used_up" : "discount_invalid", d,
+			   "discount code '%s' %s", code, sb_str((sbuf *)&res->message));
+		break;
+	case CO_STORAGE:
+		server_storage_error(r, "no order was placed, nothing was charged or reserved (retry with the same idempotencyKey)");
+		break;
+	case CO_PLACED: case CO_REPLAYED: break;
+	}
+}
+
+/* Route: POST /api/checkout {email, name, phone?, shippingAddress,
+ * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
+ * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
+void store_checkout(req *r)
+{
+	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL;
+	if (!b) return;
+	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
+	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
+	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
+	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
+	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
+	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
+		goto out;
+	if (!key) key = http_header_in(r, "Idempotency-Key");
+	if (!key || !*key) { in_fail(r, "idempotencyKey", "is required (a random string of 8-100 characters, the same on a retry)"); goto out; }
+	if ((why = idem_key_problem(key))) { in_fail(r, "idempotencyKey", "%s", why); goto out; }
+	if ((why = email_problem(email))) { in_fail(r, "email", "%s", why); goto out; }
+	if ((why = control_problem(name))) { in_fail(r, "name", "%s", why); goto out; }
+	if (phone && (why = phone_problem(phone))) { in_fail(r, "phone", "%s", why); goto out; }
+	if (code && !*code) code = NULL;
+	settings = com_settings(r->t.id);
+	com_ship ship;
+	if ((why = checkout_choice_problem(settings, ship_id, pay, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
+	if (!(addr = check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
+	if (cJSON_GetObjectItemCaseSensitive(b, "items") || cJSON_GetObjectItemCaseSensitive(b, "total") ||
+	    cJSON_GetObjectItemCaseSensitive(b, "prices")) {
+		in_fail(r, "items", "cannot be given: the order is made from the cart and prices come from the store");
+		goto out;
+	}
+	char origin[300];
+	store_origin(r, origin, sizeof origin);
+	checkout_req q = { .t = &r->t, .cart = com_cart_id(r, 0), .settings = settings, .ship = &ship, .email = email,
+			   .name = name, .phone = phone, .pay = pay, .code = code, .note = note, .key = key, .address = addr,
+			   .origin = origin, .remote_addr = r->remote_addr };
+	checkout_result res;
+	checkout_place(&q, &res);
+	if (res.code == CO_PLACED || res.code == CO_REPLAYED) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
+		if (res.payment_delayed) {
+			cJSON *p = cJSON_AddObjectToObject(o, "payment");
+			cJSON_AddStringToObject(p, "status", "delayed");
+			cJSON_AddStringToObject(p, "message", "Your order is placed. The payment service did not answer in time; "
+					       "the payment is being prepared and the order page will offer it shortly.");
+		}
+		http_json(r, res.code == CO_PLACED ? 201 : 200, o);
+	} else {
+		checkout_fail(r, &res, code);
+	}
+	checkout_result_free(&res);
+out:
+	cJSON_Delete(addr);
+	cJSON_Delete(settings);
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cart/quote {shippingMethod, discountCode?} -> the
+ * totals the cart would have now (nothing is written or reserved). */
 void store_checkout_quote(req *r)
 {
-	com_quote(r);
+	cJSON *b = http_json_body(r), *settings = NULL;
+	if (!b) return;
+	const char *ship_id, *code = NULL, *why, *field;
+	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0)
+		goto out;
+	settings = com_settings(r->t.id);
+	com_ship ship;
+	if ((why = checkout_choice_problem(settings, ship_id, NULL, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
+	com_totals tot;
+	checkout_result res;
+	if (checkout_quote(r->t.id, com_cart_id(r, 0), settings, &ship, code, &tot, &res) != CO_PLACED) {
+		checkout_fail(r, &res, code);
+		checkout_result_free(&res);
+		goto out;
+	}
+	checkout_result_free(&res);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "currency", r->t.currency);
+	com_add_money(o, "subtotal", tot.subtotal, r->t.currency);
+	com_add_money(o, "discount", tot.discount, r->t.currency);
+	com_add_money(o, "shipping", tot.shipping, r->t.currency);
+	com_add_money(o, "tax", tot.tax, r->t.currency);
+	com_add_money(o, "total", tot.total, r->t.currency);
+	cJSON_AddBoolToObject(o, "taxInclusive", tot.tax_inclusive);
+	http_json(r, 200, o);
+out:
+	cJSON_Delete(settings);
+	cJSON_Delete(b);
 }
 
 /* Route: POST /api/payments/webhook */
 void store_payment_webhook(req *r)
 {
-	pay_webhook(r);
+	cJSON *settings = com_settings(r->t.id);
+	pay_webhook(r, settings, outbox_queue_webhook);
+	cJSON_Delete(settings);
 }
 
 /* Route: GET /cart */

@@ -88,3 +88,26 @@ def test_store_name_with_line_breaks_adds_no_header(stack):
     msg = email.message_from_string(mine[0]["data"], policy=email.policy.default)
     assert msg["Bcc"] is None
     assert len(msg["From"].addresses) == 1
+
+
+def test_order_email_text(stack):
+    """The confirmation's text comes from templates/email/: greeting, one
+    line per item, the totals in a column, shipping, payment and the link
+    to the order, every line ending in CRLF (as before the text moved out
+    of the C code)."""
+    order, raw = order_mail(stack, "mailtext", "Text Shop")
+    body = raw.split("\r\n\r\n", 1)[1]
+    assert "\n" not in body.replace("\r\n", ""), repr(body)     # no bare LF
+    lines = body.split("\r\n")
+    it = order["items"][0]
+    assert lines[:7] == [
+        "Hello Sam Shopper,", "",
+        "Thank you for your order #%d at Text Shop." % order["number"], "",
+        "  1 x Hdr Mug  %s" % it["lineTotalFormatted"], "",
+        "  Subtotal   %s" % order["subtotalFormatted"],
+    ], lines
+    assert lines[7:11] == ["  Discount   %s" % order["discountFormatted"], "  Shipping   %s" % order["shippingFormatted"],
+                           "  Tax        %s" % order["taxFormatted"], "  Total      %s" % order["totalFormatted"]], lines
+    assert lines[11:14] == ["", "Shipping: Standard shipping", "Payment: pay on pickup or delivery"], lines
+    assert lines[14] == "" and lines[15].startswith("Your order: http") and lines[15].endswith(order["url"]), lines
+    assert "mailtext" in lines[15] and lines[16:] == [""], lines

@@ -3,6 +3,8 @@
 #include "t.h"
 #include "csv.h"
 #include "commerce.h"
+#include "store_settings.h"
+#include "orders.h"
 #include "payment.h"
 #include "outbox.h"
 #include "sha256.h"
@@ -226,8 +228,42 @@ static void test_ssrf_guard(void)
 	CHECK(pub6("::ffff:8.8.8.8"));
 }
 
+/* The order state machine: the transition table allows each action only
+ * from its states, and a refusal names the state the order is in. */
+static void test_order_transitions(void)
+{
+	order_state s = { "open", "pending", "unfulfilled", "manual", 5000, 0, 0 };
+	char m[200];
+	CHECK(order_refusal(ORD_FULFIL, &s, m, sizeof m) == NULL);
+	CHECK(order_refusal(ORD_CANCEL, &s, m, sizeof m) == NULL);
+	CHECK(order_refusal(ORD_PAID, &s, m, sizeof m) == NULL);
+	CHECK_STR(order_refusal(ORD_REFUND, &s, m, sizeof m), "payment is pending; only paid orders are refunded");
+	CHECK_STR(order_transition_of(ORD_FULFIL)->to, "fulfilled");
+	CHECK_STR(order_transition_of(ORD_CANCEL)->event, "order.cancelled");
+	CHECK_STR(order_transition_of(ORD_REFUND)->audit, "order.refund");
+	snprintf(s.fulfillment, sizeof s.fulfillment, "fulfilled");
+	CHECK_STR(order_refusal(ORD_FULFIL, &s, m, sizeof m), "order is already fulfilled");
+	CHECK_STR(order_refusal(ORD_CANCEL, &s, m, sizeof m), "order is fulfilled; refund it instead of cancelling");
+	snprintf(s.fulfillment, sizeof s.fulfillment, "unfulfilled");
+	snprintf(s.status, sizeof s.status, "cancelled");
+	CHECK_STR(order_refusal(ORD_FULFIL, &s, m, sizeof m), "order is cancelled; it cannot be fulfilled");
+	CHECK_STR(order_refusal(ORD_CANCEL, &s, m, sizeof m), "order is already cancelled");
+	CHECK_STR(order_refusal(ORD_PAID, &s, m, sizeof m), "order is cancelled");
+	snprintf(s.payment, sizeof s.payment, "paid");
+	CHECK_STR(order_refusal(ORD_PAID, &s, m, sizeof m), "payment is already paid");   /* before the status */
+	CHECK(order_refusal(ORD_REFUND, &s, m, sizeof m) == NULL);                         /* cancelled orders are refunded */
+	snprintf(s.payment, sizeof s.payment, "partially_refunded");
+	CHECK(order_refusal(ORD_REFUND, &s, m, sizeof m) == NULL);
+	snprintf(s.payment, sizeof s.payment, "refunded");
+	CHECK_STR(order_refusal(ORD_REFUND, &s, m, sizeof m), "payment is refunded; only paid orders are refunded");
+	snprintf(s.method, sizeof s.method, "stripe");
+	CHECK_STR(order_refusal(ORD_REFUND, &s, m, sizeof m), "payment method is stripe; refund it at the gateway");
+	CHECK_STR(order_refusal(ORD_PAID, &s, m, sizeof m), "payment method is stripe; the gateway confirms it");
+}
+
 int main(void)
 {
+	test_order_transitions();
 	test_ssrf_guard();
 	test_csv();
 	test_totals();

@@ -14,6 +14,38 @@ static const char *nul(const char *s, size_t n)
 }
 #define NUL(lit) nul(lit, sizeof(lit) - 1)
 
+/* The *_problem family: NULL when fine, else what is wrong (the same
+ * words in_* answer with, and catsync's batch items and settings use). */
+static void test_problems(void)
+{
+	char buf[120];
+	int64_t id = 0;
+	cJSON *o = cJSON_Parse("{\"s\":\"abc\",\"n\":5,\"f\":1.5,\"b\":true,\"bad\":\"\\u00ff\",\"ids\":\"42\",\"idn\":7,\"z\":0}");
+	CHECK(str_problem(cJSON_GetObjectItem(o, "s"), 3, buf, sizeof buf) == NULL);
+	CHECK_STR(str_problem(cJSON_GetObjectItem(o, "s"), 2, buf, sizeof buf), "is 3 bytes long; the limit is 2");
+	CHECK_STR(str_problem(cJSON_GetObjectItem(o, "n"), 2, buf, sizeof buf), "must be a string");
+	CHECK(int_problem(cJSON_GetObjectItem(o, "n"), 0, 5, buf, sizeof buf) == NULL);
+	CHECK_STR(int_problem(cJSON_GetObjectItem(o, "n"), 0, 4, buf, sizeof buf), "must be between 0 and 4 (got 5)");
+	CHECK_STR(int_problem(cJSON_GetObjectItem(o, "f"), 0, 4, buf, sizeof buf), "must be an integer");
+	CHECK(bool_problem(cJSON_GetObjectItem(o, "b")) == NULL);
+	CHECK_STR(bool_problem(cJSON_GetObjectItem(o, "n")), "must be true or false");
+	CHECK(id_problem(cJSON_GetObjectItem(o, "ids"), &id) == NULL && id == 42);
+	CHECK(id_problem(cJSON_GetObjectItem(o, "idn"), &id) == NULL && id == 7);
+	CHECK(id_problem(cJSON_GetObjectItem(o, "z"), &id) != NULL);
+	cJSON_Delete(o);
+	CHECK(email_problem("a@b.co") == NULL);
+	CHECK_STR(email_problem("a@b"), "is not a valid email address");
+	CHECK(email_problem("a b@c.de") != NULL);
+	CHECK(email_problem("<a@b.de>") != NULL);
+	CHECK(idem_key_problem("order-123:abc") == NULL);
+	CHECK(idem_key_problem("short") != NULL);
+	CHECK(idem_key_problem("has space 123") != NULL);
+	CHECK(control_problem("Sam Shopper") == NULL);
+	CHECK_STR(control_problem("a\nb"), "must not contain control characters");
+	CHECK(phone_problem("+1 (555) 010-2030") == NULL);
+	CHECK(phone_problem("555 x12") != NULL);
+}
+
 /* query_int_problem: the page-size / offset parser of every list endpoint;
  * returns the value as text, or the problem. */
 static const char *qint(const char *s, int64_t min, int64_t max)
@@ -28,6 +60,7 @@ static const char *qint(const char *s, int64_t min, int64_t max)
 
 int main(void)
 {
+	test_problems();
 	CHECK_STR(qint(NULL, 1, 1000), "42");           /* absent: the default */
 	CHECK_STR(qint("1", 1, 1000), "1");
 	CHECK_STR(qint("1000", 1, 1000), "1000");
