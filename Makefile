@@ -151,7 +151,7 @@ $(BUILD)/libstorefront.a: $(LIB_OBJ)
 $(VIBE_SHARED:%=build/vibe-shared/%.h): build/vibe-shared/%.h: src/%.h
 	@mkdir -p $(dir $@)
 	@cp $< $@
-$(BUILD)/vibe/%.o: src/vibe/%.c $(VIBE_H) $(BUILD)/flags | pkg-check
+$(BUILD)/vibe/%.o: src/vibe/%.c $(BUILD)/flags | pkg-check $(VIBE_H)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(VIBE_INC) -c -o $@ $<
@@ -217,7 +217,7 @@ build/fuzz/obj/%.o: src/%.c build/fuzz/flags | pkg-check
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
 	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe -c -o $@ $<
-build/fuzz/obj/vibe/%.o: src/vibe/%.c build/fuzz/flags $(VIBE_H) | pkg-check
+build/fuzz/obj/vibe/%.o: src/vibe/%.c build/fuzz/flags | pkg-check $(VIBE_H)
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
 	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) $(VIBE_INC) -c -o $@ $<
