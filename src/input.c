@@ -10,32 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-void in_fail(req *r, const char *field, const char *fmt, ...)
+/* 422 naming the field (or query parameter: what says which). */
+static void fail_v(req *r, const char *what, const char *field, const char *fmt, va_list ap)
 {
 	sbuf m = SBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
 	sb_vprintf(&m, fmt, ap);
-	va_end(ap);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "field", field);
 	cJSON_AddStringToObject(d, "problem", sb_str(&m));
-	http_error(r, 422, "validation_error", d, "field '%s' %s", field, sb_str(&m));
+	http_error(r, 422, "validation_error", d, "%s '%s' %s", what, field, sb_str(&m));
 	sb_free(&m);
+}
+
+void in_fail(req *r, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(r, "field", field, fmt, ap);
+	va_end(ap);
 }
 
 void in_query_fail(req *r, const char *param, const char *fmt, ...)
 {
-	sbuf m = SBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&m, fmt, ap);
+	fail_v(r, "query parameter", param, fmt, ap);
 	va_end(ap);
-	cJSON *d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "field", param);
-	cJSON_AddStringToObject(d, "problem", sb_str(&m));
-	http_error(r, 422, "validation_error", d, "query parameter '%s' %s", param, sb_str(&m));
-	sb_free(&m);
 }
 
 const char *query_int_problem(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)

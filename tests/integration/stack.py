@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import http.client
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -18,6 +19,18 @@ CLI = os.path.join(ROOT, PROGRAM_DIR, "storefront") if PROGRAM_DIR else os.path.
 # The debug build (make DEBUG=1) logs every statement whose query plan
 # scans a whole table; a stack's log or a CLI run showing one fails.
 FULL_SCAN = "full scan ("
+
+
+def wait_for(cond, what="condition", timeout=30.0):
+    """cond()'s first truthy value, polled until timeout seconds have passed
+    (then the test fails naming what it waited for)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        assert time.monotonic() < deadline, "timed out waiting for " + what
+        time.sleep(0.02)
 
 
 def free_port():

@@ -15,17 +15,8 @@ import pytest
 
 from commerce_fakes import FakeStripe, SMTPSink, WebhookReceiver
 from shop import API, Shopper, new_product
-from stack import CLI, Stack
+from stack import CLI, Stack, wait_for
 
-
-def wait_for(cond, timeout=30, what="condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 # An order of the demo store by the number the API gives as its id.
 DEMO_ORDER = "number = ? AND tenant_id = (SELECT id FROM tenants WHERE username = 'demo')"

@@ -17,18 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conftest import SANITIZER
 from shop import API, Shopper, new_product
-from stack import Stack
+from stack import Stack, wait_for
 from test_vibe_contract import block, new_page
-
-
-def wait_for(cond, timeout=30, what="condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class Hanging:

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import SANITIZER
-from stack import ROOT, Stack, free_port
+from stack import ROOT, Stack, free_port, wait_for
 
 API = "/api/cms"
 FINE = 'function renderFine(storefront) {\n  return "<p>fine " + storefront.name.length + "</p>";\n}\n'
@@ -84,17 +84,7 @@ def zygote(worker):
         kids = [p for p in children(worker) if exe_name(p) == exe_name(worker)]
         assert len(kids) <= 1, (worker, kids)
         return kids[0] if kids else None
-    return wait_for(find, "the zygote of worker %d" % worker, limit=10)
-
-
-def wait_for(cond, what, limit=20.0):
-    deadline = time.monotonic() + limit
-    while True:
-        v = cond()
-        if v:
-            return v
-        assert time.monotonic() < deadline, "timed out waiting for " + what
-        time.sleep(0.02)
+    return wait_for(find, "the zygote of worker %d" % worker, timeout=10)
 
 
 def full_pool(s, pool, n, old=()):
@@ -206,7 +196,7 @@ def test_a_failed_block_is_logged_with_request_tenant_and_block(pool):
     rid = r.header("X-Request-Id")
     assert rid and section(r.text, bid) == failed_comment(r, bid)
     line = wait_for(lambda: next((ln for ln in pool.worker_log().splitlines() if rid in ln), None),
-                    "a line with request %s in workers.log" % rid, limit=5)
+                    "a line with request %s in workers.log" % rid, timeout=5)
     assert "boomshop" in line and ("block %s " % bid) in line and "boom" in line, line
 
 
@@ -342,7 +332,7 @@ def test_make_run_stops_everything_it_started(how):
         def running():
             out.seek(0)
             return "Storefront is running" in out.read()
-        wait_for(running, "run.sh to start", limit=60)
+        wait_for(running, "run.sh to start", timeout=60)
         text = open(out.name).read()
         assert os.path.join(var, "run", "workers.log") in text, text
         procs = started_by(var)
@@ -355,7 +345,7 @@ def test_make_run_stops_everything_it_started(how):
         else:
             p.send_signal(getattr(signal, "SIG" + how))
         p.wait(timeout=20)
-        wait_for(lambda: not started_by(var), "every process run.sh started to end", limit=10)
+        wait_for(lambda: not started_by(var), "every process run.sh started to end", timeout=10)
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
