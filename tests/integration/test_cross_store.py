@@ -6,19 +6,11 @@ origin -- over the real stack, and the programs as plain CGI for https."""
 import json
 import re
 
+from access_util import err
 from shop import Shopper, new_product
 from test_cli import cgi
 
 LIMITS = {"STOREFRONT_RATE_LIMITS": "cart:1000/60,checkout:1000/60"}
-
-
-def err(r, status, code=None):
-    assert r.status == status, r
-    e = r.json()["error"]
-    assert set(e) >= {"code", "message", "details", "timestamp", "requestId"}
-    if code:
-        assert e["code"] == code, e
-    return e
 
 
 def test_a_tossed_cart_cookie_ahead_of_ours_is_harmless(stack):
