@@ -221,10 +221,12 @@ def test_workers_that_cannot_start_retry_slowly_and_the_pool_comes_back(pool):
                 pool.worker_log().count("cannot open database " + db)
         n0 = failures()
         wait_for(lambda: failures() >= n0 + 3, "workers failing to start")
+        # they keep being restarted, and not faster than about one a second
+        # each (a spinning supervisor makes hundreds a second)
         t0, n1 = time.monotonic(), failures()
-        time.sleep(3)  # the measured window: how often 3 workers restart in it
+        wait_for(lambda: failures() >= n1 + 6, "six more failed starts")
         rate = (failures() - n1) / (time.monotonic() - t0)
-        assert 0.5 <= rate <= 6, "%.1f failed starts a second (3 workers)" % rate
+        assert rate <= 6, "%.1f failed starts a second (3 workers)" % rate
     finally:
         os.rmdir(db)
         for a, b in moved:
