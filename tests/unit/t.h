@@ -4,6 +4,8 @@
 #ifndef T_H
 #define T_H
 #include <stdio.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +30,21 @@ static inline int t_valgrind(void)
 	const char *v = getenv("T_VALGRIND");
 	return v && v[0] == '1';
 }
-#define T_TIME(usec) ((usec) * (t_valgrind() ? 50 : 1))
+/* The sanitizers make code several times slower too. */
+#if defined(__SANITIZE_ADDRESS__)
+#define T_SAN_SLOWER 5
+#else
+#define T_SAN_SLOWER 1
+#endif
+#define T_TIME(usec) ((usec) * (t_valgrind() ? 50 : T_SAN_SLOWER))
+/* CPU time of this process, microseconds: a bound on the work a call
+ * does, which neighbours on a busy machine do not stretch (wall time does). */
+static inline int64_t t_cpu_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 #define T_DONE() do { printf("%s: %d passed, %d failed\n", __FILE__, t_pass, t_fail); \
 	return t_fail ? 1 : 0; } while (0)
