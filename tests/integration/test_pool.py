@@ -207,15 +207,17 @@ def test_workers_that_cannot_start_retry_slowly_and_the_pool_comes_back(pool):
     database is back the pools serve again."""
     db = pool.db
     moved = [(db + sfx, db + ".away" + sfx) for sfx in ("", "-wal", "-shm")]
-    killed = workers(pool, "storefront") + workers(pool, "admin")
-    for pid in killed:
-        os.kill(pid, signal.SIGKILL)
-    wait_for(lambda: all(stat(pid) is None for pid in killed), "killed workers to go")
+    # the database goes first: the supervisor restarts a killed worker at
+    # once, and one that started before the move would open the old file
     for a, b in moved:
         if os.path.exists(a):
             os.rename(a, b)
     os.mkdir(db)
     try:
+        killed = workers(pool, "storefront") + workers(pool, "admin")
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: all(stat(pid) is None for pid in killed), "killed workers to go")
         def failures():
             return pool.worker_log().count("cannot set up database " + db) + \
                 pool.worker_log().count("cannot open database " + db)
