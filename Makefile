@@ -89,7 +89,7 @@ BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
 .PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
-	install uninstall clean pkg-check FORCE
+	install uninstall clean pkg-check bench-bins FORCE
 
 all: $(PROGS)
 
@@ -299,7 +299,7 @@ run: deps-run
 	@PORT=$(PORT) sh scripts/run.sh
 
 test: deps-test
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bench-bins
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory test262-fast
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -317,6 +317,8 @@ $(BUILD)/bench/%: bench/%.c $(LIBS_A)
 	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Isrc -Isrc/vibe $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(ALL_LDLIBS)
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+# make test builds them too, so a change that breaks a benchmark fails there.
+bench-bins: $(BENCH_BIN) ; @:
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)

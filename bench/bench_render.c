@@ -72,7 +72,7 @@ static void run(const char *label, int n, int sandboxed, int fresh_child, int id
 static void big_catalogue(void)
 {
 	if (db_begin(1) < 0) return;
-	db_exec("INSERT OR IGNORE INTO tenants(username, name, created_at, updated_at) VALUES('bigcat', 'Big', 0, 0)");
+	int bad = db_exec("INSERT OR IGNORE INTO tenants(username, name, created_at, updated_at) VALUES('bigcat', 'Big', 0, 0)") < 0;
 	sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE username = 'bigcat'");
 	int64_t tid = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
 	db_reset(st);
@@ -86,7 +86,7 @@ static void big_catalogue(void)
 		snprintf(slug, sizeof slug, "c%d", c);
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":s", slug);
-		db_run(st);
+		bad |= db_run(st) < 0;
 	}
 	for (int i = 0; !have && i < 5000; i++) {
 		char slug[16];
@@ -96,14 +96,18 @@ static void big_catalogue(void)
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":s", slug);
 		db_bind_int(st, ":i", i);
-		db_run(st);
+		bad |= db_run(st) < 0;
 		st = db_stmt("INSERT INTO collection_products(tenant_id, collection_id, product_id) "
 			     "SELECT :t, id, :p FROM collections WHERE tenant_id = :t");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":p", db_last_id());
-		db_run(st);
+		bad |= db_run(st) < 0;
 	}
-	db_commit();
+	if (bad || db_commit() < 0) {
+		fprintf(stderr, "bench: cannot write the big catalogue: %s\n", db_errmsg());
+		db_rollback();
+		return;
+	}
 	tenant t = { 0 };
 	if (tenant_load_id(&t, tid) < 0) return;
 	long times[21];
