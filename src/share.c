@@ -140,8 +140,7 @@ void share_keep(int64_t tid, const cJSON *b, const char *block_id, const char *h
 	share_block_key(b, key);
 	/* A page view never waits for the write lock for this: busy, skip
 	 * (stepped here, not through db_run, which would log the miss). */
-	sqlite3 *h = db_handle();
-	sqlite3_busy_timeout(h, 0);
+	db_busy_ms(0);
 	st = db_stmt("INSERT OR REPLACE INTO block_cache(tenant_id, block_id, code_hash, html, at) VALUES(:t, :b, :k, :h, :at)");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":b", block_id);
@@ -150,5 +149,5 @@ void share_keep(int64_t tid, const cJSON *b, const char *block_id, const char *h
 	db_bind_int(st, ":at", now);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_busy_timeout(h, 5000);          /* db.c's timeout for everything else */
+	db_busy_ms(-1);                         /* db.c's timeout for everything else */
 }
