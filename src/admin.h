@@ -19,6 +19,8 @@ void adm_block_get(req *r);
 void adm_block_update(req *r);
 void adm_block_delete(req *r);
 void adm_page_preview(req *r);
+void adm_page_preview_edits(req *r);
+void adm_vibe_reference(req *r);
 void adm_page_publish(req *r);
 void adm_page_versions(req *r);
 void adm_page_rollback(req *r);

@@ -2,6 +2,7 @@
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
 #include "admin.h"
+#include "vref.h"
 #include "server.h"
 #include "input.h"
 #include "pages.h"
@@ -423,12 +424,26 @@ void adm_block_delete(req *r)
 }
 
 /* Route: GET /api/cms/pages/{id}/preview -- the page from its drafts. */
-void adm_page_preview(req *r)
+/* The page's drafts through the vibe engine, as the shell shows them,
+ * with unsaved changes (the web editor's live preview) put over them. */
+static void preview(req *r, int64_t id, const cJSON *overrides)
 {
-	int64_t id = page_param(r);
 	cJSON *p = pages_get(r->t.id, id);
 	if (!p) { adm_not_found(r, "page"); return; }
 	cJSON *blocks = pages_blocks(r->t.id, id);
+	const cJSON *o, *blk;
+	cJSON_ArrayForEach(o, overrides) {
+		const cJSON *oid = cJSON_GetObjectItemCaseSensitive(o, "id");
+		cJSON_ArrayForEach(blk, blocks) {
+			const cJSON *bid = cJSON_GetObjectItemCaseSensitive(blk, "id");
+			if (!cJSON_IsString(oid) || !cJSON_IsString(bid) || strcmp(oid->valuestring, bid->valuestring)) continue;
+			static const char *const fields[] = { "vibeCode", "config", "visibility" };
+			for (size_t i = 0; i < ARRAY_LEN(fields); i++) {
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, fields[i]);
+				if (v) cJSON_ReplaceItemInObjectCaseSensitive((cJSON *)blk, fields[i], cJSON_Duplicate(v, 1));
+			}
+		}
+	}
 	sbuf content = SBUF_INIT;
 	render_blocks(r, blocks, 1, &content);
 	render_shell(r, cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, NULL, sb_str(&content));
@@ -440,6 +455,35 @@ void adm_page_preview(req *r)
 	sb_free(&content);
 	cJSON_Delete(blocks);
 	cJSON_Delete(p);
+}
+
+void adm_page_preview(req *r)
+{
+	preview(r, page_param(r), NULL);
+}
+
+/* Route: POST /api/cms/pages/:id/preview {blocks: [{id, vibeCode?,
+ * config?, visibility?}]} -- the preview with unsaved edits of some of
+ * its blocks (checked like a block PUT), nothing stored. */
+void adm_page_preview_edits(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const cJSON *edits = NULL, *e;
+	if (in_array(r, b, "blocks", IN_REQUIRED, (size_t)cfg.limit_blocks_per_page, &edits) < 0) goto out;
+	cJSON_ArrayForEach(e, edits) {
+		const char *code;
+		const cJSON *bconf, *vis;
+		int64_t bid;
+		if (in_id(r, e, "id", IN_REQUIRED, &bid) < 0 ||
+		    in_str(r, e, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
+		    in_obj(r, e, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, e, "visibility", IN_OPTIONAL, &vis) < 0 ||
+		    block_body_problem(r, e, vis) < 0)
+			goto out;
+	}
+	preview(r, page_param(r), edits);
+out:
+	cJSON_Delete(b);
 }
 
 static cJSON *publish_error(const cJSON *blk, const cJSON *e)
@@ -650,6 +694,14 @@ void adm_page_rollback(req *r)
 }
 
 /* Route: POST /api/cms/validate {code, type?, config?} -> CodeValidationResult */
+/* Route: GET /api/cms/vibe/reference -- the vibe-code contract (inputs
+ * and their fields, helpers, api calls) from the engine's own table
+ * (vref.h): the web editor's completion and inline documentation. */
+void adm_vibe_reference(req *r)
+{
+	http_json(r, 200, vref_json());
+}
+
 void adm_validate(req *r)
 {
 	cJSON *b = http_json_body(r);

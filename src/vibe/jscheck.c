@@ -6,6 +6,7 @@
 #include "jscheck.h"
 #include "jslower.h"
 #include "jstok.h"
+#include "vref.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -13,16 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const jsc_inputs[] = {
-	"storefront", "products", "collections", "posts", "cart", "user",
-	"device", "config", "helpers", "api", NULL
-};
-
 int jsc_is_input(const char *name)
 {
-	for (int k = 0; jsc_inputs[k]; k++)
-		if (strcmp(jsc_inputs[k], name) == 0) return 1;
-	return 0;
+	return vref_is_input(name);
 }
 
 static void add(jsc_list *l, int line, int col, const char *fmt, ...)
@@ -125,12 +119,8 @@ static void check_params(const jst_list *l, const fdecl *d, jsc_result *r)
 		copy_name(l, i, name);
 		if (rest)
 			add(&r->errors, t[i].line, t[i].col, "rest parameter '...%s' cannot be an input", name);
-		else if (!jsc_is_input(name)) {
-			sbuf b = SBUF_INIT;
-			for (int k = 0; jsc_inputs[k]; k++) sb_printf(&b, "%s%s", k ? ", " : "", jsc_inputs[k]);
-			add(&r->errors, t[i].line, t[i].col, "unknown parameter '%s'; known inputs: %s", name, sb_str(&b));
-			sb_free(&b);
-		}
+		else if (!jsc_is_input(name))
+			add(&r->errors, t[i].line, t[i].col, "unknown parameter '%s'; known inputs: %s", name, vref_input_list());
 		for (int k = 0; k < r->nparams; k++)
 			if (strcmp(r->params[k], name) == 0)
 				add(&r->errors, t[i].line, t[i].col, "duplicate parameter '%s'", name);

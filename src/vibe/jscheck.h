@@ -30,8 +30,7 @@ typedef struct jsc_result {
 	char params[JSC_MAX_PARAMS][JSC_NAME_MAX];
 } jsc_result;
 
-/* The input names a parameter may have (DESIGN §7), NULL-terminated. */
-extern const char *const jsc_inputs[];
+/* 1 when a parameter may have this name: an input of vref.h's table (DESIGN §7). */
 int jsc_is_input(const char *name);
 
 /* Checks src[0..len). max_bytes is the code size limit (0: none).

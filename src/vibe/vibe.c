@@ -1,5 +1,6 @@
 /* vibe: one block's vibe code run in a fresh MuJS state (see vibe.h). */
 #include "vibe.h"
+#include "vref.h"
 #include "html.h"
 #include "money.h"
 #include "text.h"
@@ -125,16 +126,26 @@ static void h_id(js_State *J)
 	js_pushstring(J, buf);
 }
 
+/* The C function of each helper; which helpers exist, and what the
+ * editor says of them, is vref.h's table: a row there without a function
+ * here is a programming error (the unit tests push every row). */
+static const struct { const char *name; js_CFunction fn; int n; } helper_fns[] = {
+	{ "formatPrice", h_price, 2 }, { "formatDate", h_date, 2 }, { "slugify", h_slugify, 1 },
+	{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 },
+};
+
 static void push_helpers(js_State *J)
 {
-	static const struct { const char *name; js_CFunction fn; int n; } hs[] = {
-		{ "formatPrice", h_price, 2 }, { "formatDate", h_date, 2 }, { "slugify", h_slugify, 1 },
-		{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 },
-	};
 	js_newobject(J);
-	for (size_t i = 0; i < ARRAY_LEN(hs); i++) {
-		js_newcfunction(J, hs[i].fn, hs[i].name, hs[i].n);
-		js_setproperty(J, -2, hs[i].name);
+	for (const vref_call *h = vref_helpers; h->name; h++) {
+		size_t i = 0;
+		while (i < ARRAY_LEN(helper_fns) && strcmp(helper_fns[i].name, h->name) != 0) i++;
+		if (i == ARRAY_LEN(helper_fns)) {
+			fprintf(stderr, "vibe: helper %s is in vref_helpers but has no C function\n", h->name);
+			abort();
+		}
+		js_newcfunction(J, helper_fns[i].fn, h->name, helper_fns[i].n);
+		js_setproperty(J, -2, h->name);
 	}
 }
 

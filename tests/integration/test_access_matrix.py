@@ -34,6 +34,7 @@ CROSS = {
     "DELETE /api/cms/pages/:id": ("id", None, None),
     "GET /api/cms/pages/:id/blocks": ("id", None, None),
     "GET /api/cms/pages/:id/preview": ("id", None, None),
+    "POST /api/cms/pages/:id/preview": ("id", {"blocks": []}, None),
     "POST /api/cms/pages/:id/publish": ("id", {}, None),
     "GET /api/cms/pages/:id/versions": ("id", None, None),
     "POST /api/cms/pages/:id/rollback": ("id", {"version": 1}, None),
@@ -42,6 +43,7 @@ CROSS = {
     "PUT /api/cms/blocks/:id": ("id", {"version": 1, "vibeCode": "function r() { return 'pwned'; }"}, None),
     "DELETE /api/cms/blocks/:id": ("id", None, None),
     "POST /api/cms/validate": ("self", {"code": "function r() { return 'x'; }"}, 200),
+    "GET /api/cms/vibe/reference": ("self", None, 200),
     "GET /api/cms/posts": ("list", None, "posts"),
     "POST /api/cms/posts": ("create", {"title": "X", "slug": "x-{n}"}, 201),
     "GET /api/cms/posts/:id": ("id", None, None),
@@ -131,6 +133,7 @@ POLICY = {
 }
 EXCEPTIONS = {
     "POST /api/cms/validate": {O, E},           # runs vibe code: editors' tool
+    "GET /api/cms/vibe/reference": {O, E},      # the code editor's help: editors' tool
     "DELETE /api/cms/products/:id": {O},        # only owners remove products
     "POST /api/cms/password": ALL,              # everyone's own password
     "POST /api/cms/orders/:id/refund": {O},     # money back: owners only

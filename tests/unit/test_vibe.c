@@ -7,6 +7,7 @@
 #include "sandbox.h"
 #include "text.h"
 #include "util.h"
+#include "vref.h"
 
 #include <time.h>
 
@@ -237,6 +238,42 @@ static void test_helpers(void)
 		  "  return String(a !== b && /^[A-Za-z0-9_-]+$/.test(a)); }", NULL, "true");
 }
 
+/* The reference (vref.h) is what a block really gets: every helper and
+ * api call it documents exists, and nothing undocumented does; the input
+ * names it lists are the ones validation accepts. */
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The names of a table, sorted, ","-joined (JS's Object.keys(...).sort()). */
+static void list_of(sbuf *b, const vref_call *c)
+{
+	const char *names[64];
+	size_t n = 0;
+	for (; c->name && n < ARRAY_LEN(names); c++) names[n++] = c->name;
+	qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; i < n; i++) sb_printf(b, "%s%s", i ? "," : "", names[i]);
+}
+
+static void test_reference_is_the_engine(void)
+{
+	sbuf want = SBUF_INIT;
+	list_of(&want, vref_helpers);
+	CHECK_RUN("function render(helpers) { return Object.keys(helpers).sort().join(','); }", NULL, sb_str(&want));
+	sb_reset(&want);
+	list_of(&want, vref_api);
+	CHECK_RUN("function render(api) { return Object.keys(api).sort().join(','); }", "{}", sb_str(&want));
+	sb_free(&want);
+	for (const vref_input *in = vref_inputs; in->name; in++) {
+		char code[128];
+		snprintf(code, sizeof code, "function render(%s) { return 'ok'; }", in->name);
+		CHECK(vibe_check(code, &E) == 0);
+	}
+	CHECK(vibe_check("function render(window) { return ''; }", &E) < 0);
+	CHECK(strstr(E.message, vref_input_list()) != NULL);
+	cJSON *j = vref_json();
+	CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "inputs")) >= 10);
+	cJSON_Delete(j);
+}
+
 /* Math.random's state is not part of the interpreter's snapshot: each
  * render draws a new sequence, in [0, 1). */
 static void test_random_reseeded(void)
@@ -362,6 +399,7 @@ int main(void)
 	test_long_chains();
 	test_many_renames();
 	test_helpers();
+	test_reference_is_the_engine();
 	test_random_reseeded();
 	test_time_zone_in_sandbox();
 	test_collect_before_out_of_memory();
