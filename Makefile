@@ -87,7 +87,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
-.PHONY: all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
+.PHONY: editor all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
 	install uninstall clean pkg-check bench-bins FORCE
 
@@ -294,12 +294,20 @@ pytests: $(PROGS)
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) integration browser
 
+# The web editor's bundle (htdocs/admin/editor.js, scripts/editor.sh):
+# built with npm's esbuild and CodeMirror when its sources change.
+EDITOR_SRC := $(wildcard editor/src/*.js) editor/package.json editor/package-lock.json
+htdocs/admin/editor.js: $(EDITOR_SRC)
+	@echo "  ESBUILD $@"
+	@sh scripts/editor.sh
+editor: htdocs/admin/editor.js
+
 run: deps-run
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all editor
 	@PORT=$(PORT) sh scripts/run.sh
 
 test: deps-test
-	@$(MAKE) --no-print-directory all bench-bins
+	@$(MAKE) --no-print-directory all bench-bins editor
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory test262-fast
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -330,7 +338,7 @@ bench: deps-bench
 # database. uninstall removes what install put, except the database and a
 # storefront.conf that was edited. See scripts/install.sh.
 INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' STATEDIR='$(STATEDIR)'
-install: all
+install: all editor
 	@$(INSTALL_ENV) sh scripts/install.sh install
 uninstall:
 	@$(INSTALL_ENV) sh scripts/install.sh uninstall

@@ -29,9 +29,10 @@ for p in $want; do
 		missing="$missing $p"
 	fi
 done
-# Node.js drives the browser tests; any install of it will do (the machine
-# image may carry its own build), so look for the command, not the package.
-case " $* " in *" test "*)
+# Node.js drives the browser tests and builds the web editor's bundle
+# (make editor); any install of it will do (the machine image may carry
+# its own build), so look for the command, not the package.
+case " $* " in *" test "*|*" run "*)
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
 		missing="$missing nodejs npm" ;;
 esac

@@ -29,6 +29,8 @@ example=conf/storefront.conf.example
 data_files() {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 		git ls-files -- templates sql htdocs conf
+		# the web editor's bundle: built (make editor), never tracked
+		for f in htdocs/admin/editor.js htdocs/admin/editor.js.LEGAL.txt; do if [ -f "$f" ]; then echo "$f"; fi; done
 	else
 		find templates sql htdocs conf -name node_modules -prune -o -type f -print | sort
 	fi

@@ -457,31 +457,58 @@ static void preview(req *r, int64_t id, const cJSON *overrides)
 	cJSON_Delete(p);
 }
 
+/* Route: GET /api/cms/pages/:id/preview[?edits=TOKEN] -- the drafts, or
+ * with the unsaved edits stored under TOKEN (see below) put over them. */
 void adm_page_preview(req *r)
 {
-	preview(r, page_param(r), NULL);
+	int64_t id = page_param(r);
+	const char *tok = http_query(r, "edits");
+	cJSON *edits = NULL;
+	if (tok && !(edits = pages_preview_edits_get(r->t.id, id, tok))) {
+		http_error(r, 404, "not_found", NULL,
+			   "these preview edits are unknown or expired (they are kept %ld seconds): post them again",
+			   cfg.preview_ttl);
+		return;
+	}
+	preview(r, id, edits);
+	cJSON_Delete(edits);
 }
 
-/* Route: POST /api/cms/pages/:id/preview {blocks: [{id, vibeCode?,
- * config?, visibility?}]} -- the preview with unsaved edits of some of
- * its blocks (checked like a block PUT), nothing stored. */
+/* Route: POST /api/cms/pages/:id/preview/edits {blocks: [{id, vibeCode?,
+ * config?, visibility?}]} -- unsaved edits of some of the page's blocks
+ * (checked like a block PUT), kept preview_ttl seconds for the preview:
+ * 201 {token, url}. The web editor points its sandboxed frame at url, so
+ * the merchant's HTML comes with the preview's own CSP. Nothing of the
+ * page changes. */
 void adm_page_preview_edits(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
+	int64_t id = page_param(r);
 	const cJSON *edits = NULL, *e;
+	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); goto out; }
 	if (in_array(r, b, "blocks", IN_REQUIRED, (size_t)cfg.limit_blocks_per_page, &edits) < 0) goto out;
 	cJSON_ArrayForEach(e, edits) {
-		const char *code;
-		const cJSON *bconf, *vis;
+		const char *code = NULL;
+		const cJSON *bconf = NULL, *vis = NULL;
 		int64_t bid;
+		if (!cJSON_IsObject(e)) { in_fail(r, "blocks", "must be a list of {id, vibeCode?, config?, visibility?}"); goto out; }
 		if (in_id(r, e, "id", IN_REQUIRED, &bid) < 0 ||
 		    in_str(r, e, "vibeCode", IN_OPTIONAL, (size_t)cfg.vibe_code_max, &code) < 0 ||
 		    in_obj(r, e, "config", IN_OPTIONAL, &bconf) < 0 || in_obj(r, e, "visibility", IN_OPTIONAL, &vis) < 0 ||
 		    block_body_problem(r, e, vis) < 0)
 			goto out;
 	}
-	preview(r, page_param(r), edits);
+	char *json = cJSON_PrintUnformatted(edits), tok[65];
+	int rc = pages_preview_edits_put(r->t.id, id, r->who.user_id, json, cfg.preview_ttl, tok);
+	cJSON_free(json);
+	if (rc < 0) { adm_fail(r, "the preview edits"); goto out; }
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "token", tok);
+	char url[160];
+	snprintf(url, sizeof url, "/api/cms/pages/%lld/preview?edits=%s", (long long)id, tok);
+	cJSON_AddStringToObject(o, "url", url);
+	http_json(r, 201, o);
 out:
 	cJSON_Delete(b);
 }

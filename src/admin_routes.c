@@ -27,7 +27,7 @@ const route admin_routes[] = {
 	{ M_DELETE, "/api/cms/pages/:id", adm_page_delete, AW, ED, "page", NULL },
 	{ M_GET, "/api/cms/pages/:id/blocks", adm_page_blocks, RA, ED, "page", NULL },
 	{ M_GET, "/api/cms/pages/:id/preview", adm_page_preview, RA, ED, "page", NULL },
-	{ M_POST, "/api/cms/pages/:id/preview", adm_page_preview_edits, RA, ED, "page", NULL },
+	{ M_POST, "/api/cms/pages/:id/preview/edits", adm_page_preview_edits, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages/:id/publish", adm_page_publish, AW, ED, "page", NULL },
 	{ M_GET, "/api/cms/pages/:id/versions", adm_page_versions, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages/:id/rollback", adm_page_rollback, AW, ED, "page", NULL },

@@ -479,3 +479,36 @@ char *pages_starter_code(const char *type)
 	}
 	return NULL;
 }
+
+int pages_preview_edits_put(int64_t tid, int64_t page, int64_t user, const char *json, long ttl, char out[65])
+{
+	int64_t now = now_unix();
+	sqlite3_stmt *st = db_stmt("DELETE FROM preview_edits WHERE tenant_id = :t AND expires_at < :now");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":now", now);
+	db_run_best_effort(st);
+	random_hex(out, 32);
+	st = db_stmt("INSERT INTO preview_edits (tenant_id, page_id, user_id, token, edits_json, expires_at) "
+		     "VALUES (:t, :p, :u, :tok, :j, :exp)");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	if (user) db_bind_int(st, ":u", user);
+	else db_bind_null(st, ":u");
+	db_bind_text(st, ":tok", out);
+	db_bind_text(st, ":j", json);
+	db_bind_int(st, ":exp", now + ttl);
+	return db_run(st);
+}
+
+cJSON *pages_preview_edits_get(int64_t tid, int64_t page, const char *token)
+{
+	sqlite3_stmt *st = db_stmt("SELECT edits_json FROM preview_edits WHERE token = :tok AND tenant_id = :t "
+				   "AND page_id = :p AND expires_at >= :now");
+	db_bind_text(st, ":tok", token);
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":now", now_unix());
+	cJSON *a = db_step(st) == SQLITE_ROW ? row_json(st, 0, 1) : NULL;
+	db_reset(st);
+	return a;
+}

@@ -54,6 +54,12 @@ int pages_restore_drafts(int64_t tid, int64_t page, const cJSON *blocks, int64_t
 int pages_restore_meta(int64_t tid, int64_t page, int64_t version);
 /* The live version's title and meta description (caller frees); -1 if none. */
 int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta);
+/* The web editor's unsaved edits of a page's blocks (a JSON array), kept
+ * ttl seconds for its preview under a fresh token (out[65]); expired rows
+ * of the store are removed on the way. 0 or -1. */
+int pages_preview_edits_put(int64_t tid, int64_t page, int64_t user, const char *json, long ttl, char out[65]);
+/* Those edits, if token names unexpired ones of this page; else NULL. */
+cJSON *pages_preview_edits_get(int64_t tid, int64_t page, const char *token);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */
 char *pages_starter_code(const char *type);
 #endif

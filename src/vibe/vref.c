@@ -28,7 +28,11 @@ static const vref_field f_product[] = {
 	{ "sku", "string", "Stock-keeping unit of the first variant." },
 	{ "vendor", "string", "Vendor or brand." },
 	{ "tags", "string[]", "Tags." },
-	{ "collections", "string[]", "Slugs of the collections it is in." },
+	{ "collections", "string[]", "Slugs of the collections it is in (only in api.getProducts() results)." },
+	{ "variants", "object[]", "Variants: {id, title, sku, price, compareAtPrice, stock, inStock, options}." },
+	{ "options", "object[]", "Options and their values, e.g. [{name: \"Size\", values: [\"S\", \"M\"]}]." },
+	{ "seo", "object", "The product's SEO settings (title, description)." },
+	{ "createdAt", "string", "ISO 8601 time it was created." },
 	{ "image", "string", "URL of the main image, or \"\"." },
 	{ "images", "object[]", "Every image: {url, alt, width, height, ...}." },
 	{ "stock", "number", "Units in stock (all variants)." },
@@ -58,6 +62,9 @@ static const vref_field f_post[] = {
 	{ "excerpt", "string", "A short summary." },
 	{ "featuredImage", "string", "URL of its image, or \"\"." },
 	{ "publishedAt", "string", "ISO 8601 time it was published." },
+	{ "status", "string", "\"published\" (blocks see published posts only)." },
+	{ "createdAt", "string", "ISO 8601 time it was written." },
+	{ "updatedAt", "string", "ISO 8601 time it was last changed." },
 	{ NULL, NULL, NULL }
 };
 

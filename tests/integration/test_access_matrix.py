@@ -34,7 +34,7 @@ CROSS = {
     "DELETE /api/cms/pages/:id": ("id", None, None),
     "GET /api/cms/pages/:id/blocks": ("id", None, None),
     "GET /api/cms/pages/:id/preview": ("id", None, None),
-    "POST /api/cms/pages/:id/preview": ("id", {"blocks": []}, None),
+    "POST /api/cms/pages/:id/preview/edits": ("id", {"blocks": []}, None),
     "POST /api/cms/pages/:id/publish": ("id", {}, None),
     "GET /api/cms/pages/:id/versions": ("id", None, None),
     "POST /api/cms/pages/:id/rollback": ("id", {"version": 1}, None),

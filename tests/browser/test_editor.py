@@ -1,0 +1,69 @@
+"""The merchant's web editor (htdocs/admin/, issue 14) in chromium over the
+real stack: editor.mjs signs in on the admin host, edits, previews, saves,
+publishes and rolls back; the database must agree with what it saw."""
+import os
+import re
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from stack import Stack  # noqa: E402
+from test_browser import run_script  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def editor_stack():
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
+    try:
+        s.start()
+        s.cli("demo")
+        yield s
+    finally:
+        s.cleanup()
+
+
+def test_editor_in_chromium(editor_stack):
+    s = editor_stack
+    run_script(s, "editor.mjs")
+    # the page went through publish and rollback: the live version is a
+    # rollback, and the draft of the hero keeps the browser's code
+    (rollback_of,) = s.sql("SELECT v.rollback_of FROM pages p JOIN page_versions v ON v.page_id = p.id "
+                           "AND v.version = p.live_version WHERE p.slug = 'home'")[0]
+    assert rollback_of is not None
+    code = s.sql("SELECT b.vibe_code FROM draft_blocks b JOIN pages p ON p.id = b.page_id "
+                 "WHERE p.slug = 'home' AND b.type = 'hero'")
+    assert code
+
+
+def test_editor_files_only_on_the_admin_host(editor_stack):
+    s = editor_stack
+    r = s.get("/admin/index.html", host="demo.localhost")
+    assert r.status == 403, r
+    r = s.get("/", host="admin.localhost")
+    assert r.status == 200 and "editor.js" in r.text, r
+    assert "script-src 'self'" in (r.header("Content-Security-Policy") or "")
+
+
+def test_vibe_reference_is_the_engines(editor_stack):
+    s = editor_stack
+    tok = s.token("demo", "owner@demo.localhost")
+    ref = s.get("/api/cms/vibe/reference", token=tok).json()
+    names = {i["name"] for i in ref["inputs"]}
+    assert {"storefront", "products", "helpers", "api"} <= names
+    # the fields it documents are the fields a block really gets
+    home = next(p for p in s.get("/api/cms/pages", token=tok).json()["pages"] if p["slug"] == "home")
+    for inp in ("products", "storefront", "collections", "posts"):
+        doc = {f["name"] for f in next(i for i in ref["inputs"] if i["name"] == inp)["fields"]
+               if "only in api.getProducts()" not in f["doc"]}
+        pick = "%s[0] || {}" % inp if inp != "storefront" else inp
+        code = "function render(%s) { return '[[' + Object.keys(%s).sort().join(',') + ']]'; }" % (inp, pick)
+        blocks = s.get("/api/cms/pages/%s/blocks" % home["id"], token=tok).json()["blocks"]
+        r = s.post("/api/cms/pages/%s/preview/edits" % home["id"],
+                   {"blocks": [{"id": blocks[0]["id"], "vibeCode": code, "config": {"limit": 1}}]}, token=tok)
+        assert r.status == 201, r
+        r = s.get(r.json()["url"], token=tok)
+        assert r.status == 200, r
+        got = set(filter(None, re.search(r"\[\[(.*?)\]\]", r.text).group(1).split(",")))
+        assert got == doc, (inp, got ^ doc)
