@@ -21,6 +21,12 @@ void adm_block_delete(req *r);
 void adm_page_preview(req *r);
 void adm_page_preview_edits(req *r);
 void adm_vibe_reference(req *r);
+/* admin_editor.c: block history and restore, version contents, presence */
+void adm_block_history(req *r);
+void adm_block_restore(req *r);
+void adm_page_version_get(req *r);
+void adm_page_activity(req *r);
+void adm_page_presence(req *r);
 void adm_page_publish(req *r);
 void adm_page_versions(req *r);
 void adm_page_rollback(req *r);

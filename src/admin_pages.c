@@ -376,22 +376,9 @@ void adm_block_update(req *r)
 		goto out;
 	}
 	cJSON_Delete(cur);
-	sqlite3_stmt *st = db_stmt(
-		"UPDATE draft_blocks SET type = coalesce(:ty, type), vibe_code = coalesce(:c, vibe_code), "
-		"config_json = coalesce(:cfg, config_json), visibility_json = coalesce(:vis, visibility_json), "
-		"position = CASE WHEN :pos < 0 THEN position ELSE :pos END, version = version + 1, "
-		"modified_by = :u, updated_at = strftime('%s','now') "
-		"WHERE tenant_id = :t AND id = :id AND version = :v");
-	db_bind_text(st, ":ty", type);
-	db_bind_text(st, ":c", code);
-	db_bind_text(st, ":cfg", cfgtext);
-	db_bind_text(st, ":vis", vistext);
-	db_bind_int(st, ":pos", pos);
-	db_bind_int(st, ":u", r->who.user_id);
-	db_bind_int(st, ":t", r->t.id);
-	db_bind_int(st, ":id", id);
-	db_bind_int(st, ":v", version);
-	if (db_run(st) < 0 || db_changes() != 1 || audit_write(r, "block.update", "block", id, "update", NULL) < 0) {
+	if (pages_block_update(r->t.id, id, version, type, code, cfgtext, vistext, pos, r->who.user_id) != 1 ||
+	    pages_block_history_trim(r->t.id, id, cfg.block_history_keep) < 0 ||
+	    audit_write(r, "block.update", "block", id, "update", NULL) < 0) {
 		adm_fail(r, "the block");
 		goto out;
 	}

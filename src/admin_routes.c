@@ -31,10 +31,15 @@ const route admin_routes[] = {
 	{ M_POST, "/api/cms/pages/:id/publish", adm_page_publish, AW, ED, "page", NULL },
 	{ M_GET, "/api/cms/pages/:id/versions", adm_page_versions, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages/:id/rollback", adm_page_rollback, AW, ED, "page", NULL },
+	{ M_GET, "/api/cms/pages/:id/versions/:version", adm_page_version_get, RA, ED, "page", NULL },
+	{ M_GET, "/api/cms/pages/:id/activity", adm_page_activity, RA | R_REVALIDATE, ED, "page", NULL },
+	{ M_POST, "/api/cms/pages/:id/presence", adm_page_presence, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/blocks", adm_block_create, AW, ED, "block", NULL },
 	{ M_GET, "/api/cms/blocks/:id", adm_block_get, RA, ED, "block", NULL },
 	{ M_PUT, "/api/cms/blocks/:id", adm_block_update, AW, ED, "block", NULL },
 	{ M_DELETE, "/api/cms/blocks/:id", adm_block_delete, AW, ED, "block", NULL },
+	{ M_GET, "/api/cms/blocks/:id/history", adm_block_history, RA, ED, "block", NULL },
+	{ M_POST, "/api/cms/blocks/:id/restore", adm_block_restore, AW, ED, "block", NULL },
 	{ M_POST, "/api/cms/validate", adm_validate, RA, ED, NULL, NULL },
 	{ M_GET, "/api/cms/vibe/reference", adm_vibe_reference, RA, ED, NULL, NULL },
 	{ M_GET, "/api/cms/posts", adm_posts_list, RA, ED, "post", NULL },
@@ -122,6 +127,7 @@ void routes_json(cJSON *arr, const char *program, const route *t, size_t n)
 			cJSON *f = cJSON_AddArrayToObject(o, "flags");
 			for (int b = 0; b < 5; b++)
 				if (t[i].flags & (1 << b)) cJSON_AddItemToArray(f, cJSON_CreateString(fnames[b]));
+			if (t[i].flags & R_REVALIDATE) cJSON_AddItemToArray(f, cJSON_CreateString("revalidate"));
 			cJSON *ro = cJSON_AddArrayToObject(o, "roles");
 			int platform = strcmp(program, "platform") == 0;
 			int roles = t[i].roles ? t[i].roles : ((t[i].flags & R_AUTH) && !platform ? ROLE_ANY : 0);
@@ -133,7 +139,8 @@ void routes_json(cJSON *arr, const char *program, const route *t, size_t n)
 			cJSON_AddStringToObject(o, "auth", how);
 			if (t[i].bucket) cJSON_AddStringToObject(o, "bucket", t[i].bucket);
 			else cJSON_AddNullToObject(o, "bucket");
-			cJSON_AddStringToObject(o, "cache", (t[i].flags & R_NOSTORE) ? "no-store" : "default");
+			cJSON_AddStringToObject(o, "cache", (t[i].flags & R_REVALIDATE) ? "revalidate"
+						: (t[i].flags & R_NOSTORE) ? "no-store" : "default");
 			cJSON_AddItemToArray(arr, o);
 		}
 	}

@@ -44,7 +44,7 @@ static const struct key {
 	L(login_backoff_base), L(login_backoff_max), L(login_window), L(username_hold_days),
 	L(limit_pages), L(limit_blocks_per_page), L(limit_products), L(limit_media_bytes),
 	L(limit_posts), L(limit_collections), L(limit_discounts), L(limit_tokens), L(limit_users),
-	L(list_limit_max), L(page_versions_keep), L(preview_ttl), L(publish_ms), L(vibe_page_output), L(ratelimit_busy_ms),
+	L(list_limit_max), L(page_versions_keep), L(preview_ttl), L(block_history_keep), L(presence_ttl), L(publish_ms), L(vibe_page_output), L(ratelimit_busy_ms),
 	L(domain_claim_ttl), L(verify_timeout), S(verify_connect_to), S(verify_dns_server),
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
@@ -199,6 +199,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.list_limit_max = 1000;
 	cfg.page_versions_keep = 20;
 	cfg.preview_ttl = 1800;
+	cfg.block_history_keep = 100;
+	cfg.presence_ttl = 30;
 	cfg.publish_ms = 5000;
 	cfg.vibe_page_output = 4 << 20;
 	cfg.ratelimit_busy_ms = 5;

@@ -42,6 +42,8 @@ typedef struct config {
 	long list_limit_max;        /* largest ?limit= of a list endpoint (input.h in_query_limit) */
 	long page_versions_keep;    /* published versions kept per page (+ the live one and rollback targets) */
 	long preview_ttl;           /* seconds the web editor's unsaved preview edits are kept */
+	long block_history_keep;    /* saved versions kept per block (block-level history) */
+	long presence_ttl;          /* seconds an editor counts as on a page after its last heartbeat */
 	long publish_ms;            /* wall-clock budget for validating one publish */
 	long ratelimit_busy_ms;     /* the rate limiter waits no longer for a busy database */
 	long domain_claim_ttl;      /* seconds an unverified domain claim blocks others */

@@ -512,3 +512,142 @@ cJSON *pages_preview_edits_get(int64_t tid, int64_t page, const char *token)
 	db_reset(st);
 	return a;
 }
+
+int pages_block_update(int64_t tid, int64_t id, int64_t version, const char *type, const char *code,
+		       const char *config_json, const char *visibility_json, int64_t pos, int64_t user)
+{
+	sqlite3_stmt *st = db_stmt(
+		"UPDATE draft_blocks SET type = coalesce(:ty, type), vibe_code = coalesce(:c, vibe_code), "
+		"config_json = coalesce(:cfg, config_json), visibility_json = coalesce(:vis, visibility_json), "
+		"position = CASE WHEN :pos < 0 THEN position ELSE :pos END, version = version + 1, "
+		"modified_by = :u, updated_at = strftime('%s','now') "
+		"WHERE tenant_id = :t AND id = :id AND version = :v");
+	db_bind_text(st, ":ty", type);
+	db_bind_text(st, ":c", code);
+	db_bind_text(st, ":cfg", config_json);
+	db_bind_text(st, ":vis", visibility_json);
+	db_bind_int(st, ":pos", pos);
+	if (user) db_bind_int(st, ":u", user);
+	else db_bind_null(st, ":u");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	db_bind_int(st, ":v", version);
+	if (db_run(st) < 0) return -1;
+	return db_changes() == 1;
+}
+
+static cJSON *history_row(sqlite3_stmt *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "version", (double)db_int(st, 0));
+	cJSON_AddStringToObject(o, "type", db_text(st, 1));
+	cJSON_AddStringToObject(o, "vibeCode", db_text(st, 2));
+	cJSON_AddItemToObject(o, "config", row_json(st, 3, 0));
+	cJSON_AddItemToObject(o, "visibility", row_json(st, 4, 0));
+	if (db_isnull(st, 5)) cJSON_AddNullToObject(o, "modifiedBy");
+	else row_add_id(o, "modifiedBy", db_int(st, 5));
+	cJSON_AddStringToObject(o, "modifiedByEmail", db_text(st, 6));
+	row_add_time(o, "modifiedAt", st, 7);
+	return o;
+}
+
+#define HISTORY_SQL "SELECT h.version, h.type, h.vibe_code, h.config_json, h.visibility_json, h.modified_by, " \
+	"coalesce(u.email, ''), h.modified_at FROM block_history h LEFT JOIN users u ON u.id = h.modified_by "
+
+cJSON *pages_block_history(int64_t tid, int64_t block, int64_t limit, int64_t offset)
+{
+	sqlite3_stmt *st = db_stmt(HISTORY_SQL "WHERE h.tenant_id = :t AND h.block_id = :b "
+				   "ORDER BY h.version DESC LIMIT :n OFFSET :o");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":b", block);
+	db_bind_int(st, ":n", limit);
+	db_bind_int(st, ":o", offset);
+	return row_all(st, history_row);
+}
+
+cJSON *pages_block_history_get(int64_t tid, int64_t block, int64_t version)
+{
+	sqlite3_stmt *st = db_stmt(HISTORY_SQL "WHERE h.tenant_id = :t AND h.block_id = :b AND h.version = :v");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":b", block);
+	db_bind_int(st, ":v", version);
+	return row_one(st, history_row);
+}
+
+int pages_block_history_trim(int64_t tid, int64_t block, long keep)
+{
+	sqlite3_stmt *st = db_stmt(
+		"DELETE FROM block_history WHERE tenant_id = :t AND block_id = :b AND version <= "
+		"(SELECT version FROM block_history WHERE tenant_id = :t AND block_id = :b "
+		"ORDER BY version DESC LIMIT 1 OFFSET :keep)");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":b", block);
+	db_bind_int(st, ":keep", keep);
+	return db_run(st);
+}
+
+int pages_presence_touch(int64_t tid, int64_t page, int64_t user, int64_t block)
+{
+	sqlite3_stmt *st = db_stmt(
+		"INSERT INTO editor_presence (tenant_id, page_id, user_id, block_id, seen_at) "
+		"SELECT :t, :p, :u, :b, :now FROM pages WHERE tenant_id = :t AND id = :p "
+		"ON CONFLICT (tenant_id, page_id, user_id) DO UPDATE SET block_id = excluded.block_id, seen_at = excluded.seen_at");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":u", user);
+	if (block) db_bind_int(st, ":b", block);
+	else db_bind_null(st, ":b");
+	db_bind_int(st, ":now", now_unix());
+	return db_run(st);
+}
+
+cJSON *pages_activity(int64_t tid, int64_t page, long ttl)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *eds = cJSON_AddArrayToObject(o, "editors");
+	sqlite3_stmt *st = db_stmt(
+		"SELECT e.user_id, coalesce(u.email, ''), e.block_id, e.seen_at FROM editor_presence e "
+		"LEFT JOIN users u ON u.id = e.user_id "
+		"WHERE e.tenant_id = :t AND e.page_id = :p AND e.seen_at >= :since ORDER BY e.user_id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":since", now_unix() - ttl);
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *e = cJSON_CreateObject();
+		row_add_id(e, "userId", db_int(st, 0));
+		cJSON_AddStringToObject(e, "email", db_text(st, 1));
+		if (db_isnull(st, 2)) cJSON_AddNullToObject(e, "blockId");
+		else row_add_id(e, "blockId", db_int(st, 2));
+		cJSON_AddItemToArray(eds, e);
+	}
+	db_reset(st);
+	cJSON *bl = cJSON_AddArrayToObject(o, "blocks");
+	st = db_stmt("SELECT b.id, b.version, b.modified_by, coalesce(u.email, ''), b.updated_at, b.position "
+		     "FROM draft_blocks b LEFT JOIN users u ON u.id = b.modified_by "
+		     "WHERE b.tenant_id = :t AND b.page_id = :p ORDER BY b.position, b.id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *b = cJSON_CreateObject();
+		row_add_id(b, "id", db_int(st, 0));
+		cJSON_AddNumberToObject(b, "version", (double)db_int(st, 1));
+		if (db_isnull(st, 2)) cJSON_AddNullToObject(b, "modifiedBy");
+		else row_add_id(b, "modifiedBy", db_int(st, 2));
+		cJSON_AddStringToObject(b, "modifiedByEmail", db_text(st, 3));
+		row_add_time(b, "lastModified", st, 4);
+		cJSON_AddNumberToObject(b, "position", (double)db_int(st, 5));
+		cJSON_AddItemToArray(bl, b);
+	}
+	db_reset(st);
+	st = db_stmt("SELECT version, live_version FROM pages WHERE tenant_id = :t AND id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	if (db_step(st) == SQLITE_ROW) {
+		cJSON *p = cJSON_AddObjectToObject(o, "page");
+		cJSON_AddNumberToObject(p, "version", (double)db_int(st, 0));
+		if (db_isnull(st, 1)) cJSON_AddNullToObject(p, "liveVersion");
+		else cJSON_AddNumberToObject(p, "liveVersion", (double)db_int(st, 1));
+	}
+	db_reset(st);
+	return o;
+}

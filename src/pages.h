@@ -42,6 +42,26 @@ int64_t pages_create(int64_t tid, const char *slug, const char *title, const cha
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user);
+/* Change a draft block whose version is still `version` (optimistic lock):
+ * NULL fields and pos < 0 keep theirs; the version moves on, and the
+ * block's history (block_history, by trigger) records new content. 1
+ * changed, 0 the version moved (or no such block), -1 error. */
+int pages_block_update(int64_t tid, int64_t id, int64_t version, const char *type, const char *code,
+		       const char *config_json, const char *visibility_json, int64_t pos, int64_t user);
+/* A block's saved versions, newest first: [{version, type, vibeCode,
+ * config, visibility, modifiedBy, modifiedByEmail, modifiedAt}]. */
+cJSON *pages_block_history(int64_t tid, int64_t block, int64_t limit, int64_t offset);
+/* One saved version of a block, or NULL. */
+cJSON *pages_block_history_get(int64_t tid, int64_t block, int64_t version);
+/* Keep a block's newest `keep` versions in its history. 0 or -1. */
+int pages_block_history_trim(int64_t tid, int64_t block, long keep);
+/* Who has the page open in the web editor: the user's heartbeat (on
+ * blockId, 0 for none). 0 or -1. */
+int pages_presence_touch(int64_t tid, int64_t page, int64_t user, int64_t block);
+/* The page's activity for editors: {editors: [{userId, email, blockId,
+ * seenAt}] seen within ttl seconds, blocks: [{id, version, modifiedBy,
+ * modifiedByEmail, lastModified}], page: {version, liveVersion}}. */
+cJSON *pages_activity(int64_t tid, int64_t page, long ttl);
 /* A block's visibility rules {devices[], userTypes[], dateRange{start,end}}:
  * NULL when valid, else a message naming the bad value (written to buf). */
 const char *pages_visibility_problem(const cJSON *vis, char *buf, size_t n);

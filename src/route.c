@@ -80,7 +80,10 @@ const route *route_dispatch(req *r, const route *table, size_t n, route_gate_fn 
 		memcpy(r->params, params, sizeof params);
 		r->nparams = np;
 		r->route = &table[i];
-		if (table[i].flags & R_NOSTORE) {
+		if (table[i].flags & R_REVALIDATE) {
+			r->cache_control = "private, no-cache";
+			r->no_etag = 0;
+		} else if (table[i].flags & R_NOSTORE) {
 			r->cache_control = "no-store";
 			r->no_etag = 1;
 		}

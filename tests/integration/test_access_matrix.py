@@ -35,6 +35,9 @@ CROSS = {
     "GET /api/cms/pages/:id/blocks": ("id", None, None),
     "GET /api/cms/pages/:id/preview": ("id", None, None),
     "POST /api/cms/pages/:id/preview/edits": ("id", {"blocks": []}, None),
+    "GET /api/cms/pages/:id/versions/:version": ("id", None, None),
+    "GET /api/cms/pages/:id/activity": ("id", None, None),
+    "POST /api/cms/pages/:id/presence": ("id", {}, None),
     "POST /api/cms/pages/:id/publish": ("id", {}, None),
     "GET /api/cms/pages/:id/versions": ("id", None, None),
     "POST /api/cms/pages/:id/rollback": ("id", {"version": 1}, None),
@@ -42,6 +45,8 @@ CROSS = {
     "GET /api/cms/blocks/:id": ("id", None, None),
     "PUT /api/cms/blocks/:id": ("id", {"version": 1, "vibeCode": "function r() { return 'pwned'; }"}, None),
     "DELETE /api/cms/blocks/:id": ("id", None, None),
+    "GET /api/cms/blocks/:id/history": ("id", None, None),
+    "POST /api/cms/blocks/:id/restore": ("id", {"version": 1, "restoreVersion": 1}, None),
     "POST /api/cms/validate": ("self", {"code": "function r() { return 'x'; }"}, 200),
     "GET /api/cms/vibe/reference": ("self", None, 200),
     "GET /api/cms/posts": ("list", None, "posts"),
@@ -247,7 +252,7 @@ def test_cross_tenant_matrix(stack, world):
                 if kind == "id" and bid in w["own"].get(rt["resource"], set()):
                     skipped += 1      # B's id of another kind happens to be A's own
                     continue
-                path = pattern.replace(":id", bid).replace(":domain", bid)
+                path = pattern.replace(":id", bid).replace(":domain", bid).replace(":version", "1")
                 for host in ("alpha.localhost", "bravo.localhost"):
                     r = stack.request(method, path, token=a_tok, host=host,
                                       json_body=fill(body, w, n) if body is not None else None)
@@ -312,7 +317,7 @@ def test_role_matrix(stack, world):
             continue
         k = key(rt)
         allowed = expected_roles(rt)
-        path = rt["pattern"].replace(":id", "999999999").replace(":domain", "nowhere.example")
+        path = rt["pattern"].replace(":id", "999999999").replace(":domain", "nowhere.example").replace(":version", "1")
         for role in ("owner", "editor", "staff"):
             tok = a[role]
             if k == "POST /api/cms/logout":
@@ -374,7 +379,7 @@ def test_storefront_routes_cross_tenant(stack, world):
 
 # ---- the rows mean what they say: every flag, bucket and caching policy --
 def path_of(rt):
-    return (rt["pattern"].replace(":id", "999999999").replace(":domain", "nowhere.example")
+    return (rt["pattern"].replace(":id", "999999999").replace(":domain", "nowhere.example").replace(":version", "1")
             .replace(":username", "nobody").replace(":slug", "no-such-thing"))
 
 
@@ -413,7 +418,13 @@ def test_every_row_is_enforced(stack, world):
         else:
             assert r.status != 401, (k, r)
         cc = one_header(r, "Cache-Control")
-        if "nostore" in rt["flags"]:
+        if "revalidate" in rt["flags"]:   # pollers: private, revalidated with an ETag
+            assert rt["cache"] == "revalidate", (k, rt)
+            if r.status == 200:
+                assert cc == "private, no-cache" and one_header(r, "ETag"), (k, r)
+            else:
+                assert cc == "private, no-cache" and one_header(r, "ETag") is None, (k, r)
+        elif "nostore" in rt["flags"]:
             assert cc == "no-store" and rt["cache"] == "no-store", (k, r)
             assert one_header(r, "ETag") is None, (k, r)
         else:
