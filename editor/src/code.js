@@ -117,3 +117,35 @@ export function codeEditor(parent, { code, reference, validate, onChange, label 
     destroy() { view.destroy(); },
   };
 }
+
+// Two texts side by side with their differences marked (read-only both),
+// for a block's history and a page's versions.
+import { MergeView } from '@codemirror/merge';
+
+export function diffView(parent, { a, b, labelA, labelB }) {
+  const ro = [EditorState.readOnly.of(true), EditorView.editable.of(false), javascript(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }), lineNumbers()];
+  return new MergeView({
+    parent,
+    a: { doc: a, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelA })] },
+    b: { doc: b, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelB })] },
+    highlightChanges: true, gutter: true,
+  });
+}
+
+// The conflict view: the merchant's text (editable: merge by hand there)
+// beside the version someone else saved (read-only).
+export function mergeView(parent, { mine, theirs }) {
+  const mv = new MergeView({
+    parent,
+    a: { doc: mine, extensions: [lineNumbers(), history(), javascript(), bracketMatching(),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      EditorView.contentAttributes.of({ 'aria-label': 'Your version (edit here to merge)' })] },
+    b: { doc: theirs, extensions: [EditorState.readOnly.of(true), EditorView.editable.of(false), lineNumbers(),
+      javascript(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      EditorView.contentAttributes.of({ 'aria-label': 'The version saved by someone else' })] },
+    highlightChanges: true, gutter: true,
+  });
+  return { get mine() { return mv.a.state.doc.toString(); }, destroy() { mv.destroy(); } };
+}

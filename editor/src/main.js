@@ -4,7 +4,7 @@
 // publish, versions and rollback). It speaks only the public /api/cms/
 // endpoints the TAR POS app uses; the session cookie is HttpOnly, writes
 // carry the session's CSRF token. No inline script: the CSP forbids it.
-import { codeEditor } from './code.js';
+import { codeEditor, diffView, mergeView } from './code.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const main = () => $('#main');
@@ -62,6 +62,22 @@ function debounce(fn, ms) {
   return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };
 }
 
+// A modal dialog (the platform's <dialog>: focus is trapped and Escape
+// closes it). buttons: [[label, fn(close)]]. Returns close().
+function openDialog(title, body, buttons = []) {
+  const d = h('dialog', { class: 'dialog', 'aria-labelledby': 'dlg-h' });
+  const close = () => { d.close(); d.remove(); };
+  d.append(h('h2', { id: 'dlg-h', text: title }), body,
+    h('div', { class: 'dialog-buttons' }, buttons.map(([label, fn, cls]) => h('button', { class: cls || '', onclick: () => fn(close), text: label })),
+      h('button', { onclick: close, text: 'Close' })));
+  d.addEventListener('close', () => d.remove());
+  document.body.append(d);
+  d.showModal();
+  return close;
+}
+
+function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
+
 // ---- sign in --------------------------------------------------------
 function showLogin(message) {
   me = null;
@@ -107,7 +123,7 @@ async function showManager() {
   ]);
   const storeUrl = '//' + me.store.username + '.' + location.host.replace(/^admin\./, '');
   const today = analytics && analytics.today;
-  main().replaceChildren(
+  main().replaceChildren(...[
     h('h1', { text: me.store.name }),
     h('section', { class: 'card', 'aria-labelledby': 'store-h' },
       h('h2', { id: 'store-h', text: 'Store' }),
@@ -135,7 +151,10 @@ async function showManager() {
             h('a', { href: storeUrl + '/' + (p.slug === 'home' ? '' : p.slug), target: '_blank', rel: 'noopener', text: 'View' }))))))),
     orders && (orders.orders || orders.items) ? h('section', { class: 'card', 'aria-labelledby': 'orders-h' },
       h('h2', { id: 'orders-h', text: 'Recent orders' }),
-      h('ul', {}, (orders.orders || orders.items).map((o) => h('li', { text: '#' + (o.number || o.id) + ' — ' + o.status + ' — ' + (o.totalFormatted || o.total) })))) : null);
+      (orders.orders || orders.items).length
+        ? h('ul', {}, (orders.orders || orders.items).map((o) => h('li', { text: '#' + (o.number || o.id) + ' — ' + o.status + ' — ' + (o.totalFormatted || o.total) })))
+        : h('p', { text: 'No orders yet.' })) : null,
+  ].filter(Boolean));
   status('');
 }
 
@@ -154,13 +173,38 @@ async function showPage(id) {
 
   const list = h('ol', { class: 'blocks', 'aria-label': 'Blocks in position order' });
   const codeHost = h('div', { class: 'code', id: 'code' });
-  const frame = h('iframe', { title: 'Preview of the page', sandbox: 'allow-scripts allow-forms', class: 'preview desktop' });
+  // Two frames: the next preview loads in the hidden one and takes the
+  // place of the shown one when it has loaded, so typing never flashes an
+  // empty frame.
+  const frames = [0, 1].map((i) => h('iframe', { title: 'Preview of the page', sandbox: 'allow-scripts allow-forms',
+    class: 'preview desktop' + (i ? ' loading' : ' current'), tabindex: i ? '-1' : null, 'aria-hidden': i ? 'true' : null }));
+  let shown = 0;
+  for (const [i, f] of frames.entries()) {
+    f.addEventListener('load', () => {
+      if (i === shown || !f.src) return;
+      frames[shown].classList.replace('current', 'loading');
+      frames[shown].setAttribute('aria-hidden', 'true');
+      frames[shown].setAttribute('tabindex', '-1');
+      f.classList.replace('loading', 'current');
+      f.removeAttribute('aria-hidden');
+      f.removeAttribute('tabindex');
+      shown = i;
+    });
+  }
+  const frameBox = h('div', { class: 'frames' }, frames);
   const cfgArea = h('textarea', { id: 'cfg', rows: 6, spellcheck: 'false' });
   const devices = ['desktop', 'tablet', 'mobile'].map((d) => h('input', { type: 'checkbox', id: 'vis-' + d, value: d }));
   const users = ['guest', 'customer'].map((u) => h('input', { type: 'checkbox', id: 'vis-' + u, value: u }));
   const start = h('input', { type: 'datetime-local', id: 'vis-start' });
   const end = h('input', { type: 'datetime-local', id: 'vis-end' });
   const versions = h('ol', { class: 'versions', 'aria-label': 'Published versions' });
+  const historyList = h('ol', { class: 'history-list', 'aria-label': 'Saved versions of this block' });
+  const historyBox = h('details', { class: 'settings history' }, h('summary', { text: 'History of this block' }), historyList);
+  const others = h('span', { id: 'presence', 'aria-live': 'polite' });
+  const cmpFrom = h('select', { id: 'cmp-from', 'aria-label': 'Compare from' });
+  const cmpTo = h('select', { id: 'cmp-to', 'aria-label': 'Compare to' });
+  let timers = [];
+  let lastActivity = '';
 
   const block = () => blocks.find((b) => b.id === current);
   const edits = (b) => unsaved.get(b.id) || {};
@@ -172,8 +216,8 @@ async function showPage(id) {
       h('span', { class: 'tools' },
         h('button', { 'aria-label': 'Move block ' + (i + 1) + ' up', disabled: i === 0, onclick: () => move(b, -1), text: '↑' }),
         h('button', { 'aria-label': 'Move block ' + (i + 1) + ' down', disabled: i === blocks.length - 1, onclick: () => move(b, 1), text: '↓' }),
-        h('button', { 'aria-label': 'Duplicate block ' + (i + 1), onclick: () => duplicate(b), text: '⧉' }),
-        h('button', { 'aria-label': 'Delete block ' + (i + 1), onclick: () => remove(b), text: '✕' })))));
+        h('button', { 'aria-label': 'Duplicate block ' + (i + 1), onclick: () => duplicate(b), text: 'Copy' }),
+        h('button', { 'aria-label': 'Delete block ' + (i + 1), onclick: () => remove(b), text: 'Delete' })))));
   }
 
   function fillSide(b) {
@@ -219,6 +263,8 @@ async function showPage(id) {
       fillSide(b);
     }
     renderList();
+    loadHistory().catch(fail);
+    if (timers.length) beat();
   }
 
   async function reload(keep) {
@@ -236,7 +282,9 @@ async function showPage(id) {
       const payload = [...unsaved.entries()].map(([bid, e]) => ({ id: bid, ...e }));
       url = (await api('POST', '/pages/' + id + '/preview/edits', { blocks: payload })).url;
     }
-    frame.src = url;
+    const next = frames[shown ? 0 : 1];
+    if (!frames[shown].src) { frames[shown].src = url; return; }
+    next.src = url;
   }
   const refresh = debounce(() => preview().catch(fail), 500);
 
@@ -251,9 +299,41 @@ async function showPage(id) {
       status('Saved draft of the ' + b.type + ' block (version ' + r.version + ').', 'ok');
       await reload(b.id);
     } catch (e) {
-      if (e.status === 409) status('Someone saved this block after you opened it: reload to see their version.', 'error');
+      if (e.status === 409 && e.details && e.details.current) conflict(b, e.details.current, side);
       else fail(e);
     }
+  }
+
+  // Someone saved this block after it was opened: both versions side by
+  // side; keep yours (as edited in the view: merge by hand there) or take
+  // theirs. Nothing is overwritten without the merchant choosing.
+  function conflict(b, theirs, side) {
+    const host = h('div', { class: 'merge' });
+    const who = theirs.modifiedByEmail || 'someone else';
+    const body = h('div', {}, h('p', { text: 'The ' + b.type + ' block was saved by ' + who + ' (version ' + theirs.version +
+      ') after you opened it. Left: your version, which you can edit to merge by hand. Right: theirs.' }), host);
+    let mv = null;
+    const close = openDialog('Your changes and theirs', body, [
+      ['Save my version', async (done) => {
+        try {
+          await api('PUT', '/blocks/' + b.id, { version: theirs.version, vibeCode: mv.mine, ...side });
+          unsaved.delete(b.id);
+          mv.destroy();
+          done();
+          status('Saved your version over version ' + theirs.version + '.', 'ok');
+          await reload(b.id);
+        } catch (e) { fail(e); }
+      }, 'primary'],
+      ['Take theirs', async (done) => {
+        unsaved.delete(b.id);
+        mv.destroy();
+        done();
+        status('Took the version saved by ' + who + '.', 'ok');
+        await reload(b.id);
+      }],
+    ]);
+    mv = mergeView(host, { mine: editor.code, theirs: theirs.vibeCode });
+    return close;
   }
 
   async function publish() {
@@ -272,8 +352,112 @@ async function showPage(id) {
     const v = await api('GET', '/pages/' + id + '/versions');
     const items = v.versions || v.items || [];
     versions.replaceChildren(...items.map((x) => h('li', {},
-      'Version ' + x.version + (x.live || x.isLive ? ' (live)' : '') + ' ',
-      h('button', { onclick: () => rollback(x.version), 'aria-label': 'Roll back to version ' + x.version, text: 'Roll back' }))));
+      h('span', { text: 'Version ' + x.version + (x.isLive ? ' (live)' : '') }),
+      x.isLive ? null : h('button', { onclick: () => rollback(x.version), 'aria-label': 'Roll back to version ' + x.version, text: 'Roll back' }))));
+    const opts = (sel, dflt) => {
+      sel.replaceChildren(h('option', { value: 'drafts', text: 'Drafts' }), ...items.map((x) => h('option', { value: String(x.version), text: 'Version ' + x.version })));
+      sel.value = dflt;
+    };
+    opts(cmpFrom, items.length ? String(items[0].version) : 'drafts');
+    opts(cmpTo, 'drafts');
+  }
+
+  // Two states of the page (published versions or the drafts), block by
+  // block: what changed, side by side.
+  async function compare() {
+    const get = async (which) => which === 'drafts' ? (await api('GET', '/pages/' + id + '/blocks')).blocks
+      : (await api('GET', '/pages/' + id + '/versions/' + which)).blocks;
+    const [a, b] = await Promise.all([get(cmpFrom.value), get(cmpTo.value)]);
+    const name = (w) => w === 'drafts' ? 'drafts' : 'version ' + w;
+    const body = h('div', { class: 'compare' });
+    const ids = [...new Set([...a.map((x) => x.id), ...b.map((x) => x.id)])];
+    let changed = 0;
+    for (const bid of ids) {
+      const x = a.find((y) => y.id === bid), y = b.find((z) => z.id === bid);
+      const label = (x || y).type + ' block';
+      const same = x && y && x.vibeCode === y.vibeCode && JSON.stringify(x.config) === JSON.stringify(y.config);
+      if (same) { body.append(h('p', { class: 'same', text: label + ': unchanged' })); continue; }
+      changed++;
+      body.append(h('h3', { text: label + (!x ? ' (added)' : !y ? ' (removed)' : ' (changed)') }));
+      const host = h('div', { class: 'merge' });
+      body.append(host);
+      diffView(host, { a: x ? x.vibeCode : '', b: y ? y.vibeCode : '', labelA: label + ' in ' + name(cmpFrom.value),
+        labelB: label + ' in ' + name(cmpTo.value) });
+    }
+    openDialog('Changes from ' + name(cmpFrom.value) + ' to ' + name(cmpTo.value) + ': ' + changed + ' block' + (changed === 1 ? '' : 's'), body);
+  }
+
+  // A block's saved versions: compare one with the editor, restore one.
+  async function loadHistory() {
+    const b = block();
+    if (!b || !historyBox.open) return;
+    const hist = (await api('GET', '/blocks/' + b.id + '/history')).history;
+    historyList.replaceChildren(...hist.map((x) => h('li', {},
+      h('span', { text: 'v' + x.version + ' · ' + (x.modifiedByEmail || 'set up with the store') + ' · ' + when(x.modifiedAt) }),
+      h('button', { 'aria-label': 'Compare version ' + x.version + ' with the editor', text: 'Compare',
+        onclick: () => {
+          const host = h('div', { class: 'merge' });
+          openDialog('Version ' + x.version + ' of the ' + b.type + ' block and the editor', host);
+          diffView(host, { a: x.vibeCode, b: editor.code, labelA: 'Version ' + x.version, labelB: 'The editor' });
+        } }),
+      x.version === b.version ? h('span', { class: 'tag', text: 'current' })
+        : h('button', { 'aria-label': 'Restore version ' + x.version + ' of this block', text: 'Restore',
+          onclick: () => restore(b, x.version) }))));
+  }
+
+  async function restore(b, version) {
+    if (unsaved.has(b.id) && !confirm('Your unsaved changes to this block will be replaced. Restore?')) return;
+    try {
+      const r = await api('POST', '/blocks/' + b.id + '/restore', { version: b.version, restoreVersion: version });
+      unsaved.delete(b.id);
+      status('Restored version ' + version + ' of the ' + b.type + ' block as version ' + r.version + ' (draft).', 'ok');
+      await reload(b.id);
+      loadHistory();
+    } catch (e) {
+      if (e.status === 409 && e.details && e.details.current) status('Someone saved this block meanwhile: look at its history again.', 'error');
+      else fail(e);
+    }
+  }
+
+  // Editing together: a heartbeat says who is here; the activity poll
+  // (ETag: the browser revalidates, the server answers 304 when nothing
+  // changed) brings others' saves within two seconds.
+  async function beat() {
+    try { showActivity(await api('POST', '/pages/' + id + '/presence', { blockId: current || undefined })); } catch (e) { /* next beat */ }
+  }
+  async function poll() {
+    if (document.hidden) return;
+    try {
+      const r = await fetch('/api/cms/pages/' + id + '/activity', { credentials: 'same-origin' });
+      if (r.ok) showActivity(await r.json());
+    } catch (e) { /* next poll */ }
+  }
+  async function showActivity(a) {
+    const text = JSON.stringify(a);
+    if (text === lastActivity) return;
+    lastActivity = text;
+    const here = a.editors.filter((e) => e.email !== me.user.email);
+    others.textContent = here.length ? 'Also here: ' + here.map((e) => {
+      const eb = e.blockId && blocks.find((x) => x.id === e.blockId);
+      return e.email + (eb ? ' (on the ' + eb.type + ' block)' : '');
+    }).join(', ') : '';
+    const stale = a.blocks.filter((x) => { const mine = blocks.find((y) => y.id === x.id); return !mine || mine.version !== x.version; });
+    const gone = blocks.filter((y) => !a.blocks.some((x) => x.id === y.id));
+    if (!stale.length && !gone.length) return;
+    const by = stale.map((x) => x.modifiedByEmail).filter((e) => e && e !== me.user.email);
+    const clean = stale.every((x) => !unsaved.has(x.id));
+    if (clean) {
+      await reload(current);
+      if (by.length) status('Updated: ' + [...new Set(by)].join(', ') + ' saved changes to this page.', 'info');
+    } else if (by.length) {
+      status([...new Set(by)].join(', ') + ' saved a block you are editing: saving will show both versions.', 'error');
+    }
+  }
+
+  function stop() {
+    for (const t of timers) clearInterval(t);
+    timers = [];
+    window.removeEventListener('hashchange', stop);
   }
 
   async function rollback(version) {
@@ -313,9 +497,10 @@ async function showPage(id) {
     } catch (e) { fail(e); }
   }
 
+  historyBox.addEventListener('toggle', () => loadHistory().catch(fail));
   const typeSel = h('select', { id: 'add-type', 'aria-label': 'Type of the new block' }, TYPES.map((t) => h('option', { value: t, text: t })));
   const widthBtns = Object.keys(WIDTHS).map((w) => h('button', { 'aria-pressed': w === width ? 'true' : 'false',
-    onclick: (ev) => { width = w; frame.className = 'preview ' + w;
+    onclick: (ev) => { width = w; for (const f of frames) { f.classList.remove('desktop', 'tablet', 'phone'); f.classList.add(w); }
       for (const x of widthBtns) x.setAttribute('aria-pressed', x === ev.currentTarget ? 'true' : 'false'); }, text: w }));
   for (const c of [...devices, ...users, start, end]) c.addEventListener('change', () => {
     const b = block();
@@ -332,20 +517,25 @@ async function showPage(id) {
       h('button', { class: 'primary', id: 'save', onclick: save, text: 'Save draft' }),
       h('button', { id: 'publish', onclick: publish, text: 'Publish' }),
       h('span', { class: 'sep' }), typeSel, h('button', { id: 'add', onclick: () => add(typeSel.value), text: 'Add block' }),
-      h('span', { class: 'sep' }), h('span', { id: 'widths', role: 'group', 'aria-label': 'Preview width' }, widthBtns)),
+      h('span', { class: 'sep' }), h('span', { id: 'widths', role: 'group', 'aria-label': 'Preview width' }, widthBtns),
+      h('span', { class: 'sep' }), others),
     h('div', { class: 'editor' },
       h('nav', { class: 'side', 'aria-label': 'Blocks' }, h('h2', { text: 'Blocks' }), list,
-        h('h2', { text: 'Versions' }), versions),
+        h('h2', { text: 'Versions' }), versions,
+        h('div', { class: 'compare-form' }, cmpFrom, cmpTo, h('button', { id: 'compare', onclick: () => compare().catch(fail), text: 'Compare' }))),
       h('section', { class: 'work', 'aria-label': 'Code and settings' }, codeHost,
         h('details', { class: 'settings' }, h('summary', { text: 'Config and visibility' }),
           h('label', { for: 'cfg', text: 'Config (JSON)' }), cfgArea,
           h('fieldset', {}, h('legend', { text: 'Show on' }),
             devices.map((c) => h('label', {}, c, ' ' + c.value)), users.map((c) => h('label', {}, c, ' ' + c.value + 's'))),
-          h('label', { for: 'vis-start', text: 'From' }), start, h('label', { for: 'vis-end', text: 'Until' }), end)),
-      h('section', { class: 'view', 'aria-label': 'Live preview' }, frame)));
+          h('label', { for: 'vis-start', text: 'From' }), start, h('label', { for: 'vis-end', text: 'Until' }), end), historyBox),
+      h('section', { class: 'view', 'aria-label': 'Live preview' }, frameBox)));
   choose(current);
   preview().catch(fail);
   loadVersions().catch(fail);
+  beat();
+  timers.push(setInterval(beat, 10000), setInterval(poll, 1500));
+  window.addEventListener('hashchange', stop);
 }
 
 // ---- routing -----------------------------------------------------------

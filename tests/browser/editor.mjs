@@ -81,7 +81,7 @@ try {
   // fixed: the marker goes, the live preview shows the new heading
   await setCode(page, FIXED);
   await page.locator('.cm-lintRange-error').waitFor({ state: 'detached', timeout: 15000 });
-  const frame = page.frameLocator('iframe.preview');
+  const frame = page.frameLocator('iframe.preview.current');
   await frame.locator('h1', { hasText: 'edited in the browser' }).waitFor({ timeout: 15000 });
   check(true, 'the preview follows the code before it is saved');
   const live0 = await liveHome(ctx);
@@ -114,9 +114,37 @@ try {
   check(!live2.includes('edited in the browser'), 'after the rollback the store shows the earlier version');
   await shot(page, 'editor-6-rolled-back');
 
+  // block-level history: the hero's saved versions; restore the edited one
+  // to the draft of this block alone
+  await page.getByText('History of this block').click();
+  const restoreBtn = page.getByRole('button', { name: 'Restore version 2 of this block' });
+  await restoreBtn.waitFor({ timeout: 10000 });
+  check(await page.locator('.history-list li').count() >= 3, 'the history lists every saved version');
+  await shot(page, 'editor-7-block-history');
+  await page.getByRole('button', { name: 'Compare version 2 with the editor' }).click();
+  await page.locator('dialog .cm-mergeView').waitFor();
+  check(await page.locator('dialog .cm-changedLine, dialog .cm-changedText').count() > 0, 'the compare view marks the differences');
+  await shot(page, 'editor-8-block-diff');
+  await page.locator('dialog').getByRole('button', { name: 'Close' }).click();
+  await restoreBtn.click();
+  await page.locator('#status', { hasText: 'Restored version 2' }).waitFor({ timeout: 15000 });
+  check((await page.locator('.cm-content').first().innerText()).includes('edited in the browser'), 'the editor holds the restored code');
+  const live3 = await liveHome(ctx);
+  check(!live3.includes('edited in the browser'), 'restoring a block version touches only the draft');
+
+  // two published versions, compared block by block
+  await page.locator('#cmp-from').selectOption('1');
+  await page.locator('#cmp-to').selectOption('2');
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  const dlg = page.locator('dialog');
+  await dlg.waitFor();
+  check(/1 block/.test(await dlg.locator('h2').innerText()), 'version 1 to 2 changed one block: ' + await dlg.locator('h2').innerText());
+  await shot(page, 'editor-9-versions-diff');
+  await dlg.getByRole('button', { name: 'Close' }).click();
+
   // phone-width preview
   await page.getByRole('button', { name: 'phone' }).click();
-  const w = await page.locator('iframe.preview').evaluate((el) => el.getBoundingClientRect().width);
+  const w = await page.locator('iframe.preview.current').evaluate((el) => el.getBoundingClientRect().width);
   check(w <= 400, 'the phone preview is phone-wide: ' + w);
   check(errors.length === 0, 'no script errors or CSP violations: ' + errors.join(' | '));
 } catch (e) {

@@ -37,6 +37,20 @@ def test_editor_in_chromium(editor_stack):
     assert code
 
 
+def test_editing_together_in_chromium(editor_stack):
+    s = editor_stack
+    s.cli("user", "add", "demo", "second@demo.localhost", "--role", "editor", input="second-password-1\n")
+    run_script(s, "together.mjs")
+    # the text block's draft holds both merchants' changes, and its history
+    # has B's save and A's merge as versions
+    (code,) = s.sql("SELECT b.vibe_code FROM draft_blocks b JOIN pages p ON p.id = b.page_id "
+                    "WHERE p.slug = 'home' AND b.type = 'text'")[0]
+    assert "A was here" in code and "B was here" in code, code
+    who = [e for (e,) in s.sql("SELECT u.email FROM block_history h JOIN draft_blocks b ON b.id = h.block_id "
+                                "JOIN users u ON u.id = h.modified_by WHERE b.type = 'text' ORDER BY h.version DESC LIMIT 2")]
+    assert who == ["owner@demo.localhost", "second@demo.localhost"], who
+
+
 def test_editor_files_only_on_the_admin_host(editor_stack):
     s = editor_stack
     r = s.get("/admin/index.html", host="demo.localhost")
