@@ -7,11 +7,28 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, hoverTooltip } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { syntaxHighlighting, defaultHighlightStyle, bracketMatching, indentOnInput, foldGutter } from '@codemirror/language';
+import { syntaxHighlighting, HighlightStyle, bracketMatching, indentOnInput, foldGutter } from '@codemirror/language';
+import { tags as t } from '@lezer/highlight';
 import { javascript } from '@codemirror/lang-javascript';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
+
+// Token colours that keep WCAG AA contrast (4.5:1) on the editor's white
+// and on its active-line tint (CodeMirror's default style does not).
+const aaStyle = HighlightStyle.define([
+  { tag: t.keyword, color: '#7b1fa2' },
+  { tag: [t.string, t.special(t.string)], color: '#a0281a' },
+  { tag: t.regexp, color: '#8a3b00' },
+  { tag: t.comment, color: '#55606e', fontStyle: 'italic' },
+  { tag: [t.number, t.bool, t.null], color: '#0b5394' },
+  { tag: [t.definition(t.variableName), t.function(t.definition(t.variableName))], color: '#0a4f9e' },
+  { tag: t.propertyName, color: '#174ea6' },
+  { tag: [t.typeName, t.className], color: '#5b2c9f' },
+  { tag: t.invalid, color: '#b00020' },
+  { tag: t.link, textDecoration: 'underline' },
+]);
+const highlight = syntaxHighlighting(aaStyle);
 
 // Diagnostics from the engine's CodeValidationResult: errors, warnings and
 // security issues at their 1-based line and column.
@@ -98,13 +115,13 @@ export function codeEditor(parent, { code, reference, validate, onChange, label 
       doc: code,
       extensions: [
         lineNumbers(), highlightActiveLineGutter(), foldGutter(), history(), drawSelection(),
-        indentOnInput(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }), bracketMatching(),
+        indentOnInput(), highlight, bracketMatching(),
         closeBrackets(), highlightActiveLine(), highlightSelectionMatches(), javascript(),
         autocompletion({ override: reference ? [completionsFrom(reference)] : [] }),
         reference ? hoverFrom(reference) : [], lint, lintGutter(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap,
           ...completionKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ 'aria-label': label || 'Vibe code' }),
+        EditorView.contentAttributes.of({ 'aria-label': label || 'Vibe code', tabindex: '0' }),
         EditorView.updateListener.of((u) => { if (u.docChanged && onChange) onChange(u.state.doc.toString()); }),
       ],
     }),
@@ -123,12 +140,12 @@ export function codeEditor(parent, { code, reference, validate, onChange, label 
 import { MergeView } from '@codemirror/merge';
 
 export function diffView(parent, { a, b, labelA, labelB }) {
-  const ro = [EditorState.readOnly.of(true), EditorView.editable.of(false), javascript(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }), lineNumbers()];
+  const ro = [EditorState.readOnly.of(true), javascript(),
+    highlight, lineNumbers()];
   return new MergeView({
     parent,
-    a: { doc: a, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelA })] },
-    b: { doc: b, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelB })] },
+    a: { doc: a, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelA, tabindex: '0' })] },
+    b: { doc: b, extensions: [...ro, EditorView.contentAttributes.of({ 'aria-label': labelB, tabindex: '0' })] },
     highlightChanges: true, gutter: true,
   });
 }
@@ -139,12 +156,12 @@ export function mergeView(parent, { mine, theirs }) {
   const mv = new MergeView({
     parent,
     a: { doc: mine, extensions: [lineNumbers(), history(), javascript(), bracketMatching(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      highlight,
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-      EditorView.contentAttributes.of({ 'aria-label': 'Your version (edit here to merge)' })] },
-    b: { doc: theirs, extensions: [EditorState.readOnly.of(true), EditorView.editable.of(false), lineNumbers(),
-      javascript(), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-      EditorView.contentAttributes.of({ 'aria-label': 'The version saved by someone else' })] },
+      EditorView.contentAttributes.of({ 'aria-label': 'Your version (edit here to merge)', tabindex: '0' })] },
+    b: { doc: theirs, extensions: [EditorState.readOnly.of(true), lineNumbers(),
+      javascript(), highlight,
+      EditorView.contentAttributes.of({ 'aria-label': 'The version saved by someone else', tabindex: '0' })] },
     highlightChanges: true, gutter: true,
   });
   return { get mine() { return mv.a.state.doc.toString(); }, destroy() { mv.destroy(); } };

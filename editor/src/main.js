@@ -216,7 +216,7 @@ async function showPage(id) {
       h('span', { class: 'tools' },
         h('button', { 'aria-label': 'Move block ' + (i + 1) + ' up', disabled: i === 0, onclick: () => move(b, -1), text: '↑' }),
         h('button', { 'aria-label': 'Move block ' + (i + 1) + ' down', disabled: i === blocks.length - 1, onclick: () => move(b, 1), text: '↓' }),
-        h('button', { 'aria-label': 'Duplicate block ' + (i + 1), onclick: () => duplicate(b), text: 'Copy' }),
+        h('button', { 'aria-label': 'Copy block ' + (i + 1), onclick: () => duplicate(b), text: 'Copy' }),
         h('button', { 'aria-label': 'Delete block ' + (i + 1), onclick: () => remove(b), text: 'Delete' })))));
   }
 

@@ -2,7 +2,7 @@
 // in, open the home page, break the hero's code and see the marker at the
 // right line, fix it and see the live preview follow, save, publish, see
 // the store change, roll back. Screenshots of each step (editor-*.png).
-import { launch, check, shot, port } from './lib.mjs';
+import { launch, check, shot, port, checkAxe } from './lib.mjs';
 
 const admin = `http://admin.localhost:${port}`;
 const store = `http://demo.localhost:${port}`;
@@ -50,10 +50,12 @@ try {
   await page.getByLabel('Email').fill('owner@demo.localhost');
   await page.getByLabel('Password').fill('demo-password');
   await shot(page, 'editor-1-sign-in');
+  await checkAxe(page, 'the sign-in screen');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Pages' }).waitFor();
   check(await page.locator('h1').innerText() !== '', 'the Storefront Manager names the store');
   await shot(page, 'editor-2-manager');
+  await checkAxe(page, 'the Storefront Manager');
 
   const homeRow = page.locator('tr', { hasText: 'Home' }).first();
   await homeRow.getByRole('link', { name: 'Edit' }).click();
@@ -77,6 +79,7 @@ try {
   await tip.waitFor({ timeout: 10000 });
   check((await tip.innerText()).length > 5, 'hovering shows the message: ' + (await tip.innerText()));
   await shot(page, 'editor-3-syntax-error');
+  await checkAxe(page, 'the page editor with an error marker');
 
   // fixed: the marker goes, the live preview shows the new heading
   await setCode(page, FIXED);
@@ -121,10 +124,12 @@ try {
   await restoreBtn.waitFor({ timeout: 10000 });
   check(await page.locator('.history-list li').count() >= 3, 'the history lists every saved version');
   await shot(page, 'editor-7-block-history');
+  await checkAxe(page, 'the block history');
   await page.getByRole('button', { name: 'Compare version 2 with the editor' }).click();
   await page.locator('dialog .cm-mergeView').waitFor();
   check(await page.locator('dialog .cm-changedLine, dialog .cm-changedText').count() > 0, 'the compare view marks the differences');
   await shot(page, 'editor-8-block-diff');
+  await checkAxe(page, 'the compare dialog');
   await page.locator('dialog').getByRole('button', { name: 'Close' }).click();
   await restoreBtn.click();
   await page.locator('#status', { hasText: 'Restored version 2' }).waitFor({ timeout: 15000 });

@@ -30,3 +30,22 @@ export async function shot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, name + '.png'), fullPage: true });
 }
+
+// axe-core's accessibility rules on what the page shows now (WCAG 2.x A
+// and AA): the violations, each with its rule and first element. The
+// source is evaluated through the browser's devtools protocol, which a
+// page's CSP does not govern (the admin's forbids inline script).
+const axeSource = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname),
+  'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+  const r = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + (v.nodes[0] && v.nodes[0].target.join(' ')));
+}
+
+export async function checkAxe(page, what) {
+  const v = await axeViolations(page);
+  check(v.length === 0, 'axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
+}

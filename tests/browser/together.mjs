@@ -2,7 +2,7 @@
 // (presence), a save reaches the other's editor within seconds, and a save
 // over the other's newer version shows both side by side; merging by hand
 // keeps both intended changes. Screenshots together-*.png.
-import { launch, check, shot, port } from './lib.mjs';
+import { launch, check, shot, port, checkAxe } from './lib.mjs';
 
 const admin = `http://admin.localhost:${port}`;
 
@@ -55,6 +55,7 @@ try {
   check(theirs.includes('B was here') && !theirs.includes('A was here'), 'the right side is what B saved');
   check(mine.includes('A was here') && !mine.includes('B was here'), 'the left side is what A wrote');
   await shot(a, 'together-2-conflict');
+  await checkAxe(a, 'the conflict view');
   await dlg.locator('.cm-merge-a .cm-content').click();
   await a.keyboard.press('Control+End');
   await a.keyboard.insertText('\n// B was here\n');
