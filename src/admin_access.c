@@ -161,6 +161,18 @@ void adm_login(req *r)
 	if (many) {  /* only said once the password is right: no enumeration */
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "field", "store");
+		/* the stores this email belongs to, for a sign-in form to offer */
+		cJSON *stores = cJSON_AddArrayToObject(d, "stores");
+		st = db_stmt("SELECT t.username, t.name FROM users x JOIN tenants t ON t.id = x.tenant_id "
+			     "WHERE x.email = :e AND t.status != 'deleted' ORDER BY t.username LIMIT 100");
+		db_bind_text(st, ":e", mail);
+		while (db_step(st) == SQLITE_ROW) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "username", db_text(st, 0));
+			cJSON_AddStringToObject(o, "name", db_text(st, 1));
+			cJSON_AddItemToArray(stores, o);
+		}
+		db_reset(st);
 		http_error(r, 422, "validation_error", d, "this email belongs to several stores; field 'store' names which one");
 		goto out;
 	}

@@ -82,27 +82,43 @@ function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
 function showLogin(message) {
   me = null;
   $('#who').textContent = '';
+  const storeBox = h('div', { class: 'store-choice', hidden: true });
   const form = h('form', { class: 'card login', 'aria-labelledby': 'login-h' },
     h('h1', { id: 'login-h', text: 'Sign in to your store' }),
     message ? h('p', { class: 'status error', role: 'alert', text: message }) : null,
-    h('label', { for: 'l-store', text: 'Store' }), h('input', { id: 'l-store', name: 'store', autocomplete: 'organization', required: true }),
     h('label', { for: 'l-email', text: 'Email' }), h('input', { id: 'l-email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
     h('label', { for: 'l-password', text: 'Password' }),
     h('input', { id: 'l-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    h('label', { for: 'l-store', text: 'Store (its username; only needed when your email has several)' }),
+    h('input', { id: 'l-store', name: 'store', autocomplete: 'organization' }),
+    storeBox,
     h('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
+    const body = { email: f.get('email'), password: f.get('password'), session: true };
+    const store = f.get('pick') || f.get('store');
+    if (store) body.store = store;
     try {
-      const r = await api('POST', '/login', { store: f.get('store'), email: f.get('email'), password: f.get('password'), session: true });
+      const r = await api('POST', '/login', body);
       csrf = r.csrfToken;
       sessionStorage.setItem('sf-csrf', csrf);
       location.hash = '#/';
       await route();
-    } catch (e) { fail(e); }
+    } catch (e) {
+      if (e.details && Array.isArray(e.details.stores)) {
+        // the email belongs to several stores: choose one
+        storeBox.hidden = false;
+        storeBox.replaceChildren(h('fieldset', {}, h('legend', { text: 'Which store?' }),
+          e.details.stores.map((st, i) => h('label', { class: 'choice' },
+            h('input', { type: 'radio', name: 'pick', value: st.username, required: true, checked: i === 0 }),
+            ' ' + st.name + ' (' + st.username + ')'))));
+        status('Your email belongs to several stores: choose one and sign in again.', 'error');
+      } else fail(e);
+    }
   });
   main().replaceChildren(form);
-  $('#l-store').focus();
+  $('#l-email').focus();
 }
 
 async function signOut() {
@@ -220,9 +236,29 @@ async function showPage(id) {
         h('button', { 'aria-label': 'Delete block ' + (i + 1), onclick: () => remove(b), text: 'Delete' })))));
   }
 
+  // The block's config as a small form: one field per key by its type
+  // (text, number, on/off); nested values and new keys in the JSON box.
+  const cfgForm = h('div', { class: 'cfg-form' });
+  function fillForm(obj) {
+    cfgForm.replaceChildren(...Object.entries(obj || {}).filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => {
+      const fid = 'cfg-' + k.replace(/[^\w-]/g, '_');
+      const input = typeof v === 'boolean' ? h('input', { type: 'checkbox', id: fid, checked: v })
+        : h('input', { type: typeof v === 'number' ? 'number' : 'text', id: fid, value: v === null ? '' : String(v), step: 'any' });
+      input.addEventListener('input', () => {
+        let o;
+        try { o = JSON.parse(cfgArea.value || '{}'); } catch (e) { status('Fix the JSON first: ' + e.message, 'error'); return; }
+        o[k] = typeof v === 'boolean' ? input.checked : typeof v === 'number' ? Number(input.value) : input.value;
+        cfgArea.value = JSON.stringify(o, null, 2);
+        cfgArea.dispatchEvent(new Event('input'));
+      });
+      return h('div', { class: 'cfg-field' }, h('label', { for: fid, text: k }), input);
+    }));
+  }
+
   function fillSide(b) {
     const e = edits(b);
     cfgArea.value = JSON.stringify(e.config ?? b.config ?? {}, null, 2);
+    fillForm(e.config ?? b.config ?? {});
     const vis = e.visibility ?? b.visibility ?? {};
     for (const c of devices) c.checked = !vis.devices || vis.devices.includes(c.value);
     for (const c of users) c.checked = !vis.userTypes || vis.userTypes.includes(c.value);
@@ -525,7 +561,7 @@ async function showPage(id) {
         h('div', { class: 'compare-form' }, cmpFrom, cmpTo, h('button', { id: 'compare', onclick: () => compare().catch(fail), text: 'Compare' }))),
       h('section', { class: 'work', 'aria-label': 'Code and settings' }, codeHost,
         h('details', { class: 'settings' }, h('summary', { text: 'Config and visibility' }),
-          h('label', { for: 'cfg', text: 'Config (JSON)' }), cfgArea,
+          cfgForm, h('label', { for: 'cfg', text: 'Config (JSON)' }), cfgArea,
           h('fieldset', {}, h('legend', { text: 'Show on' }),
             devices.map((c) => h('label', {}, c, ' ' + c.value)), users.map((c) => h('label', {}, c, ' ' + c.value + 's'))),
           h('label', { for: 'vis-start', text: 'From' }), start, h('label', { for: 'vis-end', text: 'Until' }), end), historyBox),

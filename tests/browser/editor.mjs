@@ -46,9 +46,8 @@ try {
   const resp = await page.goto(admin + '/', { waitUntil: 'domcontentloaded' });
   const csp = resp.headers()['content-security-policy'] || '';
   check(/script-src 'self'/.test(csp) && !/script-src[^;]*unsafe-inline/.test(csp), 'the editor has a strict CSP: ' + csp);
-  await page.getByLabel('Store', { exact: true }).fill('demo');
-  await page.getByLabel('Email').fill('owner@demo.localhost');
-  await page.getByLabel('Password').fill('demo-password');
+    await page.getByLabel('Email', { exact: true }).fill('owner@demo.localhost');
+  await page.getByLabel('Password', { exact: true }).fill('demo-password');
   await shot(page, 'editor-1-sign-in');
   await checkAxe(page, 'the sign-in screen');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -146,6 +145,15 @@ try {
   check(/1 block/.test(await dlg.locator('h2').innerText()), 'version 1 to 2 changed one block: ' + await dlg.locator('h2').innerText());
   await shot(page, 'editor-9-versions-diff');
   await dlg.getByRole('button', { name: 'Close' }).click();
+
+  // the block's config as a form: the text block's heading, live in the preview
+  await page.locator('.blocks .pick', { hasText: 'text' }).first().click();
+  await page.getByText('Config and visibility').click();
+  await page.getByLabel('heading', { exact: true }).fill('Heading from the form');
+  await page.frameLocator('iframe.preview.current').locator('text=Heading from the form').waitFor({ timeout: 15000 });
+  check((await page.locator('#cfg').inputValue()).includes('Heading from the form'), 'the form writes the config JSON');
+  await checkAxe(page, 'the config form');
+  await shot(page, 'editor-10-config-form');
 
   // phone-width preview
   await page.getByRole('button', { name: 'phone' }).click();

@@ -156,3 +156,24 @@ def test_preview_edits(stack):
     assert e["details"]["field"] == "visibility"
     err(s.post(API + "/pages/%s/preview/edits" % pid, {"blocks": "x"}, token=tok), 422)
     err(s.post(API + "/pages/%s/preview/edits" % pid, {"blocks": [5]}, token=tok), 422)
+
+
+def test_sign_in_offers_the_stores_of_an_email(stack):
+    """An email that belongs to several stores: the right password gets
+    422 naming field 'store' with the stores to choose from (a wrong one
+    gets only 401: nothing is said before the password is right)."""
+    s = stack
+    s.cli("user", "add", "acme", "owner@demo.localhost", "--role", "editor", input="demo-password\n")
+    admin = {"Origin": "http://admin.localhost:%d" % s.port}
+    r = s.post(API + "/login", {"email": "owner@demo.localhost", "password": "wrong-password", "session": True},
+               host="admin.localhost", headers=admin)
+    e = err(r, 401)
+    assert "stores" not in (e["details"] or {})
+    r = s.post(API + "/login", {"email": "owner@demo.localhost", "password": "demo-password", "session": True},
+               host="admin.localhost", headers=admin)
+    e = err(r, 422)
+    assert e["details"]["field"] == "store"
+    assert [x["username"] for x in e["details"]["stores"]] == ["acme", "demo"]
+    r = s.post(API + "/login", {"email": "owner@demo.localhost", "password": "demo-password", "session": True,
+                                "store": "acme"}, host="admin.localhost", headers=admin)
+    assert r.status == 200 and r.json()["store"]["username"] == "acme", r
