@@ -68,6 +68,14 @@ void adm_products_import(req *r);
  * seo to product id. 0, or -1 when it answered (and rolled back). */
 int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
 
+/* themes: draft, live, starters, preview, publish (admin_themes.c) */
+void adm_theme_get(req *r);
+void adm_theme_put(req *r);
+void adm_theme_starters(req *r);
+void adm_theme_apply(req *r);
+void adm_theme_preview(req *r);
+void adm_theme_publish(req *r);
+
 /* shared helpers */
 void adm_not_found(req *r, const char *what);
 /* 201/200 with the entity, or 404 when NULL. */

@@ -96,6 +96,13 @@ CROSS = {
     "DELETE /api/cms/discounts/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
+    # themes (doc/themes.md): one per store, reached through the caller's own store only
+    "GET /api/cms/themes": ("self", None, 200),
+    "PUT /api/cms/themes": ("self", {"accentColor": "#2f5d50"}, 200),
+    "GET /api/cms/themes/starters": ("self", None, 200),
+    "POST /api/cms/themes/apply": ("self", {"starter": "trail"}, 200),
+    "GET /api/cms/themes/preview": ("self", None, 200),
+    "POST /api/cms/themes/publish": ("self", {}, 200),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
