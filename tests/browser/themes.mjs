@@ -1,0 +1,100 @@
+// Switching the demo store's theme as the app would (the CMS API with a
+// Bearer token, from the store's own origin): a saved draft changes
+// nothing a shopper sees; after publish the computed colours, fonts,
+// corners and header layout change on every page. Screenshots of each
+// starter on a desktop and a phone go to tests/artifacts/.
+import { launch, check, shot, port } from './lib.mjs';
+
+const token = process.env.SF_TOKEN;
+const origin = `http://demo.localhost:${port}`;
+
+async function api(page, method, path, body) {
+  return page.evaluate(async ([method, path, body, token]) => {
+    const r = await fetch(path, {
+      method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, json: await r.json() };
+  }, [method, path, body, token]);
+}
+
+async function look(page) {
+  await page.goto(origin + '/', { waitUntil: 'networkidle' });
+  await page.evaluate(() => document.fonts.ready);
+  return page.evaluate(() => {
+    const cs = (sel) => getComputedStyle(document.querySelector(sel));
+    return {
+      bg: cs('body').backgroundColor,
+      ink: cs('body').color,
+      header: cs('.site-header').backgroundColor,
+      cart: cs('.cart-link').backgroundColor,
+      h2font: cs('h2').fontFamily,
+      buttonRadius: cs('.add-to-cart').borderTopLeftRadius,
+      brandJustify: cs('.brand').justifySelf,
+      headerClass: document.querySelector('.site-header').className,
+      favicon: document.querySelector('link[rel=icon]').getAttribute('href'),
+      inter: document.fonts.check('700 16px Inter'),
+      garamond: document.fonts.check('700 16px "EB Garamond"'),
+    };
+  });
+}
+
+const { browser, close } = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const before = await look(page);
+  check(before.bg === 'rgb(251, 250, 247)', 'the demo starts in its own look: ' + before.bg);
+  check(before.favicon === '/favicon.svg', 'the shipped favicon is linked');
+  const fav = await page.evaluate(async () => (await fetch('/favicon.svg')).status);
+  check(fav === 200, 'the favicon is served');
+
+  // a draft is not live
+  let r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'midnight' });
+  check(r.status === 200 && r.json.warnings.length === 0, 'midnight applied to the draft, no contrast warnings');
+  const draft = await look(page);
+  check(draft.bg === before.bg && draft.header === before.header, 'a saved draft changes nothing a shopper sees');
+
+  // publish: the computed colours and fonts change
+  r = await api(page, 'POST', '/api/cms/themes/publish', {});
+  check(r.status === 200 && r.json.success, 'published');
+  const night = await look(page);
+  check(night.bg === 'rgb(11, 16, 32)', 'background is midnight navy: ' + night.bg);
+  check(night.ink === 'rgb(232, 236, 247)', 'text is light: ' + night.ink);
+  check(night.cart === 'rgb(94, 234, 212)', 'the cart button takes the primary colour: ' + night.cart);
+  check(night.h2font.startsWith('Inter'), 'headings use Inter: ' + night.h2font);
+  check(night.inter, 'the self-hosted Inter font loaded');
+  check(night.buttonRadius !== before.buttonRadius, `button corners changed: ${before.buttonRadius} -> ${night.buttonRadius}`);
+  await shot(page, 'theme-midnight-desktop');
+
+  r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'atelier' });
+  check(r.status === 200 && r.json.warnings.length === 0, 'atelier applied, no contrast warnings');
+  r = await api(page, 'POST', '/api/cms/themes/publish', {});
+  check(r.status === 200, 'atelier published');
+  const atelier = await look(page);
+  check(atelier.bg === 'rgb(255, 253, 248)' && atelier.bg !== night.bg, 'background is ivory: ' + atelier.bg);
+  check(atelier.h2font.startsWith('"EB Garamond"') || atelier.h2font.startsWith('EB Garamond'),
+    'headings use EB Garamond: ' + atelier.h2font);
+  check(atelier.garamond, 'the self-hosted EB Garamond font loaded');
+  check(atelier.buttonRadius === '0px', 'square buttons');
+  check(atelier.headerClass.includes('site-header--centered') && atelier.brandJustify === 'center',
+    'the header is centred');
+  await shot(page, 'theme-atelier-desktop');
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.goto(origin + '/', { waitUntil: 'networkidle' });
+  const phoneBg = await phone.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(phoneBg === atelier.bg, 'the phone sees the published theme too');
+  await shot(phone, 'theme-atelier-mobile');
+
+  r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'midnight' });
+  r = await api(page, 'POST', '/api/cms/themes/publish', {});
+  await phone.goto(origin + '/products/trailhead-rain-jacket', { waitUntil: 'networkidle' });
+  const productBg = await phone.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(productBg === 'rgb(11, 16, 32)', 'a product page changed with the publish');
+  await shot(phone, 'theme-midnight-mobile');
+  check(errors.length === 0, 'no script errors: ' + errors.join('; '));
+} finally {
+  await close();
+}
