@@ -416,6 +416,9 @@ cJSON *theme_public(const cJSON *theme)
 	unsigned char bg[3];
 	int dark = theme_colour(str_of(theme, "backgroundColor"), bg) && theme_luminance(bg) < 0.2;
 	cJSON_AddStringToObject(css, "colorScheme", dark ? "dark" : "light");
+	/* Stock and error text, readable on either kind of background. */
+	cJSON_AddStringToObject(css, "success", dark ? "#4ade80" : "#2e7d4f");
+	cJSON_AddStringToObject(css, "danger", dark ? "#f87171" : "#b3261e");
 	return t;
 }
 

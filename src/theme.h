@@ -50,7 +50,7 @@ const char *theme_font_stack(const char *font);
 
 /* What the shell and vibe code get: the full theme plus the derived values
  * fontStack, headingFontStack and css {radiusSm, radius, radiusLg,
- * buttonRadius, spaceScale, colorScheme}. Caller deletes. */
+ * buttonRadius, spaceScale, colorScheme, success, danger}. Caller deletes. */
 cJSON *theme_public(const cJSON *theme);
 
 /* ---- the store's copies (each binds the tenant) ---- */

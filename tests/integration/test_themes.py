@@ -193,6 +193,7 @@ def test_preview_shows_the_draft_publish_makes_it_live_everywhere(stack, shop):
         page = get(stack, p)
         assert var(page.text, "bg") == "#0b1020", (p, page.status)
         assert var(page.text, "scheme") == "dark", p
+        assert var(page.text, "danger") == "#f87171", p    # error text readable on the dark background
         assert '<link rel="icon" href="/media/icon.png">' in page.text, p
         assert 'src="/media/brand.svg"' in page.text, p
         assert page.header("ETag") != before[p].header("ETag") or page.header("ETag") is None, p
@@ -207,6 +208,23 @@ def test_preview_shows_the_draft_publish_makes_it_live_everywhere(stack, shop):
     stack.post(API + "/apply", {"starter": "trail", "keepBrand": False}, token=t)
     assert stack.post(API + "/publish", {}, token=t).status == 200
     assert var(get(stack, "/").text, "bg") == "#fbfaf7"
+
+
+def test_layout_options_reach_the_shell(stack, shop):
+    t = shop["a"]["owner"]
+    r = stack.put(API, {"headerSticky": False, "headerLayout": "minimal", "footerLayout": "centered",
+                        "buttonShape": "square", "radius": 7, "spacing": "roomy", "headingFont": "Georgia, serif"},
+                  token=t)
+    assert r.status == 200, r
+    page = stack.get(API + "/preview", token=t).text
+    assert 'class="site-header site-header--minimal site-header--static"' in page
+    assert 'class="site-footer site-footer--centered"' in page
+    assert var(page, "radius-btn") == "0" and var(page, "radius") == "7px" and var(page, "radius-sm") == "4px"
+    assert var(page, "space") == "1.3" and var(page, "font-heading") == "Georgia, serif"
+    live = get(stack, "/").text
+    assert 'site-header--static' not in live and var(live, "radius") == "14px"
+    for k in ("headerSticky", "headerLayout", "footerLayout", "buttonShape", "radius", "spacing", "headingFont"):
+        assert stack.put(API, {k: None}, token=t).status == 200
 
 
 def test_roles(stack, shop):
