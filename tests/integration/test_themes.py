@@ -10,9 +10,11 @@ from access_util import err, people
 
 API = "/api/cms/themes"
 
-# A block whose output shows what vibe code gets as storefront.theme.
+# A block whose output shows what vibe code gets as storefront.theme (its
+# publish dry-runs it on templates/vibe/sample.json, which must hold css too).
 THEME_BLOCK = ("function render(storefront) { return '<p class=\"theme-probe\">' + storefront.theme.accentColor + '|' "
-               "+ storefront.theme.fontStack + '|' + storefront.theme.name + '</p>'; }")
+               "+ storefront.theme.fontStack + '|' + storefront.theme.name + '|' + storefront.theme.css.radius.length "
+               "+ '</p>'; }")
 
 
 def style_of(page):
@@ -176,7 +178,7 @@ def test_preview_shows_the_draft_publish_makes_it_live_everywhere(stack, shop):
     r = stack.get(API + "/preview", token=t)
     assert r.status == 200, r
     assert var(r.text, "bg") == "#0b1020" and var(r.text, "font").startswith("Inter,")
-    assert "#fbbf24|Inter," in r.text and "|Midnight</p>" in r.text
+    assert "#fbbf24|Inter," in r.text and "|Midnight|4</p>" in r.text
     assert "sandbox" in r.header("Content-Security-Policy")
     assert 'class="site-header site-header--inline"' in r.text
     err(stack.get(API + "/preview?page=nope", token=t), 404)

@@ -130,8 +130,39 @@ static void test_problems(void)
 	cJSON_Delete(t);
 }
 
+/* Every key of storefront.theme (and of its css object) is in the dry
+ * run's sample data, so vibe code reading one validates on save. */
+static int same_keys(const cJSON *want, const cJSON *have)
+{
+	const cJSON *it;
+	int ok = 1;
+	cJSON_ArrayForEach(it, want) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, it->string);
+		if (!h) { fprintf(stderr, "sample.json's storefront.theme lacks %s\n", it->string); ok = 0; }
+		else if (cJSON_IsObject(it)) ok &= same_keys(it, h);
+	}
+	return ok;
+}
+
+static void test_sample_data(void)
+{
+	size_t n;
+	char *text = file_read("templates/vibe/sample.json", &n);
+	CHECK(text != NULL);
+	if (!text) return;
+	cJSON *sample = cJSON_Parse(text);
+	const cJSON *have = cJSON_GetObjectItem(cJSON_GetObjectItem(sample, "storefront"), "theme");
+	cJSON *t = theme_resolve(NULL), *want = theme_public(t);
+	CHECK(have && same_keys(want, have));
+	cJSON_Delete(want);
+	cJSON_Delete(t);
+	cJSON_Delete(sample);
+	free(text);
+}
+
 int main(void)
 {
+	test_sample_data();
 	test_contrast();
 	test_warnings();
 	test_problems();
