@@ -46,11 +46,14 @@ static void send_state(req *r, int status)
 /* Route: GET /api/cms/themes */
 void adm_theme_get(req *r) { send_state(r, 200); }
 
-/* The draft becomes `next` (a full theme) if the caller's version (-1:
- * any) is still current; answers 409 when stale. Takes next. 0 saved. */
-static int save_draft(req *r, cJSON *next, int64_t want, const char *action, const char *detail)
+/* Under the write lock: the draft becomes body's fields over the current
+ * draft, or (starter non-NULL, taken) that starter, keeping the current
+ * logo and favicon when keep_brand. The caller's version (-1: any) must
+ * still be current, else 409. 0 saved and committed, -1 answered. */
+static int save_draft(req *r, const cJSON *body, cJSON *starter, int keep_brand, int64_t want, const char *action,
+		      const char *detail)
 {
-	if (db_begin(1) < 0) { cJSON_Delete(next); adm_fail(r, "the theme"); return -1; }
+	if (db_begin(1) < 0) { cJSON_Delete(starter); adm_fail(r, "the theme"); return -1; }
 	char *live_json = theme_live_json(r->t.id);
 	int64_t have;
 	int unpublished;
@@ -61,11 +64,20 @@ static int save_draft(req *r, cJSON *next, int64_t want, const char *action, con
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddNumberToObject(d, "currentVersion", (double)have);
 		cJSON_AddItemToObject(d, "current", cur);
-		cJSON_Delete(next);
+		cJSON_Delete(starter);
 		http_error(r, 409, "version_conflict", d,
 			   "the theme draft was changed by someone else (version %lld, you sent %lld); reload and apply "
 			   "your change again", (long long)have, (long long)want);
 		return -1;
+	}
+	cJSON *next = starter;
+	if (!next) {
+		next = theme_merge(cur, body);
+	} else if (keep_brand) {
+		static const char *const brand[] = { "logo", "favicon" };
+		for (size_t i = 0; i < ARRAY_LEN(brand); i++)
+			cJSON_ReplaceItemInObjectCaseSensitive(next, brand[i],
+							       cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cur, brand[i]), 1));
 	}
 	cJSON_Delete(cur);
 	int rc = theme_draft_save(r->t.id, next, have, r->who.user_id);
@@ -99,14 +111,7 @@ void adm_theme_put(req *r)
 	int64_t want;
 	if (problem) { in_fail(r, field, "%s", problem); goto out; }
 	if (body_version(r, b, &want) < 0) goto out;
-	char *live_json = theme_live_json(r->t.id);
-	int64_t v;
-	int unpublished;
-	cJSON *cur = theme_draft(r->t.id, live_json, &v, &unpublished);
-	free(live_json);
-	cJSON *next = theme_merge(cur, b);
-	cJSON_Delete(cur);
-	if (save_draft(r, next, want, "theme.update", NULL) == 0) send_state(r, 200);
+	if (save_draft(r, b, NULL, 0, want, "theme.update", NULL) == 0) send_state(r, 200);
 out:
 	cJSON_Delete(b);
 }
@@ -143,19 +148,7 @@ void adm_theme_apply(req *r)
 		http_error(r, 404, "not_found", d, "there is no starter theme '%s' (GET /api/cms/themes/starters)", id);
 		goto out;
 	}
-	if (keep) {
-		char *live_json = theme_live_json(r->t.id);
-		int64_t v;
-		int unpublished;
-		cJSON *cur = theme_draft(r->t.id, live_json, &v, &unpublished);
-		free(live_json);
-		static const char *const brand[] = { "logo", "favicon" };
-		for (size_t i = 0; i < ARRAY_LEN(brand); i++)
-			cJSON_ReplaceItemInObjectCaseSensitive(next, brand[i],
-							       cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(cur, brand[i]), 1));
-		cJSON_Delete(cur);
-	}
-	if (save_draft(r, next, want, "theme.apply", id) == 0) send_state(r, 200);
+	if (save_draft(r, NULL, next, keep, want, "theme.apply", id) == 0) send_state(r, 200);
 out:
 	cJSON_Delete(b);
 }
@@ -181,8 +174,10 @@ void adm_theme_preview(req *r)
 	int64_t v;
 	int unpublished;
 	cJSON *draft = theme_draft(r->t.id, r->t.theme_json, &v, &unpublished);
+	char *text = cJSON_PrintUnformatted(draft);
 	free(r->t.theme_json);
-	r->t.theme_json = cJSON_PrintUnformatted(draft);
+	r->t.theme_json = xstrdup(text);
+	cJSON_free(text);
 	cJSON_Delete(draft);
 	char *title = NULL, *meta = NULL;
 	pages_live_meta(r->t.id, id, &title, &meta);

@@ -19,7 +19,9 @@ async function api(page, method, path, body) {
 }
 
 async function look(page) {
-  await page.goto(origin + '/', { waitUntil: 'networkidle' });
+  // 'load' waits for the stylesheet and images; fonts.ready for the web fonts
+  // (no 'networkidle': it waits on the machine's load, not on the page).
+  await page.goto(origin + '/', { waitUntil: 'load' });
   await page.evaluate(() => document.fonts.ready);
   return page.evaluate(() => {
     const cs = (sel) => getComputedStyle(document.querySelector(sel));
@@ -42,6 +44,7 @@ async function look(page) {
 const { browser, close } = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(90000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const before = await look(page);
@@ -83,14 +86,15 @@ try {
   await shot(page, 'theme-atelier-desktop');
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
-  await phone.goto(origin + '/', { waitUntil: 'networkidle' });
+  phone.setDefaultTimeout(90000);
+  await phone.goto(origin + '/', { waitUntil: 'load' });
   const phoneBg = await phone.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(phoneBg === atelier.bg, 'the phone sees the published theme too');
   await shot(phone, 'theme-atelier-mobile');
 
   r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'midnight' });
   r = await api(page, 'POST', '/api/cms/themes/publish', {});
-  await phone.goto(origin + '/products/trailhead-rain-jacket', { waitUntil: 'networkidle' });
+  await phone.goto(origin + '/products/trailhead-rain-jacket', { waitUntil: 'load' });
   const productBg = await phone.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(productBg === 'rgb(11, 16, 32)', 'a product page changed with the publish');
   await shot(phone, 'theme-midnight-mobile');
