@@ -35,6 +35,7 @@ async function look(page) {
       brandJustify: cs('.brand').justifySelf,
       headerClass: document.querySelector('.site-header').className,
       favicon: document.querySelector('link[rel=icon]').getAttribute('href'),
+      searchShown: cs('.site-search').display,
       inter: document.fonts.check('700 16px Inter'),
       garamond: document.fonts.check('700 16px "EB Garamond"'),
     };
@@ -91,6 +92,16 @@ try {
   const phoneBg = await phone.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(phoneBg === atelier.bg, 'the phone sees the published theme too');
   await shot(phone, 'theme-atelier-mobile');
+
+  r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'market' });
+  check(r.status === 200 && r.json.warnings.length === 0, 'market applied, no contrast warnings');
+  r = await api(page, 'POST', '/api/cms/themes/publish', {});
+  const market = await look(page);
+  check(market.header === 'rgb(29, 78, 216)', 'a cobalt header: ' + market.header);
+  check(market.searchShown === 'none', 'the minimal header has no search field');
+  check(market.h2font.startsWith('"League Spartan"') || market.h2font.startsWith('League Spartan'),
+    'headings use League Spartan: ' + market.h2font);
+  await shot(page, 'theme-market-desktop');
 
   r = await api(page, 'POST', '/api/cms/themes/apply', { starter: 'midnight' });
   r = await api(page, 'POST', '/api/cms/themes/publish', {});
