@@ -79,8 +79,9 @@ static void test_warnings(void)
 		if (n < 7) n++;
 	}
 	cJSON_Delete(s);
-	CHECK(theme_starter("midnight") != NULL);
-	cJSON_Delete(theme_starter("midnight"));
+	cJSON *m = theme_starter("midnight");
+	CHECK(m != NULL);
+	cJSON_Delete(m);
 	CHECK(theme_starter("nope") == NULL);
 }
 
