@@ -107,6 +107,25 @@ try {
   const draft = await look(page);
   check(draft.bg === before.bg && draft.header === before.header, 'a saved draft changes nothing a shopper sees');
 
+  // the editor's preview shows the draft, web fonts included: it runs in an
+  // opaque origin (CSP sandbox), so the fonts must allow any origin (CORS)
+  const preview = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  preview.setDefaultTimeout(90000);
+  await preview.route('**/api/cms/themes/preview*', (route) =>
+    route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer ' + token } }));
+  const pr = await preview.goto(origin + '/api/cms/themes/preview', { waitUntil: 'load' });
+  check(pr.status() === 200 && (pr.headers()['content-security-policy'] || '').includes('sandbox'), 'preview is sandboxed');
+  await preview.evaluate(() => document.fonts.ready);
+  const pv = await preview.evaluate(() => ({
+    bg: getComputedStyle(document.body).backgroundColor,
+    fonts: [...document.fonts].filter((f) => f.family.includes('Inter')).map((f) => f.status),
+  }));
+  check(pv.bg === 'rgb(11, 16, 32)', 'the preview shows the draft: ' + pv.bg);
+  check(pv.fonts.length > 0 && pv.fonts.includes('loaded') && !pv.fonts.includes('error'),
+    'the preview loads the self-hosted font: ' + pv.fonts.join(','));
+  await shot(preview, 'theme-midnight-preview');
+  await preview.close();
+
   // publish: the computed colours and fonts change
   r = await api(page, 'POST', '/api/cms/themes/publish', {});
   check(r.status === 200 && r.json.success, 'published');

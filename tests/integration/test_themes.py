@@ -254,3 +254,8 @@ def test_favicon_default_and_demo_passes(stack):
     # the self-hosted fonts and their licences are served
     for f in ("inter-400.woff2", "eb-garamond-700.woff2", "league-spartan-700.woff2", "LICENSE-inter.txt"):
         assert stack.get("/fonts/" + f).status == 200, f
+    # for any origin (previews run in an opaque one), and only the fonts
+    r = stack.get("/fonts/inter-700.woff2")
+    assert [v for k, v in r.headers if k.lower() == "access-control-allow-origin"] == ["*"]
+    assert r.header("Content-Type") == "font/woff2" and r.header("X-Content-Type-Options") == "nosniff"
+    assert stack.get("/css/store.css").header("Access-Control-Allow-Origin") is None
