@@ -1,5 +1,6 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "catsync.h"
+#include "seo.h"
 #include "catalog.h"
 #include "text.h"
 #include "audit.h"
@@ -647,18 +648,9 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 
 const char *cs_seo_problem(const cJSON *seo)
 {
-	/* seo {title?, description?, image?}: strings for the page head. */
-	static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
-	const cJSON *it;
-	int ok = cJSON_IsObject(seo);
-	if (ok)
-		cJSON_ArrayForEach(it, seo) {
-			int known = 0;
-			for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-				if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
-			ok &= known;
-		}
-	return ok ? NULL : "must be {title (200 bytes), description (500), image (1000)} with string values";
+	/* A product's seo: the SEO object of seo.h, no other fields. */
+	static char buf[300];   /* one request at a time */
+	return seo_problem(seo, 1, buf, sizeof buf);
 }
 
 cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currency)
