@@ -31,11 +31,11 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 	row_add_time(p, "updatedAt", st, 8);
 	if (with_content > 0) cJSON_AddStringToObject(p, "content", db_text(st, 9));
 	cJSON_AddStringToObject(p, "authorName", db_text(st, 13));
+	cJSON_AddItemToObject(p, "seoConfig", row_json(st, 11, 0));   /* what the page's head prints */
 	cJSON_AddItemToObject(p, "tags", row_json(st, 14, 1));
 	if (with_content >= 0) {
 		/* Admin only: the edit counter (PUT sends it back), SEO and author. */
 		cJSON_AddNumberToObject(p, "version", (double)db_int(st, 10));
-		cJSON_AddItemToObject(p, "seoConfig", row_json(st, 11, 0));
 		if (db_isnull(st, 12)) cJSON_AddNullToObject(p, "authorId");
 		else row_add_id(p, "authorId", db_int(st, 12));
 		/* Published for a later time: shown as scheduled until then. */
