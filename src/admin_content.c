@@ -97,7 +97,7 @@ void adm_post_delete(req *r)
 static int post_schedule_sync(req *r, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt("SELECT published_at FROM posts WHERE tenant_id = :t AND id = :id AND status = 'published' "
-				   "AND published_at > strftime('%s','now')");
+				   "AND published_at > CAST(strftime('%s','now') AS INTEGER)");
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
 	int64_t due = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
@@ -110,7 +110,7 @@ static int post_schedule_sync(req *r, int64_t id)
 static int post_unschedule(int64_t tid, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt("UPDATE posts SET status = 'draft', published_at = NULL WHERE tenant_id = :t AND id = :id "
-				   "AND status = 'published' AND published_at > strftime('%s','now')");
+				   "AND status = 'published' AND published_at > CAST(strftime('%s','now') AS INTEGER)");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0) return -1;

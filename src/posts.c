@@ -12,9 +12,9 @@
 #include <string.h>
 
 #define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id, " \
-	"author_name, tags_json, (status = 'published' AND published_at > strftime('%s','now'))"
+	"author_name, tags_json, (status = 'published' AND published_at > CAST(strftime('%s','now') AS INTEGER))"
 /* Shown on the store: published, and its time has come (a later one is scheduled). */
-#define LIVE "status = 'published' AND coalesce(published_at, 0) <= strftime('%s','now')"
+#define LIVE "status = 'published' AND coalesce(published_at, 0) <= CAST(strftime('%s','now') AS INTEGER)"
 
 /* with_content: 1 admin with content, 0 admin list, -1 public. */
 static cJSON *post_row(sqlite3_stmt *st, int with_content)

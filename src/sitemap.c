@@ -35,10 +35,10 @@ static const struct kind {
 	  "ORDER BY p.slug != 'home', p.id LIMIT :n OFFSET :o" },
 	{ "posts", "/blog/",
 	  "SELECT count(*), max(updated_at) FROM posts WHERE tenant_id = :t AND status = 'published' "
-	  "AND coalesce(published_at, 0) <= strftime('%s','now') "
+	  "AND coalesce(published_at, 0) <= CAST(strftime('%s','now') AS INTEGER) "
 	  "AND coalesce(json_extract(seo_json, '$.robots'), '') NOT LIKE 'noindex%'",
 	  "SELECT slug, max(updated_at, coalesce(published_at, 0)) FROM posts WHERE tenant_id = :t AND status = 'published' "
-	  "AND coalesce(published_at, 0) <= strftime('%s','now') "
+	  "AND coalesce(published_at, 0) <= CAST(strftime('%s','now') AS INTEGER) "
 	  "AND coalesce(json_extract(seo_json, '$.robots'), '') NOT LIKE 'noindex%' ORDER BY id LIMIT :n OFFSET :o" },
 };
 
