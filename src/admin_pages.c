@@ -86,7 +86,7 @@ static int slug_reserved(req *r, const char *slug)
  * returns (accepted and ignored, so a GET result can be sent back). */
 static const char *const page_fields[] = { "version", "slug", "title", "metaDescription", "seoConfig", "showInNav", NULL };
 static const char *const page_readonly[] = { "id", "storefrontId", "blocks", "isPublished", "publishedAt", "createdAt",
-					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", NULL };
+					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", "scheduled", NULL };
 
 /* seoConfig: an object, stored as given (at most 4 KB of JSON); NULL when absent. */
 static int seo_config(req *r, const cJSON *b, char **out)
