@@ -50,7 +50,7 @@ static const char usage[] =
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
-	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
+	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents; due scheduled publishes (--loop: the deliverer)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
