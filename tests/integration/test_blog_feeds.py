@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from access_util import API, err
+from access_util import API, err, finish
 from seo_util import Head, SCHEMA, nodes, of_type, val
 from stack import Stack, wait_for
 
@@ -27,7 +27,7 @@ def st():
         s.acme_token = s.tenant("acme", "Acme")
         yield s
     finally:
-        s.cleanup()
+        finish(s)          # stopped, removed, and no sanitizer report in its log
 
 
 def iso(t):
