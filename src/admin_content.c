@@ -59,12 +59,11 @@ static void delete_row(req *r, const char *sql, const char *action, const char *
 	if (adm_commit(r) == 0) deleted(r);
 }
 
-/* The slug of a product or collection now (NULL when there is none);
- * caller frees. */
-static char *slug_now(int64_t tid, int64_t id, int collection)
+/* The slug of a collection now (NULL when there is none); caller frees.
+ * (A product's slug change is handled by cs_write_product.) */
+static char *slug_now(int64_t tid, int64_t id)
 {
-	sqlite3_stmt *st = collection ? db_stmt("SELECT slug FROM collections WHERE tenant_id = :t AND id = :id")
-				      : db_stmt("SELECT slug FROM products WHERE tenant_id = :t AND id = :id");
+	sqlite3_stmt *st = db_stmt("SELECT slug FROM collections WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	char *s = db_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
@@ -337,7 +336,6 @@ static void product_save(req *r, int64_t id)
 	const cJSON *tags = NULL, *images = NULL;
 	char *tagtext = NULL;
 	const char *policy = NULL;
-	char *old_slug = NULL;
 	int track = -1;
 	char field[160], msg[300];
 	if (in_known(r, b, product_fields, product_readonly) < 0) goto out;
@@ -367,7 +365,6 @@ static void product_save(req *r, int64_t id)
 		tagtext = cJSON_PrintUnformatted(tags);
 	}
 	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
-	if (!create && slug) old_slug = slug_now(r->t.id, id, 0);
 	cs_product p = { .slug = slug, .name = name, .description = desc, .price = price, .compare_at = cmp, .sku = sku,
 			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
 			 .track = track, .policy = policy };
@@ -378,10 +375,6 @@ static void product_save(req *r, int64_t id)
 		goto out;
 	}
 	if (wrc == 1) { db_rollback(); adm_not_found(r, "product"); goto out; }
-	if (old_slug && strcmp(old_slug, slug) != 0 && adm_slug_moved(r->t.id, "/products/", old_slug, slug) < 0) {
-		adm_fail(r, "the product");
-		goto out;
-	}
 	if (adm_product_variants_save(r, b, id) < 0) goto out;
 	if (images) {
 		int irc = cs_save_images(r->t.id, id, images, field, sizeof field, msg, sizeof msg);
@@ -396,7 +389,6 @@ static void product_save(req *r, int64_t id)
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_free(tagtext);
-	free(old_slug);
 	cJSON_Delete(b);
 }
 
@@ -444,7 +436,7 @@ static void collection_save(req *r, int64_t id)
 		goto out;
 	if (image && seo_url_problem(image)) { in_fail(r, "image", "%s", seo_url_problem(image)); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }
-	if (!create && slug) old_slug = slug_now(r->t.id, id, 1);
+	if (!create && slug) old_slug = slug_now(r->t.id, id);
 	sqlite3_stmt *st;
 	if (create) {
 		st = db_stmt("INSERT INTO collections(tenant_id, slug, title, description, image, seo_json, created_at, updated_at) "

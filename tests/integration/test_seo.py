@@ -342,6 +342,13 @@ def test_slug_changes_leave_301s_that_never_chain(st):
     rows = st.get(API + "/redirects?limit=1000", token=t).json()["redirects"]
     mine = {x["from"]: x for x in rows if "mover" in x["from"]}
     assert set(mine) == {"/products/mover-b", "/products/mover-c"} and all(x["source"] == "slug" for x in mine.values())
+    # the POS's sync renames too
+    r = st.post(API + "/sync/products", {"products": [{"posId": "pos-mover", "name": "Pos mover", "price": 100,
+                                                        "slug": "pos-mover-1"}]}, token=t)
+    assert r.status == 200, r
+    r = st.post(API + "/sync/products", {"products": [{"posId": "pos-mover", "slug": "pos-mover-2"}]}, token=t)
+    assert r.status == 200 and r.json()["failed"] == 0, r
+    assert st.get("/products/pos-mover-1").header("Location") == "/products/pos-mover-2"
     # collections, pages, posts
     c = st.post(API + "/collections", {"title": "Old set", "slug": "old-set"}, token=t).json()
     assert st.put(API + "/collections/%s" % c["id"], {"slug": "new-set"}, token=t).status == 200
