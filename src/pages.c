@@ -180,7 +180,9 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt(
 		"SELECT v.version, v.published_at, v.published_by, json_array_length(v.blocks_json), "
-		"v.version = p.live_version, v.rollback_of, v.title, u.email FROM page_versions v "
+		"v.version = p.live_version, v.rollback_of, v.title, u.email, "
+		"(SELECT s.due_at FROM publish_schedule s WHERE s.tenant_id = v.tenant_id AND s.kind = 'page' "
+		"AND s.entity_id = v.page_id AND s.version = v.version) FROM page_versions v "
 		"JOIN pages p ON p.id = v.page_id LEFT JOIN users u ON u.id = v.published_by "
 		"WHERE v.tenant_id = :t AND v.page_id = :p ORDER BY v.version DESC");
 	db_bind_int(st, ":t", tid);
@@ -198,6 +200,9 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 		if (db_isnull(st, 5)) cJSON_AddNullToObject(o, "rollbackOf");
 		else cJSON_AddNumberToObject(o, "rollbackOf", (double)db_int(st, 5));
 		cJSON_AddStringToObject(o, "title", db_text(st, 6));
+		/* The version published for later, and when it goes live. */
+		cJSON_AddBoolToObject(o, "isScheduled", !db_isnull(st, 8));
+		row_add_time(o, "publishAt", st, 8);
 		cJSON_AddItemToArray(a, o);
 	}
 	db_reset(st);

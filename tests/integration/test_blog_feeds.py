@@ -197,6 +197,9 @@ def test_scheduled_page_version_goes_live_at_its_time_and_can_be_cancelled(st):
     assert r.status == 200 and r.json()["scheduled"] is True and r.json()["version"] == 2, r
     page = st.get(API + "/pages/%s" % p["id"], token=t).json()
     assert page["scheduled"] == {"version": 2, "publishAt": iso(due)} and page["liveVersion"] == 1
+    versions = st.get(API + "/pages/%s/versions" % p["id"], token=t).json()["versions"]
+    assert [(v["version"], v["isLive"], v["isScheduled"], v["publishAt"]) for v in versions] == \
+        [(2, False, True, iso(due)), (1, True, False, None)]
     assert "version one" in st.get("/launch").text
     wait_for(lambda: "version two" in st.get("/launch").text, "the scheduled version to go live", 30)
     page = st.get(API + "/pages/%s" % p["id"], token=t).json()
