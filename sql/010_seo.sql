@@ -51,6 +51,13 @@ CREATE TABLE publish_schedule (
 );
 CREATE INDEX publish_schedule_due ON publish_schedule(tenant_id, due_at);
 CREATE INDEX publish_schedule_all ON publish_schedule(due_at);
+-- A deleted page or post has nothing left to publish.
+CREATE TRIGGER pages_unschedule AFTER DELETE ON pages BEGIN
+  DELETE FROM publish_schedule WHERE tenant_id = old.tenant_id AND kind = 'page' AND entity_id = old.id;
+END;
+CREATE TRIGGER posts_unschedule AFTER DELETE ON posts BEGIN
+  DELETE FROM publish_schedule WHERE tenant_id = old.tenant_id AND kind = 'post' AND entity_id = old.id;
+END;
 
 -- A store's SEO settings: robots.txt rules of its own, and the like.
 CREATE TABLE seo_settings (

@@ -218,6 +218,10 @@ def test_scheduled_page_version_goes_live_at_its_time_and_can_be_cancelled(st):
     assert st.post(API + "/pages/%s/publish" % p["id"], {}, token=t).status == 200
     assert st.get(API + "/pages/%s" % p["id"], token=t).json()["scheduled"] is None
     assert st.delete(API + "/pages/%s/schedule" % p["id"], token=st.acme_token).status == 404
+    # a deleted page leaves nothing scheduled behind
+    assert st.post(API + "/pages/%s/publish" % p["id"], {"publishAt": iso(time.time() + 3600)}, token=t).status == 200
+    assert st.delete(API + "/pages/%s" % p["id"], token=t).status == 200
+    assert st.sql("SELECT count(*) FROM publish_schedule WHERE kind = 'page' AND entity_id = ?", int(p["id"]))[0][0] == 0
 
 
 def test_the_deliverer_publishes_what_is_due_with_no_request(st):
