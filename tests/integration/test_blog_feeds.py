@@ -236,3 +236,16 @@ def test_the_deliverer_publishes_what_is_due_with_no_request(st):
     out = st.cli("deliver").stdout
     assert live() == 2 and "scheduled publishes made live: 1" in out
     assert "after" in st.get("/quiet").text
+
+
+def test_the_admin_api_never_shows_a_passed_time_as_scheduled(st):
+    t = st.demo_token
+    due = int(time.time()) + 1
+    p = new_post(st, t, "admin-sees-it", publishAt=iso(due))
+    row = lambda: st.sql("SELECT count(*) FROM publish_schedule WHERE kind = 'post' AND entity_id = ?", int(p["id"]))[0][0]
+    assert row() == 1
+    wait_for(lambda: time.time() > due + 1, "the due time to pass", 10)
+    v0 = content_version(st)
+    got = st.get(API + "/posts/%s" % p["id"], token=t).json()      # no store request in between
+    assert got["scheduled"] is False and got["status"] == "published" and row() == 0
+    assert content_version(st) == v0 + 1
