@@ -3,8 +3,8 @@
  * due time; a post published with a future date shows from then on. The
  * publish_schedule table holds one pending row per page or post; the
  * storefront asks, once per request, whether its store has anything due
- * (one indexed look-up) and applies it, and the deliverer does the same
- * for every store. Applying bumps the store's content version, so cached
+ * (one indexed look-up) and applies it, so does every signed-in admin
+ * request, and the deliverer does the same for every store. Applying bumps the store's content version, so cached
  * pages are stale the moment the version goes live. */
 #ifndef SCHEDULE_H
 #define SCHEDULE_H
