@@ -55,6 +55,7 @@ static void page_live(req *r, const char *slug)
 	seo_item it = { .title = name, .description = meta && *meta ? meta : NULL, .seo = seo,
 			.jsonld = cJSON_CreateArray() };
 	if (strcmp(slug, "home") == 0) {
+		it.path = "/";
 		seo_ld_home(it.jsonld, sb_str(&base), r->t.name, r->t.logo, r->t.tagline);
 	} else {
 		sbuf path = SBUF_INIT;

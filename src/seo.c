@@ -119,7 +119,7 @@ cJSON *seo_head(const char *base, const char *path, const char *site_name, const
 	sbuf canon = SBUF_INIT;
 	const char *c = sget(seo, "canonical");
 	if (c && !seo_url_problem(c)) seo_abs(&canon, base, c);
-	else { sb_puts(&canon, base); sb_puts(&canon, path); }
+	else { sb_puts(&canon, base); sb_puts(&canon, it->path ? it->path : path); }
 	cJSON_AddStringToObject(h, "canonical", sb_str(&canon));
 	cJSON_AddStringToObject(h, "ogUrl", sb_str(&canon));
 	sb_free(&canon);

@@ -34,6 +34,7 @@ typedef struct seo_item {
 	const char *description;
 	const char *image;         /* the item's image (og:image unless seo says otherwise) */
 	const cJSON *seo;          /* the item's SEO object */
+	const char *path;          /* its one address, when the request's may differ (/home is /) */
 	cJSON *jsonld;             /* array of schema.org objects; the head takes it */
 } seo_item;
 

@@ -94,6 +94,8 @@ def test_offer_availability_follows_stock(st):
 
 
 def test_home_page_has_organization_and_website_with_search_action(st):
+    for path in ("/", "/home", "/?utm_source=x"):       # one canonical address
+        assert Head(st.get(path).text).links["canonical"] == ["http://demo.localhost/"], path
     flat = nodes(st.get("/").text)
     (org,) = of_type(flat, "Organization")
     assert val(org, "name") == "Demo Outfitters" and val(org, "url") == "http://demo.localhost/"
