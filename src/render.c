@@ -12,6 +12,7 @@
 #include "config.h"
 #include "share.h"
 #include "theme.h"
+#include "seo.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -358,9 +359,31 @@ static int current_year(void)
 	return tm.tm_year + 1900;
 }
 
+void render_base_url(req *r, sbuf *out)
+{
+	sb_printf(out, "%s://%s", r->https ? "https" : "http", r->host);
+	if (r->host_port[0]) sb_printf(out, ":%s", r->host_port);
+}
+
 void render_shell(req *r, const char *title, const char *description, const char *content)
 {
+	render_shell_seo(r, title, description, content, NULL);
+}
+
+void render_shell_seo(req *r, const char *title, const char *description, const char *content, seo_item *it)
+{
+	/* The head: the item's SEO object over its own title and description. */
+	sbuf base = SBUF_INIT, path = SBUF_INIT;
+	render_base_url(r, &base);
+	const char *q = r->raw_path ? strchr(r->raw_path, '?') : NULL;
+	sb_put(&path, r->raw_path ? r->raw_path : "/", q ? (size_t)(q - r->raw_path) : strlen(r->raw_path ? r->raw_path : "/"));
+	cJSON *head = seo_head(sb_str(&base), sb_str(&path), r->t.name, title, description ? description : r->t.tagline, it);
+	title = cJSON_GetObjectItemCaseSensitive(head, "title")->valuestring;
+	description = cJSON_GetObjectItemCaseSensitive(head, "description")->valuestring;
+	sb_free(&base);
+	sb_free(&path);
 	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "seo", head);
 	cJSON *store = cJSON_AddObjectToObject(d, "store");
 	cJSON_AddStringToObject(store, "name", r->t.name);
 	cJSON_AddStringToObject(store, "tagline", r->t.tagline);
@@ -397,14 +420,21 @@ void render_template_page(req *r, const char *name, const char *title, cJSON *da
 void render_template_page_desc(req *r, const char *name, const char *title, const char *description,
 			       cJSON *data)
 {
+	render_template_page_seo(r, name, title, description, data, NULL);
+}
+
+void render_template_page_seo(req *r, const char *name, const char *title, const char *description,
+			      cJSON *data, seo_item *it)
+{
 	sbuf content = SBUF_INIT;
 	cJSON_AddItemToObject(data, "store", render_storefront(r));
 	cJSON_AddStringToObject(data, "requestId", r->id);
 	if (tmpl_render_file(name, data, &content) < 0) {
 		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
 	} else {
-		render_shell(r, title, description, sb_str(&content));
+		render_shell_seo(r, title, description, sb_str(&content), it);
 	}
+	if (it) { cJSON_Delete(it->jsonld); it->jsonld = NULL; }
 	sb_free(&content);
 }
 
