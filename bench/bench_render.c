@@ -13,6 +13,7 @@
 #include "sandbox.h"
 #include "vibe.h"
 #include "util.h"
+#include "theme.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,26 @@ static void big_catalogue(void)
 	tenant_clear(&t);
 }
 
+/* What a store's theme adds to every uncached page: its stored JSON read
+ * field by field and the shell's derived values (twice a page: the shell
+ * and the blocks' storefront input). */
+static void theme_cost(void)
+{
+	cJSON *t = theme_starter("midnight");
+	char *stored = cJSON_PrintUnformatted(t);
+	cJSON_Delete(t);
+	int n = 20000;
+	int64_t start = now_usec();
+	for (int i = 0; i < n; i++) {
+		cJSON *th = theme_resolve(stored);
+		cJSON *p = theme_public(th);
+		cJSON_Delete(p);
+		cJSON_Delete(th);
+	}
+	printf("theme per page (resolve + CSS values, once): %.2f us\n", (double)(now_usec() - start) / n);
+	cJSON_free(stored);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) { fprintf(stderr, "usage: bench_render DB [N]\n"); return 2; }
@@ -144,6 +165,7 @@ int main(int argc, char **argv)
 	run("fresh child back to back", n / 2, 1, 1, 0);
 	run("in-process (no isolation)", n, 0, 0, 0);
 	big_catalogue();
+	theme_cost();
 	db_close();
 	return 0;
 }

@@ -76,6 +76,30 @@ void adm_products_import(req *r);
  * seo to product id. 0, or -1 when it answered (and rolled back). */
 int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
 
+/* themes: draft, live, starters, preview, publish (admin_themes.c) */
+void adm_theme_get(req *r);
+void adm_theme_put(req *r);
+void adm_theme_starters(req *r);
+void adm_theme_apply(req *r);
+void adm_theme_preview(req *r);
+void adm_theme_publish(req *r);
+/* SEO: redirects, the store's SEO settings, schedules (admin_seo.c) */
+void adm_redirects_list(req *r);
+void adm_redirect_create(req *r);
+void adm_redirect_update(req *r);
+void adm_redirect_delete(req *r);
+void adm_seo_settings_get(req *r);
+void adm_seo_settings_put(req *r);
+void adm_page_unschedule(req *r);
+void adm_post_unschedule(req *r);
+/* An SEO object of a body (already read with in_obj; NULL: absent) checked
+ * (seo.h; strict refuses unknown keys) and within IN_SEO_MAX as JSON:
+ * 0 with its text in *out (NULL when absent; cJSON_free), or -1 answered. */
+int adm_seo_text(req *r, const cJSON *seo, int strict, const char *field, char **out);
+/* A slug change: PREFIX old answers 301 to PREFIX new (redirects.h).
+ * Inside the caller's transaction; 0 or -1. */
+MUST_USE int adm_slug_moved(int64_t tid, const char *prefix, const char *old_slug, const char *new_slug);
+
 /* shared helpers */
 void adm_not_found(req *r, const char *what);
 /* 201/200 with the entity, or 404 when NULL. */

@@ -12,6 +12,9 @@
 #include "db.h"
 #include "catsync.h"
 #include "text.h"
+#include "seo.h"
+#include "schedule.h"
+#include "redirects.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +59,18 @@ static void delete_row(req *r, const char *sql, const char *action, const char *
 	if (adm_commit(r) == 0) deleted(r);
 }
 
+/* The slug of a collection now (NULL when there is none); caller frees.
+ * (A product's slug change is handled by cs_write_product.) */
+static char *slug_now(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT slug FROM collections WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	char *s = db_step(st) == SQLITE_ROW ? xstrdup(db_text(st, 0)) : NULL;
+	db_reset(st);
+	return s;
+}
+
 /* ---- posts ---- */
 
 /* Route: GET /api/cms/posts?limit=&offset= -- newest first (up to
@@ -76,11 +91,60 @@ void adm_post_delete(req *r)
 	delete_row(r, "DELETE FROM posts WHERE tenant_id = :t AND id = :id", "post.delete", "post");
 }
 
+/* The post's pending schedule row follows it: published for a later time
+ * has one (due then), anything else none. Inside the caller's transaction. */
+static int post_schedule_sync(req *r, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT published_at FROM posts WHERE tenant_id = :t AND id = :id AND status = 'published' "
+				   "AND published_at > CAST(strftime('%s','now') AS INTEGER)");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	int64_t due = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	if (due) return sched_set(r->t.id, "post", id, 0, due, r->who.user_id);
+	return sched_cancel(r->t.id, "post", id) < 0 ? -1 : 0;
+}
+
+/* A scheduled post goes back to draft: 1 when it was scheduled, 0 not, -1. */
+static int post_unschedule(int64_t tid, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("UPDATE posts SET status = 'draft', published_at = NULL WHERE tenant_id = :t AND id = :id "
+				   "AND status = 'published' AND published_at > CAST(strftime('%s','now') AS INTEGER)");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":id", id);
+	if (db_run(st) < 0) return -1;
+	return db_changes() ? 1 : 0;
+}
+
+/* Route: DELETE /api/cms/posts/{id}/schedule -- a scheduled post is not
+ * published after all (back to draft); 404 when it is not scheduled. */
+void adm_post_unschedule(req *r)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, "the post"); return; }
+	int rc = post_unschedule(r->t.id, id);
+	if (rc < 0) { adm_fail(r, "the post"); return; }
+	if (rc == 0) {
+		db_rollback();
+		cJSON *cur = posts_admin_get(r->t.id, id);
+		if (cur) http_error(r, 404, "not_found", NULL, "post %lld is not scheduled", (long long)id);
+		else adm_not_found(r, "post");
+		cJSON_Delete(cur);
+		return;
+	}
+	if (sched_cancel(r->t.id, "post", id) < 0 || audit_write(r, "post.unschedule", "post", id, "update", NULL) < 0) {
+		adm_fail(r, "the post");
+		return;
+	}
+	if (adm_commit(r) == 0) adm_send(r, 200, posts_admin_get(r->t.id, id), "post");
+}
+
 /* What a post body may hold: the seed's Post fields, and the ones the API
  * returns (accepted and ignored). */
 static const char *const post_fields[] = { "version", "title", "slug", "content", "excerpt", "featuredImage", "status",
-					   "publishedAt", "seoConfig", NULL };
-static const char *const post_readonly[] = { "id", "storefrontId", "authorId", "createdAt", "updatedAt", "url", NULL };
+					   "publishedAt", "seoConfig", "authorName", "tags", "publishAt", NULL };
+static const char *const post_readonly[] = { "id", "storefrontId", "authorId", "createdAt", "updatedAt", "url", "scheduled",
+					     NULL };
 static const char *const post_statuses[] = { "draft", "published", NULL };
 
 /* Route: POST /api/cms/posts {title, slug, content?, excerpt?, featuredImage?, status?, publishedAt?, seoConfig?}
@@ -91,8 +155,9 @@ static void post_save(req *r, int64_t id)
 	if (!b) return;
 	int create = id == 0;
 	const char *title = NULL, *slug = NULL, *content = NULL, *excerpt = NULL, *image = NULL, *status = NULL, *when = NULL;
-	const cJSON *seo = NULL;
-	char *seotext = NULL;
+	const char *author = NULL;
+	const cJSON *seo = NULL, *tags = NULL;
+	char *seotext = NULL, *tagtext = NULL, *old_slug = NULL;
 	int64_t version = 0;
 	double pub_ms = 0;
 	if (in_known(r, b, post_fields, post_readonly) < 0 ||
@@ -105,18 +170,35 @@ static void post_save(req *r, int64_t id)
 	    in_str(r, b, "publishedAt", IN_OPTIONAL, 64, &when) < 0 ||
 	    in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo) < 0)
 		goto out;
-	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
-	if (when && text_parse_iso(when, &pub_ms) < 0) {
-		in_fail(r, "publishedAt", "must be an ISO 8601 time like 2026-12-01T09:00:00Z (got '%.40s')", when);
+	if (cJSON_GetObjectItemCaseSensitive(b, "publishAt") && when) {
+		in_fail(r, "publishAt", "give publishAt or publishedAt, not both");
 		goto out;
 	}
-	if (seo) {
-		seotext = cJSON_PrintUnformatted(seo);
-		if (strlen(seotext) > IN_SEO_MAX) {
-			in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(seotext), IN_SEO_MAX);
+	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
+	/* publishAt: published from that time on (scheduled while it is in
+	 * the future); null cancels a schedule (the post goes back to draft). */
+	const cJSON *pa = cJSON_GetObjectItemCaseSensitive(b, "publishAt");
+	int cancel = pa && cJSON_IsNull(pa);
+	if (pa && !cancel) {
+		if (in_str(r, b, "publishAt", IN_OPTIONAL, 64, &when) < 0) goto out;
+		if (status && strcmp(status, "published") != 0) {
+			in_fail(r, "publishAt", "schedules publishing: it cannot go with status '%s'", status);
 			goto out;
 		}
+		status = "published";
 	}
+	if (when && text_parse_iso(when, &pub_ms) < 0) {
+		in_fail(r, pa && !cancel ? "publishAt" : "publishedAt",
+			"must be an ISO 8601 time like 2026-12-01T09:00:00Z (got '%.40s')", when);
+		goto out;
+	}
+	if (adm_seo_text(r, seo, 0, "seoConfig", &seotext) < 0) goto out;
+	if (in_str(r, b, "authorName", IN_OPTIONAL, 200, &author) < 0 || in_array(r, b, "tags", IN_OPTIONAL, 100, &tags) < 0)
+		goto out;
+	if (author && control_problem(author)) { in_fail(r, "authorName", "%s", control_problem(author)); goto out; }
+	if (tags && posts_tags_problem(tags)) { in_fail(r, "tags", "%s", posts_tags_problem(tags)); goto out; }
+	if (image && seo_url_problem(image)) { in_fail(r, "featuredImage", "%s", seo_url_problem(image)); goto out; }
+	if (tags) tagtext = cJSON_PrintUnformatted(tags);
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
 	if (!create) {
 		cJSON *cur = posts_admin_get(r->t.id, id);
@@ -126,6 +208,8 @@ static void post_save(req *r, int64_t id)
 			adm_version_conflict(r, "post", id, cur, version);
 			goto out;
 		}
+		const char *was = cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring;
+		if (slug && strcmp(was, slug) != 0) old_slug = xstrdup(was);
 		cJSON_Delete(cur);
 	}
 	/* status 'published' publishes (at publishedAt, else now, else when it
@@ -133,15 +217,17 @@ static void post_save(req *r, int64_t id)
 	sqlite3_stmt *st;
 	if (create) {
 		st = db_stmt("INSERT INTO posts(tenant_id, slug, title, content, excerpt, featured_image, status, published_at, seo_json, "
-			     "author_id, created_at, updated_at) VALUES(:t, :s, :ti, coalesce(:c, ''), coalesce(:e, ''), coalesce(:i, ''), "
-			     "coalesce(:st, 'draft'), CASE WHEN :pa IS NOT NULL THEN :pa WHEN :st = 'published' THEN strftime('%s','now') END, "
-			     "coalesce(:seo, '{}'), :u, strftime('%s','now'), strftime('%s','now'))");
+			     "author_id, author_name, tags_json, created_at, updated_at) VALUES(:t, :s, :ti, coalesce(:c, ''), coalesce(:e, ''), "
+			     "coalesce(:i, ''), coalesce(:st, 'draft'), CASE WHEN :pa IS NOT NULL THEN :pa WHEN :st = 'published' THEN "
+			     "strftime('%s','now') END, coalesce(:seo, '{}'), :u, coalesce(:an, ''), coalesce(:tg, '[]'), strftime('%s','now'), "
+			     "strftime('%s','now'))");
 		db_bind_int(st, ":u", r->who.user_id);
 	} else {
 		st = db_stmt("UPDATE posts SET slug = coalesce(:s, slug), title = coalesce(:ti, title), content = coalesce(:c, content), "
 			     "excerpt = coalesce(:e, excerpt), featured_image = coalesce(:i, featured_image), status = coalesce(:st, status), "
 			     "published_at = CASE WHEN :pa IS NOT NULL THEN :pa WHEN :st = 'published' THEN coalesce(published_at, strftime('%s','now')) "
-			     "ELSE published_at END, seo_json = coalesce(:seo, seo_json), version = version + 1, "
+			     "ELSE published_at END, seo_json = coalesce(:seo, seo_json), author_name = coalesce(:an, author_name), "
+			     "tags_json = coalesce(:tg, tags_json), version = version + 1, "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id AND version = :v");
 		db_bind_int(st, ":id", id);
 		db_bind_int(st, ":v", version);
@@ -155,6 +241,8 @@ static void post_save(req *r, int64_t id)
 	db_bind_text(st, ":st", status);
 	if (when) db_bind_int(st, ":pa", (int64_t)(pub_ms / 1000)); else db_bind_null(st, ":pa");
 	db_bind_text(st, ":seo", seotext);
+	db_bind_text(st, ":an", author);
+	db_bind_text(st, ":tg", tagtext);
 	if (db_run(st) < 0) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "post"); }
 		else adm_fail(r, "the post");
@@ -162,6 +250,12 @@ static void post_save(req *r, int64_t id)
 	}
 	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "post"); goto out; }
 	if (create) id = db_last_id();
+	if ((tags && posts_set_tags(r->t.id, id, tags) < 0) || (cancel && post_unschedule(r->t.id, id) < 0) ||
+	    post_schedule_sync(r, id) < 0) {
+		adm_fail(r, "the post");
+		goto out;
+	}
+	if (old_slug && adm_slug_moved(r->t.id, "/blog/", old_slug, slug) < 0) { adm_fail(r, "the post"); goto out; }
 	if (audit_write(r, create ? "post.create" : "post.update", "post", id, create ? "create" : "update", NULL) < 0) {
 		adm_fail(r, "the post");
 		goto out;
@@ -170,6 +264,8 @@ static void post_save(req *r, int64_t id)
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, posts_admin_get(r->t.id, id), "post");
 out:
 	cJSON_free(seotext);
+	cJSON_free(tagtext);
+	free(old_slug);
 	cJSON_Delete(b);
 }
 
@@ -188,6 +284,7 @@ static void post_status(req *r, int publish)
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0) { adm_fail(r, "the post"); return; }
 	if (db_changes() == 0) { db_rollback(); adm_not_found(r, "post"); return; }
+	if (post_schedule_sync(r, id) < 0) { adm_fail(r, "the post"); return; }
 	if (audit_write(r, publish ? "post.publish" : "post.unpublish", "post", id, publish ? "publish" : "update", NULL) < 0) {
 		adm_fail(r, "the post");
 		return;
@@ -326,25 +423,32 @@ static void collection_save(req *r, int64_t id)
 	if (!b) return;
 	int create = id == 0;
 	const char *title = NULL, *slug = NULL, *desc = NULL, *image = NULL;
-	const cJSON *ids = NULL;
-	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", NULL };
+	const cJSON *ids = NULL, *seo = NULL;
+	char *seotext = NULL, *old_slug = NULL;
+	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", "seo", NULL };
 	static const char *const readonly[] = { "id", "productCount", "url", "products", "createdAt", "updatedAt", NULL };
 	if (in_known(r, b, fields, readonly) < 0 ||
 	    in_str(r, b, "title", create, CAT_NAME_MAX, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
 	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
-	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0)
+	    in_array(r, b, "productIds", IN_OPTIONAL, 5000, &ids) < 0 || in_obj(r, b, "seo", IN_OPTIONAL, &seo) < 0 ||
+	    adm_seo_text(r, seo, 1, "seo", &seotext) < 0)
 		goto out;
+	if (image && seo_url_problem(image)) { in_fail(r, "image", "%s", seo_url_problem(image)); goto out; }
 	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }
+	if (!create && slug) old_slug = slug_now(r->t.id, id);
 	sqlite3_stmt *st;
 	if (create) {
-		st = db_stmt("INSERT INTO collections(tenant_id, slug, title, description, image, created_at, updated_at) "
-			     "VALUES(:t, :s, :ti, coalesce(:d, ''), coalesce(:i, ''), strftime('%s','now'), strftime('%s','now'))");
+		st = db_stmt("INSERT INTO collections(tenant_id, slug, title, description, image, seo_json, created_at, updated_at) "
+			     "VALUES(:t, :s, :ti, coalesce(:d, ''), coalesce(:i, ''), coalesce(:seo, '{}'), strftime('%s','now'), "
+			     "strftime('%s','now'))");
 	} else {
 		st = db_stmt("UPDATE collections SET slug = coalesce(:s, slug), title = coalesce(:ti, title), description = coalesce(:d, description), "
-			     "image = coalesce(:i, image), updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+			     "image = coalesce(:i, image), seo_json = coalesce(:seo, seo_json), updated_at = strftime('%s','now') "
+			     "WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", id);
 	}
+	db_bind_text(st, ":seo", seotext);
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_text(st, ":s", slug);
 	db_bind_text(st, ":ti", title);
@@ -357,6 +461,10 @@ static void collection_save(req *r, int64_t id)
 	}
 	if (!create && db_changes() == 0) { db_rollback(); adm_not_found(r, "collection"); goto out; }
 	if (create) id = db_last_id();
+	if (old_slug && strcmp(old_slug, slug) != 0 && adm_slug_moved(r->t.id, "/collections/", old_slug, slug) < 0) {
+		adm_fail(r, "the collection");
+		goto out;
+	}
 	if (ids) {
 		int64_t bad = 0;
 		if (cat_set_collection_products(r->t.id, id, ids, &bad) < 0) {
@@ -379,6 +487,8 @@ static void collection_save(req *r, int64_t id)
 	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the collection"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_collection(r->t.id, id), "collection");
 out:
+	cJSON_free(seotext);
+	free(old_slug);
 	cJSON_Delete(b);
 }
 

@@ -14,6 +14,8 @@
 #include "db.h"
 #include "config.h"
 #include "ratelimit.h"
+#include "schedule.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +87,7 @@ static int slug_reserved(req *r, const char *slug)
  * returns (accepted and ignored, so a GET result can be sent back). */
 static const char *const page_fields[] = { "version", "slug", "title", "metaDescription", "seoConfig", "showInNav", NULL };
 static const char *const page_readonly[] = { "id", "storefrontId", "blocks", "isPublished", "publishedAt", "createdAt",
-					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", NULL };
+					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", "scheduled", NULL };
 
 /* seoConfig: an object, stored as given (at most 4 KB of JSON); NULL when absent. */
 static int seo_config(req *r, const cJSON *b, char **out)
@@ -94,14 +96,8 @@ static int seo_config(req *r, const cJSON *b, char **out)
 	*out = NULL;
 	int rc = in_obj(r, b, "seoConfig", IN_OPTIONAL, &seo);
 	if (rc) return rc;
-	*out = cJSON_PrintUnformatted(seo);
-	if (strlen(*out) > IN_SEO_MAX) {
-		in_fail(r, "seoConfig", "is %zu bytes of JSON; the limit is %d", strlen(*out), IN_SEO_MAX);
-		cJSON_free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
+	/* The seed's SEOConfig: known fields checked (seo.h), others kept. */
+	return adm_seo_text(r, seo, 0, "seoConfig", out);
 }
 
 /* Route: POST /api/cms/pages {slug, title, metaDescription?, seoConfig?, showInNav?} */
@@ -181,14 +177,17 @@ void adm_page_update(req *r)
 		goto out;
 	}
 	int is_home = strcmp(cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring, "home") == 0;
+	char *old_slug = xstrdup(cJSON_GetObjectItemCaseSensitive(cur, "slug")->valuestring);
 	cJSON_Delete(cur);
 	if (slug && is_home && strcmp(slug, "home") != 0) {
+		free(old_slug);
 		db_rollback();
 		in_fail(r, "slug", "the home page keeps the slug 'home'");
 		goto out;
 	}
 	if (slug && slug_taken(r->t.id, slug, id)) {
 		db_rollback();
+		free(old_slug);
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "field", "slug");
 		http_error(r, 409, "conflict", d, "a page with slug '%s' already exists", slug);
@@ -207,7 +206,12 @@ void adm_page_update(req *r)
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
 	db_bind_int(st, ":v", version);
-	if (db_run(st) < 0 || db_changes() != 1 || audit_write(r, "page.update", "page", id, "update", NULL) < 0) {
+	/* A published page's old address answers 301 to the new one. */
+	int moved = slug && strcmp(old_slug, slug) != 0;
+	int wrc = db_run(st) < 0 || db_changes() != 1 || audit_write(r, "page.update", "page", id, "update", NULL) < 0 ||
+		  (moved && adm_slug_moved(r->t.id, "/", old_slug, slug) < 0) ? -1 : 0;
+	free(old_slug);
+	if (wrc < 0) {
 		adm_fail(r, "the page");
 		goto out;
 	}
@@ -581,6 +585,24 @@ static cJSON *publish_validate(req *r, const cJSON *blocks, sbuf *first)
 void adm_page_publish(req *r)
 {
 	int64_t id = page_param(r);
+	/* {publishAt?}: a time in the future publishes for then (schedule.h);
+	 * now or none publishes at once and drops a pending schedule. */
+	int64_t at = 0;
+	if (r->body.len > 0) {
+		cJSON *b = http_json_body(r);
+		if (!b) return;
+		static const char *const fields[] = { "publishAt", NULL };
+		const char *when = NULL;
+		double ms = 0;
+		int rc = in_known(r, b, fields, NULL) < 0 || in_str(r, b, "publishAt", IN_OPTIONAL, 64, &when) < 0 ? -1 : 0;
+		if (rc == 0 && when && text_parse_iso(when, &ms) < 0) {
+			in_fail(r, "publishAt", "must be an ISO 8601 time like 2026-12-01T09:00:00Z (got '%.40s')", when);
+			rc = -1;
+		}
+		cJSON_Delete(b);
+		if (rc < 0) return;
+		if (when && (int64_t)(ms / 1000) > now_unix()) at = (int64_t)(ms / 1000);
+	}
 	if (!pages_exists(r->t.id, id)) { adm_not_found(r, "page"); return; }
 	if (publish_limited(r) < 0) return;
 	cJSON *blocks = pages_blocks(r->t.id, id);
@@ -620,21 +642,24 @@ void adm_page_publish(req *r)
 			   (long long)id);
 		goto out;
 	}
-	int64_t v = pages_publish_json(r->t.id, id, r->who.user_id, 0, snap);
+	int64_t v = pages_publish_json_at(r->t.id, id, r->who.user_id, 0, snap, at);
 	cJSON_free(snap);
 	char detail[64];
-	snprintf(detail, sizeof detail, "version %lld", (long long)v);
-	if (v < 0 || audit_write(r, "page.publish", "page", id, "publish", detail) < 0) {
+	snprintf(detail, sizeof detail, at ? "version %lld (scheduled)" : "version %lld", (long long)v);
+	if (v < 0 || (at ? sched_set(r->t.id, "page", id, v, at, r->who.user_id) : sched_cancel(r->t.id, "page", id)) < 0 ||
+	    audit_write(r, at ? "page.schedule" : "page.publish", "page", id, at ? "update" : "publish", detail) < 0) {
 		adm_fail(r, "the publish");
 		goto out;
 	}
-	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the publish"); goto out; }
+	if (!at && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the publish"); goto out; }
 	if (adm_commit(r) < 0) goto out;
 	cJSON *res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "success", 1);
 	cJSON_AddNumberToObject(res, "publishedBlocks", n);
 	cJSON_AddNumberToObject(res, "version", (double)v);
+	if (at) iso8601(at, ts);
 	cJSON_AddStringToObject(res, "publishedAt", ts);
+	cJSON_AddBoolToObject(res, "scheduled", at != 0);
 	cJSON_AddArrayToObject(res, "errors");
 	http_json(r, 200, res);
 out:
@@ -684,7 +709,8 @@ void adm_page_rollback(req *r)
 	}
 	int64_t v = pages_publish_json(r->t.id, id, r->who.user_id, version, snap);
 	cJSON_free(snap);
-	int rc = v < 0 ? -1 : 0;
+	/* A rollback is a publish: a version scheduled before it does not go live. */
+	int rc = v < 0 || sched_cancel(r->t.id, "page", id) < 0 ? -1 : 0;
 	/* The drafts (blocks and metadata) become that version's again. */
 	if (rc == 0 && !keep)
 		rc = pages_restore_drafts(r->t.id, id, blocks, r->who.user_id) < 0 ||

@@ -98,6 +98,22 @@ const route admin_routes[] = {
 	{ M_PUT, "/api/cms/domains/:domain", adm_domain_update, AW, ROLE_OWNER, "domain", NULL },
 	{ M_DELETE, "/api/cms/domains/:domain", adm_domain_delete, AW, ROLE_OWNER, "domain", NULL },
 	{ M_POST, "/api/cms/domains/:domain/verify", adm_domain_verify, AW, ROLE_OWNER, "domain", "verify" },
+	/* themes (admin_themes.c) */
+	{ M_GET, "/api/cms/themes", adm_theme_get, RA, ED, "theme", NULL },
+	{ M_PUT, "/api/cms/themes", adm_theme_put, AW, ED, "theme", NULL },
+	{ M_GET, "/api/cms/themes/starters", adm_theme_starters, RA, ED, "theme", NULL },
+	{ M_POST, "/api/cms/themes/apply", adm_theme_apply, AW, ED, "theme", NULL },
+	{ M_GET, "/api/cms/themes/preview", adm_theme_preview, RA, ED, "theme", NULL },
+	{ M_POST, "/api/cms/themes/publish", adm_theme_publish, AW, ED, "theme", NULL },
+	/* SEO: redirects, robots.txt rules, cancelling schedules (admin_seo.c) */
+	{ M_GET, "/api/cms/redirects", adm_redirects_list, RA, ED, "redirect", NULL },
+	{ M_POST, "/api/cms/redirects", adm_redirect_create, AW, ED, "redirect", NULL },
+	{ M_PUT, "/api/cms/redirects/:id", adm_redirect_update, AW, ED, "redirect", NULL },
+	{ M_DELETE, "/api/cms/redirects/:id", adm_redirect_delete, AW, ED, "redirect", NULL },
+	{ M_GET, "/api/cms/seo", adm_seo_settings_get, RA, ED, "seo", NULL },
+	{ M_PUT, "/api/cms/seo", adm_seo_settings_put, AW, ED, "seo", NULL },
+	{ M_DELETE, "/api/cms/pages/:id/schedule", adm_page_unschedule, AW, ED, "page", NULL },
+	{ M_DELETE, "/api/cms/posts/:id/schedule", adm_post_unschedule, AW, ED, "post", NULL },
 };
 const size_t admin_nroutes = sizeof admin_routes / sizeof admin_routes[0];
 

@@ -153,6 +153,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 	cJSON_AddStringToObject(c, "description", db_text(st, 3));
 	cJSON_AddStringToObject(c, "image", db_text(st, 4));
 	cJSON_AddNumberToObject(c, "productCount", (double)db_int(st, 5));
+	cJSON_AddItemToObject(c, "seo", row_json(st, 6, 0));
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/collections/%s", db_text(st, 1));
 	cJSON_AddStringToObject(c, "url", sb_str(&url));
@@ -161,7 +162,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 }
 
 #define COLL_COLS "c.id, c.slug, c.title, c.description, c.image, " \
-	"(SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id)"
+	"(SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id), c.seo_json"
 
 cJSON *cat_collections(const tenant *t)
 {

@@ -1,5 +1,7 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "catsync.h"
+#include "seo.h"
+#include "redirects.h"
 #include "catalog.h"
 #include "text.h"
 #include "audit.h"
@@ -200,6 +202,16 @@ static int check_options(const cJSON *opts, char *field, size_t fl, char *msg, s
 int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 {
 	sqlite3_stmt *st;
+	/* A new slug (admin, POS sync or CSV import alike): the old address
+	 * answers 301 to the new one (redirects.h). */
+	char *old_slug = NULL;
+	if (*id && p->slug) {
+		st = db_stmt("SELECT slug FROM products WHERE tenant_id = :t AND id = :id");
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":id", *id);
+		if (db_step(st) == SQLITE_ROW && strcmp(db_text(st, 0), p->slug) != 0) old_slug = xstrdup(db_text(st, 0));
+		db_reset(st);
+	}
 	if (!*id) {
 		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
 			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
@@ -237,8 +249,20 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	db_bind_int(st, ":trk", p->track);
 	db_bind_text(st, ":pol", p->policy);
 	db_bind_text(st, ":seo", p->seo_json);
-	if (db_run(st) < 0) return -2;
-	if (*id) return db_changes() ? 0 : 1;
+	if (db_run(st) < 0) { free(old_slug); return -2; }
+	if (*id) {
+		int rc = db_changes() ? 0 : 1;
+		if (rc == 0 && old_slug) {
+			sbuf from = SBUF_INIT, to = SBUF_INIT;
+			sb_printf(&from, "/products/%s", old_slug);
+			sb_printf(&to, "/products/%s", p->slug);
+			if (redir_moved(tid, sb_str(&from), sb_str(&to)) < 0) rc = -2;
+			sb_free(&from);
+			sb_free(&to);
+		}
+		free(old_slug);
+		return rc;
+	}
 	*id = db_last_id();
 	return 0;
 }
@@ -647,18 +671,9 @@ cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key)
 
 const char *cs_seo_problem(const cJSON *seo)
 {
-	/* seo {title?, description?, image?}: strings for the page head. */
-	static const struct { const char *k; size_t max; } keys[] = { { "title", 200 }, { "description", 500 }, { "image", 1000 } };
-	const cJSON *it;
-	int ok = cJSON_IsObject(seo);
-	if (ok)
-		cJSON_ArrayForEach(it, seo) {
-			int known = 0;
-			for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-				if (!strcmp(it->string, keys[i].k)) known = cJSON_IsString(it) && strlen(it->valuestring) <= keys[i].max;
-			ok &= known;
-		}
-	return ok ? NULL : "must be {title (200 bytes), description (500), image (1000)} with string values";
+	/* A product's seo: the SEO object of seo.h, no other fields. */
+	static char buf[300];   /* one request at a time */
+	return seo_problem(seo, 1, buf, sizeof buf);
 }
 
 cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currency)

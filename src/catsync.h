@@ -26,7 +26,8 @@ typedef struct cs_product {
 	int track;
 } cs_product;
 /* The one write of a products row, for the admin API and the bulk paths:
- * insert when *id is 0 (the new id into *id), else update product *id.
+ * insert when *id is 0 (the new id into *id), else update product *id;
+ * a changed slug leaves a 301 from the old address (redirects.h).
  * 0, 1 no such product (update), -2 storage error (a taken slug is
  * SQLITE_CONSTRAINT in db_errcode). */
 int cs_write_product(int64_t tid, int64_t *id, const cs_product *p);

@@ -65,6 +65,9 @@ typedef struct config {
 	/* fair share (doc/commerce.md, share.h) */
 	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
 	long store_cpu_window;  /* seconds */
+	/* SEO and feeds (doc/seo.md) */
+	long sitemap_urls;      /* URLs per sitemap part (the protocol's limit is 50000) */
+	long feed_items;        /* posts in /feed.xml and /blog/rss.xml */
 	int debug;
 } config;
 

@@ -171,3 +171,34 @@ int utf8_valid(const char *str, size_t n)
 	}
 	return 1;
 }
+
+void xml_text(sbuf *b, const char *s)
+{
+	/* XML 1.0 allows no C0 controls but tab, LF and CR: they are dropped. */
+	sbuf clean = SBUF_INIT;
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') sb_putc(&clean, c);
+	}
+	escape(b, sb_str(&clean), 0);
+	sb_free(&clean);
+}
+
+void json_script(sbuf *b, const char *json)
+{
+	/* < > & only occur inside JSON strings, where \u escapes mean the same. */
+	static const char hx[] = "0123456789abcdef";
+	for (const char *s = json; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '<' || c == '>' || c == '&') {
+			sb_puts(b, "\\u00");
+			sb_putc(b, hx[c >> 4]);
+			sb_putc(b, hx[c & 15]);
+		} else if (c == 0xe2 && (unsigned char)s[1] == 0x80 && ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+			sb_puts(b, (unsigned char)s[2] == 0xa8 ? "\\u2028" : "\\u2029");
+			s += 2;
+		} else {
+			sb_putc(b, c);
+		}
+	}
+}

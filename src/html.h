@@ -22,6 +22,14 @@ void header_value(sbuf *b, const char *s);
  * first, so the result never starts another header. */
 void mail_header_text(sbuf *b, const char *s, int phrase);
 
+/* XML text or attribute (feeds, sitemaps): html_text's entities, and the
+ * control characters XML 1.0 forbids dropped. */
+void xml_text(sbuf *b, const char *s);
+/* JSON text placed inside <script type="application/ld+json">: < > & and
+ * U+2028/2029 as \u escapes, so the text can neither end the element nor
+ * be read as markup; the JSON means the same. */
+void json_script(sbuf *b, const char *json);
+
 /* Percent-decoding in place. plus_space: '+' means ' ' (query strings).
  * Returns -1 on a bad escape or an encoded NUL. */
 int url_decode(char *s, int plus_space);

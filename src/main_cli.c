@@ -13,6 +13,7 @@
 #include "admin_access.h"
 #include "import.h"
 #include "outbox.h"
+#include "schedule.h"
 #include "sandbox.h"
 #include "store_settings.h"
 #include "validate.h"
@@ -49,7 +50,7 @@ static const char usage[] =
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
-	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
+	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents; due scheduled publishes (--loop: the deliverer)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -409,6 +410,9 @@ static void deliver_tick(outbox_stats *st)
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
 	db_run_best_effort(old);
+	/* Scheduled publishes go live here too, for stores nobody visits. */
+	int due = sched_run_all();
+	if (due > 0) { printf("scheduled publishes made live: %d\n", due); fflush(stdout); }
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);

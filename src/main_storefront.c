@@ -16,6 +16,8 @@
 #include "ratelimit.h"
 #include "store.h"
 #include "input.h"
+#include "text.h"
+#include "seo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +40,37 @@ static void page_live(req *r, const char *slug)
 	/* The head comes from the live version too, not from the draft. */
 	char *title = NULL, *meta = NULL;
 	pages_live_meta(r->t.id, id, &title, &meta);
-	sbuf content = SBUF_INIT;
+	cJSON *seo = pages_live_seo(r->t.id, id);
+	const char *name = title && *title ? title : r->t.name;
+	sbuf content = SBUF_INIT, page = SBUF_INIT, base = SBUF_INIT;
 	render_blocks(r, blocks, 0, &content);
-	render_shell(r, title && *title ? title : r->t.name, meta && *meta ? meta : NULL, sb_str(&content));
+	/* Every page has one <h1>: when no block gives one, the page's title. */
+	if (!strcasestr(sb_str(&content), "<h1")) {
+		sb_puts(&page, "<header class=\"container page-header page-header--page\"><h1 class=\"page-header__title\">");
+		html_text(&page, name);
+		sb_puts(&page, "</h1></header>\n");
+	}
+	sb_put(&page, content.s ? content.s : "", content.len);
+	render_base_url(r, &base);
+	seo_item it = { .title = name, .description = meta && *meta ? meta : NULL, .seo = seo,
+			.jsonld = cJSON_CreateArray() };
+	if (strcmp(slug, "home") == 0) {
+		it.path = "/";
+		seo_ld_home(it.jsonld, sb_str(&base), r->t.name, r->t.logo, r->t.tagline);
+	} else {
+		sbuf path = SBUF_INIT;
+		sb_putc(&path, '/');
+		url_component(&path, slug);
+		const char *names[] = { r->t.name, name }, *paths[] = { "/", sb_str(&path) };
+		cJSON_AddItemToArray(it.jsonld, seo_ld_breadcrumbs(sb_str(&base), 2, names, paths));
+		sb_free(&path);
+	}
+	render_shell_seo(r, name, meta && *meta ? meta : NULL, sb_str(&page), &it);
+	cJSON_Delete(it.jsonld);
+	cJSON_Delete(seo);
 	sb_free(&content);
+	sb_free(&page);
+	sb_free(&base);
 	free(title);
 	free(meta);
 	cJSON_Delete(blocks);
@@ -134,9 +163,20 @@ static void product_page(req *r)
 	while (ml && ((unsigned char)meta[ml - 1] & 0xc0) == 0x80) ml--;
 	if (ml && (unsigned char)meta[ml - 1] >= 0xc0) ml--;
 	if (strlen(meta) == sizeof meta - 1) meta[ml] = 0;
-	render_template_page_desc(r, "product.html",
-				  cJSON_IsString(st) && st->valuestring[0] ? st->valuestring : name->valuestring,
-				  meta[0] ? meta : NULL, d);
+	/* What search engines read: the Product with its Offer, and where it is. */
+	sbuf base = SBUF_INIT;
+	render_base_url(r, &base);
+	const cJSON *img = cJSON_GetObjectItemCaseSensitive(p, "image");
+	seo_item it = { .type = "product", .title = name->valuestring, .seo = seo,
+			.image = cJSON_IsString(img) ? img->valuestring : NULL, .jsonld = cJSON_CreateArray() };
+	cJSON_AddItemToArray(it.jsonld, seo_ld_product(sb_str(&base), p, r->t.currency));
+	const cJSON *url = cJSON_GetObjectItemCaseSensitive(p, "url");
+	const char *names[] = { r->t.name, "Shop", name->valuestring }, *paths[] = { "/", "/products", url->valuestring };
+	cJSON_AddItemToArray(it.jsonld, seo_ld_breadcrumbs(sb_str(&base), 3, names, paths));
+	render_template_page_seo(r, "product.html",
+				 cJSON_IsString(st) && st->valuestring[0] ? st->valuestring : name->valuestring,
+				 meta[0] ? meta : NULL, d, &it);
+	sb_free(&base);
 	cJSON_Delete(d);
 }
 
@@ -151,7 +191,18 @@ static void collection_page(req *r)
 	cJSON_AddItemToObject(d, "collection", c);
 	cJSON_AddItemToObject(d, "products", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "products"), 1));
 	const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
-	render_template_page(r, "collection.html", title->valuestring, d);
+	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(c, "description");
+	const cJSON *img = cJSON_GetObjectItemCaseSensitive(c, "image");
+	sbuf base = SBUF_INIT;
+	render_base_url(r, &base);
+	seo_item it = { .title = title->valuestring, .seo = cJSON_GetObjectItemCaseSensitive(c, "seo"),
+			.image = cJSON_IsString(img) ? img->valuestring : NULL, .jsonld = cJSON_CreateArray() };
+	const char *names[] = { r->t.name, title->valuestring };
+	const char *paths[] = { "/", cJSON_GetObjectItemCaseSensitive(c, "url")->valuestring };
+	cJSON_AddItemToArray(it.jsonld, seo_ld_breadcrumbs(sb_str(&base), 2, names, paths));
+	render_template_page_seo(r, "collection.html", title->valuestring,
+				 cJSON_IsString(desc) && desc->valuestring[0] ? desc->valuestring : NULL, d, &it);
+	sb_free(&base);
 	cJSON_Delete(d);
 }
 
@@ -167,6 +218,33 @@ static void add_post_dates(cJSON *post)
 			snprintf(buf, sizeof buf, "%s %d, %d", mon[m - 1], dd, y);
 	}
 	cJSON_AddStringToObject(post, "dateFormatted", buf);
+}
+
+void store_add_post_dates(cJSON *posts)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, posts) add_post_dates(p);
+}
+
+/* tagLinks [{name, href}] for the post page's tag list. */
+static void add_tag_links(cJSON *post)
+{
+	cJSON *links = cJSON_AddArrayToObject(post, "tagLinks");
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(post, "tags")) {
+		if (!cJSON_IsString(t)) continue;
+		sbuf slug = SBUF_INIT, href = SBUF_INIT;
+		text_slugify(&slug, t->valuestring);
+		sb_puts(&href, "/blog/tagged/");
+		url_component(&href, sb_str(&slug));
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", t->valuestring);
+		cJSON_AddStringToObject(o, "href", sb_str(&href));
+		cJSON_AddItemToArray(links, o);
+		sb_free(&slug);
+		sb_free(&href);
+	}
+	cJSON_AddBoolToObject(post, "hasTags", cJSON_GetArraySize(links) > 0);
 }
 
 /* Route: GET /blog */
@@ -187,17 +265,24 @@ static void blog_post(req *r)
 	cJSON *p = posts_published_by_slug(r->t.id, r->params[0]);
 	if (!p) { not_found(r, "There is no such post."); return; }
 	add_post_dates(p);
+	add_tag_links(p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "post", p);
-	render_template_page(r, "post.html", cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, d);
+	const char *title = cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring;
+	const char *excerpt = cJSON_GetObjectItemCaseSensitive(p, "excerpt")->valuestring;
+	const char *img = cJSON_GetObjectItemCaseSensitive(p, "featuredImage")->valuestring;
+	sbuf base = SBUF_INIT;
+	render_base_url(r, &base);
+	seo_item it = { .type = "article", .title = title, .description = *excerpt ? excerpt : NULL,
+			.image = *img ? img : NULL, .seo = cJSON_GetObjectItemCaseSensitive(p, "seoConfig"),
+			.jsonld = cJSON_CreateArray() };
+	cJSON_AddItemToArray(it.jsonld, seo_ld_article(sb_str(&base), p, r->t.name, r->t.logo));
+	const char *names[] = { r->t.name, "Blog", title };
+	const char *paths[] = { "/", "/blog", cJSON_GetObjectItemCaseSensitive(p, "url")->valuestring };
+	cJSON_AddItemToArray(it.jsonld, seo_ld_breadcrumbs(sb_str(&base), 3, names, paths));
+	render_template_page_seo(r, "post.html", title, *excerpt ? excerpt : NULL, d, &it);
+	sb_free(&base);
 	cJSON_Delete(d);
-}
-
-/* Route: GET /robots.txt */
-static void robots(req *r)
-{
-	http_content_type(r, "text/plain; charset=utf-8");
-	sb_printf(&r->out, "User-agent: *\nDisallow: /api/\nDisallow: /cart\nDisallow: /checkout\n");
 }
 
 /* T: a store's route (the Host names an active store, else 404/503/301
@@ -209,7 +294,12 @@ static const route routes[] = {
 	/* Caddy's on-demand TLS asks from its own host: no store here. */
 	{ M_GET, "/api/tls/ask", domain_ask, NS, 0, "domain", NULL },
 	{ M_GET, "/", home, T, 0, "page", NULL },
-	{ M_GET, "/robots.txt", robots, T, 0, NULL, NULL },
+	{ M_GET, "/robots.txt", store_robots, T, 0, NULL, NULL },
+	{ M_GET, "/sitemap.xml", store_sitemap, T, 0, "sitemap", NULL },
+	{ M_GET, "/sitemaps/:part", store_sitemap_part, T, 0, "sitemap", NULL },
+	{ M_GET, "/feed.xml", store_feed_atom, T, 0, "post", NULL },
+	{ M_GET, "/blog/rss.xml", store_feed_rss, T, 0, "post", NULL },
+	{ M_GET, "/blog/tagged/:tag", store_blog_tagged, T, 0, "post", NULL },
 	{ M_GET, "/products", products_index, T, 0, "product", NULL },
 	{ M_GET, "/products/:slug", product_page, T, 0, "product", NULL },
 	{ M_GET, "/collections/:slug", collection_page, T, 0, "collection", NULL },
@@ -298,7 +388,9 @@ static void handle(req *r)
 	}
 	const route *rt = route_find(r, routes, ARRAY_LEN(routes));
 	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) return;
+	if (r->t.id) store_run_schedule(r);
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
+	store_redirect(r);
 }
 
 int main(int argc, char **argv)

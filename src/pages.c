@@ -20,7 +20,9 @@ const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "
 	"(SELECT max(version) FROM page_versions v WHERE v.page_id = p.id), " \
 	"(SELECT max(updated_at) FROM draft_blocks b WHERE b.page_id = p.id), " \
 	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav, " \
-	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav)"
+	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav), " \
+	"(SELECT s.version FROM publish_schedule s WHERE s.tenant_id = p.tenant_id AND s.kind = 'page' AND s.entity_id = p.id), " \
+	"(SELECT s.due_at FROM publish_schedule s WHERE s.tenant_id = p.tenant_id AND s.kind = 'page' AND s.entity_id = p.id)"
 #define PAGE_FROM "pages p LEFT JOIN page_versions lv ON lv.page_id = p.id AND lv.version = p.live_version"
 
 static cJSON *page_row(sqlite3_stmt *st)
@@ -53,6 +55,14 @@ static cJSON *page_row(sqlite3_stmt *st)
 	/* Drafts or draft metadata changed after the live version was published? */
 	cJSON_AddBoolToObject(p, "hasUnpublishedChanges",
 			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)) || db_int(st, 17));
+	/* A version published for later: {version, publishAt}, else null. */
+	if (db_isnull(st, 18)) {
+		cJSON_AddNullToObject(p, "scheduled");
+	} else {
+		cJSON *s = cJSON_AddObjectToObject(p, "scheduled");
+		cJSON_AddNumberToObject(s, "version", (double)db_int(st, 18));
+		row_add_time(s, "publishAt", st, 19);
+	}
 	return p;
 }
 
@@ -170,7 +180,9 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 {
 	sqlite3_stmt *st = db_stmt(
 		"SELECT v.version, v.published_at, v.published_by, json_array_length(v.blocks_json), "
-		"v.version = p.live_version, v.rollback_of, v.title, u.email FROM page_versions v "
+		"v.version = p.live_version, v.rollback_of, v.title, u.email, "
+		"(SELECT s.due_at FROM publish_schedule s WHERE s.tenant_id = v.tenant_id AND s.kind = 'page' "
+		"AND s.entity_id = v.page_id AND s.version = v.version) FROM page_versions v "
 		"JOIN pages p ON p.id = v.page_id LEFT JOIN users u ON u.id = v.published_by "
 		"WHERE v.tenant_id = :t AND v.page_id = :p ORDER BY v.version DESC");
 	db_bind_int(st, ":t", tid);
@@ -188,6 +200,9 @@ cJSON *pages_versions(int64_t tid, int64_t page)
 		if (db_isnull(st, 5)) cJSON_AddNullToObject(o, "rollbackOf");
 		else cJSON_AddNumberToObject(o, "rollbackOf", (double)db_int(st, 5));
 		cJSON_AddStringToObject(o, "title", db_text(st, 6));
+		/* The version published for later, and when it goes live. */
+		cJSON_AddBoolToObject(o, "isScheduled", !db_isnull(st, 8));
+		row_add_time(o, "publishAt", st, 8);
 		cJSON_AddItemToArray(a, o);
 	}
 	db_reset(st);
@@ -244,6 +259,11 @@ static int prune_versions(int64_t tid, int64_t page)
 
 int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json)
 {
+	return pages_publish_json_at(tid, page, user, rollback_of, json, 0);
+}
+
+int64_t pages_publish_json_at(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json, int64_t at)
+{
 	sqlite3_stmt *st = db_stmt("SELECT coalesce(max(version), 0) + 1 FROM page_versions WHERE tenant_id = :t AND page_id = :p");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", page);
@@ -265,6 +285,8 @@ int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t roll
 	if (user) db_bind_int(st, ":u", user); else db_bind_null(st, ":u");
 	if (rollback_of) db_bind_int(st, ":rb", rollback_of); else db_bind_null(st, ":rb");
 	if (db_run(st) < 0 || db_changes() != 1) return -1;
+	/* For later: the version waits (schedule.h moves the pointer then). */
+	if (at > 0) return prune_versions(tid, page) < 0 ? -1 : v;
 
 	st = db_stmt("UPDATE pages SET live_version = :v, published_at = strftime('%s','now'), "
 		     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :p");
@@ -466,6 +488,17 @@ int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta)
 	}
 	db_reset(st);
 	return found ? 0 : -1;
+}
+
+cJSON *pages_live_seo(int64_t tid, int64_t page)
+{
+	sqlite3_stmt *st = db_stmt("SELECT v.seo_json FROM pages p JOIN page_versions v "
+				   "ON v.page_id = p.id AND v.version = p.live_version WHERE p.tenant_id = :t AND p.id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	cJSON *o = db_step(st) == SQLITE_ROW ? row_json(st, 0, 0) : cJSON_CreateObject();
+	db_reset(st);
+	return o;
 }
 
 char *pages_starter_code(const char *type)

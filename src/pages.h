@@ -37,6 +37,9 @@ int64_t pages_snapshot(int64_t tid, int64_t page, int64_t user, int64_t rollback
  * with cJSON_free), then, inside the transaction, version N+1 from it. */
 char *pages_snapshot_json(const cJSON *blocks, int *nblocks);
 int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json);
+/* The same for a later time (at > 0): version N+1 is written but the live
+ * pointer stays (the caller schedules it, schedule.h). */
+int64_t pages_publish_json_at(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json, int64_t at);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
 int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, const char *seo_json, int nav);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
@@ -80,6 +83,8 @@ int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta);
 int pages_preview_edits_put(int64_t tid, int64_t page, int64_t user, const char *json, long ttl, char out[65]);
 /* Those edits, if token names unexpired ones of this page; else NULL. */
 cJSON *pages_preview_edits_get(int64_t tid, int64_t page, const char *token);
+/* The live version's SEO object ({} when none). */
+cJSON *pages_live_seo(int64_t tid, int64_t page);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */
 char *pages_starter_code(const char *type);
 #endif

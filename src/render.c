@@ -11,6 +11,8 @@
 #include "log.h"
 #include "config.h"
 #include "share.h"
+#include "theme.h"
+#include "seo.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -27,41 +29,21 @@ const char *render_device(req *r)
 	return "desktop";
 }
 
-static int hex_colour(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n != 4 && n != 7 && n != 9) return 0;
-	if (s[0] != '#') return 0;
-	for (size_t i = 1; i < n; i++) if (!isxdigit((unsigned char)s[i])) return 0;
-	return 1;
-}
-
-static int safe_font(const char *s)
-{
-	if (!s || !*s || strlen(s) > 100) return 0;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || strchr(" ,-", *s))) return 0;
-	return 1;
-}
-
-/* Theme values reach a <style> element: only checked colours and fonts. */
+/* The live theme (theme.c checks every value that reaches the <style>),
+ * with its derived values; a preview swaps the draft into r->t first. */
 static cJSON *theme(req *r)
 {
-	cJSON *in = cJSON_Parse(r->t.theme_json ? r->t.theme_json : "{}");
-	cJSON *out = cJSON_CreateObject();
-	static const struct { const char *key, *def; int font; } keys[] = {
-		{ "primaryColor", "#1f4d3a", 0 }, { "accentColor", "#e07a2f", 0 },
-		{ "backgroundColor", "#fbfaf7", 0 }, { "textColor", "#1d1d1b", 0 },
-		{ "font", "system-ui, -apple-system, Segoe UI, sans-serif", 1 },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, keys[i].key);
-		const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
-		int ok = keys[i].font ? safe_font(s) : hex_colour(s);
-		cJSON_AddStringToObject(out, keys[i].key, ok ? s : keys[i].def);
-	}
-	cJSON_Delete(in);
-	return out;
+	cJSON *t = theme_resolve(r->t.theme_json);
+	cJSON *p = theme_public(t);
+	cJSON_Delete(t);
+	return p;
+}
+
+/* The header's logo: the theme's, else the store's own. */
+static const char *logo(req *r, const cJSON *th)
+{
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(th, "logo");
+	return cJSON_IsString(l) && l->valuestring[0] ? l->valuestring : r->t.logo;
 }
 
 cJSON *render_storefront(req *r)
@@ -72,8 +54,9 @@ cJSON *render_storefront(req *r)
 	cJSON_AddStringToObject(s, "username", r->t.username);
 	cJSON_AddStringToObject(s, "domain", r->host);
 	cJSON_AddStringToObject(s, "currency", r->t.currency);
-	cJSON_AddStringToObject(s, "logo", r->t.logo);
-	cJSON_AddItemToObject(s, "theme", theme(r));
+	cJSON *th = theme(r);
+	cJSON_AddStringToObject(s, "logo", logo(r, th));
+	cJSON_AddItemToObject(s, "theme", th);
 	return s;
 }
 
@@ -376,18 +359,44 @@ static int current_year(void)
 	return tm.tm_year + 1900;
 }
 
+void render_base_url(req *r, sbuf *out)
+{
+	sb_printf(out, "%s://%s", r->https ? "https" : "http", r->host);
+	if (r->host_port[0]) sb_printf(out, ":%s", r->host_port);
+}
+
 void render_shell(req *r, const char *title, const char *description, const char *content)
 {
+	render_shell_seo(r, title, description, content, NULL);
+}
+
+void render_shell_seo(req *r, const char *title, const char *description, const char *content, seo_item *it)
+{
+	/* The head: the item's SEO object over its own title and description. */
+	sbuf base = SBUF_INIT, path = SBUF_INIT;
+	render_base_url(r, &base);
+	const char *q = r->raw_path ? strchr(r->raw_path, '?') : NULL;
+	sb_put(&path, r->raw_path ? r->raw_path : "/", q ? (size_t)(q - r->raw_path) : strlen(r->raw_path ? r->raw_path : "/"));
+	cJSON *head = seo_head(sb_str(&base), sb_str(&path), r->t.name, title, description ? description : r->t.tagline, it);
+	title = cJSON_GetObjectItemCaseSensitive(head, "title")->valuestring;
+	description = cJSON_GetObjectItemCaseSensitive(head, "description")->valuestring;
+	sb_free(&base);
+	sb_free(&path);
 	cJSON *d = cJSON_CreateObject();
+	cJSON_AddItemToObject(d, "seo", head);
 	cJSON *store = cJSON_AddObjectToObject(d, "store");
 	cJSON_AddStringToObject(store, "name", r->t.name);
 	cJSON_AddStringToObject(store, "tagline", r->t.tagline);
-	cJSON_AddStringToObject(store, "logo", r->t.logo);
+	cJSON *th = theme(r);
+	cJSON_AddStringToObject(store, "logo", logo(r, th));
+	/* No page asks for a missing /favicon.ico: the theme's icon, else the shipped one. */
+	const cJSON *fav = cJSON_GetObjectItemCaseSensitive(th, "favicon");
+	cJSON_AddStringToObject(d, "favicon", cJSON_IsString(fav) && fav->valuestring[0] ? fav->valuestring : "/favicon.svg");
 	cJSON *page = cJSON_AddObjectToObject(d, "page");
 	cJSON_AddStringToObject(page, "title", title);
 	cJSON_AddStringToObject(page, "description", description ? description : r->t.tagline);
 	cJSON_AddItemToObject(d, "nav", nav(r));
-	cJSON_AddItemToObject(d, "theme", theme(r));
+	cJSON_AddItemToObject(d, "theme", th);
 	cJSON_AddStringToObject(d, "content", content);
 	cJSON_AddNumberToObject(d, "year", current_year());
 	cJSON_AddStringToObject(d, "requestId", r->id);
@@ -411,14 +420,21 @@ void render_template_page(req *r, const char *name, const char *title, cJSON *da
 void render_template_page_desc(req *r, const char *name, const char *title, const char *description,
 			       cJSON *data)
 {
+	render_template_page_seo(r, name, title, description, data, NULL);
+}
+
+void render_template_page_seo(req *r, const char *name, const char *title, const char *description,
+			      cJSON *data, seo_item *it)
+{
 	sbuf content = SBUF_INIT;
 	cJSON_AddItemToObject(data, "store", render_storefront(r));
 	cJSON_AddStringToObject(data, "requestId", r->id);
 	if (tmpl_render_file(name, data, &content) < 0) {
 		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
 	} else {
-		render_shell(r, title, description, sb_str(&content));
+		render_shell_seo(r, title, description, sb_str(&content), it);
 	}
+	if (it) { cJSON_Delete(it->jsonld); it->jsonld = NULL; }
 	sb_free(&content);
 }
 

@@ -29,6 +29,14 @@ void render_template_page(req *r, const char *name, const char *title, cJSON *da
 /* The same with the page's meta description (NULL: the store's tagline). */
 void render_template_page_desc(req *r, const char *name, const char *title, const char *description,
 			       cJSON *data);
+/* The same with what the page is for search engines (seo.h): its SEO
+ * object, image and JSON-LD (it->jsonld is taken). it may be NULL. */
+#include "seo.h"
+void render_shell_seo(req *r, const char *title, const char *description, const char *content, seo_item *it);
+void render_template_page_seo(req *r, const char *name, const char *title, const char *description,
+			      cJSON *data, seo_item *it);
+/* "http(s)://host[:port]" of the request: the base of absolute URLs. */
+void render_base_url(req *r, sbuf *out);
 void render_error_page(req *r, int status, const char *title, const char *message);
 void render_platform_404(req *r);
 /* The `storefront` input of vibe code for the request's tenant. */

@@ -15,4 +15,18 @@ void store_payment_webhook(req *r);
 void store_cart_page(req *r);
 void store_checkout_page(req *r);
 void store_order_page(req *r);
+/* SEO and feeds (store_seo.c) */
+void store_sitemap(req *r);
+void store_sitemap_part(req *r);
+void store_robots(req *r);
+void store_feed_atom(req *r);
+void store_feed_rss(req *r);
+void store_blog_tagged(req *r);
+/* The store's due scheduled publishes (schedule.h), before its request. */
+void store_run_schedule(req *r);
+/* A GET the routes answered 404: the store's redirect for the path, if
+ * it has one (then 1: the answer is the redirect). */
+int store_redirect(req *r);
+/* dateFormatted on each post of a list (main_storefront.c). */
+void store_add_post_dates(cJSON *posts);
 #endif

@@ -119,3 +119,16 @@ def test_an_editors_script_cannot_take_over_the_admin(demo_stack):
     run_script(s, "attack.mjs", SF_ATTACK_PAGE=str(home["id"]))
     assert s.sql("SELECT count(*) FROM users WHERE email = 'evil@attack.test'")[0][0] == 0
     assert s.sql("SELECT count(*) FROM users")[0][0] == users
+
+
+def test_theme_switch_in_chromium(demo_stack):
+    """Starter themes applied and published through the API: computed
+    colours, fonts, corners and layout change (themes.mjs); the demo's own
+    theme is put back afterwards."""
+    token = demo_stack.token("demo", "owner@demo.localhost")
+    live = demo_stack.get("/api/cms/themes", token=token).json()["live"]
+    try:
+        run_script(demo_stack, "themes.mjs", SF_TOKEN=token)
+    finally:
+        assert demo_stack.put("/api/cms/themes", live, token=token).status == 200
+        assert demo_stack.post("/api/cms/themes/publish", {}, token=token).status == 200

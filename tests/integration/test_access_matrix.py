@@ -103,6 +103,22 @@ CROSS = {
     "DELETE /api/cms/discounts/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
+    # themes (doc/themes.md): one per store, reached through the caller's own store only
+    "GET /api/cms/themes": ("self", None, 200),
+    "PUT /api/cms/themes": ("self", {"accentColor": "#2f5d50"}, 200),
+    "GET /api/cms/themes/starters": ("self", None, 200),
+    "POST /api/cms/themes/apply": ("self", {"starter": "trail"}, 200),
+    "GET /api/cms/themes/preview": ("self", None, 200),
+    "POST /api/cms/themes/publish": ("self", {}, 200),
+    # SEO (doc/seo.md)
+    "GET /api/cms/redirects": ("list", None, "redirects"),
+    "POST /api/cms/redirects": ("create", {"from": "/old-{n}", "to": "/new-{n}"}, 201),
+    "PUT /api/cms/redirects/:id": ("id", {"to": "/pwned"}, None),
+    "DELETE /api/cms/redirects/:id": ("id", None, None),
+    "GET /api/cms/seo": ("self", None, 200),
+    "PUT /api/cms/seo": ("self", {"robotsTxt": "Disallow: /alpha-only"}, 200),
+    "DELETE /api/cms/pages/:id/schedule": ("id", None, None),
+    "DELETE /api/cms/posts/:id/schedule": ("id", None, None),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -132,6 +148,8 @@ POLICY = {
     "user": ({O}, {O}),
     "audit": ({O}, {O}),
     "domain": ({O}, {O}),
+    "redirect": ({O, E}, {O, E}),  # SEO is content: editors' work (doc/seo.md)
+    "seo": ({O, E}, {O, E}),
     "token": (ALL, ALL),          # everyone manages their own tokens
     "session": (ALL, ALL),
     None: (ALL, ALL),
@@ -168,7 +186,8 @@ def world(stack):
     r = stack.post(API + "/blocks", {"pageId": ids["page"], "type": "text"}, token=bt)
     ids["block"] = r.json()["id"]
     assert stack.post(API + "/pages/%s/publish" % ids["page"], {}, token=bt).status == 200
-    ids["post"] = stack.post(API + "/posts", {"title": "Bravo post", "slug": "bravo-post"}, token=bt).json()["id"]
+    ids["post"] = stack.post(API + "/posts", {"title": "Bravo post", "slug": "bravo-post", "tags": ["Bravo tag"]},
+                             token=bt).json()["id"]
     assert stack.post(API + "/posts/%s/publish" % ids["post"], {}, token=bt).status == 200
     ids["product"] = stack.post(API + "/products", {"name": "Bravo thing", "slug": "bravo-thing", "price": 500},
                                 token=bt).json()["id"]
@@ -183,6 +202,7 @@ def world(stack):
     ids["order"] = order["id"]
     ids["discount"] = stack.post(API + "/discounts", {"code": "BRAVO10", "kind": "percent", "value": 10},
                                  token=bt).json()["id"]
+    ids["redirect"] = stack.post(API + "/redirects", {"from": "/bravo-old", "to": "/secret"}, token=bt).json()["id"]
     users = stack.get(API + "/users", token=bt).json()["users"]
     ids["user"] = next(u["id"] for u in users if u["role"] == "editor")
     ids["token"] = stack.post(API + "/tokens", {"name": "bravo app"}, token=bt).json()["id"]
@@ -231,7 +251,7 @@ def fill(body, w, n):
     return json.loads(s)
 
 
-B_MARKERS = ["Bravo secret page", "bravo-post", "bravo-thing", "bravo-set", "bravo.test", "bravo app"]
+B_MARKERS = ["Bravo secret page", "bravo-post", "bravo-thing", "bravo-set", "bravo.test", "bravo app", "bravo-old"]
 
 
 def test_cross_tenant_matrix(stack, world):
@@ -248,6 +268,8 @@ def test_cross_tenant_matrix(stack, world):
         n += 1
         if kind in ("id", "domain"):
             targets = list(b_ids.items()) if kind == "id" else [("domain", d) for d in w["domains"]]
+            if rt["resource"] == "token":   # rows above mint A tokens (logout): ids move on
+                w["own"]["token"] |= {t["id"] for t in stack.get(API + "/tokens?all=1", token=a_tok).json()["tokens"]}
             for res_kind, bid in targets:
                 if kind == "id" and bid in w["own"].get(rt["resource"], set()):
                     skipped += 1      # B's id of another kind happens to be A's own
@@ -345,6 +367,11 @@ STORE = {
     "GET /blog": ("/blog", 200),
     "GET /blog/:slug": ("/blog/bravo-post", 404),
     "GET /:slug": ("/secret", 404),
+    "GET /sitemap.xml": ("/sitemap.xml", 200),
+    "GET /sitemaps/:part": ("/sitemaps/pages-1.xml", 200),
+    "GET /feed.xml": ("/feed.xml", 200),
+    "GET /blog/rss.xml": ("/blog/rss.xml", 200),
+    "GET /blog/tagged/:tag": ("/blog/tagged/bravo-tag", 404),
     "GET /cart": ("/cart", 200),
     "GET /checkout": ("/checkout", 200),
     "GET /api/cart": ("/api/cart", 200),

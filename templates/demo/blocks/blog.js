@@ -18,7 +18,7 @@ function renderBlog(posts, config, helpers) {
       `<p class="post-card__date"><time>${esc(helpers.formatDate(post.publishedAt, 'MMM D, YYYY'))}</time></p>` +
       `<h3 class="post-card__title"><a href="${esc(url)}">${esc(post.title || '')}</a></h3>` +
       excerpt +
-      `<a class="post-card__more" href="${esc(url)}">Read more <span aria-hidden="true">&rarr;</span></a>` +
+      `<a class="post-card__more" href="${esc(url)}">Read more<span class="visually-hidden"> of ${esc(post.title || '')}</span> <span aria-hidden="true">&rarr;</span></a>` +
       `</article>`;
   };
   return `${head}<div class="post-list">${list.map(card).join('')}</div></div></section>`;
