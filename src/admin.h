@@ -21,6 +21,7 @@ void adm_block_delete(req *r);
 void adm_page_preview(req *r);
 void adm_page_preview_edits(req *r);
 void adm_vibe_reference(req *r);
+void adm_post_preview(req *r);
 /* admin_editor.c: block history and restore, version contents, presence */
 void adm_block_history(req *r);
 void adm_block_restore(req *r);

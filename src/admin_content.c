@@ -163,7 +163,7 @@ static void post_save(req *r, int64_t id)
 	if (in_known(r, b, post_fields, post_readonly) < 0 ||
 	    (!create && in_int(r, b, "version", IN_REQUIRED, 1, INT64_MAX, &version) < 0) ||
 	    in_str(r, b, "title", create, 300, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
-	    in_str(r, b, "content", IN_OPTIONAL, 200000, &content) < 0 ||
+	    in_str(r, b, "content", IN_OPTIONAL, POST_CONTENT_MAX, &content) < 0 ||
 	    in_str(r, b, "excerpt", IN_OPTIONAL, 1000, &excerpt) < 0 ||
 	    in_str(r, b, "featuredImage", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, post_statuses, &status) < 0 ||
@@ -266,6 +266,24 @@ out:
 	cJSON_free(seotext);
 	cJSON_free(tagtext);
 	free(old_slug);
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cms/posts/preview {content} -> {html}: Markdown as
+ * the store's post page renders it (cmark, raw HTML dropped), for the web
+ * editor's preview while the merchant types. Nothing is stored. */
+void adm_post_preview(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *content;
+	if (in_str(r, b, "content", IN_REQUIRED, POST_CONTENT_MAX, &content) == 0) {
+		char *html = posts_markdown(content);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "html", html);
+		free(html);
+		http_json(r, 200, o);
+	}
 	cJSON_Delete(b);
 }
 

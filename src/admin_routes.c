@@ -44,6 +44,7 @@ const route admin_routes[] = {
 	{ M_GET, "/api/cms/vibe/reference", adm_vibe_reference, RA, ED, NULL, NULL },
 	{ M_GET, "/api/cms/posts", adm_posts_list, RA, ED, "post", NULL },
 	{ M_POST, "/api/cms/posts", adm_post_create, AW, ED, "post", NULL },
+	{ M_POST, "/api/cms/posts/preview", adm_post_preview, RA, ED, "post", NULL },
 	{ M_GET, "/api/cms/posts/:id", adm_post_get, RA, ED, "post", NULL },
 	{ M_PUT, "/api/cms/posts/:id", adm_post_update, AW, ED, "post", NULL },
 	{ M_DELETE, "/api/cms/posts/:id", adm_post_delete, AW, ED, "post", NULL },

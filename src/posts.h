@@ -25,5 +25,7 @@ const char *posts_tags_problem(const cJSON *tags);
 MUST_USE int posts_set_tags(int64_t tid, int64_t post, const cJSON *tags);
 /* Markdown -> safe HTML, headings from <h2> down (the page's title is the
  * one <h1>); caller frees. */
+/* Bytes of Markdown a post may hold (its content field). */
+#define POST_CONTENT_MAX 200000
 char *posts_markdown(const char *md);
 #endif

@@ -574,17 +574,107 @@ async function showPage(id) {
   window.addEventListener('hashchange', stop);
 }
 
+// ---- blog posts ------------------------------------------------------
+async function showPosts() {
+  const list = (await api('GET', '/posts?limit=100')).posts;
+  const title = h('input', { id: 'new-title', required: true });
+  const form = h('form', { class: 'inline-form' }, h('label', { for: 'new-title', text: 'New post title' }), title,
+    h('button', { type: 'submit', class: 'primary', text: 'Create draft' }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const slug = title.value.toLowerCase().normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/[\s_-]+/g, '-').slice(0, 90) || 'post';
+    try {
+      const p = await api('POST', '/posts', { title: title.value, slug, content: '' });
+      location.hash = '#/posts/' + p.id;
+    } catch (e) { fail(e); }
+  });
+  main().replaceChildren(h('h1', { text: 'Blog posts' }), h('section', { class: 'card' }, form),
+    h('section', { class: 'card', 'aria-labelledby': 'posts-h' }, h('h2', { id: 'posts-h', text: 'Posts' }),
+      list.length ? h('table', { class: 'list' },
+        h('thead', {}, h('tr', {}, h('th', { text: 'Title' }), h('th', { text: 'Status' }), h('th', { text: 'Updated' }), h('th', { text: 'Actions' }))),
+        h('tbody', {}, list.map((p) => h('tr', {}, h('td', { text: p.title }),
+          h('td', { text: p.scheduled ? 'scheduled' : p.status }), h('td', { text: when(p.updatedAt) }),
+          h('td', {}, h('a', { class: 'button', href: '#/posts/' + p.id, text: 'Edit' }))))))
+        : h('p', { text: 'No posts yet.' })));
+  status('');
+}
+
+// A post: title, address, excerpt, author, tags and its Markdown with the
+// page's rendering beside it (the server's cmark, as the store shows it).
+async function showPost(id) {
+  let post = await api('GET', '/posts/' + id);
+  const field = (name, label, attrs = {}) => {
+    const el = attrs.rows ? h('textarea', { id: 'p-' + name, ...attrs }) : h('input', { id: 'p-' + name, ...attrs });
+    el.value = Array.isArray(post[name]) ? post[name].join(', ') : (post[name] ?? '');
+    return [h('label', { for: 'p-' + name, text: label }), el];
+  };
+  const f = {};
+  const rows = [['title', 'Title'], ['slug', 'Address (slug)'], ['authorName', 'Author'], ['tags', 'Tags (comma-separated)'],
+    ['excerpt', 'Excerpt', { rows: 2 }], ['content', 'Text (Markdown)', { rows: 18, spellcheck: 'true' }]];
+  const inputs = rows.map(([n, l, a]) => { const [lab, el] = field(n, l, a); f[n] = el; return [lab, el]; });
+  const frame = h('iframe', { class: 'preview post-preview', title: 'Preview of the post text', sandbox: '' });
+  const render = debounce(async () => {
+    try {
+      const r = f.content.value ? await api('POST', '/posts/preview', { content: f.content.value }) : { html: '' };
+      frame.srcdoc = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title>' +
+        '<link rel="stylesheet" href="/css/store.css"></head><body><main class="container post"><article class="prose">' +
+        r.html + '</article></main></body></html>';
+    } catch (e) { fail(e); }
+  }, 400);
+  f.content.addEventListener('input', render);
+  const values = () => ({
+    title: f.title.value, slug: f.slug.value, authorName: f.authorName.value, excerpt: f.excerpt.value, content: f.content.value,
+    tags: f.tags.value.split(',').map((x) => x.trim()).filter(Boolean),
+  });
+  async function save(overVersion) {
+    try {
+      post = await api('PUT', '/posts/' + id, { version: overVersion || post.version, ...values() });
+      status('Saved (version ' + post.version + ').', 'ok');
+    } catch (e) {
+      if (e.status === 409 && e.details && e.details.current) {
+        const theirs = e.details.current;
+        const host = h('div', { class: 'merge' });
+        openDialog('Your text and the version saved by ' + (theirs.authorName || 'someone else'), h('div', {},
+          h('p', { text: 'This post was saved (version ' + theirs.version + ') after you opened it. Left: your text, editable. Right: theirs.' }), host), [
+          ['Save my version', async (done) => { f.content.value = mv.mine; done(); await save(theirs.version); }, 'primary'],
+          ['Take theirs', (done) => { post = theirs; for (const k of Object.keys(f)) f[k].value = Array.isArray(theirs[k]) ? theirs[k].join(', ') : (theirs[k] ?? ''); done(); render(); }],
+        ]);
+        const mv = mergeView(host, { mine: f.content.value, theirs: theirs.content || '' });
+      } else fail(e);
+    }
+  }
+  async function setStatus(publish) {
+    try {
+      post = await api('POST', '/posts/' + id + (publish ? '/publish' : '/unpublish'), {});
+      status(publish ? 'Published.' : 'Back to draft.', 'ok');
+    } catch (e) { fail(e); }
+  }
+  main().replaceChildren(h('h1', { text: 'Editing ' + post.title }),
+    h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Post actions' },
+      h('button', { class: 'primary', onclick: () => save(), text: 'Save' }),
+      h('button', { onclick: () => setStatus(true), text: 'Publish' }),
+      h('button', { onclick: () => setStatus(false), text: 'Unpublish' }),
+      h('a', { href: '#/posts', text: 'All posts' })),
+    h('div', { class: 'post-editor' }, h('section', { class: 'card post-fields', 'aria-label': 'The post' }, inputs.flat()),
+      h('section', { class: 'view', 'aria-label': 'Preview of the text' }, frame)));
+  render();
+  status('');
+}
+
 // ---- routing -----------------------------------------------------------
 async function route() {
   try {
     if (!me) {
       me = await api('GET', '/me');
       if (me.csrfToken) { csrf = me.csrfToken; sessionStorage.setItem('sf-csrf', csrf); }
-      $('#who').replaceChildren(me.user.email + ' · ' + me.store.name + ' ',
-        h('button', { onclick: signOut, text: 'Sign out' }));
+      $('#who').replaceChildren(h('nav', { class: 'sections', 'aria-label': 'Sections' },
+        h('a', { href: '#/', text: 'Store' }), h('a', { href: '#/posts', text: 'Blog' })),
+      me.user.email + ' · ' + me.store.name + ' ', h('button', { onclick: signOut, text: 'Sign out' }));
     }
-    const m = location.hash.match(/^#\/pages\/(\d+)/);
-    if (m) await showPage(m[1]);
+    const m = location.hash.match(/^#\/(pages|posts)\/(\d+)/);
+    if (m && m[1] === 'pages') await showPage(m[2]);
+    else if (m) await showPost(m[2]);
+    else if (location.hash.startsWith('#/posts')) await showPosts();
     else await showManager();
   } catch (e) {
     if (e.status !== 401) fail(e);

@@ -37,6 +37,13 @@ def test_editor_in_chromium(editor_stack):
     assert code
 
 
+def test_blog_posts_in_chromium(editor_stack):
+    s = editor_stack
+    run_script(s, "posts.mjs")
+    rows = s.sql("SELECT status, content FROM posts WHERE slug = 'trail-notes-from-the-editor'")
+    assert rows and rows[0][0] == "published" and "Packing list" in rows[0][1], rows
+
+
 def test_editing_together_in_chromium(editor_stack):
     s = editor_stack
     s.cli("user", "add", "demo", "second@demo.localhost", "--role", "editor", input="second-password-1\n")

@@ -49,6 +49,7 @@ CROSS = {
     "POST /api/cms/blocks/:id/restore": ("id", {"version": 1, "restoreVersion": 1}, None),
     "POST /api/cms/validate": ("self", {"code": "function r() { return 'x'; }"}, 200),
     "GET /api/cms/vibe/reference": ("self", None, 200),
+    "POST /api/cms/posts/preview": ("self", {"content": "# hi"}, 200),
     "GET /api/cms/posts": ("list", None, "posts"),
     "POST /api/cms/posts": ("create", {"title": "X", "slug": "x-{n}"}, 201),
     "GET /api/cms/posts/:id": ("id", None, None),
