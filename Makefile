@@ -87,7 +87,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
 
-.PHONY: editor all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
+.PHONY: editor dist all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
 	install uninstall clean pkg-check bench-bins FORCE
 
@@ -301,6 +301,17 @@ htdocs/admin/editor.js: $(EDITOR_SRC)
 	@echo "  ESBUILD $@"
 	@sh scripts/editor.sh
 editor: htdocs/admin/editor.js
+
+# A release tarball: the tracked files plus the built editor bundle, so a
+# host without Node.js installs it as it is (make; make install).
+VERSION ?= $(shell git describe --tags --always 2>/dev/null || date +%Y%m%d)
+dist: editor
+	@rm -rf build/dist && mkdir -p build/dist/storefront-$(VERSION)
+	@git ls-files | tar -cf - -T - | tar -xf - -C build/dist/storefront-$(VERSION)
+	@cp htdocs/admin/editor.js build/dist/storefront-$(VERSION)/htdocs/admin/
+	@touch build/dist/storefront-$(VERSION)/htdocs/admin/editor.js
+	@tar -czf storefront-$(VERSION).tar.gz -C build/dist storefront-$(VERSION)
+	@echo "dist: storefront-$(VERSION).tar.gz"
 
 run: deps-run
 	@$(MAKE) --no-print-directory all editor
