@@ -44,6 +44,10 @@ void adm_collection_update(req *r);
 void adm_collection_delete(req *r);
 void adm_changes(req *r);
 
+/* analytics (admin_analytics.c) */
+void adm_analytics(req *r);
+void adm_analytics_today(req *r);
+
 /* orders, discounts, commerce settings (admin_orders.c) */
 void adm_orders_list(req *r);
 void adm_order_get(req *r);

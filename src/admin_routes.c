@@ -70,6 +70,9 @@ const route admin_routes[] = {
 	{ M_POST, "/api/cms/discounts", adm_discount_create, AW, ROLE_OWNER, "discount", NULL },
 	{ M_PUT, "/api/cms/discounts/:id", adm_discount_update, AW, ROLE_OWNER, "discount", NULL },
 	{ M_DELETE, "/api/cms/discounts/:id", adm_discount_delete, AW, ROLE_OWNER, "discount", NULL },
+	/* analytics (admin_analytics.c): visits, orders and revenue */
+	{ M_GET, "/api/cms/analytics", adm_analytics, RA, ROLE_OWNER | ROLE_STAFF, "analytics", NULL },
+	{ M_GET, "/api/cms/analytics/today", adm_analytics_today, RA, ROLE_OWNER | ROLE_STAFF, "analytics", NULL },
 	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, RA, ROLE_OWNER | ROLE_STAFF, "settings", NULL },
 	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, "settings", NULL },
 	/* people and access (admin_access.c) */

@@ -49,6 +49,8 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
+	L(analytics_busy_ms), L(analytics_max_days), S(metrics_token), L(health_min_disk_mb),
+	L(health_max_backlog), L(health_backlog_age),
 #undef S
 #undef L
 };
@@ -180,7 +182,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
-	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");
+	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,beacon:120/60");
 	cfg.login_max_failures = 5;
 	cfg.login_ip_max_failures = 50;
 	cfg.login_backoff_base = 1;
@@ -214,6 +216,11 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
+	cfg.analytics_busy_ms = 5;
+	cfg.analytics_max_days = 366;
+	cfg.health_min_disk_mb = 100;
+	cfg.health_max_backlog = 1000;
+	cfg.health_backlog_age = 600;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

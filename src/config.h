@@ -62,6 +62,13 @@ typedef struct config {
 	/* fair share (doc/commerce.md, share.h) */
 	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
 	long store_cpu_window;  /* seconds */
+	/* analytics and operations (doc/analytics.md, doc/operations.md) */
+	long analytics_busy_ms; /* a page view's count waits no longer for the write lock */
+	long analytics_max_days;    /* longest from..to of /api/cms/analytics */
+	char metrics_token[256];    /* Bearer token for /metrics from other than loopback ("": loopback only) */
+	long health_min_disk_mb;    /* /healthz fails below this much free space by the database */
+	long health_max_backlog;    /* /healthz fails with more outbox items overdue than this */
+	long health_backlog_age;    /* seconds past due before an outbox item counts as overdue */
 	int debug;
 } config;
 

@@ -1,5 +1,6 @@
 /* render: blocks through vibe code, the shell, system and error pages. */
 #include "render.h"
+#include "ops.h"
 #include "vibe.h"
 #include "sandbox.h"
 #include "tmpl.h"
@@ -144,6 +145,7 @@ static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *
 	/* The log line the page's comment points at: the prefix has the
 	 * request id and the store. */
 	log_warn("block %s on %s failed (%s): %s at line %d", bid, r->path, e->kind, e->message, e->line);
+	ops_block_failed(e->kind);
 	if (!preview) {
 		sb_puts(out, "<!-- block ");
 		html_text(out, bid);

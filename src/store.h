@@ -15,4 +15,8 @@ void store_payment_webhook(req *r);
 void store_cart_page(req *r);
 void store_checkout_page(req *r);
 void store_order_page(req *r);
+/* store_ops.c: the analytics beacon, /healthz, /metrics */
+void store_beacon(req *r);
+void ops_healthz(req *r);
+void ops_metrics_page(req *r);
 #endif

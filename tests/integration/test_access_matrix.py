@@ -96,6 +96,9 @@ CROSS = {
     "DELETE /api/cms/discounts/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
+    # analytics (doc/analytics.md): the caller's own store's counts only
+    "GET /api/cms/analytics": ("self", None, 200),
+    "GET /api/cms/analytics/today": ("self", None, 200),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -122,6 +125,7 @@ POLICY = {
     "inventory": (ALL, {O, S}),   # stock levels are catalogue: everyone reads (doc/access.md)
     "discount": ({O, S}, {O}),
     "settings": ({O, S}, {O}),
+    "analytics": ({O, S}, {O, S}),  # visits, orders and revenue: like orders
     "user": ({O}, {O}),
     "audit": ({O}, {O}),
     "domain": ({O}, {O}),
@@ -350,6 +354,9 @@ STORE = {
     "POST /api/cart/quote": None,
     "POST /api/checkout": None,
     "POST /api/payments/webhook": None,       # signed per store: test_delivery.py
+    "POST /api/analytics/view": None,         # counts for the Host's store only: test_analytics.py
+    "GET /healthz": None,                     # no store: test_ops.py
+    "GET /metrics": None,                     # no store; loopback or token: test_ops.py
 }
 
 
