@@ -1,6 +1,7 @@
 /* render: blocks through vibe code, the shell, system and error pages. */
 #include "render.h"
 #include "ops.h"
+#include "assets.h"
 #include "vibe.h"
 #include "sandbox.h"
 #include "tmpl.h"
@@ -393,6 +394,7 @@ void render_shell(req *r, const char *title, const char *description, const char
 	cJSON_AddStringToObject(d, "content", content);
 	cJSON_AddNumberToObject(d, "year", current_year());
 	cJSON_AddStringToObject(d, "requestId", r->id);
+	cJSON_AddItemToObject(d, "assets", assets_json());   /* fingerprinted css/js URLs */
 	sb_reset(&r->out);
 	if (tmpl_render_file("shell.html", d, &r->out) < 0) {
 		/* No shell: still a valid page rather than nothing. */
@@ -416,6 +418,7 @@ void render_template_page_desc(req *r, const char *name, const char *title, cons
 	sbuf content = SBUF_INIT;
 	cJSON_AddItemToObject(data, "store", render_storefront(r));
 	cJSON_AddStringToObject(data, "requestId", r->id);
+	cJSON_AddItemToObject(data, "assets", assets_json());
 	if (tmpl_render_file(name, data, &content) < 0) {
 		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
 	} else {
