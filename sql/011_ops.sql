@@ -44,3 +44,24 @@ CREATE TABLE health_probe (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   at INTEGER NOT NULL
 );
+
+-- Custom fields (doc/custom-fields.md; Shopify's metafields): typed
+-- fields a store defines per resource kind; values live with each
+-- product, collection, page and post as a JSON object (key -> value),
+-- checked against these definitions on every write.
+CREATE TABLE custom_fields (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  resource TEXT NOT NULL CHECK (resource IN ('product','collection','page','post')),
+  key TEXT NOT NULL,                        -- [A-Za-z_][A-Za-z0-9_]*: product.customFields.key
+  type TEXT NOT NULL CHECK (type IN ('text','number','boolean','date','url','media','product','json')),
+  label TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, resource, key)
+);
+ALTER TABLE products ADD COLUMN custom_json TEXT NOT NULL DEFAULT '{}';
+-- The seed's relatedProducts: the merchant's own list of product ids.
+ALTER TABLE products ADD COLUMN related_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE collections ADD COLUMN custom_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE pages ADD COLUMN custom_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE posts ADD COLUMN custom_json TEXT NOT NULL DEFAULT '{}';

@@ -50,7 +50,7 @@ static const struct key {
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 	L(analytics_busy_ms), L(analytics_max_days), S(metrics_token), L(health_min_disk_mb),
-	L(health_max_backlog), L(health_backlog_age),
+	L(health_max_backlog), L(health_backlog_age), L(custom_fields_max),
 #undef S
 #undef L
 };
@@ -221,6 +221,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.health_min_disk_mb = 100;
 	cfg.health_max_backlog = 1000;
 	cfg.health_backlog_age = 600;
+	cfg.custom_fields_max = 200;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

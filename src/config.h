@@ -69,6 +69,7 @@ typedef struct config {
 	long health_min_disk_mb;    /* /healthz fails below this much free space by the database */
 	long health_max_backlog;    /* /healthz fails with more outbox items overdue than this */
 	long health_backlog_age;    /* seconds past due before an outbox item counts as overdue */
+	long custom_fields_max;     /* custom field definitions per store (doc/custom-fields.md) */
 	int debug;
 } config;
 

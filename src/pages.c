@@ -20,7 +20,8 @@ const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "
 	"(SELECT max(version) FROM page_versions v WHERE v.page_id = p.id), " \
 	"(SELECT max(updated_at) FROM draft_blocks b WHERE b.page_id = p.id), " \
 	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav, " \
-	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav)"
+	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav), " \
+	"p.custom_json"
 #define PAGE_FROM "pages p LEFT JOIN page_versions lv ON lv.page_id = p.id AND lv.version = p.live_version"
 
 static cJSON *page_row(sqlite3_stmt *st)
@@ -53,6 +54,7 @@ static cJSON *page_row(sqlite3_stmt *st)
 	/* Drafts or draft metadata changed after the live version was published? */
 	cJSON_AddBoolToObject(p, "hasUnpublishedChanges",
 			      db_isnull(st, 6) || (!db_isnull(st, 11) && db_int(st, 11) > db_int(st, 7)) || db_int(st, 17));
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 18, 0));  /* not versioned: live at once */
 	return p;
 }
 

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id"
+#define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id, " \
+	"custom_json"
 
 /* with_content: 1 admin with content, 0 admin list, -1 public. */
 static cJSON *post_row(sqlite3_stmt *st, int with_content)
@@ -32,6 +33,7 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 		if (db_isnull(st, 12)) cJSON_AddNullToObject(p, "authorId");
 		else row_add_id(p, "authorId", db_int(st, 12));
 	}
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 13, 0));   /* public too: vibe code's posts */
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/blog/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));
