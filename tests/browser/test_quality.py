@@ -18,7 +18,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from stack import Stack  # noqa: E402
+from stack import Stack, wait_for  # noqa: E402
 
 KNOWN_AXE = {"color-contrast@/", "color-contrast@/blog"}
 KNOWN_LIGHTHOUSE = {("/", "accessibility"): {"color-contrast"}, ("/blog", "accessibility"): {"color-contrast"},
@@ -67,3 +67,21 @@ def test_lighthouse_scores(demo):
             assert x["scores"][cat] >= 90, (x["page"], cat, x)   # measured with the known ones: 96
         for line in x.get("console", []):
             assert line.endswith("/favicon.ico"), x          # nothing else in the console
+
+
+def test_beacon_counts_views_from_chromium(demo):
+    """store.js's beacon, sent by chromium: views, visitors and devices land."""
+    token = demo.token("demo", "owner@demo.localhost")
+    before = demo.get("/api/cms/analytics/today", token=token).json()
+    p, _ = node(demo, "beacon.mjs", 120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    wait_for(lambda: demo.get("/api/cms/analytics/today", token=token).json()["views"] >= before["views"] + 3,
+             "three views counted", 30)
+    rep = demo.get("/api/cms/analytics", token=token).json()
+    today = demo.get("/api/cms/analytics/today", token=token).json()
+    assert today["visitors"] == before["visitors"] + 2                 # the desktop browser once, the phone once
+    devices = {d["device"]: d["views"] for d in rep["devices"]}
+    assert devices.get("desktop", 0) >= 2 and devices.get("mobile", 0) >= 1, rep
+    assert any(x["path"] == "/blog" for x in rep["topPages"]), rep
+    assert any(x["path"].startswith("/products/") for x in rep["topPages"]), rep
+    assert not any(x["host"] == "demo.localhost" for x in rep["referrers"]), rep    # clicks inside the store
