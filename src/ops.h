@@ -29,7 +29,8 @@ void ops_count(const char *name, long n);
 cJSON *ops_health(int with_sandbox, int *ok);
 /* The Prometheus text exposition of everything above into out. */
 void ops_metrics(sbuf *out);
-/* 1 when the request may read /metrics: from loopback, or with
- * "Authorization: Bearer <metrics_token>". */
+/* 1 when the request may read /metrics and /healthz: from loopback, or
+ * with "Authorization: Bearer <metrics_token>". Behind a proxy on the same
+ * machine set trusted_proxy, or every client looks like loopback. */
 int ops_metrics_allowed(req *r);
 #endif

@@ -76,11 +76,22 @@ out:
 	cJSON_Delete(b);
 }
 
+static int operator_only(req *r)
+{
+	r->json_errors = 1;
+	if (ops_metrics_allowed(r)) return 0;
+	http_error(r, 403, "forbidden", NULL, "%s answers loopback clients or the metrics token (Authorization: Bearer)",
+		   r->path);
+	return -1;
+}
+
 /* Route: GET /healthz -- 200 when the database takes a write, the render
  * sandbox's zygote is alive, the disk has room and the deliverer keeps up;
- * else 503 naming the failed checks. */
+ * else 503 naming the failed checks. For loopback or the metrics token
+ * (each call writes to the database). */
 void ops_healthz(req *r)
 {
+	if (operator_only(r) < 0) return;
 	int ok;
 	cJSON *h = ops_health(1, &ok);
 	http_json(r, ok ? 200 : 503, h);
@@ -89,12 +100,7 @@ void ops_healthz(req *r)
 /* Route: GET /metrics -- Prometheus text, for loopback or the metrics token. */
 void ops_metrics_page(req *r)
 {
-	r->json_errors = 1;
-	if (!ops_metrics_allowed(r)) {
-		http_error(r, 403, "forbidden", NULL,
-			   "/metrics answers loopback clients or the metrics token (Authorization: Bearer)");
-		return;
-	}
+	if (operator_only(r) < 0) return;
 	http_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
 	ops_metrics(&r->out);
 }

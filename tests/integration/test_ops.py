@@ -129,12 +129,14 @@ def test_metrics_refuses_others(guarded):
 
 def test_healthz_names_failed_checks(guarded):
     s = guarded
+    e = err(s.get("/healthz", headers=FAR), 403, "forbidden")      # the operator's, like /metrics
+    assert "/healthz" in e["message"]
     tid = s.sql("SELECT id FROM tenants WHERE username = 'guard'")[0][0]
     old = int(time.time()) - 3600
     # an email nobody can send (no smtp_url: it stays in the outbox), overdue
     s.sql("INSERT INTO outbox(tenant_id, kind, target, subject, body, next_at, created_at) "
           "VALUES(?, 'email', 'a@example.com', 's', 'b', ?, ?)", tid, old, old)
-    r = s.get("/healthz")
+    r = s.get("/healthz", headers=dict(FAR, Authorization="Bearer m-token-123"))
     assert r.status == 503, r
     h = r.json()
     assert h["status"] == "fail"
