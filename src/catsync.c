@@ -218,7 +218,7 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 			     "options_json = coalesce(:opt, options_json), pos_id = coalesce(:pos, pos_id), import_handle = coalesce(:h, import_handle), "
 			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
 			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
-			     "custom_json = CASE WHEN :cf IS NULL THEN custom_json ELSE json_patch(custom_json, :cf) END, "
+			     "custom_json = CASE WHEN :cf IS NULL THEN custom_json ELSE " CF_MERGE("custom_json") " END, "
 			     "related_json = coalesce(:rel, related_json), "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", *id);

@@ -195,9 +195,9 @@ int cf_store(int64_t tid, const char *resource, int64_t id, const char *patch)
 {
 	static const char *const sql[] = {
 		NULL,   /* products: cs_write_product */
-		"UPDATE collections SET custom_json = json_patch(custom_json, :p) WHERE tenant_id = :t AND id = :id",
-		"UPDATE pages SET custom_json = json_patch(custom_json, :p) WHERE tenant_id = :t AND id = :id",
-		"UPDATE posts SET custom_json = json_patch(custom_json, :p) WHERE tenant_id = :t AND id = :id",
+		"UPDATE collections SET custom_json = " CF_MERGE("custom_json") " WHERE tenant_id = :t AND id = :id",
+		"UPDATE pages SET custom_json = " CF_MERGE("custom_json") " WHERE tenant_id = :t AND id = :id",
+		"UPDATE posts SET custom_json = " CF_MERGE("custom_json") " WHERE tenant_id = :t AND id = :id",
 	};
 	if (!patch) return 0;
 	for (int i = 1; resources[i]; i++) {
@@ -205,7 +205,7 @@ int cf_store(int64_t tid, const char *resource, int64_t id, const char *patch)
 		sqlite3_stmt *st = db_stmt(sql[i]);
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":id", id);
-		db_bind_text(st, ":p", patch);
+		db_bind_text(st, ":cf", patch);
 		return db_run(st);
 	}
 	return -1;

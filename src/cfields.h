@@ -17,6 +17,11 @@
 #define CF_TEXT_MAX 10000       /* bytes of a text or JSON value */
 #define CF_RELATED_MAX 50       /* relatedProducts per product */
 
+/* SQL: the stored object col with the checked patch bound as :cf applied
+ * at the top level: each key given replaces its value whole (a json
+ * field's object is not merged into), null removes it, others stay. */
+#define CF_MERGE(col) "json_patch(json_patch(" col ", (SELECT json_group_object(key, NULL) FROM json_each(:cf))), :cf)"
+
 /* NULL when resource and type name known kinds, else the problem. */
 const char *cf_resource_problem(const char *resource);
 const char *cf_type_problem(const char *type);

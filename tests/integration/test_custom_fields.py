@@ -76,10 +76,12 @@ def test_product_values_typed_and_shown(stack, cf):
     pub = stack.get("/api/products/cf-lamp", host=HOST).json()
     assert pub["customFields"]["material"] == "oak" and pub["customFields"]["specs"]["watts"] == [40, 60]
     # a write merges; null removes
-    r = stack.put(API + "/products/%s" % p["id"], {"customFields": {"weight": 2, "manual": None}}, token=cf, host=HOST)
+    r = stack.put(API + "/products/%s" % p["id"], {"customFields": {"weight": 2, "manual": None,
+                                                                      "specs": {"bulb": "E27"}}}, token=cf, host=HOST)
     assert r.status == 200, r
     got = r.json()["customFields"]
     assert got["weight"] == 2 and "manual" not in got and got["material"] == "oak"
+    assert got["specs"] == {"bulb": "E27"}            # a json value is replaced whole, not merged into
 
 
 @pytest.mark.parametrize("values,field", [
