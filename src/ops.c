@@ -12,7 +12,8 @@
 #include <sys/statvfs.h>
 
 #define RSLOTS 512              /* program x route x status combinations */
-#define HSLOTS 4                /* programs */
+#define HSLOTS 8                /* programs, and the page render */
+#define RENDER "#render"        /* the histogram of live pages' block renders */
 #define NSLOTS 32               /* block failure kinds; named counters */
 #define PROBES 16
 #define NB 12                   /* histogram buckets (+Inf apart) */
@@ -27,12 +28,26 @@ typedef struct rslot { uint64_t key; int32_t ready, status; char program[16], pa
 typedef struct hslot { uint64_t key; int32_t ready, pad; char program[16]; int64_t bucket[NB + 1], sum_us; } hslot;
 typedef struct nslot { uint64_t key; int32_t ready, pad; char name[40]; int64_t n; } nslot;
 typedef struct area {
+	uint64_t magic;         /* OPS_MAGIC: this layout (else the region is reset) */
 	rslot routes[RSLOTS];
 	hslot hist[HSLOTS];
 	nslot kinds[NSLOTS];
 	nslot counters[NSLOTS];
 } area;
 _Static_assert(sizeof(area) <= SHARE_EXTRA, "ops counters must fit share.c's extra region");
+#define OPS_MAGIC 0x6f70732d763100ull     /* "ops-v1": change with the layout */
+
+/* The counters, laid out as above: a region left by another layout (an
+ * older version) is zeroed once by whoever sees it first. */
+static area *counters(void)
+{
+	area *a = (area *)share_extra();
+	if (!a) return NULL;
+	uint64_t m = __atomic_load_n(&a->magic, __ATOMIC_ACQUIRE);
+	if (m != OPS_MAGIC && __atomic_compare_exchange_n(&a->magic, &m, OPS_MAGIC, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		memset((char *)a + sizeof a->magic, 0, sizeof *a - sizeof a->magic);
+	return a;
+}
 
 static uint64_t fnv(uint64_t h, const char *s)
 {
@@ -64,9 +79,26 @@ static void copy_name(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* The histogram named name (a program, or RENDER) gets one sample. */
+static void hist_add(area *a, const char *name, int64_t us)
+{
+	int fresh;
+	hslot *h = claim(a->hist, sizeof *h, HSLOTS, fnv(14695981039346656037ull, name), &fresh);
+	if (!h) return;
+	if (fresh) {
+		copy_name(h->program, sizeof h->program, name);
+		__atomic_store_n(&h->ready, 1, __ATOMIC_RELEASE);
+	}
+	if (us < 0) us = 0;
+	int b = 0;
+	while (b < NB && (double)us > bounds_ms[b] * 1000) b++;
+	__atomic_add_fetch(&h->bucket[b], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&h->sum_us, us, __ATOMIC_RELAXED);
+}
+
 void ops_observe(const char *program, const req *r)
 {
-	area *a = share_extra();
+	area *a = counters();
 	if (!a) return;
 	const char *pattern = r->route ? r->route->pattern : "(none)";
 	char id[16];
@@ -82,18 +114,13 @@ void ops_observe(const char *program, const req *r)
 		}
 		__atomic_add_fetch(&s->n, 1, __ATOMIC_RELAXED);
 	}
-	hslot *h = claim(a->hist, sizeof *h, HSLOTS, fnv(14695981039346656037ull, program), &fresh);
-	if (!h) return;
-	if (fresh) {
-		copy_name(h->program, sizeof h->program, program);
-		__atomic_store_n(&h->ready, 1, __ATOMIC_RELEASE);
-	}
-	int64_t us = now_usec() - r->t0;
-	if (us < 0) us = 0;
-	int b = 0;
-	while (b < NB && (double)us > bounds_ms[b] * 1000) b++;
-	__atomic_add_fetch(&h->bucket[b], 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&h->sum_us, us, __ATOMIC_RELAXED);
+	hist_add(a, program, now_usec() - r->t0);
+}
+
+void ops_render_time(long usec)
+{
+	area *a = counters();
+	if (a) hist_add(a, RENDER, usec);
 }
 
 /* A name as a label value or metric name part: [a-z0-9_] only. */
@@ -125,13 +152,13 @@ static void bump_named(nslot *table, const char *name, long n)
 
 void ops_block_failed(const char *kind)
 {
-	area *a = share_extra();
+	area *a = counters();
 	if (a) bump_named(a->kinds, kind, 1);
 }
 
 void ops_count(const char *name, long n)
 {
-	area *a = share_extra();
+	area *a = counters();
 	if (a) bump_named(a->counters, name, n);
 }
 
@@ -223,6 +250,34 @@ static void head(sbuf *out, const char *name, const char *type, const char *help
 	sb_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* One histogram's lines: per program (label), or unlabelled for RENDER. */
+static void hist_print(sbuf *out, const char *metric, hslot *h)
+{
+	int lab = strcmp(h->program, RENDER) != 0;
+	int64_t cum = 0;
+	for (int b = 0; b <= NB; b++) {
+		cum += __atomic_load_n(&h->bucket[b], __ATOMIC_RELAXED);
+		sb_printf(out, "%s_bucket{", metric);
+		if (lab) {
+			sb_puts(out, "program=\"");
+			label(out, h->program);
+			sb_puts(out, "\",");
+		}
+		if (b < NB) sb_printf(out, "le=\"%g\"} %lld\n", bounds_ms[b] / 1000, (long long)cum);
+		else sb_printf(out, "le=\"+Inf\"} %lld\n", (long long)cum);
+	}
+	for (int k = 0; k < 2; k++) {
+		sb_printf(out, "%s_%s", metric, k ? "count" : "sum");
+		if (lab) {
+			sb_puts(out, "{program=\"");
+			label(out, h->program);
+			sb_puts(out, "\"}");
+		}
+		if (k) sb_printf(out, " %lld\n", (long long)cum);
+		else sb_printf(out, " %.6f\n", (double)__atomic_load_n(&h->sum_us, __ATOMIC_RELAXED) / 1e6);
+	}
+}
+
 static int64_t named(const nslot *t, const char *name)
 {
 	for (unsigned i = 0; i < NSLOTS; i++)
@@ -233,7 +288,7 @@ static int64_t named(const nslot *t, const char *name)
 
 void ops_metrics(sbuf *out)
 {
-	area *a = share_extra();
+	area *a = counters();
 	head(out, "storefront_requests_total", "counter", "Requests answered, by program, route row and status.");
 	for (unsigned i = 0; a && i < RSLOTS; i++) {
 		rslot *s = &a->routes[i];
@@ -247,21 +302,15 @@ void ops_metrics(sbuf *out)
 	head(out, "storefront_request_seconds", "histogram", "Time to answer a request (pages include their blocks' render).");
 	for (unsigned i = 0; a && i < HSLOTS; i++) {
 		hslot *h = &a->hist[i];
-		if (!__atomic_load_n(&h->ready, __ATOMIC_ACQUIRE)) continue;
-		int64_t cum = 0;
-		for (int b = 0; b <= NB; b++) {
-			cum += __atomic_load_n(&h->bucket[b], __ATOMIC_RELAXED);
-			sb_puts(out, "storefront_request_seconds_bucket{program=\"");
-			label(out, h->program);
-			if (b < NB) sb_printf(out, "\",le=\"%g\"} %lld\n", bounds_ms[b] / 1000, (long long)cum);
-			else sb_printf(out, "\",le=\"+Inf\"} %lld\n", (long long)cum);
-		}
-		sb_puts(out, "storefront_request_seconds_sum{program=\"");
-		label(out, h->program);
-		sb_printf(out, "\"} %.6f\n", (double)__atomic_load_n(&h->sum_us, __ATOMIC_RELAXED) / 1e6);
-		sb_puts(out, "storefront_request_seconds_count{program=\"");
-		label(out, h->program);
-		sb_printf(out, "\"} %lld\n", (long long)cum);
+		if (__atomic_load_n(&h->ready, __ATOMIC_ACQUIRE) && strcmp(h->program, RENDER) != 0)
+			hist_print(out, "storefront_request_seconds", h);
+	}
+	head(out, "storefront_render_seconds", "histogram",
+	     "Time a live page's blocks took to render (inputs, sandbox, waiting), per page.");
+	for (unsigned i = 0; a && i < HSLOTS; i++) {
+		hslot *h = &a->hist[i];
+		if (__atomic_load_n(&h->ready, __ATOMIC_ACQUIRE) && !strcmp(h->program, RENDER))
+			hist_print(out, "storefront_render_seconds", h);
 	}
 	head(out, "storefront_block_failures_total", "counter",
 	     "Blocks that rendered as failed, by kind (cpu, memory, output: the sandbox's limits; sandbox, runtime, ...).");

@@ -16,6 +16,8 @@
 /* One answered request (after http_send): its route row's pattern, its
  * status and its time since r->t0. */
 void ops_observe(const char *program, const req *r);
+/* The time a live page's blocks took (render.c), for the render histogram. */
+void ops_render_time(long usec);
 /* A block that failed to render, by vibe_error kind ("cpu", "memory",
  * "output", "timeout", "sandbox", "runtime", ...). */
 void ops_block_failed(const char *kind);

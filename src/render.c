@@ -335,6 +335,7 @@ void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, re
 	}
 	sbx_page_end(&child);
 	if (!preview && !over) share_charge(r->t.id, (long)(now_usec() - page_start));
+	if (!preview) ops_render_time((long)(now_usec() - page_start));   /* /metrics */
 	free(slots);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);

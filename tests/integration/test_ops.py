@@ -40,6 +40,7 @@ def test_healthz_ok(stack):
 
 
 def test_metrics_from_loopback(stack):
+    assert stack.get("/").status == 200
     before = stack.get("/metrics").text
     n0 = metric(before, "storefront_requests_total", program="storefront", route="/products/:slug", status="404") or 0
     assert stack.get("/products/no-such-thing-at-all").status == 404
@@ -50,6 +51,8 @@ def test_metrics_from_loopback(stack):
     assert metric(t, "storefront_request_seconds_count", program="storefront") >= 2
     inf = metric(t, "storefront_request_seconds_bucket", program="storefront", le="+Inf")
     assert inf == metric(t, "storefront_request_seconds_count", program="storefront")
+    assert metric(t, "storefront_render_seconds_count") >= 1          # the home page's blocks
+    assert metric(t, "storefront_render_seconds_bucket", le="+Inf") == metric(t, "storefront_render_seconds_count")
     assert metric(t, "storefront_cache_hits_total") is not None        # the page cache's slot
     assert metric(t, "storefront_outbox_backlog") is not None
     assert "# TYPE storefront_request_seconds histogram" in t
