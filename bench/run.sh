@@ -13,6 +13,10 @@ echo "== render: demo home page (6 blocks, 24-product grid), inside one worker =
 "$root/$build/bench/bench_render" "$tmp/bench.db" 1000
 
 echo
+echo "== analytics: counting one page view, and a month's report, inside one worker =="
+"$root/$build/bench/bench_analytics" "$tmp/bench.db" 5000
+
+echo
 echo "== tenant lookup by Host =="
 "$root/$build/bench/bench_tenants" "$tmp/tenants.db"
 
@@ -22,3 +26,7 @@ sh "$root/bench/http.sh" "$tmp/bench.db"
 echo
 echo "== checkout: orders per second with the stock check, real stack =="
 /usr/bin/python3 "$root/bench/checkout.py" 1000 8 4
+
+echo
+echo "== Lighthouse (desktop, demo store) =="
+sh "$root/bench/lighthouse.sh"

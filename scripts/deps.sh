@@ -6,8 +6,8 @@ set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
  libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
-run="lighttpd spawn-fcgi multiwatch sqlite3 curl tzdata"
-test="python3 python3-pytest python3-pyld lighttpd spawn-fcgi multiwatch curl sqlite3 caddy valgrind
+run="lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch sqlite3 curl tzdata"
+test="python3 python3-pytest python3-pyld lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch curl sqlite3 caddy valgrind
  chromium clang libclang-rt-14-dev"
 bench="wrk"
 
@@ -34,7 +34,9 @@ done
 # its own build), so look for the command, not the package.
 case " $* " in *" test "*|*" run "*)
 	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-		missing="$missing nodejs npm" ;;
+		missing="$missing nodejs npm"
+	# the Nu Html Checker (tests/browser/quality.mjs) runs on Java
+	command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless" ;;
 esac
 [ -z "$missing" ] && exit 0
 

@@ -53,6 +53,17 @@ void adm_collection_update(req *r);
 void adm_collection_delete(req *r);
 void adm_changes(req *r);
 
+/* analytics (admin_analytics.c) */
+void adm_analytics(req *r);
+void adm_analytics_today(req *r);
+
+/* custom field definitions (admin_fields.c) */
+void adm_fields_list(req *r);
+void adm_field_create(req *r);
+void adm_field_get(req *r);
+void adm_field_update(req *r);
+void adm_field_delete(req *r);
+
 /* orders, discounts, commerce settings (admin_orders.c) */
 void adm_orders_list(req *r);
 void adm_order_get(req *r);

@@ -2,6 +2,7 @@
  * and the change feed /api/cms/changes. Prices in the admin API are
  * integer minor units (cents). */
 #include "admin.h"
+#include "cfields.h"
 #include "input.h"
 #include "money.h"
 #include "config.h"
@@ -142,7 +143,7 @@ void adm_post_unschedule(req *r)
 /* What a post body may hold: the seed's Post fields, and the ones the API
  * returns (accepted and ignored). */
 static const char *const post_fields[] = { "version", "title", "slug", "content", "excerpt", "featuredImage", "status",
-					   "publishedAt", "seoConfig", "authorName", "tags", "publishAt", NULL };
+					   "publishedAt", "seoConfig", "authorName", "tags", "publishAt", "customFields", NULL };
 static const char *const post_readonly[] = { "id", "storefrontId", "authorId", "createdAt", "updatedAt", "url", "scheduled",
 					     NULL };
 static const char *const post_statuses[] = { "draft", "published", NULL };
@@ -157,7 +158,7 @@ static void post_save(req *r, int64_t id)
 	const char *title = NULL, *slug = NULL, *content = NULL, *excerpt = NULL, *image = NULL, *status = NULL, *when = NULL;
 	const char *author = NULL;
 	const cJSON *seo = NULL, *tags = NULL;
-	char *seotext = NULL, *tagtext = NULL, *old_slug = NULL;
+	char *seotext = NULL, *tagtext = NULL, *old_slug = NULL, *cfpatch = NULL, field[160], msg[300];
 	int64_t version = 0;
 	double pub_ms = 0;
 	if (in_known(r, b, post_fields, post_readonly) < 0 ||
@@ -199,6 +200,10 @@ static void post_save(req *r, int64_t id)
 	if (tags && posts_tags_problem(tags)) { in_fail(r, "tags", "%s", posts_tags_problem(tags)); goto out; }
 	if (image && seo_url_problem(image)) { in_fail(r, "featuredImage", "%s", seo_url_problem(image)); goto out; }
 	if (tags) tagtext = cJSON_PrintUnformatted(tags);
+	if (cf_from_body(r->t.id, "post", b, &cfpatch, field, sizeof field, msg, sizeof msg) < 0) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the post"); goto out; }
 	if (!create) {
 		cJSON *cur = posts_admin_get(r->t.id, id);
@@ -256,6 +261,7 @@ static void post_save(req *r, int64_t id)
 		goto out;
 	}
 	if (old_slug && adm_slug_moved(r->t.id, "/blog/", old_slug, slug) < 0) { adm_fail(r, "the post"); goto out; }
+	if (cf_store(r->t.id, "post", id, cfpatch) < 0) { adm_fail(r, "the post"); goto out; }
 	if (audit_write(r, create ? "post.create" : "post.update", "post", id, create ? "create" : "update", NULL) < 0) {
 		adm_fail(r, "the post");
 		goto out;
@@ -265,6 +271,7 @@ static void post_save(req *r, int64_t id)
 out:
 	cJSON_free(seotext);
 	cJSON_free(tagtext);
+	cJSON_free(cfpatch);
 	free(old_slug);
 	cJSON_Delete(b);
 }
@@ -338,7 +345,7 @@ void adm_product_delete(req *r)
 static const char *const product_statuses[] = { "active", "draft", "archived", NULL };
 static const char *const product_fields[] = { "name", "slug", "description", "price", "compareAtPrice", "sku", "stock",
 					      "trackInventory", "inventoryPolicy", "status", "vendor", "image", "images", "tags",
-					      "seo", "options", "variants", NULL };
+					      "seo", "options", "variants", "customFields", "relatedProducts", NULL };
 static const char *const product_readonly[] = { "id", "posId", "createdAt", "updatedAt", "inStock", "stockLimited", "url",
 						"currency", NULL };
 
@@ -352,7 +359,7 @@ static void product_save(req *r, int64_t id)
 	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
 	int64_t price = -1, cmp = -1, stock = -1;
 	const cJSON *tags = NULL, *images = NULL;
-	char *tagtext = NULL;
+	char *tagtext = NULL, *cfpatch = NULL, *reltext = NULL;
 	const char *policy = NULL;
 	int track = -1;
 	char field[160], msg[300];
@@ -382,10 +389,18 @@ static void product_save(req *r, int64_t id)
 			}
 		tagtext = cJSON_PrintUnformatted(tags);
 	}
+	/* custom fields and related products (cfields.c) */
+	const cJSON *cf = cJSON_GetObjectItemCaseSensitive(b, "customFields");
+	const cJSON *rel = cJSON_GetObjectItemCaseSensitive(b, "relatedProducts");
+	if ((cf && !cJSON_IsNull(cf) && cf_check(r->t.id, "product", cf, &cfpatch, field, sizeof field, msg, sizeof msg) < 0) ||
+	    (rel && !cJSON_IsNull(rel) && cf_related(r->t.id, id, rel, &reltext, field, sizeof field, msg, sizeof msg) < 0)) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
 	cs_product p = { .slug = slug, .name = name, .description = desc, .price = price, .compare_at = cmp, .sku = sku,
 			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
-			 .track = track, .policy = policy };
+			 .track = track, .policy = policy, .custom_patch = cfpatch, .related_json = reltext };
 	int wrc = cs_write_product(r->t.id, &id, &p);
 	if (wrc == -2) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "product"); }
@@ -407,6 +422,8 @@ static void product_save(req *r, int64_t id)
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_free(tagtext);
+	cJSON_free(cfpatch);
+	cJSON_free(reltext);
 	cJSON_Delete(b);
 }
 
@@ -443,8 +460,9 @@ static void collection_save(req *r, int64_t id)
 	const char *title = NULL, *slug = NULL, *desc = NULL, *image = NULL;
 	const cJSON *ids = NULL, *seo = NULL;
 	char *seotext = NULL, *old_slug = NULL;
-	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", "seo", NULL };
+	static const char *const fields[] = { "title", "slug", "description", "image", "productIds", "seo", "customFields", NULL };
 	static const char *const readonly[] = { "id", "productCount", "url", "products", "createdAt", "updatedAt", NULL };
+	char *cfpatch = NULL, field[160], msg[300];
 	if (in_known(r, b, fields, readonly) < 0 ||
 	    in_str(r, b, "title", create, CAT_NAME_MAX, &title) < 0 || in_slug(r, b, "slug", create, &slug) < 0 ||
 	    in_str(r, b, "description", IN_OPTIONAL, 10000, &desc) < 0 ||
@@ -453,6 +471,10 @@ static void collection_save(req *r, int64_t id)
 	    adm_seo_text(r, seo, 1, "seo", &seotext) < 0)
 		goto out;
 	if (image && seo_url_problem(image)) { in_fail(r, "image", "%s", seo_url_problem(image)); goto out; }
+	if (cf_from_body(r->t.id, "collection", b, &cfpatch, field, sizeof field, msg, sizeof msg) < 0) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the collection"); goto out; }
 	if (!create && slug) old_slug = slug_now(r->t.id, id);
 	sqlite3_stmt *st;
@@ -483,6 +505,7 @@ static void collection_save(req *r, int64_t id)
 		adm_fail(r, "the collection");
 		goto out;
 	}
+	if (cf_store(r->t.id, "collection", id, cfpatch) < 0) { adm_fail(r, "the collection"); goto out; }
 	if (ids) {
 		int64_t bad = 0;
 		if (cat_set_collection_products(r->t.id, id, ids, &bad) < 0) {
@@ -507,6 +530,7 @@ static void collection_save(req *r, int64_t id)
 out:
 	cJSON_free(seotext);
 	free(old_slug);
+	cJSON_free(cfpatch);
 	cJSON_Delete(b);
 }
 

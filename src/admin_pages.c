@@ -3,6 +3,7 @@
  * changes only on publish or rollback, each one transaction. */
 #include "admin.h"
 #include "vref.h"
+#include "cfields.h"
 #include "server.h"
 #include "input.h"
 #include "pages.h"
@@ -85,7 +86,8 @@ static int slug_reserved(req *r, const char *slug)
 
 /* What a page body may hold: the seed's Page fields, and the ones the API
  * returns (accepted and ignored, so a GET result can be sent back). */
-static const char *const page_fields[] = { "version", "slug", "title", "metaDescription", "seoConfig", "showInNav", NULL };
+static const char *const page_fields[] = { "version", "slug", "title", "metaDescription", "seoConfig", "showInNav",
+					  "customFields", NULL };
 static const char *const page_readonly[] = { "id", "storefrontId", "blocks", "isPublished", "publishedAt", "createdAt",
 					     "updatedAt", "liveVersion", "latestVersion", "hasUnpublishedChanges", "live", "scheduled", NULL };
 
@@ -106,13 +108,17 @@ void adm_page_create(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *slug, *title, *meta = "";
-	char *seo = NULL;
+	char *seo = NULL, *cfpatch = NULL, field[160], msg[300];
 	int nav = 1;
 	if (in_known(r, b, page_fields, page_readonly) < 0 ||
 	    in_slug(r, b, "slug", IN_REQUIRED, &slug) < 0 || in_str(r, b, "title", IN_REQUIRED, 200, &title) < 0 ||
 	    in_str(r, b, "metaDescription", IN_OPTIONAL, 500, &meta) < 0 || seo_config(r, b, &seo) < 0 ||
 	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || slug_reserved(r, slug))
 		goto out;
+	if (cf_from_body(r->t.id, "page", b, &cfpatch, field, sizeof field, msg, sizeof msg) < 0) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
 	if (slug_taken(r->t.id, slug, 0)) {
 		db_rollback();
@@ -122,9 +128,11 @@ void adm_page_create(req *r)
 		goto out;
 	}
 	int64_t id = pages_create(r->t.id, slug, title, meta, seo, nav);
-	if (id < 0 || audit_write(r, "page.create", "page", id, "create", slug) < 0) { adm_fail(r, "the page"); goto out; }
+	if (id < 0 || cf_store(r->t.id, "page", id, cfpatch) < 0 ||
+	    audit_write(r, "page.create", "page", id, "create", slug) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 201, pages_get(r->t.id, id), "page");
 out:
+	cJSON_free(cfpatch);
 	cJSON_free(seo);
 	cJSON_Delete(b);
 }
@@ -158,7 +166,7 @@ void adm_page_update(req *r)
 	cJSON *b = http_json_body(r);
 	if (!b) return;
 	const char *slug = NULL, *title = NULL, *meta = NULL;
-	char *seo = NULL;
+	char *seo = NULL, *cfpatch = NULL, field[160], msg[300];
 	int nav = -1;
 	int64_t version;
 	if (in_known(r, b, page_fields, page_readonly) < 0 ||
@@ -168,6 +176,10 @@ void adm_page_update(req *r)
 	    in_bool(r, b, "showInNav", IN_OPTIONAL, &nav) < 0 || (slug && slug_reserved(r, slug)))
 		goto out;
 	if (title && !*title) { in_fail(r, "title", "must not be empty"); goto out; }
+	if (cf_from_body(r->t.id, "page", b, &cfpatch, field, sizeof field, msg, sizeof msg) < 0) {
+		in_fail(r, field, "%s", msg);
+		goto out;
+	}
 	if (db_begin(1) < 0) { adm_fail(r, "the page"); goto out; }
 	cJSON *cur = pages_get(r->t.id, id);
 	if (!cur) { db_rollback(); adm_not_found(r, "page"); goto out; }
@@ -208,7 +220,8 @@ void adm_page_update(req *r)
 	db_bind_int(st, ":v", version);
 	/* A published page's old address answers 301 to the new one. */
 	int moved = slug && strcmp(old_slug, slug) != 0;
-	int wrc = db_run(st) < 0 || db_changes() != 1 || audit_write(r, "page.update", "page", id, "update", NULL) < 0 ||
+	int wrc = db_run(st) < 0 || db_changes() != 1 || cf_store(r->t.id, "page", id, cfpatch) < 0 ||
+		  audit_write(r, "page.update", "page", id, "update", NULL) < 0 ||
 		  (moved && adm_slug_moved(r->t.id, "/", old_slug, slug) < 0) ? -1 : 0;
 	free(old_slug);
 	if (wrc < 0) {
@@ -219,6 +232,7 @@ void adm_page_update(req *r)
 	if (slug && audit_bump_content(r->t.id) < 0) { adm_fail(r, "the page"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, 200, pages_get(r->t.id, id), "page");
 out:
+	cJSON_free(cfpatch);
 	cJSON_free(seo);
 	cJSON_Delete(b);
 }

@@ -78,6 +78,15 @@ const route admin_routes[] = {
 	{ M_POST, "/api/cms/discounts", adm_discount_create, AW, ROLE_OWNER, "discount", NULL },
 	{ M_PUT, "/api/cms/discounts/:id", adm_discount_update, AW, ROLE_OWNER, "discount", NULL },
 	{ M_DELETE, "/api/cms/discounts/:id", adm_discount_delete, AW, ROLE_OWNER, "discount", NULL },
+	/* analytics (admin_analytics.c): visits, orders and revenue */
+	{ M_GET, "/api/cms/analytics", adm_analytics, RA, ROLE_OWNER | ROLE_STAFF, "analytics", NULL },
+	{ M_GET, "/api/cms/analytics/today", adm_analytics_today, RA, ROLE_OWNER | ROLE_STAFF, "analytics", NULL },
+	/* custom fields (admin_fields.c): definitions; values ride on the resources' own writes */
+	{ M_GET, "/api/cms/custom-fields", adm_fields_list, RA, ROLE_ANY, "custom_field", NULL },
+	{ M_POST, "/api/cms/custom-fields", adm_field_create, AW, ED, "custom_field", NULL },
+	{ M_GET, "/api/cms/custom-fields/:id", adm_field_get, RA, ROLE_ANY, "custom_field", NULL },
+	{ M_PUT, "/api/cms/custom-fields/:id", adm_field_update, AW, ED, "custom_field", NULL },
+	{ M_DELETE, "/api/cms/custom-fields/:id", adm_field_delete, AW, ED, "custom_field", NULL },
 	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, RA, ROLE_OWNER | ROLE_STAFF, "settings", NULL },
 	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, "settings", NULL },
 	/* people and access (admin_access.c) */

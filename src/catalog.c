@@ -1,5 +1,6 @@
 /* catalog: products and collections for the storefront, vibe code and admin. */
 #include "catalog.h"
+#include "cfields.h"
 #include "config.h"
 #include "db.h"
 #include "money.h"
@@ -20,7 +21,7 @@
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
 	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at, p.seo_json, " \
-	IMAGES_COL("p") ", p.track_inventory, p.inventory_policy"
+	IMAGES_COL("p") ", p.track_inventory, p.inventory_policy, p.custom_json, p.related_json"
 
 /* images [{url, alt, position (1-based)}]: product_images, else the one image. */
 static cJSON *images_json(const char *json, const char *image, const char *name)
@@ -74,6 +75,8 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	/* Most products have no variants: no second query for them. */
 	cJSON_AddItemToObject(p, "options", row_json(st, 11, 1));
 	cJSON_AddItemToObject(p, "variants", db_int(st, 12) ? cs_variants_json(t->id, db_int(st, 0), 0, t->currency) : cJSON_CreateArray());
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 18, 0));
+	cJSON_AddItemToObject(p, "relatedProducts", cf_related_json(db_text(st, 19)));
 	return p;
 }
 
@@ -154,6 +157,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 	cJSON_AddStringToObject(c, "image", db_text(st, 4));
 	cJSON_AddNumberToObject(c, "productCount", (double)db_int(st, 5));
 	cJSON_AddItemToObject(c, "seo", row_json(st, 6, 0));
+	cJSON_AddItemToObject(c, "customFields", row_json(st, 7, 0));
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/collections/%s", db_text(st, 1));
 	cJSON_AddStringToObject(c, "url", sb_str(&url));
@@ -162,7 +166,7 @@ static cJSON *coll_row(sqlite3_stmt *st)
 }
 
 #define COLL_COLS "c.id, c.slug, c.title, c.description, c.image, " \
-	"(SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id), c.seo_json"
+	"(SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id), c.seo_json, c.custom_json"
 
 cJSON *cat_collections(const tenant *t)
 {
@@ -214,7 +218,7 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 /* stock: a product with variants has the sum of theirs (set per variant). */
 #define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id, " \
-	IMAGES_COL("products") ", track_inventory, inventory_policy"
+	IMAGES_COL("products") ", track_inventory, inventory_policy, custom_json, related_json"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {
@@ -241,6 +245,8 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	else cJSON_AddStringToObject(p, "posId", db_text(st, 16));
 	cJSON_AddItemToObject(p, "options", cs_options_json(db_int(st, 15), db_int(st, 0)));
 	cJSON_AddItemToObject(p, "variants", cs_variants_json(db_int(st, 15), db_int(st, 0), 1, NULL));
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 20, 0));
+	cJSON_AddItemToObject(p, "relatedProducts", cf_related_json(db_text(st, 21)));
 	return p;
 }
 

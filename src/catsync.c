@@ -2,6 +2,7 @@
 #include "catsync.h"
 #include "seo.h"
 #include "redirects.h"
+#include "cfields.h"
 #include "catalog.h"
 #include "text.h"
 #include "audit.h"
@@ -215,11 +216,12 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	if (!*id) {
 		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
 			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
-			     "created_at, updated_at) VALUES(:t, :s, :n, "
+			     "created_at, updated_at, custom_json, related_json) VALUES(:t, :s, :n, "
 			     "coalesce(:d, ''), max(:p, 0), CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
 			     "coalesce(:st, 'active'), coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), coalesce(:opt, '[]'), :pos, :h, "
 			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:seo, '{}'), "
-			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'))");
+			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'), "
+			     "json_patch('{}', coalesce(:cf, '{}')), coalesce(:rel, '[]'))");
 	} else {
 		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
 			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
@@ -228,6 +230,8 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 			     "options_json = coalesce(:opt, options_json), pos_id = coalesce(:pos, pos_id), import_handle = coalesce(:h, import_handle), "
 			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
 			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
+			     "custom_json = CASE WHEN :cf IS NULL THEN custom_json ELSE " CF_MERGE("custom_json") " END, "
+			     "related_json = coalesce(:rel, related_json), "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", *id);
 	}
@@ -249,6 +253,8 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	db_bind_int(st, ":trk", p->track);
 	db_bind_text(st, ":pol", p->policy);
 	db_bind_text(st, ":seo", p->seo_json);
+	db_bind_text(st, ":cf", p->custom_patch);
+	db_bind_text(st, ":rel", p->related_json);
 	if (db_run(st) < 0) { free(old_slug); return -2; }
 	if (*id) {
 		int rc = db_changes() ? 0 : 1;
@@ -366,6 +372,15 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 	} else if (slug && !slug_free(a->tid, slug, pid)) {
 		return bad(field, fl, msg, ml, "slug", "is taken by another product");
 	}
+	/* custom fields and the merchant's related products, checked like the admin API's */
+	char *cfpatch = NULL, *reltext = NULL;
+	const cJSON *cf = cJSON_GetObjectItemCaseSensitive(item, "customFields");
+	if (cf && !cJSON_IsNull(cf) && cf_check(a->tid, "product", cf, &cfpatch, field, fl, msg, ml) < 0) return -1;
+	const cJSON *rel = cJSON_GetObjectItemCaseSensitive(item, "relatedProducts");
+	if (rel && !cJSON_IsNull(rel) && cf_related(a->tid, pid, rel, &reltext, field, fl, msg, ml) < 0) {
+		cJSON_free(cfpatch);
+		return -1;
+	}
 	char *tagtext = tags ? cJSON_PrintUnformatted(tags) : NULL;
 	char *opttext = options ? cJSON_PrintUnformatted(options) : NULL;
 	char *seotext = seo ? cJSON_PrintUnformatted(seo) : NULL;
@@ -373,8 +388,10 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
 			 .options_json = opttext, .pos_id = key == CS_BY_POS ? keyval : NULL,
 			 .import_handle = key == CS_BY_HANDLE ? keyval : NULL, .track = track, .policy = policy,
-			 .seo_json = seotext };
+			 .seo_json = seotext, .custom_patch = cfpatch, .related_json = reltext };
 	int rc = cs_write_product(a->tid, &pid, &p);
+	cJSON_free(cfpatch);
+	cJSON_free(reltext);
 	cJSON_free(tagtext);
 	cJSON_free(opttext);
 	cJSON_free(seotext);

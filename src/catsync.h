@@ -24,6 +24,9 @@ typedef struct cs_product {
 	const char *tags_json, *options_json, *seo_json, *pos_id, *import_handle;
 	int64_t price, compare_at, stock;
 	int track;
+	/* custom fields: a checked merge patch (cf_check; null removes a key);
+	 * relatedProducts: the checked id list (cf_related) replacing the old */
+	const char *custom_patch, *related_json;
 } cs_product;
 /* The one write of a products row, for the admin API and the bulk paths:
  * insert when *id is 0 (the new id into *id), else update product *id;
@@ -34,7 +37,7 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p);
 
 /* One product {posId|handle, name, slug?, description?, price?, compareAtPrice?,
  * sku?, stock?, trackInventory?, inventoryPolicy?, status?, vendor?, tags?, image?,
- * images? [{url, alt} or URL], seo?, options?, variants?}.
+ * images? [{url, alt} or URL], seo?, options?, variants?, customFields?, relatedProducts?}.
  * 1 created, 2 updated, -1 bad item (field and msg say why; the caller
  * rolls back to its savepoint), -2 storage error. */
 int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id,

@@ -50,6 +50,8 @@ static const struct key {
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 	L(sitemap_urls), L(feed_items),
+	L(analytics_busy_ms), L(analytics_max_days), S(metrics_token), L(health_min_disk_mb),
+	L(health_max_backlog), L(health_backlog_age), L(custom_fields_max),
 #undef S
 #undef L
 };
@@ -181,7 +183,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
-	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");
+	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,beacon:120/60");
 	cfg.login_max_failures = 5;
 	cfg.login_ip_max_failures = 50;
 	cfg.login_backoff_base = 1;
@@ -220,6 +222,12 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.store_cpu_window = 60;
 	cfg.sitemap_urls = 50000;
 	cfg.feed_items = 20;
+	cfg.analytics_busy_ms = 5;
+	cfg.analytics_max_days = 366;
+	cfg.health_min_disk_mb = 100;
+	cfg.health_max_backlog = 1000;
+	cfg.health_backlog_age = 600;
+	cfg.custom_fields_max = 200;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

@@ -68,6 +68,14 @@ typedef struct config {
 	/* SEO and feeds (doc/seo.md) */
 	long sitemap_urls;      /* URLs per sitemap part (the protocol's limit is 50000) */
 	long feed_items;        /* posts in /feed.xml and /blog/rss.xml */
+	/* analytics and operations (doc/analytics.md, doc/operations.md) */
+	long analytics_busy_ms; /* a page view's count waits no longer for the write lock */
+	long analytics_max_days;    /* longest from..to of /api/cms/analytics */
+	char metrics_token[256];    /* Bearer token for /metrics from other than loopback ("": loopback only) */
+	long health_min_disk_mb;    /* /healthz fails below this much free space by the database */
+	long health_max_backlog;    /* /healthz fails with more outbox items overdue than this */
+	long health_backlog_age;    /* seconds past due before an outbox item counts as overdue */
+	long custom_fields_max;     /* custom field definitions per store (doc/custom-fields.md) */
 	int debug;
 } config;
 

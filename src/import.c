@@ -2,6 +2,7 @@
 #include "import.h"
 #include "csv.h"
 #include "catalog.h"
+#include "cfields.h"
 #include "money.h"
 #include "tenant.h"
 #include "db.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TAGS, C_STATUS, C_PUBLISHED, C_O1N, C_O1V, C_O2N, C_O2V, C_O3N, C_O3V,
        C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_TRACKER, C_POLICY, C_IMGPOS, C_IMGALT, C_SEOT, C_SEOD, C_NCOLS };
@@ -21,6 +23,33 @@ static const char *const col_names[C_NCOLS] = {
 	"Variant Compare At Price", "Variant Inventory Qty", "Image Src", "Variant Image", "Variant Inventory Tracker",
 	"Variant Inventory Policy", "Image Position", "Image Alt Text", "SEO Title", "SEO Description",
 };
+
+/* A metafield column: "product.metafields.custom.material", Shopify's
+ * newer "Material (product.metafields.custom.material)", or "Metafield:
+ * custom.material [single_line_text_field]". The key (material) into
+ * key: 1, or 0 for another column. */
+static int metafield_column(const char *h, char *key, size_t n)
+{
+	const char *p = strstr(h, "product.metafields.");
+	const char *end;
+	if (p) {
+		p += strlen("product.metafields.");
+		end = p + strcspn(p, ")");
+	} else if (!strncasecmp(h, "Metafield:", 10)) {
+		p = h + 10;
+		end = p + strcspn(p, "[");
+	} else {
+		return 0;
+	}
+	while (end > p && end[-1] == ' ') end--;
+	const char *dot = end;                  /* the key is after the namespace */
+	while (dot > p && dot[-1] != '.') dot--;
+	size_t len = (size_t)(end - dot);
+	if (!len || len >= n) return 0;
+	memcpy(key, dot, len);
+	key[len] = 0;
+	return 1;
+}
 
 static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...)
@@ -154,9 +183,18 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 	for (size_t i = 0; i < row.n; i++)
 		for (int c = 0; c < C_NCOLS; c++)
 			if (!strcasecmp(row.f[i], col_names[c]) && idx[c] < 0) idx[c] = (int)i;
+	/* metafield columns -> customFields (cfields.c checks them) */
+	cJSON *mcols = cJSON_CreateObject();   /* column index -> key */
+	for (size_t i = 0; i < row.n; i++) {
+		char key[CF_KEY_MAX + 1], ix[24];
+		if (!metafield_column(row.f[i], key, sizeof key)) continue;
+		snprintf(ix, sizeof ix, "%zu", i);
+		cJSON_AddStringToObject(mcols, ix, key);
+	}
 	if (idx[C_HANDLE] < 0) {
 		snprintf(res->fatal, sizeof res->fatal, "the first row has no 'Handle' column: not a Shopify product CSV");
 		csv_row_free(&row);
+		cJSON_Delete(mcols);
 		return 0;
 	}
 	group *g = NULL;
@@ -223,6 +261,16 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 					cJSON_AddItemToArray(opts, o);
 				}
 			}
+		}
+		/* Metafields: the first non-empty cell of each column per product. */
+		const cJSON *mc;
+		cJSON_ArrayForEach(mc, mcols) {
+			size_t ci = (size_t)strtoul(mc->string, NULL, 10);
+			if (ci >= row.n || !row.f[ci][0]) continue;
+			cJSON *cf = cJSON_GetObjectItemCaseSensitive(p, "customFields");
+			if (!cf) cf = cJSON_AddObjectToObject(p, "customFields");
+			if (!cJSON_HasObjectItem(cf, mc->valuestring))
+				cJSON_AddItemToObject(cf, mc->valuestring, cf_from_text(a->tid, "product", mc->valuestring, row.f[ci]));
 		}
 		/* Image rows: Image Src with its Image Position and Image Alt Text. */
 		const char *img = cell(row.f, row.n, idx, C_IMG);
@@ -298,6 +346,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 	}
 	if (rc < 0) add_error(res, rowno + 1, "", "%s; the rest of the file was not read", rd.err);
 	csv_row_free(&row);
+	cJSON_Delete(mcols);
 
 	int ret = 0;
 	if (db_begin(1) < 0) { snprintf(res->fatal, sizeof res->fatal, "database busy"); ret = -1; goto done; }

@@ -317,6 +317,10 @@ static const route routes[] = {
 	{ M_POST, "/api/checkout", store_checkout, T | NS | R_WRITE, 0, "order", "checkout" },
 	{ M_POST, "/api/cart/quote", store_checkout_quote, T | NS, 0, "cart", "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, T | NS, 0, "order", NULL },
+	{ M_POST, "/api/analytics/view", store_beacon, T | NS | R_WRITE, 0, "analytics", "beacon" },
+	/* operations: no store (doc/operations.md) */
+	{ M_GET, "/healthz", ops_healthz, NS, 0, NULL, NULL },
+	{ M_GET, "/metrics", ops_metrics_page, NS, 0, NULL, NULL },
 	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
 };
 

@@ -22,7 +22,8 @@ const char *const block_types[] = { "hero", "product_grid", "text", "gallery", "
 	"p.version, lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav, " \
 	"(p.title, p.meta_description, p.seo_json, p.show_in_nav) IS NOT (lv.title, lv.meta_description, lv.seo_json, lv.show_in_nav), " \
 	"(SELECT s.version FROM publish_schedule s WHERE s.tenant_id = p.tenant_id AND s.kind = 'page' AND s.entity_id = p.id), " \
-	"(SELECT s.due_at FROM publish_schedule s WHERE s.tenant_id = p.tenant_id AND s.kind = 'page' AND s.entity_id = p.id)"
+	"(SELECT s.due_at FROM publish_schedule s WHERE s.tenant_id = p.tenant_id AND s.kind = 'page' AND s.entity_id = p.id), " \
+	"p.custom_json"
 #define PAGE_FROM "pages p LEFT JOIN page_versions lv ON lv.page_id = p.id AND lv.version = p.live_version"
 
 static cJSON *page_row(sqlite3_stmt *st)
@@ -63,6 +64,7 @@ static cJSON *page_row(sqlite3_stmt *st)
 		cJSON_AddNumberToObject(s, "version", (double)db_int(st, 18));
 		row_add_time(s, "publishAt", st, 19);
 	}
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 20, 0));  /* not versioned: live at once */
 	return p;
 }
 

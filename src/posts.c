@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define COLS "id, slug, title, excerpt, featured_image, status, published_at, created_at, updated_at, content, version, seo_json, author_id, " \
-	"author_name, tags_json, (status = 'published' AND published_at > CAST(strftime('%s','now') AS INTEGER))"
+	"author_name, tags_json, (status = 'published' AND published_at > CAST(strftime('%s','now') AS INTEGER)), custom_json"
 /* Shown on the store: published, and its time has come (a later one is scheduled). */
 #define LIVE "status = 'published' AND coalesce(published_at, 0) <= CAST(strftime('%s','now') AS INTEGER)"
 
@@ -43,6 +43,7 @@ static cJSON *post_row(sqlite3_stmt *st, int with_content)
 		if (db_int(st, 15)) row_add_time(p, "publishAt", st, 6);
 		else cJSON_AddNullToObject(p, "publishAt");
 	}
+	cJSON_AddItemToObject(p, "customFields", row_json(st, 16, 0));   /* public too: vibe code's posts */
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/blog/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));

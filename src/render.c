@@ -1,5 +1,7 @@
 /* render: blocks through vibe code, the shell, system and error pages. */
 #include "render.h"
+#include "ops.h"
+#include "assets.h"
 #include "vibe.h"
 #include "sandbox.h"
 #include "tmpl.h"
@@ -127,6 +129,7 @@ static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *
 	/* The log line the page's comment points at: the prefix has the
 	 * request id and the store. */
 	log_warn("block %s on %s failed (%s): %s at line %d", bid, r->path, e->kind, e->message, e->line);
+	ops_block_failed(e->kind);
 	if (!preview) {
 		sb_puts(out, "<!-- block ");
 		html_text(out, bid);
@@ -315,6 +318,7 @@ void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, re
 	}
 	sbx_page_end(&child);
 	if (!preview && !over) share_charge(r->t.id, (long)(now_usec() - page_start));
+	if (!preview) ops_render_time((long)(now_usec() - page_start));   /* /metrics */
 	free(slots);
 	cJSON_Delete(pd.storefront);
 	cJSON_Delete(pd.collections);
@@ -400,6 +404,7 @@ void render_shell_seo(req *r, const char *title, const char *description, const 
 	cJSON_AddStringToObject(d, "content", content);
 	cJSON_AddNumberToObject(d, "year", current_year());
 	cJSON_AddStringToObject(d, "requestId", r->id);
+	cJSON_AddItemToObject(d, "assets", assets_json());   /* fingerprinted css/js URLs */
 	sb_reset(&r->out);
 	if (tmpl_render_file("shell.html", d, &r->out) < 0) {
 		/* No shell: still a valid page rather than nothing. */
@@ -429,6 +434,7 @@ void render_template_page_seo(req *r, const char *name, const char *title, const
 	sbuf content = SBUF_INIT;
 	cJSON_AddItemToObject(data, "store", render_storefront(r));
 	cJSON_AddStringToObject(data, "requestId", r->id);
+	cJSON_AddItemToObject(data, "assets", assets_json());
 	if (tmpl_render_file(name, data, &content) < 0) {
 		http_error(r, 500, "template_missing", NULL, "template %s is missing or broken", name);
 	} else {

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "ops.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -48,6 +49,7 @@ static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Strea
 		db_rollback();
 	}
 	http_send(&r);
+	ops_observe(prog->name, &r);   /* /metrics: route, status, time */
 	if (out) FCGX_FFlush(out);
 	if (prog->after) prog->after(&r);
 	db_stmt_reset_all();         /* no statement left mid-result holds a read snapshot */

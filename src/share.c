@@ -20,6 +20,7 @@
 typedef struct account { int64_t tid, window, used_us; } account;
 
 static account *table;          /* SLOTS accounts, MAP_SHARED */
+static unsigned char *extra;    /* SHARE_EXTRA bytes after them (share_extra) */
 static int tried;
 
 static account *map(void)
@@ -29,7 +30,7 @@ static account *map(void)
 	char path[sizeof cfg.db + 8];
 	snprintf(path, sizeof path, "%s-share", cfg.db);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	size_t size = SLOTS * sizeof(account);
+	size_t size = SLOTS * sizeof(account) + SHARE_EXTRA;
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || ((size_t)st.st_size < size && ftruncate(fd, (off_t)size) < 0)) {
 		log_error("fair share off: cannot open %s", path);
@@ -40,6 +41,7 @@ static account *map(void)
 	close(fd);
 	if (p == MAP_FAILED) { log_error("fair share off: cannot map %s", path); return NULL; }
 	table = p;
+	extra = (unsigned char *)p + SLOTS * sizeof(account);
 	return table;
 }
 
@@ -96,6 +98,36 @@ void share_charge(int64_t tid, long usec)
 	if (used >= (int64_t)cfg.store_cpu_ms * 1000 && used - usec < (int64_t)cfg.store_cpu_ms * 1000)
 		log_warn("store %lld used its share of render time (%ld ms in %ld s): its pages show kept output "
 			 "until the window ends", (long long)tid, cfg.store_cpu_ms, cfg.store_cpu_window);
+}
+
+void *share_extra(void)
+{
+	return map() ? extra : NULL;
+}
+
+int share_top(int64_t *tids, int64_t *used_us, int n)
+{
+	account *t = map();
+	if (!t || n <= 0) return 0;
+	int64_t w = window_now();
+	int k = 0;
+	for (unsigned i = 0; i < SLOTS; i++) {
+		int64_t tid = __atomic_load_n(&t[i].tid, __ATOMIC_ACQUIRE);
+		if (!tid || __atomic_load_n(&t[i].window, __ATOMIC_ACQUIRE) != w) continue;
+		int64_t us = __atomic_load_n(&t[i].used_us, __ATOMIC_RELAXED);
+		int j;                           /* insert in order, most first */
+		if (k < n) j = k++;
+		else if (us <= used_us[n - 1]) continue;
+		else j = n - 1;
+		while (j > 0 && used_us[j - 1] < us) {
+			tids[j] = tids[j - 1];
+			used_us[j] = used_us[j - 1];
+			j--;
+		}
+		tids[j] = tid;
+		used_us[j] = us;
+	}
+	return k;
 }
 
 void share_block_key(const cJSON *b, char out[33])

@@ -29,4 +29,8 @@ void store_run_schedule(req *r);
 int store_redirect(req *r);
 /* dateFormatted on each post of a list (main_storefront.c). */
 void store_add_post_dates(cJSON *posts);
+/* store_ops.c: the analytics beacon, /healthz, /metrics */
+void store_beacon(req *r);
+void ops_healthz(req *r);
+void ops_metrics_page(req *r);
 #endif

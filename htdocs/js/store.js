@@ -4,6 +4,8 @@
  * - defines addToCart(productId, quantity) for the buttons vibe code emits:
  *   POST /api/cart/items {productId, quantity}, then updates the count from
  *   the response's itemCount, or shows error.message in a toast.
+ * - reports one page view to the store's analytics (countView: a beacon
+ *   to POST /api/analytics/view with the path and referrer, no cookie);
  * Plain ES5, no build step, no dependencies. Fails quietly when the cart API
  * is missing (404) or the network is down. */
 (function (window, document) {
@@ -150,6 +152,31 @@
   }
 
   window.addToCart = addToCart;
+
+  /* One page view, after the page loaded: sendBeacon never delays the page
+   * or its unload; fetch keepalive where a browser refuses the JSON type.
+   * The path only (never the query), and the referrer for its host. */
+  var VIEW_URL = '/api/analytics/view';
+  function countView() {
+    var body = JSON.stringify({ path: window.location.pathname, referrer: document.referrer || '' });
+    var sent = false;
+    try {
+      if (navigator.sendBeacon && window.Blob) {
+        sent = navigator.sendBeacon(VIEW_URL, new Blob([body], { type: 'application/json' }));
+      }
+    } catch (e) {
+      sent = false;
+    }
+    if (!sent && window.fetch) {
+      window.fetch(VIEW_URL, { method: 'POST', keepalive: true, credentials: 'omit',
+        headers: { 'Content-Type': 'application/json' }, body: body })['catch'](function () {});
+    }
+  }
+  if (document.readyState === 'complete') {
+    countView();
+  } else {
+    window.addEventListener('load', countView);
+  }
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', refreshCount);

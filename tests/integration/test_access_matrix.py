@@ -120,6 +120,15 @@ CROSS = {
     "PUT /api/cms/seo": ("self", {"robotsTxt": "Disallow: /alpha-only"}, 200),
     "DELETE /api/cms/pages/:id/schedule": ("id", None, None),
     "DELETE /api/cms/posts/:id/schedule": ("id", None, None),
+    # analytics (doc/analytics.md): the caller's own store's counts only
+    "GET /api/cms/analytics": ("self", None, 200),
+    "GET /api/cms/analytics/today": ("self", None, 200),
+    # custom fields (doc/custom-fields.md): definitions per store
+    "GET /api/cms/custom-fields": ("list", None, "fields"),
+    "POST /api/cms/custom-fields": ("create", {"resource": "product", "key": "k{n}", "type": "text"}, 201),
+    "GET /api/cms/custom-fields/:id": ("id", None, None),
+    "PUT /api/cms/custom-fields/:id": ("id", {"label": "pwned"}, None),
+    "DELETE /api/cms/custom-fields/:id": ("id", None, None),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -146,6 +155,8 @@ POLICY = {
     "inventory": (ALL, {O, S}),   # stock levels are catalogue: everyone reads (doc/access.md)
     "discount": ({O, S}, {O}),
     "settings": ({O, S}, {O}),
+    "analytics": ({O, S}, {O, S}),  # visits, orders and revenue: like orders
+    "custom_field": (ALL, {O, E}),  # everyone sees the fields; owners and editors define them
     "user": ({O}, {O}),
     "audit": ({O}, {O}),
     "domain": ({O}, {O}),
@@ -207,6 +218,8 @@ def world(stack):
     users = stack.get(API + "/users", token=bt).json()["users"]
     ids["user"] = next(u["id"] for u in users if u["role"] == "editor")
     ids["token"] = stack.post(API + "/tokens", {"name": "bravo app"}, token=bt).json()["id"]
+    ids["custom_field"] = stack.post(API + "/custom-fields", {"resource": "product", "key": "bravoField", "type": "text"},
+                                     token=bt).json()["id"]
     for d in ("shop.bravo.test", "pending.bravo.test"):
         assert stack.post(API + "/domains", {"domain": d}, token=bt).status == 201
     stack.sql("UPDATE domains SET verified_at = strftime('%s','now') WHERE domain = 'shop.bravo.test'")
@@ -215,7 +228,7 @@ def world(stack):
     at = a["owner"]
     own = {
         "page": {p["id"] for p in stack.get(API + "/pages", token=at).json()["pages"]},
-        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(),
+        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(), "custom_field": set(),
         "user": {u["id"] for u in stack.get(API + "/users", token=at).json()["users"]},
         "token": {k["id"] for k in stack.get(API + "/tokens?all=1", token=at).json()["tokens"]},
     }
@@ -386,6 +399,9 @@ STORE = {
     "POST /api/cart/quote": None,
     "POST /api/checkout": None,
     "POST /api/payments/webhook": None,       # signed per store: test_delivery.py
+    "POST /api/analytics/view": None,         # counts for the Host's store only: test_analytics.py
+    "GET /healthz": None,                     # no store: test_ops.py
+    "GET /metrics": None,                     # no store; loopback or token: test_ops.py
 }
 
 

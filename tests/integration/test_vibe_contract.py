@@ -393,7 +393,7 @@ def test_preview_error_box_names_the_limit_and_the_line(roomy):
     assert "bytes of memory" not in live.text and "<p>fine</p>" in live.text
     # the box is styled: the preview links the store's stylesheet, which
     # has a visible rule for it (tests/browser/preview.mjs looks at it)
-    assert '<link rel="stylesheet" href="/css/store.css">' in r.text
+    assert re.search(r'<link rel="stylesheet" href="/css/store\.css(\?v=[0-9a-f]+)?">', r.text)   # fingerprinted (assets.c)
     css = stack.get("/css/store.css")
     assert css.status == 200
     rules = dict(re.findall(r"^(\.vibe-error[\w-]*) \{([^}]*)\}", css.text, re.M))

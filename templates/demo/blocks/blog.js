@@ -15,7 +15,7 @@ function renderBlog(posts, config, helpers) {
     const url = `/blog/${encodeURIComponent(String(post.slug || ''))}`;
     const excerpt = post.excerpt ? `<p class="post-card__excerpt">${esc(post.excerpt)}</p>` : '';
     return `<article class="post-card">` +
-      `<p class="post-card__date"><time>${esc(helpers.formatDate(post.publishedAt, 'MMM D, YYYY'))}</time></p>` +
+      `<p class="post-card__date"><time datetime="${esc(post.publishedAt || '')}">${esc(helpers.formatDate(post.publishedAt, 'MMM D, YYYY'))}</time></p>` +
       `<h3 class="post-card__title"><a href="${esc(url)}">${esc(post.title || '')}</a></h3>` +
       excerpt +
       `<a class="post-card__more" href="${esc(url)}">Read more<span class="visually-hidden"> of ${esc(post.title || '')}</span> <span aria-hidden="true">&rarr;</span></a>` +
