@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "posts.h"
 #include "http.h"
+#include "tenantfile.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -40,6 +41,10 @@ static const char usage[] =
 	"  tenant suspend|resume USERNAME         store answers 503 and its admin is read-only / back\n"
 	"  tenant delete USERNAME --yes           remove the store and all its data; username held\n"
 	"  tenant list                            every store with its status\n"
+	"  tenant export USERNAME FILE            the store as one SQLite file, from one snapshot, live\n"
+	"  tenant import FILE [--as USERNAME]     load an exported store with new ids; checks counts, checksums\n"
+	"  tenant read-only USERNAME SECONDS      writes answer 503 + Retry-After for SECONDS (0 ends it)\n"
+	"  tenant rules                           tables/columns lacking an export rule (non-zero exit)\n"
 	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
 	"  user passwd USERNAME EMAIL [--keep-tokens]\n"
 	"                                         set a user's password (stdin); ends their sessions\n"
@@ -144,6 +149,56 @@ static int tenant_list(void)
 	return 0;
 }
 
+static void print_json(cJSON *o)
+{
+	char *txt = cJSON_Print(o);
+	puts(txt);
+	cJSON_free(txt);
+	cJSON_Delete(o);
+}
+
+/* tenant export|import|read-only|rules (tenantfile.h) */
+static int tenant_file(const char *sub, int argc, char **argv)
+{
+	char err[1024];
+	cJSON *rep = NULL;
+	if (!strcmp(sub, "rules")) {
+		if (argc != 2) return fail("usage: storefront tenant rules");
+		if (open_db(1) < 0) return 1;
+		cJSON *a = tf_rule_problems();
+		int n = cJSON_GetArraySize(a);
+		print_json(a);
+		return n ? fail("%d table%s or column%s without an export rule (src/tenantfile.c)", n, n == 1 ? "" : "s",
+				n == 1 ? "" : "s") : 0;
+	}
+	if (!strcmp(sub, "export")) {
+		if (argc != 4) return fail("usage: storefront tenant export USERNAME FILE");
+		if (open_db(1) < 0) return 1;
+		if (tf_export(argv[2], argv[3], &rep, err, sizeof err) < 0) return fail("export: %s", err);
+		print_json(rep);
+		return 0;
+	}
+	if (!strcmp(sub, "read-only")) {
+		if (argc != 4) return fail("usage: storefront tenant read-only USERNAME SECONDS   (0 ends the window)");
+		if (open_db(1) < 0) return 1;
+		if (tf_read_only(argv[2], atol(argv[3]), err, sizeof err) < 0) return fail("%s", err);
+		printf("store %s: writes %s\n", argv[2], atol(argv[3]) > 0 ? "paused" : "open");
+		return 0;
+	}
+	const char *file = NULL, *as = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--as") && i + 1 < argc) as = argv[++i];
+		else if (!file && argv[i][0] != '-') file = argv[i];
+		else return fail("usage: storefront tenant import FILE [--as USERNAME]");
+	}
+	if (!file) return fail("usage: storefront tenant import FILE [--as USERNAME]");
+	if (open_db(1) < 0) return 1;
+	int taken;
+	if (tf_import(file, as, &rep, &taken, err, sizeof err) < 0) return fail("import: %s", err);
+	print_json(rep);
+	return 0;
+}
+
 static int cmd_tenant(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] tenant create USERNAME --name \"Store name\"\n"
@@ -151,12 +206,18 @@ static int cmd_tenant(int argc, char **argv)
 			"       storefront tenant suspend|resume USERNAME\n"
 			"       storefront tenant delete USERNAME --yes\n"
 			"       storefront tenant list\n"
+			"       storefront tenant export USERNAME FILE      the store as one SQLite file (live)\n"
+			"       storefront tenant import FILE [--as USERNAME]  load an exported store, ids remapped\n"
+			"       storefront tenant read-only USERNAME SECONDS   pause the store's writes (0: resume)\n"
+			"       storefront tenant rules                     tables/columns the export cannot place\n"
 			"A deleted or renamed store's username is held for username_hold_days.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	if (argc < 2) return fail("%s", u);
 	const char *sub = argv[1];
 	if (!strcmp(sub, "create")) return tenant_create(argc, argv);
 	if (!strcmp(sub, "list")) return argc == 2 ? tenant_list() : fail("%s", u);
+	if (!strcmp(sub, "export") || !strcmp(sub, "import") || !strcmp(sub, "read-only") || !strcmp(sub, "rules"))
+		return tenant_file(sub, argc, argv);
 	const char *username = NULL, *name = NULL, *newname = NULL;
 	int yes = 0;
 	for (int i = 2; i < argc; i++) {
