@@ -612,6 +612,23 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 				goto out;
 			}
 	}
+	/* The file's own rows against its manifest: a damaged file is refused
+	 * before anything is written. */
+	for (int i = 0; i < fsc->n; i++) {
+		ttable *ft = &fsc->t[i], *t = find_table(sc, ft->name);
+		sqlite3_stmt *ms = db_stmt("SELECT rows, checksum FROM imp._export_tables WHERE name = :n");
+		db_bind_text(ms, ":n", ft->name);
+		int64_t want = -1, frows;
+		char wsum[65] = "", fsum[65];
+		if (db_step(ms) == SQLITE_ROW) { want = db_int(ms, 0); snprintf(wsum, sizeof wsum, "%s", db_text(ms, 1)); }
+		db_reset(ms);
+		if (checksum(sc, t, ft, "imp", "1", &frows, fsum, err, errlen) < 0) goto out;
+		if (frows != want || strcmp(fsum, wsum) != 0) {
+			snprintf(err, errlen, "the file is damaged: table %s has %lld rows (checksum %.12s), its manifest says %lld (%.12s)",
+				 ft->name, (long long)frows, fsum, (long long)want, wsum);
+			goto out;
+		}
+	}
 	if (db_exec("PRAGMA defer_foreign_keys=ON") < 0 || db_begin(1) < 0) {
 		snprintf(err, errlen, "cannot begin: %s", db_errmsg());
 		goto out;
@@ -664,7 +681,13 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 				else import_expr(&q, sc, t, k, off, ntid);
 			}
 			sb_printf(&q, " FROM imp.\"%s\"%s -- scan", t->name, t->kind == TK_TENANTS ? " LIMIT 1" : "");
-			if (gen_exec(t->name, sb_str(&q), err, errlen) < 0) goto fail;
+			if (gen_exec(t->name, sb_str(&q), err, errlen) < 0) {
+				if (strstr(err, "UNIQUE")) {
+					size_t l = strlen(err);
+					snprintf(err + l, errlen - l, " (this store, or a copy of it, is in this database already)");
+				}
+				goto fail;
+			}
 		}
 	/* AUTOINCREMENT counters: past every id the source had handed out. */
 	const cJSON *s;
@@ -686,16 +709,9 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 		char wsum[65] = "";
 		if (db_step(st) == SQLITE_ROW) { want = db_int(st, 0); snprintf(wsum, sizeof wsum, "%s", db_text(st, 1)); }
 		db_reset(st);
-		int64_t frows, rows;
-		char fsum[65], sum[65];
-		/* the file's own rows against its manifest (a damaged file) ... */
-		if (checksum(sc, t, ft, "imp", "1", &frows, fsum, err, errlen) < 0) goto fail;
-		if (frows != want || strcmp(fsum, wsum) != 0) {
-			snprintf(err, errlen, "the file is damaged: table %s has %lld rows (checksum %.12s), its manifest says %lld (%.12s)",
-				 ft->name, (long long)frows, fsum, (long long)want, wsum);
-			goto fail;
-		}
-		/* ... and what landed here against the file (the file's columns) */
+		int64_t rows;
+		char sum[65];
+		/* what landed here against the file (the file's columns) */
 		sb_reset(&q);
 		where_store(&q, sc, t, "main", ntid);
 		if (checksum(sc, t, ft, "main", sb_str(&q), &rows, sum, err, errlen) < 0) goto fail;
