@@ -49,6 +49,8 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
+	S(db_synchronous), S(backup_dir), L(backup_keep), L(backup_interval), L(backup_step_pages), S(media_dir),
+	L(read_only_max), S(catalogue), S(haproxy_socket), S(haproxy_map),
 #undef S
 #undef L
 };
@@ -214,6 +216,10 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
+	strcpy(cfg.db_synchronous, "FULL");
+	cfg.backup_keep = 7;
+	cfg.backup_step_pages = 256;
+	cfg.read_only_max = 600;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

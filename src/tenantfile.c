@@ -315,7 +315,7 @@ static int attach(const char *path, const char *as, char *err, size_t errlen)
 	sqlite3_stmt *st = db_stmt(strcmp(as, "x") == 0 ? "ATTACH :p AS x" : "ATTACH :p AS imp");
 	db_bind_text(st, ":p", path);
 	if (db_run(st) < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, db_errmsg());
+		snprintf(err, errlen, "%s (cannot open %s)", db_errmsg(), path);
 		return -1;
 	}
 	return 0;
@@ -411,7 +411,10 @@ int tf_export(const char *username, const char *path, cJSON **report, char *err,
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	unlink(tmp);
-	if (attach(tmp, "x", err, errlen) < 0) return -1;
+	/* an empty file is an empty database: a connection opened without
+	 * SQLITE_OPEN_CREATE (a worker's) cannot attach a file that is not there */
+	if (file_write(tmp, "", 0) < 0) { snprintf(err, errlen, "cannot create %s", tmp); return -1; }
+	if (attach(tmp, "x", err, errlen) < 0) { unlink(tmp); return -1; }
 	tschema *sc = xmalloc(sizeof *sc);
 	cJSON *rep = cJSON_CreateObject(), *tabs = NULL;
 	sbuf q = SBUF_INIT;

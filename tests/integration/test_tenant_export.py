@@ -315,3 +315,36 @@ def test_a_table_added_later_travels_and_a_child_table_needs_a_rule(pair):
             s.sql("DROP TABLE IF EXISTS widget_parts")
             s.sql("DELETE FROM widgets")
             s.sql("DROP TABLE IF EXISTS widgets")
+
+
+def test_platform_api_exports_imports_and_pauses_a_store(pair):
+    src, dst = pair
+    h = {"Authorization": "Bearer " + PT}
+    r = src.request("GET", "/api/platform/tenants/demo/export", host="admin.localhost", headers=h)
+    assert r.status == 200 and r.header("Content-Type").startswith("application/vnd.sqlite3"), r
+    assert r.body[:16] == b"SQLite format 3\x00"
+    assert src.request("GET", "/api/platform/tenants/demo/export", host="admin.localhost").status == 401
+    assert src.request("GET", "/api/platform/tenants/nobody/export", host="admin.localhost", headers=h).status == 404
+    for t in ("shop2", "shop3", "widgets"):
+        dst.cli("tenant", "delete", t, "--yes", check=False)
+    r2 = dst.request("POST", "/api/platform/imports?as=viaapi", host="admin.localhost", body=r.body,
+                     headers=dict(h, **{"Content-Type": "application/vnd.sqlite3"}))
+    assert r2.status == 201, r2
+    assert r2.json()["username"] == "viaapi" and r2.json()["tables"]["products"]["rows"] > 0
+    assert dst.get("/products", host="viaapi.localhost").status == 200
+    r3 = dst.request("POST", "/api/platform/imports?as=viaapi", host="admin.localhost", body=r.body,
+                     headers=dict(h, **{"Content-Type": "application/vnd.sqlite3"}))
+    assert r3.status == 409 and r3.json()["error"]["details"]["field"] == "as"
+    r4 = dst.request("POST", "/api/platform/imports", host="admin.localhost", body=b"not a database",
+                     headers=dict(h, **{"Content-Type": "application/vnd.sqlite3"}))
+    assert r4.status == 422, r4
+    r5 = dst.request("POST", "/api/platform/tenants/viaapi/read-only", host="admin.localhost", json_body={"seconds": 20},
+                     headers=h)
+    assert r5.status == 200, r5
+    r6 = dst.request("POST", "/api/cart/items", host="viaapi.localhost", json_body={"productId": "1", "quantity": 1})
+    assert r6.status == 503 and r6.header("Retry-After")
+    r7 = dst.request("POST", "/api/platform/tenants/viaapi/read-only", host="admin.localhost",
+                     json_body={"seconds": 10 ** 9}, headers=h)
+    assert r7.status == 422 and r7.json()["error"]["details"]["field"] == "seconds"
+    assert dst.request("POST", "/api/platform/tenants/viaapi/read-only", host="admin.localhost", json_body={"seconds": 0},
+                       headers=h).status == 200
