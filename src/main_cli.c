@@ -21,8 +21,11 @@
 #include "posts.h"
 #include "http.h"
 #include "tenantfile.h"
+#include "backup.h"
 
 #include <getopt.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,8 @@ static const char usage[] =
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
+	"  backup FILE | --auto                   online backup of the database and media (--auto: backup_dir, kept)\n"
+	"  restore FILE [--force]                 restore a backup into the database and media_dir\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -464,8 +469,25 @@ static int pending_rows(void)
 
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
+/* The deliverer's scheduled backup (backup_interval): a child process
+ * of its own (`storefront backup --auto`), one at a time. */
+static pid_t backup_pid;
+
+static void backup_tick(void)
+{
+	if (backup_pid > 0 && waitpid(backup_pid, NULL, WNOHANG) == backup_pid) backup_pid = 0;
+	if (backup_pid > 0 || !backup_due()) return;
+	extern char **environ;
+	char *argv[] = { "storefront", "--db", cfg.db, "backup", "--auto", NULL };
+	if (posix_spawn(&backup_pid, "/proc/self/exe", NULL, NULL, argv, environ) != 0) {
+		backup_pid = 0;
+		log_warn("the scheduled backup did not start");
+	}
+}
+
 static void deliver_tick(outbox_stats *st)
 {
+	backup_tick();
 	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
@@ -476,6 +498,44 @@ static void deliver_tick(outbox_stats *st)
 		fflush(stdout);
 		memset(st, 0, sizeof *st);
 	}
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] backup FILE | --auto\n"
+			"An online backup of the database (SQLite's backup API from one read snapshot, in\n"
+			"steps of backup_step_pages; the stores stay live and writable) to FILE, checked,\n"
+			"with the media files in FILE.media/. --auto: into backup_dir, named by the time,\n"
+			"keeping the newest backup_keep (the deliverer runs it every backup_interval).";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc != 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	char err[1024], path[1200];
+	long pages = 0, steps = 0, media = 0;
+	if (!strcmp(argv[1], "--auto")) {
+		if (backup_auto(path, sizeof path, err, sizeof err) < 0) return fail("backup: %s", err);
+		printf("backup %s\n", path);
+		return 0;
+	}
+	if (backup_run(argv[1], &pages, &steps, &media, err, sizeof err) < 0) return fail("backup: %s", err);
+	printf("backup %s: %ld pages in %ld steps, %ld media files\n", argv[1], pages, steps, media);
+	return 0;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] restore FILE [--force]\n"
+			"Restore a backup into the database (--db, $STOREFRONT_DB or the config's db) and its\n"
+			"media into media_dir. An existing database is refused unless --force. Then run\n"
+			"'storefront init' (applies migrations newer than the backup).";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	int force = argc == 3 && !strcmp(argv[2], "--force");
+	if (argc < 2 || argc > 3 || (argc == 3 && !force)) return fail("%s", u);
+	char err[1024];
+	long media = 0;
+	if (backup_restore(argv[1], cfg.db, force, &media, err, sizeof err) < 0) return fail("restore: %s", err);
+	printf("restored %s into %s, %ld media files\n", argv[1], cfg.db, media);
+	return 0;
 }
 
 static int cmd_deliver(int argc, char **argv)
@@ -521,6 +581,8 @@ static int cmd_deliver(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);      /* wake: look for due work now */
 	o.stop = &deliver_stop;
 	o.tick = deliver_tick;
+	/* the scheduled backup is looked for at least as often as it is due */
+	if (cfg.backup_interval > 0 && cfg.backup_interval < 60) o.tick_ms = cfg.backup_interval * 1000;
 	deliver_tick(&(outbox_stats){ 0 });
 	int rc = outbox_run(&o, &st);
 	deliver_tick(&st);
@@ -664,6 +726,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
+	else if (!strcmp(cmd, "backup")) rc = cmd_backup(sub_argc, sub);
+	else if (!strcmp(cmd, "restore")) rc = cmd_restore(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;
