@@ -22,6 +22,7 @@
 #include "http.h"
 #include "tenantfile.h"
 #include "backup.h"
+#include "pods.h"
 
 #include <getopt.h>
 #include <spawn.h>
@@ -60,6 +61,8 @@ static const char usage[] =
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
 	"  backup FILE | --auto                   online backup of the database and media (--auto: backup_dir, kept)\n"
 	"  restore FILE [--force]                 restore a backup into the database and media_dir\n"
+	"  catalogue ...                          the router node's pod catalogue and HAProxy map (catalogue --help)\n"
+	"  tenant move USERNAME --to POD          move a store to another pod (router node; short read-only window)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -177,10 +180,24 @@ static int tenant_file(const char *sub, int argc, char **argv)
 				n == 1 ? "" : "s") : 0;
 	}
 	if (!strcmp(sub, "export")) {
-		if (argc != 4) return fail("usage: storefront tenant export USERNAME FILE");
+		if (argc != 4) return fail("usage: storefront tenant export USERNAME FILE   (FILE -: to stdout)");
 		if (open_db(1) < 0) return 1;
-		if (tf_export(argv[2], argv[3], &rep, err, sizeof err) < 0) return fail("export: %s", err);
-		print_json(rep);
+		char tmp[] = "/tmp/storefront-export-XXXXXX";
+		int to_stdout = !strcmp(argv[3], "-");
+		if (to_stdout) {
+			int fd = mkstemp(tmp);
+			if (fd < 0) return fail("export: no temporary file");
+			close(fd);
+			unlink(tmp);
+		}
+		if (tf_export(argv[2], to_stdout ? tmp : argv[3], &rep, err, sizeof err) < 0) return fail("export: %s", err);
+		if (!to_stdout) { print_json(rep); return 0; }
+		cJSON_Delete(rep);
+		size_t n;
+		char *data = file_read(tmp, &n);
+		unlink(tmp);
+		if (!data || fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0) { free(data); return fail("export: cannot write stdout"); }
+		free(data);
 		return 0;
 	}
 	if (!strcmp(sub, "read-only")) {
@@ -196,10 +213,23 @@ static int tenant_file(const char *sub, int argc, char **argv)
 		else if (!file && argv[i][0] != '-') file = argv[i];
 		else return fail("usage: storefront tenant import FILE [--as USERNAME]");
 	}
-	if (!file) return fail("usage: storefront tenant import FILE [--as USERNAME]");
+	if (!file) return fail("usage: storefront tenant import FILE [--as USERNAME]   (FILE -: from stdin)");
 	if (open_db(1) < 0) return 1;
+	char tmp[] = "/tmp/storefront-import-XXXXXX";
+	if (!strcmp(file, "-")) {       /* a move pipes the file through the pod's command */
+		int fd = mkstemp(tmp);
+		if (fd < 0) return fail("import: no temporary file");
+		char buf[65536];
+		size_t r;
+		while ((r = fread(buf, 1, sizeof buf, stdin)) > 0)
+			if (write(fd, buf, r) != (ssize_t)r) { close(fd); unlink(tmp); return fail("import: cannot store stdin"); }
+		close(fd);
+		file = tmp;
+	}
 	int taken;
-	if (tf_import(file, as, &rep, &taken, err, sizeof err) < 0) return fail("import: %s", err);
+	int rc = tf_import(file, as, &rep, &taken, err, sizeof err);
+	if (file == tmp) unlink(tmp);
+	if (rc < 0) return fail("import: %s", err);
 	print_json(rep);
 	return 0;
 }
@@ -223,6 +253,22 @@ static int cmd_tenant(int argc, char **argv)
 	if (!strcmp(sub, "list")) return argc == 2 ? tenant_list() : fail("%s", u);
 	if (!strcmp(sub, "export") || !strcmp(sub, "import") || !strcmp(sub, "read-only") || !strcmp(sub, "rules"))
 		return tenant_file(sub, argc, argv);
+	if (!strcmp(sub, "move")) {
+		const char *user = NULL, *to = NULL;
+		long window = 60;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--to") && i + 1 < argc) to = argv[++i];
+			else if (!strcmp(argv[i], "--window") && i + 1 < argc) window = atol(argv[++i]);
+			else if (!user && argv[i][0] != '-') user = argv[i];
+			else return fail("usage: storefront tenant move USERNAME --to POD [--window SECONDS]");
+		}
+		if (!user || !to || window < 1 || window > cfg.read_only_max)
+			return fail("usage: storefront tenant move USERNAME --to POD [--window SECONDS (1..read_only_max)]");
+		char err[1024];
+		if (pods_open(err, sizeof err) < 0) return fail("%s", err);
+		if (pods_move(user, to, window, err, sizeof err) < 0) return fail("move: %s", err);
+		return 0;
+	}
 	const char *username = NULL, *name = NULL, *newname = NULL;
 	int yes = 0;
 	for (int i = 2; i < argc; i++) {
@@ -538,6 +584,81 @@ static int cmd_restore(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_catalogue(int argc, char **argv)
+{
+	const char *u = "usage: storefront catalogue init\n"
+			"       storefront catalogue pod add NAME HOST:PORT --cli COMMAND\n"
+			"       storefront catalogue pod list\n"
+			"       storefront catalogue pod requests NAME N | --from-haproxy\n"
+			"       storefront catalogue store create USERNAME --name NAME [--pod POD]\n"
+			"       storefront catalogue store claim USERNAME [--pod POD]\n"
+			"       storefront catalogue host add HOST USERNAME | host remove HOST\n"
+			"       storefront catalogue lookup HOST\n"
+			"       storefront catalogue haproxy-map [FILE]\n"
+			"The router node's catalogue (catalogue in storefront.conf): every pod, every store's\n"
+			"pod and hostnames; usernames are unique across pods. New stores go to the least-loaded\n"
+			"pod (share of stores + share of recent requests). Changes reach HAProxy's live map\n"
+			"through its runtime API (haproxy_socket, haproxy_map) without a reload.";
+	if (wants_help(argc, argv) || argc < 2) { puts(u); return argc < 2; }
+	char err[1024], pod[64];
+	if (pods_open(err, sizeof err) < 0) return fail("%s", err);
+	const char *a1 = argv[1], *a2 = argc > 2 ? argv[2] : "";
+	if (!strcmp(a1, "init") && argc == 2) { printf("catalogue ready\n"); return 0; }
+	if (!strcmp(a1, "pod") && !strcmp(a2, "add") && argc == 7 && !strcmp(argv[5], "--cli")) {
+		if (pods_pod_add(argv[3], argv[4], argv[6], err, sizeof err) < 0) return fail("%s", err);
+		printf("pod %s at %s\n", argv[3], argv[4]);
+		return 0;
+	}
+	if (!strcmp(a1, "pod") && !strcmp(a2, "list") && argc == 3) { print_json(pods_pod_list()); return 0; }
+	if (!strcmp(a1, "pod") && !strcmp(a2, "requests") && argc == 4 && !strcmp(argv[3], "--from-haproxy")) {
+		int n = pods_requests_from_haproxy(err, sizeof err);
+		if (n < 0) return fail("%s", err);
+		printf("%d pods' request counts read from HAProxy\n", n);
+		return 0;
+	}
+	if (!strcmp(a1, "pod") && !strcmp(a2, "requests") && argc == 5) {
+		if (pods_pod_requests(argv[3], atol(argv[4]), err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "store") && argc >= 4 && (!strcmp(a2, "create") || !strcmp(a2, "claim"))) {
+		const char *name = NULL, *want = NULL;
+		for (int i = 4; i < argc; i++) {
+			if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+			else if (!strcmp(argv[i], "--pod") && i + 1 < argc) want = argv[++i];
+			else return fail("%s", u);
+		}
+		int rc;
+		if (!strcmp(a2, "claim")) rc = pods_claim(argv[3], want, pod, sizeof pod, err, sizeof err);
+		else if (!name) return fail("catalogue store create: --name is required");
+		else rc = pods_store_create(argv[3], name, want, pod, sizeof pod, err, sizeof err);
+		if (rc < 0) return fail("%s", err);
+		printf("%s %s\n", argv[3], pod);
+		return 0;
+	}
+	if (!strcmp(a1, "host") && !strcmp(a2, "add") && argc == 5) {
+		if (pods_host_add(argv[3], argv[4], err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "host") && !strcmp(a2, "remove") && argc == 4) {
+		if (pods_host_remove(argv[3], err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "lookup") && argc == 3) {
+		if (pods_lookup(argv[2], pod, sizeof pod) < 0) return fail("no store at %s", argv[2]);
+		puts(pod);
+		return 0;
+	}
+	if (!strcmp(a1, "haproxy-map") && argc <= 3) {
+		const char *path = argc == 3 ? argv[2] : cfg.haproxy_map;
+		if (!*path) return fail("catalogue haproxy-map: give FILE or set haproxy_map");
+		long n = pods_map_write(path, err, sizeof err);
+		if (n < 0) return fail("%s", err);
+		printf("%ld hosts written to %s\n", n, path);
+		return 0;
+	}
+	return fail("%s", u);
+}
+
 static int cmd_deliver(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] deliver [--loop [SECONDS]]\n"
@@ -727,6 +848,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
 	else if (!strcmp(cmd, "backup")) rc = cmd_backup(sub_argc, sub);
+	else if (!strcmp(cmd, "catalogue")) rc = cmd_catalogue(sub_argc, sub);
 	else if (!strcmp(cmd, "restore")) rc = cmd_restore(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();

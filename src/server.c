@@ -43,7 +43,10 @@ int server_read_only(req *r)
 {
 	int64_t now = now_unix();
 	if (!r->t.id || r->t.read_only_until <= now) return 0;
-	http_header(r, "Retry-After", "%lld", (long long)(r->t.read_only_until - now));
+	/* a move ends the window early (the store answers from its new pod):
+	 * ask for a retry soon, never later than the window's end */
+	int64_t left = r->t.read_only_until - now;
+	http_header(r, "Retry-After", "%lld", (long long)(left < 2 ? left : 2));
 	http_error(r, 503, "store_read_only", NULL, "this store is moving to another server: changes are paused for a few seconds");
 	return -1;
 }
