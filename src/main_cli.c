@@ -210,7 +210,7 @@ static int tenant_file(const char *sub, int argc, char **argv)
 	const char *file = NULL, *as = NULL;
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--as") && i + 1 < argc) as = argv[++i];
-		else if (!file && argv[i][0] != '-') file = argv[i];
+		else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-"))) file = argv[i];
 		else return fail("usage: storefront tenant import FILE [--as USERNAME]");
 	}
 	if (!file) return fail("usage: storefront tenant import FILE [--as USERNAME]   (FILE -: from stdin)");
