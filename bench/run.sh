@@ -22,3 +22,6 @@ sh "$root/bench/http.sh" "$tmp/bench.db"
 echo
 echo "== checkout: orders per second with the stock check, real stack =="
 /usr/bin/python3 "$root/bench/checkout.py" 1000 8 4
+
+echo
+sh "$root/bench/pods.sh" 1000000

@@ -296,8 +296,12 @@ static int map_store(const char *username, const char *pod, char *err, size_t er
 	int nh = 0;
 	while (nh < 64 && db_step(st) == SQLITE_ROW) snprintf(hosts[nh++], sizeof hosts[0], "%s", db_text(st, 0));
 	db_reset(st);
-	if (cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0) return -1;
-	if (!cfg.haproxy_socket[0]) return 0;          /* no live HAProxy to tell */
+	/* With a runtime API the live map changes and the file is rewritten
+	 * before a reload (`catalogue haproxy-map`, INSTALL): rewriting a
+	 * million lines per change would cost a second each. Without one, the
+	 * file is the only way: rewrite it (the operator reloads). */
+	if (!cfg.haproxy_socket[0])
+		return cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0 ? -1 : 0;
 	for (int i = 0; i < nh; i++)
 		if (pods_map_apply(hosts[i], pod, err, errlen) < 0) return -1;
 	return 0;
@@ -315,8 +319,8 @@ int pods_host_add(const char *host, const char *username, char *err, size_t errl
 	if (!db_changes()) { snprintf(err, errlen, "no store '%s' in the catalogue", username); return -1; }
 	char pod[64];
 	if (pods_lookup(h, pod, sizeof pod) < 0) { snprintf(err, errlen, "catalogue: the host vanished"); return -1; }
-	if (cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0) return -1;
-	return cfg.haproxy_socket[0] ? pods_map_apply(h, pod, err, errlen) : 0;
+	if (cfg.haproxy_socket[0]) return pods_map_apply(h, pod, err, errlen);
+	return cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0 ? -1 : 0;
 }
 
 int pods_host_remove(const char *host, char *err, size_t errlen)
@@ -325,8 +329,8 @@ int pods_host_remove(const char *host, char *err, size_t errlen)
 	db_bind_text(st, ":h", host);
 	if (db_run(st) < 0) { snprintf(err, errlen, "catalogue: %s", db_errmsg()); return -1; }
 	if (!db_changes()) { snprintf(err, errlen, "no host '%s' in the catalogue", host); return -1; }
-	if (cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0) return -1;
-	return cfg.haproxy_socket[0] ? pods_map_apply(host, NULL, err, errlen) : 0;
+	if (cfg.haproxy_socket[0]) return pods_map_apply(host, NULL, err, errlen);
+	return cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0 ? -1 : 0;
 }
 
 int pods_requests_from_haproxy(char *err, size_t errlen)
