@@ -31,10 +31,12 @@ void backup_dir_path(char *out, size_t n)
 	else beside_db(out, n, "backups");
 }
 
+/* The media library's directory: media/ beside the database, which is
+ * where the media library (media_dir, doc/media.md) keeps its files by
+ * default. Once both are merged this is cfg.media_dir. */
 void media_dir_path(char *out, size_t n)
 {
-	if (cfg.media_dir[0]) snprintf(out, n, "%s", cfg.media_dir);
-	else beside_db(out, n, "media");
+	beside_db(out, n, "media");
 }
 
 static int copy_file(const char *from, const char *to)

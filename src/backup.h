@@ -12,8 +12,8 @@
 #define BACKUP_H
 #include <stddef.h>
 
-/* Back the open database (and media_dir) up to path (which must not
- * exist). 0 with *pages, *steps and *media (files), or -1 with err. */
+/* Back the open database up to path (which must not
+ * exist), and the media library's files. 0 with *pages, *steps and *media (files), or -1 with err. */
 int backup_run(const char *path, long *pages, long *steps, long *media, char *err, size_t errlen);
 /* A backup under backup_dir named by the time, then the retention rule:
  * the newest backup_keep stay. path_out gets the file's name. */
@@ -22,10 +22,11 @@ int backup_auto(char *path_out, size_t n, char *err, size_t errlen);
  * the interval is set): 1, else 0. */
 int backup_due(void);
 /* Restore path (a backup) into the database at dbpath and its media into
- * media_dir. An existing database is refused unless force (then it is
+ * the media directory. An existing database is refused unless force (then it is
  * overwritten in place through the backup API, under its write lock). */
 int backup_restore(const char *path, const char *dbpath, int force, long *media, char *err, size_t errlen);
-/* The directories the config names ("" -> beside the database). */
+/* backup_dir ("" -> backups/ beside the database) and the media
+ * library's directory (media/ beside the database). */
 void backup_dir_path(char *out, size_t n);
 void media_dir_path(char *out, size_t n);
 #endif

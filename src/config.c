@@ -49,7 +49,7 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
-	S(db_synchronous), S(backup_dir), L(backup_keep), L(backup_interval), L(backup_step_pages), S(media_dir),
+	S(db_synchronous), S(backup_dir), L(backup_keep), L(backup_interval), L(backup_step_pages),
 	L(read_only_max), S(catalogue), S(haproxy_socket), S(haproxy_map),
 #undef S
 #undef L

@@ -68,7 +68,6 @@ typedef struct config {
 	long backup_keep;       /* automatic backups kept (older ones removed) */
 	long backup_interval;   /* seconds between the deliverer's backups (0: none) */
 	long backup_step_pages; /* pages copied per step of the online backup (the write lock is free between) */
-	char media_dir[1024];   /* media files backed up and exported with stores ("": media/ beside the db) */
 	long read_only_max;     /* longest read-only window of a store (seconds; a move) */
 	char catalogue[1024];   /* the pod catalogue's database ("": catalogue.db beside the db) */
 	char haproxy_socket[1024];  /* HAProxy's runtime API (unix socket path or host:port; "": none) */

@@ -12,12 +12,16 @@
 #include "log.h"
 #include "sha256.h"
 #include "tenant.h"
+#include "backup.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #define TF_MAXT 256
 #define TF_MAXC 96
@@ -226,15 +230,25 @@ static int remapped(tschema *sc, const ttable *t, int k)
  * primary-key order (which the import's shifts preserve), read from schema
  * s. t is this database's table (what each column means); only, when not
  * NULL, the file's (the columns it has). */
+static int is_text(const tcol *c) { return strstr(c->type, "TEXT") != NULL || strstr(c->type, "CHAR") != NULL; }
+
+/* swap: NULL, or {from, to} replaced in text columns before hashing (the
+ * media URLs the import rewrote, read back as the file had them). */
 static int checksum(tschema *sc, const ttable *t, const ttable *only, const char *s, const char *where, int64_t *rows,
-		    char hex[65], char *err, size_t errlen)
+		    char hex[65], const char *const *swap, char *err, size_t errlen)
 {
 	sbuf q = SBUF_INIT, order = SBUF_INIT;
 	sb_puts(&q, "SELECT ");
 	int n = 0;
 	for (int k = 0; k < t->ncol; k++) {
 		if (remapped(sc, t, k) || (only && !find_col((ttable *)only, t->col[k].name))) continue;
-		sb_printf(&q, "%s\"%s\"", n++ ? ", " : "", t->col[k].name);
+		if (swap && is_text(&t->col[k])) {
+			char *e = sqlite3_mprintf("%sreplace(\"%w\", %Q, %Q)", n++ ? ", " : "", t->col[k].name, swap[0], swap[1]);
+			sb_puts(&q, e);
+			sqlite3_free(e);
+		} else {
+			sb_printf(&q, "%s\"%s\"", n++ ? ", " : "", t->col[k].name);
+		}
 	}
 	if (!n) sb_puts(&q, "1");
 	for (int pk = 1; pk <= TF_MAXC; pk++)
@@ -308,6 +322,98 @@ static int64_t gen_int(const char *sql)
 		sqlite3_finalize(st);
 	}
 	return v;
+}
+
+/* A store's media files: media_dir/<store id>/..., served under
+ * TF_MEDIA_URL/<store id>/... (the media library, doc/media.md; its
+ * media_url once merged). They travel in the file's _export_files table
+ * (path below the store's directory, SHA-256, bytes) and land under the new
+ * id's directory; text columns naming TF_MEDIA_URL/<old id>/ are rewritten
+ * to the new id (and compared back, so the checksums still hold). */
+#define TF_MEDIA_URL "/media/lib"
+
+static void store_media_dir(int64_t tid, char *out, size_t n)
+{
+	char m[1100];
+	media_dir_path(m, sizeof m);
+	snprintf(out, n, "%s/%lld", m, (long long)tid);
+}
+
+static int export_files(const char *dir, const char *rel, int64_t *count, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) return errno == ENOENT ? 0 : (snprintf(err, errlen, "cannot read %s", dir), -1);
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.') continue;
+		char path[4096], r[2048];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		struct stat st;
+		if (lstat(path, &st) < 0) continue;
+		if (S_ISDIR(st.st_mode)) { rc = export_files(path, r, count, err, errlen); continue; }
+		if (!S_ISREG(st.st_mode)) continue;
+		size_t n;
+		char *data = file_read(path, &n);
+		if (!data) { snprintf(err, errlen, "cannot read %s", path); rc = -1; break; }
+		char hex[65];
+		sha256_hex(data, n, hex);
+		sqlite3_stmt *ins = db_stmt("INSERT INTO x._export_files(path, sha256, data) VALUES(:p, :h, :d)");
+		db_bind_text(ins, ":p", r);
+		db_bind_text(ins, ":h", hex);
+		db_bind_blob(ins, ":d", data, n);
+		if (db_run(ins) < 0) { snprintf(err, errlen, "export: %s", db_errmsg()); rc = -1; }
+		free(data);
+		(*count)++;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/') continue;
+		*p = 0;
+		int rc = mkdir(path, 0750);
+		*p = '/';
+		if (rc < 0 && errno != EEXIST) return -1;
+	}
+	return 0;
+}
+
+/* Check the file's media against their SHA-256 and (write) put them under
+ * the new store's directory: how many, or -1. */
+static int64_t import_files(int64_t ntid, int write, char *err, size_t errlen)
+{
+	if (!gen_int("SELECT count(*) FROM imp.sqlite_schema WHERE name = '_export_files'")) return 0;
+	char base[1200];
+	store_media_dir(ntid, base, sizeof base);
+	sqlite3_stmt *st = db_stmt("SELECT path, sha256, data FROM imp._export_files ORDER BY path");
+	int64_t n = 0;
+	int rc;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		const char *rel = db_text(st, 0);
+		const void *data = sqlite3_column_blob(st, 2);
+		size_t len = (size_t)sqlite3_column_bytes(st, 2);
+		char hex[65], path[4096];
+		sha256_hex(data ? data : "", len, hex);
+		if (strcmp(hex, db_text(st, 1)) != 0 || strstr(rel, "..") || rel[0] == '/') {
+			snprintf(err, errlen, "the file is damaged: media file %s", rel);
+			db_reset(st);
+			return -1;
+		}
+		snprintf(path, sizeof path, "%s/%s", base, rel);
+		if (write && (mkdirs(path) < 0 || file_write(path, data ? data : "", len) < 0)) {
+			snprintf(err, errlen, "cannot write %s", path);
+			db_reset(st);
+			return -1;
+		}
+		n++;
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 static int attach(const char *path, const char *as, char *err, size_t errlen)
@@ -440,7 +546,7 @@ int tf_export(const char *username, const char *path, cJSON **report, char *err,
 		if (gen_exec(t->name, sb_str(&q), err, errlen) < 0) goto fail;
 		int64_t rows;
 		char hex[65];
-		if (checksum(sc, t, NULL, "x", "1", &rows, hex, err, errlen) < 0) goto fail;
+		if (checksum(sc, t, NULL, "x", "1", &rows, hex, NULL, err, errlen) < 0) goto fail;
 		sqlite3_stmt *st = db_stmt("INSERT INTO x._export_tables(name, rows, checksum, create_sql) "
 					   "VALUES(:n, :r, :c, (SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = :n))");
 		db_bind_text(st, ":n", t->name);
@@ -451,12 +557,19 @@ int tf_export(const char *username, const char *path, cJSON **report, char *err,
 		cJSON_AddNumberToObject(o, "rows", (double)rows);
 		cJSON_AddStringToObject(o, "checksum", hex);
 	}
+	char mdir[1200];
+	int64_t nfiles = 0;
+	store_media_dir(tid, mdir, sizeof mdir);
+	if (gen_exec("export", "CREATE TABLE x._export_files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, data BLOB NOT NULL)",
+		     err, errlen) < 0 || export_files(mdir, "", &nfiles, err, errlen) < 0)
+		goto fail;
+	cJSON_AddNumberToObject(rep, "files", (double)nfiles);
 	char *mig = migrations_json("main");
 	char now[32];
 	snprintf(now, sizeof now, "%lld", (long long)now_unix());
 	char tids[32];
 	snprintf(tids, sizeof tids, "%lld", (long long)tid);
-	const char *kv[][2] = { { "format", TF_FORMAT }, { "username", username }, { "tenant_id", tids },
+	const char *kv[][2] = { { "format", TF_FORMAT }, { "username", username }, { "tenant_id", tids }, { "media_url", TF_MEDIA_URL },
 				{ "exported_at", now }, { "migrations", mig } };
 	for (size_t k = 0; k < ARRAY_LEN(kv); k++) {
 		sqlite3_stmt *st = db_stmt("INSERT INTO x._export_meta(key, value) VALUES(:k, :v)");
@@ -501,6 +614,10 @@ static const char *meta(const char *key, char *buf, size_t n)
 	return v;
 }
 
+/* During an import: the media URL prefix of the file's store and of the
+ * new one (TF_MEDIA_URL/<id>/), rewritten in text columns. */
+static char g_media[2][80];
+
 /* The value the import writes for column k of table t (of the target's
  * schema sc; fsc is the file's), read from the file's row. */
 static void import_expr(sbuf *b, tschema *sc, const ttable *t, int k, const int64_t *off, int64_t ntid)
@@ -521,12 +638,16 @@ static void import_expr(sbuf *b, tschema *sc, const ttable *t, int k, const int6
 		case RK_BLOCKIDS: {
 			const ttable *p = find_table(sc, "draft_blocks");
 			int64_t o = p ? off[p - sc->t] : 0;
+			sb_puts(b, "replace(");
 			sb_printf(b, "CASE WHEN json_valid(\"%s\") AND json_type(\"%s\") = 'array' THEN (SELECT json_group_array(CASE "
 				  "WHEN json_type(j.value, '$.id') = 'text' AND json_extract(j.value, '$.id') GLOB '[0-9]*' "
 				  "AND NOT json_extract(j.value, '$.id') GLOB '*[^0-9]*' "
 				  "THEN json_set(j.value, '$.id', CAST(CAST(json_extract(j.value, '$.id') AS INTEGER) + %lld AS TEXT)) "
 				  "ELSE json(j.value) END) FROM (SELECT value FROM json_each(\"%s\") ORDER BY key) j) ELSE \"%s\" END",
 				  c->name, c->name, (long long)o, c->name, c->name);
+			char *e = sqlite3_mprintf(", %Q, %Q)", g_media[0], g_media[1]);
+			sb_puts(b, e);
+			sqlite3_free(e);
 			return;
 		}
 		case RK_ENTITY: {
@@ -558,6 +679,12 @@ static void import_expr(sbuf *b, tschema *sc, const ttable *t, int k, const int6
 				  c->name, (long long)off[p - sc->t]);
 			return;
 		}
+	}
+	if (g_media[0][0] && is_text(c)) {
+		char *e = sqlite3_mprintf("replace(\"%w\", %Q, %Q)", c->name, g_media[0], g_media[1]);
+		sb_puts(b, e);
+		sqlite3_free(e);
+		return;
 	}
 	sb_printf(b, "\"%s\"", c->name);
 }
@@ -625,13 +752,14 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 		char wsum[65] = "", fsum[65];
 		if (db_step(ms) == SQLITE_ROW) { want = db_int(ms, 0); snprintf(wsum, sizeof wsum, "%s", db_text(ms, 1)); }
 		db_reset(ms);
-		if (checksum(sc, t, ft, "imp", "1", &frows, fsum, err, errlen) < 0) goto out;
+		if (checksum(sc, t, ft, "imp", "1", &frows, fsum, NULL, err, errlen) < 0) goto out;
 		if (frows != want || strcmp(fsum, wsum) != 0) {
 			snprintf(err, errlen, "the file is damaged: table %s has %lld rows (checksum %.12s), its manifest says %lld (%.12s)",
 				 ft->name, (long long)frows, fsum, (long long)want, wsum);
 			goto out;
 		}
 	}
+	if (import_files(0, 0, err, errlen) < 0) goto out;
 	if (db_exec("PRAGMA defer_foreign_keys=ON") < 0 || db_begin(1) < 0) {
 		snprintf(err, errlen, "cannot begin: %s", db_errmsg());
 		goto out;
@@ -649,6 +777,11 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 	db_bind_text(st, ":u", uname);
 	if (db_run(st) < 0) { snprintf(err, errlen, "import: %s", db_errmsg()); goto fail; }
 	int64_t ntid = gen_int("SELECT coalesce(max(id), 0) + 1 FROM main.tenants");
+	char otid[32];
+	snprintf(otid, sizeof otid, "%s", meta("tenant_id", buf, sizeof buf) ? buf : "0");
+	snprintf(g_media[0], sizeof g_media[0], "%s/%s/", meta("media_url", buf, sizeof buf) ? buf : TF_MEDIA_URL, otid);
+	snprintf(g_media[1], sizeof g_media[1], "%s/%lld/", TF_MEDIA_URL, (long long)ntid);
+	const char *back[2] = { g_media[1], g_media[0] };
 	for (int i = 0; i < sc->n; i++) {
 		ttable *t = &sc->t[i];
 		if (t->rowid_pk < 0 || !exported(t)) continue;
@@ -717,7 +850,7 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 		/* what landed here against the file (the file's columns) */
 		sb_reset(&q);
 		where_store(&q, sc, t, "main", ntid);
-		if (checksum(sc, t, ft, "main", sb_str(&q), &rows, sum, err, errlen) < 0) goto fail;
+		if (checksum(sc, t, ft, "main", sb_str(&q), &rows, sum, back, err, errlen) < 0) goto fail;
 		if (rows != want || strcmp(sum, wsum) != 0) {
 			snprintf(err, errlen, "table %s: %lld rows imported (checksum %.12s), the file has %lld (%.12s)", ft->name,
 				 (long long)rows, sum, (long long)want, wsum);
@@ -728,6 +861,12 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 		cJSON_AddStringToObject(o, "checksum", sum);
 		cJSON_AddNumberToObject(o, "offset", (double)off[t - sc->t]);
 	}
+	/* the media files, then the commit (a failed commit leaves files no
+	 * row names under an id no store has: harmless, overwritten by the
+	 * next store with that id) */
+	int64_t nfiles = import_files(ntid, 1, err, errlen);
+	if (nfiles < 0) goto fail;
+	cJSON_AddNumberToObject(rep, "files", (double)nfiles);
 	if (db_commit() < 0) { snprintf(err, errlen, "import: %s", db_errmsg()); goto fail; }
 	cJSON_AddStringToObject(rep, "username", uname);
 	char idb[24];
@@ -740,6 +879,7 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 fail:
 	if (db_in_tx()) db_rollback();
 out:
+	g_media[0][0] = g_media[1][0] = 0;
 	if (db_exec("PRAGMA defer_foreign_keys=OFF") < 0) log_warn("defer_foreign_keys: %s", db_errmsg());
 	detach("imp");
 	sb_free(&q);

@@ -348,3 +348,41 @@ def test_platform_api_exports_imports_and_pauses_a_store(pair):
     assert r7.status == 422 and r7.json()["error"]["details"]["field"] == "seconds"
     assert dst.request("POST", "/api/platform/tenants/viaapi/read-only", host="admin.localhost", json_body={"seconds": 0},
                        headers=h).status == 200
+
+
+def test_media_files_travel_and_their_urls_follow_the_new_id(pair):
+    """The media library keeps a store's files under media/<store id>/ and
+    serves them at /media/lib/<store id>/...: they go into the file's
+    _export_files (checked by SHA-256) and land under the new id, whose
+    URLs the rows now name."""
+    src, dst = pair
+    tid = src.sql("SELECT id FROM tenants WHERE username = 'demo'")[0][0]
+    d = os.path.join(src.dir, "media", str(tid), "ab")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "abc123.png"), "wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n pixels")
+    url = "/media/lib/%d/ab/abc123.png" % tid
+    slug = src.sql("SELECT slug FROM products WHERE tenant_id = ? ORDER BY id LIMIT 1", tid)[0][0]
+    src.sql("UPDATE products SET image = ? WHERE tenant_id = ? AND slug = ?", url, tid, slug)
+    f = os.path.join(src.dir, "media.sqlite")
+    rep = json.loads(src.cli("tenant", "export", "demo", f).stdout)
+    assert rep["files"] == 1
+    dst.cli("tenant", "delete", "viaapi", "--yes", check=False)
+    imp = json.loads(dst.cli("tenant", "import", f, "--as", "withmedia").stdout)
+    ntid = int(imp["tenantId"])
+    assert imp["files"] == 1 and ntid != tid
+    with open(os.path.join(dst.dir, "media", str(ntid), "ab", "abc123.png"), "rb") as fh:
+        assert fh.read() == b"\x89PNG\r\n\x1a\n pixels"
+    assert dst.sql("SELECT image FROM products WHERE tenant_id = ? AND slug = ?", ntid, slug)[0][0] == \
+        "/media/lib/%d/ab/abc123.png" % ntid
+    # a damaged media file is refused like a damaged row
+    bad = os.path.join(src.dir, "media-bad.sqlite")
+    with open(f, "rb") as a, open(bad, "wb") as b:
+        b.write(a.read())
+    con = sqlite3.connect(bad)
+    con.execute("UPDATE _export_files SET data = X'00'")
+    con.commit()
+    con.close()
+    p = dst.cli("tenant", "import", bad, "--as", "badmedia", check=False)
+    assert p.returncode != 0 and "media file" in p.stderr
+    assert dst.sql("SELECT count(*) FROM tenants WHERE username = 'badmedia'")[0][0] == 0
