@@ -11,3 +11,21 @@ CREATE TRIGGER orders_read_only BEFORE INSERT ON orders
 BEGIN
   SELECT RAISE(ABORT, 'store_read_only: the store is moving');
 END;
+
+-- The same fence for the shopper's cart: an item added after the export
+-- would be missing on the new pod.
+CREATE TRIGGER carts_read_only BEFORE INSERT ON carts
+  WHEN (SELECT read_only_until FROM tenants WHERE id = NEW.tenant_id) > CAST(strftime('%s','now') AS INTEGER)
+BEGIN
+  SELECT RAISE(ABORT, 'store_read_only: the store is moving');
+END;
+CREATE TRIGGER cart_items_read_only BEFORE INSERT ON cart_items
+  WHEN (SELECT read_only_until FROM tenants WHERE id = NEW.tenant_id) > CAST(strftime('%s','now') AS INTEGER)
+BEGIN
+  SELECT RAISE(ABORT, 'store_read_only: the store is moving');
+END;
+CREATE TRIGGER cart_items_read_only_update BEFORE UPDATE ON cart_items
+  WHEN (SELECT read_only_until FROM tenants WHERE id = NEW.tenant_id) > CAST(strftime('%s','now') AS INTEGER)
+BEGIN
+  SELECT RAISE(ABORT, 'store_read_only: the store is moving');
+END;

@@ -19,7 +19,7 @@ extern char **environ;
 void server_storage_error(req *r, const char *fmt, ...)
 {
 	int busy = db_busy();
-	int fenced = strstr(db_errmsg(), "store_read_only") != NULL;
+	int fenced = db_fenced();
 	if (db_in_tx()) db_rollback();
 	sbuf m = SBUF_INIT;
 	va_list ap;
