@@ -245,6 +245,11 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (!cfg.admin_host[0]) snprintf(cfg.admin_host, sizeof cfg.admin_host, "admin.%s", cfg.base_domain);
 	str_lower(cfg.admin_host);
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
+	str_upper(cfg.db_synchronous);
+	if (strcmp(cfg.db_synchronous, "FULL") != 0 && strcmp(cfg.db_synchronous, "NORMAL") != 0) {
+		snprintf(err, errlen, "db_synchronous must be FULL or NORMAL, not '%s'", cfg.db_synchronous);
+		return -1;
+	}
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
 			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };
