@@ -273,5 +273,9 @@ def test_a_store_moves_under_traffic_losing_and_doubling_nothing(world):
     con = sqlite3.connect(t.db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
+    # placement's other input: each pod's requests, read from HAProxy's counters
+    assert "3 pods" in cli("catalogue", "pod", "requests", "--from-haproxy").stdout
+    load = {p["name"]: p["requests"] for p in json.loads(cli("catalogue", "pod", "list").stdout)}
+    assert load[src] > 0 and load[dst] > 0, load
     print("move under traffic: %d orders confirmed, %d answers 503 during the window (%.2f s)" %
           (len(confirmed), len(windows), (max(windows) - min(windows)) if windows else 0))
