@@ -290,21 +290,18 @@ long pods_map_write(const char *path, char *err, size_t errlen)
  * reload keeps it). */
 static int map_store(const char *username, const char *pod, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = db_stmt("SELECT host FROM hosts WHERE username = :u");
-	db_bind_text(st, ":u", username);
-	char hosts[64][300];
-	int nh = 0;
-	while (nh < 64 && db_step(st) == SQLITE_ROW) snprintf(hosts[nh++], sizeof hosts[0], "%s", db_text(st, 0));
-	db_reset(st);
 	/* With a runtime API the live map changes and the file is rewritten
 	 * before a reload (`catalogue haproxy-map`, INSTALL): rewriting a
 	 * million lines per change would cost a second each. Without one, the
 	 * file is the only way: rewrite it (the operator reloads). */
 	if (!cfg.haproxy_socket[0])
 		return cfg.haproxy_map[0] && pods_map_write(cfg.haproxy_map, err, errlen) < 0 ? -1 : 0;
-	for (int i = 0; i < nh; i++)
-		if (pods_map_apply(hosts[i], pod, err, errlen) < 0) return -1;
-	return 0;
+	sqlite3_stmt *st = db_stmt("SELECT host FROM hosts WHERE username = :u");
+	db_bind_text(st, ":u", username);
+	int rc = 0;
+	while (rc == 0 && db_step(st) == SQLITE_ROW) rc = pods_map_apply(db_text(st, 0), pod, err, errlen);
+	db_reset(st);
+	return rc;
 }
 
 int pods_host_add(const char *host, const char *username, char *err, size_t errlen)
@@ -340,6 +337,7 @@ int pods_requests_from_haproxy(char *err, size_t errlen)
 	/* CSV: "# pxname,svname,qcur,...": req_tot is the 49th field */
 	int n = 0;
 	char *save = NULL;
+	if (!out.len) { sb_free(&out); snprintf(err, errlen, "HAProxy sent no statistics"); return -1; }
 	for (char *line = strtok_r(out.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#') continue;
 		char *f[64];
