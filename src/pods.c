@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -361,6 +362,45 @@ int pods_requests_from_haproxy(char *err, size_t errlen)
 	return n;
 }
 
+/* The pod at addr (host:port) answers GET / for host with 200 (or a
+ * redirect to the store's primary domain): 1, else 0 with err. */
+static int pod_serves(const char *pod, const char *host, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = db_stmt("SELECT addr FROM pods WHERE name = :p");
+	db_bind_text(st, ":p", pod);
+	char addr[256] = "";
+	if (db_step(st) == SQLITE_ROW) snprintf(addr, sizeof addr, "%s", db_text(st, 0));
+	db_reset(st);
+	char *colon = strrchr(addr, ':');
+	if (!colon) { snprintf(err, errlen, "pod %s has no address", pod); return 0; }
+	*colon = 0;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	int fd = -1;
+	if (getaddrinfo(addr, colon + 1, &hints, &res) == 0) {
+		fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct timeval tv = { .tv_sec = 10 };
+		if (fd >= 0) {
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		}
+		if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) < 0) { close(fd); fd = -1; }
+		freeaddrinfo(res);
+	}
+	if (fd < 0) { snprintf(err, errlen, "pod %s (%s) does not answer", pod, addr); return 0; }
+	char req[600], buf[64] = "";
+	int n = snprintf(req, sizeof req, "GET / HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n", host);
+	int ok = 0;
+	if (write(fd, req, (size_t)n) == n) {
+		ssize_t r = read(fd, buf, sizeof buf - 1);
+		if (r > 0) buf[r] = 0;
+		ok = !strncmp(buf, "HTTP/1.1 200", 12) || !strncmp(buf, "HTTP/1.0 200", 12) || !strncmp(buf, "HTTP/1.1 301", 12) ||
+		     !strncmp(buf, "HTTP/1.0 301", 12);
+	}
+	close(fd);
+	if (!ok) snprintf(err, errlen, "pod %s does not serve %s after the import (%.20s)", pod, host, buf);
+	return ok;
+}
+
 /* ---- running a pod's command ---- */
 
 static void sh_quote(sbuf *b, const char *s)
@@ -470,6 +510,10 @@ int pods_move(const char *username, const char *to, long window, char *err, size
 	const char *im[] = { "tenant", "import", "-", "--as", username, NULL };
 	if (run_pod(to, tmp, NULL, im, err, errlen) != 0) goto reopen;
 	printf("%s: copied to %s\n", username, to);
+	/* the target serves it before anyone is sent there */
+	char sub[300];
+	subdomain(username, sub, sizeof sub);
+	if (!pod_serves(to, sub, err, errlen)) goto undo_target;
 	/* 3. switch: the catalogue, the map file, HAProxy's live map */
 	if (db_begin(1) < 0) { snprintf(err, errlen, "catalogue: %s", db_errmsg()); goto undo_target; }
 	st = db_stmt("UPDATE stores SET pod = :to, status = 'active' WHERE username = :u");

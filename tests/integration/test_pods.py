@@ -279,3 +279,22 @@ def test_a_store_moves_under_traffic_losing_and_doubling_nothing(world):
     assert load[src] > 0 and load[dst] > 0, load
     print("move under traffic: %d orders confirmed, %d answers 503 during the window (%.2f s)" %
           (len(confirmed), len(windows), (max(windows) - min(windows)) if windows else 0))
+
+
+def test_a_move_that_cannot_be_verified_leaves_the_store_where_it_was(world):
+    """The target imports the store but does not serve it (here: HAProxy
+    and the mover reach it at a wrong address): its copy is removed, the
+    map never switched, the store writable again on its pod."""
+    cli, r = world["cli"], world["router"]
+    user = "shop1"
+    src = world["placed"][user]
+    other = next(p for p in ("pod1", "pod2", "pod3") if p != src)
+    cli("catalogue", "pod", "add", "broken", "127.0.0.9:9", "--cli", "%s --db %s" % (CLI, pod_of(world, other).db))
+    p = cli("tenant", "move", user, "--to", "broken", check=False)
+    assert p.returncode != 0 and "does not answer" in p.stderr, p.stderr
+    assert cli("catalogue", "lookup", user + ".localhost").stdout.strip() == src
+    assert pod_of(world, other).sql("SELECT count(*) FROM tenants WHERE username = ?", user)[0][0] == 0
+    resp = r.get("/", host=user + ".localhost")
+    assert resp.status == 200 and resp.header("X-Pod") == src
+    assert pod_of(world, src).sql("SELECT read_only_until FROM tenants WHERE username = ?", user)[0][0] == 0
+    assert json.loads(cli("catalogue", "pod", "list").stdout)  # the catalogue still reads
