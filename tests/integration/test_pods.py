@@ -298,3 +298,20 @@ def test_a_move_that_cannot_be_verified_leaves_the_store_where_it_was(world):
     assert resp.status == 200 and resp.header("X-Pod") == src
     assert pod_of(world, src).sql("SELECT read_only_until FROM tenants WHERE username = ?", user)[0][0] == 0
     assert json.loads(cli("catalogue", "pod", "list").stdout)  # the catalogue still reads
+
+
+def test_the_shipped_haproxy_cfg_is_valid_and_routes_as_tested(tmp_path):
+    """conf/haproxy.cfg (paths moved into a temporary directory) passes
+    haproxy -c, and its host lookup is the one this module's HAProxy runs."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "conf", "haproxy.cfg")) as f:
+        cfg = f.read()
+    lookup = "req.hdr(host),host_only,lower,map("
+    assert lookup in cfg and lookup in HAPROXY_CFG
+    assert "use_backend %[var(txn.pod)]" in cfg and "frontend tls_ask" in cfg
+    (tmp_path / "hosts.map").write_text("shop.example.net pod1\n")
+    cfg = cfg.replace("/etc/haproxy/hosts.map", str(tmp_path / "hosts.map"))
+    cfg = cfg.replace("/run/haproxy/admin.sock", str(tmp_path / "admin.sock"))
+    (tmp_path / "haproxy.cfg").write_text(cfg)
+    p = subprocess.run([HAPROXY, "-c", "-f", str(tmp_path / "haproxy.cfg")], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stdout + p.stderr
