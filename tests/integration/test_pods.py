@@ -315,3 +315,16 @@ def test_the_shipped_haproxy_cfg_is_valid_and_routes_as_tested(tmp_path):
     (tmp_path / "haproxy.cfg").write_text(cfg)
     p = subprocess.run([HAPROXY, "-c", "-f", str(tmp_path / "haproxy.cfg")], capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+@pytest.mark.skipif(not shutil.which("caddy"), reason="caddy is not installed")
+def test_the_routers_caddyfile_is_valid_and_asks_haproxys_map(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(root, "conf", "Caddyfile.router")
+    with open(path) as f:
+        assert "ask http://{$SF_ASK:127.0.0.1:8404}/ask" in f.read()
+    with open(os.path.join(root, "conf", "haproxy.cfg")) as f:
+        assert "bind 127.0.0.1:8404" in f.read()
+    p = subprocess.run(["caddy", "validate", "--config", path, "--adapter", "caddyfile"], capture_output=True, text=True,
+                       timeout=60, env=dict(os.environ, SF_CADDY_STORAGE=str(tmp_path)))
+    assert p.returncode == 0, p.stdout + p.stderr
