@@ -216,7 +216,7 @@ static int remapped(tschema *sc, const ttable *t, int k)
 	const tcol *c = &t->col[k];
 	if (k == t->rowid_pk || k == t->tenant_col) return 1;
 	if (t->kind == TK_TENANTS && (!strcmp(c->name, "username") || !strcmp(c->name, "read_only_until") ||
-				      !strcmp(c->name, "status") || !strcmp(c->name, "updated_at")))
+				      !strcmp(c->name, "updated_at")))
 		return 1;
 	if (c->rule && c->rule->kind != RK_KEEP) return 1;
 	if (c->ref[0]) {
@@ -812,7 +812,6 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 					sb_puts(&q, lit);
 					sqlite3_free(lit);
 				} else if (t->kind == TK_TENANTS && !strcmp(cn, "read_only_until")) sb_puts(&q, "0");
-				else if (t->kind == TK_TENANTS && !strcmp(cn, "status")) sb_puts(&q, "'active'");
 				else if (t->kind == TK_TENANTS && !strcmp(cn, "updated_at")) sb_puts(&q, "CAST(strftime('%s','now') AS INTEGER)");
 				else import_expr(&q, sc, t, k, off, ntid);
 			}

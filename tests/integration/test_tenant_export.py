@@ -386,3 +386,20 @@ def test_media_files_travel_and_their_urls_follow_the_new_id(pair):
     p = dst.cli("tenant", "import", bad, "--as", "badmedia", check=False)
     assert p.returncode != 0 and "media file" in p.stderr
     assert dst.sql("SELECT count(*) FROM tenants WHERE username = 'badmedia'")[0][0] == 0
+
+
+def test_a_suspended_store_stays_suspended_and_its_window_does_not_travel(pair):
+    src, dst = pair
+    src.cli("tenant", "suspend", "demo")
+    src.cli("tenant", "read-only", "demo", "60")
+    f = os.path.join(src.dir, "suspended.sqlite")
+    try:
+        src.cli("tenant", "export", "demo", f)
+    finally:
+        src.cli("tenant", "resume", "demo")
+        src.cli("tenant", "read-only", "demo", "0")
+    for t in ("withmedia", "viaapi"):
+        dst.cli("tenant", "delete", t, "--yes", check=False)
+    dst.cli("tenant", "import", f, "--as", "susp")
+    assert dst.sql("SELECT status, read_only_until FROM tenants WHERE username = 'susp'") == [("suspended", 0)]
+    assert dst.get("/", host="susp.localhost").status == 503
