@@ -160,7 +160,7 @@ def kill_everything(s):
         os.unlink(f)
 
 
-@pytest.mark.parametrize("sync", ["FULL"])
+@pytest.mark.parametrize("sync", ["FULL", "NORMAL"])   # both survive a process crash (doc/scale.md)
 def test_kill_9_of_everything_mid_checkout_loses_no_confirmed_order(sync):
     s = demo_stack(STOREFRONT_DB_SYNCHRONOUS=sync)
     try:
