@@ -30,3 +30,5 @@ echo "== checkout: orders per second with the stock check, real stack =="
 echo
 echo "== Lighthouse (desktop, demo store) =="
 sh "$root/bench/lighthouse.sh"
+
+sh "$root/bench/pods.sh" 1000000

@@ -8,8 +8,8 @@ build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
  libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
 run="lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch sqlite3 curl tzdata"
 test="python3 python3-pytest python3-pyld lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch curl sqlite3 caddy valgrind
- chromium clang libclang-rt-14-dev"
-bench="wrk"
+ chromium clang libclang-rt-14-dev haproxy"
+bench="wrk haproxy"
 
 want=""
 for set in "$@"; do

@@ -135,6 +135,9 @@ const route platform_routes[] = {
 	{ M_DELETE, "/api/platform/tenants/:username", plat_tenant_delete, PLAT | R_WRITE, 0, "tenant", "platform" },
 	{ M_POST, "/api/platform/tenants/:username/suspend", plat_tenant_suspend, PLAT | R_WRITE, 0, "tenant", "platform" },
 	{ M_POST, "/api/platform/tenants/:username/resume", plat_tenant_resume, PLAT | R_WRITE, 0, "tenant", "platform" },
+	{ M_GET, "/api/platform/tenants/:username/export", plat_tenant_export, PLAT, 0, "tenant", "platform" },
+	{ M_POST, "/api/platform/imports", plat_tenant_import, PLAT | R_WRITE, 0, "tenant", "platform" },
+	{ M_POST, "/api/platform/tenants/:username/read-only", plat_tenant_read_only, PLAT | R_WRITE, 0, "tenant", "platform" },
 };
 const size_t platform_nroutes = sizeof platform_routes / sizeof platform_routes[0];
 

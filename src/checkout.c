@@ -302,6 +302,14 @@ void checkout_place(const checkout_req *q, checkout_result *r)
 	char hash[65];
 	request_hash(q, hash);
 	if (db_begin(1) < 0) { storage(r); return; }
+	/* Under the write lock: a move's read-only window opened before this
+	 * transaction means the store's export may be taken already, so no
+	 * order may be written here (sql/015_pods.sql's trigger is the backstop). */
+	sqlite3_stmt *ro = db_stmt("SELECT read_only_until > CAST(strftime('%s','now') AS INTEGER) FROM tenants WHERE id = :t");
+	db_bind_int(ro, ":t", q->t->id);
+	int fenced = db_step(ro) == SQLITE_ROW && db_int(ro, 0);
+	db_reset(ro);
+	if (fenced) { db_rollback(); r->code = CO_READ_ONLY; return; }
 	int64_t intent = 0;
 	place(q, hash, r, &intent);
 	if (r->code != CO_PLACED || !intent) return;

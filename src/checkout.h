@@ -38,6 +38,7 @@ typedef enum {
 	CO_DISCOUNT_EXPIRED,
 	CO_DISCOUNT_USED_UP,
 	CO_STORAGE,             /* the database failed; nothing was written (db_busy: it was locked) */
+	CO_READ_ONLY,           /* the store is in its read-only window (moving between pods): nothing written */
 } checkout_code;
 
 typedef struct checkout_result {

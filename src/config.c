@@ -52,6 +52,8 @@ static const struct key {
 	L(sitemap_urls), L(feed_items),
 	L(analytics_busy_ms), L(analytics_max_days), S(metrics_token), L(health_min_disk_mb),
 	L(health_max_backlog), L(health_backlog_age), L(custom_fields_max),
+	S(db_synchronous), S(backup_dir), L(backup_keep), L(backup_interval), L(backup_step_pages),
+	L(read_only_max), S(catalogue), S(haproxy_socket), S(haproxy_map),
 #undef S
 #undef L
 };
@@ -228,6 +230,10 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.health_max_backlog = 1000;
 	cfg.health_backlog_age = 600;
 	cfg.custom_fields_max = 200;
+	strcpy(cfg.db_synchronous, "FULL");
+	cfg.backup_keep = 7;
+	cfg.backup_step_pages = 256;
+	cfg.read_only_max = 600;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif
@@ -253,6 +259,11 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (!cfg.admin_host[0]) snprintf(cfg.admin_host, sizeof cfg.admin_host, "admin.%s", cfg.base_domain);
 	str_lower(cfg.admin_host);
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
+	str_upper(cfg.db_synchronous);
+	if (strcmp(cfg.db_synchronous, "FULL") != 0 && strcmp(cfg.db_synchronous, "NORMAL") != 0) {
+		snprintf(err, errlen, "db_synchronous must be FULL or NORMAL, not '%s'", cfg.db_synchronous);
+		return -1;
+	}
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
 			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };

@@ -76,6 +76,16 @@ typedef struct config {
 	long health_max_backlog;    /* /healthz fails with more outbox items overdue than this */
 	long health_backlog_age;    /* seconds past due before an outbox item counts as overdue */
 	long custom_fields_max;     /* custom field definitions per store (doc/custom-fields.md) */
+	/* durability, backups, pods (doc/scale.md) */
+	char db_synchronous[8]; /* PRAGMA synchronous: FULL (a commit survives power loss) or NORMAL */
+	char backup_dir[1024];  /* where `storefront backup --auto` writes ("": STATEDIR/backups beside the db) */
+	long backup_keep;       /* automatic backups kept (older ones removed) */
+	long backup_interval;   /* seconds between the deliverer's backups (0: none) */
+	long backup_step_pages; /* pages copied per step of the online backup (the write lock is free between) */
+	long read_only_max;     /* longest read-only window of a store (seconds; a move) */
+	char catalogue[1024];   /* the pod catalogue's database ("": catalogue.db beside the db) */
+	char haproxy_socket[1024];  /* HAProxy's runtime API (unix socket path or host:port; "": none) */
+	char haproxy_map[1024];     /* the host -> pod map file HAProxy loads */
 	int debug;
 } config;
 

@@ -13,6 +13,7 @@
 static sqlite3 *g_db;
 static int g_tx;
 static int g_last_err;     /* the result code of the last failed step or exec */
+static char g_last_msg[160];   /* and its message (kept across the rollback that follows) */
 /* Open savepoints, innermost last, with where each was opened. */
 static struct savepoint { char name[64]; const char *file; int line; } *g_sp;
 static int g_nsp, g_spcap;
@@ -52,8 +53,11 @@ static int open_db(const char *path, int create, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(g_db, DB_BUSY_MS);
 	sqlite3_extended_result_codes(g_db, 0);
-	if (db_exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-		    "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
+	/* synchronous: FULL unless the config says NORMAL (doc/scale.md,
+	 * "Durability"): with WAL, FULL syncs at each commit. */
+	if (db_exec(strcmp(cfg.db_synchronous, "NORMAL") == 0 ?
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;" :
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;") < 0) {
 		snprintf(err, errlen, "cannot set up database %s: %s", path, sqlite3_errmsg(g_db));
 		db_close();
 		return -1;
@@ -173,6 +177,7 @@ long db_stmt_in_use_count(void) { return stmt_in_use_count; }
 
 void db_stmt_reset_all(void)
 {
+	g_last_msg[0] = 0;   /* a new request: no failure yet */
 	for (unsigned i = 0; i < cache_cap; i++) {
 		if (!cache[i].sql) continue;
 		sqlite3_reset(cache[i].st);
@@ -224,7 +229,10 @@ void db_bind_null(sqlite3_stmt *st, const char *name)
 int db_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) g_last_err = rc;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		g_last_err = rc;
+		snprintf(g_last_msg, sizeof g_last_msg, "%s", sqlite3_errmsg(g_db));
+	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
 		log_error("SQL step failed (%d): %s\n  in: %s", rc, sqlite3_errmsg(g_db), sqlite3_sql(st));
 	return rc;
@@ -260,6 +268,7 @@ int db_exec(const char *sql)
 	int rc = sqlite3_exec(g_db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		g_last_err = rc;
+		snprintf(g_last_msg, sizeof g_last_msg, "%s", msg ? msg : "");
 		log_error("SQL exec failed: %s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
@@ -278,6 +287,11 @@ int db_busy(void)
 	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 }
 
+int db_fenced(void)
+{
+	return strstr(g_last_msg, "store_read_only") != NULL;
+}
+
 void db_busy_ms(long ms)
 {
 	if (g_db) sqlite3_busy_timeout(g_db, ms < 0 ? DB_BUSY_MS : (int)ms);
@@ -291,6 +305,7 @@ int db_begin(int immediate)
 	}
 	if (db_run(db_stmt(immediate ? "BEGIN IMMEDIATE" : "BEGIN")) < 0) return -1;
 	g_tx = 1;
+	g_last_msg[0] = 0;
 	return 0;
 }
 

@@ -65,6 +65,9 @@ int db_errcode(void);
  * or locked (another writer): worth retrying. Unlike db_errcode it
  * survives the rollback that follows. */
 int db_busy(void);
+/* 1 when the last failed statement was refused by a moving store's
+ * read-only fence (sql/015_pods.sql); survives the rollback too. */
+int db_fenced(void);
 /* Wait at most ms for a busy database from now on (ms < 0: DB_BUSY_MS
  * again). For callers that would rather give up than wait, e.g. the rate
  * limiter: set it short around the statements, then restore it. */

@@ -72,6 +72,7 @@ static int gate(req *r, const route *rt)
 			   "this store is suspended: the admin is read-only until the platform resumes it");
 		return -1;
 	}
+	if ((rt->flags & R_WRITE) && server_read_only(r) < 0) return -1;
 	if ((rt->flags & R_WRITE) && quota_gate(r, rt) < 0) return -1;
 	/* What was due is live before the editor looks (schedule.h): the API
 	 * never shows a time that has passed as still scheduled. */

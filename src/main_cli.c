@@ -21,8 +21,13 @@
 #include "catalog.h"
 #include "posts.h"
 #include "http.h"
+#include "tenantfile.h"
+#include "backup.h"
+#include "pods.h"
 
 #include <getopt.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +46,10 @@ static const char usage[] =
 	"  tenant suspend|resume USERNAME         store answers 503 and its admin is read-only / back\n"
 	"  tenant delete USERNAME --yes           remove the store and all its data; username held\n"
 	"  tenant list                            every store with its status\n"
+	"  tenant export USERNAME FILE            the store as one SQLite file, from one snapshot, live\n"
+	"  tenant import FILE [--as USERNAME]     load an exported store with new ids; checks counts, checksums\n"
+	"  tenant read-only USERNAME SECONDS      writes answer 503 + Retry-After for SECONDS (0 ends it)\n"
+	"  tenant rules                           tables/columns lacking an export rule (non-zero exit)\n"
 	"  user add USERNAME EMAIL [--role R]     add a user (owner|editor|staff); password on stdin\n"
 	"  user passwd USERNAME EMAIL [--keep-tokens]\n"
 	"                                         set a user's password (stdin); ends their sessions\n"
@@ -51,6 +60,10 @@ static const char usage[] =
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents; due scheduled publishes (--loop: the deliverer)\n"
+	"  backup FILE | --auto                   online backup of the database and media (--auto: backup_dir, kept)\n"
+	"  restore FILE [--force]                 restore a backup into the database and media_dir\n"
+	"  catalogue ...                          the router node's pod catalogue and HAProxy map (catalogue --help)\n"
+	"  tenant move USERNAME --to POD          move a store to another pod (router node; short read-only window)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -145,6 +158,83 @@ static int tenant_list(void)
 	return 0;
 }
 
+static void print_json(cJSON *o)
+{
+	char *txt = cJSON_Print(o);
+	puts(txt);
+	cJSON_free(txt);
+	cJSON_Delete(o);
+}
+
+/* tenant export|import|read-only|rules (tenantfile.h) */
+static int tenant_file(const char *sub, int argc, char **argv)
+{
+	char err[1024];
+	cJSON *rep = NULL;
+	if (!strcmp(sub, "rules")) {
+		if (argc != 2) return fail("usage: storefront tenant rules");
+		if (open_db(1) < 0) return 1;
+		cJSON *a = tf_rule_problems();
+		int n = cJSON_GetArraySize(a);
+		print_json(a);
+		return n ? fail("%d table%s or column%s without an export rule (src/tenantfile.c)", n, n == 1 ? "" : "s",
+				n == 1 ? "" : "s") : 0;
+	}
+	if (!strcmp(sub, "export")) {
+		if (argc != 4) return fail("usage: storefront tenant export USERNAME FILE   (FILE -: to stdout)");
+		if (open_db(1) < 0) return 1;
+		char tmp[] = "/tmp/storefront-export-XXXXXX";
+		int to_stdout = !strcmp(argv[3], "-");
+		if (to_stdout) {
+			int fd = mkstemp(tmp);
+			if (fd < 0) return fail("export: no temporary file");
+			close(fd);
+			unlink(tmp);
+		}
+		if (tf_export(argv[2], to_stdout ? tmp : argv[3], &rep, err, sizeof err) < 0) return fail("export: %s", err);
+		if (!to_stdout) { print_json(rep); return 0; }
+		cJSON_Delete(rep);
+		size_t n;
+		char *data = file_read(tmp, &n);
+		unlink(tmp);
+		if (!data || fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0) { free(data); return fail("export: cannot write stdout"); }
+		free(data);
+		return 0;
+	}
+	if (!strcmp(sub, "read-only")) {
+		if (argc != 4) return fail("usage: storefront tenant read-only USERNAME SECONDS   (0 ends the window)");
+		if (open_db(1) < 0) return 1;
+		if (tf_read_only(argv[2], atol(argv[3]), err, sizeof err) < 0) return fail("%s", err);
+		printf("store %s: writes %s\n", argv[2], atol(argv[3]) > 0 ? "paused" : "open");
+		return 0;
+	}
+	const char *file = NULL, *as = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--as") && i + 1 < argc) as = argv[++i];
+		else if (!file && (argv[i][0] != '-' || !strcmp(argv[i], "-"))) file = argv[i];
+		else return fail("usage: storefront tenant import FILE [--as USERNAME]");
+	}
+	if (!file) return fail("usage: storefront tenant import FILE [--as USERNAME]   (FILE -: from stdin)");
+	if (open_db(1) < 0) return 1;
+	char tmp[] = "/tmp/storefront-import-XXXXXX";
+	if (!strcmp(file, "-")) {       /* a move pipes the file through the pod's command */
+		int fd = mkstemp(tmp);
+		if (fd < 0) return fail("import: no temporary file");
+		char buf[65536];
+		size_t r;
+		while ((r = fread(buf, 1, sizeof buf, stdin)) > 0)
+			if (write(fd, buf, r) != (ssize_t)r) { close(fd); unlink(tmp); return fail("import: cannot store stdin"); }
+		close(fd);
+		file = tmp;
+	}
+	int taken;
+	int rc = tf_import(file, as, &rep, &taken, err, sizeof err);
+	if (file == tmp) unlink(tmp);
+	if (rc < 0) return fail("import: %s", err);
+	print_json(rep);
+	return 0;
+}
+
 static int cmd_tenant(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] tenant create USERNAME --name \"Store name\"\n"
@@ -152,12 +242,34 @@ static int cmd_tenant(int argc, char **argv)
 			"       storefront tenant suspend|resume USERNAME\n"
 			"       storefront tenant delete USERNAME --yes\n"
 			"       storefront tenant list\n"
+			"       storefront tenant export USERNAME FILE      the store as one SQLite file (live)\n"
+			"       storefront tenant import FILE [--as USERNAME]  load an exported store, ids remapped\n"
+			"       storefront tenant read-only USERNAME SECONDS   pause the store's writes (0: resume)\n"
+			"       storefront tenant rules                     tables/columns the export cannot place\n"
 			"A deleted or renamed store's username is held for username_hold_days.";
 	if (wants_help(argc, argv)) { puts(u); return 0; }
 	if (argc < 2) return fail("%s", u);
 	const char *sub = argv[1];
 	if (!strcmp(sub, "create")) return tenant_create(argc, argv);
 	if (!strcmp(sub, "list")) return argc == 2 ? tenant_list() : fail("%s", u);
+	if (!strcmp(sub, "export") || !strcmp(sub, "import") || !strcmp(sub, "read-only") || !strcmp(sub, "rules"))
+		return tenant_file(sub, argc, argv);
+	if (!strcmp(sub, "move")) {
+		const char *user = NULL, *to = NULL;
+		long window = 60;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--to") && i + 1 < argc) to = argv[++i];
+			else if (!strcmp(argv[i], "--window") && i + 1 < argc) window = atol(argv[++i]);
+			else if (!user && argv[i][0] != '-') user = argv[i];
+			else return fail("usage: storefront tenant move USERNAME --to POD [--window SECONDS]");
+		}
+		if (!user || !to || window < 1 || window > cfg.read_only_max)
+			return fail("usage: storefront tenant move USERNAME --to POD [--window SECONDS (1..read_only_max)]");
+		char err[1024];
+		if (pods_open(err, sizeof err) < 0) return fail("%s", err);
+		if (pods_move(user, to, window, err, sizeof err) < 0) return fail("move: %s", err);
+		return 0;
+	}
 	const char *username = NULL, *name = NULL, *newname = NULL;
 	int yes = 0;
 	for (int i = 2; i < argc; i++) {
@@ -404,8 +516,25 @@ static int pending_rows(void)
 
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
+/* The deliverer's scheduled backup (backup_interval): a child process
+ * of its own (`storefront backup --auto`), one at a time. */
+static pid_t backup_pid;
+
+static void backup_tick(void)
+{
+	if (backup_pid > 0 && waitpid(backup_pid, NULL, WNOHANG) == backup_pid) backup_pid = 0;
+	if (backup_pid > 0 || !backup_due()) return;
+	extern char **environ;
+	char *argv[] = { "storefront", "--db", cfg.db, "backup", "--auto", NULL };
+	if (posix_spawn(&backup_pid, "/proc/self/exe", NULL, NULL, argv, environ) != 0) {
+		backup_pid = 0;
+		log_warn("the scheduled backup did not start");
+	}
+}
+
 static void deliver_tick(outbox_stats *st)
 {
+	backup_tick();
 	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
@@ -419,6 +548,119 @@ static void deliver_tick(outbox_stats *st)
 		fflush(stdout);
 		memset(st, 0, sizeof *st);
 	}
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] backup FILE | --auto\n"
+			"An online backup of the database (SQLite's backup API from one read snapshot, in\n"
+			"steps of backup_step_pages; the stores stay live and writable) to FILE, checked,\n"
+			"with the media files in FILE.media/. --auto: into backup_dir, named by the time,\n"
+			"keeping the newest backup_keep (the deliverer runs it every backup_interval).";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc != 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	char err[1024], path[1200];
+	long pages = 0, steps = 0, media = 0;
+	if (!strcmp(argv[1], "--auto")) {
+		if (backup_auto(path, sizeof path, err, sizeof err) < 0) return fail("backup: %s", err);
+		printf("backup %s\n", path);
+		return 0;
+	}
+	if (backup_run(argv[1], &pages, &steps, &media, err, sizeof err) < 0) return fail("backup: %s", err);
+	printf("backup %s: %ld pages in %ld steps, %ld media files\n", argv[1], pages, steps, media);
+	return 0;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] restore FILE [--force]\n"
+			"Restore a backup into the database (--db, $STOREFRONT_DB or the config's db) and its\n"
+			"media into media_dir. An existing database is refused unless --force. Then run\n"
+			"'storefront init' (applies migrations newer than the backup).";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	int force = argc == 3 && !strcmp(argv[2], "--force");
+	if (argc < 2 || argc > 3 || (argc == 3 && !force)) return fail("%s", u);
+	char err[1024];
+	long media = 0;
+	if (backup_restore(argv[1], cfg.db, force, &media, err, sizeof err) < 0) return fail("restore: %s", err);
+	printf("restored %s into %s, %ld media files\n", argv[1], cfg.db, media);
+	return 0;
+}
+
+static int cmd_catalogue(int argc, char **argv)
+{
+	const char *u = "usage: storefront catalogue init\n"
+			"       storefront catalogue pod add NAME HOST:PORT --cli COMMAND\n"
+			"       storefront catalogue pod list\n"
+			"       storefront catalogue pod requests NAME N | --from-haproxy\n"
+			"       storefront catalogue store create USERNAME --name NAME [--pod POD]\n"
+			"       storefront catalogue store claim USERNAME [--pod POD]\n"
+			"       storefront catalogue host add HOST USERNAME | host remove HOST\n"
+			"       storefront catalogue lookup HOST\n"
+			"       storefront catalogue haproxy-map [FILE]\n"
+			"The router node's catalogue (catalogue in storefront.conf): every pod, every store's\n"
+			"pod and hostnames; usernames are unique across pods. New stores go to the least-loaded\n"
+			"pod (share of stores + share of recent requests). Changes reach HAProxy's live map\n"
+			"through its runtime API (haproxy_socket, haproxy_map) without a reload.";
+	if (wants_help(argc, argv) || argc < 2) { puts(u); return argc < 2; }
+	char err[1024], pod[64];
+	if (pods_open(err, sizeof err) < 0) return fail("%s", err);
+	const char *a1 = argv[1], *a2 = argc > 2 ? argv[2] : "";
+	if (!strcmp(a1, "init") && argc == 2) { printf("catalogue ready\n"); return 0; }
+	if (!strcmp(a1, "pod") && !strcmp(a2, "add") && argc == 7 && !strcmp(argv[5], "--cli")) {
+		if (pods_pod_add(argv[3], argv[4], argv[6], err, sizeof err) < 0) return fail("%s", err);
+		printf("pod %s at %s\n", argv[3], argv[4]);
+		return 0;
+	}
+	if (!strcmp(a1, "pod") && !strcmp(a2, "list") && argc == 3) { print_json(pods_pod_list()); return 0; }
+	if (!strcmp(a1, "pod") && !strcmp(a2, "requests") && argc == 4 && !strcmp(argv[3], "--from-haproxy")) {
+		int n = pods_requests_from_haproxy(err, sizeof err);
+		if (n < 0) return fail("%s", err);
+		printf("%d pods' request counts read from HAProxy\n", n);
+		return 0;
+	}
+	if (!strcmp(a1, "pod") && !strcmp(a2, "requests") && argc == 5) {
+		if (pods_pod_requests(argv[3], atol(argv[4]), err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "store") && argc >= 4 && (!strcmp(a2, "create") || !strcmp(a2, "claim"))) {
+		const char *name = NULL, *want = NULL;
+		for (int i = 4; i < argc; i++) {
+			if (!strcmp(argv[i], "--name") && i + 1 < argc) name = argv[++i];
+			else if (!strcmp(argv[i], "--pod") && i + 1 < argc) want = argv[++i];
+			else return fail("%s", u);
+		}
+		int rc;
+		if (!strcmp(a2, "claim")) rc = pods_claim(argv[3], want, pod, sizeof pod, err, sizeof err);
+		else if (!name) return fail("catalogue store create: --name is required");
+		else rc = pods_store_create(argv[3], name, want, pod, sizeof pod, err, sizeof err);
+		if (rc < 0) return fail("%s", err);
+		printf("%s %s\n", argv[3], pod);
+		return 0;
+	}
+	if (!strcmp(a1, "host") && !strcmp(a2, "add") && argc == 5) {
+		if (pods_host_add(argv[3], argv[4], err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "host") && !strcmp(a2, "remove") && argc == 4) {
+		if (pods_host_remove(argv[3], err, sizeof err) < 0) return fail("%s", err);
+		return 0;
+	}
+	if (!strcmp(a1, "lookup") && argc == 3) {
+		if (pods_lookup(argv[2], pod, sizeof pod) < 0) return fail("no store at %s", argv[2]);
+		puts(pod);
+		return 0;
+	}
+	if (!strcmp(a1, "haproxy-map") && argc <= 3) {
+		const char *path = argc == 3 ? argv[2] : cfg.haproxy_map;
+		if (!*path) return fail("catalogue haproxy-map: give FILE or set haproxy_map");
+		long n = pods_map_write(path, err, sizeof err);
+		if (n < 0) return fail("%s", err);
+		printf("%ld hosts written to %s\n", n, path);
+		return 0;
+	}
+	return fail("%s", u);
 }
 
 static int cmd_deliver(int argc, char **argv)
@@ -464,6 +706,8 @@ static int cmd_deliver(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);      /* wake: look for due work now */
 	o.stop = &deliver_stop;
 	o.tick = deliver_tick;
+	/* the scheduled backup is looked for at least as often as it is due */
+	if (cfg.backup_interval > 0 && cfg.backup_interval < 60) o.tick_ms = cfg.backup_interval * 1000;
 	deliver_tick(&(outbox_stats){ 0 });
 	int rc = outbox_run(&o, &st);
 	deliver_tick(&st);
@@ -607,6 +851,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
+	else if (!strcmp(cmd, "backup")) rc = cmd_backup(sub_argc, sub);
+	else if (!strcmp(cmd, "catalogue")) rc = cmd_catalogue(sub_argc, sub);
+	else if (!strcmp(cmd, "restore")) rc = cmd_restore(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

@@ -380,6 +380,7 @@ static int gate(req *r, const route *rt)
 			   "cart and checkout changes must come from this store's own pages");
 		return -1;
 	}
+	if ((rt->flags & R_WRITE) && server_read_only(r) < 0) return -1;
 	return 0;
 }
 

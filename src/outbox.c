@@ -446,7 +446,7 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 		} else {
 			usleep((useconds_t)poll * 1000);   /* a signal ends the nap early */
 		}
-		if (o->tick && now_usec() - last_tick >= 60 * 1000000LL) {
+		if (o->tick && now_usec() - last_tick >= (o->tick_ms > 0 ? o->tick_ms * 1000LL : 60 * 1000000LL)) {
 			o->tick(stats);
 			last_tick = now_usec();
 		}

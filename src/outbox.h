@@ -29,6 +29,7 @@ typedef struct outbox_opts {
 	long poll_ms;                   /* loop: look for due rows this often (default 1000) */
 	volatile sig_atomic_t *stop;    /* loop: set (by a signal) to return */
 	void (*tick)(outbox_stats *st); /* loop: called about once a minute */
+	long tick_ms;                   /* how often tick runs (0: once a minute) */
 } outbox_opts;
 
 /* ---- queueing (inside the caller's transaction) ---- */

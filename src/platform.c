@@ -9,6 +9,10 @@
 #include "config.h"
 #include "db.h"
 #include "server.h"
+#include "tenantfile.h"
+#include "util.h"
+
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,4 +266,98 @@ void plat_tenant_delete(req *r)
 	cJSON_AddStringToObject(o, "username", r->params[0]);
 	cJSON_AddNumberToObject(o, "heldForDays", (double)cfg.username_hold_days);
 	http_json(r, 200, o);
+}
+
+/* A temporary file beside the database (the one directory the programs
+ * may write): path filled, 0, or -1. */
+static int temp_path(char *path, size_t n, const char *what)
+{
+	const char *slash = strrchr(cfg.db, '/');
+	int dl = slash ? (int)(slash - cfg.db) : 1;
+	snprintf(path, n, "%.*s/.%s-XXXXXX", dl, slash ? cfg.db : ".", what);
+	int fd = mkstemp(path);
+	if (fd < 0) return -1;
+	close(fd);
+	return 0;
+}
+
+/* Route: GET /api/platform/tenants/{username}/export -> the store as one
+ * SQLite file (application/vnd.sqlite3), from one snapshot, store live. */
+void plat_tenant_export(req *r)
+{
+	if (!tid_of(r->params[0])) { no_store(r); return; }
+	char path[1200], err[1024];
+	if (temp_path(path, sizeof path, "export") < 0) { server_storage_error(r, "no room for the export"); return; }
+	unlink(path);            /* tf_export writes a new file */
+	cJSON *rep = NULL;
+	if (tf_export(r->params[0], path, &rep, err, sizeof err) < 0) {
+		unlink(path);
+		server_storage_error(r, "the store was not exported: %s", err);
+		return;
+	}
+	cJSON_Delete(rep);
+	size_t len;
+	char *data = file_read(path, &len);
+	unlink(path);
+	if (!data) { server_storage_error(r, "the export could not be read back"); return; }
+	sb_put(&r->out, data, len);
+	free(data);
+	http_content_type(r, "application/vnd.sqlite3");
+	http_header(r, "Content-Disposition", "attachment; filename=\"%s.sqlite\"", r->params[0]);
+	r->status = 200;
+	http_send(r);
+}
+
+/* Route: POST /api/platform/imports?as=USERNAME, the body an exported file
+ * (application/vnd.sqlite3, up to max_body; larger ones through the CLI)
+ * -> 201 {username, tenantId, tables}. */
+void plat_tenant_import(req *r)
+{
+	const char *ct = http_env(r, "CONTENT_TYPE");
+	if (!ct || !http_content_type_is(ct, "application/vnd.sqlite3")) {
+		http_error(r, 415, "unsupported_media_type", NULL, "send the exported file as application/vnd.sqlite3");
+		return;
+	}
+	if (r->body_too_large) {
+		http_error(r, 413, "payload_too_large", NULL, "the file is larger than max_body; import it with 'storefront tenant import'");
+		return;
+	}
+	const char *as = http_query(r, "as");
+	if (as && username_problem(as)) {
+		in_query_fail(r, "as", "%s", username_problem(as));
+		return;
+	}
+	char path[1200], err[1024];
+	if (temp_path(path, sizeof path, "import") < 0 || file_write(path, r->body.s, r->body.len) < 0) {
+		unlink(path);
+		server_storage_error(r, "the file could not be stored for the import");
+		return;
+	}
+	cJSON *rep = NULL;
+	int taken = 0;
+	int rc = tf_import(path, as, &rep, &taken, err, sizeof err);
+	unlink(path);
+	if (rc < 0) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", taken ? "as" : "file");
+		http_error(r, taken ? 409 : 422, taken ? "conflict" : "validation_error", d, "%s", err);
+		return;
+	}
+	http_json(r, 201, rep);
+}
+
+/* Route: POST /api/platform/tenants/{username}/read-only {seconds} -- the
+ * store's writes answer 503 + Retry-After for that long (0 ends it). */
+void plat_tenant_read_only(req *r)
+{
+	if (!tid_of(r->params[0])) { no_store(r); return; }
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t sec;
+	char err[512];
+	if (in_int(r, b, "seconds", IN_REQUIRED, 0, cfg.read_only_max, &sec) == 0) {
+		if (tf_read_only(r->params[0], (long)sec, err, sizeof err) < 0) server_storage_error(r, "%s", err);
+		else http_json(r, 200, tenant_json(tid_of(r->params[0])));
+	}
+	cJSON_Delete(b);
 }

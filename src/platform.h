@@ -14,6 +14,10 @@ void plat_tenant_update(req *r);
 void plat_tenant_suspend(req *r);
 void plat_tenant_resume(req *r);
 void plat_tenant_delete(req *r);
+/* One store as one file (tenantfile.h), and a mover's read-only window. */
+void plat_tenant_export(req *r);
+void plat_tenant_import(req *r);
+void plat_tenant_read_only(req *r);
 
 /* The gate of platform routes: 0 go on, -1 answered (404/401/429). */
 int plat_gate(req *r, const route *rt);

@@ -20,19 +20,36 @@ extern char **environ;
 void server_storage_error(req *r, const char *fmt, ...)
 {
 	int busy = db_busy();
+	int fenced = db_fenced();
 	if (db_in_tx()) db_rollback();
 	sbuf m = SBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	sb_vprintf(&m, fmt, ap);
 	va_end(ap);
-	if (busy) {
+	if (fenced) {
+		/* the read-only fence of a moving store (sql/015_pods.sql) */
+		http_header(r, "Retry-After", "5");
+		http_error(r, 503, "store_read_only", NULL, "this store is moving: %s; try again in a few seconds", sb_str(&m));
+	} else if (busy) {
 		http_header(r, "Retry-After", "1");
 		http_error(r, 503, "busy", NULL, "the store is busy: %s; try again", sb_str(&m));
 	} else {
 		http_error(r, 500, "storage_error", NULL, "%s (a storage error)", sb_str(&m));
 	}
 	sb_free(&m);
+}
+
+int server_read_only(req *r)
+{
+	int64_t now = now_unix();
+	if (!r->t.id || r->t.read_only_until <= now) return 0;
+	/* a move ends the window early (the store answers from its new pod):
+	 * ask for a retry soon, never later than the window's end */
+	int64_t left = r->t.read_only_until - now;
+	http_header(r, "Retry-After", "%lld", (long long)(left < 2 ? left : 2));
+	http_error(r, 503, "store_read_only", NULL, "this store is moving to another server: changes are paused for a few seconds");
+	return -1;
 }
 
 static volatile sig_atomic_t stopping;

@@ -24,6 +24,10 @@ int server_main(const server_prog *prog, int argc, char **argv);
  * "storage_error". The message says what did not happen, e.g.
  * server_storage_error(r, "the order was not placed") . */
 void server_storage_error(req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A store in its read-only window (tenant.read_only_until: it is moving
+ * between pods) refuses writes: 503 with Retry-After until the window
+ * ends, and -1. 0 when the store may write. */
+int server_read_only(req *r);
 /* A worker's own request limit for max_requests > 0: up to a fifth less,
  * at random, so workers started together do not all recycle at once. */
 long server_request_limit(long max_requests);

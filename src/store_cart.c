@@ -322,6 +322,11 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 	case CO_STORAGE:
 		server_storage_error(r, "no order was placed, nothing was charged or reserved (retry with the same idempotencyKey)");
 		break;
+	case CO_READ_ONLY:
+		http_header(r, "Retry-After", "2");
+		http_error(r, 503, "store_read_only", NULL,
+			   "this store is moving to another server: no order was placed; retry with the same idempotencyKey");
+		break;
 	case CO_PLACED: case CO_REPLAYED: break;
 	}
 }

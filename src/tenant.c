@@ -16,7 +16,7 @@ void tenant_clear(tenant *t)
 	memset(t, 0, sizeof *t);
 }
 
-#define TENANT_COLS "id, username, name, tagline, currency, logo, status, content_version, theme_json, settings_json"
+#define TENANT_COLS "id, username, name, tagline, currency, logo, status, content_version, theme_json, settings_json, read_only_until"
 
 static int fill(tenant *t, sqlite3_stmt *st)
 {
@@ -33,6 +33,7 @@ static int fill(tenant *t, sqlite3_stmt *st)
 	t->content_version = db_int(st, 7);
 	t->theme_json = xstrdup(db_text(st, 8));
 	t->settings_json = xstrdup(db_text(st, 9));
+	t->read_only_until = db_int(st, 10);
 	db_reset(st);
 	return 0;
 }

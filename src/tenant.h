@@ -15,6 +15,7 @@ typedef struct tenant {
 	char logo[512];
 	char status[16];
 	int64_t content_version;
+	int64_t read_only_until;    /* unix seconds: writes answer 503 until then (a move; 0 none) */
 	char *theme_json;           /* owned */
 	char *settings_json;        /* owned */
 } tenant;

@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <time.h>
 #include <sys/random.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -213,4 +215,19 @@ char *file_read(const char *path, size_t *len_out)
 	if (err) { sb_free(&b); return NULL; }
 	if (len_out) *len_out = b.len;
 	return sb_detach(&b);
+}
+
+int file_write(const char *path, const void *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) return -1;
+	const char *c = p;
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR) continue;
+		if (w <= 0) { close(fd); return -1; }
+		c += w;
+		n -= (size_t)w;
+	}
+	return close(fd);
 }

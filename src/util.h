@@ -64,5 +64,7 @@ void hex_encode(const unsigned char *in, size_t n, char *out);
 
 /* Read a whole file; returns malloc'd NUL-terminated buffer or NULL. */
 char *file_read(const char *path, size_t *len_out);
+/* Write n bytes as the whole file (created or truncated, 0600): 0 or -1. */
+int file_write(const char *path, const void *p, size_t n);
 
 #endif

@@ -137,6 +137,9 @@ CROSS = {
     "DELETE /api/platform/tenants/:username": ("platform", None, None),
     "POST /api/platform/tenants/:username/suspend": ("platform", {}, None),
     "POST /api/platform/tenants/:username/resume": ("platform", {}, None),
+    "GET /api/platform/tenants/:username/export": ("platform", None, None),
+    "POST /api/platform/imports": ("platform", {}, None),
+    "POST /api/platform/tenants/:username/read-only": ("platform", {"seconds": 30}, None),
 }
 
 # ---- the role policy, written from the issue, not from the table -------
