@@ -35,7 +35,8 @@ enum rule_kind {
 	RK_REF,         /* column: the id of a row of table arg, without a foreign key (a gone row -> NULL or 0) */
 	RK_KEEP,        /* column: looks like an id but is not one of this database's (a version number, a POS id) */
 	RK_BLOCKIDS,    /* column: a JSON array of blocks whose "id" strings are draft_blocks ids */
-	RK_ENTITY,      /* column: an id as text whose table the row's 'entity' column names */
+	RK_ENTITY,      /* column: an id (as text) whose table the row's entity column names
+			   (arg: that column's name; NULL: "entity") */
 	RK_INTENT,      /* column: outbox.subject, an order id when kind = 'intent' */
 };
 
@@ -64,6 +65,16 @@ static const struct tf_rule {
 	{ "products", "pos_id", RK_KEEP, NULL },
 	{ "variants", "pos_id", RK_KEEP, NULL },
 	{ "domains", "verified_by", RK_KEEP, NULL },   /* how it was verified: dns or http */
+	{ "publish_schedule", "entity_id", RK_ENTITY, "kind" },
+	{ "publish_schedule", "created_by", RK_REF, "users" },
+	{ "analytics_salt", NULL, RK_GLOBAL, NULL },    /* the day's salt, every store's */
+	{ "health_probe", NULL, RK_GLOBAL, NULL },
+	/* the web editor: history moves with the store; who is on a page and
+	 * unsaved preview edits are moments, not data */
+	{ "block_history", "block_id", RK_REF, "draft_blocks" },
+	{ "block_history", "modified_by", RK_REF, "users" },
+	{ "editor_presence", NULL, RK_CACHE, NULL },
+	{ "preview_edits", NULL, RK_CACHE, NULL },
 };
 
 /* The change feed's and audit log's entity names and their tables. */
@@ -651,7 +662,8 @@ static void import_expr(sbuf *b, tschema *sc, const ttable *t, int k, const int6
 			return;
 		}
 		case RK_ENTITY: {
-			sb_printf(b, "CASE WHEN \"%s\" GLOB '[0-9]*' AND NOT \"%s\" GLOB '*[^0-9]*' THEN CASE entity", c->name, c->name);
+			sb_printf(b, "CASE WHEN \"%s\" GLOB '[0-9]*' AND NOT \"%s\" GLOB '*[^0-9]*' THEN CASE \"%s\"", c->name, c->name,
+				  c->rule->arg ? c->rule->arg : "entity");
 			for (size_t e = 0; e < ARRAY_LEN(entity_tables); e++) {
 				const ttable *p = find_table(sc, entity_tables[e].table);
 				if (p && p->rowid_pk >= 0)
