@@ -17,7 +17,8 @@ CREATE INDEX preview_edits_tenant ON preview_edits(tenant_id, expires_at);
 -- Block-level history: every saved content of a draft block (its type,
 -- code, config and visibility at each version), written by triggers so
 -- every write path records it (the block API, a page rollback). A change
--- of position alone records nothing. Trimmed to block_history_keep
+-- of position alone records nothing; a version already recorded (a
+-- store file's import) is kept. Trimmed to block_history_keep
 -- versions per block by pages.c; removed with the block.
 CREATE TABLE block_history (
   id INTEGER PRIMARY KEY,
@@ -39,7 +40,7 @@ INSERT INTO block_history (tenant_id, block_id, page_id, version, type, vibe_cod
   SELECT tenant_id, id, page_id, version, type, vibe_code, config_json, visibility_json, modified_by, updated_at
   FROM draft_blocks;
 CREATE TRIGGER draft_blocks_history_insert AFTER INSERT ON draft_blocks BEGIN
-  INSERT OR REPLACE INTO block_history (tenant_id, block_id, page_id, version, type, vibe_code, config_json,
+  INSERT OR IGNORE INTO block_history (tenant_id, block_id, page_id, version, type, vibe_code, config_json,
                                         visibility_json, modified_by, modified_at)
   VALUES (NEW.tenant_id, NEW.id, NEW.page_id, NEW.version, NEW.type, NEW.vibe_code, NEW.config_json,
           NEW.visibility_json, NEW.modified_by, NEW.updated_at);
@@ -47,7 +48,7 @@ END;
 CREATE TRIGGER draft_blocks_history_update AFTER UPDATE ON draft_blocks
 WHEN OLD.type IS NOT NEW.type OR OLD.vibe_code IS NOT NEW.vibe_code OR OLD.config_json IS NOT NEW.config_json
   OR OLD.visibility_json IS NOT NEW.visibility_json BEGIN
-  INSERT OR REPLACE INTO block_history (tenant_id, block_id, page_id, version, type, vibe_code, config_json,
+  INSERT OR IGNORE INTO block_history (tenant_id, block_id, page_id, version, type, vibe_code, config_json,
                                         visibility_json, modified_by, modified_at)
   VALUES (NEW.tenant_id, NEW.id, NEW.page_id, NEW.version, NEW.type, NEW.vibe_code, NEW.config_json,
           NEW.visibility_json, NEW.modified_by, NEW.updated_at);
