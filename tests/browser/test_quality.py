@@ -20,9 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from stack import Stack, wait_for  # noqa: E402
 
-KNOWN_AXE = {"color-contrast@/", "color-contrast@/blog"}
-KNOWN_LIGHTHOUSE = {("/", "accessibility"): {"color-contrast"}, ("/blog", "accessibility"): {"color-contrast"},
-                    ("/", "best-practices"): {"errors-in-console"}}
+KNOWN_AXE = set()          # none: every page passes
+KNOWN_LIGHTHOUSE = {}      # none: accessibility, SEO and best practices are 100
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +61,9 @@ def test_lighthouse_scores(demo):
         for cat in ("accessibility", "seo", "best-practices"):
             known = KNOWN_LIGHTHOUSE.get((x["page"], cat), set())
             assert set(x["failing"][cat]) <= known, (x["page"], cat, x)
-            if not x["failing"][cat]:
+            if not known:
                 assert x["scores"][cat] == 100, (x["page"], cat, x)
-            assert x["scores"][cat] >= 90, (x["page"], cat, x)   # measured with the known ones: 96
-        for line in x.get("console", []):
-            assert line.endswith("/favicon.ico"), x          # nothing else in the console
+        assert not x.get("console"), x                   # no console errors (the favicon is served)
 
 
 def test_beacon_counts_views_from_chromium(demo):
