@@ -5,9 +5,9 @@
 set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
- libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
+ libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev libvips-dev"
 run="lighttpd spawn-fcgi multiwatch sqlite3 curl tzdata"
-test="python3 python3-pytest lighttpd spawn-fcgi multiwatch curl sqlite3 caddy valgrind
+test="python3 python3-pytest libvips-tools lighttpd spawn-fcgi multiwatch curl sqlite3 caddy valgrind
  chromium clang libclang-rt-14-dev"
 bench="wrk"
 

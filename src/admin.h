@@ -68,6 +68,13 @@ void adm_products_import(req *r);
  * seo to product id. 0, or -1 when it answered (and rolled back). */
 int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
 
+/* the media library (admin_media.c) */
+void adm_media_upload(req *r);
+void adm_media_list(req *r);
+void adm_media_get(req *r);
+void adm_media_update(req *r);
+void adm_media_delete(req *r);
+
 /* shared helpers */
 void adm_not_found(req *r, const char *what);
 /* 201/200 with the entity, or 404 when NULL. */

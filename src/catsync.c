@@ -1,5 +1,6 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "catsync.h"
+#include "media.h"
 #include "catalog.h"
 #include "text.h"
 #include "audit.h"
@@ -127,15 +128,34 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 	const cJSON *im;
 	cJSON_ArrayForEach(im, images) {
 		const char *url = NULL, *alt = "";
-		char f2[32], sub[64], m2[200];
+		char f2[32], sub[64], m2[200], mu[600];
 		snprintf(f2, sizeof f2, "images[%d]", i);
 		if (cJSON_IsString(im)) url = im->valuestring;
 		else if (cJSON_IsObject(im)) {
 			const cJSON *it;
-			cJSON_ArrayForEach(it, im)
-				if (strcmp(it->string, "url") && strcmp(it->string, "alt") && strcmp(it->string, "position"))
-					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?}", it->string);
-			if (get_str(im, "url", IN_URL_MAX, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
+			/* width, height, renditions: what the API returns for a
+			 * library image, accepted back and ignored (media.c) */
+			static const char *const known[] = { "url", "alt", "position", "mediaId", "width", "height",
+							      "renditions", NULL };
+			cJSON_ArrayForEach(it, im) {
+				int k = 0;
+				while (known[k] && strcmp(known[k], it->string)) k++;
+				if (!known[k])
+					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?} or {mediaId, alt?}", it->string);
+			}
+			const cJSON *mid = cJSON_GetObjectItemCaseSensitive(im, "mediaId");
+			if (mid && !cJSON_IsNull(mid)) {
+				int64_t id = 0;
+				char f3[48];
+				snprintf(f3, sizeof f3, "%s.mediaId", f2);
+				if (id_problem(mid, &id) || !(url = media_url_of(tid, id, mu, sizeof mu)))
+					return bad(field, fl, msg, ml, f3, "is not an item of this store's media library");
+				if (get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
+					char full[100];
+					snprintf(full, sizeof full, "%s.%s", f2, sub);
+					return bad(field, fl, msg, ml, full, "%s", m2);
+				}
+			} else if (get_str(im, "url", IN_URL_MAX, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
 			    get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
 				char full[100];
 				snprintf(full, sizeof full, "%s.%s", f2, sub);
@@ -154,10 +174,24 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 	cJSON_ArrayForEach(im, images) {
 		const cJSON *u = cJSON_IsString(im) ? im : cJSON_GetObjectItemCaseSensitive(im, "url");
 		const cJSON *a = cJSON_IsObject(im) ? cJSON_GetObjectItemCaseSensitive(im, "alt") : NULL;
-		st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, alt, position) VALUES(:t, :p, :u, :a, :pos)");
+		/* a library item, by id or by its URL: its renditions come along */
+		const cJSON *mj = cJSON_IsObject(im) ? cJSON_GetObjectItemCaseSensitive(im, "mediaId") : NULL;
+		char mu[600];
+		int64_t mid = 0;
+		const char *url;
+		if (mj && !cJSON_IsNull(mj)) {
+			if (id_problem(mj, &mid) || !(url = media_url_of(tid, mid, mu, sizeof mu))) return -2;
+		} else {
+			url = u->valuestring;
+			mid = media_id_by_url(tid, url);
+		}
+		st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, alt, position, media_id) "
+			     "VALUES(:t, :p, :u, :a, :pos, :m)");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":p", pid);
-		db_bind_text(st, ":u", u->valuestring);
+		if (mid) db_bind_int(st, ":m", mid);
+		else db_bind_null(st, ":m");
+		db_bind_text(st, ":u", url);
 		db_bind_text(st, ":a", cJSON_IsString(a) ? a->valuestring : "");
 		db_bind_int(st, ":pos", i++);
 		if (db_run(st) < 0) return -2;

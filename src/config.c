@@ -49,6 +49,8 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
+	S(media_dir), S(media_url), S(media_helper), S(media_widths), L(media_max_bytes), L(media_max_pixels),
+	L(media_helper_mem), L(media_helper_ms),
 #undef S
 #undef L
 };
@@ -214,6 +216,12 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
+	strcpy(cfg.media_url, "/media");
+	strcpy(cfg.media_widths, "320,640,1024,1600");
+	cfg.media_max_bytes = 20L << 20;
+	cfg.media_max_pixels = 50000000;
+	cfg.media_helper_mem = 1L << 30;
+	cfg.media_helper_ms = 60000;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif
@@ -239,6 +247,20 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (!cfg.admin_host[0]) snprintf(cfg.admin_host, sizeof cfg.admin_host, "admin.%s", cfg.base_domain);
 	str_lower(cfg.admin_host);
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
+	/* Media beside the database (var/ in a source tree, STATEDIR
+	 * installed); the image helper beside bin/storefront in a source
+	 * tree, in PREFIX/lib/storefront installed (scripts/install.sh). */
+	if (!cfg.media_dir[0])
+		snprintf(cfg.media_dir, sizeof cfg.media_dir, "%s/media", in_tree ? "var" : SF_STATE_DIR);
+	if (in_tree && cfg.media_dir[0] != '/') {
+		char rel[sizeof cfg.media_dir];
+		snprintf(rel, sizeof rel, "%s", cfg.media_dir);
+		snprintf(cfg.media_dir, sizeof cfg.media_dir, "%.900s/%.100s", cfg.home, rel);
+	}
+	if (!cfg.media_helper[0]) {
+		if (in_tree) snprintf(cfg.media_helper, sizeof cfg.media_helper, "%.1000s/bin/storefront-image", cfg.home);
+		else snprintf(cfg.media_helper, sizeof cfg.media_helper, "%s", SF_SHARE_DIR "/../../lib/storefront/storefront-image");
+	}
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
 			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };
