@@ -71,8 +71,11 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	add_inventory(p, db_int(st, 7), (int)db_int(st, 16), db_text(st, 17));
 	cJSON_AddItemToObject(p, "tags", row_json(st, 8, 1));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
-	cJSON_AddStringToObject(p, "image", db_text(st, 10));
-	cJSON_AddItemToObject(p, "images", images_json(db_text(st, 15), db_text(st, 10), db_text(st, 2)));
+	cJSON *images = images_json(db_text(st, 15), db_text(st, 10), db_text(st, 2));
+	/* the featured image: its own field, else the first of images */
+	const cJSON *first = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(images, 0), "url");
+	cJSON_AddStringToObject(p, "image", *db_text(st, 10) || !cJSON_IsString(first) ? db_text(st, 10) : first->valuestring);
+	cJSON_AddItemToObject(p, "images", images);
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));

@@ -216,7 +216,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
-	strcpy(cfg.media_url, "/media");
+	strcpy(cfg.media_url, "/media/lib");
 	strcpy(cfg.media_widths, "320,640,1024,1600");
 	cfg.media_max_bytes = 20L << 20;
 	cfg.media_max_pixels = 50000000;

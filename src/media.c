@@ -1135,10 +1135,12 @@ int64_t media_id_by_url(int64_t tid, const char *url)
 
 #define MEDIA_MAP_MAX 200
 
-static void map_walk(int64_t tid, const cJSON *v, cJSON *map, int depth)
+/* Pass 1 takes image objects that carry their renditions (products'
+ * images); pass 2 looks up the strings that are still unknown. */
+static void map_walk(int64_t tid, const cJSON *v, cJSON *map, int depth, int pass)
 {
 	if (depth > 12 || cJSON_GetArraySize(map) >= MEDIA_MAP_MAX) return;
-	if (cJSON_IsObject(v)) {
+	if (pass == 1 && cJSON_IsObject(v)) {
 		const cJSON *u = cJSON_GetObjectItemCaseSensitive(v, "url");
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(v, "renditions");
 		if (cJSON_IsString(u) && cJSON_IsArray(r) && !cJSON_GetObjectItemCaseSensitive(map, u->valuestring)) {
@@ -1154,10 +1156,10 @@ static void map_walk(int64_t tid, const cJSON *v, cJSON *map, int depth)
 	}
 	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
 		const cJSON *c;
-		cJSON_ArrayForEach(c, v) map_walk(tid, c, map, depth + 1);
+		cJSON_ArrayForEach(c, v) map_walk(tid, c, map, depth + 1, pass);
 		return;
 	}
-	if (cJSON_IsString(v) && str_startswith(v->valuestring, cfg.media_url) &&
+	if (pass == 2 && cJSON_IsString(v) && str_startswith(v->valuestring, cfg.media_url) &&
 	    v->valuestring[strlen(cfg.media_url)] == '/' && !cJSON_GetObjectItemCaseSensitive(map, v->valuestring)) {
 		cJSON *o = media_image_by_url(tid, v->valuestring);
 		if (o) cJSON_AddItemToObject(map, v->valuestring, o);
@@ -1167,6 +1169,40 @@ static void map_walk(int64_t tid, const cJSON *v, cJSON *map, int depth)
 cJSON *media_map_for(int64_t tid, const cJSON *inputs)
 {
 	cJSON *map = cJSON_CreateObject();
-	map_walk(tid, inputs, map, 0);
+	map_walk(tid, inputs, map, 0, 1);
+	map_walk(tid, inputs, map, 0, 2);
 	return map;
+}
+
+int media_image_fields(cJSON *images, long want, const char *sizes, long dflt_w, long dflt_h)
+{
+	int n = 0;
+	cJSON *im;
+	cJSON_ArrayForEach(im, images) {
+		const cJSON *url = cJSON_GetObjectItemCaseSensitive(im, "url");
+		const cJSON *rs = cJSON_GetObjectItemCaseSensitive(im, "renditions");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(im, "width"), *h = cJSON_GetObjectItemCaseSensitive(im, "height");
+		const char *src = cJSON_IsString(url) ? url->valuestring : "";
+		sbuf set = SBUF_INIT;
+		const cJSON *r;
+		int picked = 0;
+		cJSON_ArrayForEach(r, rs) {
+			const cJSON *rw = cJSON_GetObjectItemCaseSensitive(r, "width");
+			const cJSON *ru = cJSON_GetObjectItemCaseSensitive(r, "url"), *rp = cJSON_GetObjectItemCaseSensitive(r, "webp");
+			long width = cJSON_IsNumber(rw) ? (long)rw->valuedouble : 0;
+			if (cJSON_IsString(rp)) html_srcset_add(&set, rp->valuestring, width);
+			if (!picked && cJSON_IsString(ru)) { src = ru->valuestring; picked = width >= want; }
+		}
+		int known = cJSON_IsNumber(w) && cJSON_IsNumber(h) && w->valuedouble > 0 && h->valuedouble > 0;
+		const cJSON *r0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rs, 0), "webp");
+		cJSON_AddStringToObject(im, "thumb", cJSON_IsString(r0) ? r0->valuestring : src);
+		cJSON_AddStringToObject(im, "loading", n++ ? "lazy" : "eager");
+		cJSON_AddStringToObject(im, "src", src);
+		cJSON_AddStringToObject(im, "srcset", sb_str(&set));
+		cJSON_AddStringToObject(im, "sizes", set.len ? sizes : "");
+		cJSON_AddNumberToObject(im, "w", known ? w->valuedouble : (double)dflt_w);
+		cJSON_AddNumberToObject(im, "h", known ? h->valuedouble : (double)dflt_h);
+		sb_free(&set);
+	}
+	return n;
 }

@@ -100,4 +100,11 @@ int64_t media_id_by_url(int64_t tid, const char *url);
  * in the block's inputs (image objects that carry renditions, and strings
  * that are library URLs). */
 cJSON *media_map_for(int64_t tid, const cJSON *inputs);
+/* For a page template's <img>: each image of images gets src (the
+ * narrowest original-format rendition at least want px wide, else the
+ * widest, else its url), srcset (its WebP renditions; "" when none),
+ * sizes, w/h (its own dimensions, else dflt_w x dflt_h), thumb (the
+ * narrowest rendition) and loading (eager for the first, else lazy).
+ * Returns how many images there are. */
+int media_image_fields(cJSON *images, long want, const char *sizes, long dflt_w, long dflt_h);
 #endif

@@ -44,7 +44,7 @@ def gone(stack, url):
     """The file is off the disk, and the web server (whose stat cache may
     hold it a second) stops serving it."""
     import os
-    path = os.path.join(stack.env["STOREFRONT_MEDIA_DIR"], url[len("/media/"):])
+    path = os.path.join(stack.env["STOREFRONT_MEDIA_DIR"], url[len("/media/lib/"):])
     assert not os.path.exists(path), path
     wait_for(lambda: stack.get(url).status == 404, "the web server to forget " + url, timeout=10)
 
@@ -59,7 +59,7 @@ def test_upload_raw_jpeg_makes_renditions_served_by_the_web_server(stack):
     assert m["name"] == "sofa.jpg" and m["alt"] == "A green sofa"
     assert (m["width"], m["height"]) == (1200, 900)
     assert m["bytes"] == len(data)
-    assert re.match(r"^/media/\d+/[0-9a-f]{2}/[0-9a-f]{64}\.jpg$", m["url"]), m["url"]
+    assert re.match(r"^/media/lib/\d+/[0-9a-f]{2}/[0-9a-f]{64}\.jpg$", m["url"]), m["url"]
     widths = [x["width"] for x in m["renditions"]]
     assert widths == [320, 640, 1024, 1200], widths     # the configured widths under its own, then itself
     for rd in m["renditions"]:
@@ -74,7 +74,7 @@ def test_upload_raw_jpeg_makes_renditions_served_by_the_web_server(stack):
     assert full.header("Content-Type") == "image/jpeg"
     # the upload itself is never kept: only what the helper wrote
     import os
-    d = os.path.join(stack.env["STOREFRONT_MEDIA_DIR"], m["url"].split("/")[2], m["url"].split("/")[3])
+    d = os.path.join(stack.env["STOREFRONT_MEDIA_DIR"], m["url"].split("/")[3], m["url"].split("/")[4])
     assert not [f for f in os.listdir(d) if f.startswith(".upload") or ".tmp-" in f], os.listdir(d)
 
 
