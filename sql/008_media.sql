@@ -29,3 +29,14 @@ CREATE INDEX media_source ON media(tenant_id, source_url) WHERE source_url != ''
 ALTER TABLE product_images ADD COLUMN media_id INTEGER REFERENCES media(id) ON DELETE SET NULL;
 CREATE INDEX product_images_media ON product_images(tenant_id, media_id);
 CREATE INDEX product_images_url ON product_images(tenant_id, url);
+
+-- Stores whose products name remote images (Shopify CSV import, POS sync):
+-- the deliverer downloads them into the library (`storefront media fetch`
+-- does the same at once), with backoff when a round leaves some behind.
+CREATE TABLE media_fetch_queue (
+  tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+  queued_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL
+);
+CREATE INDEX media_fetch_queue_due ON media_fetch_queue(next_at);

@@ -195,6 +195,8 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 		db_bind_text(st, ":a", cJSON_IsString(a) ? a->valuestring : "");
 		db_bind_int(st, ":pos", i++);
 		if (db_run(st) < 0) return -2;
+		if (!mid && (str_startswith(url, "http://") || str_startswith(url, "https://")) && media_fetch_queue(tid) < 0)
+			return -2;
 	}
 	return 0;
 }
@@ -272,9 +274,12 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	db_bind_text(st, ":pol", p->policy);
 	db_bind_text(st, ":seo", p->seo_json);
 	if (db_run(st) < 0) return -2;
-	if (*id) return db_changes() ? 0 : 1;
-	*id = db_last_id();
-	return 0;
+	int changed = db_changes(), updating = *id != 0;
+	if (!updating) *id = db_last_id();
+	/* a remote image (POS, Shopify CSV): the deliverer fetches it into the library */
+	if (changed && p->image && (str_startswith(p->image, "http://") || str_startswith(p->image, "https://")) &&
+	    media_fetch_queue(tid) < 0) return -2;
+	return updating && !changed ? 1 : 0;
 }
 
 int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id,

@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "posts.h"
 #include "http.h"
+#include "media.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -50,6 +51,7 @@ static const char usage[] =
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
+	"  media fetch [USERNAME]                 download products' remote images into the media library\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -403,8 +405,12 @@ static int pending_rows(void)
 
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
+static void deliver_media(void);
+
 static void deliver_tick(outbox_stats *st)
 {
+	/* remote product images into the media library (media.h) */
+	deliver_media();
 	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
@@ -415,6 +421,66 @@ static void deliver_tick(outbox_stats *st)
 		fflush(stdout);
 		memset(st, 0, sizeof *st);
 	}
+}
+
+static void fetch_report(int64_t tid, const char *url, const char *problem)
+{
+	log_warn("media fetch: store %lld: %s: %s", (long long)tid, url, problem);
+}
+
+/* Images a round of the deliverer downloads at most (media fetch). */
+#define DELIVER_MEDIA_PER_TICK 20
+
+static void deliver_media(void)
+{
+	media_fetch_stats ms = { 0 };
+	media_fetch_due(DELIVER_MEDIA_PER_TICK, &ms, fetch_report);
+	if (ms.fetched || ms.reused || ms.failed) {
+		printf("media: fetched %d, reused %d, failed %d, left %d\n", ms.fetched, ms.reused, ms.failed, ms.left);
+		fflush(stdout);
+	}
+}
+
+static int cmd_media(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] media fetch [USERNAME]\n"
+			"Download the remote images products name (Shopify CSV import, POS sync) through\n"
+			"the public-address guard into each store's media library (or USERNAME's), and\n"
+			"point the products at the local copies, with their renditions. The deliverer\n"
+			"does the same in the background after an import or sync.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "fetch") != 0) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	int64_t ids[4096];
+	int n = 0;
+	if (argc == 3) {
+		tenant t = { 0 };
+		if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
+		ids[n++] = t.id;
+		tenant_clear(&t);
+	} else {
+		sqlite3_stmt *st = db_stmt("SELECT id FROM tenants ORDER BY id -- scan: every store, by the operator");
+		while (n < (int)ARRAY_LEN(ids) && db_step(st) == SQLITE_ROW) ids[n++] = db_int(st, 0);
+		db_reset(st);
+	}
+	media_fetch_stats all = { 0 };
+	for (int i = 0; i < n; i++) {
+		media_fetch_stats ms = { 0 };
+		do {   /* rounds of 50 until nothing is left but failures */
+			int before = ms.failed;
+			ms.left = 0;
+			if (media_fetch_store(ids[i], "cli", 50, &ms, fetch_report) < 0)
+				return fail("database error: %s", db_errmsg());
+			if (ms.failed > before) break;
+		} while (ms.left > 0);
+		all.fetched += ms.fetched;
+		all.reused += ms.reused;
+		all.failed += ms.failed;
+		all.left += ms.left;
+	}
+	printf("media fetch: %d downloaded, %d already in the library, %d failed, %d still remote\n", all.fetched,
+	       all.reused, all.failed, all.left);
+	return all.failed ? 3 : 0;
 }
 
 static int cmd_deliver(int argc, char **argv)
@@ -603,6 +669,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
+	else if (!strcmp(cmd, "media")) rc = cmd_media(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

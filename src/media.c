@@ -7,6 +7,10 @@
 #include "rows.h"
 #include "sha256.h"
 #include "html.h"
+#include "net.h"
+#include "audit.h"
+#include "quota.h"
+#include "input.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1205,4 +1209,185 @@ int media_image_fields(cJSON *images, long want, const char *sizes, long dflt_w,
 		sb_free(&set);
 	}
 	return n;
+}
+
+/* ---- remote images ---- */
+
+static int is_remote(const char *u)
+{
+	return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
+}
+
+/* Point every product of the store that names src at the item. */
+static int relink(int64_t tid, const char *src, int64_t id, const char *url)
+{
+	sqlite3_stmt *st = db_stmt("UPDATE product_images SET url = :u, media_id = :m "
+				   "WHERE tenant_id = :t AND url = :src AND media_id IS NULL");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":u", url);
+	db_bind_int(st, ":m", id);
+	db_bind_text(st, ":src", src);
+	if (db_run(st) < 0) return -1;
+	st = db_stmt("UPDATE products SET image = :u, updated_at = strftime('%s','now') WHERE tenant_id = :t AND image = :src");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":u", url);
+	db_bind_text(st, ":src", src);
+	return db_run(st);
+}
+
+/* The remote URLs still named by the store's products, up to limit. */
+static int remote_urls(int64_t tid, char (*urls)[1024], int limit)
+{
+	int n = 0;
+	sqlite3_stmt *st = db_stmt("SELECT DISTINCT url FROM product_images WHERE tenant_id = :t AND media_id IS NULL "
+				   "AND (url LIKE 'http://%' OR url LIKE 'https://%') "
+				   "UNION SELECT DISTINCT image FROM products WHERE tenant_id = :t "
+				   "AND (image LIKE 'http://%' OR image LIKE 'https://%') LIMIT :l");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":l", limit);
+	while (n < limit && db_step(st) == SQLITE_ROW) {
+		if (strlen(db_text(st, 0)) >= 1024) continue;
+		snprintf(urls[n++], 1024, "%s", db_text(st, 0));
+	}
+	db_reset(st);
+	return n;
+}
+
+static int64_t by_source(int64_t tid, const char *src, char *url, size_t un)
+{
+	sqlite3_stmt *st = db_stmt("SELECT id, url FROM media WHERE tenant_id = :t AND source_url = :s AND source_url != '' "
+				   "ORDER BY id LIMIT 1");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":s", src);
+	int64_t id = 0;
+	if (db_step(st) == SQLITE_ROW) {
+		id = db_int(st, 0);
+		snprintf(url, un, "%s", db_text(st, 1));
+	}
+	db_reset(st);
+	return id;
+}
+
+/* The file name at the end of a URL's path ("" when none). */
+static void url_basename(const char *u, char *out, size_t n)
+{
+	const char *p = strchr(u + 8, '/');
+	const char *end = p ? p + strcspn(p, "?#") : u;
+	const char *b = end;
+	while (p && b > p && b[-1] != '/') b--;
+	snprintf(out, n, "%.*s", (int)(end - b > 200 ? 200 : end - b), b);
+	if (!out[0] || !utf8_valid(out, strlen(out)) || control_problem(out)) snprintf(out, n, "image");
+}
+
+int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_stats *st,
+		      void (*report)(int64_t, const char *, const char *))
+{
+	if (limit < 1) return 0;
+	char (*urls)[1024] = xcalloc((size_t)limit, 1024);
+	int n = remote_urls(tid, urls, limit);
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		const char *src = urls[i];
+		char url[600] = "", why[320] = "";
+		int64_t id = by_source(tid, src, url, sizeof url);
+		media_file f;
+		memset(&f, 0, sizeof f);
+		if (!id) {
+			sbuf body = SBUF_INIT;
+			long status = 0;
+			if (!is_remote(src)) {
+				snprintf(why, sizeof why, "not an http(s) URL");
+			} else if (net_get(src, (size_t)cfg.media_max_bytes, 0, &status, &body, NULL, 0, why, sizeof why) < 0) {
+				/* why says it */
+			} else if (status != 200) {
+				snprintf(why, sizeof why, "the server answered HTTP %ld", status);
+			} else if (media_used_bytes(tid) + (int64_t)body.len > quota_get(tid, LIM_MEDIA_BYTES)) {
+				snprintf(why, sizeof why, "the store's media quota (%lld bytes) is reached",
+					 (long long)quota_get(tid, LIM_MEDIA_BYTES));
+			} else {
+				media_code c = media_prepare(tid, (const unsigned char *)body.s, body.len, &f);
+				if (c != MEDIA_OK) snprintf(why, sizeof why, "%s", f.message);
+			}
+			sb_free(&body);
+			if (why[0]) {
+				st->failed++;
+				if (report) report(tid, src, why);
+				media_file_free(&f);
+				continue;
+			}
+		}
+		if (db_begin(1) < 0) { media_file_free(&f); rc = -1; break; }
+		int ok = 1;
+		if (!id) {
+			char name[220];
+			url_basename(src, name, sizeof name);
+			ok = media_insert(tid, &f, name, "", src, &id) == 0 &&
+			     audit_write_as(tid, 0, actor, "", "media.fetch", "media", id, "create", src) == 0;
+			snprintf(url, sizeof url, "%s", f.url);
+		}
+		ok = ok && relink(tid, src, id, url) == 0 && audit_bump_content(tid) == 0;
+		if (!ok || db_commit() < 0) {
+			if (db_in_tx()) db_rollback();
+			media_file_free(&f);
+			rc = -1;
+			break;
+		}
+		if (f.url[0]) st->fetched++;
+		else st->reused++;
+		media_file_free(&f);
+	}
+	free(urls);
+	if (rc == 0) {
+		char (*more)[1024] = xcalloc(1, 1024);
+		st->left += remote_urls(tid, more, 1);
+		free(more);
+	}
+	return rc;
+}
+
+int media_fetch_queue(int64_t tid)
+{
+	sqlite3_stmt *st = db_stmt("INSERT INTO media_fetch_queue(tenant_id, queued_at, attempts, next_at) "
+				   "VALUES(:t, strftime('%s','now'), 0, strftime('%s','now')) "
+				   "ON CONFLICT(tenant_id) DO UPDATE SET attempts = 0, next_at = excluded.next_at");
+	db_bind_int(st, ":t", tid);
+	return db_run(st);
+}
+
+#define FETCH_MAX_ATTEMPTS 8
+
+void media_fetch_due(int limit, media_fetch_stats *st, void (*report)(int64_t, const char *, const char *))
+{
+	while (limit > 0) {
+		sqlite3_stmt *q = db_stmt("SELECT tenant_id, attempts FROM media_fetch_queue WHERE next_at <= strftime('%s','now') "
+					  "ORDER BY next_at LIMIT 1");
+		int64_t tid = 0, attempts = 0;
+		if (db_step(q) == SQLITE_ROW) { tid = db_int(q, 0); attempts = db_int(q, 1); }
+		db_reset(q);
+		if (!tid) return;
+		media_fetch_stats one = { 0 };
+		int rc = media_fetch_store(tid, "deliverer", limit, &one, report);
+		limit -= one.fetched + one.reused + one.failed + 1;
+		st->fetched += one.fetched;
+		st->reused += one.reused;
+		st->failed += one.failed;
+		st->left += one.left;
+		sqlite3_stmt *u;
+		if (rc == 0 && one.left == 0) {
+			u = db_stmt("DELETE FROM media_fetch_queue WHERE tenant_id = :t");
+		} else if (attempts + 1 >= FETCH_MAX_ATTEMPTS) {
+			log_warn("media fetch: store %lld still has remote images after %d tries; given up", (long long)tid,
+				 FETCH_MAX_ATTEMPTS);
+			u = db_stmt("DELETE FROM media_fetch_queue WHERE tenant_id = :t");
+		} else {
+			/* more left than one round takes: soon; failures: back off */
+			u = db_stmt("UPDATE media_fetch_queue SET attempts = attempts + (:f > 0), "
+				    "next_at = strftime('%s','now') + CASE WHEN :f > 0 THEN 60 << min(attempts, 10) ELSE 0 END "
+				    "WHERE tenant_id = :t");
+			db_bind_int(u, ":f", one.failed || rc < 0);
+		}
+		db_bind_int(u, ":t", tid);
+		db_run_best_effort(u);
+		if (rc < 0 || one.failed) return;   /* the rest next time */
+	}
 }

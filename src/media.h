@@ -100,6 +100,23 @@ int64_t media_id_by_url(int64_t tid, const char *url);
  * in the block's inputs (image objects that carry renditions, and strings
  * that are library URLs). */
 cJSON *media_map_for(int64_t tid, const cJSON *inputs);
+/* ---- remote images into the library (storefront media fetch, the deliverer) ---- */
+typedef struct media_fetch_stats { int fetched, reused, failed, left; } media_fetch_stats;
+/* Download up to limit of the store's remote product images (http/https
+ * URLs in product images or a product's image, from a Shopify CSV or POS
+ * sync) through net.c's public-address guard into the library, and point
+ * the products at the local copies (each in its own transaction; no
+ * transaction is open while downloading). report (may be NULL) hears each
+ * URL that failed and why. 0, or -1 on a database error. */
+int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_stats *st,
+		      void (*report)(int64_t tid, const char *url, const char *problem));
+/* Queue the store for the deliverer (inside the caller's transaction). */
+MUST_USE int media_fetch_queue(int64_t tid);
+/* The deliverer's turn: the due stores of the queue, up to limit images
+ * in all; a store with nothing left leaves the queue, one with failures
+ * is tried again later (backoff), and given up after a few tries. */
+void media_fetch_due(int limit, media_fetch_stats *st, void (*report)(int64_t tid, const char *url, const char *problem));
+
 /* For a page template's <img>: each image of images gets src (the
  * narrowest original-format rendition at least want px wide, else the
  * widest, else its url), srcset (its WebP renditions; "" when none),
