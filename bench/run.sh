@@ -22,3 +22,7 @@ sh "$root/bench/http.sh" "$tmp/bench.db"
 echo
 echo "== checkout: orders per second with the stock check, real stack =="
 /usr/bin/python3 "$root/bench/checkout.py" 1000 8 4
+
+echo
+echo "== media: upload + renditions of a 12-megapixel JPEG, real stack =="
+/usr/bin/python3 "$root/bench/media.py" 3

@@ -9,7 +9,7 @@ build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
 run="lighttpd spawn-fcgi multiwatch sqlite3 curl tzdata"
 test="python3 python3-pytest libvips-tools lighttpd spawn-fcgi multiwatch curl sqlite3 caddy valgrind
  chromium clang libclang-rt-14-dev"
-bench="wrk"
+bench="wrk libvips-tools"
 
 want=""
 for set in "$@"; do

@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 
 	int W = vips_image_get_width(img), H = vips_image_get_height(img);
 	long bytes = 0;
-	char full[4200], path[4200], webp[4200];
+	char full[4200], webp[4200];
 	/* The full size in its own format; a format libvips cannot write here
 	 * (no encoder) falls back to PNG, lossless. */
 	const char *ffmt = type;
@@ -208,19 +208,35 @@ int main(int argc, char **argv)
 
 	printf("{\"width\":%d,\"height\":%d,\"file\":\"%s\",\"renditions\":[", W, H, base(full));
 	int first = 1;
-	for (int i = 0; i < nw; i++) {
-		if (widths[i] >= W) break;
+	/* Widest first, each from the one before it (a 1600 from the 12 MP
+	 * original, a 1024 from the 1600...): one big resize instead of one
+	 * per width. Printed narrow to wide. */
+	struct { int w, h, orig; char file[4200], webp[4200]; } out[MAX_WIDTHS];
+	int nout = 0;
+	VipsImage *from = img;
+	g_object_ref(from);
+	for (int i = nw - 1; i >= 0; i--) {
+		if (widths[i] >= W) continue;
 		VipsImage *r = NULL;
-		if (vips_resize(img, &r, (double)widths[i] / W, NULL)) goto undecodable;
-		int rw = vips_image_get_width(r), rh = vips_image_get_height(r);
-		snprintf(webp, sizeof webp, "%s-%d.webp", prefix, widths[i]);
-		snprintf(path, sizeof path, "%s-%d.%s", prefix, widths[i], ext_of(ffmt));
-		if (save(r, "webp", webp) < 0) { g_object_unref(r); return 1; }
-		int has_orig = save(r, ffmt, path) == 0;
+		if (vips_resize(from, &r, (double)widths[i] / vips_image_get_width(from), NULL)) goto undecodable;
+		VipsImage *m = vips_image_copy_memory(r);
 		g_object_unref(r);
-		bytes += file_size(webp) + (has_orig ? file_size(path) : 0);
-		printf("%s{\"width\":%d,\"height\":%d,\"file\":\"%s\",\"webp\":\"%s\"}", first ? "" : ",", rw, rh,
-		       base(has_orig ? path : full), base(webp));
+		if (!m) goto undecodable;
+		g_object_unref(from);
+		from = m;
+		out[nout].w = vips_image_get_width(m);
+		out[nout].h = vips_image_get_height(m);
+		snprintf(out[nout].webp, sizeof out[nout].webp, "%s-%d.webp", prefix, widths[i]);
+		snprintf(out[nout].file, sizeof out[nout].file, "%s-%d.%s", prefix, widths[i], ext_of(ffmt));
+		if (save(m, "webp", out[nout].webp) < 0) { g_object_unref(from); return 1; }
+		out[nout].orig = save(m, ffmt, out[nout].file) == 0;
+		bytes += file_size(out[nout].webp) + (out[nout].orig ? file_size(out[nout].file) : 0);
+		nout++;
+	}
+	g_object_unref(from);
+	for (int i = nout - 1; i >= 0; i--) {
+		printf("%s{\"width\":%d,\"height\":%d,\"file\":\"%s\",\"webp\":\"%s\"}", first ? "" : ",", out[i].w,
+		       out[i].h, base(out[i].orig ? out[i].file : full), base(out[i].webp));
 		first = 0;
 	}
 	if (nw == 0 || W <= widths[nw - 1]) {
