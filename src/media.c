@@ -208,6 +208,7 @@ static size_t format_end(media_type t, const unsigned char *p, size_t n)
 		return 0;
 	}
 	case MT_WEBP: {
+		if (n < 12) return 0;
 		size_t end = (size_t)le32(p + 4) + 8;
 		return end + (end & 1);
 	}
