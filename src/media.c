@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -1101,6 +1102,21 @@ void media_remove_files(int64_t tid, const char *sha)
 			unlink(cmdpath);
 		}
 	}
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0) log_warn("media: cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+void media_remove_store(int64_t tid)
+{
+	if (tid <= 0 || !cfg.media_dir[0]) return;
+	char dir[1200];
+	snprintf(dir, sizeof dir, "%s/%lld", cfg.media_dir, (long long)tid);
+	if (access(dir, F_OK) == 0) nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static cJSON *image_data(sqlite3_stmt *st)

@@ -89,6 +89,9 @@ MUST_USE int media_delete(int64_t tid, int64_t id, char *sha);
 /* Remove the files of sha unless another row of the store still uses them. */
 void media_remove_files(int64_t tid, const char *sha);
 
+/* Remove every file of a deleted store (media_dir/<tid>/). */
+void media_remove_store(int64_t tid);
+
 /* The library row with this URL (full size or a rendition's) as the
  * vibe engine's image data {url, width, height, alt, renditions}, or NULL. */
 cJSON *media_image_by_url(int64_t tid, const char *url);

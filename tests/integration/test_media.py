@@ -450,3 +450,17 @@ def test_the_deliverer_fetches_after_a_sync(stack, web):
     # done: out of the queue; or, while other URLs of the store fail (earlier tests'), backed off
     left = stack.sql("SELECT next_at - strftime('%s','now') FROM media_fetch_queue WHERE tenant_id = ?", tid)
     assert left == [] or left[0][0] >= 30, left
+
+
+def test_deleting_a_store_removes_its_media_files(stack):
+    import os
+    tok = stack.tenant("mediagone", "Media Gone")
+    r = raw(stack, jpeg(400, 300), "bye.jpg", tok, host="mediagone.localhost")
+    assert r.status == 201, r
+    tid = stack.sql("SELECT id FROM tenants WHERE username = 'mediagone'")[0][0]
+    d = os.path.join(stack.env["STOREFRONT_MEDIA_DIR"], str(tid))
+    assert os.path.isdir(d)
+    stack.cli("tenant", "delete", "mediagone", "--yes")
+    assert not os.path.exists(d)
+    assert stack.sql("SELECT count(*) FROM media WHERE tenant_id = ?", tid)[0][0] == 0
+    gone(stack, r.json()["url"])
