@@ -674,7 +674,7 @@ static int run_helper(const char *in, const char *prefix, media_type t, sbuf *ou
 	int killed = 0;
 	for (;;) {
 		int64_t left = (deadline - now_usec()) / 1000;
-		if (left <= 0) { kill(pid, SIGKILL); killed = 1; break; }
+		if (left <= 0) { kill(-pid, SIGKILL); kill(pid, SIGKILL); killed = 1; break; }   /* its group: anything it started */
 		struct pollfd pf = { pfd[0], POLLIN, 0 };
 		int rc = poll(&pf, 1, (int)(left > 1000 ? 1000 : left));
 		if (rc < 0 && errno == EINTR) continue;
@@ -686,8 +686,13 @@ static int run_helper(const char *in, const char *prefix, media_type t, sbuf *ou
 	}
 	close(pfd[0]);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
 	*ms = (long)((now_usec() - t0) / 1000);
+	if (w < 0) {
+		log_error("media: waiting for the image helper: %s", strerror(errno));
+		return -1;
+	}
 	if (killed) {
 		log_warn("media: image helper killed after %ld ms", *ms);
 		return -1;

@@ -464,3 +464,42 @@ def test_deleting_a_store_removes_its_media_files(stack):
     assert not os.path.exists(d)
     assert stack.sql("SELECT count(*) FROM media WHERE tenant_id = ?", tid)[0][0] == 0
     gone(stack, r.json()["url"])
+
+
+def test_a_helper_that_crashes_hangs_or_runs_out_of_memory_leaves_admin_standing(tmp_path):
+    """The decoder runs in its own process: here a stand-in helper that
+    dies of SIGSEGV, hangs past media_helper_ms, or hits media_helper_mem.
+    Each upload is refused cleanly, nothing is stored, admin.cgi answers on."""
+    from stack import Stack
+    from access_util import finish
+    helper = tmp_path / "helper.sh"
+    mode = tmp_path / "mode"
+    helper.write_text('#!/bin/sh\ncase $(cat "%s") in\n'
+                      'crash) kill -SEGV $$ ;;\n'
+                      'hang) sleep 60 ;;\n'
+                      'mem) exec /usr/bin/python3 -c "b = bytearray(1 << 30)" ;;\n'
+                      'esac\nexit 1\n' % mode)
+    helper.chmod(0o755)
+    s = Stack(workers=1, env={"STOREFRONT_MEDIA_HELPER": str(helper), "STOREFRONT_MEDIA_HELPER_MS": "1500",
+                              "STOREFRONT_MEDIA_HELPER_MEM": str(256 << 20)})
+    try:
+        s.start()
+        tok = s.tenant("crashy", "Crashy")
+        for m, status, code in (("crash", 422, "unreadable_image"), ("hang", 500, "storage_error"),
+                                ("mem", 500, "storage_error")):
+            mode.write_text(m)
+            import time
+            t0 = time.monotonic()
+            r = s.request("POST", API + "/media?filename=x.jpg", body=jpeg(64, 64), token=tok, host="crashy.localhost",
+                          headers={"Content-Type": "image/jpeg"})
+            err(r, status, code)
+            if m == "hang":
+                assert time.monotonic() - t0 < 15, "the helper was not stopped at media_helper_ms"
+            lst = s.get(API + "/media", token=tok, host="crashy.localhost")
+            assert lst.status == 200 and lst.json()["total"] == 0, (m, lst)
+        # nothing of the helper is left running
+        import subprocess
+        ps = subprocess.run(["pgrep", "-f", str(helper)], capture_output=True, text=True)
+        assert ps.stdout.strip() == "", ps.stdout
+    finally:
+        finish(s)
