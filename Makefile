@@ -63,6 +63,7 @@ MODE_CFLAGS := -O0 -DSF_DEBUG=1
 else
 BUILD := build/rel
 endif
+MODE_CFLAGS_PLAIN := $(MODE_CFLAGS)
 
 # The mode's flags come last: SAN=1 and DEBUG=1 pick their own -O.
 ALL_CFLAGS = $(SF_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(MODE_CFLAGS)
@@ -187,7 +188,11 @@ $(BUILD)/storefront: $(BUILD)/main_cli.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 # The image helper: libc and libvips only (not the library: it decodes
-# untrusted files and needs nothing else).
+# untrusted files and needs nothing else). Never built with the
+# sanitizers: it runs under an address-space rlimit (media_helper_mem)
+# that ASan's shadow memory cannot fit in.
+$(BUILD)/main_image.o $(BUILD)/storefront-image: MODE_CFLAGS = $(if $(filter 1,$(SAN)),-O1,$(MODE_CFLAGS_PLAIN))
+$(BUILD)/storefront-image: MODE_LDFLAGS =
 $(BUILD)/storefront-image: $(BUILD)/main_image.o
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(IMG_LIBS) $(LDLIBS)
