@@ -1,4 +1,4 @@
-/* Fuzz harness for the media library's parsers (src/media.c): the type
+/* Fuzz harness for the media library's parsers (src/mediacheck.c): the type
  * sniffer, the header dimensions of each format, the polyglot check and
  * the SVG sanitiser -- all of which read untrusted uploads in admin.cgi.
  *   libFuzzer:  make fuzz / make fuzz-smoke (seeds in tests/fuzz/corpus/media)
@@ -6,7 +6,7 @@
  * long as the input), the sanitiser either refuses or gives an SVG that it
  * accepts again unchanged (idempotent) with no <script, no on* attribute
  * and no href outside the file. */
-#include "media.h"
+#include "mediacheck.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -20,16 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char *buf = malloc(size ? size : 1);
 	memcpy(buf, data, size);
-	media_type t = media_sniff(buf, size);
+	media_type t = mcheck_sniff(buf, size);
 	long w, h;
 	for (int k = MT_PNG; k <= MT_AVIF; k++) {
-		media_header_size((media_type)k, buf, size, &w, &h);
-		(void)media_polyglot_problem((media_type)k, buf, size);
+		mcheck_header_size((media_type)k, buf, size, &w, &h);
+		(void)mcheck_polyglot_problem((media_type)k, buf, size);
 	}
 	(void)t;
 	sbuf out = SBUF_INIT;
 	char why[200];
-	if (media_svg_sanitize((const char *)buf, size, &out, NULL, &w, &h, why, sizeof why) == 0) {
+	if (mcheck_svg_sanitize((const char *)buf, size, &out, NULL, &w, &h, why, sizeof why) == 0) {
 		const char *s = sb_str(&out);
 		if (strcasestr(s, "<script")) abort();
 		for (const char *p = s; (p = strstr(p, " on")); p++)
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 			}
 		sbuf again = SBUF_INIT;
-		if (media_svg_sanitize(s, out.len, &again, NULL, &w, &h, why, sizeof why) != 0) abort();
+		if (mcheck_svg_sanitize(s, out.len, &again, NULL, &w, &h, why, sizeof why) != 0) abort();
 		if (again.len != out.len || memcmp(again.s, out.s, out.len) != 0) abort();
 		sb_free(&again);
 	}

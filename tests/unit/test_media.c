@@ -13,71 +13,71 @@ static const unsigned char PNG_HEAD[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x
 
 static void test_sniff(void)
 {
-	CHECK_INT(media_sniff(PNG_HEAD, sizeof PNG_HEAD - 1), MT_PNG);
-	CHECK_INT(media_sniff((const unsigned char *)"\xff\xd8\xff\xe0", 4), MT_JPEG);
-	CHECK_INT(media_sniff((const unsigned char *)"GIF89a\x10\0\x10\0", 10), MT_GIF);
-	CHECK_INT(media_sniff((const unsigned char *)"GIF87a\x10\0\x10\0", 10), MT_GIF);
-	CHECK_INT(media_sniff((const unsigned char *)"RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0", 20), MT_WEBP);
-	CHECK_INT(media_sniff((const unsigned char *)"RIFF\x24\0\0\0WAVEfmt \x18\0\0\0", 20), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1", 28), MT_AVIF);
-	CHECK_INT(media_sniff((const unsigned char *)"\0\0\0\x1c" "ftypmif1\0\0\0\0mif1avif", 28), MT_AVIF);
-	CHECK_INT(media_sniff((const unsigned char *)"\0\0\0\x18" "ftypmp42\0\0\0\0mp42isom", 24), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24), MT_NONE);
+	CHECK_INT(mcheck_sniff(PNG_HEAD, sizeof PNG_HEAD - 1), MT_PNG);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"\xff\xd8\xff\xe0", 4), MT_JPEG);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"GIF89a\x10\0\x10\0", 10), MT_GIF);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"GIF87a\x10\0\x10\0", 10), MT_GIF);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"RIFF\x24\0\0\0WEBPVP8 \x18\0\0\0", 20), MT_WEBP);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"RIFF\x24\0\0\0WAVEfmt \x18\0\0\0", 20), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1", 28), MT_AVIF);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"\0\0\0\x1c" "ftypmif1\0\0\0\0mif1avif", 28), MT_AVIF);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"\0\0\0\x18" "ftypmp42\0\0\0\0mp42isom", 24), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24), MT_NONE);
 	const char *svg = "\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- made by hand -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
-	CHECK_INT(media_sniff((const unsigned char *)svg, strlen(svg)), MT_SVG);
-	CHECK_INT(media_sniff((const unsigned char *)"<svgx>", 6), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"<html><svg>", 11), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"BM\0\0", 4), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"%PDF-1.7", 8), MT_NONE);
-	CHECK_INT(media_sniff((const unsigned char *)"", 0), MT_NONE);
-	CHECK_STR(media_type_mime(MT_AVIF), "image/avif");
+	CHECK_INT(mcheck_sniff((const unsigned char *)svg, strlen(svg)), MT_SVG);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"<svgx>", 6), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"<html><svg>", 11), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"BM\0\0", 4), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"%PDF-1.7", 8), MT_NONE);
+	CHECK_INT(mcheck_sniff((const unsigned char *)"", 0), MT_NONE);
+	CHECK_STR(mcheck_type_mime(MT_AVIF), "image/avif");
 }
 
 static void test_header_size(void)
 {
 	long w, h;
-	CHECK_INT(media_header_size(MT_PNG, PNG_HEAD, sizeof PNG_HEAD - 1, &w, &h), 0);
+	CHECK_INT(mcheck_header_size(MT_PNG, PNG_HEAD, sizeof PNG_HEAD - 1, &w, &h), 0);
 	CHECK_INT(w, 300);
 	CHECK_INT(h, 200);
 	/* JPEG: APP0, then SOF0 with height 0x0102 and width 0x0304 */
 	const unsigned char jpg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 4, 'J', 'F', 0xff, 0xc0, 0, 11, 8, 1, 2, 3, 4, 3, 0, 0, 0 };
-	CHECK_INT(media_header_size(MT_JPEG, jpg, sizeof jpg, &w, &h), 0);
+	CHECK_INT(mcheck_header_size(MT_JPEG, jpg, sizeof jpg, &w, &h), 0);
 	CHECK_INT(w, 0x0304);
 	CHECK_INT(h, 0x0102);
 	/* a scan before any frame header: unreadable */
 	const unsigned char noframe[] = { 0xff, 0xd8, 0xff, 0xda, 0, 4, 0, 0, 0xff, 0xd9 };
-	CHECK_INT(media_header_size(MT_JPEG, noframe, sizeof noframe, &w, &h), -1);
-	CHECK_INT(media_header_size(MT_GIF, (const unsigned char *)"GIF89a\x40\x1f\x20\x03", 10, &w, &h), 0);
+	CHECK_INT(mcheck_header_size(MT_JPEG, noframe, sizeof noframe, &w, &h), -1);
+	CHECK_INT(mcheck_header_size(MT_GIF, (const unsigned char *)"GIF89a\x40\x1f\x20\x03", 10, &w, &h), 0);
 	CHECK_INT(w, 8000);
 	CHECK_INT(h, 800);
 	/* WebP VP8X: 24-bit width-1 and height-1 */
 	unsigned char vp8x[30] = "RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0";
 	vp8x[24] = 0x0f; vp8x[25] = 0x27; vp8x[26] = 0;      /* 9999 + 1 */
 	vp8x[27] = 0x3f; vp8x[28] = 0x42; vp8x[29] = 0x0f;   /* 999999 + 1 */
-	CHECK_INT(media_header_size(MT_WEBP, vp8x, sizeof vp8x, &w, &h), 0);
+	CHECK_INT(mcheck_header_size(MT_WEBP, vp8x, sizeof vp8x, &w, &h), 0);
 	CHECK_INT(w, 10000);
 	CHECK_INT(h, 1000000);
-	CHECK_INT(media_header_size(MT_PNG, (const unsigned char *)"\x89PNG", 4, &w, &h), -1);
+	CHECK_INT(mcheck_header_size(MT_PNG, (const unsigned char *)"\x89PNG", 4, &w, &h), -1);
 }
 
 static void test_polyglot(void)
 {
-	CHECK(media_polyglot_problem(MT_PNG, PNG_HEAD, sizeof PNG_HEAD - 1) == NULL);
+	CHECK(mcheck_polyglot_problem(MT_PNG, PNG_HEAD, sizeof PNG_HEAD - 1) == NULL);
 	unsigned char tail[200];
 	memcpy(tail, PNG_HEAD, sizeof PNG_HEAD - 1);
 	memcpy(tail + sizeof PNG_HEAD - 1, "PK\x03\x04zip", 7);
-	CHECK(media_polyglot_problem(MT_PNG, tail, sizeof PNG_HEAD - 1 + 7) != NULL);
+	CHECK(mcheck_polyglot_problem(MT_PNG, tail, sizeof PNG_HEAD - 1 + 7) != NULL);
 	/* zero padding after the end is not another file */
 	memset(tail + sizeof PNG_HEAD - 1, 0, 7);
-	CHECK(media_polyglot_problem(MT_PNG, tail, sizeof PNG_HEAD - 1 + 7) == NULL);
+	CHECK(mcheck_polyglot_problem(MT_PNG, tail, sizeof PNG_HEAD - 1 + 7) == NULL);
 	const unsigned char jpg[] = "\xff\xd8\xff\xfe\0\x16<ScRiPt>alert(1)</x>\xff\xd9";
-	const char *p = media_polyglot_problem(MT_JPEG, jpg, sizeof jpg - 1);
+	const char *p = mcheck_polyglot_problem(MT_JPEG, jpg, sizeof jpg - 1);
 	CHECK(p && strstr(p, "<script"));
 	/* a second JPEG after the first (a phone's MPF picture) is allowed */
 	const unsigned char two[] = "\xff\xd8\xff\xd9\xff\xd8\xff\xd9";
-	CHECK(media_polyglot_problem(MT_JPEG, two, sizeof two - 1) == NULL);
+	CHECK(mcheck_polyglot_problem(MT_JPEG, two, sizeof two - 1) == NULL);
 	const unsigned char php[] = "\xff\xd8\xff\xd9<?php echo 1; ?>";
-	CHECK(media_polyglot_problem(MT_JPEG, php, sizeof php - 1) != NULL);
+	CHECK(mcheck_polyglot_problem(MT_JPEG, php, sizeof php - 1) != NULL);
 }
 
 static const char *clean(const char *in, cJSON *removed, char *why, size_t wl)
@@ -85,7 +85,7 @@ static const char *clean(const char *in, cJSON *removed, char *why, size_t wl)
 	static char out[4096];
 	sbuf b = SBUF_INIT;
 	long w, h;
-	int rc = media_svg_sanitize(in, strlen(in), &b, removed, &w, &h, why, wl);
+	int rc = mcheck_svg_sanitize(in, strlen(in), &b, removed, &w, &h, why, wl);
 	snprintf(out, sizeof out, "%s", rc == 0 ? sb_str(&b) : "REFUSED");
 	sb_free(&b);
 	return out;
@@ -137,7 +137,7 @@ static void test_svg(void)
 	long w, h;
 	sbuf b = SBUF_INIT;
 	const char *s = "<svg viewBox=\"0,0,24.5,12\"/>";
-	CHECK_INT(media_svg_sanitize(s, strlen(s), &b, NULL, &w, &h, why, sizeof why), 0);
+	CHECK_INT(mcheck_svg_sanitize(s, strlen(s), &b, NULL, &w, &h, why, sizeof why), 0);
 	CHECK_INT(w, 24);
 	CHECK_INT(h, 12);
 	sb_free(&b);
