@@ -503,3 +503,35 @@ def test_a_helper_that_crashes_hangs_or_runs_out_of_memory_leaves_admin_standing
         assert ps.stdout.strip() == "", ps.stdout
     finally:
         finish(s)
+
+
+def test_product_page_gallery_and_vibe_helper_use_the_renditions(stack):
+    import html as htmlmod
+    tok = stack.demo_token
+    a = raw(stack, jpeg(1400, 1000), "g1.jpg", tok, alt="Front").json()
+    b = raw(stack, png(300, 300), "g2.png", tok, alt="Back").json()
+    r = stack.post(API + "/products", {"name": "Gallery lamp", "slug": "gallery-lamp", "price": 900,
+                                       "images": [{"mediaId": a["id"]}, {"mediaId": b["id"], "alt": "The back"},
+                                                  "https://cdn.example/far.jpg"]}, token=tok)
+    assert r.status == 201, r
+    page = stack.get("/products/gallery-lamp").text
+    imgs = re.findall(r'<img class="product-detail__image"[^>]*>', page)
+    assert len(imgs) == 3, imgs
+    assert 'srcset="%s 320w' % a["renditions"][0]["webp"] in imgs[0] and 'width="1400" height="1000"' in imgs[0]
+    assert 'alt="Front"' in imgs[0] and 'loading="eager"' in imgs[0]
+    assert 'alt="The back"' in imgs[1] and 'loading="lazy"' in imgs[1]
+    assert 'src="https://cdn.example/far.jpg"' in imgs[2] and "srcset" not in imgs[2]
+    assert page.count('href="#product-image-') == 3                      # the thumbnails
+    # a block's helpers.image finds a library URL named in its config
+    from test_admin import new_page
+    code = ("function renderPic(config, helpers) {\n"
+            "  return helpers.image(config.pic, {width: 500, className: 'pic'});\n}\n")
+    pid, [bid] = new_page(stack, tok, "media-pic", [code])
+    assert stack.put(API + "/blocks/" + bid, {"version": 1, "config": {"pic": a["url"]}}, token=tok).status == 200
+    assert stack.post(API + "/pages/%s/publish" % pid, {}, token=tok).status == 200
+    got = htmlmod.unescape(stack.get("/media-pic").text)
+    m = re.search(r'<img [^>]*class="pic"[^>]*>', got)
+    assert m, got[-2000:]
+    tag = m.group(0)
+    assert "srcset=\"%s 320w, " % a["renditions"][0]["webp"] in tag and 'width="500" height="357"' in tag, tag
+    assert 'src="%s"' % a["renditions"][1]["url"] in tag            # the 640 JPEG: the narrowest >= 500
