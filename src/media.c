@@ -743,6 +743,11 @@ int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_sta
 		      void (*report)(int64_t, const char *, const char *))
 {
 	if (limit < 1) return 0;
+	/* Claim the store's queue row for a while, so the deliverer does not
+	 * fetch the same images beside `storefront media fetch`. */
+	sqlite3_stmt *claim = db_stmt("UPDATE media_fetch_queue SET next_at = strftime('%s','now') + 600 WHERE tenant_id = :t");
+	db_bind_int(claim, ":t", tid);
+	db_run_best_effort(claim);
 	char (*urls)[1024] = xcalloc((size_t)limit, 1024);
 	int n = remote_urls(tid, urls, limit);
 	int rc = 0;
@@ -799,8 +804,14 @@ int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_sta
 	free(urls);
 	if (rc == 0) {
 		char (*more)[1024] = xcalloc(1, 1024);
-		st->left += remote_urls(tid, more, 1);
+		int left = remote_urls(tid, more, 1);
 		free(more);
+		st->left += left;
+		if (!left) {   /* nothing remote is left: out of the queue */
+			sqlite3_stmt *d = db_stmt("DELETE FROM media_fetch_queue WHERE tenant_id = :t");
+			db_bind_int(d, ":t", tid);
+			db_run_best_effort(d);
+		}
 	}
 	return rc;
 }
