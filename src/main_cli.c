@@ -428,12 +428,14 @@ static void fetch_report(int64_t tid, const char *url, const char *problem)
 	log_warn("media fetch: store %lld: %s: %s", (long long)tid, url, problem);
 }
 
-/* Images a round of the deliverer downloads at most (media fetch). */
+/* Images a round of the deliverer downloads at most (media fetch), and
+ * the time after which it starts no more: emails and webhooks wait. */
 #define DELIVER_MEDIA_PER_TICK 20
+#define DELIVER_MEDIA_TICK_MS 15000
 
 static void deliver_media(void)
 {
-	media_fetch_stats ms = { 0 };
+	media_fetch_stats ms = { .deadline = now_usec() + DELIVER_MEDIA_TICK_MS * 1000LL };
 	media_fetch_due(DELIVER_MEDIA_PER_TICK, &ms, fetch_report);
 	if (ms.fetched || ms.reused || ms.failed) {
 		printf("media: fetched %d, reused %d, failed %d, left %d\n", ms.fetched, ms.reused, ms.failed, ms.left);

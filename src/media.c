@@ -752,6 +752,7 @@ int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_sta
 	int n = remote_urls(tid, urls, limit);
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
+		if (st->deadline && now_usec() > st->deadline) break;   /* the rest next round */
 		const char *src = urls[i];
 		char url[600] = "", why[320] = "";
 		int64_t id = by_source(tid, src, url, sizeof url);
@@ -836,7 +837,7 @@ void media_fetch_due(int limit, media_fetch_stats *st, void (*report)(int64_t, c
 		if (db_step(q) == SQLITE_ROW) { tid = db_int(q, 0); attempts = db_int(q, 1); }
 		db_reset(q);
 		if (!tid) return;
-		media_fetch_stats one = { 0 };
+		media_fetch_stats one = { .deadline = st->deadline };
 		int rc = media_fetch_store(tid, "deliverer", limit, &one, report);
 		limit -= one.fetched + one.reused + one.failed + 1;
 		st->fetched += one.fetched;
@@ -859,6 +860,6 @@ void media_fetch_due(int limit, media_fetch_stats *st, void (*report)(int64_t, c
 		}
 		db_bind_int(u, ":t", tid);
 		db_run_best_effort(u);
-		if (rc < 0 || one.failed) return;   /* the rest next time */
+		if (rc < 0 || one.failed || (st->deadline && now_usec() > st->deadline)) return;   /* the rest next time */
 	}
 }

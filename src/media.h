@@ -79,7 +79,10 @@ int64_t media_id_by_url(int64_t tid, const char *url);
  * that are library URLs). */
 cJSON *media_map_for(int64_t tid, const cJSON *inputs);
 /* ---- remote images into the library (storefront media fetch, the deliverer) ---- */
-typedef struct media_fetch_stats { int fetched, reused, failed, left; } media_fetch_stats;
+typedef struct media_fetch_stats {
+	int fetched, reused, failed, left;
+	int64_t deadline;       /* in: monotonic usec after which no new download starts (0: none) */
+} media_fetch_stats;
 /* Download up to limit of the store's remote product images (http/https
  * URLs in product images or a product's image, from a Shopify CSV or POS
  * sync) through net.c's public-address guard into the library, and point
@@ -91,8 +94,9 @@ int media_fetch_store(int64_t tid, const char *actor, int limit, media_fetch_sta
 /* Queue the store for the deliverer (inside the caller's transaction). */
 MUST_USE int media_fetch_queue(int64_t tid);
 /* The deliverer's turn: the due stores of the queue, up to limit images
- * in all; a store with nothing left leaves the queue, one with failures
- * is tried again later (backoff), and given up after a few tries. */
+ * in all and none started after st->deadline (the emails wait meanwhile);
+ * a store with nothing left leaves the queue, one with failures is tried
+ * again later (backoff), and given up after a few tries. */
 void media_fetch_due(int limit, media_fetch_stats *st, void (*report)(int64_t tid, const char *url, const char *problem));
 
 /* For a page template's <img>: each image of images gets src (the
