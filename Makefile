@@ -37,6 +37,12 @@ DEB_libcurl := libcurl4-openssl-dev
 DEB_libargon2 := libargon2-dev
 DEB_libseccomp := libseccomp-dev
 DEB_libcmark := libcmark-dev
+# libvips: only bin/storefront-image (src/main_image.c) links it; the
+# image work runs there, in a child with rlimits, never in a worker.
+IMG_PKGS := vips
+IMG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(IMG_PKGS) 2>/dev/null)
+IMG_LIBS := $(shell $(PKG_CONFIG) --libs $(IMG_PKGS) 2>/dev/null)
+DEB_vips := libvips-dev
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -57,6 +63,7 @@ MODE_CFLAGS := -O0 -DSF_DEBUG=1
 else
 BUILD := build/rel
 endif
+MODE_CFLAGS_PLAIN := $(MODE_CFLAGS)
 
 # The mode's flags come last: SAN=1 and DEBUG=1 pick their own -O.
 ALL_CFLAGS = $(SF_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(MODE_CFLAGS)
@@ -65,7 +72,7 @@ ALL_LDLIBS = $(SF_LIBS) $(LDLIBS)
 # Header dependencies: each compile writes its .d file beside its output.
 DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 
-PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c
+PROGS_SRC := src/main_storefront.c src/main_admin.c src/main_cli.c src/main_image.c
 # The vibe engine (src/vibe/, see src/vibe/README.md) is its own archive,
 # libvibe.a, compiled with only its own headers and the shared helpers'
 # (VIBE_SHARED: modules of src/ that include nothing but libc and each
@@ -84,8 +91,8 @@ LIBS_A := $(BUILD)/libstorefront.a $(BUILD)/libvibe.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront
-BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront
+PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront bin/storefront-image
+BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront $(BUILD)/storefront-image
 
 .PHONY: editor dist all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
@@ -104,7 +111,7 @@ deps-bench: ; @sh scripts/deps.sh bench
 # Every compile waits for this: a missing library is named once, with the
 # package to install, instead of a cascade of errors about its headers.
 PKG_MISSING := $(shell command -v $(PKG_CONFIG) >/dev/null 2>&1 && \
-	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || echo $$p; done)
+	for p in $(PKGS) $(IMG_PKGS); do $(PKG_CONFIG) --exists $$p || echo $$p; done)
 pkg-check:
 ifeq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
 	@echo "make: $(PKG_CONFIG) is not installed. Run:" >&2
@@ -139,6 +146,7 @@ $(BUILD)/paths:
 	@echo '$(PATHS_LINE)' > $@
 $(BUILD)/config.o: $(BUILD)/paths
 $(BUILD)/config.o: OBJ_DEFS = $(PATH_DEFS)
+$(BUILD)/main_image.o: OBJ_DEFS = $(IMG_CFLAGS)
 
 $(BUILD)/%.o: src/%.c $(BUILD)/flags | pkg-check
 	@echo "  CC      $<"
@@ -179,6 +187,15 @@ $(BUILD)/admin.cgi: $(BUILD)/main_admin.o $(LIBS_A)
 $(BUILD)/storefront: $(BUILD)/main_cli.o $(LIBS_A)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+# The image helper: libc and libvips only (not the library: it decodes
+# untrusted files and needs nothing else). Never built with the
+# sanitizers: it runs under an address-space rlimit (media_helper_mem)
+# that ASan's shadow memory cannot fit in.
+$(BUILD)/main_image.o $(BUILD)/storefront-image: MODE_CFLAGS = $(if $(filter 1,$(SAN)),-O1,$(MODE_CFLAGS_PLAIN))
+$(BUILD)/storefront-image: MODE_LDFLAGS =
+$(BUILD)/storefront-image: $(BUILD)/main_image.o
+	@echo "  LD      $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $^ $(IMG_LIBS) $(LDLIBS)
 
 # The installed names always hold the build of the last make (plain or SAN=1).
 cgi-bin/storefront.fcgi: $(BUILD)/storefront.fcgi FORCE
@@ -186,6 +203,8 @@ cgi-bin/storefront.fcgi: $(BUILD)/storefront.fcgi FORCE
 cgi-bin/admin.cgi: $(BUILD)/admin.cgi FORCE
 	@mkdir -p cgi-bin; cmp -s $< $@ || cp $< $@
 bin/storefront: $(BUILD)/storefront FORCE
+	@mkdir -p bin; cmp -s $< $@ || cp $< $@
+bin/storefront-image: $(BUILD)/storefront-image FORCE
 	@mkdir -p bin; cmp -s $< $@ || cp $< $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS_A)

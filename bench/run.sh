@@ -32,3 +32,6 @@ echo "== Lighthouse (desktop, demo store) =="
 sh "$root/bench/lighthouse.sh"
 
 sh "$root/bench/pods.sh" 1000000
+
+echo "== media: upload + renditions of a 12-megapixel JPEG, real stack =="
+/usr/bin/python3 "$root/bench/media.py" 3

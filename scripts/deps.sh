@@ -5,11 +5,11 @@
 set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
- libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
+ libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev libvips-dev"
 run="lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch sqlite3 curl tzdata"
-test="python3 python3-pytest python3-pyld lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch curl sqlite3 caddy valgrind
+test="python3 python3-pytest python3-pyld libvips-tools lighttpd lighttpd-mod-deflate spawn-fcgi multiwatch curl sqlite3 caddy valgrind
  chromium clang libclang-rt-14-dev haproxy"
-bench="wrk haproxy"
+bench="wrk haproxy libvips-tools"
 
 want=""
 for set in "$@"; do

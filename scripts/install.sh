@@ -5,6 +5,7 @@
 #
 #   PREFIX/bin/storefront                     the CLI
 #   PREFIX/lib/storefront/cgi-bin/            storefront.fcgi, admin.cgi
+#   PREFIX/lib/storefront/storefront-image    the image helper (media.c runs it)
 #   PREFIX/share/storefront/                  templates/ sql/ htdocs/ conf/
 #   SYSCONFDIR/storefront.conf                conf/storefront.conf.example,
 #                                             unless there is one already
@@ -38,12 +39,13 @@ data_files() {
 
 case "${1:-}" in
 install)
-	for p in cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront; do
+	for p in cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront bin/storefront-image; do
 		[ -x "$p" ] || { echo "install.sh: $p is not built (run make)" >&2; exit 1; }
 	done
 	install -d "$bin" "$lib/cgi-bin" "$share" "$etc" "$state"
 	install -m 755 bin/storefront "$bin/storefront"
 	install -m 755 cgi-bin/storefront.fcgi cgi-bin/admin.cgi "$lib/cgi-bin/"
+	install -m 755 bin/storefront-image "$lib/storefront-image"
 	data_files | while IFS= read -r f; do
 		[ -f "$f" ] || continue   # tracked but deleted in the work tree
 		install -D -m 644 "$f" "$share/$f"
@@ -57,7 +59,7 @@ install)
 	echo "installed: $bin/storefront, $lib/cgi-bin/, $n files in $share/, $etc/storefront.conf; database directory $state/"
 	;;
 uninstall)
-	rm -f "$bin/storefront" "$lib/cgi-bin/storefront.fcgi" "$lib/cgi-bin/admin.cgi"
+	rm -f "$bin/storefront" "$lib/cgi-bin/storefront.fcgi" "$lib/cgi-bin/admin.cgi" "$lib/storefront-image"
 	data_files | while IFS= read -r f; do rm -f "$share/$f"; done
 	if [ -f "$etc/storefront.conf" ]; then
 		if cmp -s "$example" "$etc/storefront.conf"; then

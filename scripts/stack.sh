@@ -78,7 +78,10 @@ start)
 	# request path (storefront deliver --loop; its errors in workers.log).
 	supervise deliver 1 "$root/bin/storefront" deliver --loop 1
 	listening storefront admin
-	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_BIND=${SF_BIND:-127.0.0.1} SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
+	# the media library's files (media_dir), served by lighttpd under /media/
+	media=${STOREFRONT_MEDIA_DIR:-$root/var/media}
+	mkdir -p "$media"
+	SF_MEDIA=$media SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_BIND=${SF_BIND:-127.0.0.1} SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
 		SF_ADMIN_HOST_RE=$(printf '%s' "${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}}" | sed 's/[.]/\\./g') \
 		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.

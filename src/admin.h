@@ -111,6 +111,12 @@ int adm_seo_text(req *r, const cJSON *seo, int strict, const char *field, char *
 /* A slug change: PREFIX old answers 301 to PREFIX new (redirects.h).
  * Inside the caller's transaction; 0 or -1. */
 MUST_USE int adm_slug_moved(int64_t tid, const char *prefix, const char *old_slug, const char *new_slug);
+/* the media library (admin_media.c) */
+void adm_media_upload(req *r);
+void adm_media_list(req *r);
+void adm_media_get(req *r);
+void adm_media_update(req *r);
+void adm_media_delete(req *r);
 
 /* shared helpers */
 void adm_not_found(req *r, const char *what);

@@ -89,6 +89,12 @@ const route admin_routes[] = {
 	{ M_DELETE, "/api/cms/custom-fields/:id", adm_field_delete, AW, ED, "custom_field", NULL },
 	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, RA, ROLE_OWNER | ROLE_STAFF, "settings", NULL },
 	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, "settings", NULL },
+	/* the media library (admin_media.c, doc/media.md) */
+	{ M_GET, "/api/cms/media", adm_media_list, RA, ED, "media", NULL },
+	{ M_POST, "/api/cms/media", adm_media_upload, AW, ED, "media", NULL },
+	{ M_GET, "/api/cms/media/:id", adm_media_get, RA, ED, "media", NULL },
+	{ M_PUT, "/api/cms/media/:id", adm_media_update, AW, ED, "media", NULL },
+	{ M_DELETE, "/api/cms/media/:id", adm_media_delete, AW, ED, "media", NULL },
 	/* people and access (admin_access.c) */
 	{ M_POST, "/api/cms/logout", adm_logout, RA, ROLE_ANY, "session", NULL },
 	{ M_GET, "/api/cms/me", adm_me, RA, ROLE_ANY, "session", NULL },

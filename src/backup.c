@@ -31,12 +31,10 @@ void backup_dir_path(char *out, size_t n)
 	else beside_db(out, n, "backups");
 }
 
-/* The media library's directory: media/ beside the database, which is
- * where the media library (media_dir, doc/media.md) keeps its files by
- * default. Once both are merged this is cfg.media_dir. */
+/* The media library's directory (media_dir, doc/media.md). */
 void media_dir_path(char *out, size_t n)
 {
-	beside_db(out, n, "media");
+	snprintf(out, n, "%s", cfg.media_dir);
 }
 
 static int copy_file(const char *from, const char *to)

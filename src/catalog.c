@@ -12,9 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every image of a product in order, as one JSON array [{url, alt}]. */
-#define IMAGES_COL(p) "(SELECT json_group_array(json_object('url', url, 'alt', alt)) FROM " \
-	"(SELECT url, alt FROM product_images i WHERE i.product_id = " p ".id ORDER BY i.position, i.id))"
+/* Every image of a product in order, as one JSON array [{url, alt}]; a
+ * media library item also has {mediaId, width, height, renditions} (its
+ * alt text when the product gives none). */
+#define IMAGES_COL(p) "(SELECT json_group_array(CASE WHEN mid IS NULL THEN json_object('url', url, 'alt', alt) " \
+	"ELSE json_object('url', url, 'alt', alt, 'mediaId', mid, 'width', w, 'height', h, 'renditions', json(rj)) END) FROM " \
+	"(SELECT i.url, CASE WHEN i.alt != '' OR m.id IS NULL THEN i.alt ELSE m.alt END AS alt, CAST(m.id AS TEXT) AS mid, " \
+	"m.width AS w, m.height AS h, m.renditions_json AS rj FROM product_images i " \
+	"LEFT JOIN media m ON m.tenant_id = i.tenant_id AND m.id = i.media_id " \
+	"WHERE i.product_id = " p ".id ORDER BY i.position, i.id))"
 
 /* A product with variants is in stock while any variant is; one whose
  * inventory is untracked or sold past zero ('continue') always is. */
@@ -66,8 +72,11 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	add_inventory(p, db_int(st, 7), (int)db_int(st, 16), db_text(st, 17));
 	cJSON_AddItemToObject(p, "tags", row_json(st, 8, 1));
 	cJSON_AddStringToObject(p, "vendor", db_text(st, 9));
-	cJSON_AddStringToObject(p, "image", db_text(st, 10));
-	cJSON_AddItemToObject(p, "images", images_json(db_text(st, 15), db_text(st, 10), db_text(st, 2)));
+	cJSON *images = images_json(db_text(st, 15), db_text(st, 10), db_text(st, 2));
+	/* the featured image: its own field, else the first of images */
+	const cJSON *first = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(images, 0), "url");
+	cJSON_AddStringToObject(p, "image", *db_text(st, 10) || !cJSON_IsString(first) ? db_text(st, 10) : first->valuestring);
+	cJSON_AddItemToObject(p, "images", images);
 	sbuf url = SBUF_INIT;
 	sb_printf(&url, "/products/%s", db_text(st, 1));
 	cJSON_AddStringToObject(p, "url", sb_str(&url));

@@ -3,6 +3,7 @@
 #include "seo.h"
 #include "redirects.h"
 #include "cfields.h"
+#include "media.h"
 #include "catalog.h"
 #include "text.h"
 #include "audit.h"
@@ -130,15 +131,34 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 	const cJSON *im;
 	cJSON_ArrayForEach(im, images) {
 		const char *url = NULL, *alt = "";
-		char f2[32], sub[64], m2[200];
+		char f2[32], sub[64], m2[200], mu[600];
 		snprintf(f2, sizeof f2, "images[%d]", i);
 		if (cJSON_IsString(im)) url = im->valuestring;
 		else if (cJSON_IsObject(im)) {
 			const cJSON *it;
-			cJSON_ArrayForEach(it, im)
-				if (strcmp(it->string, "url") && strcmp(it->string, "alt") && strcmp(it->string, "position"))
-					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?}", it->string);
-			if (get_str(im, "url", IN_URL_MAX, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
+			/* width, height, renditions: what the API returns for a
+			 * library image, accepted back and ignored (media.c) */
+			static const char *const known[] = { "url", "alt", "position", "mediaId", "width", "height",
+							      "renditions", NULL };
+			cJSON_ArrayForEach(it, im) {
+				int k = 0;
+				while (known[k] && strcmp(known[k], it->string)) k++;
+				if (!known[k])
+					return bad(field, fl, msg, ml, f2, "has an unknown field '%.40s'; an image is {url, alt?} or {mediaId, alt?}", it->string);
+			}
+			const cJSON *mid = cJSON_GetObjectItemCaseSensitive(im, "mediaId");
+			if (mid && !cJSON_IsNull(mid)) {
+				int64_t id = 0;
+				char f3[48];
+				snprintf(f3, sizeof f3, "%s.mediaId", f2);
+				if (id_problem(mid, &id) || !(url = media_url_of(tid, id, mu, sizeof mu)))
+					return bad(field, fl, msg, ml, f3, "is not an item of this store's media library");
+				if (get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
+					char full[100];
+					snprintf(full, sizeof full, "%s.%s", f2, sub);
+					return bad(field, fl, msg, ml, full, "%s", m2);
+				}
+			} else if (get_str(im, "url", IN_URL_MAX, &url, sub, sizeof sub, m2, sizeof m2) < 0 ||
 			    get_str(im, "alt", 500, &alt, sub, sizeof sub, m2, sizeof m2) < 0) {
 				char full[100];
 				snprintf(full, sizeof full, "%s.%s", f2, sub);
@@ -157,13 +177,29 @@ int cs_save_images(int64_t tid, int64_t pid, const cJSON *images, char *field, s
 	cJSON_ArrayForEach(im, images) {
 		const cJSON *u = cJSON_IsString(im) ? im : cJSON_GetObjectItemCaseSensitive(im, "url");
 		const cJSON *a = cJSON_IsObject(im) ? cJSON_GetObjectItemCaseSensitive(im, "alt") : NULL;
-		st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, alt, position) VALUES(:t, :p, :u, :a, :pos)");
+		/* a library item, by id or by its URL: its renditions come along */
+		const cJSON *mj = cJSON_IsObject(im) ? cJSON_GetObjectItemCaseSensitive(im, "mediaId") : NULL;
+		char mu[600];
+		int64_t mid = 0;
+		const char *url;
+		if (mj && !cJSON_IsNull(mj)) {
+			if (id_problem(mj, &mid) || !(url = media_url_of(tid, mid, mu, sizeof mu))) return -2;
+		} else {
+			url = u->valuestring;
+			mid = media_id_by_url(tid, url);
+		}
+		st = db_stmt("INSERT INTO product_images(tenant_id, product_id, url, alt, position, media_id) "
+			     "VALUES(:t, :p, :u, :a, :pos, :m)");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":p", pid);
-		db_bind_text(st, ":u", u->valuestring);
+		if (mid) db_bind_int(st, ":m", mid);
+		else db_bind_null(st, ":m");
+		db_bind_text(st, ":u", url);
 		db_bind_text(st, ":a", cJSON_IsString(a) ? a->valuestring : "");
 		db_bind_int(st, ":pos", i++);
 		if (db_run(st) < 0) return -2;
+		if (!mid && (str_startswith(url, "http://") || str_startswith(url, "https://")) && media_fetch_queue(tid) < 0)
+			return -2;
 	}
 	return 0;
 }
@@ -256,21 +292,21 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	db_bind_text(st, ":cf", p->custom_patch);
 	db_bind_text(st, ":rel", p->related_json);
 	if (db_run(st) < 0) { free(old_slug); return -2; }
-	if (*id) {
-		int rc = db_changes() ? 0 : 1;
-		if (rc == 0 && old_slug) {
-			sbuf from = SBUF_INIT, to = SBUF_INIT;
-			sb_printf(&from, "/products/%s", old_slug);
-			sb_printf(&to, "/products/%s", p->slug);
-			if (redir_moved(tid, sb_str(&from), sb_str(&to)) < 0) rc = -2;
-			sb_free(&from);
-			sb_free(&to);
-		}
-		free(old_slug);
-		return rc;
+	int changed = db_changes(), updating = *id != 0, rc = updating && !changed ? 1 : 0;
+	if (!updating) *id = db_last_id();
+	if (rc == 0 && updating && old_slug) {   /* the old address answers 301 */
+		sbuf from = SBUF_INIT, to = SBUF_INIT;
+		sb_printf(&from, "/products/%s", old_slug);
+		sb_printf(&to, "/products/%s", p->slug);
+		if (redir_moved(tid, sb_str(&from), sb_str(&to)) < 0) rc = -2;
+		sb_free(&from);
+		sb_free(&to);
 	}
-	*id = db_last_id();
-	return 0;
+	free(old_slug);
+	/* a remote image (POS, Shopify CSV): the deliverer fetches it into the library */
+	if (rc == 0 && changed && p->image && (str_startswith(p->image, "http://") || str_startswith(p->image, "https://")) &&
+	    media_fetch_queue(tid) < 0) rc = -2;
+	return rc;
 }
 
 int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id,

@@ -54,6 +54,8 @@ static const struct key {
 	L(health_max_backlog), L(health_backlog_age), L(custom_fields_max),
 	S(db_synchronous), S(backup_dir), L(backup_keep), L(backup_interval), L(backup_step_pages),
 	L(read_only_max), S(catalogue), S(haproxy_socket), S(haproxy_map),
+	S(media_dir), S(media_url), S(media_helper), S(media_widths), L(media_max_bytes), L(media_max_pixels),
+	L(media_helper_mem), L(media_helper_ms),
 #undef S
 #undef L
 };
@@ -234,6 +236,12 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.backup_keep = 7;
 	cfg.backup_step_pages = 256;
 	cfg.read_only_max = 600;
+	strcpy(cfg.media_url, "/media/lib");
+	strcpy(cfg.media_widths, "320,640,1024,1600");
+	cfg.media_max_bytes = 20L << 20;
+	cfg.media_max_pixels = 50000000;
+	cfg.media_helper_mem = 1L << 30;
+	cfg.media_helper_ms = 60000;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif
@@ -263,6 +271,20 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (strcmp(cfg.db_synchronous, "FULL") != 0 && strcmp(cfg.db_synchronous, "NORMAL") != 0) {
 		snprintf(err, errlen, "db_synchronous must be FULL or NORMAL, not '%s'", cfg.db_synchronous);
 		return -1;
+	}
+	/* Media beside the database (var/ in a source tree, STATEDIR
+	 * installed); the image helper beside bin/storefront in a source
+	 * tree, in PREFIX/lib/storefront installed (scripts/install.sh). */
+	if (!cfg.media_dir[0])
+		snprintf(cfg.media_dir, sizeof cfg.media_dir, "%s/media", in_tree ? "var" : SF_STATE_DIR);
+	if (in_tree && cfg.media_dir[0] != '/') {
+		char rel[sizeof cfg.media_dir];
+		snprintf(rel, sizeof rel, "%s", cfg.media_dir);
+		snprintf(cfg.media_dir, sizeof cfg.media_dir, "%.900s/%.100s", cfg.home, rel);
+	}
+	if (!cfg.media_helper[0]) {
+		if (in_tree) snprintf(cfg.media_helper, sizeof cfg.media_helper, "%.1000s/bin/storefront-image", cfg.home);
+		else snprintf(cfg.media_helper, sizeof cfg.media_helper, "%s", SF_SHARE_DIR "/../../lib/storefront/storefront-image");
 	}
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,

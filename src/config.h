@@ -86,6 +86,15 @@ typedef struct config {
 	char catalogue[1024];   /* the pod catalogue's database ("": catalogue.db beside the db) */
 	char haproxy_socket[1024];  /* HAProxy's runtime API (unix socket path or host:port; "": none) */
 	char haproxy_map[1024];     /* the host -> pod map file HAProxy loads */
+	/* media library (doc/media.md) */
+	char media_dir[1024];   /* where uploads and renditions are written ("": var/media or STATEDIR/media) */
+	char media_url[256];    /* the URL prefix the web server serves media_dir under */
+	char media_helper[1024];/* the image program (bin/storefront-image; "": found beside the others) */
+	char media_widths[128]; /* rendition widths, "320,640,1024,1600" */
+	long media_max_bytes;   /* bytes of one uploaded file */
+	long media_max_pixels;  /* width x height an image may declare (decompression bombs) */
+	long media_helper_mem;  /* address space of the image helper, bytes */
+	long media_helper_ms;   /* wall-clock ms one image's processing may take */
 	int debug;
 } config;
 

@@ -1,6 +1,7 @@
 /* html: escaping for HTML text, attributes, URLs, JSON strings, headers. */
 #include "html.h"
 #include <string.h>
+#include <strings.h>
 #include <ctype.h>
 
 static void escape(sbuf *b, const char *s, int attr)
@@ -29,6 +30,22 @@ static void escape(sbuf *b, const char *s, int attr)
 
 void html_text(sbuf *b, const char *s) { escape(b, s, 0); }
 void html_attr(sbuf *b, const char *s) { escape(b, s, 1); }
+
+int html_srcset_add(sbuf *b, const char *url, long width)
+{
+	if (!url || !*url || width < 1 || strpbrk(url, " \t\r\n\f,") || !html_image_url_ok(url)) return 0;
+	if (b->len) sb_puts(b, ", ");
+	sb_printf(b, "%s %ldw", url, width);
+	return 1;
+}
+
+int html_image_url_ok(const char *url)
+{
+	/* a scheme is letters, digits, + - . before the first ':' */
+	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	if (url[n] != ':' || n == 0) return 1;
+	return (n == 4 && strncasecmp(url, "http", 4) == 0) || (n == 5 && strncasecmp(url, "https", 5) == 0);
+}
 
 void url_component(sbuf *b, const char *s)
 {

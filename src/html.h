@@ -8,6 +8,13 @@
 
 void html_text(sbuf *b, const char *s);      /* & < > " ' escaped */
 void html_attr(sbuf *b, const char *s);      /* same set plus ` and = */
+/* One candidate "URL WIDTHw" of an <img srcset> (", " between them),
+ * unescaped: the caller escapes the whole for its context. A URL with
+ * blank space or a comma (which would split the list) or a width under 1
+ * is left out: 0; else 1. */
+int html_srcset_add(sbuf *b, const char *url, long width);
+/* 1 when a URL may be an image's src: relative, http: or https:. */
+int html_image_url_ok(const char *url);
 void url_component(sbuf *b, const char *s);  /* RFC 3986 unreserved kept */
 void json_string(sbuf *b, const char *s);    /* "..." with \u escapes, < > & too */
 /* Header values: CR, LF and other controls are dropped. */

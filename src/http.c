@@ -78,15 +78,9 @@ static void free_pairs(kv *p, int n)
 	free(p);
 }
 
-static void read_body(req *r)
+/* The body up to content_length into r->body. */
+static void read_all(req *r)
 {
-	const char *cl = http_env(r, "CONTENT_LENGTH");
-	r->content_length = cl && *cl ? atol(cl) : 0;
-	if (r->content_length <= 0) return;
-	if (r->content_length > cfg.max_body) {
-		r->body_too_large = 1;
-		return;
-	}
 	sb_grow(&r->body, (size_t)r->content_length);
 	char buf[16384];
 	long left = r->content_length;
@@ -98,6 +92,27 @@ static void read_body(req *r)
 		sb_put(&r->body, buf, (size_t)got);
 		left -= got;
 	}
+}
+
+static void read_body(req *r)
+{
+	const char *cl = http_env(r, "CONTENT_LENGTH");
+	r->content_length = cl && *cl ? atol(cl) : 0;
+	if (r->content_length <= 0) return;
+	if (r->content_length > cfg.max_body) {
+		r->body_too_large = 1;   /* left unread: a route may take more (http_read_large_body) */
+		return;
+	}
+	read_all(r);
+}
+
+int http_read_large_body(req *r, long limit)
+{
+	if (!r->body_too_large) return 0;
+	if (r->content_length > limit) return -1;
+	read_all(r);
+	r->body_too_large = 0;
+	return 0;
 }
 
 void http_begin(req *r, char **env, void *fin, void *fout)
@@ -470,4 +485,87 @@ cJSON *http_json_body(req *r)
 		return NULL;
 	}
 	return j;
+}
+
+int http_header_param(const char *v, const char *param, char *out, size_t n)
+{
+	size_t pl = strlen(param);
+	const char *p = v ? strchr(v, ';') : NULL;
+	while (p) {
+		p++;
+		while (*p == ' ' || *p == '\t') p++;
+		if (strncasecmp(p, param, pl) == 0 && p[pl] == '=') {
+			p += pl + 1;
+			size_t k = 0;
+			if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' && p[1]) p++;
+					if (k + 1 < n) out[k++] = *p;
+				}
+			} else {
+				for (; *p && *p != ';' && *p != ' ' && *p != '\t'; p++)
+					if (k + 1 < n) out[k++] = *p;
+			}
+			out[k] = 0;
+			return k > 0;
+		}
+		p = strchr(p, ';');
+	}
+	return 0;
+}
+
+int http_multipart(req *r, http_part *parts, int max, char *err, size_t errlen)
+{
+	const char *ct = http_env(r, "CONTENT_TYPE");
+	char b[80] = "--";
+	if (!http_header_param(ct, "boundary", b + 2, sizeof b - 2)) {
+		snprintf(err, errlen, "the multipart body has no boundary in its Content-Type");
+		return -1;
+	}
+	size_t bl = strlen(b);
+	const char *s = r->body.s ? r->body.s : "", *end = s + r->body.len;
+	const char *p = memmem(s, r->body.len, b, bl);
+	int n = 0;
+	while (p) {
+		p += bl;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-') return n;   /* the closing delimiter */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n') break;
+		p += 2;
+		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hend) break;
+		http_part part;
+		memset(&part, 0, sizeof part);
+		/* the part's header lines */
+		for (const char *l = p; l < hend;) {
+			const char *le = memmem(l, (size_t)(hend - l), "\r\n", 2);
+			if (!le) le = hend;
+			char line[1024];
+			snprintf(line, sizeof line, "%.*s", (int)(le - l < 1023 ? le - l : 1023), l);
+			if (strncasecmp(line, "Content-Disposition:", 20) == 0) {
+				http_header_param(line, "name", part.name, sizeof part.name);
+				http_header_param(line, "filename", part.filename, sizeof part.filename);
+			} else if (strncasecmp(line, "Content-Type:", 13) == 0) {
+				const char *v = line + 13;
+				while (*v == ' ') v++;
+				snprintf(part.content_type, sizeof part.content_type, "%s", v);
+			}
+			l = le + 2;
+		}
+		const char *data = hend + 4;
+		/* the data ends at CRLF + the delimiter */
+		const char *next = NULL;
+		for (const char *q = data; q + bl + 2 <= end;) {
+			const char *m = memmem(q, (size_t)(end - q), "\r\n", 2);
+			if (!m || m + 2 + bl > end) break;
+			if (memcmp(m + 2, b, bl) == 0) { next = m; break; }
+			q = m + 1;
+		}
+		if (!next) break;
+		part.data = data;
+		part.len = (size_t)(next - data);
+		if (n < max) parts[n++] = part;
+		p = next + 2;
+	}
+	snprintf(err, errlen, "the multipart body is cut short or malformed (each part must end with the boundary)");
+	return -1;
 }

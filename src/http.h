@@ -74,6 +74,9 @@ void http_set_error_page(http_error_page_fn fn);
 
 /* Set up r from an environment; reads the body (up to cfg.max_body). */
 void http_begin(req *r, char **env, void *fin, void *fout);
+/* A body over cfg.max_body was left unread (body_too_large): read it
+ * when it is at most limit bytes (uploads). 0, or -1 when it is larger. */
+int http_read_large_body(req *r, long limit);
 void http_end(req *r);         /* frees everything owned by r */
 
 const char *http_env(req *r, const char *name);
@@ -112,6 +115,21 @@ void http_redirect(req *r, int status, const char *location);
 void http_error(req *r, int status, const char *code, cJSON *details, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void http_send(req *r);
+
+/* multipart/form-data (RFC 7578): the parts of r's body, their data
+ * pointing into r->body. Returns how many (at most max), or -1 with the
+ * problem in err (no boundary, a part without its end...). */
+typedef struct http_part {
+	char name[64];          /* the form field */
+	char filename[256];     /* "" when the part is not a file */
+	char content_type[100];
+	const char *data;
+	size_t len;
+} http_part;
+int http_multipart(req *r, http_part *parts, int max, char *err, size_t errlen);
+/* A parameter of a header value (filename="a.jpg" in Content-Disposition,
+ * boundary= in Content-Type): 1 with it in out, else 0. */
+int http_header_param(const char *value, const char *param, char *out, size_t n);
 
 /* 1 when a Content-Type header value is the media type (any parameters). */
 int http_content_type_is(const char *ct, const char *type);

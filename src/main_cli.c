@@ -24,6 +24,7 @@
 #include "tenantfile.h"
 #include "backup.h"
 #include "pods.h"
+#include "media.h"
 
 #include <getopt.h>
 #include <spawn.h>
@@ -64,6 +65,7 @@ static const char usage[] =
 	"  restore FILE [--force]                 restore a backup into the database and media_dir\n"
 	"  catalogue ...                          the router node's pod catalogue and HAProxy map (catalogue --help)\n"
 	"  tenant move USERNAME --to POD          move a store to another pod (router node; short read-only window)\n"
+	"  media fetch [USERNAME]                 download products' remote images into the media library\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -516,6 +518,8 @@ static int pending_rows(void)
 
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
+static void deliver_media(void);
+
 /* The deliverer's scheduled backup (backup_interval): a child process
  * of its own (`storefront backup --auto`), one at a time. */
 static pid_t backup_pid;
@@ -535,6 +539,8 @@ static void backup_tick(void)
 static void deliver_tick(outbox_stats *st)
 {
 	backup_tick();
+	/* remote product images into the media library (media.h) */
+	deliver_media();
 	/* Carts nobody touched for cart_ttl are gone (their cookie expired too). */
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
@@ -661,6 +667,68 @@ static int cmd_catalogue(int argc, char **argv)
 		return 0;
 	}
 	return fail("%s", u);
+}
+
+static void fetch_report(int64_t tid, const char *url, const char *problem)
+{
+	log_warn("media fetch: store %lld: %s: %s", (long long)tid, url, problem);
+}
+
+/* Images a round of the deliverer downloads at most (media fetch), and
+ * the time after which it starts no more: emails and webhooks wait. */
+#define DELIVER_MEDIA_PER_TICK 20
+#define DELIVER_MEDIA_TICK_MS 15000
+
+static void deliver_media(void)
+{
+	media_fetch_stats ms = { .deadline = now_usec() + DELIVER_MEDIA_TICK_MS * 1000LL };
+	media_fetch_due(DELIVER_MEDIA_PER_TICK, &ms, fetch_report);
+	if (ms.fetched || ms.reused || ms.failed) {
+		printf("media: fetched %d, reused %d, failed %d, left %d\n", ms.fetched, ms.reused, ms.failed, ms.left);
+		fflush(stdout);
+	}
+}
+
+static int cmd_media(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] media fetch [USERNAME]\n"
+			"Download the remote images products name (Shopify CSV import, POS sync) through\n"
+			"the public-address guard into each store's media library (or USERNAME's), and\n"
+			"point the products at the local copies, with their renditions. The deliverer\n"
+			"does the same in the background after an import or sync.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "fetch") != 0) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	int64_t ids[4096];
+	int n = 0;
+	if (argc == 3) {
+		tenant t = { 0 };
+		if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
+		ids[n++] = t.id;
+		tenant_clear(&t);
+	} else {
+		sqlite3_stmt *st = db_stmt("SELECT id FROM tenants ORDER BY id -- scan: every store, by the operator");
+		while (n < (int)ARRAY_LEN(ids) && db_step(st) == SQLITE_ROW) ids[n++] = db_int(st, 0);
+		db_reset(st);
+	}
+	media_fetch_stats all = { 0 };
+	for (int i = 0; i < n; i++) {
+		media_fetch_stats ms = { 0 };
+		do {   /* rounds of 50 until nothing is left but failures */
+			int before = ms.failed;
+			ms.left = 0;
+			if (media_fetch_store(ids[i], "cli", 50, &ms, fetch_report) < 0)
+				return fail("database error: %s", db_errmsg());
+			if (ms.failed > before) break;
+		} while (ms.left > 0);
+		all.fetched += ms.fetched;
+		all.reused += ms.reused;
+		all.failed += ms.failed;
+		all.left += ms.left;
+	}
+	printf("media fetch: %d downloaded, %d already in the library, %d failed, %d still remote\n", all.fetched,
+	       all.reused, all.failed, all.left);
+	return all.failed ? 3 : 0;
 }
 
 static int cmd_deliver(int argc, char **argv)
@@ -854,6 +922,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "backup")) rc = cmd_backup(sub_argc, sub);
 	else if (!strcmp(cmd, "catalogue")) rc = cmd_catalogue(sub_argc, sub);
 	else if (!strcmp(cmd, "restore")) rc = cmd_restore(sub_argc, sub);
+	else if (!strcmp(cmd, "media")) rc = cmd_media(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

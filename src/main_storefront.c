@@ -18,6 +18,7 @@
 #include "input.h"
 #include "text.h"
 #include "seo.h"
+#include "media.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,9 @@ static void product_page(req *r)
 	if (!p) { not_found(r, "There is no such product."); return; }
 	add_prices(r, p);
 	add_variant_prices(r, p);
+	/* the gallery: every image with its renditions (media.h) */
+	int nimages = media_image_fields(cJSON_GetObjectItemCaseSensitive(p, "images"), 800, "(max-width: 800px) 100vw, 50vw", 600, 600);
+	cJSON_AddBoolToObject(p, "hasGallery", nimages > 1);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	/* The page head: the product's SEO title and description when it has

@@ -183,6 +183,48 @@ int net_post(const char *url, const char *const *headers, const char *body, long
 	return ret;
 }
 
+typedef struct { sbuf *b; size_t max; int over; } capped;
+
+static size_t on_capped(char *p, size_t size, size_t n, void *ud)
+{
+	capped *c = ud;
+	if (c->b->len + size * n > c->max) { c->over = 1; return 0; }
+	sb_put(c->b, p, size * n);
+	return size * n;
+}
+
+int net_get(const char *url, size_t max, long timeout_ms, long *status, sbuf *resp, char *ctype, size_t ctlen,
+	    char *err, size_t errlen)
+{
+	init_once();
+	net_call *k = xcalloc(1, sizeof *k);
+	k->c = curl_easy_init();
+	if (!k->c) { snprintf(err, errlen, "curl_easy_init failed"); free(k); return -1; }
+	CURL *c = k->c;
+	capped cap = { resp, max, 0 };
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_of(timeout_ms));
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "storefront/1");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_capped);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &cap);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &k->g);
+	int ret = outcome(k, curl_easy_perform(c), status, err, errlen);
+	if (cap.over) { snprintf(err, errlen, "the answer is larger than %zu bytes", max); ret = -1; }
+	if (ctype && ctlen) {
+		char *ct = NULL;
+		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+		snprintf(ctype, ctlen, "%s", ct ? ct : "");
+	}
+	call_free(k);
+	return ret;
+}
+
 int net_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen)
 {
 	net_call *k = smtp_call(url, from, to, message, 0, err, errlen);

@@ -19,6 +19,13 @@ int net_addr_public(const struct sockaddr *sa);
  * response in resp, or -1 with err (no answer in time). */
 int net_post(const char *url, const char *const *headers, const char *body, long timeout_ms, long *status,
 	     sbuf *resp, char *err, size_t errlen);
+/* GET url (http or https, up to 3 redirects, each hop through the same
+ * public-address guard) within timeout_ms (0: cfg.http_timeout_ms), taking
+ * at most max bytes of body: 0 with *status and the body in resp (and the
+ * Content-Type in ctype when not NULL), or -1 with err (no answer, or a
+ * body over max). */
+int net_get(const char *url, size_t max, long timeout_ms, long *status, sbuf *resp, char *ctype, size_t ctlen,
+	    char *err, size_t errlen);
 /* Send one RFC 5322 message over SMTP (smtp://host:port): 0 or -1 with err. */
 int net_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen);
 

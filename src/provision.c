@@ -1,5 +1,6 @@
 /* provision: tenants, users, tokens and the demo store (see provision.h). */
 #include "provision.h"
+#include "media.h"
 #include "pages.h"
 #include "input.h"
 #include "auth.h"
@@ -265,6 +266,7 @@ int prov_tenant_delete(const char *username, const char *actor, const char *ip, 
 		return -1;
 	}
 	if (db_commit() < 0) { snprintf(err, errlen, "cannot commit the deletion: %s", db_errmsg()); return -1; }
+	media_remove_store(tid);   /* its media library's files too */
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "render.h"
 #include "ops.h"
 #include "assets.h"
+#include "media.h"
 #include "vibe.h"
 #include "sandbox.h"
 #include "tmpl.h"
@@ -174,6 +175,13 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 				cJSON_AddItemToObject(in, "collections", shared(&pd->collections, load_collections, r, bconf));
 		}
 		/* cart and user: null on cacheable pages; helpers: built in */
+	}
+	/* helpers.image finds a library URL's renditions here (media.h) */
+	for (int i = 0; i < entry->nparams; i++) {
+		if (strcmp(entry->params[i], "helpers") != 0) continue;
+		cJSON *m = media_map_for(r->t.id, in);
+		if (cJSON_GetArraySize(m) > 0) cJSON_AddItemToObject(in, "__media", m);
+		else cJSON_Delete(m);
 	}
 	char *json = cJSON_PrintUnformatted(in);
 	cJSON_Delete(in);

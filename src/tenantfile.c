@@ -336,12 +336,11 @@ static int64_t gen_int(const char *sql)
 }
 
 /* A store's media files: media_dir/<store id>/..., served under
- * TF_MEDIA_URL/<store id>/... (the media library, doc/media.md; its
- * media_url once merged). They travel in the file's _export_files table
+ * media_url/<store id>/... (the media library, doc/media.md). They travel in the file's _export_files table
  * (path below the store's directory, SHA-256, bytes) and land under the new
- * id's directory; text columns naming TF_MEDIA_URL/<old id>/ are rewritten
+ * id's directory; text columns naming media_url/<old id>/ are rewritten
  * to the new id (and compared back, so the checksums still hold). */
-#define TF_MEDIA_URL "/media/lib"
+#define TF_MEDIA_URL cfg.media_url
 
 static void store_media_dir(int64_t tid, char *out, size_t n)
 {

@@ -53,7 +53,7 @@ static const char api_prelude[] =
 	" getCollections: function(){ return d.collections || []; },\n"
 	" getCart: function(){ return d.cart || null; } }; } };\n";
 
-/* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId ---- */
+/* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId, image ---- */
 
 static char render_currency[8] = "USD";   /* the store's, for formatPrice's default */
 static unsigned id_counter;
@@ -126,12 +126,127 @@ static void h_id(js_State *J)
 	js_pushstring(J, buf);
 }
 
+/* A property of the object at idx as a number (0 when not one) / string
+ * (NULL when not one); the stack is left as it was. */
+static double prop_num(js_State *J, int idx, const char *name)
+{
+	if (!js_isobject(J, idx)) return 0;
+	js_getproperty(J, idx, name);
+	double v = js_isnumber(J, -1) ? js_tonumber(J, -1) : 0;
+	js_pop(J, 1);
+	return isfinite(v) ? v : 0;
+}
+
+static const char *prop_str(js_State *J, int idx, const char *name, char *buf, size_t n)
+{
+	if (!js_isobject(J, idx)) return NULL;
+	js_getproperty(J, idx, name);
+	const char *v = NULL;
+	if (js_isstring(J, -1)) { snprintf(buf, n, "%s", js_tostring(J, -1)); v = buf; }
+	js_pop(J, 1);
+	return v;
+}
+
+/* helpers.image(url | image, {width, alt, sizes, className, height, loading}) -> an <img>
+ * with srcset (the WebP renditions), sizes, width, height and
+ * loading="lazy". The image data comes with the block's inputs: an image
+ * object ({url, width, height, alt, renditions}, as products' images
+ * carry them) or, for a URL, the host's map of the library's images in
+ * the inputs (__in.__media). A URL without data gives a plain <img>. */
+static void h_image(js_State *J)
+{
+	char url[1024] = "", alt[1024] = "", sizes[256] = "", cls[256] = "", tmp[1024];
+	int data = 0;                 /* stack index of the image's data, 0 none */
+	int top = js_gettop(J);
+	if (js_isstring(J, 1)) {
+		snprintf(url, sizeof url, "%s", js_tostring(J, 1));
+		js_getglobal(J, "__in");
+		if (js_isobject(J, -1)) {
+			js_getproperty(J, -1, "__media");
+			if (js_isobject(J, -1)) {
+				js_getproperty(J, -1, url);
+				if (js_isobject(J, -1)) data = js_gettop(J) - 1;
+			}
+		}
+	} else if (js_isobject(J, 1)) {
+		data = 1;
+		if (prop_str(J, 1, "url", tmp, sizeof tmp)) snprintf(url, sizeof url, "%s", tmp);
+		else if (prop_str(J, 1, "src", tmp, sizeof tmp)) snprintf(url, sizeof url, "%s", tmp);
+	}
+	if (!url[0] || !html_image_url_ok(url)) { js_pop(J, js_gettop(J) - top); js_pushliteral(J, ""); return; }
+	double want = prop_num(J, 2, "width");
+	if (prop_str(J, 2, "alt", tmp, sizeof tmp)) snprintf(alt, sizeof alt, "%s", tmp);
+	else if (data && prop_str(J, data, "alt", tmp, sizeof tmp)) snprintf(alt, sizeof alt, "%s", tmp);
+	if (prop_str(J, 2, "sizes", tmp, sizeof tmp)) snprintf(sizes, sizeof sizes, "%s", tmp);
+	if (prop_str(J, 2, "className", tmp, sizeof tmp)) snprintf(cls, sizeof cls, "%s", tmp);
+	double w = data ? prop_num(J, data, "width") : 0, h = data ? prop_num(J, data, "height") : 0;
+	/* srcset from the renditions; src: the narrowest in the original
+	 * format at least as wide as asked (else the widest) */
+	sbuf set = SBUF_INIT;
+	char src[1024];
+	snprintf(src, sizeof src, "%s", url);
+	if (data) {
+		js_getproperty(J, data, "renditions");
+		if (js_isarray(J, -1)) {
+			int n = js_getlength(J, -1), picked = 0;
+			for (int i = 0; i < n && i < 16; i++) {
+				js_getindex(J, -1, i);
+				int ri = js_gettop(J) - 1;
+				double rw = prop_num(J, ri, "width");
+				if (prop_str(J, ri, "webp", tmp, sizeof tmp)) html_srcset_add(&set, tmp, (long)rw);
+				if (!picked && prop_str(J, ri, "url", tmp, sizeof tmp) && html_image_url_ok(tmp)) {
+					snprintf(src, sizeof src, "%s", tmp);
+					picked = want > 0 && rw >= want;
+				}
+				js_pop(J, 1);
+			}
+		}
+		js_pop(J, 1);
+	}
+	/* width/height: asked width and the image's ratio; without the
+	 * image's own size, the options' height (keeps the layout still) */
+	long ow = want > 0 ? (long)want : (long)w;
+	long oh = want > 0 && w > 0 ? (long)(want * h / w + 0.5) : want > 0 ? 0 : (long)h;
+	if (!(w > 0 && h > 0) && prop_num(J, 2, "height") > 0) oh = (long)prop_num(J, 2, "height");
+	if (!sizes[0] && set.len) {
+		if (want > 0) snprintf(sizes, sizeof sizes, "(max-width: %ldpx) 100vw, %ldpx", ow, ow);
+		else snprintf(sizes, sizeof sizes, "100vw");
+	}
+	sbuf b = SBUF_INIT;
+	sb_puts(&b, "<img src=\"");
+	html_attr(&b, src);
+	sb_puts(&b, "\"");
+	if (set.len) {
+		sb_puts(&b, " srcset=\"");
+		html_attr(&b, sb_str(&set));
+		sb_puts(&b, "\" sizes=\"");
+		html_attr(&b, sizes);
+		sb_puts(&b, "\"");
+	}
+	if (ow > 0) sb_printf(&b, " width=\"%ld\"", ow);
+	if (oh > 0) sb_printf(&b, " height=\"%ld\"", oh);
+	sb_puts(&b, " alt=\"");
+	html_attr(&b, alt);
+	sb_puts(&b, "\"");
+	if (cls[0]) {
+		sb_puts(&b, " class=\"");
+		html_attr(&b, cls);
+		sb_puts(&b, "\"");
+	}
+	/* above the fold (a hero), {loading: 'eager'} loads it at once */
+	int eager = prop_str(J, 2, "loading", tmp, sizeof tmp) && strcmp(tmp, "eager") == 0;
+	sb_puts(&b, eager ? " loading=\"eager\" fetchpriority=\"high\">" : " loading=\"lazy\" decoding=\"async\">");
+	sb_free(&set);
+	js_pop(J, js_gettop(J) - top);
+	push_sbuf(J, &b);
+}
+
 /* The C function of each helper; which helpers exist, and what the
  * editor says of them, is vref.h's table: a row there without a function
  * here is a programming error (the unit tests push every row). */
 static const struct { const char *name; js_CFunction fn; int n; } helper_fns[] = {
 	{ "formatPrice", h_price, 2 }, { "formatDate", h_date, 2 }, { "slugify", h_slugify, 1 },
-	{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 },
+	{ "escapeHtml", h_escape, 1 }, { "generateId", h_id, 0 }, { "image", h_image, 2 },
 };
 
 static void push_helpers(js_State *J)

@@ -105,6 +105,10 @@ const vref_call vref_helpers[] = {
 	{ "escapeHtml", "escapeHtml(text)", "string",
 	  "Text made safe inside HTML (& < > \" ' escaped). Use it on everything a merchant or shopper typed." },
 	{ "generateId", "generateId()", "string", "A fresh id for an element, unique within the page." },
+	{ "image", "image(urlOrImage, {width, alt, sizes, className, height, loading}?)", "string",
+	  "An <img> for a media-library image (a URL or an image object of product.images) with srcset of its "
+	  "WebP renditions, sizes, width and height (no layout shift) and loading=\"lazy\" ({loading: \"eager\"} "
+	  "for a hero); alt from the options or the library." },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -9,6 +9,6 @@ function renderGallery(config, helpers) {
     return `${open}<p class="empty-state">Add pictures to config.images to fill this gallery.</p></div></section>`;
   }
   const figures = images.map(img =>
-    `<figure class="gallery__item"><img src="${esc(img.src || '')}" alt="${esc(img.alt || '')}" loading="lazy"></figure>`);
+    `<figure class="gallery__item">${helpers.image(img.src || '', {alt: img.alt || '', sizes: '(max-width: 640px) 100vw, 33vw'})}</figure>`);
   return `${open}<div class="gallery">${figures.join('')}</div></div></section>`;
 }

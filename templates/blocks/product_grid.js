@@ -11,7 +11,9 @@ function renderProductGrid(products, storefront, config, helpers) {
   }
   const card = p => {
     const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
-    const image = p.image ? `<img src="${esc(p.image)}" alt="${esc(p.name || '')}" loading="lazy">` : '';
+    // helpers.image: srcset and sizes from the media library's renditions
+    const image = helpers.image((p.images && p.images[0]) || p.image,
+      {width: 400, height: 400, alt: p.name || '', sizes: '(max-width: 640px) 50vw, 25vw'});
     const button = p.inStock === false ?
       '<button class="add-to-cart" type="button" disabled>Sold out</button>' :
       `<button class="add-to-cart" onclick="addToCart('${esc(String(p.id).replace(/[^A-Za-z0-9_\-]/g, ''))}', 1)">Add to Cart</button>`;

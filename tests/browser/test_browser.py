@@ -71,6 +71,25 @@ def test_preview_error_box_in_chromium(demo_stack):
     run_script(demo_stack, "preview.mjs", SF_TOKEN=token, SF_PAGE=str(pid))
 
 
+def test_product_gallery_from_the_media_library_in_chromium(demo_stack):
+    """Upload two images through the media API, attach them to a product,
+    and see the product page's gallery with srcset in chromium."""
+    from images import jpeg
+    s = demo_stack
+    token = s.token("demo", "owner@demo.localhost")
+    ids = []
+    for name, (w, h), alt in (("front.jpg", (2000, 1500), "Blue chair, front"), ("side.jpg", (1200, 1200), "Blue chair, side")):
+        r = s.request("POST", "/api/cms/media?filename=" + name, body=jpeg(w, h), token=token,
+                      headers={"Content-Type": "image/jpeg"})
+        assert r.status == 201, r
+        assert s.put("/api/cms/media/" + r.json()["id"], {"alt": alt}, token=token).status == 200
+        ids.append(r.json()["id"])
+    r = s.post("/api/cms/products", {"name": "Blue chair", "slug": "blue-chair", "price": 12900, "stock": 3,
+                                     "images": [{"mediaId": i} for i in ids]}, token=token)
+    assert r.status == 201, r
+    run_script(s, "media.mjs", SF_PRODUCT_SLUG="blue-chair")
+
+
 # What the editor's block runs in the shopper's (and the owner's) browser:
 # read /api/cms/me for the CSRF token, then create an owner -- on the page's
 # own origin and on the admin origin; its log goes to <body data-attack>.

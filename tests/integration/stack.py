@@ -72,6 +72,7 @@ class Stack:
         self.port = free_port()
         self.env = dict(os.environ, STOREFRONT_DB=self.db, **(env or {}))
         self.env.pop("STOREFRONT_CONF", None)
+        self.env.setdefault("STOREFRONT_MEDIA_DIR", os.path.join(self.dir, "media"))
         self.workers = workers
         self.started = False
 

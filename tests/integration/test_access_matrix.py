@@ -102,6 +102,12 @@ CROSS = {
     "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
     "PUT /api/cms/discounts/:id": ("id", {"value": 99, "active": False}, None),
     "DELETE /api/cms/discounts/:id": ("id", None, None),
+    # the media library (doc/media.md); an upload goes into the caller's store only
+    "GET /api/cms/media": ("list", None, "media"),
+    "POST /api/cms/media": ("self", None, 422),                 # no file named: refused, nothing made
+    "GET /api/cms/media/:id": ("id", None, None),
+    "PUT /api/cms/media/:id": ("id", {"alt": "pwned"}, None),
+    "DELETE /api/cms/media/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
     # themes (doc/themes.md): one per store, reached through the caller's own store only
@@ -218,6 +224,11 @@ def world(stack):
     ids["discount"] = stack.post(API + "/discounts", {"code": "BRAVO10", "kind": "percent", "value": 10},
                                  token=bt).json()["id"]
     ids["redirect"] = stack.post(API + "/redirects", {"from": "/bravo-old", "to": "/secret"}, token=bt).json()["id"]
+    from images import png
+    r = stack.request("POST", API + "/media?filename=bravo-logo.png", body=png(12, 12), token=bt,
+                      host="bravo.localhost", headers={"Content-Type": "image/png"})
+    assert r.status == 201, r
+    ids["media"] = r.json()["id"]
     users = stack.get(API + "/users", token=bt).json()["users"]
     ids["user"] = next(u["id"] for u in users if u["role"] == "editor")
     ids["token"] = stack.post(API + "/tokens", {"name": "bravo app"}, token=bt).json()["id"]
@@ -269,6 +280,7 @@ def fill(body, w, n):
 
 
 B_MARKERS = ["Bravo secret page", "bravo-post", "bravo-thing", "bravo-set", "bravo.test", "bravo app", "bravo-old"]
+B_MARKERS = ["Bravo secret page", "bravo-post", "bravo-thing", "bravo-set", "bravo.test", "bravo app", "bravo-logo"]
 
 
 def test_cross_tenant_matrix(stack, world):

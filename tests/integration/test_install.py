@@ -158,12 +158,14 @@ def test_install_puts_tracked_files_and_uninstall_removes_them(checkout, tmp):
     assert compiled(p.stdout) == set()   # the same build: nothing recompiled
     share = {"usr/local/share/storefront/" + f for f in tracked("templates", "sql", "htdocs", "conf")}
     want = share | {"usr/local/bin/storefront", "usr/local/lib/storefront/cgi-bin/storefront.fcgi",
-                    "usr/local/lib/storefront/cgi-bin/admin.cgi", "etc/storefront/storefront.conf"}
+                    "usr/local/lib/storefront/cgi-bin/admin.cgi", "usr/local/lib/storefront/storefront-image",
+                    "etc/storefront/storefront.conf"}
     got = files_under(dest)
     assert got == want, (sorted(got - want), sorted(want - got))
     assert not [f for f in got if "node_modules" in f or "untracked" in f or "/var/" in f or "build/" in f]
     assert os.path.isdir(os.path.join(dest, "var/lib/storefront"))
     assert os.access(os.path.join(dest, "usr/local/lib/storefront/cgi-bin/admin.cgi"), os.X_OK)
+    assert os.access(os.path.join(dest, "usr/local/lib/storefront/storefront-image"), os.X_OK)
     with open(os.path.join(dest, "etc/storefront/storefront.conf")) as f, \
             open(os.path.join(ROOT, "conf/storefront.conf.example")) as g:
         assert f.read() == g.read()

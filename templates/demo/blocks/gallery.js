@@ -9,7 +9,7 @@ function renderGallery(config, helpers) {
     .map(img => img || {})
     .filter(img => img.src)
     .map(img => `<figure class="gallery__item">` +
-      `<img src="${esc(img.src)}" alt="${esc(img.alt || '')}" loading="lazy" width="600" height="400">` +
+      helpers.image(img.src, {width: 600, height: 400, alt: img.alt || '', sizes: '(max-width: 640px) 100vw, 33vw'}) +
       (img.caption ? `<figcaption>${esc(img.caption)}</figcaption>` : '') +
       `</figure>`)
     .join('');

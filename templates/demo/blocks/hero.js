@@ -13,7 +13,7 @@ function renderHero(storefront, config, helpers) {
   const taglineHtml = tagline ? `<p class="hero__tagline">${esc(tagline)}</p>` : '';
   const secondary = c.secondaryText && safeHref ?
     `<a class="btn btn--ghost btn--lg" href="${esc(href)}">${esc(c.secondaryText)}</a>` : '';
-  const art = c.image ? `<div class="hero__art"><img src="${esc(c.image)}" alt="" width="600" height="400"></div>` : '';
+  const art = c.image ? `<div class="hero__art">${helpers.image(c.image, {width: 600, height: 400, alt: '', loading: 'eager'})}</div>` : '';
 
   return `<section class="hero hero--demo"><div class="container hero__inner"><div class="hero__copy">` +
     eyebrow +

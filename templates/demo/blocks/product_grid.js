@@ -28,8 +28,9 @@ function renderProductGrid(products, storefront, config, helpers) {
     const onSale = typeof p.compareAtPrice === 'number' && p.compareAtPrice > p.price;
     const url = `/products/${encodeURIComponent(String(p.slug || ''))}`;
     const id = String(p.id).replace(/[^A-Za-z0-9_\-]/g, '');
-    const image = p.image ?
-      `<img src="${esc(p.image)}" alt="${esc(p.name || '')}" loading="lazy" width="400" height="400">` : '';
+    // helpers.image: srcset and sizes from the media library's renditions
+    const image = helpers.image((p.images && p.images[0]) || p.image,
+      {width: 400, height: 400, alt: p.name || '', sizes: '(max-width: 640px) 50vw, 25vw'});
     const badge = soldOut ? '<span class="badge badge--muted">Sold out</span>' :
       lowStock ? `<span class="badge badge--accent">Only ${esc(String(p.stock))} left</span>` :
       onSale ? '<span class="badge badge--accent">Sale</span>' : '';
