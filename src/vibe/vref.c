@@ -33,8 +33,10 @@ static const vref_field f_product[] = {
 	{ "options", "object[]", "Options and their values, e.g. [{name: \"Size\", values: [\"S\", \"M\"]}]." },
 	{ "seo", "object", "The product's SEO settings (title, description)." },
 	{ "createdAt", "string", "ISO 8601 time it was created." },
+	{ "customFields", "object", "The store's custom fields for products, by key (text, number, boolean, date, URL, media, product, JSON)." },
+	{ "relatedProducts", "string[]", "Ids of the products the merchant chose as related." },
 	{ "image", "string", "URL of the main image, or \"\"." },
-	{ "images", "object[]", "Every image: {url, alt, width, height, ...}." },
+	{ "images", "object[]", "Every image: {url, alt, width, height, renditions} (give one to helpers.image)." },
 	{ "stock", "number", "Units in stock (all variants)." },
 	{ "inStock", "boolean", "Whether it can be bought now." },
 	{ "trackInventory", "boolean", "Whether stock is counted." },
@@ -51,6 +53,8 @@ static const vref_field f_collection[] = {
 	{ "description", "string", "Description." },
 	{ "image", "string", "URL of its image, or \"\"." },
 	{ "productCount", "number", "How many products it holds." },
+	{ "seo", "object", "The collection's SEO settings (title, description, image, robots)." },
+	{ "customFields", "object", "The store's custom fields for collections, by key." },
 	{ NULL, NULL, NULL }
 };
 
@@ -65,6 +69,10 @@ static const vref_field f_post[] = {
 	{ "status", "string", "\"published\" (blocks see published posts only)." },
 	{ "createdAt", "string", "ISO 8601 time it was written." },
 	{ "updatedAt", "string", "ISO 8601 time it was last changed." },
+	{ "authorName", "string", "Who wrote it, or \"\"." },
+	{ "tags", "string[]", "Its tags (each has a page at /blog/tagged/TAG)." },
+	{ "seoConfig", "object", "The post's SEO settings." },
+	{ "customFields", "object", "The store's custom fields for posts, by key." },
 	{ NULL, NULL, NULL }
 };
 
