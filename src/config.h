@@ -62,6 +62,13 @@ typedef struct config {
 	/* fair share (doc/commerce.md, share.h) */
 	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
 	long store_cpu_window;  /* seconds */
+	/* search (doc/search.md) */
+	long search_query_max;      /* bytes of a search query kept (longer: cut) */
+	long search_rrf_k;          /* reciprocal rank fusion: 1 / (k + rank) */
+	long search_vector_weight;  /* the vector list's weight in the fusion, percent of the keyword list's */
+	long search_vector_min;     /* least similarity (hundredths) for a vector match to count */
+	long search_per_page_max;   /* largest ?limit= of /search and /api/search */
+	long search_log_days;       /* days of the search log kept and reported */
 	int debug;
 } config;
 

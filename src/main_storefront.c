@@ -227,6 +227,11 @@ static const route routes[] = {
 	{ M_POST, "/api/checkout", store_checkout, T | NS | R_WRITE, 0, "order", "checkout" },
 	{ M_POST, "/api/cart/quote", store_checkout_quote, T | NS, 0, "cart", "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, T | NS, 0, "order", NULL },
+	/* search: answers are logged per search, so never cached */
+	{ M_GET, "/search", store_search_page, T | NS, 0, "search", NULL },
+	{ M_GET, "/api/search", store_search_api, T | NS, 0, "search", NULL },
+	{ M_GET, "/api/search/suggest", store_search_suggest, T | NS, 0, "search", NULL },
+	{ M_POST, "/api/search/click", store_search_click, T | NS | R_WRITE, 0, "search", NULL },
 	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
 };
 

@@ -15,4 +15,9 @@ void store_payment_webhook(req *r);
 void store_cart_page(req *r);
 void store_checkout_page(req *r);
 void store_order_page(req *r);
+/* search (store_search.c) */
+void store_search_page(req *r);
+void store_search_api(req *r);
+void store_search_suggest(req *r);
+void store_search_click(req *r);
 #endif
