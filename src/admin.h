@@ -68,6 +68,11 @@ void adm_products_import(req *r);
  * seo to product id. 0, or -1 when it answered (and rolled back). */
 int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
 
+/* search synonyms and the search report (admin_search.c) */
+void adm_search_synonyms_get(req *r);
+void adm_search_synonyms_put(req *r);
+void adm_search_report(req *r);
+
 /* shared helpers */
 void adm_not_found(req *r, const char *what);
 /* 201/200 with the entity, or 404 when NULL. */

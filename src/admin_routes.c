@@ -72,6 +72,10 @@ const route admin_routes[] = {
 	{ M_DELETE, "/api/cms/discounts/:id", adm_discount_delete, AW, ROLE_OWNER, "discount", NULL },
 	{ M_GET, "/api/cms/commerce/settings", adm_commerce_settings_get, RA, ROLE_OWNER | ROLE_STAFF, "settings", NULL },
 	{ M_PUT, "/api/cms/commerce/settings", adm_commerce_settings_put, AW, ROLE_OWNER, "settings", NULL },
+	/* search (admin_search.c, doc/search.md) */
+	{ M_GET, "/api/cms/search/synonyms", adm_search_synonyms_get, RA, ED, "search", NULL },
+	{ M_PUT, "/api/cms/search/synonyms", adm_search_synonyms_put, AW, ED, "search", NULL },
+	{ M_GET, "/api/cms/analytics/search", adm_search_report, RA, ED, "search", NULL },
 	/* people and access (admin_access.c) */
 	{ M_POST, "/api/cms/logout", adm_logout, RA, ROLE_ANY, "session", NULL },
 	{ M_GET, "/api/cms/me", adm_me, RA, ROLE_ANY, "session", NULL },

@@ -3,6 +3,7 @@
  * non-zero exit; every command takes --help. */
 #include "config.h"
 #include "db.h"
+#include "search.h"
 #include "provision.h"
 #include "auth.h"
 #include "audit.h"
@@ -49,6 +50,7 @@ static const char usage[] =
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
+	"  reindex [USERNAME]                     rebuild the search index and embeddings (one store or all)\n"
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents (--loop: the deliverer)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
@@ -355,6 +357,44 @@ static void progress_bar(void *ud, size_t done, size_t total)
 	fflush(stderr);
 }
 
+static void reindex_bar(int64_t done, int64_t total)
+{
+	progress_bar(NULL, (size_t)done, (size_t)total);
+}
+
+/* reindex [USERNAME]: the search index and offline embeddings of one store
+ * (or every store) made again from the catalogue, pages and posts. */
+static int cmd_reindex(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] reindex [USERNAME]\n"
+			"Rebuild the search index and the offline embeddings of the store (all\n"
+			"stores without USERNAME), with a progress bar on a terminal.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc > 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	sqlite3_stmt *st = db_stmt(argc == 2 ? "SELECT id, username FROM tenants WHERE username = :u"
+				   : "SELECT id, username FROM tenants WHERE status <> 'deleted' ORDER BY id -- scan: every store");
+	if (argc == 2) db_bind_text(st, ":u", argv[1]);
+	size_t n = 0, cap = 16;
+	int64_t *ids = xmalloc(cap * sizeof *ids);
+	while (db_step(st) == SQLITE_ROW) {
+		if (n == cap) ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
+		ids[n++] = db_int(st, 0);
+	}
+	db_reset(st);
+	if (argc == 2 && n == 0) { free(ids); return fail("no store '%s'", argv[1]); }
+	int64_t t0 = now_usec();
+	for (size_t i = 0; i < n; i++) {
+		if (search_reindex(ids[i], isatty(2) ? reindex_bar : NULL) < 0) {
+			free(ids);
+			return fail("reindex failed: %s", db_errmsg());
+		}
+	}
+	free(ids);
+	printf("reindexed %zu store%s in %.2f s\n", n, n == 1 ? "" : "s", (double)(now_usec() - t0) / 1e6);
+	return 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] import shopify-csv USERNAME FILE.csv\n"
@@ -409,6 +449,8 @@ static void deliver_tick(outbox_stats *st)
 	sqlite3_stmt *old = db_stmt("DELETE FROM carts WHERE updated_at < :t");
 	db_bind_int(old, ":t", now_unix() - cfg.cart_ttl);
 	db_run_best_effort(old);
+	/* anything the write paths marked for search that nobody indexed yet */
+	if (search_flush_all() < 0) fprintf(stderr, "search index: %s\n", db_errmsg());
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);
@@ -601,6 +643,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "routes")) rc = cmd_routes(sub_argc, sub);
 	else if (!strcmp(cmd, "domains")) rc = cmd_domains(sub_argc, sub);
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
+	else if (!strcmp(cmd, "reindex")) rc = cmd_reindex(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);

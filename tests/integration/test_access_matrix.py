@@ -96,6 +96,10 @@ CROSS = {
     "DELETE /api/cms/discounts/:id": ("id", None, None),
     "GET /api/cms/commerce/settings": ("self", None, 200),
     "PUT /api/cms/commerce/settings": ("self", {"notifyEmail": ""}, 200),
+    # search (doc/search.md): the caller's own store's synonyms and report
+    "GET /api/cms/search/synonyms": ("self", None, 200),
+    "PUT /api/cms/search/synonyms": ("self", {"synonyms": [["tee", "t-shirt"]]}, 200),
+    "GET /api/cms/analytics/search": ("self", None, 200),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -125,6 +129,7 @@ POLICY = {
     "user": ({O}, {O}),
     "audit": ({O}, {O}),
     "domain": ({O}, {O}),
+    "search": ({O, E}, {O, E}),   # synonyms and the search report: merchandising, like pages
     "token": (ALL, ALL),          # everyone manages their own tokens
     "session": (ALL, ALL),
     None: (ALL, ALL),
@@ -350,6 +355,10 @@ STORE = {
     "POST /api/cart/quote": None,
     "POST /api/checkout": None,
     "POST /api/payments/webhook": None,       # signed per store: test_delivery.py
+    "GET /search": ("/search?q=bravo+thing", 200),
+    "GET /api/search": ("/api/search?q=bravo+thing", 200),
+    "GET /api/search/suggest": ("/api/search/suggest?q=bravo", 200),
+    "POST /api/search/click": None,           # another store's search id: test_search.py
 }
 
 
