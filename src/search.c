@@ -73,12 +73,12 @@ void search_fold(const char *in, sbuf *out)
 /* Text for display and snippets: tags and Markdown marks out, control
  * characters (and so the snippet markers \1 \2) as spaces, runs of space
  * as one, at most max bytes (never cut inside a UTF-8 sequence). */
-static void plain_text(const char *in, sbuf *out, size_t max)
+static void plain_text_tags(const char *in, sbuf *out, size_t max, int strip_tags)
 {
 	int space = out->len == 0 || out->s[out->len - 1] == ' ';
 	for (const char *s = in; *s && out->len < max; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '<') {
+		if (c == '<' && strip_tags) {
 			const char *e = strchr(s, '>');
 			if (e) { s = e; c = ' '; }
 		}
@@ -99,6 +99,11 @@ static void plain_text(const char *in, sbuf *out, size_t max)
 		out->s[l] = 0;
 	}
 }
+
+/* Titles, codes, names: plain text already, tags kept as text. */
+static void plain_text(const char *in, sbuf *out, size_t max) { plain_text_tags(in, out, max, 0); }
+/* Descriptions and posts: may hold HTML, which goes. */
+static void body_text(const char *in, sbuf *out, size_t max) { plain_text_tags(in, out, max, 1); }
 
 /* ---- the index -------------------------------------------------------- */
 
@@ -137,7 +142,7 @@ static void config_words(const cJSON *o, sbuf *out, int depth)
 			const char *s = it->valuestring;
 			if (s[0] == '/' || str_startswith(s, "http") || str_startswith(s, "#")) continue;
 			sb_putc(out, ' ');
-			plain_text(s, out, BODY_MAX);
+			body_text(s, out, BODY_MAX);
 		} else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
 			config_words(it, out, depth + 1);
 		}
@@ -172,7 +177,7 @@ static int doc_read(int64_t tid, const char *kind, int64_t id, doc *d)
 			plain_text(db_text(st, 8), &d->meta, 8000);
 			sb_putc(&d->meta, ' ');
 			plain_text(db_text(st, 9), &d->meta, 12000);
-			plain_text(db_text(st, 2), &d->body, BODY_MAX);
+			body_text(db_text(st, 2), &d->body, BODY_MAX);
 			sb_printf(&d->url, "/products/%s", db_text(st, 0));
 		}
 	} else if (strcmp(kind, "collection") == 0) {
@@ -182,7 +187,7 @@ static int doc_read(int64_t tid, const char *kind, int64_t id, doc *d)
 		rc = db_step(st);
 		if (rc == SQLITE_ROW) {
 			plain_text(db_text(st, 1), &d->title, 1000);
-			plain_text(db_text(st, 2), &d->body, BODY_MAX);
+			body_text(db_text(st, 2), &d->body, BODY_MAX);
 			sb_printf(&d->url, "/collections/%s", db_text(st, 0));
 		}
 	} else if (strcmp(kind, "post") == 0) {
@@ -193,7 +198,7 @@ static int doc_read(int64_t tid, const char *kind, int64_t id, doc *d)
 		if (rc == SQLITE_ROW) {
 			plain_text(db_text(st, 1), &d->title, 1000);
 			plain_text(db_text(st, 2), &d->meta, 2000);
-			plain_text(db_text(st, 3), &d->body, BODY_MAX);
+			body_text(db_text(st, 3), &d->body, BODY_MAX);
 			sb_printf(&d->url, "/blog/%s", db_text(st, 0));
 		}
 	} else {
@@ -888,6 +893,7 @@ static int by_sort(const void *a, const void *b)
 	if (sort_mode == SEARCH_SORT_PRICE_ASC && x->price != y->price) return x->price < y->price ? -1 : 1;
 	if (sort_mode == SEARCH_SORT_PRICE_DESC && x->price != y->price) return x->price > y->price ? -1 : 1;
 	if (sort_mode == SEARCH_SORT_NEWEST && x->created != y->created) return x->created > y->created ? -1 : 1;
+	if (sort_mode == SEARCH_SORT_NEWEST && x->item != y->item) return x->item > y->item ? -1 : 1;
 	return by_score(a, b);
 }
 
@@ -1013,7 +1019,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	cJSON_AddNumberToObject(res, "total", total);
 	cJSON_AddNumberToObject(res, "page", o->page);
 	cJSON_AddNumberToObject(res, "perPage", o->per_page);
-	cJSON_AddNumberToObject(res, "pages", total ? (total + o->per_page - 1) / o->per_page : 0);
+	cJSON_AddNumberToObject(res, "pageCount", total ? (total + o->per_page - 1) / o->per_page : 0);
 	cJSON *list = cJSON_AddArrayToObject(res, "products");
 	int from = (o->page - 1) * o->per_page;
 	for (int i = from; i < total && i < from + o->per_page; i++) {

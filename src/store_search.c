@@ -277,7 +277,7 @@ void store_search_page(req *r)
 			cJSON_AddItemToArray(sorts, s);
 			sb_reset(&u);
 		}
-		int pages = (int)cJSON_GetObjectItemCaseSensitive(d, "pages")->valuedouble;
+		int pages = (int)cJSON_GetObjectItemCaseSensitive(d, "pageCount")->valuedouble;
 		char num[16];
 		if (o.page > 1) {
 			snprintf(num, sizeof num, "%d", o.page - 1);
