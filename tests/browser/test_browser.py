@@ -119,3 +119,11 @@ def test_an_editors_script_cannot_take_over_the_admin(demo_stack):
     run_script(s, "attack.mjs", SF_ATTACK_PAGE=str(home["id"]))
     assert s.sql("SELECT count(*) FROM users WHERE email = 'evil@attack.test'")[0][0] == 0
     assert s.sql("SELECT count(*) FROM users")[0][0] == users
+
+
+def test_header_search_in_chromium(demo_stack):
+    """Type in the header box, choose a suggestion by keyboard, land on it;
+    the results page's click is logged for the merchant's report."""
+    run_script(demo_stack, "search.mjs")
+    rows = demo_stack.sql("SELECT query, results FROM search_log WHERE query = 'jacket'")
+    assert rows and rows[0][1] >= 1, rows
