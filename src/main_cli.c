@@ -113,6 +113,7 @@ static int cmd_demo(int argc, char **argv)
 	const char *pw = getenv("STOREFRONT_DEMO_PASSWORD");
 	char err[512] = "";
 	if (prov_demo(pw && *pw ? pw : "demo-password", err, sizeof err) < 0) return fail("%s", err);
+	if (search_flush_all() < 0) return fail("search index: %s", db_errmsg());   /* searchable at once */
 	printf("demo store ready: http://demo.%s/\n", cfg.base_domain);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "ratelimit.h"
 #include "store.h"
 #include "input.h"
+#include "search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,11 @@ static void product_page(req *r)
 	add_variant_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
+	/* nearest neighbours in this store, else the same collections */
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	cJSON *related = search_related(&r->t, cJSON_IsString(pid) ? strtoll(pid->valuestring, NULL, 10) : 0, 4);
+	cJSON_AddBoolToObject(d, "hasRelated", cJSON_GetArraySize(related) > 0);
+	cJSON_AddItemToObject(d, "related", related);
 	/* The page head: the product's SEO title and description when it has
 	 * them, else its name and the start of its description. */
 	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(p, "seo");

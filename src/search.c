@@ -1065,6 +1065,88 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	return res;
 }
 
+/* ---- related products ----------------------------------------------- */
+
+#define RELATED_MAX 12
+
+static int has_id(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++) if (ids[i] == id) return 1;
+	return 0;
+}
+
+cJSON *search_related(const tenant *t, int64_t product_id, int limit)
+{
+	if (limit > RELATED_MAX) limit = RELATED_MAX;
+	int64_t items[RELATED_MAX + 1];
+	int n = 0;
+	items[n++] = product_id;            /* never itself */
+	sqlite3_stmt *st = db_stmt("SELECT v.doc_id, v.vec, v.dim FROM search_docs d JOIN search_vectors v ON v.doc_id = d.id "
+				   "AND v.model = :m WHERE d.tenant_id = :t AND d.kind = 'product' AND d.item_id = :p");
+	db_bind_text(st, ":m", EMBED_OFFLINE_MODEL);
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":p", product_id);
+	float *q = NULL;
+	int64_t self = 0;
+	if (db_step(st) == SQLITE_ROW && db_int(st, 2) == EMBED_OFFLINE_DIM &&
+	    sqlite3_column_bytes(st, 1) == (int)(EMBED_OFFLINE_DIM * sizeof(float))) {
+		self = db_int(st, 0);
+		q = xmalloc(EMBED_OFFLINE_DIM * sizeof(float));
+		memcpy(q, sqlite3_column_blob(st, 1), EMBED_OFFLINE_DIM * sizeof(float));
+	}
+	db_reset(st);
+	if (q) {
+		int64_t docs[RELATED_MAX * 2];
+		int nd = embed_nearest(t->id, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, "product", self,
+				       (double)cfg.search_vector_min / 100.0, docs, NULL, limit * 2);
+		free(q);
+		st = db_stmt("SELECT d.item_id FROM search_docs d JOIN products p ON p.id = d.item_id "
+			     "WHERE d.id = :d AND d.tenant_id = :t AND p.status = 'active'");
+		for (int i = 0; i < nd && n <= limit; i++) {
+			db_bind_int(st, ":d", docs[i]);
+			db_bind_int(st, ":t", t->id);
+			if (db_step(st) == SQLITE_ROW && !has_id(items, n, db_int(st, 0))) items[n++] = db_int(st, 0);
+			db_reset(st);
+		}
+	}
+	/* not enough neighbours: the product's collections fill the rest */
+	if (n <= limit) {
+		st = db_stmt("SELECT cp2.product_id FROM collection_products cp JOIN collection_products cp2 "
+			     "ON cp2.collection_id = cp.collection_id JOIN products p ON p.id = cp2.product_id "
+			     "WHERE cp.tenant_id = :t AND cp.product_id = :p AND p.tenant_id = :t AND p.status = 'active' "
+			     "ORDER BY cp2.position, cp2.product_id LIMIT 50");
+		db_bind_int(st, ":t", t->id);
+		db_bind_int(st, ":p", product_id);
+		while (n <= limit && db_step(st) == SQLITE_ROW)
+			if (!has_id(items, n, db_int(st, 0))) items[n++] = db_int(st, 0);
+		db_reset(st);
+	}
+	cJSON *a = cJSON_CreateArray();
+	st = db_stmt("SELECT id, name, slug, price, image FROM products WHERE tenant_id = :t AND id = :id AND status = 'active'");
+	for (int i = 1; i < n; i++) {
+		db_bind_int(st, ":t", t->id);
+		db_bind_int(st, ":id", items[i]);
+		if (db_step(st) == SQLITE_ROW) {
+			cJSON *o = cJSON_CreateObject();
+			row_add_id(o, "id", db_int(st, 0));
+			cJSON_AddStringToObject(o, "name", db_text(st, 1));
+			cJSON_AddStringToObject(o, "slug", db_text(st, 2));
+			sbuf b = SBUF_INIT;
+			sb_printf(&b, "/products/%s", db_text(st, 2));
+			cJSON_AddStringToObject(o, "url", sb_str(&b));
+			sb_reset(&b);
+			cJSON_AddNumberToObject(o, "price", money_major(db_int(st, 3), t->currency));
+			money_format(&b, db_int(st, 3), t->currency);
+			cJSON_AddStringToObject(o, "priceFormatted", sb_str(&b));
+			sb_free(&b);
+			cJSON_AddStringToObject(o, "image", db_text(st, 4));
+			cJSON_AddItemToArray(a, o);
+		}
+		db_reset(st);
+	}
+	return a;
+}
+
 /* ---- suggestions ------------------------------------------------------ */
 
 cJSON *search_suggest(const tenant *t, const char *q, int limit)

@@ -54,6 +54,10 @@ typedef struct search_opts {
 cJSON *search_query(const tenant *t, const search_opts *o);
 /* Product ids only, best first (vibe code's api.search, the chat, bench). */
 int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max);
+/* Related products of a product: its nearest neighbours by embedding in
+ * the same store, then products of its collections: [{id, name, slug,
+ * url, price, priceFormatted, image}] (at most limit). */
+cJSON *search_related(const tenant *t, int64_t product_id, int limit);
 /* Predictive search in Shopify's shape: {resources:{results:{products,
  * collections, pages, articles, queries}}}. */
 cJSON *search_suggest(const tenant *t, const char *q, int limit);

@@ -3,6 +3,7 @@ the write paths, keyword ranking, typos, diacritics, synonyms, facets,
 sorting, pages, snippets (escaped), suggestions in Shopify's shape, the
 search log and its report, tenant isolation and bad input."""
 import json
+import re
 import urllib.parse
 
 import pytest
@@ -262,3 +263,32 @@ def test_reindex_cli(stack, srch):
     assert "Crème Brûlée Mug" in names(search(stack, q="brulee"))
     r = stack.cli("reindex", "no-such-store", check=False)
     assert r.returncode != 0 and "no store" in r.stderr
+
+
+def test_related_products_on_the_product_page(stack, srch):
+    r = stack.get("/products/trailhead-rain-jacket", host="demo.localhost")
+    assert r.status == 200
+    part = r.text.split('id="related-title"', 1)[1]
+    links = re.findall(r'href="(/products/[a-z0-9-]+)"', part)
+    assert 1 <= len(links) <= 4 and "/products/trailhead-rain-jacket" not in links, links
+    # neighbours come from this store only, whatever the other stores hold
+    r = stack.get("/products/harbour-sweatshirt", host=HOST)
+    part = r.text.split('id="related-title"', 1)[1] if 'id="related-title"' in r.text else ""
+    for link in re.findall(r'href="(/products/[a-z0-9-]+)"', part):
+        assert stack.get(link, host=HOST).status == 200, link
+
+
+def test_vibe_code_api_search_and_related(stack, tmp_path):
+    code = tmp_path / "block.js"
+    code.write_text("function render(api) {\n"
+                    "  const hits = api.search('merino warm', 2).map(p => p.name);\n"
+                    "  const jacket = api.getProducts({}).find(p => p.slug === 'trailhead-rain-jacket');\n"
+                    "  const rel = api.getRelated(jacket.id, 3).map(p => p.slug);\n"
+                    "  return hits.join('|') + '#' + rel.join('|') + '#' + api.search('', 3).length\n"
+                    "    + '#' + api.getRelated('no-such-id').length;\n"
+                    "}\n")
+    out = stack.cli("vibe", "render", str(code), "--tenant", "demo").stdout.strip()
+    hits, rel, empty, none = out.split("#")
+    assert hits.split("|")[0] == "Merino Trail Socks (2-pack)", out
+    assert len(rel.split("|")) == 3 and "trailhead-rain-jacket" not in rel, out
+    assert empty == "0" and none == "0", out
