@@ -13,6 +13,10 @@ echo "== render: demo home page (6 blocks, 24-product grid), inside one worker =
 "$root/$build/bench/bench_render" "$tmp/bench.db" 1000
 
 echo
+echo "== search: quality over the demo catalogue, speed over 10,000 products (doc/search.md) =="
+"$root/$build/bench/bench_search" "$tmp/bench.db" "$tmp/search10k.db"
+
+echo
 echo "== tenant lookup by Host =="
 "$root/$build/bench/bench_tenants" "$tmp/tenants.db"
 

@@ -5,8 +5,10 @@
 -- codes (substrings, SKU fragments, typos). The C side (search.c) writes
 -- search_docs; the triggers below only note what changed (search_dirty),
 -- so every write path -- admin API, POS sync, CSV import, the CLI, even a
--- hand-made UPDATE -- is seen. Every FTS query carries the store's token
--- (column tk, '|<tenant id>|'), so a match never leaves the store.
+-- hand-made UPDATE -- is seen. Every FTS query joins search_docs on the
+-- store's id, and carries the store's token (column tk, '|<tenant id>|':
+-- '|' is a token character, and indexed text never holds one) so FTS5
+-- walks only that store's postings.
 
 CREATE TABLE search_docs (
   id INTEGER PRIMARY KEY,
@@ -26,7 +28,7 @@ CREATE TABLE search_docs (
 );
 
 CREATE VIRTUAL TABLE search_fts USING fts5(tk, title, codes, meta, body,
-  content='search_docs', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+  content='search_docs', content_rowid='id', tokenize="unicode61 remove_diacritics 2 tokenchars '|'", prefix='2 3');
 CREATE VIRTUAL TABLE search_tri USING fts5(tk, tri,
   content='search_docs', content_rowid='id', tokenize='trigram');
 
@@ -118,13 +120,15 @@ CREATE INDEX search_log_tenant ON search_log(tenant_id, at);
 CREATE INDEX search_log_query ON search_log(tenant_id, query);
 
 -- One embedding per document and model: float32 little-endian, dim floats.
+-- A rowid table: a 1 KB vector would overflow an index page (WITHOUT ROWID).
 CREATE TABLE search_vectors (
+  id INTEGER PRIMARY KEY,
   doc_id INTEGER NOT NULL REFERENCES search_docs(id) ON DELETE CASCADE,
   tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
   model TEXT NOT NULL,
   dim INTEGER NOT NULL,
   vec BLOB NOT NULL,
   text_hash INTEGER NOT NULL,            -- search_docs.text_hash it was made from
-  PRIMARY KEY (doc_id, model)
-) WITHOUT ROWID;
-CREATE INDEX search_vectors_tenant ON search_vectors(tenant_id, model);
+  UNIQUE (tenant_id, model, doc_id)      -- a store's vectors of one model: one index range
+);
+CREATE INDEX search_vectors_doc ON search_vectors(doc_id);

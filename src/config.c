@@ -49,7 +49,7 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
-	L(search_query_max), L(search_rrf_k), L(search_vector_weight), L(search_vector_min),
+	L(search_query_max), L(search_rrf_k), L(search_vector_weight), L(search_vector_min), L(search_vector_extra_min),
 	L(search_per_page_max), L(search_log_days),
 #undef S
 #undef L
@@ -218,7 +218,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.search_query_max = 200;
 	cfg.search_rrf_k = 60;
 	cfg.search_vector_weight = 100;
-	cfg.search_vector_min = 12;
+	cfg.search_vector_min = 18;
+	cfg.search_vector_extra_min = 30;
 	cfg.search_per_page_max = 48;
 	cfg.search_log_days = 90;
 	cfg.store_cpu_window = 60;

@@ -67,6 +67,7 @@ typedef struct config {
 	long search_rrf_k;          /* reciprocal rank fusion: 1 / (k + rank) */
 	long search_vector_weight;  /* the vector list's weight in the fusion, percent of the keyword list's */
 	long search_vector_min;     /* least similarity (hundredths) for a vector match to count */
+	long search_vector_extra_min; /* ... to add a document the keywords did not find, when they found some */
 	long search_per_page_max;   /* largest ?limit= of /search and /api/search */
 	long search_log_days;       /* days of the search log kept and reported */
 	int debug;

@@ -96,6 +96,18 @@ void embed_offline(const char *text, float *out, int dim)
 	}
 }
 
+static float dot(const float *a, const float *b, int n)
+{
+	float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	int k = 0;
+	for (; k + 4 <= n; k += 4) {
+		s0 += a[k] * b[k]; s1 += a[k + 1] * b[k + 1];
+		s2 += a[k + 2] * b[k + 2]; s3 += a[k + 3] * b[k + 3];
+	}
+	for (; k < n; k++) s0 += a[k] * b[k];
+	return s0 + s1 + s2 + s3;
+}
+
 /* sf_dot(a, b): the dot product of two float32 vectors of one length (the
  * cosine for unit vectors); NULL when they differ. */
 static void sf_dot(sqlite3_context *c, int argc, sqlite3_value **v)
@@ -104,34 +116,27 @@ static void sf_dot(sqlite3_context *c, int argc, sqlite3_value **v)
 	int na = sqlite3_value_bytes(v[0]), nb = sqlite3_value_bytes(v[1]);
 	const float *a = sqlite3_value_blob(v[0]), *b = sqlite3_value_blob(v[1]);
 	if (!a || !b || na != nb || na % 4) { sqlite3_result_null(c); return; }
-	int n = na / 4;
-	float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-	int k = 0;
-	for (; k + 4 <= n; k += 4) {
-		s0 += a[k] * b[k]; s1 += a[k + 1] * b[k + 1];
-		s2 += a[k + 2] * b[k + 2]; s3 += a[k + 3] * b[k + 3];
-	}
-	for (; k < n; k++) s0 += a[k] * b[k];
-	sqlite3_result_double(c, (double)(s0 + s1 + s2 + s3));
+	sqlite3_result_double(c, (double)dot(a, b, na / 4));
+}
+
+static void register_fn(sqlite3 *h)
+{
+	if (sqlite3_create_function(h, "sf_dot", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    sf_dot, NULL, NULL) != SQLITE_OK)
+		log_error("sf_dot: %s", sqlite3_errmsg(h));
 }
 
 void embed_register(void)
 {
-	static sqlite3 *done;
-	sqlite3 *h = db_handle();
-	if (!h || h == done) return;
-	if (sqlite3_create_function(h, "sf_dot", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				    sf_dot, NULL, NULL) != SQLITE_OK) {
-		log_error("sf_dot: %s", sqlite3_errmsg(h));
-		return;
-	}
-	done = h;
+	static int done;
+	if (!done) db_on_open(register_fn);    /* this connection and every later one */
+	done = 1;
 }
 
 int embed_store(int64_t tid, int64_t doc, const char *model, const float *v, int dim, int64_t text_hash)
 {
 	sqlite3_stmt *st = db_stmt("INSERT INTO search_vectors(doc_id, tenant_id, model, dim, vec, text_hash) "
-				   "VALUES (:d, :t, :m, :n, :v, :h) ON CONFLICT(doc_id, model) DO UPDATE SET "
+				   "VALUES (:d, :t, :m, :n, :v, :h) ON CONFLICT(tenant_id, model, doc_id) DO UPDATE SET "
 				   "dim = excluded.dim, vec = excluded.vec, text_hash = excluded.text_hash");
 	db_bind_int(st, ":d", doc);
 	db_bind_int(st, ":t", tid);
@@ -142,27 +147,50 @@ int embed_store(int64_t tid, int64_t doc, const char *model, const float *v, int
 	return db_run(st);
 }
 
+/* One range scan of the store's vectors (the primary key keeps them
+ * together), the dot product in C, the best max kept by insertion. */
 int embed_nearest(int64_t tid, const char *model, const float *q, int dim, const char *kind, int64_t exclude,
 		  double min, int64_t *ids, double *scores, int max)
 {
-	embed_register();
-	sqlite3_stmt *st = db_stmt("SELECT v.doc_id, sf_dot(v.vec, :q) AS s FROM search_vectors v "
-				   "JOIN search_docs d ON d.id = v.doc_id "
-				   "WHERE v.tenant_id = :t AND v.model = :m AND (:k IS NULL OR d.kind = :k) AND v.doc_id <> :x "
-				   "AND s >= :min ORDER BY s DESC LIMIT :n");
-	db_bind_blob(st, ":q", q, sizeof(float) * (size_t)dim);
+	sqlite3_stmt *st = kind
+		? db_stmt("SELECT v.doc_id, v.vec FROM search_vectors v JOIN search_docs d ON d.id = v.doc_id "
+			  "WHERE v.tenant_id = :t AND v.model = :m AND d.kind = :k")
+		: db_stmt("SELECT doc_id, vec FROM search_vectors WHERE tenant_id = :t AND model = :m");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", model);
-	db_bind_text(st, ":k", kind);
-	db_bind_int(st, ":x", exclude);
-	db_bind_double(st, ":min", min);
-	db_bind_int(st, ":n", max);
+	if (kind) db_bind_text(st, ":k", kind);
+	double *best = scores ? scores : xmalloc(sizeof(double) * (size_t)(max > 0 ? max : 1));
 	int n = 0;
-	while (n < max && db_step(st) == SQLITE_ROW) {
-		ids[n] = db_int(st, 0);
-		if (scores) scores[n] = db_double(st, 1);
-		n++;
+	size_t bytes = sizeof(float) * (size_t)dim;
+	while (db_step(st) == SQLITE_ROW) {
+		if ((size_t)sqlite3_column_bytes(st, 1) != bytes) continue;     /* another dimension */
+		int64_t id = db_int(st, 0);
+		if (id == exclude) continue;
+		const float *v = sqlite3_column_blob(st, 1);
+		double s = dot(q, v, dim);
+		if (s < min || (n == max && s <= best[n - 1])) continue;
+		int i = n < max ? n++ : n - 1;
+		while (i > 0 && best[i - 1] < s) { best[i] = best[i - 1]; ids[i] = ids[i - 1]; i--; }
+		best[i] = s;
+		ids[i] = id;
 	}
 	db_reset(st);
+	if (!scores) free(best);
 	return n;
+}
+
+void embed_similarities(int64_t tid, const char *model, const float *q, int dim, const int64_t *docs, int n,
+			double *sims)
+{
+	sqlite3_stmt *st = db_stmt("SELECT vec FROM search_vectors WHERE tenant_id = :t AND model = :m AND doc_id = :d");
+	size_t bytes = sizeof(float) * (size_t)dim;
+	for (int i = 0; i < n; i++) {
+		db_bind_int(st, ":t", tid);
+		db_bind_text(st, ":m", model);
+		db_bind_int(st, ":d", docs[i]);
+		sims[i] = -2;
+		if (db_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == bytes)
+			sims[i] = dot(q, sqlite3_column_blob(st, 0), dim);
+		db_reset(st);
+	}
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #define EMBED_OFFLINE_MODEL "offline-hash-v1"
-#define EMBED_OFFLINE_DIM 256
+#define EMBED_OFFLINE_DIM 128
 #define EMBED_DIM_MAX 4096
 
 /* Text -> out[dim], unit length (all zeros for text without words). */
@@ -25,6 +25,10 @@ int embed_store(int64_t tid, int64_t doc, const char *model, const float *v, int
  * ids/scores, best first. The number found. */
 int embed_nearest(int64_t tid, const char *model, const float *q, int dim, const char *kind, int64_t exclude,
 		  double min, int64_t *ids, double *scores, int max);
+/* Similarity of q to each of the store's documents docs[0..n) into sims
+ * (-2 where a document has no vector of this model). */
+void embed_similarities(int64_t tid, const char *model, const float *q, int dim, const int64_t *docs, int n,
+			double *sims);
 /* A 64-bit FNV-1a hash of text (what text_hash holds). */
 int64_t embed_hash(const char *text);
 #endif

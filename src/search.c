@@ -467,17 +467,23 @@ static int synonyms_of(int64_t tid, const char *w, sbuf *syn)
 
 /* One word as an FTS5 expression: "w" (prefix "w"* when asked, the
  * singular of a plural as a prefix) OR its synonyms as phrases. */
-static void match_word(int64_t tid, const char *w, int prefix, sbuf *m)
+static void match_word(int64_t tid, const char *w, int prefix, sbuf *m, sbuf *terms)
 {
 	size_t n = strlen(w);
 	sbuf syn = SBUF_INIT;
 	int ns = synonyms_of(tid, w, &syn);
 	if (ns) sb_putc(m, '(');
-	if (n >= 4 && w[n - 1] == 's' && w[n - 2] != 's') sb_printf(m, "\"%.*s\"*", (int)(n - 1), w);
-	else sb_printf(m, prefix && n >= 2 ? "\"%s\"*" : "\"%s\"", w);
+	if (n >= 4 && w[n - 1] == 's' && w[n - 2] != 's') {
+		sb_printf(m, "\"%.*s\"*", (int)(n - 1), w);
+		sb_printf(terms, "%.*s*\n", (int)(n - 1), w);
+	} else {
+		sb_printf(m, prefix && n >= 2 ? "\"%s\"*" : "\"%s\"", w);
+		sb_printf(terms, prefix && n >= 2 ? "%s*\n" : "%s\n", w);
+	}
 	for (const char *s = sb_str(&syn); *s;) {
 		size_t k = strcspn(s, "\n");
 		sb_printf(m, " OR \"%.*s\"", (int)k, s);
+		sb_printf(terms, "%.*s\n", (int)k, s);
 		s += k + (s[k] ? 1 : 0);
 	}
 	if (ns) sb_putc(m, ')');
@@ -486,16 +492,17 @@ static void match_word(int64_t tid, const char *w, int prefix, sbuf *m)
 
 /* The MATCH expression over the store's documents: every word (all != 0:
  * AND, else OR without stop words), the last one as a prefix when asked. */
-static int build_match(int64_t tid, const qwords *q, int all, int prefix_last, sbuf *m)
+static int build_match(int64_t tid, const qwords *q, int all, int prefix_last, sbuf *m, sbuf *terms)
 {
+	sb_reset(terms);
 	int used = 0, skip_stop = 0;
 	if (!all)
 		for (int i = 0; i < q->n; i++) if (!is_stopword(q->w[i])) skip_stop = 1;
-	sb_printf(m, "tk:\"|%lld|\" AND (", (long long)tid);
+	sb_printf(m, "\"|%lld|\" AND (", (long long)tid);
 	for (int i = 0; i < q->n; i++) {
 		if (skip_stop && is_stopword(q->w[i])) continue;
 		if (used) sb_puts(m, all ? " AND " : " OR ");
-		match_word(tid, q->w[i], prefix_last && i == q->n - 1, m);
+		match_word(tid, q->w[i], prefix_last && i == q->n - 1, m, terms);
 		used++;
 	}
 	sb_putc(m, ')');
@@ -591,7 +598,7 @@ static int ascii_word(const char *w)
 static int word_known(int64_t tid, const char *w)
 {
 	sbuf m = SBUF_INIT;
-	sb_printf(&m, "tk:\"|%lld|\" AND \"%s\"*", (long long)tid, w);
+	sb_printf(&m, "\"|%lld|\" AND \"%s\"*", (long long)tid, w);
 	sqlite3_stmt *st = db_stmt("SELECT 1 FROM search_fts WHERE search_fts MATCH :q LIMIT 1");
 	db_bind_text(st, ":q", sb_str(&m));
 	int found = db_step(st) == SQLITE_ROW;
@@ -608,7 +615,7 @@ static int closest_word(int64_t tid, const char *w, char *best, size_t bn)
 	size_t n = strlen(w);
 	if (n < 3 || !ascii_word(w)) return 0;
 	sbuf m = SBUF_INIT;
-	sb_printf(&m, "tk:\"|%lld|\" AND (", (long long)tid);
+	sb_printf(&m, "\"|%lld|\" AND (", (long long)tid);
 	for (size_t i = 0; i + 3 <= n; i++) sb_printf(&m, "%s\"%.3s\"", i ? " OR " : "", w + i);
 	sb_putc(&m, ')');
 	sqlite3_stmt *st = db_stmt("SELECT d.tri FROM search_tri JOIN search_docs d ON d.id = search_tri.rowid "
@@ -654,8 +661,21 @@ static int correct_query(int64_t tid, const qwords *q, qwords *out)
 	return changed;
 }
 
-/* Vector candidates: the query's embedding against the store's documents. */
-static void vec_search(int64_t tid, const search_opts *o, const char *folded, cands *cs)
+typedef struct simrank { double s; int i; } simrank;
+static int by_sim(const void *a, const void *b)
+{
+	const simrank *x = a, *y = b;
+	return x->s < y->s ? 1 : x->s > y->s ? -1 : x->i - y->i;
+}
+
+/* Vector candidates: the query's embedding against the store's documents.
+ * When the keywords already found many (kw_found >= VEC_RERANK_FROM),
+ * only the best of those are compared (a rerank: what the vectors would
+ * add past so many matches is noise, and a whole-store scan costs most);
+ * else every document of the store is. */
+#define VEC_RERANK_FROM 40
+#define VEC_RERANK_N 100
+static void vec_search(int64_t tid, const search_opts *o, const char *folded, cands *cs, int kw_found)
 {
 	float qv[EMBED_OFFLINE_DIM];
 	const float *v = o ? o->qvec : NULL;
@@ -665,10 +685,32 @@ static void vec_search(int64_t tid, const search_opts *o, const char *folded, ca
 		embed_offline(folded, qv, EMBED_OFFLINE_DIM);
 		v = qv; model = EMBED_OFFLINE_MODEL; dim = EMBED_OFFLINE_DIM;
 	}
+	if (kw_found >= VEC_RERANK_FROM) {
+		int64_t docs[VEC_RERANK_N];
+		double sims[VEC_RERANK_N];
+		simrank sr[VEC_RERANK_N];
+		int n = 0;
+		for (int i = 0; i < cs->n && n < VEC_RERANK_N; i++)
+			if (cs->c[i].kw && cs->c[i].kw <= VEC_RERANK_N) docs[n++] = cs->c[i].doc;
+		embed_similarities(tid, model, v, dim, docs, n, sims);
+		for (int i = 0; i < n; i++) sr[i] = (simrank){ sims[i], i };
+		qsort(sr, (size_t)n, sizeof *sr, by_sim);
+		for (int r = 0; r < n && sr[r].s >= (double)cfg.search_vector_min / 100.0; r++)
+			cand_get(cs, docs[sr[r].i], "", 0)->vec = r + 1;
+		return;
+	}
 	int64_t ids[VEC_CANDIDATES];
-	int n = embed_nearest(tid, model, v, dim, NULL, 0, (double)cfg.search_vector_min / 100.0, ids, NULL, VEC_CANDIDATES);
+	double sims[VEC_CANDIDATES];
+	int n = embed_nearest(tid, model, v, dim, NULL, 0, (double)cfg.search_vector_min / 100.0, ids, sims, VEC_CANDIDATES);
 	sqlite3_stmt *st = db_stmt("SELECT kind, item_id FROM search_docs WHERE id = :id AND tenant_id = :t");
 	for (int i = 0; i < n; i++) {
+		/* the keywords found something: a document they did not find must
+		 * be much closer to join them (no noise under a precise query) */
+		if (kw_found && sims[i] < (double)cfg.search_vector_extra_min / 100.0) {
+			int known = 0;
+			for (int k = 0; k < cs->n; k++) if (cs->c[k].doc == ids[i]) known = 1;
+			if (!known) continue;
+		}
 		db_bind_int(st, ":id", ids[i]);
 		db_bind_int(st, ":t", tid);
 		if (db_step(st) == SQLITE_ROW) {
@@ -720,6 +762,7 @@ static void load_products(const tenant *t, cands *cs)
 typedef struct gathered {
 	cands cs;
 	sbuf match;             /* the expression the keyword results came from ("" none) */
+	sbuf terms;             /* its terms, one a line, "*" after a prefix: what snippets mark */
 	char did_you_mean[QWORDS * (QWORD_MAX + 1) + 1];
 	int64_t price_lo, price_hi;     /* from the query's words */
 } gathered;
@@ -742,13 +785,13 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 	price_words(&q, t->currency, &g->price_lo, &g->price_hi);
 	if (q.n == 0) { sb_free(&folded); return; }
 	int n = 0;
-	if (build_match(t->id, &q, 1, prefix, &g->match)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
+	if (build_match(t->id, &q, 1, prefix, &g->match, &g->terms)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
 	if (n == 0) {
 		qwords fixed;
 		if (correct_query(t->id, &q, &fixed)) {
 			words_join(&fixed, g->did_you_mean, sizeof g->did_you_mean);
 			sb_reset(&g->match);
-			if (build_match(t->id, &fixed, 1, prefix, &g->match)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
+			if (build_match(t->id, &fixed, 1, prefix, &g->match, &g->terms)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
 			if (n == 0) {
 				/* no better: no suggestion, but any word may match, the corrected ones too */
 				g->did_you_mean[0] = 0;
@@ -759,9 +802,9 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 	}
 	if (n == 0 && q.n > 1) {
 		sb_reset(&g->match);
-		if (build_match(t->id, &q, 0, prefix, &g->match)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
+		if (build_match(t->id, &q, 0, prefix, &g->match, &g->terms)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
 	}
-	if (n == 0) sb_reset(&g->match);
+	if (n == 0) { sb_reset(&g->match); sb_reset(&g->terms); }
 	if (mode == SEARCH_HYBRID) {
 		/* the words the vectors see: the query's, with its synonyms */
 		sbuf vq = SBUF_INIT, syn = SBUF_INIT;
@@ -773,7 +816,7 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 				sb_reset(&syn);
 			}
 		}
-		vec_search(t->id, o, sb_str(&vq), &g->cs);
+		vec_search(t->id, o, sb_str(&vq), &g->cs, n);
 		sb_free(&vq);
 		sb_free(&syn);
 	}
@@ -804,6 +847,7 @@ int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, i
 	}
 	cands_free(&g.cs);
 	sb_free(&g.match);
+	sb_free(&g.terms);
 	return n;
 }
 
@@ -899,62 +943,91 @@ static int by_sort(const void *a, const void *b)
 
 /* ---- results ---------------------------------------------------------- */
 
-/* Escaped text with the FTS markers \1 \2 as <mark></mark>. */
-static void marked_html(const char *s, sbuf *out)
+/* Does a folded word match one of the terms ("w": equal, "w*": prefix)? */
+static int term_hit(const char *w, size_t wn, const char *terms)
 {
-	sbuf e = SBUF_INIT;
-	html_text(&e, s);
-	for (const char *p = sb_str(&e); *p; p++) {
-		if (*p == '\1') sb_puts(out, "<mark>");
-		else if (*p == '\2') sb_puts(out, "</mark>");
-		else sb_putc(out, *p);
+	for (const char *t = terms; *t;) {
+		size_t k = strcspn(t, "\n");
+		int pre = k && t[k - 1] == '*';
+		size_t tl = pre ? k - 1 : k;
+		if (tl && (pre ? wn >= tl : wn == tl) && memcmp(w, t, tl) == 0 && !memchr(t, ' ', tl)) return 1;
+		t += k + (t[k] ? 1 : 0);
 	}
-	sb_free(&e);
+	return 0;
 }
 
-/* titleHtml and snippetHtml of a document: the matches marked when the
- * keyword query found it, else the start of its text. */
-static void add_snippets(cJSON *o, int64_t tid, int64_t docid, const char *match)
+static int word_byte(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+/* text from..to as escaped HTML, each word the terms match in <mark>. The
+ * byte offset of the first match into *first (-1 none) when asked. */
+static void mark_range(const char *text, size_t from, size_t to, const char *terms, sbuf *out, long *first)
+{
+	size_t i = from;
+	sbuf f = SBUF_INIT, piece = SBUF_INIT;
+	if (first) *first = -1;
+	while (i < to) {
+		size_t j = i;
+		if (word_byte((unsigned char)text[i])) {
+			while (j < to && word_byte((unsigned char)text[j])) j++;
+			sb_reset(&f);
+			sb_reset(&piece);
+			sb_put(&piece, text + i, j - i);
+			search_fold(sb_str(&piece), &f);
+			int hit = f.len && term_hit(sb_str(&f), f.len, terms);
+			if (hit && first && *first < 0) *first = (long)i;
+			if (out) {
+				if (hit) sb_puts(out, "<mark>");
+				html_text(out, sb_str(&piece));
+				if (hit) sb_puts(out, "</mark>");
+			}
+		} else {
+			while (j < to && !word_byte((unsigned char)text[j])) j++;
+			if (out) {
+				sb_reset(&piece);
+				sb_put(&piece, text + i, j - i);
+				html_text(out, sb_str(&piece));
+			}
+		}
+		i = j;
+	}
+	sb_free(&f);
+	sb_free(&piece);
+}
+
+#define SNIPPET_BYTES 180
+
+/* titleHtml (the title, matches marked) and snippetHtml (about
+ * SNIPPET_BYTES of the text around the first match, else its start) of a
+ * document: escaped text and <mark> only. */
+static void add_snippets(cJSON *o, int64_t tid, int64_t docid, const char *terms)
 {
 	sbuf th = SBUF_INIT, sh = SBUF_INIT;
-	int done = 0;
-	if (match && *match) {
-		sqlite3_stmt *st = db_stmt("SELECT highlight(search_fts, 1, char(1), char(2)), "
-					   "snippet(search_fts, 4, char(1), char(2), '…', 24), "
-					   "snippet(search_fts, 3, char(1), char(2), '…', 16) "
-					   "FROM search_fts WHERE search_fts MATCH :q AND rowid = :id");
-		db_bind_text(st, ":q", match);
-		db_bind_int(st, ":id", docid);
-		if (db_step(st) == SQLITE_ROW) {
-			marked_html(db_text(st, 0), &th);
-			const char *body = db_text(st, 1);
-			marked_html(strchr(body, '\1') || !*db_text(st, 2) ? body : db_text(st, 2), &sh);
-			done = 1;
-		}
-		db_reset(st);
+	sqlite3_stmt *st = db_stmt("SELECT title, meta, body FROM search_docs WHERE id = :id AND tenant_id = :t");
+	db_bind_int(st, ":id", docid);
+	db_bind_int(st, ":t", tid);
+	if (db_step(st) == SQLITE_ROW) {
+		const char *title = db_text(st, 0), *body = db_text(st, 2);
+		if (!*body) body = db_text(st, 1);
+		mark_range(title, 0, strlen(title), terms, &th, NULL);
+		size_t len = strlen(body);
+		long at = -1;
+		if (*terms) mark_range(body, 0, len > 4000 ? 4000 : len, terms, NULL, &at);
+		size_t from = at > 60 ? (size_t)at - 60 : 0;
+		while (from && from < len && (word_byte((unsigned char)body[from - 1]) || ((unsigned char)body[from] & 0xc0) == 0x80)) from++;
+		size_t to = from + SNIPPET_BYTES < len ? from + SNIPPET_BYTES : len;
+		while (to < len && word_byte((unsigned char)body[to])) to++;
+		if (from) sb_puts(&sh, "…");
+		mark_range(body, from, to, terms, &sh, NULL);
+		if (to < len) sb_puts(&sh, "…");
 	}
-	if (!done) {
-		sqlite3_stmt *st = db_stmt("SELECT title, substr(body, 1, 160) FROM search_docs WHERE id = :id AND tenant_id = :t");
-		db_bind_int(st, ":id", docid);
-		db_bind_int(st, ":t", tid);
-		if (db_step(st) == SQLITE_ROW) {
-			html_text(&th, db_text(st, 0));
-			sbuf b = SBUF_INIT;
-			plain_text(db_text(st, 1), &b, 150);
-			html_text(&sh, sb_str(&b));
-			if (b.len) sb_puts(&sh, "…");
-			sb_free(&b);
-		}
-		db_reset(st);
-	}
+	db_reset(st);
 	cJSON_AddStringToObject(o, "titleHtml", sb_str(&th));
 	cJSON_AddStringToObject(o, "snippetHtml", sb_str(&sh));
 	sb_free(&th);
 	sb_free(&sh);
 }
 
-
-static cJSON *other_json(int64_t tid, const cand *c, const char *match)
+static cJSON *other_json(int64_t tid, const cand *c, const char *terms)
 {
 	sqlite3_stmt *st = db_stmt("SELECT title, url FROM search_docs WHERE id = :id AND tenant_id = :t");
 	db_bind_int(st, ":id", c->doc);
@@ -967,7 +1040,7 @@ static cJSON *other_json(int64_t tid, const cand *c, const char *match)
 		cJSON_AddStringToObject(o, "url", db_text(st, 1));
 	}
 	db_reset(st);
-	if (o) add_snippets(o, tid, c->doc, match);
+	if (o && terms) add_snippets(o, tid, c->doc, terms);
 	return o;
 }
 
@@ -1025,7 +1098,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	for (int i = from; i < total && i < from + o->per_page; i++) {
 		cJSON *p = cat_product_by_slug(t, prods[i].slug);
 		if (!p) continue;
-		add_snippets(p, t->id, prods[i].doc, sb_str(&g.match));
+		add_snippets(p, t->id, prods[i].doc, sb_str(&g.terms));
 		cJSON_AddItemToArray(list, p);
 	}
 	free(prods);
@@ -1038,7 +1111,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 		if (!o->others) continue;
 		for (int i = 0; i < g.cs.n && cJSON_GetArraySize(a) < OTHERS_MAX; i++) {
 			if (strcmp(g.cs.c[i].kind, kinds[k]) != 0) continue;
-			cJSON *x = other_json(t->id, &g.cs.c[i], sb_str(&g.match));
+			cJSON *x = other_json(t->id, &g.cs.c[i], sb_str(&g.terms));
 			if (x) cJSON_AddItemToArray(a, x);
 		}
 	}
@@ -1062,6 +1135,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	cJSON_AddItemToObject(facets, "options", facet_json(&fo));
 	cands_free(&g.cs);
 	sb_free(&g.match);
+	sb_free(&g.terms);
 	return res;
 }
 
@@ -1193,11 +1267,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 			cJSON *a = !strcmp(c->kind, "collection") ? colls : !strcmp(c->kind, "page") ? pages : arts;
 			if (cJSON_GetArraySize(a) >= (limit + 1) / 2) continue;
 			cJSON *x = other_json(t->id, c, NULL);
-			if (x) {
-				cJSON_DeleteItemFromObjectCaseSensitive(x, "titleHtml");
-				cJSON_DeleteItemFromObjectCaseSensitive(x, "snippetHtml");
-				cJSON_AddItemToArray(a, x);
-			}
+			if (x) cJSON_AddItemToArray(a, x);
 		}
 	}
 	/* queries: what shoppers of this store searched for that found
@@ -1247,6 +1317,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 	sb_free(&folded);
 	cands_free(&g.cs);
 	sb_free(&g.match);
+	sb_free(&g.terms);
 	return root;
 }
 
