@@ -132,3 +132,23 @@ CREATE TABLE search_vectors (
   UNIQUE (tenant_id, model, doc_id)      -- a store's vectors of one model: one index range
 );
 CREATE INDEX search_vectors_doc ON search_vectors(doc_id);
+
+-- The shopping assistant's conversations (POST /api/chat): a random id
+-- the browser keeps, never valid in another store; removed chat_ttl
+-- seconds after their last message (the deliverer).
+CREATE TABLE chat_conversations (
+  id TEXT PRIMARY KEY,                   -- 32 hex characters, random
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX chat_conversations_age ON chat_conversations(updated_at);
+CREATE TABLE chat_messages (
+  id INTEGER PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES chat_conversations(id) ON DELETE CASCADE,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('user','assistant')),
+  content TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX chat_messages_conversation ON chat_messages(conversation_id, id);

@@ -50,7 +50,7 @@ static const struct key {
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 	L(search_query_max), L(search_rrf_k), L(search_vector_weight), L(search_vector_min), L(search_vector_extra_min),
-	L(search_per_page_max), L(search_log_days),
+	L(search_per_page_max), L(search_log_days), L(chat_ttl), L(chat_message_max),
 #undef S
 #undef L
 };
@@ -182,7 +182,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
-	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");
+	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,chat:30/60");
 	cfg.login_max_failures = 5;
 	cfg.login_ip_max_failures = 50;
 	cfg.login_backoff_base = 1;
@@ -222,6 +222,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.search_vector_extra_min = 30;
 	cfg.search_per_page_max = 48;
 	cfg.search_log_days = 90;
+	cfg.chat_ttl = 7 * 86400;
+	cfg.chat_message_max = 2000;
 	cfg.store_cpu_window = 60;
 #ifdef SF_DEBUG
 	cfg.debug = 1;

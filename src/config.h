@@ -70,6 +70,8 @@ typedef struct config {
 	long search_vector_extra_min; /* ... to add a document the keywords did not find, when they found some */
 	long search_per_page_max;   /* largest ?limit= of /search and /api/search */
 	long search_log_days;       /* days of the search log kept and reported */
+	long chat_ttl;              /* seconds a shopping-assistant conversation is kept after its last message */
+	long chat_message_max;      /* bytes of one shopper's message */
 	int debug;
 } config;
 

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "db.h"
 #include "search.h"
+#include "chat.h"
 #include "provision.h"
 #include "auth.h"
 #include "audit.h"
@@ -452,6 +453,7 @@ static void deliver_tick(outbox_stats *st)
 	db_run_best_effort(old);
 	/* anything the write paths marked for search that nobody indexed yet */
 	if (search_flush_all() < 0) fprintf(stderr, "search index: %s\n", db_errmsg());
+	if (chat_expire() < 0) fprintf(stderr, "chat conversations: %s\n", db_errmsg());
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);

@@ -238,6 +238,7 @@ static const route routes[] = {
 	{ M_GET, "/api/search", store_search_api, T | NS, 0, "search", NULL },
 	{ M_GET, "/api/search/suggest", store_search_suggest, T | NS, 0, "search", NULL },
 	{ M_POST, "/api/search/click", store_search_click, T | NS | R_WRITE, 0, "search", NULL },
+	{ M_POST, "/api/chat", store_chat, T | NS | R_WRITE, 0, "chat", "chat" },
 	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
 };
 

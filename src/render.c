@@ -388,6 +388,10 @@ void render_shell(req *r, const char *title, const char *description, const char
 	cJSON_AddStringToObject(page, "description", description ? description : r->t.tagline);
 	cJSON_AddItemToObject(d, "nav", nav(r));
 	cJSON_AddItemToObject(d, "theme", theme(r));
+	/* the shopping assistant's widget, when the store's theme turns it on */
+	cJSON *th = cJSON_Parse(r->t.theme_json ? r->t.theme_json : "{}");
+	cJSON_AddBoolToObject(d, "chatEnabled", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(th, "chatEnabled")));
+	cJSON_Delete(th);
 	cJSON_AddStringToObject(d, "content", content);
 	cJSON_AddNumberToObject(d, "year", current_year());
 	cJSON_AddStringToObject(d, "requestId", r->id);

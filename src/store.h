@@ -20,4 +20,5 @@ void store_search_page(req *r);
 void store_search_api(req *r);
 void store_search_suggest(req *r);
 void store_search_click(req *r);
+void store_chat(req *r);
 #endif

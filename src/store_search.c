@@ -11,6 +11,7 @@
 #include "html.h"
 #include "log.h"
 #include "money.h"
+#include "chat.h"
 
 #include <errno.h>
 #include <math.h>
@@ -327,4 +328,32 @@ void store_search_page(req *r)
 	snprintf(title, sizeof title, q[0] ? "Search: %s" : "Search", q);
 	render_template_page(r, "search.html", title, d);
 	cJSON_Delete(d);
+}
+
+/* Route: POST /api/chat {message, conversationId?} -- the shopping
+ * assistant (retrieval-only: doc/search.md). Its own per-IP bucket. */
+void store_chat(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	static const char *const known[] = { "message", "conversationId", NULL };
+	const char *msg, *conv = NULL;
+	if (in_known(r, b, known, NULL) < 0 || in_str(r, b, "message", 1, (size_t)cfg.chat_message_max, &msg) < 0 ||
+	    in_str(r, b, "conversationId", 0, 64, &conv) < 0) {
+		cJSON_Delete(b);
+		return;
+	}
+	const char *p = control_problem(msg);
+	if (p) { in_fail(r, "message", "%s", p); cJSON_Delete(b); return; }
+	sbuf f = SBUF_INIT;
+	search_fold(msg, &f);
+	int empty = f.len == 0;
+	sb_free(&f);
+	if (empty) { in_fail(r, "message", "must ask something (letters or digits)"); cJSON_Delete(b); return; }
+	int notfound;
+	cJSON *a = chat_answer(&r->t, conv, msg, &notfound);
+	cJSON_Delete(b);
+	if (!a && notfound) { http_error(r, 404, "not_found", NULL, "There is no such conversation."); return; }
+	if (!a) { http_error(r, 500, "storage_error", NULL, "the answer could not be saved; try again"); return; }
+	http_json(r, 200, a);
 }

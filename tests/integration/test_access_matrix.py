@@ -359,6 +359,7 @@ STORE = {
     "GET /api/search": ("/api/search?q=bravo+thing", 200),
     "GET /api/search/suggest": ("/api/search/suggest?q=bravo", 200),
     "POST /api/search/click": None,           # another store's search id: test_search.py
+    "POST /api/chat": None,                   # another store's conversation id: test_chat.py
 }
 
 
