@@ -72,6 +72,8 @@ int adm_product_variants_save(req *r, const cJSON *body, int64_t id);
 void adm_search_synonyms_get(req *r);
 void adm_search_synonyms_put(req *r);
 void adm_search_report(req *r);
+/* a block's code from a prompt (admin_generate.c) */
+void adm_block_generate(req *r);
 
 /* shared helpers */
 void adm_not_found(req *r, const char *what);

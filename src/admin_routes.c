@@ -31,6 +31,8 @@ const route admin_routes[] = {
 	{ M_GET, "/api/cms/pages/:id/versions", adm_page_versions, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages/:id/rollback", adm_page_rollback, AW, ED, "page", NULL },
 	{ M_POST, "/api/cms/blocks", adm_block_create, AW, ED, "block", NULL },
+	/* writes nothing, but spends the operator's model calls: CSRF-checked like a write */
+	{ M_POST, "/api/cms/blocks/generate", adm_block_generate, AW, ED, "block", NULL },
 	{ M_GET, "/api/cms/blocks/:id", adm_block_get, RA, ED, "block", NULL },
 	{ M_PUT, "/api/cms/blocks/:id", adm_block_update, AW, ED, "block", NULL },
 	{ M_DELETE, "/api/cms/blocks/:id", adm_block_delete, AW, ED, "block", NULL },

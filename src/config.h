@@ -72,6 +72,10 @@ typedef struct config {
 	long search_log_days;       /* days of the search log kept and reported */
 	long chat_ttl;              /* seconds a shopping-assistant conversation is kept after its last message */
 	long chat_message_max;      /* bytes of one shopper's message */
+	char ai_base_url[512];      /* OpenAI-compatible API base, e.g. https://api.openai.com/v1 ("": none) */
+	char ai_api_key[256];       /* its Bearer key ("": none, e.g. a local llama.cpp) */
+	char ai_chat_model[128];    /* the chat model asked */
+	long ai_timeout_ms;         /* one chat call (block generation) */
 	int debug;
 } config;
 

@@ -80,3 +80,52 @@ class FakeDNS:
         self.running = False
         self.t.join(2)
         self.sock.close()
+
+
+class FakeOpenAI:
+    """An OpenAI-compatible API on 127.0.0.1 for the tests: POST
+    /v1/chat/completions answers the next of `answers` (a string: the
+    message content; ("status", code): that HTTP error; ("slow", seconds,
+    content): answers late) and records every request body in `requests`."""
+
+    def __init__(self):
+        import json
+        import time
+        self.answers = []
+        self.requests = []
+        fo = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(n) or b"{}")
+                fo.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                a = fo.answers.pop(0) if fo.answers else "```js\nfunction render() { return '<p>default</p>'; }\n```"
+                if isinstance(a, tuple) and a[0] == "status":
+                    out, status = b'{"error":{"message":"nope"}}', a[1]
+                else:
+                    if isinstance(a, tuple) and a[0] == "slow":
+                        time.sleep(a[1])
+                        a = a[2]
+                    out = json.dumps({"id": "chatcmpl-fake", "object": "chat.completion",
+                                      "choices": [{"index": 0, "finish_reason": "stop",
+                                                   "message": {"role": "assistant", "content": a}}]}).encode()
+                    status = 200
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *a):
+                pass
+
+        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        self.base = "http://127.0.0.1:%d/v1" % self.port
+        self.t = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        self.t.start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()

@@ -38,6 +38,7 @@ CROSS = {
     "GET /api/cms/pages/:id/versions": ("id", None, None),
     "POST /api/cms/pages/:id/rollback": ("id", {"version": 1}, None),
     "POST /api/cms/blocks": ("create", {"pageId": "{page}", "type": "text"}, 404),
+    "POST /api/cms/blocks/generate": ("create", {"type": "text", "prompt": "x", "pageId": "{page}"}, 404),
     "GET /api/cms/blocks/:id": ("id", None, None),
     "PUT /api/cms/blocks/:id": ("id", {"version": 1, "vibeCode": "function r() { return 'pwned'; }"}, None),
     "DELETE /api/cms/blocks/:id": ("id", None, None),
