@@ -1,6 +1,7 @@
-/* ai: the OpenAI-compatible chat-completions client (OpenAI, llama.cpp's
- * server, Ollama), configured by ai_base_url, ai_api_key, ai_chat_model
- * and ai_timeout_ms. Over net.c, so never inside a transaction. */
+/* ai: the OpenAI-compatible client (OpenAI, llama.cpp's server, Ollama):
+ * chat completions and embeddings, configured by ai_base_url, ai_api_key,
+ * ai_chat_model, ai_embed_model and the timeouts. Over net.c, so never
+ * inside a transaction. */
 #ifndef AI_H
 #define AI_H
 #include "util.h"
@@ -12,4 +13,10 @@ int ai_configured(void);
  * choice's message content into out. 0, or -1 with why in err (no answer
  * in time, an HTTP error, an answer without content). */
 int ai_chat(const cJSON *messages, sbuf *out, char *err, size_t errlen);
+/* 1 when an embeddings model is configured too (ai_embed_model). */
+int ai_embed_configured(void);
+/* POST {model, input: texts} to {ai_base_url}/embeddings within
+ * timeout_ms: n vectors of *dim floats each, scaled to unit length, into
+ * *out (caller frees). 0, or -1 with why in err. */
+int ai_embed(const char *const *texts, int n, long timeout_ms, float **out, int *dim, char *err, size_t errlen);
 #endif

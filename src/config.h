@@ -75,7 +75,10 @@ typedef struct config {
 	char ai_base_url[512];      /* OpenAI-compatible API base, e.g. https://api.openai.com/v1 ("": none) */
 	char ai_api_key[256];       /* its Bearer key ("": none, e.g. a local llama.cpp) */
 	char ai_chat_model[128];    /* the chat model asked */
-	long ai_timeout_ms;         /* one chat call (block generation) */
+	long ai_timeout_ms;         /* one chat call (block generation), one embeddings batch (the deliverer) */
+	char ai_embed_model[128];   /* embeddings model ("": the offline embedder only) */
+	long ai_embed_query_ms;     /* embedding a shopper's query in the request; past it: keyword-only */
+	long ai_embed_batch;        /* texts per embeddings call of the deliverer */
 	int debug;
 } config;
 

@@ -5,6 +5,7 @@
 #include "db.h"
 #include "search.h"
 #include "chat.h"
+#include "ai.h"
 #include "provision.h"
 #include "auth.h"
 #include "audit.h"
@@ -443,6 +444,26 @@ static int pending_rows(void)
 	return pending;
 }
 
+/* With a model configured: what is due for its vectors, in batches; a
+ * failing endpoint is tried again after 30 s, doubling to 10 minutes. */
+static void embed_tick(void)
+{
+	static int64_t next;
+	static long wait;
+	if (!ai_embed_configured() || now_unix() < next) return;
+	char err[300] = "";
+	int n = 0, total = 0;
+	for (int k = 0; k < 100 && (n = search_embed_pending((int)cfg.ai_embed_batch, err, sizeof err)) > 0; k++) total += n;
+	if (n < 0) {
+		wait = wait ? (wait * 2 > 600 ? 600 : wait * 2) : 30;
+		next = now_unix() + wait;
+		fprintf(stderr, "embeddings: %s (trying again in %ld s)\n", err, wait);
+	} else {
+		wait = 0;
+	}
+	if (total) { printf("embedded %d item%s with %s\n", total, total == 1 ? "" : "s", cfg.ai_embed_model); fflush(stdout); }
+}
+
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
 static void deliver_tick(outbox_stats *st)
@@ -454,6 +475,7 @@ static void deliver_tick(outbox_stats *st)
 	/* anything the write paths marked for search that nobody indexed yet */
 	if (search_flush_all() < 0) fprintf(stderr, "search index: %s\n", db_errmsg());
 	if (chat_expire() < 0) fprintf(stderr, "chat conversations: %s\n", db_errmsg());
+	embed_tick();
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);

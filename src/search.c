@@ -1,5 +1,6 @@
 /* search: the index (search_docs + FTS5), queries, suggestions, log, synonyms. */
 #include "search.h"
+#include "ai.h"
 #include "catalog.h"
 #include "config.h"
 #include "db.h"
@@ -377,6 +378,49 @@ int search_reindex(int64_t tid, void (*progress)(int64_t done, int64_t total))
 		if (progress) progress(done > total ? total : done, total);
 	}
 	return 0;
+}
+
+#define EMBED_TEXT_BYTES 2000
+
+int search_embed_pending(int batch, char *err, size_t errlen)
+{
+	if (batch < 1) batch = 1;
+	sqlite3_stmt *st = db_stmt("SELECT d.id, d.tenant_id, d.title, d.meta, d.codes, d.body, d.text_hash FROM search_docs d "
+				   "LEFT JOIN search_vectors v ON v.doc_id = d.id AND v.model = :m "
+				   "WHERE v.id IS NULL OR v.text_hash <> d.text_hash LIMIT :n -- scan: the deliverer's backlog");
+	db_bind_text(st, ":m", cfg.ai_embed_model);
+	db_bind_int(st, ":n", batch);
+	int64_t *docs = xmalloc(sizeof(int64_t) * (size_t)batch), *tids = xmalloc(sizeof(int64_t) * (size_t)batch),
+		*hashes = xmalloc(sizeof(int64_t) * (size_t)batch);
+	char **texts = xcalloc((size_t)batch, sizeof(char *));
+	int n = 0;
+	while (n < batch && db_step(st) == SQLITE_ROW) {
+		sbuf t = SBUF_INIT;
+		sb_printf(&t, "%s\n%s %s\n%s", db_text(st, 2), db_text(st, 3), db_text(st, 4), db_text(st, 5));
+		size_t l = t.len > EMBED_TEXT_BYTES ? EMBED_TEXT_BYTES : t.len;
+		while (l && l < t.len && ((unsigned char)t.s[l] & 0xc0) == 0x80) l--;
+		texts[n] = xstrndup(sb_str(&t), l);
+		sb_free(&t);
+		docs[n] = db_int(st, 0);
+		tids[n] = db_int(st, 1);
+		hashes[n] = db_int(st, 6);
+		n++;
+	}
+	db_reset(st);
+	int rc = n;
+	float *v = NULL;
+	int dim = 0;
+	if (n && ai_embed((const char *const *)texts, n, cfg.ai_timeout_ms, &v, &dim, err, errlen) < 0) rc = -1;
+	if (n && rc > 0) {
+		if (db_begin(1) < 0) rc = -1;
+		for (int i = 0; i < n && rc > 0; i++)
+			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0) rc = -1;
+		if (rc > 0 && db_commit() < 0) rc = -1;
+		if (rc < 0) { db_rollback(); snprintf(err, errlen, "storing vectors: %s", db_errmsg()); }
+	}
+	for (int i = 0; i < n; i++) free(texts[i]);
+	free(texts); free(docs); free(tids); free(hashes); free(v);
+	return rc;
 }
 
 /* ---- queries ---------------------------------------------------------- */

@@ -26,6 +26,12 @@ int search_flush_all(void);
  * (done, total) after each item when given. -1 on a storage error. */
 int search_reindex(int64_t tid, void (*progress)(int64_t done, int64_t total));
 
+/* The deliverer's part with a model configured: up to batch documents
+ * whose vector of cfg.ai_embed_model is missing or stale, embedded in one
+ * call (outside any transaction) and stored. The number embedded, 0 when
+ * none was due, -1 (err) when the call or the storage failed. */
+int search_embed_pending(int batch, char *err, size_t errlen);
+
 /* How the results are ordered. */
 enum { SEARCH_SORT_RELEVANCE, SEARCH_SORT_PRICE_ASC, SEARCH_SORT_PRICE_DESC, SEARCH_SORT_NEWEST };
 enum { SEARCH_KEYWORD = 0, SEARCH_HYBRID = 1 };

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "money.h"
 #include "chat.h"
+#include "ai.h"
 
 #include <errno.h>
 #include <math.h>
@@ -121,6 +122,29 @@ static void catch_up(req *r)
 	if (search_flush(r->t.id, 200) < 0) log_warn("search: index catch-up failed: %s", db_errmsg());
 }
 
+/* With a model configured, the query's vector from it, within
+ * ai_embed_query_ms: the search is then hybrid over that model's vectors.
+ * When it fails or is late the search is keyword-only (logged). Returns
+ * what the result's "vectors" says: "model", "offline" or "none". */
+static const char *query_vector(search_opts *o, float **v)
+{
+	*v = NULL;
+	if (o->mode != SEARCH_HYBRID) return "none";
+	if (!ai_embed_configured()) return "offline";
+	const char *t = o->q;
+	int dim;
+	char err[300];
+	if (ai_embed(&t, 1, cfg.ai_embed_query_ms, v, &dim, err, sizeof err) < 0) {
+		log_warn("search: the query's embedding failed (%s): keyword-only", err);
+		o->mode = SEARCH_KEYWORD;
+		return "none";
+	}
+	o->qvec = *v;
+	o->qvec_model = cfg.ai_embed_model;
+	o->qvec_dim = dim;
+	return "model";
+}
+
 /* Route: GET /api/search?q=&sort_by=&page=&limit=&mode=&filter.* */
 void store_search_api(req *r)
 {
@@ -129,7 +153,11 @@ void store_search_api(req *r)
 	if (parse_opts(r, &o, q, sizeof q) < 0) return;
 	if (!q[0]) { in_query_fail(r, "q", "must not be empty"); return; }
 	catch_up(r);
+	float *qv;
+	const char *vectors = query_vector(&o, &qv);
 	cJSON *res = search_query(&r->t, &o);
+	free(qv);
+	cJSON_AddStringToObject(res, "vectors", vectors);
 	int64_t id = search_log(r->t.id, q, (int)cJSON_GetObjectItemCaseSensitive(res, "total")->valuedouble);
 	char b[24];
 	snprintf(b, sizeof b, "%lld", (long long)id);
@@ -238,7 +266,10 @@ void store_search_page(req *r)
 	cJSON *d;
 	if (q[0]) {
 		catch_up(r);
+		float *qv;
+		query_vector(&o, &qv);
 		d = search_query(&r->t, &o);
+		free(qv);
 		int total = (int)cJSON_GetObjectItemCaseSensitive(d, "total")->valuedouble;
 		int64_t id = search_log(r->t.id, q, total);
 		char b[24];
