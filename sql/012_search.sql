@@ -152,3 +152,12 @@ CREATE TABLE chat_messages (
   at INTEGER NOT NULL
 );
 CREATE INDEX chat_messages_conversation ON chat_messages(conversation_id, id);
+
+-- Model tokens the assistant used, per store and month ('YYYY-MM'): the
+-- monthly budget (chat_monthly_tokens).
+CREATE TABLE chat_usage (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  month TEXT NOT NULL,
+  tokens INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant_id, month)
+) WITHOUT ROWID;

@@ -103,7 +103,7 @@ void adm_block_generate(req *r)
 	for (; attempts < 2; attempts++) {
 		sbuf ans = SBUF_INIT;
 		char err[300] = "";
-		if (ai_chat(msgs, &ans, err, sizeof err) < 0) {
+		if (ai_chat(msgs, 0, &ans, NULL, err, sizeof err) < 0) {
 			sb_free(&ans);
 			cJSON_Delete(msgs);
 			free(code);

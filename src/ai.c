@@ -80,7 +80,7 @@ int ai_embed(const char *const *texts, int n, long timeout_ms, float **out, int 
 	return 0;
 }
 
-int ai_chat(const cJSON *messages, sbuf *out, char *err, size_t errlen)
+int ai_chat(const cJSON *messages, long timeout_ms, sbuf *out, long *tokens, char *err, size_t errlen)
 {
 	sbuf url = SBUF_INIT, auth = SBUF_INIT, resp = SBUF_INIT;
 	endpoint(&url, &auth, "/chat/completions");
@@ -92,7 +92,8 @@ int ai_chat(const cJSON *messages, sbuf *out, char *err, size_t errlen)
 	char *body = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
 	long status = 0;
-	int rc = net_post(sb_str(&url), headers, body, cfg.ai_timeout_ms, &status, &resp, err, errlen);
+	size_t sent = strlen(body);
+	int rc = net_post(sb_str(&url), headers, body, timeout_ms > 0 ? timeout_ms : cfg.ai_timeout_ms, &status, &resp, err, errlen);
 	cJSON_free(body);
 	if (rc == 0 && (status < 200 || status > 299)) {
 		snprintf(err, errlen, "the chat endpoint answered HTTP %ld", status);
@@ -103,6 +104,8 @@ int ai_chat(const cJSON *messages, sbuf *out, char *err, size_t errlen)
 		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "choices"), 0), "message");
 		const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+		const cJSON *used = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "usage"), "total_tokens");
+		if (tokens) *tokens = cJSON_IsNumber(used) ? (long)used->valuedouble : (long)((sent + resp.len) / 4);
 		if (cJSON_IsString(content)) sb_puts(out, content->valuestring);
 		else {
 			snprintf(err, errlen, "the chat endpoint's answer has no choices[0].message.content");

@@ -9,10 +9,12 @@
 
 /* 1 when a chat endpoint is configured. */
 int ai_configured(void);
-/* POST {model, messages} to {ai_base_url}/chat/completions; the first
- * choice's message content into out. 0, or -1 with why in err (no answer
+/* POST {model, messages} to {ai_base_url}/chat/completions within
+ * timeout_ms (0: ai_timeout_ms); the first choice's message content into
+ * out and the tokens the call used into *tokens (usage.total_tokens, else
+ * an estimate; tokens may be NULL). 0, or -1 with why in err (no answer
  * in time, an HTTP error, an answer without content). */
-int ai_chat(const cJSON *messages, sbuf *out, char *err, size_t errlen);
+int ai_chat(const cJSON *messages, long timeout_ms, sbuf *out, long *tokens, char *err, size_t errlen);
 /* 1 when an embeddings model is configured too (ai_embed_model). */
 int ai_embed_configured(void);
 /* POST {model, input: texts} to {ai_base_url}/embeddings within

@@ -52,7 +52,7 @@ static const struct key {
 	L(search_query_max), L(search_rrf_k), L(search_vector_weight), L(search_vector_min), L(search_vector_extra_min),
 	L(search_per_page_max), L(search_log_days), L(chat_ttl), L(chat_message_max),
 	S(ai_base_url), S(ai_api_key), S(ai_chat_model), L(ai_timeout_ms), S(ai_embed_model), L(ai_embed_query_ms),
-	L(ai_embed_batch),
+	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
 #undef S
 #undef L
 };
@@ -230,6 +230,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.ai_timeout_ms = 30000;
 	cfg.ai_embed_query_ms = 800;
 	cfg.ai_embed_batch = 32;
+	cfg.chat_monthly_tokens = 200000;
+	cfg.chat_timeout_ms = 8000;
 	cfg.store_cpu_window = 60;
 #ifdef SF_DEBUG
 	cfg.debug = 1;

@@ -79,6 +79,8 @@ typedef struct config {
 	char ai_embed_model[128];   /* embeddings model ("": the offline embedder only) */
 	long ai_embed_query_ms;     /* embedding a shopper's query in the request; past it: keyword-only */
 	long ai_embed_batch;        /* texts per embeddings call of the deliverer */
+	long chat_monthly_tokens;   /* model tokens one store's assistant may use per month (0: never the model) */
+	long chat_timeout_ms;       /* the assistant's model call in a shopper's request; past it: retrieval-only */
 	int debug;
 } config;
 

@@ -361,6 +361,43 @@ void store_search_page(req *r)
 	cJSON_Delete(d);
 }
 
+static void sse_event(req *r, const char *event, cJSON *data)
+{
+	char *j = cJSON_PrintUnformatted(data);
+	sb_printf(&r->out, "event: %s\ndata: %s\n\n", event, j);
+	cJSON_free(j);
+	cJSON_Delete(data);
+}
+
+/* The answer as server-sent events: meta {conversationId, mode, products},
+ * delta {text} per piece of the answer, done {answerHtml}. The reply is
+ * buffered like every other (one writer), so the events arrive together. */
+static void chat_sse(req *r, cJSON *a)
+{
+	http_content_type(r, "text/event-stream; charset=utf-8");
+	cJSON *meta = cJSON_CreateObject();
+	cJSON_AddItemToObject(meta, "conversationId", cJSON_DetachItemFromObjectCaseSensitive(a, "conversationId"));
+	cJSON_AddItemToObject(meta, "mode", cJSON_DetachItemFromObjectCaseSensitive(a, "mode"));
+	cJSON_AddItemToObject(meta, "products", cJSON_DetachItemFromObjectCaseSensitive(a, "products"));
+	sse_event(r, "meta", meta);
+	const char *t = cJSON_GetObjectItemCaseSensitive(a, "answer")->valuestring;
+	size_t len = strlen(t);
+	for (size_t i = 0; i < len;) {
+		size_t k = i + 48 < len ? i + 48 : len;
+		while (k < len && ((unsigned char)t[k] & 0xc0) == 0x80) k++;
+		char *piece = xstrndup(t + i, k - i);
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "text", piece);
+		free(piece);
+		sse_event(r, "delta", d);
+		i = k;
+	}
+	cJSON *done = cJSON_CreateObject();
+	cJSON_AddItemToObject(done, "answerHtml", cJSON_DetachItemFromObjectCaseSensitive(a, "answerHtml"));
+	sse_event(r, "done", done);
+	cJSON_Delete(a);
+}
+
 /* Route: POST /api/chat {message, conversationId?} -- the shopping
  * assistant (retrieval-only: doc/search.md). Its own per-IP bucket. */
 void store_chat(req *r)
@@ -386,5 +423,7 @@ void store_chat(req *r)
 	cJSON_Delete(b);
 	if (!a && notfound) { http_error(r, 404, "not_found", NULL, "There is no such conversation."); return; }
 	if (!a) { http_error(r, 500, "storage_error", NULL, "the answer could not be saved; try again"); return; }
-	http_json(r, 200, a);
+	const char *acc = http_header_in(r, "Accept");
+	if (acc && strstr(acc, "text/event-stream")) chat_sse(r, a);
+	else http_json(r, 200, a);
 }
