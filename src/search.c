@@ -717,7 +717,7 @@ static int by_sim(const void *a, const void *b)
  * only the best of those are compared (a rerank: what the vectors would
  * add past so many matches is noise, and a whole-store scan costs most);
  * else every document of the store is. */
-#define VEC_RERANK_FROM 40
+#define VEC_RERANK_FROM 12
 #define VEC_RERANK_N 100
 static void vec_search(int64_t tid, const search_opts *o, const char *folded, cands *cs, int kw_found)
 {
