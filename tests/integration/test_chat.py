@@ -111,3 +111,19 @@ def test_widget_only_where_the_theme_turns_it_on(stack, chatty):
     assert '<script src="/js/chat.js" defer></script>' in stack.get("/products", host=HOST).text
     assert "/js/chat.js" not in stack.get("/products", host="demo.localhost").text
     assert stack.get("/js/chat.js", host=HOST).status == 200
+
+
+def test_per_ip_rate_limit():
+    """The chat bucket (rate_limits) holds per IP: past it, 429 with Retry-After."""
+    from stack import Stack
+    s = Stack(workers=1, env={"STOREFRONT_RATE_LIMITS": "login:10000/60,chat:3/60"})
+    try:
+        s.start()
+        s.cli("demo")
+        got = [s.post("/api/chat", {"message": "tent"}, host="demo.localhost").status for _ in range(5)]
+        assert got[:3] == [200, 200, 200] and got[3:] == [429, 429], got
+        r = s.post("/api/chat", {"message": "tent"}, host="demo.localhost")
+        assert r.header("Retry-After") and err(r, 429)
+        s.stop()
+    finally:
+        s.cleanup()
