@@ -109,8 +109,10 @@
         }
         try { window.sessionStorage.setItem(KEY, data.conversationId); } catch (e) { /* private mode */ }
         var products = data.products || [];
-        var first = (data.answer || '').split('\n')[0];
-        wait.appendChild(el('p', '', first));
+        /* a model's answer whole (its [n] are already "name (/path)"); a
+           retrieval answer's first line (the products follow as links) */
+        var said = data.mode === 'model' ? (data.answer || '') : (data.answer || '').split('\n')[0];
+        wait.appendChild(el('p', 'chat-msg__text', said));
         if (products.length) {
           var ul = el('ul', 'chat-msg__products');
           for (var i = 0; i < products.length; i++) {
