@@ -15,6 +15,17 @@ echo "== render: demo home page (6 blocks, 24-product grid), inside one worker =
 echo
 echo "== analytics: counting one page view, and a month's report, inside one worker =="
 "$root/$build/bench/bench_analytics" "$tmp/bench.db" 5000
+echo "== search: quality over the demo catalogue, speed over 10,000 products (doc/search.md) =="
+# the model's figures come from a local fake (bench/fake_model.py): stdin
+# held open by a fifo, closed (and the fake gone) when the bench is done
+mkfifo "$tmp/model.in"
+/usr/bin/python3 "$root/bench/fake_model.py" < "$tmp/model.in" > "$tmp/model.url" &
+exec 9> "$tmp/model.in"
+while [ ! -s "$tmp/model.url" ]; do sleep 0.1; done
+STOREFRONT_AI_BASE_URL=$(cat "$tmp/model.url") STOREFRONT_AI_EMBED_MODEL=fake-embed STOREFRONT_OUTBOUND_PRIVATE=1 \
+	"$root/$build/bench/bench_search" "$tmp/bench.db" "$tmp/search10k.db"
+exec 9>&-
+wait
 
 echo
 echo "== tenant lookup by Host =="

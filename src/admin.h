@@ -117,6 +117,12 @@ void adm_media_list(req *r);
 void adm_media_get(req *r);
 void adm_media_update(req *r);
 void adm_media_delete(req *r);
+/* search synonyms and the search report (admin_search.c) */
+void adm_search_synonyms_get(req *r);
+void adm_search_synonyms_put(req *r);
+void adm_search_report(req *r);
+/* a block's code from a prompt (admin_generate.c) */
+void adm_block_generate(req *r);
 
 /* shared helpers */
 void adm_not_found(req *r, const char *what);

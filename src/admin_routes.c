@@ -35,6 +35,8 @@ const route admin_routes[] = {
 	{ M_GET, "/api/cms/pages/:id/activity", adm_page_activity, RA | R_REVALIDATE, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages/:id/presence", adm_page_presence, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/blocks", adm_block_create, AW, ED, "block", NULL },
+	/* writes nothing, but spends the operator's model calls: CSRF-checked like a write */
+	{ M_POST, "/api/cms/blocks/generate", adm_block_generate, AW, ED, "block", NULL },
 	{ M_GET, "/api/cms/blocks/:id", adm_block_get, RA, ED, "block", NULL },
 	{ M_PUT, "/api/cms/blocks/:id", adm_block_update, AW, ED, "block", NULL },
 	{ M_DELETE, "/api/cms/blocks/:id", adm_block_delete, AW, ED, "block", NULL },
@@ -95,6 +97,10 @@ const route admin_routes[] = {
 	{ M_GET, "/api/cms/media/:id", adm_media_get, RA, ED, "media", NULL },
 	{ M_PUT, "/api/cms/media/:id", adm_media_update, AW, ED, "media", NULL },
 	{ M_DELETE, "/api/cms/media/:id", adm_media_delete, AW, ED, "media", NULL },
+	/* search (admin_search.c, doc/search.md) */
+	{ M_GET, "/api/cms/search/synonyms", adm_search_synonyms_get, RA, ED, "search", NULL },
+	{ M_PUT, "/api/cms/search/synonyms", adm_search_synonyms_put, AW, ED, "search", NULL },
+	{ M_GET, "/api/cms/analytics/search", adm_search_report, RA, ED, "search", NULL },
 	/* people and access (admin_access.c) */
 	{ M_POST, "/api/cms/logout", adm_logout, RA, ROLE_ANY, "session", NULL },
 	{ M_GET, "/api/cms/me", adm_me, RA, ROLE_ANY, "session", NULL },

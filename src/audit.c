@@ -1,5 +1,6 @@
 /* audit: change feed + audit log rows for every admin write. */
 #include "audit.h"
+#include "search.h"
 #include "db.h"
 #include <stdio.h>
 #include <string.h>
@@ -55,5 +56,7 @@ int audit_bump_content(int64_t tenant_id)
 {
 	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
 	db_bind_int(st, ":t", tenant_id);
-	return db_run(st);
+	if (db_run(st) < 0) return -1;
+	/* what this write changed reaches the search index in the same transaction */
+	return search_flush(tenant_id, 0) < 0 ? -1 : 0;
 }

@@ -56,6 +56,10 @@ static const struct key {
 	L(read_only_max), S(catalogue), S(haproxy_socket), S(haproxy_map),
 	S(media_dir), S(media_url), S(media_helper), S(media_widths), L(media_max_bytes), L(media_max_pixels),
 	L(media_helper_mem), L(media_helper_ms),
+	L(search_query_max), L(search_rrf_k), L(search_vector_weight), L(search_vector_min), L(search_vector_extra_min),
+	L(search_per_page_max), L(search_log_days), L(chat_ttl), L(chat_message_max),
+	S(ai_base_url), S(ai_api_key), S(ai_chat_model), L(ai_timeout_ms), S(ai_embed_model), L(ai_embed_query_ms),
+	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
 #undef S
 #undef L
 };
@@ -187,7 +191,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_code_max = 64 << 10;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
-	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,beacon:120/60");
+	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,beacon:120/60,chat:30/60");
 	cfg.login_max_failures = 5;
 	cfg.login_ip_max_failures = 50;
 	cfg.login_backoff_base = 1;
@@ -223,6 +227,21 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.gateway_timeout_ms = 3000;
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
+	cfg.search_query_max = 200;
+	cfg.search_rrf_k = 60;
+	cfg.search_vector_weight = 100;
+	cfg.search_vector_min = 18;
+	cfg.search_vector_extra_min = 30;
+	cfg.search_per_page_max = 48;
+	cfg.search_log_days = 90;
+	cfg.chat_ttl = 7 * 86400;
+	cfg.chat_message_max = 2000;
+	strcpy(cfg.ai_chat_model, "gpt-4o-mini");
+	cfg.ai_timeout_ms = 30000;
+	cfg.ai_embed_query_ms = 800;
+	cfg.ai_embed_batch = 32;
+	cfg.chat_monthly_tokens = 200000;
+	cfg.chat_timeout_ms = 8000;
 	cfg.store_cpu_window = 60;
 	cfg.sitemap_urls = 50000;
 	cfg.feed_items = 20;

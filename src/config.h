@@ -95,6 +95,25 @@ typedef struct config {
 	long media_max_pixels;  /* width x height an image may declare (decompression bombs) */
 	long media_helper_mem;  /* address space of the image helper, bytes */
 	long media_helper_ms;   /* wall-clock ms one image's processing may take */
+	/* search (doc/search.md) */
+	long search_query_max;      /* bytes of a search query kept (longer: cut) */
+	long search_rrf_k;          /* reciprocal rank fusion: 1 / (k + rank) */
+	long search_vector_weight;  /* the vector list's weight in the fusion, percent of the keyword list's */
+	long search_vector_min;     /* least similarity (hundredths) for a vector match to count */
+	long search_vector_extra_min; /* ... to add a document the keywords did not find, when they found some */
+	long search_per_page_max;   /* largest ?limit= of /search and /api/search */
+	long search_log_days;       /* days of the search log kept and reported */
+	long chat_ttl;              /* seconds a shopping-assistant conversation is kept after its last message */
+	long chat_message_max;      /* bytes of one shopper's message */
+	char ai_base_url[512];      /* OpenAI-compatible API base, e.g. https://api.openai.com/v1 ("": none) */
+	char ai_api_key[256];       /* its Bearer key ("": none, e.g. a local llama.cpp) */
+	char ai_chat_model[128];    /* the chat model asked */
+	long ai_timeout_ms;         /* one chat call (block generation), one embeddings batch (the deliverer) */
+	char ai_embed_model[128];   /* embeddings model ("": the offline embedder only) */
+	long ai_embed_query_ms;     /* embedding a shopper's query in the request; past it: keyword-only */
+	long ai_embed_batch;        /* texts per embeddings call of the deliverer */
+	long chat_monthly_tokens;   /* model tokens one store's assistant may use per month (0: never the model) */
+	long chat_timeout_ms;       /* the assistant's model call in a shopper's request; past it: retrieval-only */
 	int debug;
 } config;
 

@@ -39,6 +39,10 @@ static unsigned str_hash(const char *s)
 	return h;
 }
 
+/* What every connection needs (SQL functions), run after each open. */
+static void (*open_hooks[4])(sqlite3 *);
+static int n_open_hooks;
+
 static int open_db(const char *path, int create, char *err, size_t errlen)
 {
 	if (g_db) return 0;
@@ -62,7 +66,16 @@ static int open_db(const char *path, int create, char *err, size_t errlen)
 		db_close();
 		return -1;
 	}
+	for (int i = 0; i < n_open_hooks; i++) open_hooks[i](g_db);
 	return 0;
+}
+
+void db_on_open(void (*fn)(sqlite3 *))
+{
+	for (int i = 0; i < n_open_hooks; i++) if (open_hooks[i] == fn) return;
+	if (n_open_hooks == (int)ARRAY_LEN(open_hooks)) abort();   /* a programming error */
+	open_hooks[n_open_hooks++] = fn;
+	if (g_db) fn(g_db);
 }
 
 int db_open(const char *path, char *err, size_t errlen) { return open_db(path, 1, err, errlen); }

@@ -18,6 +18,9 @@ int db_open(const char *path, char *err, size_t errlen);
 int db_open_existing(const char *path, char *err, size_t errlen);
 void db_close(void);
 sqlite3 *db_handle(void);
+/* Something every connection of the process needs (an SQL function): fn
+ * runs on the open connection now, if any, and after every later open. */
+void db_on_open(void (*fn)(sqlite3 *));
 
 /* Prepared once, cached for the life of the process; returned reset with
  * bindings cleared. A statement still in use (an outer loop is stepping

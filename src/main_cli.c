@@ -3,6 +3,9 @@
  * non-zero exit; every command takes --help. */
 #include "config.h"
 #include "db.h"
+#include "search.h"
+#include "chat.h"
+#include "ai.h"
 #include "provision.h"
 #include "auth.h"
 #include "audit.h"
@@ -60,6 +63,7 @@ static const char usage[] =
 	"                                         (for certbot); --all: every domain with its state\n"
 	"  routes                                 every admin and platform route as JSON\n"
 	"  import shopify-csv USERNAME FILE.csv   import or update products from a Shopify export\n"
+	"  reindex [USERNAME]                     rebuild the search index and embeddings (one store or all)\n"
 	"  deliver [--loop [SECONDS]]            send due emails, POS webhooks, payment intents; due scheduled publishes (--loop: the deliverer)\n"
 	"  backup FILE | --auto                   online backup of the database and media (--auto: backup_dir, kept)\n"
 	"  restore FILE [--force]                 restore a backup into the database and media_dir\n"
@@ -127,6 +131,7 @@ static int cmd_demo(int argc, char **argv)
 	const char *pw = getenv("STOREFRONT_DEMO_PASSWORD");
 	char err[512] = "";
 	if (prov_demo(pw && *pw ? pw : "demo-password", err, sizeof err) < 0) return fail("%s", err);
+	if (search_flush_all() < 0) return fail("search index: %s", db_errmsg());   /* searchable at once */
 	printf("demo store ready: http://demo.%s/\n", cfg.base_domain);
 	return 0;
 }
@@ -470,6 +475,44 @@ static void progress_bar(void *ud, size_t done, size_t total)
 	fflush(stderr);
 }
 
+static void reindex_bar(int64_t done, int64_t total)
+{
+	progress_bar(NULL, (size_t)done, (size_t)total);
+}
+
+/* reindex [USERNAME]: the search index and offline embeddings of one store
+ * (or every store) made again from the catalogue, pages and posts. */
+static int cmd_reindex(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] reindex [USERNAME]\n"
+			"Rebuild the search index and the offline embeddings of the store (all\n"
+			"stores without USERNAME), with a progress bar on a terminal.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc > 2) return fail("%s", u);
+	if (open_db(1) < 0) return 1;
+	sqlite3_stmt *st = db_stmt(argc == 2 ? "SELECT id, username FROM tenants WHERE username = :u"
+				   : "SELECT id, username FROM tenants WHERE status <> 'deleted' ORDER BY id -- scan: every store");
+	if (argc == 2) db_bind_text(st, ":u", argv[1]);
+	size_t n = 0, cap = 16;
+	int64_t *ids = xmalloc(cap * sizeof *ids);
+	while (db_step(st) == SQLITE_ROW) {
+		if (n == cap) ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
+		ids[n++] = db_int(st, 0);
+	}
+	db_reset(st);
+	if (argc == 2 && n == 0) { free(ids); return fail("no store '%s'", argv[1]); }
+	int64_t t0 = now_usec();
+	for (size_t i = 0; i < n; i++) {
+		if (search_reindex(ids[i], isatty(2) ? reindex_bar : NULL) < 0) {
+			free(ids);
+			return fail("reindex failed: %s", db_errmsg());
+		}
+	}
+	free(ids);
+	printf("reindexed %zu store%s in %.2f s\n", n, n == 1 ? "" : "s", (double)(now_usec() - t0) / 1e6);
+	return 0;
+}
+
 static int cmd_import(int argc, char **argv)
 {
 	const char *u = "usage: storefront [--db PATH] import shopify-csv USERNAME FILE.csv\n"
@@ -516,6 +559,26 @@ static int pending_rows(void)
 	return pending;
 }
 
+/* With a model configured: what is due for its vectors, in batches; a
+ * failing endpoint is tried again after 30 s, doubling to 10 minutes. */
+static void embed_tick(void)
+{
+	static int64_t next;
+	static long wait;
+	if (!ai_embed_configured() || now_unix() < next) return;
+	char err[300] = "";
+	int n = 0, total = 0;
+	for (int k = 0; k < 100 && (n = search_embed_pending((int)cfg.ai_embed_batch, err, sizeof err)) > 0; k++) total += n;
+	if (n < 0) {
+		wait = wait ? (wait * 2 > 600 ? 600 : wait * 2) : 30;
+		next = now_unix() + wait;
+		fprintf(stderr, "embeddings: %s (trying again in %ld s)\n", err, wait);
+	} else {
+		wait = 0;
+	}
+	if (total) { printf("embedded %d item%s with %s\n", total, total == 1 ? "" : "s", cfg.ai_embed_model); fflush(stdout); }
+}
+
 /* Once a minute in the loop: old carts go, and a line for the log when
  * anything happened. */
 static void deliver_media(void);
@@ -548,6 +611,10 @@ static void deliver_tick(outbox_stats *st)
 	/* Scheduled publishes go live here too, for stores nobody visits. */
 	int due = sched_run_all();
 	if (due > 0) { printf("scheduled publishes made live: %d\n", due); fflush(stdout); }
+	/* anything the write paths marked for search that nobody indexed yet */
+	if (search_flush_all() < 0) fprintf(stderr, "search index: %s\n", db_errmsg());
+	if (chat_expire() < 0) fprintf(stderr, "chat conversations: %s\n", db_errmsg());
+	embed_tick();
 	if (st->sent || st->retry || st->failed) {
 		printf("sent %d, retrying %d, given up %d, pending %d, payment intents made %d\n", st->sent, st->retry,
 		       st->failed, pending_rows(), st->intents);
@@ -917,6 +984,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "routes")) rc = cmd_routes(sub_argc, sub);
 	else if (!strcmp(cmd, "domains")) rc = cmd_domains(sub_argc, sub);
 	else if (!strcmp(cmd, "import")) rc = cmd_import(sub_argc, sub);
+	else if (!strcmp(cmd, "reindex")) rc = cmd_reindex(sub_argc, sub);
 	else if (!strcmp(cmd, "deliver")) rc = cmd_deliver(sub_argc, sub);
 	else if (!strcmp(cmd, "vibe")) rc = cmd_vibe(sub_argc, sub);
 	else if (!strcmp(cmd, "backup")) rc = cmd_backup(sub_argc, sub);

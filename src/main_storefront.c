@@ -19,6 +19,7 @@
 #include "text.h"
 #include "seo.h"
 #include "media.h"
+#include "search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,11 @@ static void product_page(req *r)
 	cJSON_AddBoolToObject(p, "hasGallery", nimages > 1);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
+	/* nearest neighbours in this store, else the same collections */
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	cJSON *related = search_related(&r->t, cJSON_IsString(pid) ? strtoll(pid->valuestring, NULL, 10) : 0, 4);
+	cJSON_AddBoolToObject(d, "hasRelated", cJSON_GetArraySize(related) > 0);
+	cJSON_AddItemToObject(d, "related", related);
 	/* The page head: the product's SEO title and description when it has
 	 * them, else its name and the start of its description. */
 	const cJSON *seo = cJSON_GetObjectItemCaseSensitive(p, "seo");
@@ -325,6 +331,12 @@ static const route routes[] = {
 	/* operations: no store (doc/operations.md) */
 	{ M_GET, "/healthz", ops_healthz, NS, 0, NULL, NULL },
 	{ M_GET, "/metrics", ops_metrics_page, NS, 0, NULL, NULL },
+	/* search: answers are logged per search, so never cached */
+	{ M_GET, "/search", store_search_page, T | NS, 0, "search", NULL },
+	{ M_GET, "/api/search", store_search_api, T | NS, 0, "search", NULL },
+	{ M_GET, "/api/search/suggest", store_search_suggest, T | NS, 0, "search", NULL },
+	{ M_POST, "/api/search/click", store_search_click, T | NS | R_WRITE, 0, "search", NULL },
+	{ M_POST, "/api/chat", store_chat, T | NS | R_WRITE, 0, "chat", "chat" },
 	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
 };
 

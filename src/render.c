@@ -408,6 +408,8 @@ void render_shell_seo(req *r, const char *title, const char *description, const 
 	cJSON_AddStringToObject(page, "title", title);
 	cJSON_AddStringToObject(page, "description", description ? description : r->t.tagline);
 	cJSON_AddItemToObject(d, "nav", nav(r));
+	/* the shopping assistant's widget, when the store's theme turns it on */
+	cJSON_AddBoolToObject(d, "chatEnabled", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(th, "chatEnabled")));
 	cJSON_AddItemToObject(d, "theme", th);
 	cJSON_AddStringToObject(d, "content", content);
 	cJSON_AddNumberToObject(d, "year", current_year());

@@ -33,4 +33,10 @@ void store_add_post_dates(cJSON *posts);
 void store_beacon(req *r);
 void ops_healthz(req *r);
 void ops_metrics_page(req *r);
+/* search (store_search.c) */
+void store_search_page(req *r);
+void store_search_api(req *r);
+void store_search_suggest(req *r);
+void store_search_click(req *r);
+void store_chat(req *r);
 #endif

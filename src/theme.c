@@ -55,6 +55,7 @@ static const struct field {
 	{ "headerLayout", K_ENUM, "inline", header_layouts },
 	{ "headerSticky", K_BOOL, "true", NULL },
 	{ "footerLayout", K_ENUM, "columns", footer_layouts },
+	{ "chatEnabled", K_BOOL, "false", NULL },   /* the shopping assistant's widget (doc/search.md) */
 };
 
 /* The font catalogue: system stacks, and the fonts shipped under

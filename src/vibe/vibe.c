@@ -50,8 +50,31 @@ static const char api_prelude[] =
 	"  else if (f.sort === 'name') out.sort(function(a,b){return a.name<b.name?-1:a.name>b.name?1:0;});\n"
 	"  else if (f.sort === 'newest') out.sort(function(a,b){return a.createdAt<b.createdAt?1:a.createdAt>b.createdAt?-1:b.id-a.id;});\n"
 	"  if (f.limit != null) out = out.slice(0, f.limit); return out; },\n"
+	" search: function(q, limit){ var all = d.catalog || d.products || [], w = __sf.words(q), out = [];\n"
+	"  if (!w.length) return out;\n"
+	"  for (var i=0;i<all.length;i++){ var p = all[i], name = __sf.fold(p.name), meta = __sf.fold((p.tags||[]).join(' ')+' '+(p.vendor||'')+' '+(p.sku||'')),\n"
+	"   desc = __sf.fold(p.description||''), s = 0, hit = 0;\n"
+	"   for (var j=0;j<w.length;j++){ var v = name.indexOf(w[j])>=0 ? 3 : meta.indexOf(w[j])>=0 ? 2 : desc.indexOf(w[j])>=0 ? 1 : 0; if (v) hit++; s += v; }\n"
+	"   if (s) out.push({p: p, s: s + (hit === w.length ? 10 : 0), i: i}); }\n"
+	"  out.sort(function(a,b){ return b.s - a.s || a.i - b.i; });\n"
+	"  var n = limit == null ? 10 : limit, r = []; for (var k=0;k<out.length && k<n;k++) r.push(out[k].p); return r; },\n"
+	" getRelated: function(id, limit){ var all = d.catalog || d.products || [], me = null, out = [];\n"
+	"  for (var i=0;i<all.length;i++) if (String(all[i].id) === String(id)) me = all[i];\n"
+	"  if (!me) return out; var mw = __sf.words(me.name);\n"
+	"  for (var i=0;i<all.length;i++){ var p = all[i]; if (p === me) continue; var s = 0, c = p.collections||[], t = p.tags||[], nm = __sf.fold(p.name);\n"
+	"   for (var j=0;j<c.length;j++) if ((me.collections||[]).indexOf(c[j])>=0) s += 2;\n"
+	"   for (var j=0;j<t.length;j++) if ((me.tags||[]).indexOf(t[j])>=0) s += 1;\n"
+	"   for (var j=0;j<mw.length;j++) if (nm.indexOf(mw[j])>=0) s += 1;\n"
+	"   if (p.vendor && p.vendor === me.vendor) s += 0.5; if (s) out.push({p: p, s: s, i: i}); }\n"
+	"  out.sort(function(a,b){ return b.s - a.s || a.i - b.i; });\n"
+	"  var n = limit == null ? 4 : limit, r = []; for (var k=0;k<out.length && k<n;k++) r.push(out[k].p); return r; },\n"
 	" getCollections: function(){ return d.collections || []; },\n"
-	" getCart: function(){ return d.cart || null; } }; } };\n";
+	" getCart: function(){ return d.cart || null; } }; },\n"
+	/* search's folding, in small: lower case, common Latin accents off,
+	 * anything else a space; words of 2+ characters */
+	" fold: function(s){ s = String(s == null ? '' : s).toLowerCase(); var from = '\\u00e0\\u00e1\\u00e2\\u00e3\\u00e4\\u00e5\\u00e7\\u00e8\\u00e9\\u00ea\\u00eb\\u00ec\\u00ed\\u00ee\\u00ef\\u00f1\\u00f2\\u00f3\\u00f4\\u00f5\\u00f6\\u00f8\\u00f9\\u00fa\\u00fb\\u00fc\\u00fd\\u00ff', to = 'aaaaaaceeeeiiiinoooooouuuuyy', o = '';\n"
+	"  for (var i=0;i<s.length;i++){ var c = s.charAt(i), k = from.indexOf(c); o += k >= 0 ? to.charAt(k) : (/[a-z0-9]/.test(c) ? c : ' '); } return o; },\n"
+	" words: function(s){ var a = __sf.fold(s).split(' '), o = []; for (var i=0;i<a.length;i++) if (a[i].length > 1) o.push(a[i]); return o; } };\n";
 
 /* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId, image ---- */
 

@@ -126,6 +126,10 @@ const vref_call vref_api[] = {
 	  "sort is \"price-asc\", \"price-desc\", \"name\" or \"newest\"." },
 	{ "getCollections", "getCollections()", "object[]", "The store's collections." },
 	{ "getCart", "getCart()", "object|null", "The shopper's cart, or null." },
+	{ "search", "search(query, limit?)", "object[]",
+	  "Products matching a query (words, SKU fragments, typos), best first, from the catalogue loaded for the page." },
+	{ "getRelated", "getRelated(productId, limit?)", "object[]",
+	  "Products like this one (nearest by meaning in this store, else from its collections)." },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -151,3 +151,23 @@ def test_theme_switch_in_chromium(demo_stack):
     finally:
         assert demo_stack.put("/api/cms/themes", live, token=token).status == 200
         assert demo_stack.post("/api/cms/themes/publish", {}, token=token).status == 200
+
+
+def test_header_search_in_chromium(demo_stack):
+    """Type in the header box, choose a suggestion by keyboard, land on it;
+    the results page's click is logged for the merchant's report."""
+    run_script(demo_stack, "search.mjs")
+    rows = demo_stack.sql("SELECT query, results FROM search_log WHERE query = 'jacket'")
+    assert rows and rows[0][1] >= 1, rows
+
+
+def test_chat_widget_in_chromium(demo_stack):
+    """The assistant's widget on a phone, where the demo's theme turns it on."""
+    demo_stack.sql("UPDATE tenants SET theme_json = json_set(theme_json, '$.chatEnabled', json('true')), "
+                   "content_version = content_version + 1 WHERE username = 'demo'")
+    try:
+        run_script(demo_stack, "chat.mjs")
+    finally:
+        demo_stack.sql("UPDATE tenants SET theme_json = json_remove(theme_json, '$.chatEnabled') WHERE username = 'demo'")
+    rows = demo_stack.sql("SELECT role FROM chat_messages ORDER BY id")
+    assert [r[0] for r in rows][:2] == ["user", "assistant"], rows

@@ -80,3 +80,98 @@ class FakeDNS:
         self.running = False
         self.t.join(2)
         self.sock.close()
+
+
+class FakeOpenAI:
+    """An OpenAI-compatible API on 127.0.0.1 for the tests: POST
+    /v1/chat/completions answers the next of `answers` (a string: the
+    message content; ("status", code): that HTTP error; ("slow", seconds,
+    content): answers late); POST /v1/embeddings answers vectors from
+    `embed` (or 500 / late, see embed_fail and embed_delay); every request
+    is recorded in `requests`."""
+
+    # The fake embeddings model: a few concepts shoppers ask about, then
+    # hashed words, so "keep my coffee hot" lands near mugs and bottles.
+    CONCEPTS = [
+        "warm winter insulated insulation fleece wool merino down cold beanie gloves mittens hat parka cosy warmth",
+        "light lamp lantern headlamp flashlight torch glow lumen night dark",
+        "rain waterproof storm dry drizzle wet shell jacket wind",
+        "coffee mug hot drink drinks tea bottle soup cold",
+        "cook cooking stove food kitchen boil meal outdoors",
+        "compass map navigation way find lost",
+        "sleep bag tent shelter camp sleeping",
+        "boots shoes socks footwear feet",
+        "gift present friend",
+    ]
+
+    @staticmethod
+    def embed(text):
+        import hashlib
+        import re
+        v = [0.0] * 64
+        for w in re.findall(r"[a-z0-9]+", text.lower()):
+            for i, c in enumerate(FakeOpenAI.CONCEPTS):
+                if w in c.split():
+                    v[i] += 1.0
+            h = int(hashlib.md5(w.encode()).hexdigest(), 16)
+            v[16 + h % 48] += 0.5
+        return v
+
+    def __init__(self):
+        import json
+        import time
+        self.answers = []
+        self.requests = []
+        self.embed_fail = False     # True: /v1/embeddings answers 500
+        self.embed_delay = 0        # seconds before it answers
+        fo = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(n) or b"{}")
+                fo.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                if self.path == "/v1/embeddings":
+                    if fo.embed_delay:
+                        time.sleep(fo.embed_delay)
+                    if fo.embed_fail:
+                        out, status = b'{"error":{"message":"down"}}', 500
+                    else:
+                        data = [{"object": "embedding", "index": i, "embedding": FakeOpenAI.embed(t)}
+                                for i, t in enumerate(body.get("input") or [])]
+                        out, status = json.dumps({"object": "list", "data": data, "model": body.get("model")}).encode(), 200
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                    return
+                a = fo.answers.pop(0) if fo.answers else "```js\nfunction render() { return '<p>default</p>'; }\n```"
+                if isinstance(a, tuple) and a[0] == "status":
+                    out, status = b'{"error":{"message":"nope"}}', a[1]
+                else:
+                    if isinstance(a, tuple) and a[0] == "slow":
+                        time.sleep(a[1])
+                        a = a[2]
+                    out = json.dumps({"id": "chatcmpl-fake", "object": "chat.completion",
+                                      "choices": [{"index": 0, "finish_reason": "stop",
+                                                   "message": {"role": "assistant", "content": a}}]}).encode()
+                    status = 200
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *a):
+                pass
+
+        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        self.base = "http://127.0.0.1:%d/v1" % self.port
+        self.t = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        self.t.start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()

@@ -42,6 +42,7 @@ CROSS = {
     "GET /api/cms/pages/:id/versions": ("id", None, None),
     "POST /api/cms/pages/:id/rollback": ("id", {"version": 1}, None),
     "POST /api/cms/blocks": ("create", {"pageId": "{page}", "type": "text"}, 404),
+    "POST /api/cms/blocks/generate": ("create", {"type": "text", "prompt": "x", "pageId": "{page}"}, 404),
     "GET /api/cms/blocks/:id": ("id", None, None),
     "PUT /api/cms/blocks/:id": ("id", {"version": 1, "vibeCode": "function r() { return 'pwned'; }"}, None),
     "DELETE /api/cms/blocks/:id": ("id", None, None),
@@ -135,6 +136,10 @@ CROSS = {
     "GET /api/cms/custom-fields/:id": ("id", None, None),
     "PUT /api/cms/custom-fields/:id": ("id", {"label": "pwned"}, None),
     "DELETE /api/cms/custom-fields/:id": ("id", None, None),
+    # search (doc/search.md): the caller's own store's synonyms and report
+    "GET /api/cms/search/synonyms": ("self", None, 200),
+    "PUT /api/cms/search/synonyms": ("self", {"synonyms": [["tee", "t-shirt"]]}, 200),
+    "GET /api/cms/analytics/search": ("self", None, 200),
     # platform routes take the platform token, never a store's: A's token -> 401
     "GET /api/platform/tenants": ("platform", None, None),
     "POST /api/platform/tenants": ("platform", {"username": "x{n}", "name": "X"}, None),
@@ -171,6 +176,7 @@ POLICY = {
     "domain": ({O}, {O}),
     "redirect": ({O, E}, {O, E}),  # SEO is content: editors' work (doc/seo.md)
     "seo": ({O, E}, {O, E}),
+    "search": ({O, E}, {O, E}),   # synonyms and the search report: merchandising, like pages
     "token": (ALL, ALL),          # everyone manages their own tokens
     "session": (ALL, ALL),
     None: (ALL, ALL),
@@ -417,6 +423,11 @@ STORE = {
     "POST /api/analytics/view": None,         # counts for the Host's store only: test_analytics.py
     "GET /healthz": None,                     # no store: test_ops.py
     "GET /metrics": None,                     # no store; loopback or token: test_ops.py
+    "GET /search": ("/search?q=bravo+thing", 200),
+    "GET /api/search": ("/api/search?q=bravo+thing", 200),
+    "GET /api/search/suggest": ("/api/search/suggest?q=bravo", 200),
+    "POST /api/search/click": None,           # another store's search id: test_search.py
+    "POST /api/chat": None,                   # another store's conversation id: test_chat.py
 }
 
 
