@@ -7,6 +7,7 @@
  * rather than cached. Everything a caller gives (the username, the file's
  * path) is bound. */
 #include "tenantfile.h"
+#include "search.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -75,6 +76,23 @@ static const struct tf_rule {
 	{ "block_history", "modified_by", RK_REF, "users" },
 	{ "editor_presence", NULL, RK_CACHE, NULL },
 	{ "preview_edits", NULL, RK_CACHE, NULL },
+	/* search: the index is every store's (FTS5 and its shadow tables) or
+	 * derived per store, remade by the import (search_reindex); the
+	 * synonyms, the search log and the assistant's conversations travel */
+	{ "search_docs", NULL, RK_CACHE, NULL },
+	{ "search_vectors", NULL, RK_CACHE, NULL },
+	{ "search_dirty", NULL, RK_CACHE, NULL },
+	{ "search_fts", NULL, RK_GLOBAL, NULL },
+	{ "search_fts_config", NULL, RK_GLOBAL, NULL },
+	{ "search_fts_data", NULL, RK_GLOBAL, NULL },
+	{ "search_fts_docsize", NULL, RK_GLOBAL, NULL },
+	{ "search_fts_idx", NULL, RK_GLOBAL, NULL },
+	{ "search_tri", NULL, RK_GLOBAL, NULL },
+	{ "search_tri_config", NULL, RK_GLOBAL, NULL },
+	{ "search_tri_data", NULL, RK_GLOBAL, NULL },
+	{ "search_tri_docsize", NULL, RK_GLOBAL, NULL },
+	{ "search_tri_idx", NULL, RK_GLOBAL, NULL },
+	{ "chat_messages", "conversation_id", RK_KEEP, NULL },   /* a random text id that travels as it is */
 };
 
 /* The change feed's and audit log's entity names and their tables. */
@@ -886,6 +904,9 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 	int64_t nfiles = import_files(ntid, 1, err, errlen);
 	if (nfiles < 0) goto fail;
 	cJSON_AddNumberToObject(rep, "files", (double)nfiles);
+	/* the search index is derived data: made again here, in the same
+	 * transaction, so the store answers searches from its first request */
+	if (search_reindex(ntid, NULL) < 0) { snprintf(err, errlen, "import: search index: %s", db_errmsg()); goto fail; }
 	if (db_commit() < 0) { snprintf(err, errlen, "import: %s", db_errmsg()); goto fail; }
 	cJSON_AddStringToObject(rep, "username", uname);
 	char idb[24];
