@@ -77,7 +77,7 @@ static const struct tf_rule {
 	{ "editor_presence", NULL, RK_CACHE, NULL },
 	{ "preview_edits", NULL, RK_CACHE, NULL },
 	/* search: the index is every store's (FTS5 and its shadow tables) or
-	 * derived per store, remade by the import (search_reindex); the
+	 * derived per store, remade after the import (search_reindex); the
 	 * synonyms, the search log and the assistant's conversations travel */
 	{ "search_docs", NULL, RK_CACHE, NULL },
 	{ "search_vectors", NULL, RK_CACHE, NULL },
@@ -904,10 +904,11 @@ int tf_import(const char *path, const char *as_username, cJSON **report, int *ta
 	int64_t nfiles = import_files(ntid, 1, err, errlen);
 	if (nfiles < 0) goto fail;
 	cJSON_AddNumberToObject(rep, "files", (double)nfiles);
-	/* the search index is derived data: made again here, in the same
-	 * transaction, so the store answers searches from its first request */
-	if (search_reindex(ntid, NULL) < 0) { snprintf(err, errlen, "import: search index: %s", db_errmsg()); goto fail; }
 	if (db_commit() < 0) { snprintf(err, errlen, "import: %s", db_errmsg()); goto fail; }
+	/* the search index is derived data, made again now so the store
+	 * answers searches from its first request (if this fails, the rows
+	 * the triggers marked are indexed by the deliverer) */
+	if (search_reindex(ntid, NULL) < 0) log_warn("import: search index of store %lld: %s", (long long)ntid, db_errmsg());
 	cJSON_AddStringToObject(rep, "username", uname);
 	char idb[24];
 	snprintf(idb, sizeof idb, "%lld", (long long)ntid);
