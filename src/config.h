@@ -62,6 +62,8 @@ typedef struct config {
 	/* fair share (doc/commerce.md, share.h) */
 	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
 	long store_cpu_window;  /* seconds */
+	/* shopper (doc/customers.md) */
+	long catalog_page_size; /* products per page of /products and collections (?page=) */
 	int debug;
 } config;
 

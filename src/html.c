@@ -171,3 +171,15 @@ int utf8_valid(const char *str, size_t n)
 	}
 	return 1;
 }
+
+void json_script(sbuf *b, const cJSON *v)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	for (const char *p = s ? s : "null"; *p; p++) {
+		if (*p == '<') sb_puts(b, "\\u003c");
+		else if (*p == '>') sb_puts(b, "\\u003e");
+		else if (*p == '&') sb_puts(b, "\\u0026");
+		else sb_put(b, p, 1);
+	}
+	cJSON_free(s);
+}

@@ -5,11 +5,16 @@
 #ifndef HTML_H
 #define HTML_H
 #include "util.h"
+#include <cJSON.h>
 
 void html_text(sbuf *b, const char *s);      /* & < > " ' escaped */
 void html_attr(sbuf *b, const char *s);      /* same set plus ` and = */
 void url_component(sbuf *b, const char *s);  /* RFC 3986 unreserved kept */
 void json_string(sbuf *b, const char *s);    /* "..." with \u escapes, < > & too */
+/* JSON data inside <script type="application/json">: the value printed
+ * with < > & written as \u escapes, so no "</script>" or "<!--" can end
+ * or change the element (they can only occur inside JSON strings). */
+void json_script(sbuf *b, const cJSON *v);
 /* Header values: CR, LF and other controls are dropped. */
 void header_value(sbuf *b, const char *s);
 

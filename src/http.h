@@ -113,6 +113,11 @@ void http_error(req *r, int status, const char *code, cJSON *details, const char
 	__attribute__((format(printf, 5, 6)));
 void http_send(req *r);
 
+/* A form body (application/x-www-form-urlencoded) as decoded pairs, or
+ * -1 after answering 413/415/400. Free with http_pairs_free. */
+int http_form_body(req *r, kv **out, int *n);
+void http_pairs_free(kv *p, int n);
+const char *http_pair(const kv *p, int n, const char *name);   /* first value or NULL */
 /* 1 when a Content-Type header value is the media type (any parameters). */
 int http_content_type_is(const char *ct, const char *type);
 /* Parse the body as a JSON object, or answer 400/413/415 and return NULL.

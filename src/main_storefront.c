@@ -55,7 +55,7 @@ static void page_by_slug(req *r)
 	page_live(r, r->params[0]);
 }
 
-static void add_prices(req *r, cJSON *p)
+void store_add_prices(req *r, cJSON *p)
 {
 	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
 	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
@@ -77,18 +77,15 @@ static void add_variant_prices(req *r, cJSON *p)
 {
 	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
 	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
-	cJSON_ArrayForEach(v, vars) add_prices(r, v);
+	cJSON_ArrayForEach(v, vars) store_add_prices(r, v);
 }
 
 /* Route: GET /products -- every active product. */
 static void products_index(req *r)
 {
 	cJSON *d = cJSON_CreateObject();
-	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
-	cJSON *p;
-	cJSON_ArrayForEach(p, list) add_prices(r, p);
-	cJSON_AddItemToObject(d, "products", list);
-	render_template_page(r, "products.html", "All products", d);
+	if (store_browse_page(r, NULL, "/products", d) == 0)   /* sort_by, filter.*, page */
+		render_template_page(r, "products.html", "All products", d);
 	cJSON_Delete(d);
 }
 
@@ -99,7 +96,7 @@ static void api_products(req *r)
 	int64_t limit;
 	if (in_query_limit(r, 100, &limit) < 0) return;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "products", cat_products(&r->t, http_query(r, "collection"), http_query(r, "sort"), limit));
+	if (store_browse_api(r, http_query(r, "collection"), limit, o) < 0) { cJSON_Delete(o); return; }
 	http_json(r, 200, o);
 }
 
@@ -116,8 +113,9 @@ static void product_page(req *r)
 {
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
-	add_prices(r, p);
+	store_add_prices(r, p);
 	add_variant_prices(r, p);
+	store_product_picker(r, p);   /* ?variant=ID */
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	/* The page head: the product's SEO title and description when it has
@@ -145,13 +143,13 @@ static void collection_page(req *r)
 {
 	cJSON *c = cat_collection_by_slug(&r->t, r->params[0]);
 	if (!c) { not_found(r, "There is no such collection."); return; }
-	cJSON *p;
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "products")) add_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "collection", c);
-	cJSON_AddItemToObject(d, "products", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "products"), 1));
+	char path[160];
+	snprintf(path, sizeof path, "/collections/%s", r->params[0]);
 	const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
-	render_template_page(r, "collection.html", title->valuestring, d);
+	if (store_browse_page(r, r->params[0], path, d) == 0)
+		render_template_page(r, "collection.html", title->valuestring, d);
 	cJSON_Delete(d);
 }
 
@@ -217,6 +215,7 @@ static const route routes[] = {
 	{ M_GET, "/blog/:slug", blog_post, T, 0, "post", NULL },
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
+	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
 	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
 	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },

@@ -15,4 +15,21 @@ void store_payment_webhook(req *r);
 void store_cart_page(req *r);
 void store_checkout_page(req *r);
 void store_order_page(req *r);
+/* Add to this request's cart (store_cart.c): the cart id, or -1 answered. */
+int64_t store_cart_add_line(req *r, int64_t pid, int64_t vid, int64_t qty);
+
+/* Browsing (store_browse.c). */
+/* Formatted prices (priceFormatted, compareAtFormatted) of a product or
+ * variant in the store's currency (main_storefront.c). */
+void store_add_prices(req *r, cJSON *p);
+/* A listing page's data into d: products (with badges), the sort menu,
+ * the filter form, pagination links. path: the listing's own address.
+ * -1 after answering 422 for a bad parameter. */
+int store_browse_page(req *r, const char *collection, const char *path, cJSON *d);
+/* /api/products: {products, nextPage} under the same parameters. */
+int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o);
+/* The product page's picker data into the product JSON p: selected,
+ * picker[], variantSelect, pickerJson (the script's table). */
+void store_product_picker(req *r, cJSON *p);
+void store_cart_add_form(req *r);
 #endif

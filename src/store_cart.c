@@ -57,20 +57,11 @@ static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int
 			in_cart ? " (some are already in your cart)" : "");
 }
 
-/* Route: POST /api/cart/items {productId, variantId?, quantity?} -> the cart.
- * Adds to the line of the same product and variant. */
-void store_cart_add(req *r)
+/* Add qty of product pid (variant vid, 0: its only one) to this request's
+ * cart, adding to the line of the same product and variant: the cart id,
+ * or -1 after answering (404 unknown, 409 out of stock, 422). */
+int64_t store_cart_add_line(req *r, int64_t pid, int64_t vid, int64_t qty)
 {
-	cJSON *b = http_json_body(r);
-	if (!b) return;
-	int64_t pid = 0, vid = 0, qty = 1;
-	if (in_id(r, b, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, b, "variantId", IN_OPTIONAL, &vid) < 0 ||
-	    in_int(r, b, "quantity", IN_OPTIONAL, 1, cfg.cart_max_quantity, &qty) < 0)
-		goto out;
-	if (cJSON_GetObjectItemCaseSensitive(b, "price")) {
-		in_fail(r, "price", "cannot be set: prices come from the store");
-		goto out;
-	}
 	sqlite3_stmt *st = db_stmt("SELECT p.name, p.stock, (SELECT count(*) FROM variants v WHERE v.product_id = p.id), "
 				   "(SELECT min(v.id) FROM variants v WHERE v.product_id = p.id), "
 				   "(p.track_inventory = 0 OR p.inventory_policy = 'continue') "
@@ -148,7 +139,25 @@ void store_cart_add(req *r)
 	st = db_stmt("UPDATE carts SET updated_at = strftime('%s','now') WHERE id = :c");
 	db_bind_int(st, ":c", cart);
 	if (db_run(st) < 0 || db_commit() < 0) { fail_storage(r); goto out; }
-	send_cart(r, 200, cart);
+	return cart;
+out:
+	return -1;
+}
+
+/* Route: POST /api/cart/items {productId, variantId?, quantity?} -> the cart. */
+void store_cart_add(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t pid = 0, vid = 0, qty = 1, cart;
+	if (in_id(r, b, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, b, "variantId", IN_OPTIONAL, &vid) < 0 ||
+	    in_int(r, b, "quantity", IN_OPTIONAL, 1, cfg.cart_max_quantity, &qty) < 0)
+		goto out;
+	if (cJSON_GetObjectItemCaseSensitive(b, "price")) {
+		in_fail(r, "price", "cannot be set: prices come from the store");
+		goto out;
+	}
+	if ((cart = store_cart_add_line(r, pid, vid, qty)) >= 0) send_cart(r, 200, cart);
 out:
 	cJSON_Delete(b);
 }

@@ -21,6 +21,7 @@ static const char default_settings[] =
 	"\"paymentMethods\":[\"manual\"],"
 	"\"notifyEmail\":\"\","
 	"\"timeZone\":\"UTC\","
+	"\"lowStockThreshold\":0,"
 	"\"posWebhook\":{\"url\":\"\",\"secret\":\"\"},"
 	"\"stripe\":{\"apiBase\":\"\",\"secretKey\":\"\",\"publishableKey\":\"\",\"webhookSecret\":\"\"}}";
 
@@ -205,13 +206,17 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		const char *why = tz_problem(v->valuestring);
 		if (why) return why;
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "lowStockThreshold"))) {
+		*field = "lowStockThreshold";
+		if (!is_int(v, 0, 1000)) return "must be an integer 0-1000 (\"only N left\" from this stock down; 0: never)";
+	}
 	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe",
-					     "timeZone" };
+					     "timeZone", "lowStockThreshold" };
 	const cJSON *it;
 	cJSON_ArrayForEach(it, s) {
 		int ok = 0;
 		for (size_t i = 0; i < ARRAY_LEN(known); i++) ok |= !strcmp(known[i], it->string);
-		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone)"; }
+		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold)"; }
 	}
 	return NULL;
 }

@@ -345,6 +345,7 @@ STORE = {
     "GET /orders/:id": ("{order_url}", 404),  # B's order, with its key, under A's Host
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,
+    "POST /cart/add": None,                   # the product form without JavaScript: test_shopper.py
     "PATCH /api/cart/items/:id": None,
     "DELETE /api/cart/items/:id": None,
     "POST /api/cart/quote": None,
