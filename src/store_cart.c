@@ -518,6 +518,8 @@ void store_order_page(req *r)
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddBoolToObject(d, "manual", !strcmp(cJSON_GetObjectItemCaseSensitive(o, "paymentMethod")->valuestring, "manual"));
 	cJSON_AddBoolToObject(d, "hasDiscount", cJSON_GetObjectItemCaseSensitive(o, "discount")->valuedouble > 0);
+	/* No mail server: the page says so instead of promising an email. */
+	cJSON_AddBoolToObject(d, "mailConfigured", cfg.smtp_url[0] != 0);
 	cJSON_AddItemToObject(d, "order", o);
 	char title[64];
 	snprintf(title, sizeof title, "Order #%d", (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble);

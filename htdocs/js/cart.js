@@ -45,13 +45,43 @@
     var qtys = document.querySelectorAll('.cart-qty');
     for (var i = 0; i < qtys.length; i++) {
       qtys[i].addEventListener('change', function (e) {
-        var q = parseInt(e.target.value, 10);
-        var id = e.target.getAttribute('data-item-id');
-        if (!q || q < 1) {
-          send('DELETE', '/api/cart/items/' + encodeURIComponent(id), null, show);
-        } else {
-          send('PATCH', '/api/cart/items/' + encodeURIComponent(id), { quantity: q }, show);
+        var input = e.target;
+        var q = parseInt(input.value, 10);
+        var id = input.getAttribute('data-item-id');
+        var most = parseInt(input.getAttribute('max'), 10);
+        if (most > 0 && q > most) {
+          /* never more than the stock: back to what the cart holds */
+          input.value = input.getAttribute('data-quantity');
+          if (note) { note.textContent = 'Only ' + most + ' available.'; }
+          return;
         }
+        var was = input.getAttribute('data-quantity');
+        function answered(status, json) {
+          if (!(status >= 200 && status < 300)) {
+            input.value = was;
+          }
+          show(status, json);
+        }
+        if (!q || q < 1) {
+          send('DELETE', '/api/cart/items/' + encodeURIComponent(id), null, answered);
+        } else {
+          send('PATCH', '/api/cart/items/' + encodeURIComponent(id), { quantity: q }, answered);
+        }
+      });
+    }
+    /* the steppers: one more or one fewer, within 0 (removes) and max */
+    var steps = document.querySelectorAll('.stepper__btn');
+    for (var s = 0; s < steps.length; s++) {
+      steps[s].addEventListener('click', function (e) {
+        var b = e.currentTarget;
+        var input = b.parentNode.querySelector('.cart-qty');
+        var q = (parseInt(input.value, 10) || 0) + parseInt(b.getAttribute('data-step'), 10);
+        var most = parseInt(input.getAttribute('max'), 10);
+        if (most > 0 && q > most) {
+          return;
+        }
+        input.value = String(Math.max(0, q));
+        input.dispatchEvent(new window.Event('change', { bubbles: true }));
       });
     }
     var rm = document.querySelectorAll('.cart-remove');
@@ -104,7 +134,7 @@
         if (status === 200 && json) {
           var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
           for (var i = 0; i < keys.length; i++) {
-            var el = form.querySelector('[data-total="' + keys[i] + '"]');
+            var el = document.querySelector('[data-total="' + keys[i] + '"]');
             if (el) {
               el.textContent = (keys[i] === 'discount' && json.discount > 0 ? '-' : '') + json[keys[i] + 'Formatted'] +
                 (keys[i] === 'tax' && json.taxInclusive ? ' (included)' : '');
@@ -124,6 +154,20 @@
       syncAddress();
       quote();
     });
+    /* "Pick up in store": choose the pickup method, no address asked */
+    var express = form.querySelector('[data-pickup-express]');
+    if (express) {
+      express.addEventListener('click', function () {
+        var r = form.querySelector('input[name="shippingMethod"][value="' + express.getAttribute('data-pickup-express') + '"]');
+        if (r) {
+          r.checked = true;
+          syncAddress();
+          quote();
+          var email = form.elements.email;
+          if (email) { email.focus(); }
+        }
+      });
+    }
     syncAddress();
     quote();
     form.addEventListener('submit', function (e) {

@@ -275,3 +275,37 @@ def test_api_products_takes_the_same_parameters(stack):
     # another store's vendor filter finds nothing of this one
     d = stack.get("/api/products?filter.p.vendor=" + quote(VENDOR), host="acme.localhost").json()
     assert d["products"] == []
+
+
+def test_cart_page_steppers_and_sold_out_in_cart(stack):
+    p = make(stack, "pt-stepper", price=1500, stock=3)
+    s = Shopper(stack)
+    assert s.add(p["id"], 3).status == 200
+    page = s.req("GET", "/cart").text
+    # the + stepper is off at the stock, the input's max is the stock
+    assert 'max="3" value="3" data-quantity="3"' in page
+    assert re.search(r'data-step="1" data-item-id="\d+" aria-label="One more Pt Stepper" disabled', page)
+    assert s.req("PATCH", "/api/cart/items/%s" % s.cart()["items"][0]["id"], {"quantity": 4}).status == 409
+    # it sells out while in the cart: a clear message, no checkout link
+    r = stack.put(API + "/products/%s" % p["id"], {"stock": 0}, token=stack.demo_token)
+    assert r.status == 200
+    page = s.req("GET", "/cart").text
+    assert "out of stock: remove it or lower the quantity to check out." in page
+    assert 'class="cart-line has-problem"' in page and 'href="/checkout"' not in page
+    assert s.cart()["canCheckout"] is False
+
+
+def test_checkout_page_two_columns_pickup_and_no_mail_promise(stack):
+    p = make(stack, "pt-pickup", price=1500, stock=3)
+    s = Shopper(stack)
+    assert s.add(p["id"], 1).status == 200
+    page = s.req("GET", "/checkout").text
+    assert '<div class="checkout-layout">' in page and 'id="summary-title">Order summary' in page
+    assert 'data-pickup-express="pickup"' in page and 'autocomplete="shipping postal-code"' in page
+    r = s.checkout(shippingMethod="pickup", shippingAddress=None)
+    assert r.status == 201, r
+    url = r.json()["order"]["url"]
+    page = s.req("GET", url[url.index("/orders/"):]).text
+    # the test stack's workers have no smtp_url: the page promises no email
+    assert "Thank you" in page and "was sent" not in page and "on its way" not in page
+    assert "this store sends no emails" in page

@@ -1,0 +1,36 @@
+"""The shopper's browsing in chromium (shopper.mjs): variant picker, the
+form post without JavaScript, listing filters and sort, the phone cart and
+the two-column checkout. Screenshots: tests/artifacts/shopper-*.png."""
+from test_browser import demo_stack, run_script  # noqa: F401  (the module's stack)
+
+API = "/api/cms"
+
+
+def make(stack, token, slug, **kw):
+    body = {"name": slug.replace("-", " ").title(), "slug": slug, "price": 1000, "stock": 5, "vendor": "Picker Test Co"}
+    body.update(kw)
+    r = stack.post(API + "/products", body, token=token)
+    assert r.status == 201, r
+    return r.json()
+
+
+def test_shopper_browsing_in_chromium(demo_stack):  # noqa: F811
+    s = demo_stack
+    token = s.token("demo", "owner@demo.localhost")
+    tee = make(s, token, "picker-tee", price=0, stock=0, image="/media/demo/flannel-camp-shirt.svg",
+               options=[{"name": "Size", "values": ["S", "M", "L"]},
+                        {"name": "Color", "values": ["Red", "Forest Green"]}],
+               variants=[{"option1": "S", "option2": "Red", "price": 2000, "stock": 0, "sku": "TEE-S-RED"},
+                         {"option1": "M", "option2": "Red", "price": 2100, "stock": 4, "sku": "TEE-M-RED",
+                          "compareAtPrice": 2500},
+                         {"option1": "M", "option2": "Forest Green", "price": 2200, "stock": 1, "sku": "TEE-M-GRN",
+                          "image": "/media/demo/camp-lantern.svg"},
+                         {"option1": "L", "option2": "Red", "price": 2300, "stock": 0, "sku": "TEE-L-RED"}])
+    make(s, token, "pt-alpha", price=3000, stock=2, compareAtPrice=4000)
+    make(s, token, "pt-bravo", price=1000, stock=0)
+    make(s, token, "pt-charlie", price=2500, stock=9)
+    green = next(v["id"] for v in tee["variants"] if v["sku"] == "TEE-M-GRN")
+    run_script(s, "shopper.mjs", SF_GREEN_ID=green)
+    # the no-JavaScript form post put the green tee in a cart, whole
+    rows = s.sql("SELECT ci.quantity FROM cart_items ci JOIN variants v ON v.id = ci.variant_id WHERE v.sku = 'TEE-M-GRN'")
+    assert rows and all(q == 1 for (q,) in rows), rows
