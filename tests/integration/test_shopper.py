@@ -278,7 +278,7 @@ def test_api_products_takes_the_same_parameters(stack):
 
 
 def test_cart_page_steppers_and_sold_out_in_cart(stack):
-    p = make(stack, "pt-stepper", price=1500, stock=3)
+    p = make(stack, "pt-stepper", price=1500, stock=3, vendor="Stepper Co")
     s = Shopper(stack)
     assert s.add(p["id"], 3).status == 200
     page = s.req("GET", "/cart").text
@@ -296,7 +296,7 @@ def test_cart_page_steppers_and_sold_out_in_cart(stack):
 
 
 def test_checkout_page_two_columns_pickup_and_no_mail_promise(stack):
-    p = make(stack, "pt-pickup", price=1500, stock=3)
+    p = make(stack, "pt-pickup", price=1500, stock=3, vendor="Stepper Co")
     s = Shopper(stack)
     assert s.add(p["id"], 1).status == 200
     page = s.req("GET", "/checkout").text
@@ -309,3 +309,30 @@ def test_checkout_page_two_columns_pickup_and_no_mail_promise(stack):
     # the test stack's workers have no smtp_url: the page promises no email
     assert "Thank you" in page and "was sent" not in page and "on its way" not in page
     assert "this store sends no emails" in page
+
+
+PICK_BLOCK = """function renderPick(api, config) {
+  return JSON.stringify(config.runs.map(f => api.getProducts(f).map(p => p.slug)));
+}
+"""
+
+
+def test_vibe_api_get_products_takes_the_same_choices(stack):
+    from test_vibe_contract import block, new_page
+    shop_products(stack)
+    runs = [{"vendor": VENDOR, "sort_by": "price-ascending"},
+            {"vendor": VENDOR, "sort_by": "price-descending", "available": True},
+            {"vendor": VENDOR, "available": False},
+            {"vendor": [VENDOR], "options": {"Size": "L"}},
+            {"vendor": VENDOR, "options": {"color": ["Forest Green", "Blue"]}, "sort_by": "title-ascending"},
+            {"vendor": VENDOR, "tag": ["wool", "cotton"], "sort_by": "title-descending"},
+            {"vendor": VENDOR, "sort_by": "price-ascending", "limit": 2, "page": 2}]
+    _, ids = new_page(stack, "pick-api", [{"vibeCode": PICK_BLOCK, "config": {"runs": runs}}])
+    got = json.loads(block(stack.get("/pick-api").text, ids[0]))
+    assert got == [["pt-bravo", "picker-tee", "pt-charlie", "pt-alpha"],
+                   ["pt-alpha", "pt-charlie", "picker-tee"],
+                   ["pt-bravo"],
+                   ["picker-tee"],
+                   ["picker-tee"],
+                   ["pt-charlie", "pt-alpha", "picker-tee"],
+                   ["pt-charlie", "pt-alpha"]], got
