@@ -46,6 +46,11 @@ void adm_changes(req *r);
 
 /* orders, discounts, commerce settings (admin_orders.c) */
 void adm_orders_list(req *r);
+/* admin_customers.c */
+void adm_customers_list(req *r);
+void adm_customers_csv(req *r);
+void adm_customer_get(req *r);
+void adm_customer_update(req *r);
 void adm_order_get(req *r);
 void adm_order_fulfil(req *r);
 void adm_order_cancel(req *r);

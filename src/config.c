@@ -49,7 +49,7 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
-	L(catalog_page_size),
+	L(catalog_page_size), L(customer_session_ttl), L(customer_code_ttl), L(customer_code_attempts),
 #undef S
 #undef L
 };
@@ -216,6 +216,9 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
 	cfg.catalog_page_size = 24;
+	cfg.customer_session_ttl = 30 * 86400;
+	cfg.customer_code_ttl = 600;
+	cfg.customer_code_attempts = 5;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

@@ -64,6 +64,9 @@ typedef struct config {
 	long store_cpu_window;  /* seconds */
 	/* shopper (doc/customers.md) */
 	long catalog_page_size; /* products per page of /products and collections (?page=) */
+	long customer_session_ttl;  /* seconds a shopper stays signed in */
+	long customer_code_ttl;     /* seconds a one-time code (sign-in, reset) lives */
+	long customer_code_attempts;/* wrong tries that kill a code */
 	int debug;
 } config;
 

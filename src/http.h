@@ -51,6 +51,9 @@ typedef struct req {
 	/* who */
 	tenant t;
 	auth who;
+	int64_t customer_id;        /* the store's signed-in shopper (store_customer), 0 = none */
+	int customer_known;         /* customer_id was looked up */
+	char customer_csrf[65];
 	int json_errors;            /* errors as JSON (API) rather than HTML */
 
 	/* response */

@@ -216,6 +216,20 @@ static const route routes[] = {
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
 	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
+	/* shopper accounts (store_account.c): A = signed in (401 without), + CSRF on writes */
+	{ M_GET, "/account", store_account_page, T | NS, 0, "customer", NULL },
+	{ M_GET, "/api/account", store_account_get, T | NS | R_AUTH, 0, "customer", NULL },
+	{ M_PATCH, "/api/account", store_account_update, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/account", store_account_delete, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/signup", store_account_signup, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/login", store_account_login, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/code", store_account_code, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/code/verify", store_account_code_verify, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/password/reset", store_account_reset, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/logout", store_account_logout, T | NS | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/addresses", store_account_address_add, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/account/addresses/:id", store_account_address_delete, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/orders/:id/reorder", store_account_reorder, T | NS | R_AUTH | R_WRITE, 0, "customer", "cart" },
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
 	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
 	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },
@@ -284,6 +298,24 @@ static int gate(req *r, const route *rt)
 		http_error(r, 403, "cross_site_request", NULL,
 			   "cart and checkout changes must come from this store's own pages");
 		return -1;
+	}
+	/* A shopper's own rows (R_AUTH): the session cookie, and on writes the
+	 * session's CSRF token in X-CSRF-Token. */
+	if ((rt->flags & R_AUTH) && !store_customer(r)) {
+		http_error(r, 401, "unauthorized", NULL, "sign in to your account first");
+		return -1;
+	}
+	if ((rt->flags & R_AUTH) && (rt->flags & R_WRITE)) {
+		const char *x = http_header_in(r, "X-CSRF-Token");
+		size_t n = strlen(r->customer_csrf);
+		int diff = !x || strlen(x) != n;
+		for (size_t i = 0; !diff && i < n; i++) diff |= x[i] ^ r->customer_csrf[i];
+		if (diff) {
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "header", "X-CSRF-Token");
+			http_error(r, 403, "csrf_failed", d, "the X-CSRF-Token header must carry this session's token");
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -148,6 +148,16 @@ int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order
 	return rc;
 }
 
+int outbox_queue_email(const tenant *t, const char *to, const char *name, const cJSON *data)
+{
+	char subject[400];
+	sbuf m = SBUF_INIT;
+	int rc = email_message(&m, subject, sizeof subject, t, to, name, data);
+	if (rc == 0) rc = outbox_add(t->id, "email", to, subject, sb_str(&m));
+	sb_free(&m);
+	return rc;
+}
+
 /* ---- delivering ---- */
 
 int64_t outbox_backoff(int attempts)

@@ -32,4 +32,28 @@ int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o);
  * picker[], variantSelect, pickerJson (the script's table). */
 void store_product_picker(req *r, cJSON *p);
 void store_cart_add_form(req *r);
+/* The request's shippingAddress field checked ({line1, line2?, city,
+ * region?, postalCode, country}): a new object ({} when absent and not
+ * required), or NULL after answering 422 (store_cart.c). */
+cJSON *store_check_address(req *r, const cJSON *b, int required);
+/* The store's address for links in emails ("https://host"). */
+void store_origin(req *r, char *out, size_t n);
+
+/* Shopper accounts (store_account.c). */
+/* The signed-in customer of this request (its session cookie), or 0;
+ * looked up once per request. */
+int64_t store_customer(req *r);
+void store_account_page(req *r);
+void store_account_get(req *r);
+void store_account_update(req *r);
+void store_account_delete(req *r);
+void store_account_signup(req *r);
+void store_account_login(req *r);
+void store_account_code(req *r);
+void store_account_code_verify(req *r);
+void store_account_reset(req *r);
+void store_account_logout(req *r);
+void store_account_address_add(req *r);
+void store_account_address_delete(req *r);
+void store_account_reorder(req *r);
 #endif

@@ -21,6 +21,8 @@
 #include "route.h"
 #include "money.h"
 #include "db.h"
+#include "customer.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -224,7 +226,7 @@ void store_cart_delete(req *r)
 }
 
 /* shippingAddress: {line1, line2?, city, region?, postalCode, country}. */
-static cJSON *check_address(req *r, const cJSON *b, int required)
+cJSON *store_check_address(req *r, const cJSON *b, int required)
 {
 	const cJSON *a = NULL;
 	int rc = in_obj(r, b, "shippingAddress", required, &a);
@@ -287,7 +289,7 @@ bad:
  * port and the scheme it came in on (development, non-standard ports);
  * else https on the default port (stores are served behind TLS, which a
  * proxy in front may not tell us). */
-static void store_origin(req *r, char *out, size_t n)
+void store_origin(req *r, char *out, size_t n)
 {
 	char host[256];
 	if (!domain_primary(r->t.id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", r->t.username, cfg.base_domain);
@@ -361,7 +363,7 @@ void store_checkout(req *r)
 	settings = com_settings(r->t.id);
 	com_ship ship;
 	if ((why = checkout_choice_problem(settings, ship_id, pay, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
-	if (!(addr = check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
+	if (!(addr = store_check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
 	if (cJSON_GetObjectItemCaseSensitive(b, "items") || cJSON_GetObjectItemCaseSensitive(b, "total") ||
 	    cJSON_GetObjectItemCaseSensitive(b, "prices")) {
 		in_fail(r, "items", "cannot be given: the order is made from the cart and prices come from the store");
@@ -375,6 +377,10 @@ void store_checkout(req *r)
 	checkout_result res;
 	checkout_place(&q, &res);
 	if (res.code == CO_PLACED || res.code == CO_REPLAYED) {
+		/* a signed-in shopper's order goes to their account (best effort:
+		 * the order stands either way) */
+		if (res.code == CO_PLACED && store_customer(r) && customer_claim_order(r->t.id, r->customer_id, res.order) != CU_OK)
+			log_warn("order %lld not linked to customer %lld", (long long)res.order, (long long)r->customer_id);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
 		if (res.payment_delayed) {
@@ -496,6 +502,18 @@ void store_checkout_page(req *r)
 	char key[33];
 	random_hex(key, 16);
 	cJSON_AddStringToObject(d, "idempotencyKey", key);
+	/* a signed-in shopper: contact and saved addresses prefill the form */
+	cJSON *c = store_customer(r) ? customer_json(r->t.id, r->customer_id, r->t.currency) : NULL;
+	if (c) {
+		cJSON *addrs = cJSON_DetachItemFromObjectCaseSensitive(c, "addresses");
+		cJSON *one = cJSON_GetArrayItem(addrs, 0), *a;
+		int i = 0;
+		cJSON_ArrayForEach(a, addrs) cJSON_AddBoolToObject(a, "checked", i++ == 0);
+		cJSON_AddItemToObject(d, "savedAddresses", addrs);
+		cJSON_AddBoolToObject(d, "hasSavedAddresses", one != NULL);
+		cJSON_AddItemToObject(d, "prefill", one ? cJSON_Duplicate(one, 1) : cJSON_CreateObject());
+		cJSON_AddItemToObject(d, "customer", c);
+	}
 	render_template_page(r, "checkout.html", "Checkout", d);
 	cJSON_Delete(d);
 }

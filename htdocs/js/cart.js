@@ -154,6 +154,19 @@
       syncAddress();
       quote();
     });
+    /* a saved address (signed-in shopper) fills the address fields */
+    var saved = form.querySelector('[data-saved-address]');
+    if (saved) {
+      saved.addEventListener('change', function () {
+        var o = saved.options[saved.selectedIndex];
+        var map = { line1: 'line1', line2: 'line2', city: 'city', region: 'region', postalCode: 'postal-code', country: 'country' };
+        for (var k in map) {
+          if (map.hasOwnProperty(k) && form.elements[k]) {
+            form.elements[k].value = o.getAttribute('data-' + map[k]) || '';
+          }
+        }
+      });
+    }
     /* "Pick up in store": choose the pickup method, no address asked */
     var express = form.querySelector('[data-pickup-express]');
     if (express) {

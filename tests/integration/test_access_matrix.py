@@ -90,6 +90,10 @@ CROSS = {
     "POST /api/cms/orders/:id/cancel": ("id", {}, None),
     "POST /api/cms/orders/:id/paid": ("id", {}, None),
     "POST /api/cms/orders/:id/refund": ("id", {}, None),
+    "GET /api/cms/customers": ("list", None, "customers"),
+    "GET /api/cms/customers.csv": ("self", None, 200),            # A's customers only, as CSV
+    "GET /api/cms/customers/:id": ("id", None, None),
+    "PUT /api/cms/customers/:id": ("id", {"note": "pwned", "tags": ["pwned"]}, None),
     "GET /api/cms/discounts": ("list", None, "discounts"),
     "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
     "PUT /api/cms/discounts/:id": ("id", {"value": 99, "active": False}, None),
@@ -119,6 +123,7 @@ POLICY = {
     "collection": (ALL, {O, E}),
     "product": (ALL, {O, S}),
     "order": ({O, S}, {O, S}),
+    "customer": ({O, S}, {O, S}),  # shoppers' accounts: who sells, not who edits pages
     "inventory": (ALL, {O, S}),   # stock levels are catalogue: everyone reads (doc/access.md)
     "discount": ({O, S}, {O}),
     "settings": ({O, S}, {O}),
@@ -173,6 +178,11 @@ def world(stack):
     assert shopper.add(ids["product"], 1).status == 200
     order = shopper.checkout(shippingMethod="pickup", shippingAddress=None, email="buyer@bravo.test").json()["order"]
     ids["order"] = order["id"]
+    # a shopper's account at B
+    r = stack.post("/api/account/signup", {"email": "shopper@bravo.test", "password": "correct-horse-1"},
+                   host="bravo.localhost")
+    assert r.status == 201, r
+    ids["customer"] = r.json()["customer"]["id"]
     ids["discount"] = stack.post(API + "/discounts", {"code": "BRAVO10", "kind": "percent", "value": 10},
                                  token=bt).json()["id"]
     users = stack.get(API + "/users", token=bt).json()["users"]
@@ -186,7 +196,7 @@ def world(stack):
     at = a["owner"]
     own = {
         "page": {p["id"] for p in stack.get(API + "/pages", token=at).json()["pages"]},
-        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(),
+        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(), "customer": set(),
         "user": {u["id"] for u in stack.get(API + "/users", token=at).json()["users"]},
         "token": {k["id"] for k in stack.get(API + "/tokens?all=1", token=at).json()["tokens"]},
     }
@@ -346,6 +356,20 @@ STORE = {
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,
     "POST /cart/add": None,                   # the product form without JavaScript: test_shopper.py
+    "GET /account": ("/account", 200),        # the sign-in forms: nothing of B's customers
+    # a customer of B with B's session on A's host, ids of B's addresses/orders: test_customers.py
+    "GET /api/account": None,
+    "PATCH /api/account": None,
+    "DELETE /api/account": None,
+    "POST /api/account/signup": None,
+    "POST /api/account/login": None,
+    "POST /api/account/code": None,
+    "POST /api/account/code/verify": None,
+    "POST /api/account/password/reset": None,
+    "POST /api/account/logout": None,
+    "POST /api/account/addresses": None,
+    "DELETE /api/account/addresses/:id": None,
+    "POST /api/account/orders/:id/reorder": None,
     "PATCH /api/cart/items/:id": None,
     "DELETE /api/cart/items/:id": None,
     "POST /api/cart/quote": None,

@@ -1,0 +1,66 @@
+-- 014_customers: shoppers' accounts, one set per store (a shopper of store
+-- A is unknown to store B): email + password (argon2id) or one-time codes
+-- by email, sessions (cookie token stored hashed), saved addresses, the
+-- merchant's tags and note, and the link from an order to its customer.
+-- Emails are stored lower-cased. Deleting a customer keeps their orders,
+-- anonymised (customer.c).
+
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT,                        -- NULL: signs in with codes only
+  email_verified_at INTEGER,                 -- a code sent to it was entered
+  tags_json TEXT NOT NULL DEFAULT '[]',      -- the merchant's
+  note TEXT NOT NULL DEFAULT '',             -- the merchant's
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX customers_email ON customers(tenant_id, email);
+CREATE INDEX customers_created ON customers(tenant_id, created_at);
+
+CREATE TABLE customer_sessions (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,           -- sha256 of the cookie's token
+  csrf TEXT NOT NULL,                        -- sent back as X-CSRF-Token on writes
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX customer_sessions_customer ON customer_sessions(customer_id);
+
+-- One-time codes (sign-in, password reset), stored hashed; a code dies
+-- after customer_code_attempts wrong tries, its ttl, or its use.
+CREATE TABLE customer_codes (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  purpose TEXT NOT NULL CHECK (purpose IN ('login', 'reset')),
+  code_hash TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX customer_codes_email ON customer_codes(tenant_id, email, purpose);
+
+CREATE TABLE customer_addresses (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  name TEXT NOT NULL DEFAULT '',
+  line1 TEXT NOT NULL,
+  line2 TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  postal_code TEXT NOT NULL,
+  country TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id);
+
+ALTER TABLE orders ADD COLUMN customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL;
+CREATE INDEX orders_customer ON orders(customer_id);
+CREATE INDEX orders_email ON orders(tenant_id, lower(email));

@@ -1,0 +1,287 @@
+"""Shopper accounts over the real stack (issue 13): sign-up and password
+sign-in, one-time codes read from the SMTP sink, throttling, expired and
+brute-forced codes, sessions per store, CSRF on writes, saved addresses
+and checkout prefill, order history (guest orders after a verified
+sign-in), re-order, account deletion with orders kept anonymised, vibe
+code's `user` and `userTypes`, and the merchant's /api/cms/customers."""
+import json
+import re
+import subprocess
+import uuid
+
+from commerce_fakes import SMTPSink
+from shop import API, Shopper, new_product
+from stack import CLI
+
+
+class Customer(Shopper):
+    """A shopper with both cookies (cart and account) and the CSRF token."""
+
+    def __init__(self, stack, host="demo.localhost"):
+        super().__init__(stack, host)
+        self.session = None
+        self.csrf = None
+
+    def req(self, method, path, body=None, headers=None):
+        h = dict(headers or {})
+        cookies = []
+        if self.cookie:
+            cookies.append("sf_cart=" + self.cookie)
+        if self.session:
+            cookies.append("sf_customer=" + self.session)
+        if cookies:
+            h["Cookie"] = "; ".join(cookies)
+        if self.csrf and "X-CSRF-Token" not in h:
+            h["X-CSRF-Token"] = self.csrf
+        r = self.stack.request(method, path, host=self.host, json_body=body, headers=h)
+        for k, v in r.headers:
+            if k.lower() == "set-cookie" and v.startswith("sf_cart="):
+                self.cookie = v.split(";")[0].split("=", 1)[1]
+            if k.lower() == "set-cookie" and v.startswith("sf_customer="):
+                self.session = v.split(";")[0].split("=", 1)[1] or None
+        if r.status < 300 and r.header("Content-Type", ) and "json" in r.header("Content-Type"):
+            d = r.json()
+            if isinstance(d, dict) and d.get("csrfToken"):
+                self.csrf = d["csrfToken"]
+        return r
+
+
+def email():
+    return "c-%s@example.com" % uuid.uuid4().hex[:10]
+
+
+def deliver(stack, smtp):
+    env = dict(stack.env, STOREFRONT_SMTP_URL=smtp.url, STOREFRONT_SMTP_FROM="shop@demo.localhost")
+    out = subprocess.run([CLI, "--db", stack.db, "deliver"], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+
+
+def code_for(stack, smtp, to):
+    deliver(stack, smtp)
+    mails = [m["data"] for m in smtp.messages if m["to"][0] == to]
+    assert mails, "no mail to " + to
+    m = re.search(r"^\s+(\d{6})\s*$", mails[-1], re.M)
+    assert m, mails[-1]
+    return m.group(1)
+
+
+def test_signup_login_logout_and_bad_input(stack):
+    c, e = Customer(stack), email()
+    r = c.req("POST", "/api/account/signup", {"email": e.upper(), "password": "correct-horse-1", "name": "Cam"})
+    assert r.status == 201, r
+    assert r.json()["customer"]["email"] == e and r.json()["customer"]["name"] == "Cam"
+    assert c.session and len(c.csrf) == 64
+    assert c.req("GET", "/api/account").json()["customer"]["orderCount"] == 0
+    # the same email again: 409 naming email; weak password, bad email: 422
+    r = Customer(stack).req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"})
+    assert r.status == 409 and r.json()["error"]["details"]["field"] == "email"
+    for body, field in [({"email": email(), "password": "short"}, "password"),
+                        ({"email": "nope", "password": "correct-horse-1"}, "email"),
+                        ({"email": email(), "password": "correct-horse-1", "name": "a\x01b"}, "name")]:
+        r = Customer(stack).req("POST", "/api/account/signup", body)
+        assert r.status == 422 and field in json.dumps(r.json()["error"]), (body, r)
+    # sign out: the session is dead on the server too
+    old = c.session
+    assert c.req("POST", "/api/account/logout", {}).status == 200
+    c.session = old
+    assert c.req("GET", "/api/account").status == 401
+    # password sign-in; a wrong one is 401
+    d = Customer(stack)
+    assert d.req("POST", "/api/account/login", {"email": e, "password": "wrong-password-1"}).status == 401
+    assert d.req("POST", "/api/account/login", {"email": e, "password": "correct-horse-1"}).status == 200
+    assert d.req("GET", "/api/account").json()["customer"]["email"] == e
+
+
+def test_password_sign_in_is_throttled_per_account(stack):
+    c, e = Customer(stack), email()
+    assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"}).status == 201
+    codes = [Customer(stack).req("POST", "/api/account/login", {"email": e, "password": "wrong-%d-password" % i}).status
+             for i in range(7)]
+    assert codes[:5] == [401] * 5 and 429 in codes[5:], codes
+    # even the right password waits now
+    r = Customer(stack).req("POST", "/api/account/login", {"email": e, "password": "correct-horse-1"})
+    assert r.status == 429 and r.header("Retry-After")
+
+
+def test_one_time_code_sign_in_and_guest_orders(stack):
+    smtp = SMTPSink()
+    try:
+        e = email()
+        # a guest order under this email, placed before the account exists
+        p = new_product(stack, stack.demo_token, "acct-" + uuid.uuid4().hex[:6], price=1200, stock=9)
+        g = Customer(stack)
+        assert g.add(p["id"], 2).status == 200
+        guest = g.checkout(email=e.upper()).json()["order"]
+        c = Customer(stack)
+        r = c.req("POST", "/api/account/code", {"email": e})
+        assert r.status == 202, r
+        code = code_for(stack, smtp, e)
+        wrong = "000000" if code != "000000" else "111111"
+        assert c.req("POST", "/api/account/code/verify", {"email": e, "code": wrong}).status == 401
+        assert c.req("POST", "/api/account/code/verify", {"email": e, "code": "12ab"}).status == 422
+        r = c.req("POST", "/api/account/code/verify", {"email": e, "code": code})
+        assert r.status == 200, r
+        me = r.json()["customer"]
+        assert me["emailVerified"] is True and me["orderCount"] == 1
+        assert me["orders"][0]["number"] == guest["number"]
+        # a used code is dead
+        assert Customer(stack).req("POST", "/api/account/code/verify", {"email": e, "code": code}).status == 410
+        # the account page lists the order with its status
+        page = c.req("GET", "/account")
+        assert page.status == 200 and page.header("Cache-Control") == "no-store"
+        assert "#%d" % guest["number"] in page.text and 'data-reorder="%d"' % guest["number"] in page.text
+        # re-order puts the items back in the cart
+        r = c.req("POST", "/api/account/orders/%d/reorder" % guest["number"], {})
+        assert r.status == 200 and r.json()["items"][0]["quantity"] == 2
+    finally:
+        smtp.close()
+
+
+def test_codes_expire_and_die_after_wrong_tries(stack):
+    e = email()
+    c = Customer(stack)
+    assert c.req("POST", "/api/account/code", {"email": e}).status == 202
+    stack.sql("UPDATE customer_codes SET expires_at = 1 WHERE email = ?", e)
+    r = c.req("POST", "/api/account/code/verify", {"email": e, "code": "123456"})
+    assert r.status == 410 and r.json()["error"]["code"] == "code_expired"
+    # a fresh code: five wrong tries kill it (the right one then fails too)
+    e2 = email()
+    assert c.req("POST", "/api/account/code", {"email": e2}).status == 202
+    stack.sql("UPDATE customer_codes SET code_hash = 'x' WHERE email = ?", e2)
+    statuses = [Customer(stack).req("POST", "/api/account/code/verify", {"email": e2, "code": "%06d" % i}).status
+                for i in range(8)]
+    assert statuses[:5] == [401] * 5 and all(s in (410, 429) for s in statuses[5:]), statuses
+    # codes sent to one email are limited too
+    e3 = email()
+    sent = [Customer(stack).req("POST", "/api/account/code", {"email": e3}).status for _ in range(7)]
+    assert sent[:5] == [202] * 5 and sent[5] == 429, sent
+    assert c.req("POST", "/api/account/code", {"email": e3, "purpose": "spam"}).status == 422
+
+
+def test_password_reset_by_code(stack):
+    smtp = SMTPSink()
+    try:
+        e = email()
+        c = Customer(stack)
+        assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"}).status == 201
+        assert Customer(stack).req("POST", "/api/account/code", {"email": e, "purpose": "reset"}).status == 202
+        code = code_for(stack, smtp, e)
+        d = Customer(stack)
+        r = d.req("POST", "/api/account/password/reset", {"email": e, "code": code, "password": "new-horse-battery"})
+        assert r.status == 200, r
+        # the old session is gone, the new password works, the old one not
+        assert c.req("GET", "/api/account").status == 401
+        assert Customer(stack).req("POST", "/api/account/login", {"email": e, "password": "new-horse-battery"}).status == 200
+        assert Customer(stack).req("POST", "/api/account/login", {"email": e, "password": "correct-horse-1"}).status == 401
+    finally:
+        smtp.close()
+
+
+def test_a_customer_of_one_store_is_unknown_to_another(stack):
+    c, e = Customer(stack), email()
+    assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"}).status == 201
+    a = Customer(stack, host="acme.localhost")
+    a.session, a.csrf = c.session, c.csrf
+    assert a.req("GET", "/api/account").status == 401
+    assert a.req("PATCH", "/api/account", {"name": "pwned"}).status == 401
+    assert "Signed in as" not in a.req("GET", "/account").text
+    assert Customer(stack, host="acme.localhost").req(
+        "POST", "/api/account/login", {"email": e, "password": "correct-horse-1"}).status == 401
+    # the same email may have its own account at the other store
+    assert Customer(stack, host="acme.localhost").req(
+        "POST", "/api/account/signup", {"email": e, "password": "other-horse-2"}).status == 201
+
+
+def test_csrf_addresses_and_other_customers_ids(stack):
+    c, e = Customer(stack), email()
+    assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"}).status == 201
+    # a write without the session's CSRF token, or from another site
+    r = c.req("PATCH", "/api/account", {"name": "x"}, headers={"X-CSRF-Token": "0" * 64})
+    assert r.status == 403 and r.json()["error"]["code"] == "csrf_failed"
+    r = c.req("PATCH", "/api/account", {"name": "x"}, headers={"Origin": "http://evil.localhost"})
+    assert r.status == 403
+    assert c.req("PATCH", "/api/account", {"name": "Dana"}).json()["customer"]["name"] == "Dana"
+    addr = {"line1": "1 Elm St", "city": "Springfield", "postalCode": "12345", "country": "US"}
+    r = c.req("POST", "/api/account/addresses", {"name": "Home", "shippingAddress": addr})
+    assert r.status == 201, r
+    aid = r.json()["customer"]["addresses"][0]["id"]
+    r = c.req("POST", "/api/account/addresses", {"shippingAddress": dict(addr, country="usa")})
+    assert r.status == 422 and "shippingAddress.country" in json.dumps(r.json())
+    # another customer cannot remove it or re-order this one's orders
+    d = Customer(stack)
+    assert d.req("POST", "/api/account/signup", {"email": email(), "password": "correct-horse-1"}).status == 201
+    assert d.req("DELETE", "/api/account/addresses/%s" % aid).status == 404
+    # checkout prefill from the saved address; the order joins the account
+    p = new_product(stack, stack.demo_token, "acct-" + uuid.uuid4().hex[:6], price=900, stock=5)
+    assert c.add(p["id"], 1).status == 200
+    page = c.req("GET", "/checkout").text
+    assert 'value="1 Elm St"' in page and 'value="%s"' % e in page and "data-saved-address" in page
+    o = c.checkout(email=e).json()["order"]
+    assert d.req("POST", "/api/account/orders/%d/reorder" % o["number"], {}).status == 404
+    assert c.req("GET", "/api/account").json()["customer"]["orderCount"] == 1
+    assert c.req("DELETE", "/api/account/addresses/%s" % aid).status == 200
+    assert c.req("DELETE", "/api/account/addresses/%s" % aid).status == 404
+
+
+def test_delete_account_keeps_orders_anonymised(stack):
+    c, e = Customer(stack), email()
+    assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1", "name": "Gone"}).status == 201
+    p = new_product(stack, stack.demo_token, "acct-" + uuid.uuid4().hex[:6], price=900, stock=5)
+    assert c.add(p["id"], 1).status == 200
+    o = c.checkout(email=e, name="Gone Person").json()["order"]
+    assert c.req("DELETE", "/api/account").status == 200
+    assert stack.sql("SELECT count(*) FROM customers WHERE email = ?", e) == [(0,)]
+    rows = stack.sql("SELECT o.email, o.name, o.shipping_address_json, o.customer_id, o.total FROM orders o "
+                     "JOIN tenants t ON t.id = o.tenant_id WHERE t.username = 'demo' AND o.number = ?", o["number"])
+    # the order stays (its items and money), nothing says who placed it
+    assert len(rows) == 1 and rows[0][:4] == ("", "", "{}", None) and rows[0][4] >= 900
+    assert Customer(stack).req("POST", "/api/account/login", {"email": e, "password": "correct-horse-1"}).status == 401
+
+
+USER_BLOCK = """function renderUser(user) {
+  return user ? `<p class="hi">Hi ${user.name}, ${user.orderCount} orders ${JSON.stringify(Object.keys(user))}</p>`
+              : '<p class="hi">Hi guest</p>';
+}
+"""
+
+
+def test_vibe_user_and_user_types_on_the_live_site(stack):
+    from test_vibe_contract import new_page
+    _, ids = new_page(stack, "members", [
+        {"vibeCode": USER_BLOCK},
+        {"vibeCode": "function renderC() { return '<p>members only</p>'; }", "visibility": {"userTypes": ["customer"]}},
+        {"vibeCode": "function renderG() { return '<p>guests only</p>'; }", "visibility": {"userTypes": ["guest"]}}])
+    guest = stack.get("/members")
+    assert "Hi guest" in guest.text and "guests only" in guest.text and "members only" not in guest.text
+    c = Customer(stack)
+    assert c.req("POST", "/api/account/signup", {"email": email(), "password": "correct-horse-1", "name": "Vi"}).status == 201
+    r = c.req("GET", "/members")
+    assert "Hi Vi, 0 orders" in r.text and "members only" in r.text and "guests only" not in r.text
+    assert "email" not in r.text.split('class="hi"')[1].split("</p>")[0]
+    assert r.header("Cache-Control") == "private, no-store" and r.header("ETag") is None
+
+
+def test_merchant_customers_api(stack):
+    c, e = Customer(stack), email()
+    assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1", "name": "=Merchant View"}).status == 201
+    t = stack.demo_token
+    r = stack.get(API + "/customers?q=" + e.split("@")[0], token=t)
+    assert r.status == 200 and [x["email"] for x in r.json()["customers"]] == [e]
+    cid = r.json()["customers"][0]["id"]
+    r = stack.put(API + "/customers/%s" % cid, {"tags": ["vip", "wholesale"], "note": "likes tents"}, token=t)
+    assert r.status == 200 and r.json()["tags"] == ["vip", "wholesale"] and r.json()["note"] == "likes tents"
+    d = stack.get(API + "/customers/%s" % cid, token=t).json()
+    assert d["email"] == e and d["orders"] == [] and d["note"] == "likes tents"
+    # tags reach vibe code's user, the note does not
+    assert c.req("GET", "/api/account").json()["customer"]["tags"] == ["vip", "wholesale"]
+    assert stack.get(API + "/customers?q=vip", token=t).json()["customers"][0]["email"] == e
+    for bad, field in [({"tags": "vip"}, "tags"), ({"tags": [1]}, "tags"), ({"note": 5}, "note"), ({"nope": 1}, "nope")]:
+        r = stack.put(API + "/customers/%s" % cid, bad, token=t)
+        assert r.status == 422 and field in json.dumps(r.json()), (bad, r)
+    csv = stack.get(API + "/customers.csv", token=t)
+    assert csv.status == 200 and csv.header("Content-Type").startswith("text/csv")
+    line = next(l for l in csv.text.splitlines() if e in l)
+    assert '"\'=Merchant View"' in line and '"vip, wholesale"' in line
+    # another store's token sees none of them
+    assert stack.get(API + "/customers/%s" % cid, token=stack.acme_token, host="acme.localhost").status == 404
+    assert e not in stack.get(API + "/customers.csv", token=stack.acme_token, host="acme.localhost").text
