@@ -64,3 +64,19 @@ CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id);
 ALTER TABLE orders ADD COLUMN customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL;
 CREATE INDEX orders_customer ON orders(customer_id);
 CREATE INDEX orders_email ON orders(tenant_id, lower(email));
+
+-- A signed-in shopper's wishlist (guests keep theirs in the browser and it
+-- joins the account on sign-in). notify: email me when it is back in
+-- stock (opt-in); notified_at: that email was queued.
+CREATE TABLE wishlist_items (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+  variant_id INTEGER NOT NULL DEFAULT 0,
+  notify INTEGER NOT NULL DEFAULT 0 CHECK (notify IN (0, 1)),
+  notified_at INTEGER,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, product_id, variant_id)
+) WITHOUT ROWID;
+CREATE INDEX wishlist_product ON wishlist_items(product_id);
+CREATE INDEX wishlist_waiting ON wishlist_items(tenant_id, notify, notified_at);

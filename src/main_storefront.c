@@ -55,23 +55,6 @@ static void page_by_slug(req *r)
 	page_live(r, r->params[0]);
 }
 
-void store_add_prices(req *r, cJSON *p)
-{
-	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
-	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
-	int dec = money_decimals(r->t.currency);
-	double mul = 1;
-	for (int i = 0; i < dec; i++) mul *= 10;
-	sbuf b = SBUF_INIT;
-	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)(price->valuedouble * mul + 0.5), r->t.currency);
-	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
-	sb_reset(&b);
-	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
-		money_format(&b, (int64_t)(cmp->valuedouble * mul + 0.5), r->t.currency);
-	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
-	sb_free(&b);
-}
-
 /* Variants for the product page's option select: formatted prices. */
 static void add_variant_prices(req *r, cJSON *p)
 {
@@ -230,6 +213,11 @@ static const route routes[] = {
 	{ M_POST, "/api/account/addresses", store_account_address_add, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
 	{ M_DELETE, "/api/account/addresses/:id", store_account_address_delete, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
 	{ M_POST, "/api/account/orders/:id/reorder", store_account_reorder, T | NS | R_AUTH | R_WRITE, 0, "customer", "cart" },
+	{ M_GET, "/wishlist", store_wishlist_page, T | NS, 0, "customer", NULL },
+	{ M_GET, "/api/wishlist", store_wishlist_get, T | NS | R_AUTH, 0, "customer", NULL },
+	{ M_POST, "/api/wishlist/items", store_wishlist_add, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/wishlist/items/:id", store_wishlist_remove, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/wishlist/merge", store_wishlist_merge, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
 	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
 	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },

@@ -1,5 +1,6 @@
 /* outbox: queueing and delivering emails, webhooks and payment intents (see outbox.h). */
 #include "outbox.h"
+#include "wishlist.h"
 #include "store_settings.h"
 #include "orders.h"
 #include "tmpl.h"
@@ -437,6 +438,9 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
 	int64_t last_tick = now_usec();
 	int room = cfg.deliver_concurrency > 0 ? (int)cfg.deliver_concurrency : 1;
+	/* wished-for items back in stock: their emails join the queue first
+	 * (and about once a minute in the loop) */
+	if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued: %s", db_errmsg());
 	for (;;) {
 		int stopping = o->stop && *o->stop;
 		if (stopping) break;
@@ -457,6 +461,7 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 			usleep((useconds_t)poll * 1000);   /* a signal ends the nap early */
 		}
 		if (o->tick && now_usec() - last_tick >= 60 * 1000000LL) {
+			if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued");
 			o->tick(stats);
 			last_tick = now_usec();
 		}

@@ -13,6 +13,7 @@
 #include "share.h"
 #include "store.h"
 #include "customer.h"
+#include "wishlist.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -198,6 +199,11 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 			cJSON_AddStringToObject(d, "type", render_device(r));
 		} else if (!strcmp(p, "api")) {
 			cJSON_AddItemToObject(in, "catalog", shared(&pd->catalog, load_catalog, r, bconf));
+			/* api.getWishlist(): the signed-in shopper's (personal page) */
+			if (store_customer(r)) {
+				personal(r);
+				cJSON_AddItemToObject(in, "wishlist", wishlist_json(&r->t, r->customer_id));
+			}
 			if (!cJSON_HasObjectItem(in, "collections"))
 				cJSON_AddItemToObject(in, "collections", shared(&pd->collections, load_collections, r, bconf));
 		}

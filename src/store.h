@@ -20,7 +20,7 @@ int64_t store_cart_add_line(req *r, int64_t pid, int64_t vid, int64_t qty);
 
 /* Browsing (store_browse.c). */
 /* Formatted prices (priceFormatted, compareAtFormatted) of a product or
- * variant in the store's currency (main_storefront.c). */
+ * variant in the store's currency (store_browse.c). */
 void store_add_prices(req *r, cJSON *p);
 /* A listing page's data into d: products (with badges), the sort menu,
  * the filter form, pagination links. path: the listing's own address.
@@ -56,4 +56,9 @@ void store_account_logout(req *r);
 void store_account_address_add(req *r);
 void store_account_address_delete(req *r);
 void store_account_reorder(req *r);
+void store_wishlist_get(req *r);
+void store_wishlist_add(req *r);
+void store_wishlist_remove(req *r);
+void store_wishlist_merge(req *r);
+void store_wishlist_page(req *r);
 #endif

@@ -7,7 +7,10 @@
  * a write without the session's X-CSRF-Token. Every row is R_NOSTORE:
  * nothing here is ever cached. Sign-in tries are throttled per account and
  * IP as staff logins are (ratelimit.c), and the rows count against the
- * "login" bucket. */
+ * "login" bucket. Also the wishlist's API and /wishlist page: a guest's
+ * list lives in the browser (htdocs/js/wishlist.js) and merges in here on
+ * sign-in. A readable sf_account=1 cookie tells that script someone is
+ * signed in (it holds nothing else). */
 #include "store.h"
 #include "cart.h"
 #include "config.h"
@@ -20,6 +23,7 @@
 #include "auth.h"
 #include "route.h"
 #include "util.h"
+#include "wishlist.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +79,7 @@ static void signed_in(req *r, int64_t cid, int status)
 	char token[49], csrf[65];
 	if (customer_session_new(r->t.id, cid, token, csrf) != CU_OK) { fail_storage(r); return; }
 	http_set_cookie(r, CU_COOKIE, token, cfg.customer_session_ttl, 1, "Lax");
+	http_set_cookie(r, "sf_account", "1", cfg.customer_session_ttl, 0, "Lax");
 	r->customer_id = cid;
 	r->customer_known = 1;
 	cJSON *o = cJSON_CreateObject();
@@ -238,6 +243,7 @@ void store_account_logout(req *r)
 	const char *tok;
 	while ((tok = http_cookie_next(r, CU_COOKIE, &pos))) customer_session_end(r->t.id, tok);
 	http_set_cookie(r, CU_COOKIE, "", 0, 1, "Lax");
+	http_set_cookie(r, "sf_account", "", 0, 0, "Lax");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "signedIn", 0);
 	http_json(r, 200, o);
@@ -278,6 +284,7 @@ void store_account_delete(req *r)
 {
 	if (customer_delete(r->t.id, r->customer_id) != CU_OK) { fail_storage(r); return; }
 	http_set_cookie(r, CU_COOKIE, "", 0, 1, "Lax");
+	http_set_cookie(r, "sf_account", "", 0, 0, "Lax");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddBoolToObject(o, "deleted", 1);
 	http_json(r, 200, o);
@@ -290,7 +297,7 @@ void store_account_address_add(req *r)
 	if (!b) return;
 	cJSON *a = store_check_address(r, b, 1);
 	const char *name = NULL, *why;
-	if (a && in_str(r, b, "name", IN_OPTIONAL, CU_NAME_MAX, &name) == 0) {
+	if (a && in_str(r, b, "name", IN_OPTIONAL, CU_NAME_MAX, &name) >= 0) {
 		if (name && (why = control_problem(name))) { in_fail(r, "name", "%s", why); goto out; }
 		cJSON_AddStringToObject(a, "name", name ? name : "");
 		int64_t id;
@@ -348,5 +355,108 @@ void store_account_page(req *r)
 		cJSON_AddBoolToObject(d, "hasOrders", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "orders")) > 0);
 	}
 	render_template_page(r, "account.html", "Your account", d);
+	cJSON_Delete(d);
+}
+
+/* ---- the wishlist ---- */
+
+static void send_wishlist(req *r, int status, cJSON *extra)
+{
+	cJSON *o = extra ? extra : cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "items", wishlist_json(&r->t, r->customer_id));
+	cJSON_AddStringToObject(o, "csrfToken", r->customer_csrf);
+	http_json(r, status, o);
+}
+
+/* Route: GET /api/wishlist -> {items: [product + wishlist {variantId, notify}]} */
+void store_wishlist_get(req *r)
+{
+	send_wishlist(r, 200, NULL);
+}
+
+static int wish_fail(req *r, wl_code rc, int64_t pid)
+{
+	cJSON *d;
+	switch (rc) {
+	case WL_OK: return 0;
+	case WL_UNKNOWN:
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "field", "productId");
+		http_error(r, 404, "not_found", d, "product %lld (or that variant) is not sold in this store", (long long)pid);
+		return -1;
+	case WL_FULL:
+		http_error(r, 422, "limit_reached", NULL, "a wishlist holds at most %d items", WISHLIST_MAX);
+		return -1;
+	default: fail_storage(r); return -1;
+	}
+}
+
+/* Route: POST /api/wishlist/items {productId, variantId?, notify?} -> the list */
+void store_wishlist_add(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t pid, vid = 0;
+	int notify = 0;
+	if (in_id(r, b, "productId", IN_REQUIRED, &pid) == 0 && in_id(r, b, "variantId", IN_OPTIONAL, &vid) >= 0 &&
+	    in_bool(r, b, "notify", IN_OPTIONAL, &notify) >= 0 &&
+	    wish_fail(r, wishlist_add(r->t.id, r->customer_id, pid, vid, notify), pid) == 0)
+		send_wishlist(r, 200, NULL);
+	cJSON_Delete(b);
+}
+
+/* Route: DELETE /api/wishlist/items/{productId} -> the list */
+void store_wishlist_remove(req *r)
+{
+	wl_code rc = wishlist_remove(r->t.id, r->customer_id, route_id(r, 0));
+	if (rc == WL_UNKNOWN) http_error(r, 404, "not_found", NULL, "that product is not on your wishlist");
+	else if (rc != WL_OK) fail_storage(r);
+	else send_wishlist(r, 200, NULL);
+}
+
+/* Route: POST /api/wishlist/merge {items: [{productId, variantId?}]} ->
+ * the list, with how many joined and how many were skipped (not sold here). */
+void store_wishlist_merge(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const cJSON *items, *it;
+	int merged = 0, skipped = 0;
+	if (in_array(r, b, "items", IN_REQUIRED, WISHLIST_MAX, &items) < 0) goto out;
+	cJSON_ArrayForEach(it, items) {
+		int64_t pid = 0, vid = 0;
+		if (!cJSON_IsObject(it)) { in_fail(r, "items", "must be a list of {productId, variantId?}"); goto out; }
+		if (in_id(r, it, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, it, "variantId", IN_OPTIONAL, &vid) < 0) goto out;
+	}
+	cJSON_ArrayForEach(it, items) {
+		int64_t pid = 0, vid = 0;
+		if (in_id(r, it, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, it, "variantId", IN_OPTIONAL, &vid) < 0) goto out;
+		wl_code rc = wishlist_add(r->t.id, r->customer_id, pid, vid, 0);
+		if (rc == WL_OK) merged++;
+		else if (rc == WL_STORAGE) { fail_storage(r); goto out; }
+		else skipped++;        /* another store's, archived, or the list is full */
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "merged", merged);
+	cJSON_AddNumberToObject(o, "skipped", skipped);
+	send_wishlist(r, 200, o);
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: GET /wishlist -- the signed-in shopper's list; a guest's is drawn
+ * by wishlist.js from the browser. */
+void store_wishlist_page(req *r)
+{
+	cJSON *d = cJSON_CreateObject();
+	int64_t cid = store_customer(r);
+	cJSON_AddBoolToObject(d, "signedIn", cid != 0);
+	if (cid) {
+		cJSON *items = wishlist_json(&r->t, cid), *p;
+		cJSON_ArrayForEach(p, items) store_add_prices(r, p);
+		cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(items) > 0);
+		cJSON_AddItemToObject(d, "items", items);
+	}
+	render_template_page(r, "wishlist.html", "Wishlist", d);
 	cJSON_Delete(d);
 }

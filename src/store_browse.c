@@ -23,6 +23,24 @@
 /* An option with more values than this is a select, not buttons. */
 #define PICKER_BUTTONS_MAX 8
 
+/* Formatted prices of a product or variant (store.h). */
+void store_add_prices(req *r, cJSON *p)
+{
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
+	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
+	int dec = money_decimals(r->t.currency);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	sbuf b = SBUF_INIT;
+	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)(price->valuedouble * mul + 0.5), r->t.currency);
+	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
+	sb_reset(&b);
+	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
+		money_format(&b, (int64_t)(cmp->valuedouble * mul + 0.5), r->t.currency);
+	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
+	sb_free(&b);
+}
+
 static int64_t low_stock_threshold(req *r)
 {
 	cJSON *s = com_settings(r->t.id);

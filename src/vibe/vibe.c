@@ -63,6 +63,7 @@ static const char api_prelude[] =
 	"  if (f.limit != null) { var pg = f.page > 1 ? Math.floor(f.page) : 1; out = out.slice((pg-1)*f.limit, pg*f.limit); }\n"
 	"  return out; },\n"
 	" getCollections: function(){ return d.collections || []; },\n"
+	" getWishlist: function(){ return d.wishlist || []; },\n"
 	" getCart: function(){ return d.cart || null; } }; } };\n";
 
 /* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId ---- */

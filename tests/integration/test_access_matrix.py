@@ -370,6 +370,11 @@ STORE = {
     "POST /api/account/addresses": None,
     "DELETE /api/account/addresses/:id": None,
     "POST /api/account/orders/:id/reorder": None,
+    "GET /wishlist": ("/wishlist", 200),      # a guest's page: nothing of B's
+    "GET /api/wishlist": None,                # B's session on A, B's product ids: test_customers.py
+    "POST /api/wishlist/items": None,
+    "DELETE /api/wishlist/items/:id": None,
+    "POST /api/wishlist/merge": None,
     "PATCH /api/cart/items/:id": None,
     "DELETE /api/cart/items/:id": None,
     "POST /api/cart/quote": None,

@@ -202,7 +202,7 @@ def test_csrf_addresses_and_other_customers_ids(stack):
     assert r.status == 403
     assert c.req("PATCH", "/api/account", {"name": "Dana"}).json()["customer"]["name"] == "Dana"
     addr = {"line1": "1 Elm St", "city": "Springfield", "postalCode": "12345", "country": "US"}
-    r = c.req("POST", "/api/account/addresses", {"name": "Home", "shippingAddress": addr})
+    r = c.req("POST", "/api/account/addresses", {"shippingAddress": addr})     # name is optional
     assert r.status == 201, r
     aid = r.json()["customer"]["addresses"][0]["id"]
     r = c.req("POST", "/api/account/addresses", {"shippingAddress": dict(addr, country="usa")})
@@ -285,3 +285,62 @@ def test_merchant_customers_api(stack):
     # another store's token sees none of them
     assert stack.get(API + "/customers/%s" % cid, token=stack.acme_token, host="acme.localhost").status == 404
     assert e not in stack.get(API + "/customers.csv", token=stack.acme_token, host="acme.localhost").text
+
+
+WISH_BLOCK = """function renderWish(api) {
+  return `<p class="wish">${api.getWishlist().map(p => p.slug).join(',') || 'none'}</p>`;
+}
+"""
+
+
+def test_wishlist_api_merge_and_back_in_stock_email(stack):
+    smtp = SMTPSink()
+    try:
+        t = stack.demo_token
+        back = new_product(stack, t, "wish-" + uuid.uuid4().hex[:6], price=1500, stock=0)
+        other = new_product(stack, t, "wish-" + uuid.uuid4().hex[:6], price=900, stock=3)
+        acme = stack.post(API + "/products", {"name": "Acme Wish", "slug": "acme-wish-" + uuid.uuid4().hex[:4],
+                                              "price": 100, "stock": 3}, token=stack.acme_token, host="acme.localhost").json()
+        guest = Customer(stack)
+        assert guest.req("GET", "/api/wishlist").status == 401
+        assert guest.req("POST", "/api/wishlist/items", {"productId": other["id"]}).status == 401
+        assert "Nothing here yet" in guest.req("GET", "/wishlist").text
+        c, e = Customer(stack), email()
+        assert c.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1"}).status == 201
+        # the guest's browser list joins: another store's product is skipped
+        r = c.req("POST", "/api/wishlist/merge", {"items": [{"productId": other["id"]}, {"productId": acme["id"]},
+                                                            {"productId": other["id"]}]})
+        assert r.status == 200, r
+        assert r.json()["skipped"] == 1 and [p["id"] for p in r.json()["items"]] == [other["id"]]
+        assert c.req("POST", "/api/wishlist/merge", {"items": [{"productId": "x"}]}).status == 422
+        assert c.req("POST", "/api/wishlist/items", {"productId": acme["id"]}).status == 404
+        r = c.req("POST", "/api/wishlist/items", {"productId": back["id"], "notify": True})
+        assert r.status == 200 and [p["id"] for p in r.json()["items"]] == [back["id"], other["id"]]
+        assert r.json()["items"][0]["wishlist"]["notify"] is True
+        page = c.req("GET", "/wishlist")
+        assert page.header("Cache-Control") == "no-store" and back["name"] in page.text
+        assert 'data-wish-notify="%s" checked' % back["id"] in page.text
+        # vibe code's api.getWishlist on a live page: the shopper's own
+        from test_vibe_contract import new_page
+        new_page(stack, "wished-" + uuid.uuid4().hex[:4], [{"vibeCode": WISH_BLOCK}])
+        slug = stack.sql("SELECT slug FROM pages ORDER BY id DESC LIMIT 1")[0][0]
+        r = c.req("GET", "/" + slug)
+        assert '<p class="wish">%s,%s</p>' % (back["slug"], other["slug"]) in r.text
+        assert r.header("Cache-Control") == "private, no-store"
+        assert '<p class="wish">none</p>' in Customer(stack).req("GET", "/" + slug).text
+        # not in stock yet: no email; back in stock: one email, once
+        deliver(stack, smtp)
+        assert not [m for m in smtp.messages if m["to"][0] == e]
+        assert stack.put(API + "/products/%s" % back["id"], {"stock": 4}, token=t).status == 200
+        deliver(stack, smtp)
+        deliver(stack, smtp)
+        mails = [m["data"] for m in smtp.messages if m["to"][0] == e]
+        assert len(mails) == 1 and "back in stock" in mails[0] and "/products/" + back["slug"] in mails[0]
+        # remove; another customer cannot remove mine
+        d = Customer(stack)
+        assert d.req("POST", "/api/account/signup", {"email": email(), "password": "correct-horse-1"}).status == 201
+        assert d.req("DELETE", "/api/wishlist/items/%s" % other["id"]).status == 404
+        assert c.req("DELETE", "/api/wishlist/items/%s" % other["id"]).status == 200
+        assert [p["id"] for p in c.req("GET", "/api/wishlist").json()["items"]] == [back["id"]]
+    finally:
+        smtp.close()
