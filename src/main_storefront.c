@@ -221,6 +221,7 @@ static const route routes[] = {
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
 	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
 	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },
+	{ M_GET, "/api/stock", store_stock, T, 0, "product", NULL },
 	{ M_GET, "/api/cart", store_cart_get, T | NS, 0, "cart", "cart" },
 	{ M_POST, "/api/cart/items", store_cart_add, T | NS | R_WRITE, 0, "cart", "cart" },
 	{ M_PATCH, "/api/cart/items/:id", store_cart_update, T | NS | R_WRITE, 0, "cart", "cart" },

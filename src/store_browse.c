@@ -373,6 +373,10 @@ void store_product_picker(req *r, cJSON *p)
 	}
 	/* The script's table: every variant's options and what follows it. */
 	cJSON *table = cJSON_CreateObject();
+	cJSON_AddNumberToObject(table, "low", (double)low);
+	cJSON_AddBoolToObject(table, "limited", limited);
+	cJSON_AddNumberToObject(table, "cap", (double)cfg.cart_max_quantity);
+	cJSON_AddItemToObject(table, "product", shown(r, p, limited, low, product_image));
 	cJSON *tv = cJSON_AddArrayToObject(table, "variants");
 	cJSON_ArrayForEach(v, vars) {
 		cJSON *e = shown(r, v, limited, low, product_image);
@@ -440,4 +444,50 @@ void store_cart_add_form(req *r)
 	}
 out:
 	http_pairs_free(f, n);
+}
+
+/* ---- live stock ---- */
+
+#define STOCK_IDS_MAX 50
+
+/* Route: GET /api/stock?ids=1,2,3 -> {products: [{id, inStock,
+ * stockLimited, stock, variants: [{id, inStock, stock}]}]}: what the
+ * product page and the cart poll while visible. Cacheable: the ETag
+ * changes only when the stock does, so an unchanged poll is a 304. */
+void store_stock(req *r)
+{
+	const char *ids = http_query(r, "ids");
+	if (!ids || !*ids || strlen(ids) > STOCK_IDS_MAX * 21) {
+		in_query_fail(r, "ids", "must be 1 to %d product ids separated by commas", STOCK_IDS_MAX);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(o, "products");
+	int n = 0;
+	for (const char *p = ids; *p; ) {
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		if (end == p || id <= 0 || (*end && *end != ',') || ++n > STOCK_IDS_MAX) {
+			cJSON_Delete(o);
+			in_query_fail(r, "ids", "must be 1 to %d product ids separated by commas", STOCK_IDS_MAX);
+			return;
+		}
+		p = *end ? end + 1 : end;
+		cJSON *prod = cat_product_by_id(&r->t, id);
+		if (!prod) continue;            /* not this store's, or not sold now */
+		cJSON *x = cJSON_CreateObject();
+		static const char *const keep[] = { "id", "inStock", "stockLimited", "stock" };
+		for (size_t i = 0; i < ARRAY_LEN(keep); i++)
+			cJSON_AddItemToObject(x, keep[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(prod, keep[i]), 1));
+		cJSON *vs = cJSON_AddArrayToObject(x, "variants"), *v;
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(prod, "variants")) {
+			cJSON *y = cJSON_CreateObject();
+			static const char *const vkeep[] = { "id", "inStock", "stock" };
+			for (size_t i = 0; i < ARRAY_LEN(vkeep); i++)
+				cJSON_AddItemToObject(y, vkeep[i], cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, vkeep[i]), 1));
+			cJSON_AddItemToArray(vs, y);
+		}
+		cJSON_AddItemToArray(list, x);
+		cJSON_Delete(prod);
+	}
+	http_json(r, 200, o);
 }

@@ -92,6 +92,67 @@
     }
   }
 
+  /* Live stock on the cart page: while visible, GET /api/stock for the
+   * lines' products (a 304 while nothing changed); when what may be
+   * bought of a line changes, the page reloads and shows it (sold out,
+   * fewer left) from the server. */
+  function watchStock() {
+    var rows = document.querySelectorAll('.cart-line[data-product-id]');
+    if (!rows.length) {
+      return;
+    }
+    var ids = [];
+    for (var i = 0; i < rows.length; i++) {
+      if (ids.indexOf(rows[i].getAttribute('data-product-id')) < 0) {
+        ids.push(rows[i].getAttribute('data-product-id'));
+      }
+    }
+    var etag = null;
+    function most(p, vid) {
+      var src = p;
+      for (var j = 0; vid && j < (p.variants || []).length; j++) {
+        if (p.variants[j].id === vid) { src = p.variants[j]; }
+      }
+      if (!src.inStock) { return 0; }
+      return p.stockLimited ? src.stock : Infinity;
+    }
+    function check(json) {
+      var byId = {};
+      var list = (json && json.products) || [];
+      for (var k = 0; k < list.length; k++) { byId[list[k].id] = list[k]; }
+      for (var i2 = 0; i2 < rows.length; i2++) {
+        var input = rows[i2].querySelector('.cart-qty');
+        var p = byId[rows[i2].getAttribute('data-product-id')];
+        var now = p ? most(p, rows[i2].getAttribute('data-variant-id')) : 0;
+        var was = parseInt(rows[i2].getAttribute('data-stock'), 10);
+        var had = rows[i2].classList.contains('has-problem');
+        var qty = parseInt(input.getAttribute('data-quantity'), 10);
+        if ((now < qty) !== had || (now !== Infinity && now !== was)) {
+          window.location.reload();
+          return;
+        }
+      }
+    }
+    function poll() {
+      if (document.visibilityState && document.visibilityState !== 'visible') {
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open('GET', '/api/stock?ids=' + ids.join(','), true);
+      if (etag) { xhr.setRequestHeader('If-None-Match', etag); }
+      xhr.onreadystatechange = function () {
+        if (xhr.readyState === 4 && xhr.status === 200) {
+          etag = xhr.getResponseHeader('ETag');
+          try { check(JSON.parse(xhr.responseText)); } catch (e) { /* keep the page */ }
+        }
+      };
+      xhr.send(null);
+    }
+    window.setInterval(poll, 4000);
+    document.addEventListener('visibilitychange', poll);
+    poll();
+  }
+
   function checkoutPage(form) {
     var errorBox = form.querySelector('.checkout-error');
     var button = form.querySelector('.place-order');
@@ -221,6 +282,7 @@
       checkoutPage(form);
     } else {
       cartPage();
+      watchStock();
     }
   }
   if (document.readyState === 'loading') {

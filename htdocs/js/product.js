@@ -11,6 +11,9 @@
  *   form posts to /cart/add by itself without JavaScript.
  * The image: a "variant:change" event on the form (detail: the variant) for
  * a gallery that listens; the first .product-detail__image shows it too.
+ * Live stock: while the tab is visible, GET /api/stock?ids=ID every few
+ * seconds with If-None-Match (an unchanged answer is a 304 and costs
+ * nothing); a POS sale or another order shows here, and the button follows.
  * Plain ES5, no dependencies. */
 (function (window, document) {
   'use strict';
@@ -175,6 +178,73 @@
     }
   }
 
+  /* ---- live stock ---- */
+  var POLL_MS = 4000;
+  var etag = null;
+
+  function line(inStock, stock) {
+    if (!inStock) { return 'Sold out'; }
+    if (table.limited && table.low > 0 && stock <= table.low) { return 'Only ' + stock + ' left'; }
+    if (table.limited) { return 'In stock: ' + stock + ' available'; }
+    return 'In stock';
+  }
+
+  function refresh(target, src) {
+    target.inStock = !!src.inStock;
+    target.lowStock = target.inStock && table.limited && table.low > 0 && src.stock <= table.low;
+    target.stockText = line(target.inStock, src.stock);
+    target.max = table.limited ? Math.min(src.stock, table.cap) : table.cap;
+  }
+
+  function applyStock(json) {
+    var p = json && json.products && json.products[0];
+    if (!p) {
+      return;
+    }
+    if (!variants.length) {
+      refresh(table.product, p);
+      show(table.product);
+      return;
+    }
+    for (var i = 0; i < variants.length; i++) {
+      for (var j = 0; j < (p.variants || []).length; j++) {
+        if (p.variants[j].id === variants[i].id) {
+          refresh(variants[i], p.variants[j]);
+        }
+      }
+    }
+    var v = find(chosen());
+    show(v);
+    mark(chosen());
+  }
+
+  function poll() {
+    if (document.visibilityState && document.visibilityState !== 'visible') {
+      return;
+    }
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', '/api/stock?ids=' + encodeURIComponent(form.getAttribute('data-product-id')), true);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (etag) {
+      xhr.setRequestHeader('If-None-Match', etag);
+    }
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4 || xhr.status !== 200) {
+        return; /* 304: unchanged */
+      }
+      var first = etag === null;
+      etag = xhr.getResponseHeader('ETag');
+      var json = null;
+      try { json = JSON.parse(xhr.responseText); } catch (e) { json = null; }
+      if (!first || json) {
+        applyStock(json);
+      }
+    };
+    xhr.send(null);
+  }
+  window.setInterval(poll, POLL_MS);
+  document.addEventListener('visibilitychange', poll);
+
   form.addEventListener('change', function (e) {
     var t = e.target;
     if (t && t.hasAttribute && t.hasAttribute('data-option')) {
@@ -198,5 +268,5 @@
     window.addToCart(form.getAttribute('data-product-id'), qty ? qty.value : 1, idEl ? idEl.value : null);
   });
 
-  window.storefrontPicker = { variants: variants, update: update, show: show };
+  window.storefrontPicker = { variants: variants, update: update, show: show, poll: poll };
 })(window, document);

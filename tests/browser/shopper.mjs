@@ -6,6 +6,19 @@
 // stopping at the stock; checkout in two columns with the live summary.
 // Screenshots in tests/artifacts/shopper-*.png.
 import { launch, check, shot, port } from './lib.mjs';
+import http from 'node:http';
+
+// A POS sale: the admin API's inventory sync, as the POS calls it.
+function posSale(sku) {
+  const body = JSON.stringify({ items: [{ sku, adjust: -1 }] });
+  return new Promise((resolve, reject) => {
+    const rq = http.request({ host: '127.0.0.1', port, path: '/api/cms/sync/inventory', method: 'POST',
+      headers: { Host: 'demo.localhost', 'Content-Type': 'application/json', Authorization: 'Bearer ' + process.env.SF_TOKEN,
+        'Content-Length': Buffer.byteLength(body) } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    rq.on('error', reject);
+    rq.end(body);
+  });
+}
 
 const base = `http://demo.localhost:${port}`;
 const GREEN = process.env.SF_GREEN_ID;
@@ -113,6 +126,24 @@ try {
   check(await page.locator('input[name=shippingMethod][value=pickup]').isChecked(), 'and chooses pickup');
   check(await page.locator('input[name=line1]').getAttribute('autocomplete') === 'shipping address-line1', 'autocomplete attributes');
   await shot(page, 'shopper-7-checkout-desktop');
+
+  // live stock: a product page and the cart left open see a POS sale
+  const live = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  live.on('pageerror', (e) => errors.push(String(e)));
+  await live.goto(base + '/products/picker-tee?variant=' + GREEN, { waitUntil: 'networkidle' });
+  check(await live.locator('[data-picker-stock]').innerText() === 'In stock: 1 available', 'product page open: 1 green left');
+  await page.goto(base + '/cart', { waitUntil: 'networkidle' });
+  check(await page.locator('.cart-line.has-problem').count() === 0, 'cart open: no problem yet');
+  const t0 = Date.now();
+  check(await posSale('TEE-M-GRN') === 200, 'the POS sells the last green tee');
+  await live.waitForFunction(() => document.querySelector('[data-picker-stock]').textContent === 'Sold out', null, { timeout: 20000 });
+  check(await live.locator('[data-picker-button]').isDisabled(), 'the product page shows Sold out and the button follows, after ' +
+    ((Date.now() - t0) / 1000).toFixed(1) + ' s');
+  await page.waitForSelector('.cart-line.has-problem', { timeout: 20000 });
+  check((await page.locator('.cart-line__problem').first().innerText()).includes('out of stock'),
+    'the open cart says the item sold out, after ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s');
+  await shot(live, 'shopper-8-live-stock-product');
+  await shot(page, 'shopper-9-live-stock-cart');
   check(errors.length === 0, 'no script errors: ' + errors.join('; '));
 } finally {
   await close();

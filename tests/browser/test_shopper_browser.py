@@ -30,7 +30,8 @@ def test_shopper_browsing_in_chromium(demo_stack):  # noqa: F811
     make(s, token, "pt-bravo", price=1000, stock=0)
     make(s, token, "pt-charlie", price=2500, stock=9)
     green = next(v["id"] for v in tee["variants"] if v["sku"] == "TEE-M-GRN")
-    run_script(s, "shopper.mjs", SF_GREEN_ID=green)
-    # the no-JavaScript form post put the green tee in a cart, whole
+    run_script(s, "shopper.mjs", SF_GREEN_ID=green, SF_TOKEN=token)
+    # the no-JavaScript form post put the green tee in a cart, whole; the POS sold the last one
     rows = s.sql("SELECT ci.quantity FROM cart_items ci JOIN variants v ON v.id = ci.variant_id WHERE v.sku = 'TEE-M-GRN'")
     assert rows and all(q == 1 for (q,) in rows), rows
+    assert s.sql("SELECT stock FROM variants WHERE sku = 'TEE-M-GRN'") == [(0,)]

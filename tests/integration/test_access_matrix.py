@@ -352,6 +352,7 @@ STORE = {
     "GET /api/cart": ("/api/cart", 200),
     "GET /api/products": ("/api/products", 200),
     "GET /api/products/:slug": ("/api/products/bravo-thing", 404),
+    "GET /api/stock": None,                   # B's product ids under A's Host answer nothing: test_shopper.py
     "GET /orders/:id": ("{order_url}", 404),  # B's order, with its key, under A's Host
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,

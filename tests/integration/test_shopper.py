@@ -336,3 +336,27 @@ def test_vibe_api_get_products_takes_the_same_choices(stack):
                    ["picker-tee"],
                    ["pt-charlie", "pt-alpha", "picker-tee"],
                    ["pt-charlie", "pt-alpha"]], got
+
+
+def test_stock_endpoint_etag_and_bad_ids(stack):
+    p = tee(stack)
+    r = stack.get("/api/stock?ids=%s" % p["id"])
+    assert r.status == 200 and r.header("Cache-Control") is None
+    d = r.json()["products"][0]
+    assert d["id"] == p["id"] and d["stockLimited"] is True
+    assert {v["id"]: v["stock"] for v in d["variants"]}[variant(p, "TEE-M-GRN")["id"]] == 1
+    etag = r.header("ETag")
+    assert etag and stack.get("/api/stock?ids=%s" % p["id"], headers={"If-None-Match": etag}).status == 304
+    # a sale elsewhere (the POS sets stock): a new answer
+    vid = variant(p, "TEE-M-RED")["id"]
+    stack.sql("UPDATE variants SET stock = stock - 1 WHERE id = ?", int(vid))
+    r2 = stack.get("/api/stock?ids=%s" % p["id"], headers={"If-None-Match": etag})
+    assert r2.status == 200 and r2.header("ETag") != etag
+    stack.sql("UPDATE variants SET stock = stock + 1 WHERE id = ?", int(vid))
+    # another store's ids answer nothing; bad lists are named
+    acme = stack.sql("SELECT id FROM products WHERE slug = 'acme-anvil'")
+    if acme:
+        assert stack.get("/api/stock?ids=%s" % acme[0][0]).json()["products"] == []
+    for bad in ["", "abc", "1,,2", "-1", ",".join(["1"] * 51)]:
+        r = stack.get("/api/stock?ids=" + bad)
+        assert r.status == 422 and "ids" in r.text, bad
