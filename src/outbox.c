@@ -1,6 +1,7 @@
 /* outbox: queueing and delivering emails, webhooks and payment intents (see outbox.h). */
 #include "outbox.h"
 #include "wishlist.h"
+#include "domains.h"
 #include "store_settings.h"
 #include "orders.h"
 #include "tmpl.h"
@@ -145,6 +146,24 @@ int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order
 		if (rc == 0) rc = outbox_add(t->id, "email", merchant, subject, sb_str(&m));
 	}
 	sb_free(&m);
+	cJSON_Delete(o);
+	return rc;
+}
+
+int outbox_queue_order_update(const tenant *t, int64_t order, const char *kind)
+{
+	cJSON *o = com_order_json(t->id, order, 0, t->currency);
+	if (!o) return -1;
+	const char *email = cJSON_GetObjectItemCaseSensitive(o, "email")->valuestring;
+	int rc = 0;
+	if (*email) {           /* an anonymised order has no one to tell */
+		char host[256], origin[300];
+		if (!domain_primary(t->id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", t->username, cfg.base_domain);
+		snprintf(origin, sizeof origin, "https://%s", host);
+		cJSON_AddStringToObject(o, "origin", origin);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "store"), "name", t->name);
+		rc = outbox_queue_email(t, email, kind, o);
+	}
 	cJSON_Delete(o);
 	return rc;
 }

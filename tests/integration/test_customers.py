@@ -344,3 +344,34 @@ def test_wishlist_api_merge_and_back_in_stock_email(stack):
         assert [p["id"] for p in c.req("GET", "/api/wishlist").json()["items"]] == [back["id"]]
     finally:
         smtp.close()
+
+
+def test_shopper_emails_for_shipped_cancelled_refunded(stack):
+    smtp = SMTPSink()
+    try:
+        t = stack.demo_token
+        p = new_product(stack, t, "mail-" + uuid.uuid4().hex[:6], price=2000, stock=9)
+        e = email()
+        s = Customer(stack)
+        assert s.add(p["id"], 1).status == 200
+        one = s.checkout(email=e).json()["order"]
+        assert s.add(p["id"], 1).status == 200
+        two = s.checkout(email=e).json()["order"]
+        r = stack.post(API + "/orders/%d/fulfil" % one["number"], {"trackingNumber": "1Z999", "trackingUrl":
+                                                                  "https://track.example/1Z999"}, token=t)
+        assert r.status == 200, r
+        assert stack.post(API + "/orders/%d/paid" % two["number"], {}, token=t).status == 200
+        assert stack.post(API + "/orders/%d/refund" % two["number"], {}, token=t).status == 200
+        assert stack.post(API + "/orders/%d/cancel" % two["number"], {}, token=t).status == 200
+        deliver(stack, smtp)
+        mails = [m["data"] for m in smtp.messages if m["to"][0] == e]
+        subjects = sorted(re.search(r"^Subject: (.*)$", m, re.M).group(1) for m in mails)
+        assert any("#%d is on its way" % one["number"] in x for x in subjects), subjects
+        assert any("refund for order #%d" % two["number"] in x for x in subjects), subjects
+        assert any("#%d was cancelled" % two["number"] in x for x in subjects), subjects
+        shipped = next(m for m in mails if "is on its way" in m)
+        assert "1Z999" in shipped and "https://track.example/1Z999" in shipped
+        # marking paid tells the shopper nothing
+        assert len([m for m in mails if "#%d" % two["number"] in m]) == 3   # confirmation, refund, cancel
+    finally:
+        smtp.close()
