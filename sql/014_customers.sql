@@ -80,3 +80,15 @@ CREATE TABLE wishlist_items (
 ) WITHOUT ROWID;
 CREATE INDEX wishlist_product ON wishlist_items(product_id);
 CREATE INDEX wishlist_waiting ON wishlist_items(tenant_id, notify, notified_at);
+
+-- A store's own text for a shopper email (templates/email/ has the
+-- defaults): subject, plain text and HTML, Mustache like the defaults.
+CREATE TABLE email_templates (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, kind)
+) WITHOUT ROWID;

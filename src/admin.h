@@ -46,6 +46,12 @@ void adm_changes(req *r);
 
 /* orders, discounts, commerce settings (admin_orders.c) */
 void adm_orders_list(req *r);
+/* admin_emails.c */
+void adm_emails_list(req *r);
+void adm_email_get(req *r);
+void adm_email_put(req *r);
+void adm_email_reset(req *r);
+void adm_email_preview(req *r);
 /* admin_customers.c */
 void adm_customers_list(req *r);
 void adm_customers_csv(req *r);

@@ -2,6 +2,7 @@
 #include "outbox.h"
 #include "wishlist.h"
 #include "domains.h"
+#include "emails.h"
 #include "store_settings.h"
 #include "orders.h"
 #include "tmpl.h"
@@ -78,21 +79,16 @@ static void crlf(sbuf *out, const char *s)
 	}
 }
 
-/* Render templates/email/<name>.subject.txt and <name>.txt over data (the
- * public order JSON and the store) into the message to `to`, its subject's
- * text into subj: 0, or -1 when a template is missing. */
+/* Render email <name> (the store's own text, else templates/email/: see
+ * emails.c) over data (the public order JSON and the store) into the
+ * message to `to`, multipart/alternative with a plain-text and an HTML
+ * part; its subject's text into subj: 0, or -1 when a template is missing. */
 static int email_message(sbuf *m, char *subj, size_t subjlen, const tenant *t, const char *to, const char *name,
 			 const cJSON *data)
 {
-	char file[80];
-	sbuf subject = SBUF_INIT, body = SBUF_INIT;
-	snprintf(file, sizeof file, "email/%s.subject.txt", name);
-	int rc = tmpl_render_file(file, data, &subject);
-	snprintf(file, sizeof file, "email/%s.txt", name);
-	if (rc == 0) rc = tmpl_render_file(file, data, &body);
+	sbuf subject = SBUF_INIT, body = SBUF_INIT, html = SBUF_INIT;
+	int rc = emails_render(t->id, name, t->name, data, NULL, NULL, NULL, &subject, &body, &html);
 	if (rc == 0) {
-		while (subject.len && (subject.s[subject.len - 1] == '\n' || subject.s[subject.len - 1] == '\r'))
-			subject.s[--subject.len] = 0;
 		snprintf(subj, subjlen, "%s", sb_str(&subject));
 		char date[64], mid[33];
 		time_t now = (time_t)now_unix();
@@ -108,12 +104,19 @@ static int email_message(sbuf *m, char *subj, size_t subjlen, const tenant *t, c
 		hdr_text(m, to);
 		sb_puts(m, ">\r\nSubject: ");
 		mail_header_text(m, subj, 0);
+		/* the boundary is random hex: no text of ours can hold it */
 		sb_printf(m, "\r\nMessage-ID: <%s@storefront>\r\nMIME-Version: 1.0\r\n"
-			  "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
+			  "Content-Type: multipart/alternative; boundary=\"sf-%s\"\r\n\r\n"
+			  "--sf-%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+			  mid, mid, mid);
 		crlf(m, sb_str(&body));
+		sb_printf(m, "\r\n--sf-%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
+		crlf(m, sb_str(&html));
+		sb_printf(m, "\r\n--sf-%s--\r\n", mid);
 	}
 	sb_free(&subject);
 	sb_free(&body);
+	sb_free(&html);
 	return rc;
 }
 

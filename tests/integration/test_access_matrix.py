@@ -90,6 +90,12 @@ CROSS = {
     "POST /api/cms/orders/:id/cancel": ("id", {}, None),
     "POST /api/cms/orders/:id/paid": ("id", {}, None),
     "POST /api/cms/orders/:id/refund": ("id", {}, None),
+    "GET /api/cms/emails": ("self", None, 200),                   # the kinds, and whether A changed each
+    # {kind} is a name, not an id: only the caller's store's text is read or written
+    "GET /api/cms/emails/:kind": ("self", None, 404),
+    "PUT /api/cms/emails/:kind": ("self", {"subject": "x", "text": "y"}, 404),
+    "DELETE /api/cms/emails/:kind": ("self", None, 404),
+    "POST /api/cms/emails/:kind/preview": ("self", {}, 404),
     "GET /api/cms/customers": ("list", None, "customers"),
     "GET /api/cms/customers.csv": ("self", None, 200),            # A's customers only, as CSV
     "GET /api/cms/customers/:id": ("id", None, None),

@@ -375,3 +375,53 @@ def test_shopper_emails_for_shipped_cancelled_refunded(stack):
         assert len([m for m in mails if "#%d" % two["number"] in m]) == 3   # confirmation, refund, cancel
     finally:
         smtp.close()
+
+
+def test_store_email_texts_preview_and_html_part(stack):
+    from email import message_from_string
+    from email import policy as mailpolicy
+    smtp = SMTPSink()
+    t = stack.demo_token
+    try:
+        kinds = {k["kind"]: k["custom"] for k in stack.get(API + "/emails", token=t).json()["emails"]}
+        assert set(kinds) == {"order_confirmed", "order_shipped", "order_cancelled", "order_refunded", "customer_code",
+                              "back_in_stock"}
+        d = stack.get(API + "/emails/customer_code", token=t).json()
+        assert d["custom"] is False and "{{{code}}}" in d["defaults"]["text"]
+        # a broken template, a subject with a line break, an unknown kind
+        for body, field in [({"subject": "x", "text": "{{#a}}open"}, "text"),
+                            ({"subject": "a\nBcc: x@y", "text": "y"}, "subject"),
+                            ({"subject": "x", "text": "y", "html": "{{/z}}"}, "html"),
+                            ({"subject": "x"}, "text"), ({"subject": "x", "text": "y", "bcc": "z"}, "bcc")]:
+            r = stack.put(API + "/emails/customer_code", body, token=t)
+            assert r.status == 422 and field in json.dumps(r.json()["error"]), (body, r)
+        assert stack.get(API + "/emails/password_hack", token=t).status == 404
+        # preview over sample data, nothing saved
+        r = stack.post(API + "/emails/order_shipped/preview", {"text": "Parcel {{{trackingNumber}}} for {{name}}"}, token=t)
+        assert r.status == 200 and r.json()["text"] == "Parcel 1Z999AA10123456784 for Sam Shopper", r
+        assert "<p" in r.json()["html"] and "Sam Shopper" in r.json()["html"]
+        assert stack.get(API + "/emails/order_shipped", token=t).json()["custom"] is False
+        # the store's own text is what shoppers get, with an HTML part
+        r = stack.put(API + "/emails/customer_code", {"subject": "Your key: {{{code}}}",
+                                                    "text": "Use {{{code}}} at {{{store.name}}}.\n",
+                                                    "html": "<p>Use <b>{{code}}</b></p>"}, token=t)
+        assert r.status == 200 and r.json()["custom"] is True
+        e = email()
+        assert Customer(stack).req("POST", "/api/account/code", {"email": e}).status == 202
+        deliver(stack, smtp)
+        raw = [m["data"] for m in smtp.messages if m["to"][0] == e][-1]
+        msg = message_from_string(raw, policy=mailpolicy.default)
+        code = re.search(r"Your key: (\d{6})", msg["Subject"]).group(1)
+        assert msg.get_content_type() == "multipart/alternative"
+        assert msg.get_body(("plain",)).get_content().strip() == "Use %s at Demo Outfitters." % code
+        assert msg.get_body(("html",)).get_content().strip() == "<p>Use <b>%s</b></p>" % code
+        # another store's shoppers still get the default
+        e2 = email()
+        assert Customer(stack, host="acme.localhost").req("POST", "/api/account/code", {"email": e2}).status == 202
+        deliver(stack, smtp)
+        raw2 = [m["data"] for m in smtp.messages if m["to"][0] == e2][-1]
+        assert "Your key" not in raw2 and "is your code for" in raw2
+        assert stack.delete(API + "/emails/customer_code", token=t).json()["custom"] is False
+    finally:
+        stack.delete(API + "/emails/customer_code", token=t)
+        smtp.close()
