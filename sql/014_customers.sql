@@ -92,3 +92,12 @@ CREATE TABLE email_templates (
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, kind)
 ) WITHOUT ROWID;
+
+-- Abandoned checkout: the email a shopper typed at checkout, the one
+-- reminder sent (store setting abandonedCheckout, default off), and the
+-- hash of the link that restores the cart.
+ALTER TABLE carts ADD COLUMN email TEXT;
+ALTER TABLE carts ADD COLUMN reminded_at INTEGER;
+ALTER TABLE carts ADD COLUMN recover_hash TEXT;
+CREATE INDEX carts_waiting ON carts(email, reminded_at) WHERE email IS NOT NULL AND reminded_at IS NULL;
+CREATE UNIQUE INDEX carts_recover ON carts(recover_hash) WHERE recover_hash IS NOT NULL;

@@ -15,7 +15,7 @@ static int kind_of(req *r, const char **kind)
 	*kind = r->params[0];
 	if (emails_kind_known(*kind)) return 0;
 	http_error(r, 404, "not_found", NULL, "there is no email '%.40s' (order_confirmed, order_shipped, order_cancelled, "
-		   "order_refunded, customer_code, back_in_stock)", *kind);
+		   "order_refunded, customer_code, back_in_stock, abandoned_checkout)", *kind);
 	return -1;
 }
 

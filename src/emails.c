@@ -11,6 +11,7 @@
 
 static const char *const kinds[] = {
 	"order_confirmed", "order_shipped", "order_cancelled", "order_refunded", "customer_code", "back_in_stock",
+	"abandoned_checkout",
 };
 
 int emails_kind_known(const char *kind)

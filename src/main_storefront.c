@@ -199,6 +199,8 @@ static const route routes[] = {
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
 	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_POST, "/api/cart/email", store_cart_email, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_GET, "/cart/recover/:token", store_cart_recover, T | NS, 0, "cart", "cart" },
 	/* shopper accounts (store_account.c): A = signed in (401 without), + CSRF on writes */
 	{ M_GET, "/account", store_account_page, T | NS, 0, "customer", NULL },
 	{ M_GET, "/api/account", store_account_get, T | NS | R_AUTH, 0, "customer", NULL },

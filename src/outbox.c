@@ -1,6 +1,7 @@
 /* outbox: queueing and delivering emails, webhooks and payment intents (see outbox.h). */
 #include "outbox.h"
 #include "wishlist.h"
+#include "recover.h"
 #include "domains.h"
 #include "emails.h"
 #include "store_settings.h"
@@ -463,6 +464,7 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 	/* wished-for items back in stock: their emails join the queue first
 	 * (and about once a minute in the loop) */
 	if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued: %s", db_errmsg());
+	if (recover_remind_due(o->tid) < 0) log_warn("deliverer: abandoned-checkout reminders not queued");
 	for (;;) {
 		int stopping = o->stop && *o->stop;
 		if (stopping) break;
@@ -484,6 +486,7 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 		}
 		if (o->tick && now_usec() - last_tick >= 60 * 1000000LL) {
 			if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued");
+			if (recover_remind_due(o->tid) < 0) log_warn("deliverer: abandoned-checkout reminders not queued");
 			o->tick(stats);
 			last_tick = now_usec();
 		}

@@ -33,6 +33,8 @@ int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o);
 void store_product_picker(req *r, cJSON *p);
 void store_cart_add_form(req *r);
 void store_stock(req *r);
+void store_cart_email(req *r);
+void store_cart_recover(req *r);
 /* The request's shippingAddress field checked ({line1, line2?, city,
  * region?, postalCode, country}): a new object ({} when absent and not
  * required), or NULL after answering 422 (store_cart.c). */

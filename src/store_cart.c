@@ -22,6 +22,7 @@
 #include "money.h"
 #include "db.h"
 #include "customer.h"
+#include "recover.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -543,4 +544,38 @@ void store_order_page(req *r)
 	snprintf(title, sizeof title, "Order #%d", (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble);
 	render_template_page(r, "order.html", title, d);
 	cJSON_Delete(d);
+}
+
+/* Route: POST /api/cart/email {email} -- the email typed at checkout, kept
+ * on the cart for the store's abandoned-checkout reminder (if it sends
+ * them; recover.c). {kept}: false when there is no cart. */
+void store_cart_email(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *e, *why;
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &e) == 0) {
+		int64_t cart = com_cart_id(r, 0);
+		if ((why = email_problem(e))) in_fail(r, "email", "%s", why);
+		else if (cart > 0 && recover_set_email(r->t.id, cart, e) < 0) fail_storage(r);
+		else {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddBoolToObject(o, "kept", cart > 0);
+			http_json(r, 200, o);
+		}
+	}
+	cJSON_Delete(b);
+}
+
+/* Route: GET /cart/recover/{token} -- the reminder's link: the cart comes
+ * back to this browser (a new cookie), then 303 to /cart. A spent or
+ * unknown link: the friendly 404. */
+void store_cart_recover(req *r)
+{
+	r->referrer_policy = "no-referrer";
+	char token[49];
+	int64_t cart = recover_claim(r->t.id, r->params[0], token);
+	if (!cart) { http_error(r, 404, "not_found", NULL, "This link was used already or has expired."); return; }
+	http_set_cookie(r, COM_CART_COOKIE, token, cfg.cart_ttl, 1, "Lax");
+	http_redirect(r, 303, "/cart");
 }

@@ -22,6 +22,7 @@ static const char default_settings[] =
 	"\"notifyEmail\":\"\","
 	"\"timeZone\":\"UTC\","
 	"\"lowStockThreshold\":0,"
+	"\"abandonedCheckout\":{\"enabled\":false,\"delayMinutes\":120},"
 	"\"posWebhook\":{\"url\":\"\",\"secret\":\"\"},"
 	"\"stripe\":{\"apiBase\":\"\",\"secretKey\":\"\",\"publishableKey\":\"\",\"webhookSecret\":\"\"}}";
 
@@ -210,13 +211,20 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		*field = "lowStockThreshold";
 		if (!is_int(v, 0, 1000)) return "must be an integer 0-1000 (\"only N left\" from this stock down; 0: never)";
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "abandonedCheckout"))) {
+		*field = "abandonedCheckout";
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "enabled");
+		const cJSON *dm = cJSON_GetObjectItemCaseSensitive(v, "delayMinutes");
+		if (!cJSON_IsObject(v) || !cJSON_IsBool(en) || !is_int(dm, 0, 43200))
+			return "must be {enabled: true|false, delayMinutes: 0-43200}";
+	}
 	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe",
-					     "timeZone", "lowStockThreshold" };
+					     "timeZone", "lowStockThreshold", "abandonedCheckout" };
 	const cJSON *it;
 	cJSON_ArrayForEach(it, s) {
 		int ok = 0;
 		for (size_t i = 0; i < ARRAY_LEN(known); i++) ok |= !strcmp(known[i], it->string);
-		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold)"; }
+		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold, abandonedCheckout)"; }
 	}
 	return NULL;
 }

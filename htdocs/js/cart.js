@@ -215,6 +215,17 @@
       syncAddress();
       quote();
     });
+    /* the email, once typed, is kept on the cart (the store may send one
+     * reminder if the order is not finished) */
+    var emailInput = form.elements.email;
+    if (emailInput) {
+      emailInput.addEventListener('change', function () {
+        var v = value('email');
+        if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) {
+          send('POST', '/api/cart/email', { email: v }, function () {});
+        }
+      });
+    }
     /* a saved address (signed-in shopper) fills the address fields */
     var saved = form.querySelector('[data-saved-address]');
     if (saved) {

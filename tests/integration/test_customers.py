@@ -385,7 +385,7 @@ def test_store_email_texts_preview_and_html_part(stack):
     try:
         kinds = {k["kind"]: k["custom"] for k in stack.get(API + "/emails", token=t).json()["emails"]}
         assert set(kinds) == {"order_confirmed", "order_shipped", "order_cancelled", "order_refunded", "customer_code",
-                              "back_in_stock"}
+                              "back_in_stock", "abandoned_checkout"}
         d = stack.get(API + "/emails/customer_code", token=t).json()
         assert d["custom"] is False and "{{{code}}}" in d["defaults"]["text"]
         # a broken template, a subject with a line break, an unknown kind
@@ -424,4 +424,44 @@ def test_store_email_texts_preview_and_html_part(stack):
         assert stack.delete(API + "/emails/customer_code", token=t).json()["custom"] is False
     finally:
         stack.delete(API + "/emails/customer_code", token=t)
+        smtp.close()
+
+
+def test_abandoned_checkout_reminder_and_link(stack):
+    smtp = SMTPSink()
+    t = stack.demo_token
+    try:
+        p = new_product(stack, t, "cart-" + uuid.uuid4().hex[:6], price=1800, stock=5)
+        s, e = Customer(stack), email()
+        assert s.add(p["id"], 2).status == 200
+        assert s.req("POST", "/api/cart/email", {"email": "nope"}).status == 422
+        assert s.req("POST", "/api/cart/email", {"email": e}).json()["kept"] is True
+        # off by default: nothing is sent
+        deliver(stack, smtp)
+        assert not [m for m in smtp.messages if m["to"][0] == e]
+        r = stack.put(API + "/commerce/settings", {"abandonedCheckout": {"enabled": True, "delayMinutes": 0}}, token=t)
+        assert r.status == 200, r
+        assert stack.put(API + "/commerce/settings", {"abandonedCheckout": {"enabled": "yes"}}, token=t).status == 422
+        deliver(stack, smtp)
+        deliver(stack, smtp)
+        mails = [m["data"] for m in smtp.messages if m["to"][0] == e]
+        assert len(mails) == 1, mails          # one reminder, ever
+        assert "2 x " + p["name"] in mails[0]
+        link = re.search(r"https://demo\.localhost(/cart/recover/[0-9a-f]{48})", mails[0]).group(1)
+        # another store's host does not know the link; this one restores the cart once
+        assert stack.get(link, host="acme.localhost").status == 404
+        other = Customer(stack)
+        r = other.req("GET", link)
+        assert r.status == 303 and r.header("Location") == "/cart" and other.cookie
+        assert [i["quantity"] for i in other.cart()["items"]] == [2]
+        assert Customer(stack).req("GET", link).status == 404
+        # a finished checkout sends none
+        s2, e2 = Customer(stack), email()
+        assert s2.add(p["id"], 1).status == 200
+        assert s2.req("POST", "/api/cart/email", {"email": e2}).status == 200
+        assert s2.checkout(email=e2).status == 201
+        deliver(stack, smtp)
+        assert not [m for m in smtp.messages if m["to"][0] == e2 and "is waiting" in m["data"]]
+    finally:
+        stack.put(API + "/commerce/settings", {"abandonedCheckout": {"enabled": False, "delayMinutes": 120}}, token=t)
         smtp.close()
