@@ -360,3 +360,22 @@ def test_stock_endpoint_etag_and_bad_ids(stack):
     for bad in ["", "abc", "1,,2", "-1", ",".join(["1"] * 51)]:
         r = stack.get("/api/stock?ids=" + bad)
         assert r.status == 422 and "ids" in r.text, bad
+
+
+def test_starter_grid_shows_badges_and_hearts(stack):
+    """A new store's starter product grid (templates/blocks/product_grid.js)."""
+    t, h = stack.acme_token, "acme.localhost"
+    for slug, extra in [("acme-sale", {"price": 500, "compareAtPrice": 900, "stock": 3}),
+                        ("acme-gone", {"price": 700, "stock": 0})]:
+        if stack.get("/api/products/" + slug, host=h).status == 404:
+            r = stack.post(API + "/products", dict({"name": slug.title(), "slug": slug}, **extra), token=t, host=h)
+            assert r.status == 201, r
+    from test_vibe_contract import new_page
+    new_page(stack, "grid-starter", [{"type": "product_grid", "config": {"limit": 50}}], host=h, token=t)
+    page = stack.get("/grid-starter", host=h).text
+    assert 'data-block-type="product_grid"' in page and "failed" not in page
+    cards = page.split('<li class="product-card">')
+    sale = next(c for c in cards if "Acme-Sale" in c or "Acme Sale" in c)
+    gone = next(c for c in cards if "Acme-Gone" in c or "Acme Gone" in c)
+    assert ">Sale<" in sale and '<s class="price__was">$9.00</s>' in sale and 'data-wish="' in sale
+    assert ">Sold out<" in gone
