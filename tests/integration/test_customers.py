@@ -465,3 +465,18 @@ def test_abandoned_checkout_reminder_and_link(stack):
     finally:
         stack.put(API + "/commerce/settings", {"abandonedCheckout": {"enabled": False, "delayMinutes": 120}}, token=t)
         smtp.close()
+
+
+def test_session_cookie_is_host_prefixed_and_secure_under_https(stack):
+    from test_cli import cgi
+    e = email()
+    body = json.dumps({"email": e, "password": "correct-horse-1"}).encode()
+    rc, head, out = cgi("storefront.fcgi", "/api/account/signup", "demo.localhost", stack.db, "POST", body,
+                        {"HTTPS": "on", "STOREFRONT_RATE_LIMITS": "login:1000/60"})
+    assert rc == 0 and "Status: 201" in head, head
+    cookies = [l for l in head.split("\r\n") if l.lower().startswith("set-cookie: ")]
+    session = next(c for c in cookies if c.lower().startswith("set-cookie: __host-sf_customer="))
+    assert "; Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session and "Domain" not in session
+    flag = next(c for c in cookies if c.lower().startswith("set-cookie: __host-sf_account=1"))
+    assert "HttpOnly" not in flag and "; Secure" in flag
+    assert "Cache-Control: no-store" in head
