@@ -277,7 +277,12 @@ static cJSON *orders_of(int64_t tid, int64_t cid, const char *currency, int admi
 	cJSON *a = cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
 		cJSON *o = com_order_json(tid, ids[i], admin, currency);
-		if (o) cJSON_AddItemToArray(a, o);
+		if (!o) continue;
+		const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "createdAt");
+		char day[11] = "";
+		if (cJSON_IsString(at)) snprintf(day, sizeof day, "%.10s", at->valuestring);
+		cJSON_AddStringToObject(o, "createdDate", day);     /* YYYY-MM-DD, for the account page */
+		cJSON_AddItemToArray(a, o);
 	}
 	return a;
 }

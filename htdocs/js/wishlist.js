@@ -140,7 +140,7 @@
       a.href = '/products/' + it.slug;
       var media = document.createElement('span');
       media.className = 'product-card__media';
-      if (it.image && it.image.charAt(0) === '/') {
+      if (/^\/[^\/\\]/.test(String(it.image || ''))) {   /* this store's own path only */
         var img = document.createElement('img');
         img.src = it.image;
         img.alt = String(it.name || '');
