@@ -101,3 +101,10 @@ ALTER TABLE carts ADD COLUMN reminded_at INTEGER;
 ALTER TABLE carts ADD COLUMN recover_hash TEXT;
 CREATE INDEX carts_waiting ON carts(email, reminded_at) WHERE email IS NOT NULL AND reminded_at IS NULL;
 CREATE UNIQUE INDEX carts_recover ON carts(recover_hash) WHERE recover_hash IS NOT NULL;
+
+-- Multi-currency: what a shopper saw and agreed to when the order was
+-- placed in another currency than the shop's (NULL: the shop's own).
+-- The order's money columns stay in the shop's currency.
+ALTER TABLE orders ADD COLUMN presentment_currency TEXT;
+ALTER TABLE orders ADD COLUMN presentment_rate TEXT;
+ALTER TABLE orders ADD COLUMN presentment_total INTEGER;

@@ -54,6 +54,11 @@ typedef struct req {
 	int64_t customer_id;        /* the store's signed-in shopper (store_customer), 0 = none */
 	int customer_known;         /* customer_id was looked up */
 	char customer_csrf[65];
+	int currency_known;         /* presentment currency looked up (store_presentment) */
+	char currency[8];           /* the shopper's currency, "" = the store's own */
+	double currency_rate;
+	char currency_rounding[8];
+	char currency_rate_text[32];
 	int json_errors;            /* errors as JSON (API) rather than HTML */
 
 	/* response */

@@ -200,6 +200,7 @@ static const route routes[] = {
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
 	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
 	{ M_POST, "/api/cart/email", store_cart_email, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_POST, "/currency", store_currency_choose, T | NS | R_WRITE, 0, "cart", "cart" },
 	{ M_GET, "/cart/recover/:token", store_cart_recover, T | NS, 0, "cart", "cart" },
 	/* shopper accounts (store_account.c): A = signed in (401 without), + CSRF on writes */
 	{ M_GET, "/account", store_account_page, T | NS, 0, "customer", NULL },

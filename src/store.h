@@ -33,6 +33,14 @@ int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o);
 void store_product_picker(req *r, cJSON *p);
 void store_cart_add_form(req *r);
 void store_stock(req *r);
+/* The shopper's presentment currency (sf_currency cookie), when the store
+ * sells in it: 1 (and r->currency...; the page becomes private), else 0. */
+int store_presentment(req *r);
+/* A shop price (minor units) in the presentment currency's minor units. */
+int64_t store_convert(req *r, int64_t shop_minor);
+/* The currency menu's data into d (currencyForm); back: this page's path. */
+void store_currency_form(req *r, cJSON *d, const char *back);
+void store_currency_choose(req *r);
 void store_cart_email(req *r);
 void store_cart_recover(req *r);
 /* The request's shippingAddress field checked ({line1, line2?, city,

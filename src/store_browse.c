@@ -13,6 +13,7 @@
 #include "money.h"
 #include "store_settings.h"
 #include "tmpl.h"
+#include "currency.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -23,7 +24,41 @@
 /* An option with more values than this is a select, not buttons. */
 #define PICKER_BUTTONS_MAX 8
 
-/* Formatted prices of a product or variant (store.h). */
+int store_presentment(req *r)
+{
+	if (!r->currency_known) {
+		r->currency_known = 1;
+		const char *c = http_cookie(r, "sf_currency");
+		if (c && *c && strcmp(c, r->t.currency)) {
+			cJSON *s = com_settings(r->t.id);
+			currency_rate cr;
+			if (currency_find(s, c, &cr) == 0) {
+				snprintf(r->currency, sizeof r->currency, "%s", cr.code);
+				r->currency_rate = cr.rate;
+				snprintf(r->currency_rounding, sizeof r->currency_rounding, "%s", cr.rounding);
+				snprintf(r->currency_rate_text, sizeof r->currency_rate_text, "%s", cr.rate_text);
+			}
+			cJSON_Delete(s);
+		}
+	}
+	if (r->currency[0]) {
+		/* a price in the shopper's currency is theirs: no shared cache */
+		r->cache_control = "private, no-store";
+		r->no_etag = 1;
+	}
+	return r->currency[0] != 0;
+}
+
+int64_t store_convert(req *r, int64_t shop_minor)
+{
+	currency_rate cr = { .rate = r->currency_rate };
+	snprintf(cr.code, sizeof cr.code, "%s", r->currency);
+	snprintf(cr.rounding, sizeof cr.rounding, "%s", r->currency_rounding);
+	return currency_convert(shop_minor, r->t.currency, &cr);
+}
+
+/* Formatted prices of a product or variant (store.h): in the shopper's
+ * currency when they chose one the store sells in. */
 void store_add_prices(req *r, cJSON *p)
 {
 	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
@@ -32,11 +67,15 @@ void store_add_prices(req *r, cJSON *p)
 	double mul = 1;
 	for (int i = 0; i < dec; i++) mul *= 10;
 	sbuf b = SBUF_INIT;
-	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)(price->valuedouble * mul + 0.5), r->t.currency);
+	int other = store_presentment(r);
+	const char *cur = other ? r->currency : r->t.currency;
+#define SHOWN(x) (other ? store_convert(r, (int64_t)((x) * mul + 0.5)) : (int64_t)((x) * mul + 0.5))
+	if (cJSON_IsNumber(price)) money_format(&b, SHOWN(price->valuedouble), cur);
 	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
 	sb_reset(&b);
 	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
-		money_format(&b, (int64_t)(cmp->valuedouble * mul + 0.5), r->t.currency);
+		money_format(&b, SHOWN(cmp->valuedouble), cur);
+#undef SHOWN
 	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
 	sb_free(&b);
 }
@@ -215,6 +254,7 @@ int store_browse_page(req *r, const char *collection, const char *path, cJSON *d
 	cJSON_AddItemToObject(d, "products", list);
 	add_form(r, &q, d);
 	cJSON_AddStringToObject(d, "listingPath", path);
+	store_currency_form(r, d, path);
 	cJSON *pg = cJSON_AddObjectToObject(d, "pagination");
 	cJSON_AddNumberToObject(pg, "page", (double)q.page);
 	cJSON_AddBoolToObject(pg, "show", q.page > 1 || more);
@@ -490,4 +530,52 @@ void store_stock(req *r)
 		cJSON_Delete(prod);
 	}
 	http_json(r, 200, o);
+}
+
+/* The currency menu of a page: {show, choices [{code, selected}], back}. */
+void store_currency_form(req *r, cJSON *d, const char *back)
+{
+	cJSON *s = com_settings(r->t.id);
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(s, "currencies"), *c;
+	cJSON *f = cJSON_AddObjectToObject(d, "currencyForm");
+	cJSON_AddBoolToObject(f, "show", cJSON_GetArraySize(list) > 0);
+	cJSON_AddStringToObject(f, "back", back);
+	cJSON *ch = cJSON_AddArrayToObject(f, "choices");
+	int other = store_presentment(r);
+	cJSON *own = cJSON_CreateObject();
+	cJSON_AddStringToObject(own, "code", r->t.currency);
+	cJSON_AddBoolToObject(own, "selected", !other);
+	cJSON_AddItemToArray(ch, own);
+	cJSON_ArrayForEach(c, list) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
+		if (!cJSON_IsString(k)) continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", k->valuestring);
+		cJSON_AddBoolToObject(o, "selected", other && !strcmp(r->currency, k->valuestring));
+		cJSON_AddItemToArray(ch, o);
+	}
+	cJSON_Delete(s);
+}
+
+/* Route: POST /currency (form: currency, return) -> 303 back. The
+ * shopper's choice is remembered by the sf_currency cookie; the store's
+ * own currency (or "") clears it; one it does not sell in is 422. */
+void store_currency_choose(req *r)
+{
+	kv *f;
+	int n;
+	if (http_form_body(r, &f, &n) < 0) return;
+	const char *c = http_pair(f, n, "currency"), *back = http_pair(f, n, "return");
+	if (!back || back[0] != '/' || back[1] == '/' || back[1] == '\\' || strpbrk(back, "\r\n")) back = "/";
+	cJSON *s = com_settings(r->t.id);
+	currency_rate cr;
+	if (c && *c && strcmp(c, r->t.currency) && currency_find(s, c, &cr) < 0) {
+		in_fail(r, "currency", "this store does not sell in '%.8s'", c);
+	} else {
+		int clear = !c || !*c || !strcmp(c, r->t.currency);
+		http_set_cookie(r, "sf_currency", clear ? "" : cr.code, clear ? 0 : 365L * 86400, 1, "Lax");
+		http_redirect(r, 303, back);
+	}
+	cJSON_Delete(s);
+	http_pairs_free(f, n);
 }

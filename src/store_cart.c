@@ -23,6 +23,7 @@
 #include "db.h"
 #include "customer.h"
 #include "recover.h"
+#include "currency.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -338,6 +339,32 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 	}
 }
 
+/* What the shopper saw in their currency, kept on the order: each item's
+ * unit price converted (as the cart showed it) times its quantity, plus
+ * shipping, tax and discount converted without rounding. */
+static int record_presentment(req *r, int64_t order, const currency_rate *cr)
+{
+	cJSON *o = com_order_json(r->t.id, order, 1, r->t.currency), *it;
+	if (!o) return -1;
+	int64_t items = 0, rest = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "total")->valuedouble -
+				 (int64_t)cJSON_GetObjectItemCaseSensitive(o, "subtotal")->valuedouble;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "items"))
+		items += currency_convert((int64_t)cJSON_GetObjectItemCaseSensitive(it, "unitPrice")->valuedouble, r->t.currency, cr) *
+			 (int64_t)cJSON_GetObjectItemCaseSensitive(it, "quantity")->valuedouble;
+	cJSON_Delete(o);
+	currency_rate plain = *cr;
+	snprintf(plain.rounding, sizeof plain.rounding, "none");
+	int64_t adj = rest >= 0 ? currency_convert(rest, r->t.currency, &plain) : -currency_convert(-rest, r->t.currency, &plain);
+	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot "
+				   "WHERE id = :o AND tenant_id = :t");
+	db_bind_text(st, ":c", cr->code);
+	db_bind_text(st, ":r", cr->rate_text);
+	db_bind_int(st, ":tot", items + adj < 0 ? 0 : items + adj);
+	db_bind_int(st, ":o", order);
+	db_bind_int(st, ":t", r->t.id);
+	return db_run(st);
+}
+
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
  * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
@@ -346,13 +373,16 @@ void store_checkout(req *r)
 	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL;
 	if (!b) return;
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
+	const char *cur = NULL, *rate = NULL;
+	currency_rate cr = { .code = "" };
 	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
 	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
-	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
+	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0 ||
+	    in_str(r, b, "currency", IN_OPTIONAL, 8, &cur) < 0 || in_str(r, b, "rate", IN_OPTIONAL, 32, &rate) < 0)
 		goto out;
 	if (!key) key = http_header_in(r, "Idempotency-Key");
 	if (!key || !*key) { in_fail(r, "idempotencyKey", "is required (a random string of 8-100 characters, the same on a retry)"); goto out; }
@@ -362,6 +392,20 @@ void store_checkout(req *r)
 	if (phone && (why = phone_problem(phone))) { in_fail(r, "phone", "%s", why); goto out; }
 	if (code && !*code) code = NULL;
 	settings = com_settings(r->t.id);
+	/* Another currency: the rate the shopper saw must still be the store's
+	 * (never a silent change of what they agreed to). */
+	if (cur && *cur && strcmp(cur, r->t.currency)) {
+		if (currency_find(settings, cur, &cr) < 0) { in_fail(r, "currency", "this store does not sell in '%.8s'", cur); goto out; }
+		if (!rate || strcmp(rate, cr.rate_text)) {
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "rate");
+			cJSON_AddStringToObject(d, "currency", cr.code);
+			cJSON_AddStringToObject(d, "rate", cr.rate_text);
+			http_error(r, 409, "rate_changed", d, "the %s rate is now %s, not %s: review the prices and order again",
+				   cr.code, cr.rate_text, rate ? rate : "(none)");
+			goto out;
+		}
+	}
 	com_ship ship;
 	if ((why = checkout_choice_problem(settings, ship_id, pay, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
 	if (!(addr = store_check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
@@ -382,6 +426,8 @@ void store_checkout(req *r)
 		 * the order stands either way) */
 		if (res.code == CO_PLACED && store_customer(r) && customer_claim_order(r->t.id, r->customer_id, res.order) != CU_OK)
 			log_warn("order %lld not linked to customer %lld", (long long)res.order, (long long)r->customer_id);
+		if (res.code == CO_PLACED && cr.code[0] && record_presentment(r, res.order, &cr) < 0)
+			log_warn("order %lld: presentment currency not recorded", (long long)res.order);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
 		if (res.payment_delayed) {
@@ -444,6 +490,41 @@ void store_payment_webhook(req *r)
 	cJSON_Delete(settings);
 }
 
+/* The cart in the shopper's currency (a chosen one the store sells in):
+ * presentment {currency, rate, subtotalFormatted} and each line's
+ * priceFormatted and lineTotalFormatted in it. */
+static void add_presentment(req *r, cJSON *d, cJSON *cart)
+{
+	if (!store_presentment(r)) return;
+	int dec = money_decimals(r->t.currency);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	cJSON *it;
+	int64_t sub = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(cart, "items")) {
+		const cJSON *price = cJSON_GetObjectItemCaseSensitive(it, "price");
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
+		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
+		int64_t unit = store_convert(r, (int64_t)(price->valuedouble * mul + 0.5));
+		sbuf b = SBUF_INIT;
+		money_format(&b, unit, r->currency);
+		cJSON_ReplaceItemInObjectCaseSensitive(it, "priceFormatted", cJSON_CreateString(sb_str(&b)));
+		sb_reset(&b);
+		money_format(&b, unit * (int64_t)q->valuedouble, r->currency);
+		cJSON_ReplaceItemInObjectCaseSensitive(it, "lineTotalFormatted", cJSON_CreateString(sb_str(&b)));
+		sb_free(&b);
+		sub += unit * (int64_t)q->valuedouble;
+	}
+	cJSON *p = cJSON_AddObjectToObject(d, "presentment");
+	cJSON_AddStringToObject(p, "currency", r->currency);
+	cJSON_AddStringToObject(p, "rate", r->currency_rate_text);
+	sbuf b = SBUF_INIT;
+	money_format(&b, sub, r->currency);
+	cJSON_AddStringToObject(p, "subtotalFormatted", sb_str(&b));
+	sb_free(&b);
+	cJSON_ReplaceItemInObjectCaseSensitive(cart, "subtotalFormatted", cJSON_CreateString(cJSON_GetObjectItemCaseSensitive(p, "subtotalFormatted")->valuestring));
+}
+
 /* Route: GET /cart */
 void store_cart_page(req *r)
 {
@@ -451,6 +532,8 @@ void store_cart_page(req *r)
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
 	cJSON_AddItemToObject(d, "cart", cart);
+	store_currency_form(r, d, "/cart");
+	add_presentment(r, d, cart);
 	render_template_page(r, "cart.html", "Your cart", d);
 	cJSON_Delete(d);
 }
@@ -503,6 +586,7 @@ void store_checkout_page(req *r)
 	char key[33];
 	random_hex(key, 16);
 	cJSON_AddStringToObject(d, "idempotencyKey", key);
+	add_presentment(r, d, cart);
 	/* a signed-in shopper: contact and saved addresses prefill the form */
 	cJSON *c = store_customer(r) ? customer_json(r->t.id, r->customer_id, r->t.currency) : NULL;
 	if (c) {

@@ -3,6 +3,7 @@
  * gateway keys) merged over the defaults, their checking for the admin API,
  * and the masking of secrets (see store_settings.h). */
 #include "store_settings.h"
+#include "currency.h"
 #include "input.h"
 #include "text.h"
 #include "money.h"
@@ -23,6 +24,7 @@ static const char default_settings[] =
 	"\"timeZone\":\"UTC\","
 	"\"lowStockThreshold\":0,"
 	"\"abandonedCheckout\":{\"enabled\":false,\"delayMinutes\":120},"
+	"\"currencies\":[],"
 	"\"posWebhook\":{\"url\":\"\",\"secret\":\"\"},"
 	"\"stripe\":{\"apiBase\":\"\",\"secretKey\":\"\",\"publishableKey\":\"\",\"webhookSecret\":\"\"}}";
 
@@ -211,6 +213,11 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		*field = "lowStockThreshold";
 		if (!is_int(v, 0, 1000)) return "must be an integer 0-1000 (\"only N left\" from this stock down; 0: never)";
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "currencies"))) {
+		*field = "currencies";
+		const char *why = currency_settings_problem(v, NULL);
+		if (why) return why;
+	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(s, "abandonedCheckout"))) {
 		*field = "abandonedCheckout";
 		const cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "enabled");
@@ -219,12 +226,12 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 			return "must be {enabled: true|false, delayMinutes: 0-43200}";
 	}
 	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe",
-					     "timeZone", "lowStockThreshold", "abandonedCheckout" };
+					     "timeZone", "lowStockThreshold", "abandonedCheckout", "currencies" };
 	const cJSON *it;
 	cJSON_ArrayForEach(it, s) {
 		int ok = 0;
 		for (size_t i = 0; i < ARRAY_LEN(known); i++) ok |= !strcmp(known[i], it->string);
-		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold, abandonedCheckout)"; }
+		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold, abandonedCheckout, currencies)"; }
 	}
 	return NULL;
 }

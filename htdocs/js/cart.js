@@ -266,6 +266,11 @@
         idempotencyKey: form.getAttribute('data-idempotency-key')
       };
       if (value('phone')) { body.phone = value('phone'); }
+      /* the currency and rate the page showed: a changed rate is refused (409), never applied silently */
+      if (form.getAttribute('data-currency')) {
+        body.currency = form.getAttribute('data-currency');
+        body.rate = form.getAttribute('data-rate');
+      }
       if (value('discountCode')) { body.discountCode = value('discountCode'); }
       if (!pickup()) {
         body.shippingAddress = {

@@ -363,6 +363,7 @@ STORE = {
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,
     "POST /cart/add": None,                   # the product form without JavaScript: test_shopper.py
+    "POST /currency": None,                   # a cookie of this store only: test_customers.py
     "POST /api/cart/email": None,             # the abandoned-checkout email of this cart only: test_customers.py
     "GET /cart/recover/:token": None,         # B's link under A's Host: test_customers.py
     "GET /account": ("/account", 200),        # the sign-in forms: nothing of B's customers

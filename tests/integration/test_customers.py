@@ -480,3 +480,58 @@ def test_session_cookie_is_host_prefixed_and_secure_under_https(stack):
     flag = next(c for c in cookies if c.lower().startswith("set-cookie: __host-sf_account=1"))
     assert "HttpOnly" not in flag and "; Secure" in flag
     assert "Cache-Control: no-store" in head
+
+
+def test_multi_currency_display_choice_and_checkout_rate(stack):
+    t = stack.demo_token
+    p = new_product(stack, t, "fx-" + uuid.uuid4().hex[:6], price=1000, stock=9, compareAtPrice=2000)
+    bad = [[{"code": "XXX", "rate": 1}], [{"code": "EUR", "rate": 0}], [{"code": "EUR", "rate": 1, "rounding": "up"}],
+           [{"code": "EUR", "rate": 1}, {"code": "EUR", "rate": 2}], {"code": "EUR"}]
+    for v in bad:
+        r = stack.put(API + "/commerce/settings", {"currencies": v}, token=t)
+        assert r.status == 422 and r.json()["error"]["details"]["field"] == "currencies", (v, r)
+    r = stack.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.92, "rounding": "0.99"},
+                                                              {"code": "JPY", "rate": 151.3, "rounding": "whole"}]}, token=t)
+    assert r.status == 200, r
+    try:
+        s = Customer(stack)
+        # the shop's currency: cacheable pages, no menu choice made
+        page = s.req("GET", "/products/" + p["slug"])
+        assert "$10.00" in page.text and page.header("Cache-Control") is None
+        # choose EUR: remembered by a cookie, the way back kept
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        r = stack.request("POST", "/currency", body=b"currency=GBP&return=/products", headers=h)
+        assert r.status == 422 and "currency" in r.text
+        r = stack.request("POST", "/currency", body=b"currency=EUR&return=//evil.example/", headers=h)
+        assert r.status == 303 and r.header("Location") == "/"
+        cookie = r.header("Set-Cookie").split(";")[0]
+        assert cookie == "sf_currency=EUR"
+        page = stack.get("/products/" + p["slug"], headers={"Cookie": cookie})
+        # 10.00 x 0.92 = 9.20 -> 9.99 (rounding 0.99); compare-at 18.40 -> 18.99
+        assert "€9.99" in page.text and "€18.99" in page.text and "$10.00" not in page.text.split("<main>")[1]
+        assert page.header("Cache-Control") == "private, no-store" and page.header("ETag") is None
+        jpy = stack.get("/products/" + p["slug"], headers={"Cookie": "sf_currency=JPY"})
+        assert "¥1,513" in jpy.text       # 1513 exactly: whole units
+        listing = stack.get("/products?filter.p.vendor=none-such", headers={"Cookie": cookie})
+        assert 'name="currency"' in listing.text and '<option value="EUR" selected>' in listing.text
+        # the cart and checkout in EUR; the order keeps what the shopper saw
+        s.req("GET", "/")
+        assert s.add(p["id"], 2).status == 200
+        jar = "sf_cart=%s; %s" % (s.cookie, cookie)
+        cart = stack.get("/cart", headers={"Cookie": jar}).text
+        assert "€19.98" in cart
+        co = stack.get("/checkout", headers={"Cookie": jar}).text
+        assert 'data-currency="EUR" data-rate="0.92"' in co
+        body = {"email": "fx@example.com", "name": "Fx", "shippingMethod": "pickup", "paymentMethod": "manual",
+                "idempotencyKey": uuid.uuid4().hex, "currency": "EUR", "rate": "0.91"}
+        r = s.req("POST", "/api/checkout", body)
+        assert r.status == 409 and r.json()["error"]["code"] == "rate_changed" and r.json()["error"]["details"]["rate"] == "0.92"
+        assert s.req("POST", "/api/checkout", dict(body, currency="GBP", rate="1")).status == 422
+        r = s.req("POST", "/api/checkout", dict(body, rate="0.92"))
+        assert r.status == 201, r
+        row = stack.sql("SELECT o.currency, o.total, o.presentment_currency, o.presentment_rate, o.presentment_total FROM orders o "
+                        "JOIN tenants t ON t.id = o.tenant_id WHERE t.username = 'demo' AND o.number = ?",
+                        r.json()["order"]["number"])
+        assert row == [("USD", 2000, "EUR", "0.92", 1998)], row
+    finally:
+        stack.put(API + "/commerce/settings", {"currencies": []}, token=t)

@@ -371,10 +371,11 @@ def test_starter_grid_shows_badges_and_hearts(stack):
             r = stack.post(API + "/products", dict({"name": slug.title(), "slug": slug}, **extra), token=t, host=h)
             assert r.status == 201, r
     from test_vibe_contract import new_page
-    new_page(stack, "grid-starter", [{"type": "product_grid", "config": {"limit": 50}}], host=h, token=t)
+    new_page(stack, "grid-starter", [{"type": "product_grid", "config": {"limit": 10, "sort": "newest"}}], host=h, token=t)
     page = stack.get("/grid-starter", host=h).text
     assert 'data-block-type="product_grid"' in page and "failed" not in page
     cards = page.split('<li class="product-card">')
+    assert any("Acme-Sale" in c for c in cards), page[page.find("<main>"):][:3000]
     sale = next(c for c in cards if "Acme-Sale" in c or "Acme Sale" in c)
     gone = next(c for c in cards if "Acme-Gone" in c or "Acme Gone" in c)
     assert ">Sale<" in sale and '<s class="price__was">$9.00</s>' in sale and 'data-wish="' in sale
