@@ -108,3 +108,7 @@ CREATE UNIQUE INDEX carts_recover ON carts(recover_hash) WHERE recover_hash IS N
 ALTER TABLE orders ADD COLUMN presentment_currency TEXT;
 ALTER TABLE orders ADD COLUMN presentment_rate TEXT;
 ALTER TABLE orders ADD COLUMN presentment_total INTEGER;
+
+-- The POS's own id of a customer (POST /api/cms/sync/customers upserts by it).
+ALTER TABLE customers ADD COLUMN pos_id TEXT;
+CREATE UNIQUE INDEX customers_pos_id ON customers(tenant_id, pos_id) WHERE pos_id IS NOT NULL;

@@ -57,6 +57,7 @@ void adm_customers_list(req *r);
 void adm_customers_csv(req *r);
 void adm_customer_get(req *r);
 void adm_customer_update(req *r);
+void adm_sync_customers(req *r);
 void adm_order_get(req *r);
 void adm_order_fulfil(req *r);
 void adm_order_cancel(req *r);

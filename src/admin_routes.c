@@ -70,6 +70,7 @@ const route admin_routes[] = {
 	{ M_GET, "/api/cms/customers.csv", adm_customers_csv, RA, ROLE_OWNER | ROLE_STAFF, "customer", NULL },
 	{ M_GET, "/api/cms/customers/:id", adm_customer_get, RA, ROLE_OWNER | ROLE_STAFF, "customer", NULL },
 	{ M_PUT, "/api/cms/customers/:id", adm_customer_update, AW, ROLE_OWNER | ROLE_STAFF, "customer", NULL },
+	{ M_POST, "/api/cms/sync/customers", adm_sync_customers, AW, ROLE_OWNER | ROLE_STAFF, "customer", NULL },
 	{ M_GET, "/api/cms/orders/:id", adm_order_get, RA, ROLE_OWNER | ROLE_STAFF, "order", NULL },
 	{ M_POST, "/api/cms/orders/:id/fulfil", adm_order_fulfil, AW, ROLE_OWNER | ROLE_STAFF, "order", NULL },
 	{ M_POST, "/api/cms/orders/:id/cancel", adm_order_cancel, AW, ROLE_OWNER | ROLE_STAFF, "order", NULL },

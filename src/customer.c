@@ -446,11 +446,13 @@ static cJSON *list_row(sqlite3_stmt *st)
 	cJSON_AddItemToObject(o, "tags", row_json(st, 3, 1));
 	cJSON_AddBoolToObject(o, "emailVerified", db_int(st, 4));
 	row_add_time(o, "createdAt", st, 5);
-	cJSON_AddNumberToObject(o, "orderCount", (double)db_int(st, 6));
+	if (db_isnull(st, 6)) cJSON_AddNullToObject(o, "posId");
+	else cJSON_AddStringToObject(o, "posId", db_text(st, 6));
+	cJSON_AddNumberToObject(o, "orderCount", (double)db_int(st, 7));
 	return o;
 }
 
-#define LIST_COLS "c.id, c.email, c.name, c.tags_json, c.email_verified_at IS NOT NULL, c.created_at, " \
+#define LIST_COLS "c.id, c.email, c.name, c.tags_json, c.email_verified_at IS NOT NULL, c.created_at, c.pos_id, " \
 	"(SELECT count(*) FROM orders o WHERE o.customer_id = c.id) + (SELECT count(*) FROM orders o WHERE o.tenant_id = c.tenant_id " \
 	"AND c.email_verified_at IS NOT NULL AND lower(o.email) = c.email AND o.customer_id IS NULL)"
 
@@ -534,7 +536,45 @@ void customer_admin_csv(int64_t tid, sbuf *out)
 		csv_field(out, sb_str(&tb));
 		sb_free(&tb);
 		cJSON_Delete(tags);
-		sb_printf(out, ",%s,%lld,%s\r\n", db_int(st, 4) ? "yes" : "no", (long long)db_int(st, 6), created);
+		sb_printf(out, ",%s,%lld,%s\r\n", db_int(st, 4) ? "yes" : "no", (long long)db_int(st, 7), created);
 	}
 	db_reset(st);
+}
+
+cu_code customer_sync_one(int64_t tid, const char *pos_id, const char *email, const char *name, const cJSON *tags,
+			  const char *note, int64_t *id, int *created)
+{
+	/* the POS's id first, else the email: an account the shopper made
+	 * themselves gets the POS's id */
+	sqlite3_stmt *st = db_stmt("SELECT id FROM customers WHERE tenant_id = :t AND pos_id = :p");
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":p", pos_id);
+	int64_t cid = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	int64_t other = by_email(tid, email, NULL, 0);
+	if (cid && other && other != cid) return CU_EXISTS;     /* the email is another customer's */
+	if (!cid) cid = other;
+	*created = cid == 0;
+	char *tj = tags ? cJSON_PrintUnformatted(tags) : NULL;
+	if (!cid) {
+		st = db_stmt("INSERT INTO customers(tenant_id, email, name, pos_id, tags_json, note, created_at, updated_at) "
+			     "VALUES(:t, :e, coalesce(:n, ''), :p, coalesce(:tags, '[]'), coalesce(:note, ''), :now, :now)");
+	} else {
+		st = db_stmt("UPDATE customers SET email = :e, name = coalesce(:n, name), pos_id = :p, tags_json = coalesce(:tags, tags_json), "
+			     "note = coalesce(:note, note), updated_at = :now, "
+			     "email_verified_at = CASE WHEN email = :e THEN email_verified_at END WHERE id = :c AND tenant_id = :t");
+		db_bind_int(st, ":c", cid);
+	}
+	db_bind_int(st, ":t", tid);
+	db_bind_text(st, ":e", email);
+	db_bind_text(st, ":n", name);
+	db_bind_text(st, ":p", pos_id);
+	db_bind_text(st, ":tags", tj);
+	db_bind_text(st, ":note", note);
+	db_bind_int(st, ":now", now_unix());
+	int rc = db_run(st);
+	cJSON_free(tj);
+	if (rc < 0) return CU_STORAGE;
+	*id = cid ? cid : db_last_id();
+	return CU_OK;
 }

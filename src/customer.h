@@ -80,6 +80,11 @@ cJSON *customer_admin_list(int64_t tid, const char *q, int64_t limit, int64_t of
 cJSON *customer_admin_json(int64_t tid, int64_t cid, const char *currency);
 /* tags (array of strings) and/or note, either may be NULL. */
 cu_code customer_admin_update(int64_t tid, int64_t cid, const cJSON *tags, const char *note);
+/* POS sync: upsert one customer by the POS's id (else by email): *id and
+ * *created set; CU_EXISTS when the email is another customer's. name,
+ * tags, note may be NULL (kept). A changed email is no longer verified. */
+cu_code customer_sync_one(int64_t tid, const char *pos_id, const char *email, const char *name, const cJSON *tags,
+			  const char *note, int64_t *id, int *created);
 /* Every customer as CSV (id, email, name, tags, orders, created) into out. */
 void customer_admin_csv(int64_t tid, sbuf *out);
 #endif

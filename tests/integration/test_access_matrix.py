@@ -100,6 +100,8 @@ CROSS = {
     "GET /api/cms/customers.csv": ("self", None, 200),            # A's customers only, as CSV
     "GET /api/cms/customers/:id": ("id", None, None),
     "PUT /api/cms/customers/:id": ("id", {"note": "pwned", "tags": ["pwned"]}, None),
+    # into the caller's store only (the same email at B stays B's: test_customers.py)
+    "POST /api/cms/sync/customers": ("create", {"customers": [{"posId": "x{n}", "email": "x{n}@alpha.test"}]}, 200),
     "GET /api/cms/discounts": ("list", None, "discounts"),
     "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
     "PUT /api/cms/discounts/:id": ("id", {"value": 99, "active": False}, None),

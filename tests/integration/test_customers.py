@@ -545,3 +545,37 @@ def test_multi_currency_display_choice_and_checkout_rate(stack):
         assert row == [("USD", 2000, "EUR", "0.92", 1998)], row
     finally:
         stack.put(API + "/commerce/settings", {"currencies": []}, token=t)
+
+
+def test_pos_pushes_and_pulls_customers(stack):
+    t = stack.demo_token
+    own, e = Customer(stack), email()
+    assert own.req("POST", "/api/account/signup", {"email": e, "password": "correct-horse-1", "name": "Self Made"}).status == 201
+    pos = "pos-" + uuid.uuid4().hex[:6]
+    items = [{"posId": pos + "-1", "email": e.upper(), "tags": ["pos"]},          # joins the shopper's own account
+             {"posId": pos + "-2", "email": "p2-" + e, "name": "Walk In", "note": "counter"},
+             {"posId": pos + "-3", "email": "not-an-email"},
+             {"email": "p4-" + e},
+             {"posId": pos + "-5", "email": "p5-" + e, "tags": "vip"}]
+    r = stack.post(API + "/sync/customers", {"customers": items}, token=t)
+    assert r.status == 200, r
+    d = r.json()
+    assert [x["status"] for x in d["results"]] == ["updated", "created", "error", "error", "error"], d
+    assert [x["error"]["field"] for x in d["results"][2:]] == ["email", "posId", "tags"]
+    assert (d["created"], d["updated"], d["failed"]) == (1, 1, 3)
+    # the shopper's account now carries the POS's id and tags, their name kept
+    me = own.req("GET", "/api/account").json()["customer"]
+    assert me["name"] == "Self Made" and me["tags"] == ["pos"]
+    # pushing again updates by posId; an email that is another customer's is refused
+    r = stack.post(API + "/sync/customers", {"customers": [{"posId": pos + "-2", "email": "p2-" + e, "name": "Walked In"},
+                                                           {"posId": pos + "-2", "email": e}]}, token=t).json()
+    assert [x["status"] for x in r["results"]] == ["updated", "error"] and r["results"][1]["error"]["field"] == "email"
+    # the POS pulls them by its ids
+    listed = stack.get(API + "/customers?q=" + e.split("@")[0] + "&limit=10", token=t).json()["customers"]
+    assert {c["posId"]: c["name"] for c in listed if c["posId"]} == {pos + "-1": "Self Made", pos + "-2": "Walked In"}
+    # another store's push touches none of this store's customers
+    r = stack.post(API + "/sync/customers", {"customers": [{"posId": pos + "-1", "email": e}]}, token=stack.acme_token,
+                   host="acme.localhost").json()
+    assert r["results"][0]["status"] in ("created", "updated")
+    assert own.req("GET", "/api/account").json()["customer"]["tags"] == ["pos"]
+    assert stack.get(API + "/customers/%s" % me["id"], token=stack.acme_token, host="acme.localhost").status == 404
