@@ -66,6 +66,18 @@ void adm_field_delete(req *r);
 
 /* orders, discounts, commerce settings (admin_orders.c) */
 void adm_orders_list(req *r);
+/* admin_emails.c */
+void adm_emails_list(req *r);
+void adm_email_get(req *r);
+void adm_email_put(req *r);
+void adm_email_reset(req *r);
+void adm_email_preview(req *r);
+/* admin_customers.c */
+void adm_customers_list(req *r);
+void adm_customers_csv(req *r);
+void adm_customer_get(req *r);
+void adm_customer_update(req *r);
+void adm_sync_customers(req *r);
 void adm_order_get(req *r);
 void adm_order_fulfil(req *r);
 void adm_order_cancel(req *r);

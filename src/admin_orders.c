@@ -209,8 +209,11 @@ static void act_on_order(req *r, order_action act)
 	db_bind_text(st, ":to", tr->to);
 	db_bind_int(st, ":t", r->t.id);
 	db_bind_int(st, ":id", id);
+	/* the shopper hears of a shipment, a cancellation and a refund */
+	const char *mail = act == ORD_FULFIL ? "order_shipped" : act == ORD_CANCEL ? "order_cancelled" :
+			   act == ORD_REFUND ? "order_refunded" : NULL;
 	if (db_run(st) < 0 || audit_write(r, tr->audit, "order", id, "update", reason) < 0 ||
-	    outbox_queue_webhook(r->t.id, id, tr->event) < 0) {
+	    outbox_queue_webhook(r->t.id, id, tr->event) < 0 || (mail && outbox_queue_order_update(&r->t, id, mail) < 0)) {
 		adm_fail(r, "the order");
 		goto out;
 	}

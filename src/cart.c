@@ -160,6 +160,10 @@ cJSON *com_cart_json(req *r, int64_t cart)
 		com_add_money(it, "price", l->price, r->t.currency);
 		com_add_money(it, "lineTotal", l->price * l->qty, r->t.currency);
 		cJSON_AddNumberToObject(it, "stock", l->gone ? 0 : (double)l->stock);
+		/* The most the stepper offers: the stock where it stops the sale. */
+		int64_t most = l->gone ? 0 : cart_line_unlimited(l) || l->stock > cfg.cart_max_quantity ? cfg.cart_max_quantity : l->stock;
+		cJSON_AddNumberToObject(it, "maxQuantity", (double)(most > 0 ? most : 0));
+		cJSON_AddBoolToObject(it, "atMost", l->qty >= most);
 		/* Untracked or sold past zero: stock never stops the sale. */
 		const char *problem = l->gone ? "no longer available" : cart_line_unlimited(l) ? NULL :
 				      l->stock <= 0 ? "out of stock" : l->qty > l->stock ? "not enough in stock" : NULL;

@@ -156,6 +156,31 @@ cJSON *cat_product_by_slug(const tenant *t, const char *slug)
 	return p;
 }
 
+/* The same as by slug, by id (browse.c's pages of ids). */
+cJSON *cat_product_by_id(const tenant *t, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt("SELECT " PUB_COLS " FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":id", id);
+	cJSON *p = db_step(st) == SQLITE_ROW ? pub_row(t, st) : NULL;
+	db_reset(st);
+	return p;
+}
+
+int64_t cat_variant_by_options(int64_t tid, int64_t pid, const char *const opt[3])
+{
+	sqlite3_stmt *st = db_stmt("SELECT id FROM variants WHERE tenant_id = :t AND product_id = :p "
+				   "AND option1 = :o1 AND option2 = :o2 AND option3 = :o3 ORDER BY position, id LIMIT 1");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", pid);
+	db_bind_text(st, ":o1", opt[0] ? opt[0] : "");
+	db_bind_text(st, ":o2", opt[1] ? opt[1] : "");
+	db_bind_text(st, ":o3", opt[2] ? opt[2] : "");
+	int64_t id = db_step(st) == SQLITE_ROW ? db_int(st, 0) : 0;
+	db_reset(st);
+	return id;
+}
+
 static cJSON *coll_row(sqlite3_stmt *st)
 {
 	cJSON *c = cJSON_CreateObject();
@@ -189,7 +214,6 @@ cJSON *cat_collection_by_slug(const tenant *t, const char *slug)
 	db_bind_text(st, ":s", slug);
 	cJSON *c = db_step(st) == SQLITE_ROW ? coll_row(st) : NULL;
 	db_reset(st);
-	if (c) cJSON_AddItemToObject(c, "products", cat_products(t, slug, NULL, CAT_PAGE_PRODUCTS));
 	return c;
 }
 

@@ -27,8 +27,11 @@
  * list_limit_max; 0 or less: CAT_PAGE_PRODUCTS) in sort order. */
 cJSON *cat_products(const tenant *t, const char *collection_slug, const char *sort, int limit);
 cJSON *cat_product_by_slug(const tenant *t, const char *slug);
+cJSON *cat_product_by_id(const tenant *t, int64_t id);
+/* The variant of product pid with these option values (NULL: none), or 0. */
+int64_t cat_variant_by_options(int64_t tid, int64_t pid, const char *const opt[3]);
 cJSON *cat_collections(const tenant *t);
-cJSON *cat_collection_by_slug(const tenant *t, const char *slug);   /* with "products" */
+cJSON *cat_collection_by_slug(const tenant *t, const char *slug);   /* its products: browse.h */
 /* The catalogue behind vibe code's `api` (the first 500 products, each
  * with "collections": its collections' slugs): one indexed lookup per
  * product, so the time grows with the size of the answer, not with

@@ -60,6 +60,7 @@ static const struct key {
 	L(search_per_page_max), L(search_log_days), L(chat_ttl), L(chat_message_max),
 	S(ai_base_url), S(ai_api_key), S(ai_chat_model), L(ai_timeout_ms), S(ai_embed_model), L(ai_embed_query_ms),
 	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
+	L(catalog_page_size), L(customer_session_ttl), L(customer_code_ttl), L(customer_code_attempts),
 #undef S
 #undef L
 };
@@ -261,6 +262,10 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.media_max_pixels = 50000000;
 	cfg.media_helper_mem = 1L << 30;
 	cfg.media_helper_ms = 60000;
+	cfg.catalog_page_size = 24;
+	cfg.customer_session_ttl = 30 * 86400;
+	cfg.customer_code_ttl = 600;
+	cfg.customer_code_attempts = 5;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

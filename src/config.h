@@ -114,6 +114,11 @@ typedef struct config {
 	long ai_embed_batch;        /* texts per embeddings call of the deliverer */
 	long chat_monthly_tokens;   /* model tokens one store's assistant may use per month (0: never the model) */
 	long chat_timeout_ms;       /* the assistant's model call in a shopper's request; past it: retrieval-only */
+	/* shopper (doc/customers.md) */
+	long catalog_page_size; /* products per page of /products and collections (?page=) */
+	long customer_session_ttl;  /* seconds a shopper stays signed in */
+	long customer_code_ttl;     /* seconds a one-time code (sign-in, reset) lives */
+	long customer_code_attempts;/* wrong tries that kill a code */
 	int debug;
 } config;
 

@@ -5,6 +5,7 @@
 #ifndef HTML_H
 #define HTML_H
 #include "util.h"
+#include <cJSON.h>
 
 void html_text(sbuf *b, const char *s);      /* & < > " ' escaped */
 void html_attr(sbuf *b, const char *s);      /* same set plus ` and = */
@@ -32,7 +33,8 @@ void mail_header_text(sbuf *b, const char *s, int phrase);
 /* XML text or attribute (feeds, sitemaps): html_text's entities, and the
  * control characters XML 1.0 forbids dropped. */
 void xml_text(sbuf *b, const char *s);
-/* JSON text placed inside <script type="application/ld+json">: < > & and
+/* JSON text placed inside <script type="application/ld+json"> or
+ * "application/json" (the variant picker's data): < > & and
  * U+2028/2029 as \u escapes, so the text can neither end the element nor
  * be read as markup; the JSON means the same. */
 void json_script(sbuf *b, const char *json);

@@ -202,6 +202,42 @@ void http_end(req *r)
 	memset(r, 0, sizeof *r);
 }
 
+int http_form_body(req *r, kv **out, int *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (r->body_too_large) {
+		http_error(r, 413, "payload_too_large", NULL, "request body is larger than %ld bytes", cfg.max_body);
+		return -1;
+	}
+	const char *ct = http_env(r, "CONTENT_TYPE");
+	if (!http_content_type_is(ct, "application/x-www-form-urlencoded")) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "header", "Content-Type");
+		http_error(r, 415, "unsupported_media_type", d,
+			   "Content-Type must be application/x-www-form-urlencoded, not '%s'", ct && *ct ? ct : "(none)");
+		return -1;
+	}
+	if (memchr(sb_str(&r->body), 0, r->body.len) ||
+	    parse_pairs(sb_str(&r->body), '&', 1, MAX_PARAMS, out, n) < 0) {
+		http_pairs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		http_error(r, 400, "bad_request", NULL, "the form is not valid (bad percent-encoding or UTF-8)");
+		return -1;
+	}
+	return 0;
+}
+
+void http_pairs_free(kv *p, int n) { free_pairs(p, n); }
+
+const char *http_pair(const kv *p, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(p[i].k, name) == 0) return p[i].v;
+	return NULL;
+}
+
 const char *http_query(req *r, const char *name)
 {
 	for (int i = 0; i < r->nquery; i++)

@@ -51,6 +51,14 @@ typedef struct req {
 	/* who */
 	tenant t;
 	auth who;
+	int64_t customer_id;        /* the store's signed-in shopper (store_customer), 0 = none */
+	int customer_known;         /* customer_id was looked up */
+	char customer_csrf[65];
+	int currency_known;         /* presentment currency looked up (store_presentment) */
+	char currency[8];           /* the shopper's currency, "" = the store's own */
+	double currency_rate;
+	char currency_rounding[8];
+	char currency_rate_text[32];
 	int json_errors;            /* errors as JSON (API) rather than HTML */
 
 	/* response */
@@ -131,6 +139,11 @@ int http_multipart(req *r, http_part *parts, int max, char *err, size_t errlen);
  * boundary= in Content-Type): 1 with it in out, else 0. */
 int http_header_param(const char *value, const char *param, char *out, size_t n);
 
+/* A form body (application/x-www-form-urlencoded) as decoded pairs, or
+ * -1 after answering 413/415/400. Free with http_pairs_free. */
+int http_form_body(req *r, kv **out, int *n);
+void http_pairs_free(kv *p, int n);
+const char *http_pair(const kv *p, int n, const char *name);   /* first value or NULL */
 /* 1 when a Content-Type header value is the media type (any parameters). */
 int http_content_type_is(const char *ct, const char *type);
 /* Parse the body as a JSON object, or answer 400/413/415 and return NULL.

@@ -86,40 +86,20 @@ static void page_by_slug(req *r)
 	page_live(r, r->params[0]);
 }
 
-static void add_prices(req *r, cJSON *p)
-{
-	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
-	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
-	int dec = money_decimals(r->t.currency);
-	double mul = 1;
-	for (int i = 0; i < dec; i++) mul *= 10;
-	sbuf b = SBUF_INIT;
-	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)(price->valuedouble * mul + 0.5), r->t.currency);
-	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
-	sb_reset(&b);
-	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
-		money_format(&b, (int64_t)(cmp->valuedouble * mul + 0.5), r->t.currency);
-	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
-	sb_free(&b);
-}
-
 /* Variants for the product page's option select: formatted prices. */
 static void add_variant_prices(req *r, cJSON *p)
 {
 	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
 	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
-	cJSON_ArrayForEach(v, vars) add_prices(r, v);
+	cJSON_ArrayForEach(v, vars) store_add_prices(r, v);
 }
 
 /* Route: GET /products -- every active product. */
 static void products_index(req *r)
 {
 	cJSON *d = cJSON_CreateObject();
-	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
-	cJSON *p;
-	cJSON_ArrayForEach(p, list) add_prices(r, p);
-	cJSON_AddItemToObject(d, "products", list);
-	render_template_page(r, "products.html", "All products", d);
+	if (store_browse_page(r, NULL, "/products", d) == 0)   /* sort_by, filter.*, page */
+		render_template_page(r, "products.html", "All products", d);
 	cJSON_Delete(d);
 }
 
@@ -130,7 +110,7 @@ static void api_products(req *r)
 	int64_t limit;
 	if (in_query_limit(r, 100, &limit) < 0) return;
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "products", cat_products(&r->t, http_query(r, "collection"), http_query(r, "sort"), limit));
+	if (store_browse_api(r, http_query(r, "collection"), limit, o) < 0) { cJSON_Delete(o); return; }
 	http_json(r, 200, o);
 }
 
@@ -147,11 +127,12 @@ static void product_page(req *r)
 {
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
-	add_prices(r, p);
+	store_add_prices(r, p);
 	add_variant_prices(r, p);
 	/* the gallery: every image with its renditions (media.h) */
 	int nimages = media_image_fields(cJSON_GetObjectItemCaseSensitive(p, "images"), 800, "(max-width: 800px) 100vw, 50vw", 600, 600);
 	cJSON_AddBoolToObject(p, "hasGallery", nimages > 1);
+	store_product_picker(r, p);   /* ?variant=ID */
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	/* nearest neighbours in this store, else the same collections */
@@ -195,12 +176,12 @@ static void collection_page(req *r)
 {
 	cJSON *c = cat_collection_by_slug(&r->t, r->params[0]);
 	if (!c) { not_found(r, "There is no such collection."); return; }
-	cJSON *p;
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "products")) add_prices(r, p);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "collection", c);
-	cJSON_AddItemToObject(d, "products", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "products"), 1));
+	char path[160];
+	snprintf(path, sizeof path, "/collections/%s", r->params[0]);
 	const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
+	if (store_browse_page(r, r->params[0], path, d) < 0) { cJSON_Delete(d); return; }
 	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(c, "description");
 	const cJSON *img = cJSON_GetObjectItemCaseSensitive(c, "image");
 	sbuf base = SBUF_INIT;
@@ -317,9 +298,33 @@ static const route routes[] = {
 	{ M_GET, "/blog/:slug", blog_post, T, 0, "post", NULL },
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
+	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_POST, "/api/cart/email", store_cart_email, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_POST, "/currency", store_currency_choose, T | NS | R_WRITE, 0, "cart", "cart" },
+	{ M_GET, "/cart/recover/:token", store_cart_recover, T | NS, 0, "cart", "cart" },
+	/* shopper accounts (store_account.c): A = signed in (401 without), + CSRF on writes */
+	{ M_GET, "/account", store_account_page, T | NS, 0, "customer", NULL },
+	{ M_GET, "/api/account", store_account_get, T | NS | R_AUTH, 0, "customer", NULL },
+	{ M_PATCH, "/api/account", store_account_update, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/account", store_account_delete, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/signup", store_account_signup, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/login", store_account_login, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/code", store_account_code, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/code/verify", store_account_code_verify, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/password/reset", store_account_reset, T | NS | R_WRITE, 0, "customer", "login" },
+	{ M_POST, "/api/account/logout", store_account_logout, T | NS | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/addresses", store_account_address_add, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/account/addresses/:id", store_account_address_delete, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/account/orders/:id/reorder", store_account_reorder, T | NS | R_AUTH | R_WRITE, 0, "customer", "cart" },
+	{ M_GET, "/wishlist", store_wishlist_page, T | NS, 0, "customer", NULL },
+	{ M_GET, "/api/wishlist", store_wishlist_get, T | NS | R_AUTH, 0, "customer", NULL },
+	{ M_POST, "/api/wishlist/items", store_wishlist_add, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_DELETE, "/api/wishlist/items/:id", store_wishlist_remove, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
+	{ M_POST, "/api/wishlist/merge", store_wishlist_merge, T | NS | R_AUTH | R_WRITE, 0, "customer", NULL },
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
 	{ M_GET, "/api/products", api_products, T, 0, "product", NULL },
 	{ M_GET, "/api/products/:slug", api_product, T, 0, "product", NULL },
+	{ M_GET, "/api/stock", store_stock, T, 0, "product", NULL },
 	{ M_GET, "/api/cart", store_cart_get, T | NS, 0, "cart", "cart" },
 	{ M_POST, "/api/cart/items", store_cart_add, T | NS | R_WRITE, 0, "cart", "cart" },
 	{ M_PATCH, "/api/cart/items/:id", store_cart_update, T | NS | R_WRITE, 0, "cart", "cart" },
@@ -397,6 +402,24 @@ static int gate(req *r, const route *rt)
 		return -1;
 	}
 	if ((rt->flags & R_WRITE) && server_read_only(r) < 0) return -1;
+	/* A shopper's own rows (R_AUTH): the session cookie, and on writes the
+	 * session's CSRF token in X-CSRF-Token. */
+	if ((rt->flags & R_AUTH) && !store_customer(r)) {
+		http_error(r, 401, "unauthorized", NULL, "sign in to your account first");
+		return -1;
+	}
+	if ((rt->flags & R_AUTH) && (rt->flags & R_WRITE)) {
+		const char *x = http_header_in(r, "X-CSRF-Token");
+		size_t n = strlen(r->customer_csrf);
+		int diff = !x || strlen(x) != n;
+		for (size_t i = 0; !diff && i < n; i++) diff |= x[i] ^ r->customer_csrf[i];
+		if (diff) {
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "header", "X-CSRF-Token");
+			http_error(r, 403, "csrf_failed", d, "the X-CSRF-Token header must carry this session's token");
+			return -1;
+		}
+	}
 	return 0;
 }
 

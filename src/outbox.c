@@ -1,5 +1,9 @@
 /* outbox: queueing and delivering emails, webhooks and payment intents (see outbox.h). */
 #include "outbox.h"
+#include "wishlist.h"
+#include "recover.h"
+#include "domains.h"
+#include "emails.h"
 #include "store_settings.h"
 #include "orders.h"
 #include "tmpl.h"
@@ -76,21 +80,16 @@ static void crlf(sbuf *out, const char *s)
 	}
 }
 
-/* Render templates/email/<name>.subject.txt and <name>.txt over data (the
- * public order JSON and the store) into the message to `to`, its subject's
- * text into subj: 0, or -1 when a template is missing. */
+/* Render email <name> (the store's own text, else templates/email/: see
+ * emails.c) over data (the public order JSON and the store) into the
+ * message to `to`, multipart/alternative with a plain-text and an HTML
+ * part; its subject's text into subj: 0, or -1 when a template is missing. */
 static int email_message(sbuf *m, char *subj, size_t subjlen, const tenant *t, const char *to, const char *name,
 			 const cJSON *data)
 {
-	char file[80];
-	sbuf subject = SBUF_INIT, body = SBUF_INIT;
-	snprintf(file, sizeof file, "email/%s.subject.txt", name);
-	int rc = tmpl_render_file(file, data, &subject);
-	snprintf(file, sizeof file, "email/%s.txt", name);
-	if (rc == 0) rc = tmpl_render_file(file, data, &body);
+	sbuf subject = SBUF_INIT, body = SBUF_INIT, html = SBUF_INIT;
+	int rc = emails_render(t->id, name, t->name, data, NULL, NULL, NULL, &subject, &body, &html);
 	if (rc == 0) {
-		while (subject.len && (subject.s[subject.len - 1] == '\n' || subject.s[subject.len - 1] == '\r'))
-			subject.s[--subject.len] = 0;
 		snprintf(subj, subjlen, "%s", sb_str(&subject));
 		char date[64], mid[33];
 		time_t now = (time_t)now_unix();
@@ -106,12 +105,19 @@ static int email_message(sbuf *m, char *subj, size_t subjlen, const tenant *t, c
 		hdr_text(m, to);
 		sb_puts(m, ">\r\nSubject: ");
 		mail_header_text(m, subj, 0);
+		/* the boundary is random hex: no text of ours can hold it */
 		sb_printf(m, "\r\nMessage-ID: <%s@storefront>\r\nMIME-Version: 1.0\r\n"
-			  "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
+			  "Content-Type: multipart/alternative; boundary=\"sf-%s\"\r\n\r\n"
+			  "--sf-%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+			  mid, mid, mid);
 		crlf(m, sb_str(&body));
+		sb_printf(m, "\r\n--sf-%s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", mid);
+		crlf(m, sb_str(&html));
+		sb_printf(m, "\r\n--sf-%s--\r\n", mid);
 	}
 	sb_free(&subject);
 	sb_free(&body);
+	sb_free(&html);
 	return rc;
 }
 
@@ -145,6 +151,34 @@ int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order
 	}
 	sb_free(&m);
 	cJSON_Delete(o);
+	return rc;
+}
+
+int outbox_queue_order_update(const tenant *t, int64_t order, const char *kind)
+{
+	cJSON *o = com_order_json(t->id, order, 0, t->currency);
+	if (!o) return -1;
+	const char *email = cJSON_GetObjectItemCaseSensitive(o, "email")->valuestring;
+	int rc = 0;
+	if (*email) {           /* an anonymised order has no one to tell */
+		char host[256], origin[300];
+		if (!domain_primary(t->id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", t->username, cfg.base_domain);
+		snprintf(origin, sizeof origin, "https://%s", host);
+		cJSON_AddStringToObject(o, "origin", origin);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "store"), "name", t->name);
+		rc = outbox_queue_email(t, email, kind, o);
+	}
+	cJSON_Delete(o);
+	return rc;
+}
+
+int outbox_queue_email(const tenant *t, const char *to, const char *name, const cJSON *data)
+{
+	char subject[400];
+	sbuf m = SBUF_INIT;
+	int rc = email_message(&m, subject, sizeof subject, t, to, name, data);
+	if (rc == 0) rc = outbox_add(t->id, "email", to, subject, sb_str(&m));
+	sb_free(&m);
 	return rc;
 }
 
@@ -427,6 +461,10 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 	long poll = o->poll_ms > 0 ? o->poll_ms : 1000;
 	int64_t last_tick = now_usec();
 	int room = cfg.deliver_concurrency > 0 ? (int)cfg.deliver_concurrency : 1;
+	/* wished-for items back in stock: their emails join the queue first
+	 * (and about once a minute in the loop) */
+	if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued: %s", db_errmsg());
+	if (recover_remind_due(o->tid) < 0) log_warn("deliverer: abandoned-checkout reminders not queued");
 	for (;;) {
 		int stopping = o->stop && *o->stop;
 		if (stopping) break;
@@ -447,6 +485,8 @@ int outbox_run(const outbox_opts *o, outbox_stats *stats)
 			usleep((useconds_t)poll * 1000);   /* a signal ends the nap early */
 		}
 		if (o->tick && now_usec() - last_tick >= (o->tick_ms > 0 ? o->tick_ms * 1000LL : 60 * 1000000LL)) {
+			if (wishlist_notify_due(o->tid) < 0) log_warn("deliverer: back-in-stock emails not queued");
+			if (recover_remind_due(o->tid) < 0) log_warn("deliverer: abandoned-checkout reminders not queued");
 			o->tick(stats);
 			last_tick = now_usec();
 		}

@@ -44,6 +44,15 @@ int outbox_queue_webhook(int64_t tid, int64_t order, const char *event);
  * 0, or -1 (storage error, or a missing email template). */
 int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order, const cJSON *settings);
 
+/* Queue the shopper's email about an order's change (kind: order_shipped,
+ * order_cancelled, order_refunded; templates/email/KIND*.txt with the
+ * order JSON, origin and store.name): 0 (nothing for an anonymised order),
+ * or -1. */
+int outbox_queue_order_update(const tenant *t, int64_t order, const char *kind);
+/* Queue one email to `to` from templates/email/NAME.txt and
+ * NAME.subject.txt rendered with data: 0, or -1. */
+int outbox_queue_email(const tenant *t, const char *to, const char *name, const cJSON *data);
+
 /* ---- delivering ---- */
 
 /* Deliver: 0, or -1 when the database failed. */

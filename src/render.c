@@ -16,6 +16,9 @@
 #include "share.h"
 #include "theme.h"
 #include "seo.h"
+#include "store.h"
+#include "customer.h"
+#include "wishlist.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -91,6 +94,16 @@ static cJSON *load_posts(req *r, const cJSON *c)
 }
 static cJSON *load_catalog(req *r, const cJSON *c) { (void)c; return cat_catalog(&r->t); }
 
+/* A page whose blocks depend on who is signed in (userTypes, `user`):
+ * a signed-in shopper's copy is never stored by a cache. */
+static void personal(req *r)
+{
+	if (store_customer(r)) {
+		r->cache_control = "private, no-store";
+		r->no_etag = 1;
+	}
+}
+
 /* Seed visibility rules: devices, userTypes, dateRange {start, end}. */
 static int visible(req *r, const cJSON *vis)
 {
@@ -98,8 +111,10 @@ static int visible(req *r, const cJSON *vis)
 	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(vis, "devices");
 	if (cJSON_IsArray(dev) && cJSON_GetArraySize(dev) > 0 && !has_param(dev, render_device(r))) return 0;
 	const cJSON *ut = cJSON_GetObjectItemCaseSensitive(vis, "userTypes");
-	if (cJSON_IsArray(ut) && cJSON_GetArraySize(ut) > 0 && !has_param(ut, r->who.user_id ? "customer" : "guest"))
-		return 0;
+	if (cJSON_IsArray(ut) && cJSON_GetArraySize(ut) > 0) {
+		personal(r);
+		if (!has_param(ut, store_customer(r) ? "customer" : "guest")) return 0;
+	}
 	const cJSON *dr = cJSON_GetObjectItemCaseSensitive(vis, "dateRange");
 	if (cJSON_IsObject(dr)) {
 		char today[32];
@@ -171,10 +186,22 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 			cJSON_AddStringToObject(d, "type", render_device(r));
 		} else if (!strcmp(p, "api")) {
 			cJSON_AddItemToObject(in, "catalog", shared(&pd->catalog, load_catalog, r, bconf));
+			/* api.getWishlist(): the signed-in shopper's (personal page) */
+			if (store_customer(r)) {
+				personal(r);
+				cJSON_AddItemToObject(in, "wishlist", wishlist_json(&r->t, r->customer_id));
+			}
 			if (!cJSON_HasObjectItem(in, "collections"))
 				cJSON_AddItemToObject(in, "collections", shared(&pd->collections, load_collections, r, bconf));
 		}
-		/* cart and user: null on cacheable pages; helpers: built in */
+		else if (!strcmp(p, "user")) {
+			/* the signed-in shopper: name, tags, order count; never an
+			 * email or address */
+			personal(r);
+			cJSON *u = store_customer(r) ? customer_user_json(r->t.id, r->customer_id) : NULL;
+			cJSON_AddItemToObject(in, p, u ? u : cJSON_CreateNull());
+		}
+		/* cart: null on cacheable pages; helpers: built in */
 	}
 	/* helpers.image finds a library URL's renditions here (media.h) */
 	for (int i = 0; i < entry->nparams; i++) {

@@ -39,4 +39,61 @@ void store_search_api(req *r);
 void store_search_suggest(req *r);
 void store_search_click(req *r);
 void store_chat(req *r);
+/* Add to this request's cart (store_cart.c): the cart id, or -1 answered. */
+int64_t store_cart_add_line(req *r, int64_t pid, int64_t vid, int64_t qty);
+
+/* Browsing (store_browse.c). */
+/* Formatted prices (priceFormatted, compareAtFormatted) of a product or
+ * variant in the store's currency (store_browse.c). */
+void store_add_prices(req *r, cJSON *p);
+/* A listing page's data into d: products (with badges), the sort menu,
+ * the filter form, pagination links. path: the listing's own address.
+ * -1 after answering 422 for a bad parameter. */
+int store_browse_page(req *r, const char *collection, const char *path, cJSON *d);
+/* /api/products: {products, nextPage} under the same parameters. */
+int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o);
+/* The product page's picker data into the product JSON p: selected,
+ * picker[], variantSelect, pickerJson (the script's table). */
+void store_product_picker(req *r, cJSON *p);
+void store_cart_add_form(req *r);
+void store_stock(req *r);
+/* The shopper's presentment currency (sf_currency cookie), when the store
+ * sells in it: 1 (and r->currency...; the page becomes private), else 0. */
+int store_presentment(req *r);
+/* A shop price (minor units) in the presentment currency's minor units. */
+int64_t store_convert(req *r, int64_t shop_minor);
+/* The currency menu's data into d (currencyForm); back: this page's path. */
+void store_currency_form(req *r, cJSON *d, const char *back);
+void store_currency_choose(req *r);
+void store_cart_email(req *r);
+void store_cart_recover(req *r);
+/* The request's shippingAddress field checked ({line1, line2?, city,
+ * region?, postalCode, country}): a new object ({} when absent and not
+ * required), or NULL after answering 422 (store_cart.c). */
+cJSON *store_check_address(req *r, const cJSON *b, int required);
+/* The store's address for links in emails ("https://host"). */
+void store_origin(req *r, char *out, size_t n);
+
+/* Shopper accounts (store_account.c). */
+/* The signed-in customer of this request (its session cookie), or 0;
+ * looked up once per request. */
+int64_t store_customer(req *r);
+void store_account_page(req *r);
+void store_account_get(req *r);
+void store_account_update(req *r);
+void store_account_delete(req *r);
+void store_account_signup(req *r);
+void store_account_login(req *r);
+void store_account_code(req *r);
+void store_account_code_verify(req *r);
+void store_account_reset(req *r);
+void store_account_logout(req *r);
+void store_account_address_add(req *r);
+void store_account_address_delete(req *r);
+void store_account_reorder(req *r);
+void store_wishlist_get(req *r);
+void store_wishlist_add(req *r);
+void store_wishlist_remove(req *r);
+void store_wishlist_merge(req *r);
+void store_wishlist_page(req *r);
 #endif

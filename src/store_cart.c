@@ -21,6 +21,10 @@
 #include "route.h"
 #include "money.h"
 #include "db.h"
+#include "customer.h"
+#include "recover.h"
+#include "currency.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -57,20 +61,11 @@ static void out_of_stock(req *r, int64_t pid, int64_t vid, const char *name, int
 			in_cart ? " (some are already in your cart)" : "");
 }
 
-/* Route: POST /api/cart/items {productId, variantId?, quantity?} -> the cart.
- * Adds to the line of the same product and variant. */
-void store_cart_add(req *r)
+/* Add qty of product pid (variant vid, 0: its only one) to this request's
+ * cart, adding to the line of the same product and variant: the cart id,
+ * or -1 after answering (404 unknown, 409 out of stock, 422). */
+int64_t store_cart_add_line(req *r, int64_t pid, int64_t vid, int64_t qty)
 {
-	cJSON *b = http_json_body(r);
-	if (!b) return;
-	int64_t pid = 0, vid = 0, qty = 1;
-	if (in_id(r, b, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, b, "variantId", IN_OPTIONAL, &vid) < 0 ||
-	    in_int(r, b, "quantity", IN_OPTIONAL, 1, cfg.cart_max_quantity, &qty) < 0)
-		goto out;
-	if (cJSON_GetObjectItemCaseSensitive(b, "price")) {
-		in_fail(r, "price", "cannot be set: prices come from the store");
-		goto out;
-	}
 	sqlite3_stmt *st = db_stmt("SELECT p.name, p.stock, (SELECT count(*) FROM variants v WHERE v.product_id = p.id), "
 				   "(SELECT min(v.id) FROM variants v WHERE v.product_id = p.id), "
 				   "(p.track_inventory = 0 OR p.inventory_policy = 'continue') "
@@ -148,7 +143,25 @@ void store_cart_add(req *r)
 	st = db_stmt("UPDATE carts SET updated_at = strftime('%s','now') WHERE id = :c");
 	db_bind_int(st, ":c", cart);
 	if (db_run(st) < 0 || db_commit() < 0) { fail_storage(r); goto out; }
-	send_cart(r, 200, cart);
+	return cart;
+out:
+	return -1;
+}
+
+/* Route: POST /api/cart/items {productId, variantId?, quantity?} -> the cart. */
+void store_cart_add(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int64_t pid = 0, vid = 0, qty = 1, cart;
+	if (in_id(r, b, "productId", IN_REQUIRED, &pid) < 0 || in_id(r, b, "variantId", IN_OPTIONAL, &vid) < 0 ||
+	    in_int(r, b, "quantity", IN_OPTIONAL, 1, cfg.cart_max_quantity, &qty) < 0)
+		goto out;
+	if (cJSON_GetObjectItemCaseSensitive(b, "price")) {
+		in_fail(r, "price", "cannot be set: prices come from the store");
+		goto out;
+	}
+	if ((cart = store_cart_add_line(r, pid, vid, qty)) >= 0) send_cart(r, 200, cart);
 out:
 	cJSON_Delete(b);
 }
@@ -215,7 +228,7 @@ void store_cart_delete(req *r)
 }
 
 /* shippingAddress: {line1, line2?, city, region?, postalCode, country}. */
-static cJSON *check_address(req *r, const cJSON *b, int required)
+cJSON *store_check_address(req *r, const cJSON *b, int required)
 {
 	const cJSON *a = NULL;
 	int rc = in_obj(r, b, "shippingAddress", required, &a);
@@ -278,7 +291,7 @@ bad:
  * port and the scheme it came in on (development, non-standard ports);
  * else https on the default port (stores are served behind TLS, which a
  * proxy in front may not tell us). */
-static void store_origin(req *r, char *out, size_t n)
+void store_origin(req *r, char *out, size_t n)
 {
 	char host[256];
 	if (!domain_primary(r->t.id, host, sizeof host)) snprintf(host, sizeof host, "%s.%s", r->t.username, cfg.base_domain);
@@ -331,6 +344,32 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 	}
 }
 
+/* What the shopper saw in their currency, kept on the order: each item's
+ * unit price converted (as the cart showed it) times its quantity, plus
+ * shipping, tax and discount converted without rounding. */
+static int record_presentment(req *r, int64_t order, const currency_rate *cr)
+{
+	cJSON *o = com_order_json(r->t.id, order, 1, r->t.currency), *it;
+	if (!o) return -1;
+	int64_t items = 0, rest = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "total")->valuedouble -
+				 (int64_t)cJSON_GetObjectItemCaseSensitive(o, "subtotal")->valuedouble;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "items"))
+		items += currency_convert((int64_t)cJSON_GetObjectItemCaseSensitive(it, "unitPrice")->valuedouble, r->t.currency, cr) *
+			 (int64_t)cJSON_GetObjectItemCaseSensitive(it, "quantity")->valuedouble;
+	cJSON_Delete(o);
+	currency_rate plain = *cr;
+	snprintf(plain.rounding, sizeof plain.rounding, "none");
+	int64_t adj = rest >= 0 ? currency_convert(rest, r->t.currency, &plain) : -currency_convert(-rest, r->t.currency, &plain);
+	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot "
+				   "WHERE id = :o AND tenant_id = :t");
+	db_bind_text(st, ":c", cr->code);
+	db_bind_text(st, ":r", cr->rate_text);
+	db_bind_int(st, ":tot", items + adj < 0 ? 0 : items + adj);
+	db_bind_int(st, ":o", order);
+	db_bind_int(st, ":t", r->t.id);
+	return db_run(st);
+}
+
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
  * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
@@ -339,13 +378,16 @@ void store_checkout(req *r)
 	cJSON *b = http_json_body(r), *addr = NULL, *settings = NULL;
 	if (!b) return;
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
+	const char *cur = NULL, *rate = NULL;
+	currency_rate cr = { .code = "" };
 	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
 	    in_str(r, b, "paymentMethod", IN_REQUIRED, 20, &pay) < 0 ||
 	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
-	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0)
+	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0 ||
+	    in_str(r, b, "currency", IN_OPTIONAL, 8, &cur) < 0 || in_str(r, b, "rate", IN_OPTIONAL, 32, &rate) < 0)
 		goto out;
 	if (!key) key = http_header_in(r, "Idempotency-Key");
 	if (!key || !*key) { in_fail(r, "idempotencyKey", "is required (a random string of 8-100 characters, the same on a retry)"); goto out; }
@@ -355,9 +397,23 @@ void store_checkout(req *r)
 	if (phone && (why = phone_problem(phone))) { in_fail(r, "phone", "%s", why); goto out; }
 	if (code && !*code) code = NULL;
 	settings = com_settings(r->t.id);
+	/* Another currency: the rate the shopper saw must still be the store's
+	 * (never a silent change of what they agreed to). */
+	if (cur && *cur && strcmp(cur, r->t.currency)) {
+		if (currency_find(settings, cur, &cr) < 0) { in_fail(r, "currency", "this store does not sell in '%.8s'", cur); goto out; }
+		if (!rate || strcmp(rate, cr.rate_text)) {
+			cJSON *d = cJSON_CreateObject();
+			cJSON_AddStringToObject(d, "field", "rate");
+			cJSON_AddStringToObject(d, "currency", cr.code);
+			cJSON_AddStringToObject(d, "rate", cr.rate_text);
+			http_error(r, 409, "rate_changed", d, "the %s rate is now %s, not %s: review the prices and order again",
+				   cr.code, cr.rate_text, rate ? rate : "(none)");
+			goto out;
+		}
+	}
 	com_ship ship;
 	if ((why = checkout_choice_problem(settings, ship_id, pay, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
-	if (!(addr = check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
+	if (!(addr = store_check_address(r, b, strcmp(ship.kind, "pickup") != 0))) goto out;
 	if (cJSON_GetObjectItemCaseSensitive(b, "items") || cJSON_GetObjectItemCaseSensitive(b, "total") ||
 	    cJSON_GetObjectItemCaseSensitive(b, "prices")) {
 		in_fail(r, "items", "cannot be given: the order is made from the cart and prices come from the store");
@@ -371,6 +427,12 @@ void store_checkout(req *r)
 	checkout_result res;
 	checkout_place(&q, &res);
 	if (res.code == CO_PLACED || res.code == CO_REPLAYED) {
+		/* a signed-in shopper's order goes to their account (best effort:
+		 * the order stands either way) */
+		if (res.code == CO_PLACED && store_customer(r) && customer_claim_order(r->t.id, r->customer_id, res.order) != CU_OK)
+			log_warn("order %lld not linked to customer %lld", (long long)res.order, (long long)r->customer_id);
+		if (res.code == CO_PLACED && cr.code[0] && record_presentment(r, res.order, &cr) < 0)
+			log_warn("order %lld: presentment currency not recorded", (long long)res.order);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
 		if (res.payment_delayed) {
@@ -433,6 +495,41 @@ void store_payment_webhook(req *r)
 	cJSON_Delete(settings);
 }
 
+/* The cart in the shopper's currency (a chosen one the store sells in):
+ * presentment {currency, rate, subtotalFormatted} and each line's
+ * priceFormatted and lineTotalFormatted in it. */
+static void add_presentment(req *r, cJSON *d, cJSON *cart)
+{
+	if (!store_presentment(r)) return;
+	int dec = money_decimals(r->t.currency);
+	double mul = 1;
+	for (int i = 0; i < dec; i++) mul *= 10;
+	cJSON *it;
+	int64_t sub = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(cart, "items")) {
+		const cJSON *price = cJSON_GetObjectItemCaseSensitive(it, "price");
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
+		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
+		int64_t unit = store_convert(r, (int64_t)(price->valuedouble * mul + 0.5));
+		sbuf b = SBUF_INIT;
+		money_format(&b, unit, r->currency);
+		cJSON_ReplaceItemInObjectCaseSensitive(it, "priceFormatted", cJSON_CreateString(sb_str(&b)));
+		sb_reset(&b);
+		money_format(&b, unit * (int64_t)q->valuedouble, r->currency);
+		cJSON_ReplaceItemInObjectCaseSensitive(it, "lineTotalFormatted", cJSON_CreateString(sb_str(&b)));
+		sb_free(&b);
+		sub += unit * (int64_t)q->valuedouble;
+	}
+	cJSON *p = cJSON_AddObjectToObject(d, "presentment");
+	cJSON_AddStringToObject(p, "currency", r->currency);
+	cJSON_AddStringToObject(p, "rate", r->currency_rate_text);
+	sbuf b = SBUF_INIT;
+	money_format(&b, sub, r->currency);
+	cJSON_AddStringToObject(p, "subtotalFormatted", sb_str(&b));
+	sb_free(&b);
+	cJSON_ReplaceItemInObjectCaseSensitive(cart, "subtotalFormatted", cJSON_CreateString(cJSON_GetObjectItemCaseSensitive(p, "subtotalFormatted")->valuestring));
+}
+
 /* Route: GET /cart */
 void store_cart_page(req *r)
 {
@@ -440,6 +537,8 @@ void store_cart_page(req *r)
 	cJSON *cart = com_cart_json(r, com_cart_id(r, 0));
 	cJSON_AddBoolToObject(d, "hasItems", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cart, "items")) > 0);
 	cJSON_AddItemToObject(d, "cart", cart);
+	store_currency_form(r, d, "/cart");
+	add_presentment(r, d, cart);
 	render_template_page(r, "cart.html", "Your cart", d);
 	cJSON_Delete(d);
 }
@@ -492,6 +591,19 @@ void store_checkout_page(req *r)
 	char key[33];
 	random_hex(key, 16);
 	cJSON_AddStringToObject(d, "idempotencyKey", key);
+	add_presentment(r, d, cart);
+	/* a signed-in shopper: contact and saved addresses prefill the form */
+	cJSON *c = store_customer(r) ? customer_json(r->t.id, r->customer_id, r->t.currency) : NULL;
+	if (c) {
+		cJSON *addrs = cJSON_DetachItemFromObjectCaseSensitive(c, "addresses");
+		cJSON *one = cJSON_GetArrayItem(addrs, 0), *a;
+		int i = 0;
+		cJSON_ArrayForEach(a, addrs) cJSON_AddBoolToObject(a, "checked", i++ == 0);
+		cJSON_AddItemToObject(d, "savedAddresses", addrs);
+		cJSON_AddBoolToObject(d, "hasSavedAddresses", one != NULL);
+		cJSON_AddItemToObject(d, "prefill", one ? cJSON_Duplicate(one, 1) : cJSON_CreateObject());
+		cJSON_AddItemToObject(d, "customer", c);
+	}
 	render_template_page(r, "checkout.html", "Checkout", d);
 	cJSON_Delete(d);
 }
@@ -514,9 +626,45 @@ void store_order_page(req *r)
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddBoolToObject(d, "manual", !strcmp(cJSON_GetObjectItemCaseSensitive(o, "paymentMethod")->valuestring, "manual"));
 	cJSON_AddBoolToObject(d, "hasDiscount", cJSON_GetObjectItemCaseSensitive(o, "discount")->valuedouble > 0);
+	/* No mail server: the page says so instead of promising an email. */
+	cJSON_AddBoolToObject(d, "mailConfigured", cfg.smtp_url[0] != 0);
 	cJSON_AddItemToObject(d, "order", o);
 	char title[64];
 	snprintf(title, sizeof title, "Order #%d", (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble);
 	render_template_page(r, "order.html", title, d);
 	cJSON_Delete(d);
+}
+
+/* Route: POST /api/cart/email {email} -- the email typed at checkout, kept
+ * on the cart for the store's abandoned-checkout reminder (if it sends
+ * them; recover.c). {kept}: false when there is no cart. */
+void store_cart_email(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const char *e, *why;
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &e) == 0) {
+		int64_t cart = com_cart_id(r, 0);
+		if ((why = email_problem(e))) in_fail(r, "email", "%s", why);
+		else if (cart > 0 && recover_set_email(r->t.id, cart, e) < 0) fail_storage(r);
+		else {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddBoolToObject(o, "kept", cart > 0);
+			http_json(r, 200, o);
+		}
+	}
+	cJSON_Delete(b);
+}
+
+/* Route: GET /cart/recover/{token} -- the reminder's link: the cart comes
+ * back to this browser (a new cookie), then 303 to /cart. A spent or
+ * unknown link: the friendly 404. */
+void store_cart_recover(req *r)
+{
+	r->referrer_policy = "no-referrer";
+	char token[49];
+	int64_t cart = recover_claim(r->t.id, r->params[0], token);
+	if (!cart) { http_error(r, 404, "not_found", NULL, "This link was used already or has expired."); return; }
+	http_set_cookie(r, COM_CART_COOKIE, token, cfg.cart_ttl, 1, "Lax");
+	http_redirect(r, 303, "/cart");
 }

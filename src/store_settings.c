@@ -3,6 +3,7 @@
  * gateway keys) merged over the defaults, their checking for the admin API,
  * and the masking of secrets (see store_settings.h). */
 #include "store_settings.h"
+#include "currency.h"
 #include "input.h"
 #include "text.h"
 #include "money.h"
@@ -21,6 +22,9 @@ static const char default_settings[] =
 	"\"paymentMethods\":[\"manual\"],"
 	"\"notifyEmail\":\"\","
 	"\"timeZone\":\"UTC\","
+	"\"lowStockThreshold\":0,"
+	"\"abandonedCheckout\":{\"enabled\":false,\"delayMinutes\":120},"
+	"\"currencies\":[],"
 	"\"posWebhook\":{\"url\":\"\",\"secret\":\"\"},"
 	"\"stripe\":{\"apiBase\":\"\",\"secretKey\":\"\",\"publishableKey\":\"\",\"webhookSecret\":\"\"}}";
 
@@ -205,13 +209,29 @@ const char *com_settings_problem(const cJSON *s, const char **field)
 		const char *why = tz_problem(v->valuestring);
 		if (why) return why;
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "lowStockThreshold"))) {
+		*field = "lowStockThreshold";
+		if (!is_int(v, 0, 1000)) return "must be an integer 0-1000 (\"only N left\" from this stock down; 0: never)";
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "currencies"))) {
+		*field = "currencies";
+		const char *why = currency_settings_problem(v, NULL);
+		if (why) return why;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(s, "abandonedCheckout"))) {
+		*field = "abandonedCheckout";
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "enabled");
+		const cJSON *dm = cJSON_GetObjectItemCaseSensitive(v, "delayMinutes");
+		if (!cJSON_IsObject(v) || !cJSON_IsBool(en) || !is_int(dm, 0, 43200))
+			return "must be {enabled: true|false, delayMinutes: 0-43200}";
+	}
 	static const char *const known[] = { "shippingMethods", "tax", "paymentMethods", "notifyEmail", "posWebhook", "stripe",
-					     "timeZone" };
+					     "timeZone", "lowStockThreshold", "abandonedCheckout", "currencies" };
 	const cJSON *it;
 	cJSON_ArrayForEach(it, s) {
 		int ok = 0;
 		for (size_t i = 0; i < ARRAY_LEN(known); i++) ok |= !strcmp(known[i], it->string);
-		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone)"; }
+		if (!ok) { *field = it->string; return "is not a commerce setting (shippingMethods, tax, paymentMethods, notifyEmail, posWebhook, stripe, timeZone, lowStockThreshold, abandonedCheckout, currencies)"; }
 	}
 	return NULL;
 }

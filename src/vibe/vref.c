@@ -122,10 +122,13 @@ const vref_call vref_helpers[] = {
 
 const vref_call vref_api[] = {
 	{ "getProducts", "getProducts(filters?)", "object[]",
-	  "The store's products, filtered by {collection, tag, search, minPrice, maxPrice, inStock, sort, limit}; "
-	  "sort is \"price-asc\", \"price-desc\", \"name\" or \"newest\"." },
+	  "The store's products, filtered by {collection, tag(s), vendor(s), search, minPrice, maxPrice, available "
+	  "(or inStock), options: {Size: \"M\"}, sort_by, limit, page}; sort_by takes Shopify's names "
+	  "(price-ascending, price-descending, title-ascending, title-descending, created-descending, "
+	  "created-ascending) or price-asc, price-desc, name, newest." },
 	{ "getCollections", "getCollections()", "object[]", "The store's collections." },
 	{ "getCart", "getCart()", "object|null", "The shopper's cart, or null." },
+	{ "getWishlist", "getWishlist()", "object[]", "The signed-in shopper's wishlist (products), or [] (a guest's lives in the browser)." },
 	{ "search", "search(query, limit?)", "object[]",
 	  "Products matching a query (words, SKU fragments, typos), best first, from the catalogue loaded for the page." },
 	{ "getRelated", "getRelated(productId, limit?)", "object[]",

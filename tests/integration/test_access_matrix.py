@@ -99,6 +99,18 @@ CROSS = {
     "POST /api/cms/orders/:id/cancel": ("id", {}, None),
     "POST /api/cms/orders/:id/paid": ("id", {}, None),
     "POST /api/cms/orders/:id/refund": ("id", {}, None),
+    "GET /api/cms/emails": ("self", None, 200),                   # the kinds, and whether A changed each
+    # {kind} is a name, not an id: only the caller's store's text is read or written
+    "GET /api/cms/emails/:kind": ("self", None, 404),
+    "PUT /api/cms/emails/:kind": ("self", {"subject": "x", "text": "y"}, 404),
+    "DELETE /api/cms/emails/:kind": ("self", None, 404),
+    "POST /api/cms/emails/:kind/preview": ("self", {}, 404),
+    "GET /api/cms/customers": ("list", None, "customers"),
+    "GET /api/cms/customers.csv": ("self", None, 200),            # A's customers only, as CSV
+    "GET /api/cms/customers/:id": ("id", None, None),
+    "PUT /api/cms/customers/:id": ("id", {"note": "pwned", "tags": ["pwned"]}, None),
+    # into the caller's store only (the same email at B stays B's: test_customers.py)
+    "POST /api/cms/sync/customers": ("create", {"customers": [{"posId": "x{n}", "email": "x{n}@alpha.test"}]}, 200),
     "GET /api/cms/discounts": ("list", None, "discounts"),
     "POST /api/cms/discounts": ("create", {"code": "X{n}", "kind": "fixed", "value": 1}, 201),
     "PUT /api/cms/discounts/:id": ("id", {"value": 99, "active": False}, None),
@@ -166,6 +178,7 @@ POLICY = {
     "collection": (ALL, {O, E}),
     "product": (ALL, {O, S}),
     "order": ({O, S}, {O, S}),
+    "customer": ({O, S}, {O, S}),  # shoppers' accounts: who sells, not who edits pages
     "inventory": (ALL, {O, S}),   # stock levels are catalogue: everyone reads (doc/access.md)
     "discount": ({O, S}, {O}),
     "settings": ({O, S}, {O}),
@@ -227,6 +240,11 @@ def world(stack):
     assert shopper.add(ids["product"], 1).status == 200
     order = shopper.checkout(shippingMethod="pickup", shippingAddress=None, email="buyer@bravo.test").json()["order"]
     ids["order"] = order["id"]
+    # a shopper's account at B
+    r = stack.post("/api/account/signup", {"email": "shopper@bravo.test", "password": "correct-horse-1"},
+                   host="bravo.localhost")
+    assert r.status == 201, r
+    ids["customer"] = r.json()["customer"]["id"]
     ids["discount"] = stack.post(API + "/discounts", {"code": "BRAVO10", "kind": "percent", "value": 10},
                                  token=bt).json()["id"]
     ids["redirect"] = stack.post(API + "/redirects", {"from": "/bravo-old", "to": "/secret"}, token=bt).json()["id"]
@@ -249,6 +267,7 @@ def world(stack):
     own = {
         "page": {p["id"] for p in stack.get(API + "/pages", token=at).json()["pages"]},
         "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(), "custom_field": set(),
+        "post": set(), "product": set(), "collection": set(), "order": set(), "discount": set(), "customer": set(),
         "user": {u["id"] for u in stack.get(API + "/users", token=at).json()["users"]},
         "token": {k["id"] for k in stack.get(API + "/tokens?all=1", token=at).json()["tokens"]},
     }
@@ -412,9 +431,33 @@ STORE = {
     "GET /api/cart": ("/api/cart", 200),
     "GET /api/products": ("/api/products", 200),
     "GET /api/products/:slug": ("/api/products/bravo-thing", 404),
+    "GET /api/stock": None,                   # B's product ids under A's Host answer nothing: test_shopper.py
     "GET /orders/:id": ("{order_url}", 404),  # B's order, with its key, under A's Host
     # cart lines and checkout with another store's product/line ids: test_cart.py
     "POST /api/cart/items": None,
+    "POST /cart/add": None,                   # the product form without JavaScript: test_shopper.py
+    "POST /currency": None,                   # a cookie of this store only: test_customers.py
+    "POST /api/cart/email": None,             # the abandoned-checkout email of this cart only: test_customers.py
+    "GET /cart/recover/:token": None,         # B's link under A's Host: test_customers.py
+    "GET /account": ("/account", 200),        # the sign-in forms: nothing of B's customers
+    # a customer of B with B's session on A's host, ids of B's addresses/orders: test_customers.py
+    "GET /api/account": None,
+    "PATCH /api/account": None,
+    "DELETE /api/account": None,
+    "POST /api/account/signup": None,
+    "POST /api/account/login": None,
+    "POST /api/account/code": None,
+    "POST /api/account/code/verify": None,
+    "POST /api/account/password/reset": None,
+    "POST /api/account/logout": None,
+    "POST /api/account/addresses": None,
+    "DELETE /api/account/addresses/:id": None,
+    "POST /api/account/orders/:id/reorder": None,
+    "GET /wishlist": ("/wishlist", 200),      # a guest's page: nothing of B's
+    "GET /api/wishlist": None,                # B's session on A, B's product ids: test_customers.py
+    "POST /api/wishlist/items": None,
+    "DELETE /api/wishlist/items/:id": None,
+    "POST /api/wishlist/merge": None,
     "PATCH /api/cart/items/:id": None,
     "DELETE /api/cart/items/:id": None,
     "POST /api/cart/quote": None,

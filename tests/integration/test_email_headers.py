@@ -2,6 +2,7 @@
 subject: a name made to look like another address stays one display name
 (quoted), non-ASCII is RFC 2047-encoded, and both survive a real parser.
 Mail goes through the same SMTP sink as test_delivery.py."""
+import re
 import email
 import email.policy
 import subprocess
@@ -96,7 +97,13 @@ def test_order_email_text(stack):
     to the order, every line ending in CRLF (as before the text moved out
     of the C code)."""
     order, raw = order_mail(stack, "mailtext", "Text Shop")
-    body = raw.split("\r\n\r\n", 1)[1]
+    # multipart/alternative: the plain-text part, up to its closing boundary
+    boundary = re.search(r'boundary="([^"]+)"', raw).group(1)
+    part = raw.split("--" + boundary + "\r\n")[1]
+    assert part.startswith("Content-Type: text/plain; charset=utf-8\r\n"), part[:80]
+    body = part.split("\r\n\r\n", 1)[1]
+    assert body.endswith("\r\n\r\n")
+    body = body[:-2]           # the CRLF before the next boundary belongs to it (RFC 2046)
     assert "\n" not in body.replace("\r\n", ""), repr(body)     # no bare LF
     lines = body.split("\r\n")
     it = order["items"][0]

@@ -225,7 +225,7 @@ API_BLOCK = """function renderApi(api, config) {
 
 ALL_BLOCK = """function renderAll(api) {
   return JSON.stringify(api.getProducts().map(p => ({ slug: p.slug, name: p.name, description: p.description,
-    price: p.price, stock: p.stock, tags: p.tags, collections: p.collections })));
+    price: p.price, stock: p.stock, inStock: p.inStock, tags: p.tags, collections: p.collections })));
 }
 """
 
@@ -237,7 +237,7 @@ def expected(products, f):
            and (not f.get("search") or f["search"].lower() in (p["name"] + " " + p["description"]).lower())
            and (f.get("minPrice") is None or p["price"] >= f["minPrice"])
            and (f.get("maxPrice") is None or p["price"] <= f["maxPrice"])
-           and (not f.get("inStock") or p["stock"] > 0)]
+           and (not f.get("inStock") or p["inStock"])]
     sort = f.get("sort")
     if sort == "price-asc":
         out.sort(key=lambda p: p["price"])
