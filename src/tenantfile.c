@@ -93,6 +93,9 @@ static const struct tf_rule {
 	{ "search_tri_docsize", NULL, RK_GLOBAL, NULL },
 	{ "search_tri_idx", NULL, RK_GLOBAL, NULL },
 	{ "chat_messages", "conversation_id", RK_KEEP, NULL },   /* a random text id that travels as it is */
+	/* shoppers */
+	{ "customers", "pos_id", RK_KEEP, NULL },
+	{ "wishlist_items", "variant_id", RK_REF, "variants" },
 };
 
 /* The change feed's and audit log's entity names and their tables. */
