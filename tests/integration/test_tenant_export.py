@@ -85,7 +85,8 @@ SOFT = {("order_items", "product_id"): "products", ("order_items", "variant_id")
         ("cart_items", "variant_id"): "variants", ("payment_events", "order_id"): "orders",
         ("audit_log", "user_id"): "users", ("draft_blocks", "modified_by"): "users",
         ("page_versions", "published_by"): "users", ("block_history", "block_id"): "draft_blocks",
-        ("block_history", "modified_by"): "users", ("publish_schedule", "created_by"): "users"}
+        ("block_history", "modified_by"): "users", ("publish_schedule", "created_by"): "users",
+        ("wishlist_items", "variant_id"): "variants"}
 ENTITY = {"page": "pages", "block": "draft_blocks", "post": "posts", "product": "products",
           "collection": "collections", "variant": "variants", "discount": "discounts", "user": "users",
           "token": "api_tokens"}
@@ -93,6 +94,10 @@ ENTITY = {"page": "pages", "block": "draft_blocks", "post": "posts", "product": 
 
 # Ids a rendered page shows, by the table they are ids of.
 PAGE_IDS = [(r'(data-block-id=")(\d+)(")', "draft_blocks"), (r"(addToCart\(')(\d+)(')", "products"),
+            (r'(data-wish=")(\d+)(")', "products"),
+            (r'(name="product_id" value=")(\d+)(")', "products"), (r'(name="id" value=")(\d+)(")', "variants"),
+            # the variant picker's table: {"product":{"id":..}, "variants":[{"id":..}, ...]}
+            (r'("product":\{"id":")(\d+)(")', "products"), (r'((?<!"product":)\{"id":")(\d+)(")', "variants"),
             (r'(data-product-id=")(\d+)(")', "products"), (r'(<option value=")(\d+)(")', "variants")]
 
 
