@@ -25,7 +25,7 @@ DEBUG ?= 0
 WERROR ?= $(if $(wildcard .git),1,0)
 
 PKG_CONFIG ?= pkg-config
-PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark
+PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The Debian package of each, for the message when one is missing.
@@ -37,6 +37,7 @@ DEB_libcurl := libcurl4-openssl-dev
 DEB_libargon2 := libargon2-dev
 DEB_libseccomp := libseccomp-dev
 DEB_libcmark := libcmark-dev
+DEB_zlib := zlib1g-dev
 
 CC ?= cc
 CFLAGS ?= -O2 -g

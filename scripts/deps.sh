@@ -5,9 +5,10 @@
 set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
- libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev"
-run="lighttpd spawn-fcgi multiwatch sqlite3 curl tzdata"
+ libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev zlib1g-dev"
+run="lighttpd lighttpd-modules-lua spawn-fcgi multiwatch sqlite3 curl tzdata"
 test="python3 python3-pytest lighttpd spawn-fcgi multiwatch curl sqlite3 caddy valgrind
+ nginx apache2 libapache2-mod-fcgid lighttpd-modules-lua
  chromium clang libclang-rt-14-dev"
 bench="wrk"
 

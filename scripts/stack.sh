@@ -79,6 +79,7 @@ start)
 	supervise deliver 1 "$root/bin/storefront" deliver --loop 1
 	listening storefront admin
 	SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
+		SF_PAGE_CACHE=${STOREFRONT_PAGE_CACHE_DIR:-/nonexistent} \
 		SF_ADMIN_HOST_RE=$(printf '%s' "${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}}" | sed 's/[.]/\\./g') \
 		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.

@@ -1,6 +1,7 @@
 /* admin_pages: /api/cms/pages, /api/cms/blocks, preview, publish,
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
+#include "pagecache.h"
 #include "admin.h"
 #include "server.h"
 #include "input.h"
@@ -551,6 +552,8 @@ void adm_page_publish(req *r)
 	drafts_stamp(blocks, &stamp);
 	if (db_begin(1) < 0) { cJSON_free(snap); adm_fail(r, "the publish"); goto out; }
 	if (!pages_exists(r->t.id, id)) { cJSON_free(snap); db_rollback(); adm_not_found(r, "page"); goto out; }
+	char nav_before[600], nav_after[600];
+	pages_nav_entry(r->t.id, id, nav_before, sizeof nav_before);
 	cJSON *cur = pages_blocks(r->t.id, id);
 	drafts_stamp(cur, &now);
 	cJSON_Delete(cur);
@@ -566,7 +569,9 @@ void adm_page_publish(req *r)
 	cJSON_free(snap);
 	char detail[64];
 	snprintf(detail, sizeof detail, "version %lld", (long long)v);
-	if (v < 0 || audit_write(r, "page.publish", "page", id, "publish", detail) < 0) {
+	if (v >= 0) pages_nav_entry(r->t.id, id, nav_after, sizeof nav_after);
+	if (v < 0 || audit_write(r, "page.publish", "page", id, "publish", detail) < 0 ||
+	    pagecache_invalidate_page(r->t.id, id, nav_before, nav_after) < 0) {
 		adm_fail(r, "the publish");
 		goto out;
 	}

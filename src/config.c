@@ -49,6 +49,7 @@ static const struct key {
 	L(cart_max_quantity), L(cart_max_lines), L(cart_ttl), S(smtp_url), S(smtp_from),
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
+	S(page_cache_dir), L(page_cache_max_age), L(page_cache_stale), L(page_cache_lock), S(page_cache_purge_url),
 #undef S
 #undef L
 };
@@ -214,6 +215,9 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.deliver_concurrency = 16;
 	cfg.store_cpu_ms = 10000;
 	cfg.store_cpu_window = 60;
+	cfg.page_cache_max_age = 300;
+	cfg.page_cache_stale = 30;
+	cfg.page_cache_lock = 10;
 #ifdef SF_DEBUG
 	cfg.debug = 1;
 #endif

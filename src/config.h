@@ -62,6 +62,12 @@ typedef struct config {
 	/* fair share (doc/commerce.md, share.h) */
 	long store_cpu_ms;      /* block render time one store may use per window (0: no limit) */
 	long store_cpu_window;  /* seconds */
+	/* the page cache (doc/page-cache.md) */
+	char page_cache_dir[1024];  /* where cached pages are kept ("": no page cache) */
+	long page_cache_max_age;    /* s-maxage for a CDN in front, seconds */
+	long page_cache_stale;      /* seconds a stale copy may be served while one worker re-renders */
+	long page_cache_lock;       /* seconds a re-render lock is honoured (then taken over) */
+	char page_cache_purge_url[512]; /* POSTed {"keys":[...]} on each invalidation ("": none) */
 	int debug;
 } config;
 

@@ -16,6 +16,7 @@
 #include "ratelimit.h"
 #include "store.h"
 #include "input.h"
+#include "pagecache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ static void page_live(req *r, const char *slug)
 		not_found(r, "There is no page at this address.");
 		return;
 	}
+	pagecache_use("page", id);
 	/* The head comes from the live version too, not from the draft. */
 	char *title = NULL, *meta = NULL;
 	pages_live_meta(r->t.id, id, &title, &meta);
@@ -87,6 +89,8 @@ static void products_index(req *r)
 	cJSON *list = cat_products(&r->t, NULL, http_query(r, "sort"), CAT_PAGE_PRODUCTS);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_prices(r, p);
+	pagecache_use("products", 0);
+	pagecache_use_list("product", list);
 	cJSON_AddItemToObject(d, "products", list);
 	render_template_page(r, "products.html", "All products", d);
 	cJSON_Delete(d);
@@ -118,6 +122,8 @@ static void product_page(req *r)
 	if (!p) { not_found(r, "There is no such product."); return; }
 	add_prices(r, p);
 	add_variant_prices(r, p);
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	pagecache_use("product", cJSON_IsString(pid) ? atoll(pid->valuestring) : 0);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
 	/* The page head: the product's SEO title and description when it has
@@ -147,6 +153,10 @@ static void collection_page(req *r)
 	if (!c) { not_found(r, "There is no such collection."); return; }
 	cJSON *p;
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "products")) add_prices(r, p);
+	const cJSON *cid = cJSON_GetObjectItemCaseSensitive(c, "id");
+	pagecache_use("collection", cJSON_IsString(cid) ? atoll(cid->valuestring) : 0);
+	pagecache_use("products", 0);
+	pagecache_use_list("product", cJSON_GetObjectItemCaseSensitive(c, "products"));
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "collection", c);
 	cJSON_AddItemToObject(d, "products", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, "products"), 1));
@@ -176,6 +186,8 @@ static void blog_index(req *r)
 	cJSON *list = posts_published(r->t.id, 100);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_post_dates(p);
+	pagecache_use("posts", 0);
+	pagecache_use_list("post", list);
 	cJSON_AddItemToObject(d, "posts", list);
 	render_template_page(r, "blog_index.html", "Blog", d);
 	cJSON_Delete(d);
@@ -187,6 +199,8 @@ static void blog_post(req *r)
 	cJSON *p = posts_published_by_slug(r->t.id, r->params[0]);
 	if (!p) { not_found(r, "There is no such post."); return; }
 	add_post_dates(p);
+	const cJSON *postid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	pagecache_use("post", cJSON_IsString(postid) ? atoll(postid->valuestring) : 0);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "post", p);
 	render_template_page(r, "post.html", cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring, d);
@@ -205,16 +219,20 @@ static void robots(req *r)
  * (the shopper's cart, checkout and orders): Cache-Control: no-store. */
 #define T R_TENANT
 #define NS R_NOSTORE
+/* PC: opt-in to the page cache (pagecache.h): the answer is the same for
+ * every anonymous shopper and the handler reports what it showed
+ * (pagecache_use). A new page stays uncached until someone decides it may. */
+#define PC R_CACHE
 static const route routes[] = {
 	/* Caddy's on-demand TLS asks from its own host: no store here. */
 	{ M_GET, "/api/tls/ask", domain_ask, NS, 0, "domain", NULL },
-	{ M_GET, "/", home, T, 0, "page", NULL },
+	{ M_GET, "/", home, T | PC, 0, "page", NULL },
 	{ M_GET, "/robots.txt", robots, T, 0, NULL, NULL },
-	{ M_GET, "/products", products_index, T, 0, "product", NULL },
-	{ M_GET, "/products/:slug", product_page, T, 0, "product", NULL },
-	{ M_GET, "/collections/:slug", collection_page, T, 0, "collection", NULL },
-	{ M_GET, "/blog", blog_index, T, 0, "post", NULL },
-	{ M_GET, "/blog/:slug", blog_post, T, 0, "post", NULL },
+	{ M_GET, "/products", products_index, T | PC, 0, "product", NULL },
+	{ M_GET, "/products/:slug", product_page, T | PC, 0, "product", NULL },
+	{ M_GET, "/collections/:slug", collection_page, T | PC, 0, "collection", NULL },
+	{ M_GET, "/blog", blog_index, T | PC, 0, "post", NULL },
+	{ M_GET, "/blog/:slug", blog_post, T | PC, 0, "post", NULL },
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
 	{ M_GET, "/orders/:id", store_order_page, T | NS, 0, "order", NULL },
@@ -227,7 +245,7 @@ static const route routes[] = {
 	{ M_POST, "/api/checkout", store_checkout, T | NS | R_WRITE, 0, "order", "checkout" },
 	{ M_POST, "/api/cart/quote", store_checkout_quote, T | NS, 0, "cart", "cart" },
 	{ M_POST, "/api/payments/webhook", store_payment_webhook, T | NS, 0, "order", NULL },
-	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
+	{ M_GET, "/:slug", page_by_slug, T | PC, 0, "page", NULL },
 };
 
 /* The store's other hostnames answer 301 to its primary domain, with the
@@ -297,8 +315,18 @@ static void handle(req *r)
 		return;
 	}
 	const route *rt = route_find(r, routes, ARRAY_LEN(routes));
-	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) return;
+	/* A cached page is answered before the database or the sandbox is
+	 * touched (hosting where the web server cannot find the file). */
+	if (rt && (rt->flags & R_CACHE) && pagecache_serve(r)) {
+		r->route = rt;
+		return;
+	}
+	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) {
+		pagecache_store(r);   /* nothing to keep; releases a re-render lock */
+		return;
+	}
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
+	pagecache_store(r);
 }
 
 int main(int argc, char **argv)

@@ -468,6 +468,16 @@ int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta)
 	return found ? 0 : -1;
 }
 
+void pages_nav_entry(int64_t tid, int64_t page, char *out, size_t n)
+{
+	sqlite3_stmt *st = db_stmt("SELECT v.title FROM pages p JOIN page_versions v ON v.page_id = p.id "
+				   "AND v.version = p.live_version WHERE p.tenant_id = :t AND p.id = :p AND v.show_in_nav = 1");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	snprintf(out, n, "%s", db_step(st) == SQLITE_ROW ? db_text(st, 0) : "");
+	db_reset(st);
+}
+
 char *pages_starter_code(const char *type)
 {
 	for (int i = 0; block_types[i]; i++) {

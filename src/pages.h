@@ -54,6 +54,10 @@ int pages_restore_drafts(int64_t tid, int64_t page, const cJSON *blocks, int64_t
 int pages_restore_meta(int64_t tid, int64_t page, int64_t version);
 /* The live version's title and meta description (caller frees); -1 if none. */
 int pages_live_meta(int64_t tid, int64_t page, char **title, char **meta);
+/* What the navigation shows of the page's live version ("" when it is
+ * not in the navigation) into out: a publish that changes it changes
+ * every page's navigation. */
+void pages_nav_entry(int64_t tid, int64_t page, char *out, size_t n);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */
 char *pages_starter_code(const char *type);
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "pagecache.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -35,13 +36,21 @@ void server_storage_error(req *r, const char *fmt, ...)
 }
 
 static volatile sig_atomic_t stopping;
-static void on_term(int sig) { (void)sig; stopping = 1; FCGX_ShutdownPending(); }
+/* TERM: finish what is in hand, take nothing new (held while a request
+ * runs, see the loop; while the worker waits in accept() it returns). */
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
 
 static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Stream *out)
 {
 	req r;
 	http_begin(&r, env, in, out);
 	log_set_request(r.id, r.t.username);   /* the tenant as it gets resolved */
+	pagecache_reset();           /* nothing of the last request's page or writes */
 	prog->handle(&r);
 	if (db_in_tx()) {            /* a handler that forgot: never leave a lock */
 		log_error("transaction left open by handler for %s; rolled back", r.path);
@@ -108,10 +117,18 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 	long limit = cfg.max_requests ? server_request_limit(cfg.max_requests) : 0;
+	/* SIGTERM finishes the request in hand: it is held while a request
+	 * runs (no write of the answer cut short by EINTR) and taken when it
+	 * is done, or at once while the worker waits in accept(). */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
 	for (long n = 0; !stopping && (limit == 0 || n < limit); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
+		sigprocmask(SIG_BLOCK, &term, NULL);
 		one(prog, fr.envp, fr.in, fr.out);
 		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
 		if (sbx_broken()) break;   /* a fresh worker brings a fresh zygote */
 	}
 	db_close();
