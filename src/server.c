@@ -36,8 +36,9 @@ void server_storage_error(req *r, const char *fmt, ...)
 }
 
 static volatile sig_atomic_t stopping;
-/* TERM: finish what is in hand, take nothing new (held while a request
- * runs, see the loop; while the worker waits in accept() it returns). */
+/* TERM (or QUIT): finish what is in hand, take nothing new (held while a
+ * request runs, see the loop; while the worker waits in accept() it
+ * returns). */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -111,6 +112,9 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;   /* no SA_RESTART: accept() returns, we exit */
 	sigaction(SIGTERM, &sa, NULL);
+	/* multiwatch stops its workers with QUIT (whatever -s says): the same
+	 * graceful stop, not a core dump in the middle of a reply. */
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	FCGX_Init();
@@ -123,6 +127,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	sigset_t term;
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGQUIT);
 	for (long n = 0; !stopping && (limit == 0 || n < limit); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
 		sigprocmask(SIG_BLOCK, &term, NULL);

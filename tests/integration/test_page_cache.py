@@ -21,7 +21,8 @@ API = "/api/cms"
 @pytest.fixture(scope="module")
 def pc():
     hook = WebhookReceiver()
-    s = Stack(workers=2, env={"STOREFRONT_OUTBOUND_PRIVATE": "1", "STOREFRONT_PAGE_CACHE_PURGE_URL": hook.url + "/purge"})
+    s = Stack(workers=2, env={"STOREFRONT_OUTBOUND_PRIVATE": "1", "STOREFRONT_PAGE_CACHE_PURGE_URL": hook.url + "/purge",
+                              "STOREFRONT_VIBE_CPU_MS": "20000", "STOREFRONT_VIBE_PAGE_MS": "30000"})
     s.cache = os.path.join(s.dir, "pages")
     s.env["STOREFRONT_PAGE_CACHE_DIR"] = s.cache
     s.hook = hook
@@ -249,19 +250,44 @@ def test_cli_cache_stats_and_purge(pc):
     assert pc.cli("cache", "purge", "nosuchstore", check=False).returncode != 0
 
 
-def test_a_cached_page_is_served_with_the_workers_stopped(pc):
-    """Last: stops the storefront pool for good."""
-    warm(pc, "/", "/products/" + pc.get("/api/products?limit=1").json()["products"][0]["slug"])
+def test_sigterm_lets_the_request_in_hand_finish(pc):
+    """A worker told to stop while it renders a page finishes the page
+    (the re-render lock shows when the render is under way)."""
     import signal
-    pid = int(open(os.path.join(pc.run, "storefront.pid")).read())
-    os.kill(pid, signal.SIGTERM)   # the supervisor passes it on; the workers finish and exit
+    import threading
+    t = pc.demo_token
+    r = pc.post(API + "/pages", {"slug": "pc-slow", "title": "Slow"}, token=t)
+    pid = r.json()["id"]
+    code = "function render() { var n = 0; for (var i = 0; i < 4000000; i++) { n += i % 7; } return '<p>slow done ' + n + '</p>'; }"
+    assert pc.post(API + "/blocks", {"pageId": pid, "type": "custom", "vibeCode": code}, token=t).status == 201
+    assert pc.post(API + "/pages/%s/publish" % pid, {}, token=t).status == 200
+    assert "slow done" in pc.get("/pc-slow?utm_source=warm").text      # rendered once: kept
+    assert pc.cli("cache", "purge", "demo").returncode == 0
+    warm(pc, "/")          # for the next test, served with the workers gone
+    got = {}
+    th = threading.Thread(target=lambda: got.update(r=pc.get("/pc-slow", timeout=60)))
+    th.start()
+    lock = lock_of(pc, "demo.localhost/pc-slow/index.html")
+    wait_for(lambda: os.path.exists(lock) or not th.is_alive(), "the render to start")
+    assert th.is_alive(), "the page rendered too fast to catch"
+    sup = int(open(os.path.join(pc.run, "storefront.pid")).read())
+    os.kill(sup, signal.SIGTERM)
+    th.join(60)
+
     def gone():
         try:
-            os.killpg(pid, 0)
+            os.killpg(sup, 0)
             return False
         except ProcessLookupError:
             return True
     wait_for(gone, "the storefront workers to stop")
+    r = got["r"]
+    assert r.status == 200 and "slow done" in r.text and r.text.rstrip().endswith("</html>"), r
+    assert cached(pc, "/pc-slow")
+
+
+def test_a_cached_page_is_served_with_the_workers_stopped(pc):
+    """Last: the storefront pool was stopped by the test before."""
     assert pc.get("/api/products").status >= 500
     r = pc.get("/")
     assert r.status == 200 and r.header("X-Cache") == "HIT-SERVER" and "Demo Outfitters" in r.text
