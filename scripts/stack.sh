@@ -18,7 +18,8 @@
 #                  exit counts (-r is the backstop). Restarting stays cheap
 #                  when a program cannot start at all: it waits a second
 #                  before exiting (server.c), so nothing spins.
-#   -s TERM        on stop, workers get TERM: they finish the request first.
+#   -s TERM        on stop (TERM to multiwatch) workers get a stop signal
+#                  (multiwatch sends QUIT): they finish the request first.
 # Their stderr (every error line, with request id and store) is appended
 # to RUN_DIR/workers.log; the supervisor's pid, which is also the process
 # group of everything under it, is in RUN_DIR/NAME.pid. Another program
