@@ -189,10 +189,18 @@ static int answer_file(req *r, const char *path, const char *how)
 	if (gz) http_header(r, "Content-Encoding", "gzip");
 	http_header(r, "Vary", "Accept-Encoding");
 	r->cache_control = cache_control();
+	/* The sidecar: the Surrogate-Key line, then the page's ETag (the
+	 * hash of its bytes, taken when it was kept). */
 	snprintf(p2, sizeof p2, "%s.keys", path);
 	char *keys = file_read(p2, &len);
 	if (keys) {
-		keys[strcspn(keys, "\n")] = 0;
+		char *nl = strchr(keys, '\n');
+		if (nl) {
+			*nl = 0;
+			size_t el = strcspn(nl + 1, "\n");
+			if (el > 2 && el < sizeof r->etag - 4)
+				snprintf(r->etag, sizeof r->etag, "%.*s%s", (int)el - 1, nl + 1, gz ? "-gz\"" : "\"");
+		}
 		http_header(r, "Surrogate-Key", "%s", keys);
 		for (char *c = keys; *c; c++) if (*c == ' ') *c = ',';
 		http_header(r, "Cache-Tag", "%s", keys);
@@ -408,7 +416,9 @@ void pagecache_store(req *r)
 	char pgz[PATH_MAX + 8], pkeys[PATH_MAX + 8];
 	snprintf(pgz, sizeof pgz, "%s.gz", path);
 	snprintf(pkeys, sizeof pkeys, "%s.keys", path);
-	sb_putc(&keys, '\n');
+	uint64_t h = 1469598103934665603ull;   /* the ETag http_send gives the same bytes */
+	for (size_t i = 0; i < r->out.len; i++) h = (h ^ (unsigned char)r->out.s[i]) * 1099511628211ull;
+	sb_printf(&keys, "\n\"%016llx\"\n", (unsigned long long)h);
 	/* The files first, then the row: an invalidation that commits after
 	 * the row finds the files; one that committed before moved the
 	 * content version, and the copy is taken back. */
