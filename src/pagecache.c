@@ -167,46 +167,111 @@ static int accepts_gzip(req *r)
 	return ae && strstr(ae, "gzip") && !strstr(ae, "gzip;q=0");
 }
 
-/* The copy at path (its .gz when the client takes gzip) as r's answer. */
-static int answer_file(req *r, const char *path, const char *how)
+/* The last copies this worker sent, kept in memory and checked against
+ * the file's identity (a new copy is a new inode: rename) on each use, so
+ * a hot page costs one stat(), not two reads. */
+#define MEMO_N 16
+#define MEMO_MAX (256 << 10)
+static struct memo {
+	char path[PATH_MAX];
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char *body, *keys, etag[24];
+	size_t len;
+	unsigned long used;
+} memo[MEMO_N];
+static unsigned long memo_clock;
+
+static struct memo *memo_get(const char *path, const struct stat *st)
 {
-	char p2[PATH_MAX];
-	size_t len = 0;
-	char *body = NULL;
-	int gz = 0;
-	if (accepts_gzip(r)) {
-		snprintf(p2, sizeof p2, "%s.gz", path);
-		body = file_read(p2, &len);
-		gz = body != NULL;
+	for (int i = 0; i < MEMO_N; i++) {
+		struct memo *m = &memo[i];
+		if (m->body && m->ino == st->st_ino && m->size == st->st_size && m->mtime.tv_sec == st->st_mtim.tv_sec &&
+		    m->mtime.tv_nsec == st->st_mtim.tv_nsec && !strcmp(m->path, path)) {
+			m->used = ++memo_clock;
+			return m;
+		}
 	}
-	if (!body) body = file_read(path, &len);
-	if (!body) return 0;
-	sb_reset(&r->out);
-	sb_put(&r->out, body, len);
-	free(body);
-	r->status = 200;
-	http_content_type(r, "text/html; charset=utf-8");
-	if (gz) http_header(r, "Content-Encoding", "gzip");
-	http_header(r, "Vary", "Accept-Encoding");
-	r->cache_control = cache_control();
+	return NULL;
+}
+
+/* Read path's copy and its sidecar into a memo slot (the least recently
+ * used). NULL when the file is gone. */
+static struct memo *memo_load(const char *path, const char *sidecar, const struct stat *st, int gz)
+{
+	size_t len, kl;
+	char *body = file_read(path, &len);
+	if (!body) return NULL;
+	struct memo *m = &memo[0];
+	for (int i = 1; i < MEMO_N; i++)
+		if (memo[i].used < m->used) m = &memo[i];
+	free(m->body);
+	free(m->keys);
+	memset(m, 0, sizeof *m);
+	m->body = body;
+	m->len = len;
 	/* The sidecar: the Surrogate-Key line, then the page's ETag (the
 	 * hash of its bytes, taken when it was kept). */
-	snprintf(p2, sizeof p2, "%s.keys", path);
-	char *keys = file_read(p2, &len);
+	char *keys = file_read(sidecar, &kl);
 	if (keys) {
 		char *nl = strchr(keys, '\n');
 		if (nl) {
 			*nl = 0;
 			size_t el = strcspn(nl + 1, "\n");
-			if (el > 2 && el < sizeof r->etag - 4)
-				snprintf(r->etag, sizeof r->etag, "%.*s%s", (int)el - 1, nl + 1, gz ? "-gz\"" : "\"");
+			if (el > 2 && el < sizeof m->etag - 4)
+				snprintf(m->etag, sizeof m->etag, "%.*s%s", (int)el - 1, nl + 1, gz ? "-gz\"" : "\"");
 		}
-		http_header(r, "Surrogate-Key", "%s", keys);
-		for (char *c = keys; *c; c++) if (*c == ' ') *c = ',';
-		http_header(r, "Cache-Tag", "%s", keys);
-		free(keys);
+		m->keys = keys;
+	}
+	if (len <= MEMO_MAX && snprintf(m->path, sizeof m->path, "%s", path) < (int)sizeof m->path) {
+		m->ino = st->st_ino;
+		m->size = st->st_size;
+		m->mtime = st->st_mtim;
+		m->used = ++memo_clock;
+	} else {
+		m->path[0] = 0;   /* too big to keep: used once */
+	}
+	return m;
+}
+
+/* The copy at path (its .gz when the client takes gzip) as r's answer. */
+static int answer_file(req *r, const char *path, const char *how)
+{
+	char p2[PATH_MAX], side[PATH_MAX];
+	struct stat st;
+	int gz = 0;
+	snprintf(side, sizeof side, "%s.keys", path);
+	const char *use = path;
+	if (accepts_gzip(r)) {
+		snprintf(p2, sizeof p2, "%s.gz", path);
+		if (stat(p2, &st) == 0) { use = p2; gz = 1; }
+	}
+	if (!gz && stat(path, &st) < 0) return 0;
+	struct memo *m = memo_get(use, &st);
+	if (!m) m = memo_load(use, side, &st, gz);
+	if (!m) return 0;
+	sb_reset(&r->out);
+	sb_put(&r->out, m->body, m->len);
+	r->status = 200;
+	http_content_type(r, "text/html; charset=utf-8");
+	if (gz) http_header(r, "Content-Encoding", "gzip");
+	http_header(r, "Vary", "Accept-Encoding");
+	r->cache_control = cache_control();
+	if (m->etag[0]) memcpy(r->etag, m->etag, sizeof r->etag);
+	if (m->keys && m->keys[0]) {
+		http_header(r, "Surrogate-Key", "%s", m->keys);
+		char tags[4096];
+		snprintf(tags, sizeof tags, "%s", m->keys);
+		for (char *c = tags; *c; c++) if (*c == ' ') *c = ',';
+		http_header(r, "Cache-Tag", "%s", tags);
 	}
 	http_header(r, "X-Cache", "%s", how);
+	if (!m->path[0]) {   /* not kept */
+		free(m->body);
+		free(m->keys);
+		memset(m, 0, sizeof *m);
+	}
 	return 1;
 }
 
