@@ -12,6 +12,7 @@ import time
 import pytest
 
 from commerce_fakes import WebhookReceiver
+from conftest import SANITIZER
 from shop import Shopper, product_id
 from stack import Stack, wait_for
 
@@ -32,6 +33,8 @@ def pc():
         s.demo_token = s.token("demo", "owner@demo.localhost")
         s.acme_token = s.tenant("acme", "Acme")
         yield s
+        s.stop()
+        assert not SANITIZER.search(s.worker_log()), s.worker_log()[-4000:]
     finally:
         s.cleanup()
         hook.close()

@@ -12,6 +12,7 @@ import signal
 
 import pytest
 
+from conftest import SANITIZER
 from shop import Shopper
 from stack import Stack, wait_for
 from webservers import SERVERS, ApacheCGI
@@ -51,6 +52,8 @@ def web():
         s.servers = servers
         s.webservers = started
         yield s
+        s.stop()
+        assert not SANITIZER.search(s.worker_log()), s.worker_log()[-4000:]
     finally:
         for ws in getattr(s, "webservers", []):
             ws.stop()
