@@ -25,7 +25,7 @@ DEBUG ?= 0
 WERROR ?= $(if $(wildcard .git),1,0)
 
 PKG_CONFIG ?= pkg-config
-PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark
+PKGS := fcgi sqlite3 mujs libcjson libcurl libargon2 libseccomp libcmark zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The Debian package of each, for the message when one is missing.
@@ -43,6 +43,7 @@ IMG_PKGS := vips
 IMG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(IMG_PKGS) 2>/dev/null)
 IMG_LIBS := $(shell $(PKG_CONFIG) --libs $(IMG_PKGS) 2>/dev/null)
 DEB_vips := libvips-dev
+DEB_zlib := zlib1g-dev
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -294,7 +295,7 @@ valgrind:
 # table (db.c, SF_DEBUG); these tests, run against build/debug, fail on
 # any such warning (tests/integration/stack.py). Part of `make test`.
 SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py test_vibe_contract.py \
-	test_merchant.py test_orders_admin.py test_delivery.py test_seo.py test_blog_feeds.py test_search.py test_chat.py test_shopper.py test_customers.py
+	test_merchant.py test_orders_admin.py test_delivery.py test_seo.py test_blog_feeds.py test_search.py test_chat.py test_shopper.py test_customers.py test_page_cache.py
 scan-check:
 	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
 	@cd tests && SF_PROGRAM_DIR=build/debug $(PYTEST) $(addprefix integration/,$(SCAN_TESTS))

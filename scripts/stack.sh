@@ -18,7 +18,8 @@
 #                  exit counts (-r is the backstop). Restarting stays cheap
 #                  when a program cannot start at all: it waits a second
 #                  before exiting (server.c), so nothing spins.
-#   -s TERM        on stop, workers get TERM: they finish the request first.
+#   -s TERM        on stop (TERM to multiwatch) workers get a stop signal
+#                  (multiwatch sends QUIT): they finish the request first.
 # Their stderr (every error line, with request id and store) is appended
 # to RUN_DIR/workers.log; the supervisor's pid, which is also the process
 # group of everything under it, is in RUN_DIR/NAME.pid. Another program
@@ -82,6 +83,7 @@ start)
 	media=${STOREFRONT_MEDIA_DIR:-$root/var/media}
 	mkdir -p "$media"
 	SF_MEDIA=$media SF_ROOT=$root SF_RUN=$run SF_PORT=$port SF_BIND=${SF_BIND:-127.0.0.1} SF_HTDOCS=${SF_HTDOCS:-$root/htdocs} \
+		SF_PAGE_CACHE=${STOREFRONT_PAGE_CACHE_DIR:-/nonexistent} \
 		SF_ADMIN_HOST_RE=$(printf '%s' "${STOREFRONT_ADMIN_HOST:-admin.${STOREFRONT_BASE_DOMAIN:-localhost}}" | sed 's/[.]/\\./g') \
 		lighttpd -f "$root/conf/lighttpd.conf"
 	# lighttpd daemonises and writes its pid file once it listens.

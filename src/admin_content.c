@@ -1,6 +1,7 @@
 /* admin_content: /api/cms/posts, /api/cms/products, /api/cms/collections
  * and the change feed /api/cms/changes. Prices in the admin API are
  * integer minor units (cents). */
+#include "pagecache.h"
 #include "admin.h"
 #include "cfields.h"
 #include "input.h"
@@ -55,7 +56,8 @@ static void delete_row(req *r, const char *sql, const char *action, const char *
 	db_bind_int(st, ":id", id);
 	if (db_run(st) < 0) { adm_fail(r, entity); return; }
 	if (db_changes() == 0) { db_rollback(); adm_not_found(r, entity); return; }
-	if (audit_write(r, action, entity, id, "delete", NULL) < 0) { adm_fail(r, entity); return; }
+	if (audit_write(r, action, entity, id, "delete", NULL) < 0 ||
+	    pagecache_invalidate_item(r->t.id, entity, id) < 0) { adm_fail(r, entity); return; }
 	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the change"); return; }
 	if (adm_commit(r) == 0) deleted(r);
 }
@@ -266,7 +268,7 @@ static void post_save(req *r, int64_t id)
 		adm_fail(r, "the post");
 		goto out;
 	}
-	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); goto out; }
+	if (pagecache_invalidate_item(r->t.id, "post", id) < 0 || audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, posts_admin_get(r->t.id, id), "post");
 out:
 	cJSON_free(seotext);
@@ -314,7 +316,7 @@ static void post_status(req *r, int publish)
 		adm_fail(r, "the post");
 		return;
 	}
-	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); return; }
+	if (pagecache_invalidate_item(r->t.id, "post", id) < 0 || audit_bump_content(r->t.id) < 0) { adm_fail(r, "the post"); return; }
 	if (adm_commit(r) == 0) adm_send(r, 200, posts_admin_get(r->t.id, id), "post");
 }
 
@@ -418,7 +420,7 @@ static void product_save(req *r, int64_t id)
 		adm_fail(r, "the product");
 		goto out;
 	}
-	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the product"); goto out; }
+	if (pagecache_invalidate_item(r->t.id, "product", id) < 0 || audit_bump_content(r->t.id) < 0) { adm_fail(r, "the product"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_product(r->t.id, id), "product");
 out:
 	cJSON_free(tagtext);
@@ -525,7 +527,7 @@ static void collection_save(req *r, int64_t id)
 		adm_fail(r, "the collection");
 		goto out;
 	}
-	if (audit_bump_content(r->t.id) < 0) { adm_fail(r, "the collection"); goto out; }
+	if (pagecache_invalidate_item(r->t.id, "collection", id) < 0 || audit_bump_content(r->t.id) < 0) { adm_fail(r, "the collection"); goto out; }
 	if (adm_commit(r) == 0) adm_send(r, create ? 201 : 200, cat_admin_collection(r->t.id, id), "collection");
 out:
 	cJSON_free(seotext);

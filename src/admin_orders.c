@@ -275,7 +275,10 @@ void adm_commerce_settings_put(req *r)
 	cJSON_free(s);
 	cJSON_Delete(cur);
 	cJSON_Delete(b);
-	if (rc < 0 || audit_write(r, "commerce.settings", "settings", r->t.id, "update", NULL) < 0) {
+	/* Settings show on the store's pages (currency, time zone...): its
+	 * cached pages go, no other store's. */
+	if (rc < 0 || audit_write(r, "commerce.settings", "settings", r->t.id, "update", NULL) < 0 ||
+	    audit_bump_content(r->t.id) < 0) {
 		adm_fail(r, "the settings");
 		return;
 	}

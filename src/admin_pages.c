@@ -1,6 +1,7 @@
 /* admin_pages: /api/cms/pages, /api/cms/blocks, preview, publish,
  * versions, rollback and validate. Drafts change freely; the live site
  * changes only on publish or rollback, each one transaction. */
+#include "pagecache.h"
 #include "admin.h"
 #include "vref.h"
 #include "cfields.h"
@@ -645,6 +646,8 @@ void adm_page_publish(req *r)
 	drafts_stamp(blocks, &stamp);
 	if (db_begin(1) < 0) { cJSON_free(snap); adm_fail(r, "the publish"); goto out; }
 	if (!pages_exists(r->t.id, id)) { cJSON_free(snap); db_rollback(); adm_not_found(r, "page"); goto out; }
+	char nav_before[600], nav_after[600];
+	pages_nav_entry(r->t.id, id, nav_before, sizeof nav_before);
 	cJSON *cur = pages_blocks(r->t.id, id);
 	drafts_stamp(cur, &now);
 	cJSON_Delete(cur);
@@ -660,8 +663,10 @@ void adm_page_publish(req *r)
 	cJSON_free(snap);
 	char detail[64];
 	snprintf(detail, sizeof detail, at ? "version %lld (scheduled)" : "version %lld", (long long)v);
+	if (v >= 0 && !at) pages_nav_entry(r->t.id, id, nav_after, sizeof nav_after);
 	if (v < 0 || (at ? sched_set(r->t.id, "page", id, v, at, r->who.user_id) : sched_cancel(r->t.id, "page", id)) < 0 ||
-	    audit_write(r, at ? "page.schedule" : "page.publish", "page", id, at ? "update" : "publish", detail) < 0) {
+	    audit_write(r, at ? "page.schedule" : "page.publish", "page", id, at ? "update" : "publish", detail) < 0 ||
+	    (!at && pagecache_invalidate_page(r->t.id, id, nav_before, nav_after) < 0)) {
 		adm_fail(r, "the publish");
 		goto out;
 	}

@@ -166,7 +166,7 @@ const size_t platform_nroutes = sizeof platform_routes / sizeof platform_routes[
 void routes_json(cJSON *arr, const char *program, const route *t, size_t n)
 {
 	static const char *const mnames[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
-	static const char *const fnames[] = { "tenant", "auth", "public", "write", "nostore" };
+	static const char *const fnames[] = { "tenant", "auth", "public", "write", "nostore", "pagecache" };
 	static const char *const rnames[] = { "owner", "editor", "staff" };
 	for (size_t i = 0; i < n; i++) {
 		for (int m = 0; m < 7; m++) {
@@ -176,7 +176,7 @@ void routes_json(cJSON *arr, const char *program, const route *t, size_t n)
 			cJSON_AddStringToObject(o, "method", mnames[m]);
 			cJSON_AddStringToObject(o, "pattern", t[i].pattern);
 			cJSON *f = cJSON_AddArrayToObject(o, "flags");
-			for (int b = 0; b < 5; b++)
+			for (int b = 0; b < 6; b++)
 				if (t[i].flags & (1 << b)) cJSON_AddItemToArray(f, cJSON_CreateString(fnames[b]));
 			if (t[i].flags & R_REVALIDATE) cJSON_AddItemToArray(f, cJSON_CreateString("revalidate"));
 			cJSON *ro = cJSON_AddArrayToObject(o, "roles");
@@ -191,7 +191,7 @@ void routes_json(cJSON *arr, const char *program, const route *t, size_t n)
 			if (t[i].bucket) cJSON_AddStringToObject(o, "bucket", t[i].bucket);
 			else cJSON_AddNullToObject(o, "bucket");
 			cJSON_AddStringToObject(o, "cache", (t[i].flags & R_REVALIDATE) ? "revalidate"
-						: (t[i].flags & R_NOSTORE) ? "no-store" : "default");
+						: (t[i].flags & R_NOSTORE) ? "no-store" : (t[i].flags & R_CACHE) ? "page-cache" : "default");
 			cJSON_AddItemToArray(arr, o);
 		}
 	}

@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "search.h"
 #include "db.h"
+#include "pagecache.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,10 @@ int audit_write(req *r, const char *action, const char *entity, int64_t entity_i
 
 int audit_bump_content(int64_t tenant_id)
 {
+	/* A writer that said precisely which pages its change touches
+	 * (pagecache_invalidate) has removed them; any other change removes
+	 * all of the store's cached pages (never another store's). */
+	if (!pagecache_took_precise(tenant_id) && pagecache_invalidate(tenant_id, "store", 0) < 0) return -1;
 	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
 	db_bind_int(st, ":t", tenant_id);
 	if (db_run(st) < 0) return -1;

@@ -15,9 +15,10 @@ MUST_USE int audit_write(req *r, const char *action, const char *entity, int64_t
 MUST_USE int audit_write_as(int64_t tenant_id, int64_t user_id, const char *actor, const char *ip,
 		   const char *action, const char *entity, int64_t entity_id, const char *op,
 		   const char *detail);
-/* Bump tenants.content_version: every cached page of the store is stale;
- * and index what the write changed for search (search_flush), so the
- * search index changes in the same transaction as the content.
+/* Bump tenants.content_version, index what the write changed for search
+ * (search_flush, in the same transaction as the content), and remove the
+ * store's cached pages unless the writer already removed precisely the
+ * ones its change touches (pagecache_invalidate, before this call).
  * 0, or -1 when it could not be written (the caller's write must fail
  * with it, or pages would be served stale). */
 MUST_USE int audit_bump_content(int64_t tenant_id);

@@ -1,4 +1,5 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
+#include "pagecache.h"
 #include "catsync.h"
 #include "seo.h"
 #include "redirects.h"
@@ -444,7 +445,8 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 		if (irc != 0) return irc;
 	}
 	if (audit_write_as(a->tid, a->uid, a->actor, a->ip, create ? "product.create" : "product.update", "product", pid,
-			   create ? "create" : "update", key == CS_BY_ID ? NULL : keyval) < 0)
+			   create ? "create" : "update", key == CS_BY_ID ? NULL : keyval) < 0 ||
+	    pagecache_invalidate_item(a->tid, "product", pid) < 0)
 		return -2;
 	return create ? 1 : 2;
 }
@@ -669,7 +671,9 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 	int64_t product = 0;
 	if (db_step(st) == SQLITE_ROW) { *stock_out = db_int(st, 0); product = db_int(st, 1); }
 	db_reset(st);
-	if (audit_write_as(a->tid, a->uid, a->actor, a->ip, "inventory.set", "product", product, "update", NULL) < 0) return -2;
+	/* A stock change: only the pages that show this product. */
+	if (pagecache_invalidate(a->tid, "product", product) < 0 ||
+	    audit_write_as(a->tid, a->uid, a->actor, a->ip, "inventory.set", "product", product, "update", NULL) < 0) return -2;
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 /* checkout: placing and quoting orders (see checkout.h). */
+#include "pagecache.h"
 #include "checkout.h"
 #include "cart.h"
 #include "orders.h"
@@ -206,6 +207,8 @@ static int insert_line(const checkout_req *q, int64_t order, const cart_line *l)
 	db_bind_int(st, ":q", l->qty);
 	if (db_run(st) < 0) return -1;
 	if (db_changes() != 1) return 1;
+	/* The stock shown changed: only the pages that show this product. */
+	if (pagecache_invalidate(tid, "product", l->product) < 0) return -1;
 	return audit_write_as(tid, 0, "shopper", q->remote_addr, "inventory.sale", "product", l->product, "update", NULL) < 0 ? -1 : 0;
 }
 
@@ -288,6 +291,7 @@ static void place(const checkout_req *q, const char *hash, checkout_result *r, i
 		storage(r);
 		goto out;
 	}
+	pagecache_nothing_shown(tid);   /* the lines whose stock moved removed their pages */
 	if (audit_bump_content(tid) < 0) { storage(r); goto out; }   /* stock shown on cached pages changed */
 	if (db_commit() < 0) { storage(r); goto out; }
 	r->code = CO_PLACED;

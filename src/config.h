@@ -119,6 +119,12 @@ typedef struct config {
 	long customer_session_ttl;  /* seconds a shopper stays signed in */
 	long customer_code_ttl;     /* seconds a one-time code (sign-in, reset) lives */
 	long customer_code_attempts;/* wrong tries that kill a code */
+	/* the page cache (doc/page-cache.md) */
+	char page_cache_dir[1024];  /* where cached pages are kept ("": no page cache) */
+	long page_cache_max_age;    /* s-maxage for a CDN in front, seconds */
+	long page_cache_stale;      /* seconds a stale copy may be served while one worker re-renders */
+	long page_cache_lock;       /* seconds a re-render lock is honoured (then taken over) */
+	char page_cache_purge_url[512]; /* POSTed {"keys":[...]} on each invalidation ("": none) */
 	int debug;
 } config;
 

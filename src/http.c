@@ -437,7 +437,8 @@ void http_send(req *r)
 	int status = r->status, with_body = 1;
 	if ((r->method == M_GET || r->method == M_HEAD) && status == 200 && !r->no_etag) {
 		char etag[24];
-		snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv64(r->out.s ? r->out.s : "", r->out.len));
+		if (r->etag[0]) memcpy(etag, r->etag, sizeof etag);
+		else snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)fnv64(r->out.s ? r->out.s : "", r->out.len));
 		const char *inm = http_header_in(r, "If-None-Match");
 		if (inm && strstr(inm, etag)) {
 			status = 304;

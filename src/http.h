@@ -67,6 +67,7 @@ typedef struct req {
 	sbuf headers;               /* extra header lines, each ending \r\n */
 	sbuf out;
 	int no_etag;
+	char etag[24];              /* precomputed ETag of out (a cached page); "": from the bytes */
 	int sent;
 	const char *csp;            /* Content-Security-Policy; default per program */
 	const char *cache_control;  /* Cache-Control (the route row's policy); NULL: none */

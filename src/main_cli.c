@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "pagecache.h"
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -70,6 +71,8 @@ static const char usage[] =
 	"  catalogue ...                          the router node's pod catalogue and HAProxy map (catalogue --help)\n"
 	"  tenant move USERNAME --to POD          move a store to another pod (router node; short read-only window)\n"
 	"  media fetch [USERNAME]                 download products' remote images into the media library\n"
+	"  cache stats [USERNAME]                 pages in the page cache (of one store, or all) as JSON\n"
+	"  cache purge [USERNAME]                 remove a store's cached pages (no USERNAME: every store's)\n"
 	"  vibe check FILE                        validate vibe code (CodeValidationResult JSON)\n"
 	"  vibe render FILE [--data DATA.json] [--tenant USERNAME]\n"
 	"                                         render vibe code in the sandbox, print the HTML\n"
@@ -464,6 +467,57 @@ static int cmd_routes(int argc, char **argv)
 	cJSON_free(s);
 	cJSON_Delete(a);
 	return 0;
+}
+
+/* storefront cache stats|purge [USERNAME]: the page cache (pagecache.h). */
+static int cmd_cache(int argc, char **argv)
+{
+	const char *u = "usage: storefront [--db PATH] cache stats|purge [USERNAME]\n"
+			"stats: pages kept and their bytes, of one store or of all (JSON).\n"
+			"purge: remove one store's cached pages (and queue the CDN purge hook);\n"
+			"without USERNAME, every store's, one store at a time.";
+	if (wants_help(argc, argv)) { puts(u); return 0; }
+	if (argc < 2 || argc > 3 || (strcmp(argv[1], "stats") && strcmp(argv[1], "purge"))) return fail("%s", u);
+	if (open_db(0) < 0) return 1;
+	int64_t tid = 0;
+	if (argc == 3) {
+		tenant t = { 0 };
+		if (tenant_load_username(&t, argv[2]) < 0) return fail("no store '%s'", argv[2]);
+		tid = t.id;
+		tenant_clear(&t);
+	}
+	if (!strcmp(argv[1], "stats")) {
+		cJSON *o = pagecache_stats(tid);
+		char *s = cJSON_Print(o);
+		puts(s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+		return 0;
+	}
+	if (!pagecache_enabled()) return fail("the page cache is off (page_cache_dir is not set)");
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (tid) {
+		ids = xmalloc(sizeof *ids);
+		ids[n++] = tid;
+	} else {
+		sqlite3_stmt *st = db_stmt("SELECT id FROM tenants WHERE id > 0 ORDER BY id -- scan: every store, by the operator");
+		while (db_step(st) == SQLITE_ROW) {
+			ids = xrealloc(ids, (n + 1) * sizeof *ids);
+			ids[n++] = db_int(st, 0);
+		}
+		db_reset(st);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (db_begin(1) < 0 || pagecache_invalidate(ids[i], "store", 0) < 0 || db_commit() < 0) {
+			if (db_in_tx()) db_rollback();
+			rc = fail("cannot purge store %lld: %s", (long long)ids[i], db_errmsg());
+		}
+	}
+	if (rc == 0) printf("purged the cached pages of %zu store%s\n", n, n == 1 ? "" : "s");
+	free(ids);
+	return rc;
 }
 
 static void progress_bar(void *ud, size_t done, size_t total)
@@ -991,6 +1045,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "catalogue")) rc = cmd_catalogue(sub_argc, sub);
 	else if (!strcmp(cmd, "restore")) rc = cmd_restore(sub_argc, sub);
 	else if (!strcmp(cmd, "media")) rc = cmd_media(sub_argc, sub);
+	else if (!strcmp(cmd, "cache")) rc = cmd_cache(sub_argc, sub);
 	else rc = fail("unknown command '%s'\n%s", cmd, usage);
 	db_close();
 	return rc;

@@ -20,6 +20,7 @@
 #include "seo.h"
 #include "media.h"
 #include "search.h"
+#include "pagecache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ static void page_live(req *r, const char *slug)
 		not_found(r, "There is no page at this address.");
 		return;
 	}
+	pagecache_use("page", id);
 	/* The head comes from the live version too, not from the draft. */
 	char *title = NULL, *meta = NULL;
 	pages_live_meta(r->t.id, id, &title, &meta);
@@ -133,11 +135,14 @@ static void product_page(req *r)
 	int nimages = media_image_fields(cJSON_GetObjectItemCaseSensitive(p, "images"), 800, "(max-width: 800px) 100vw, 50vw", 600, 600);
 	cJSON_AddBoolToObject(p, "hasGallery", nimages > 1);
 	store_product_picker(r, p);   /* ?variant=ID */
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	pagecache_use("product", cJSON_IsString(pid) ? atoll(pid->valuestring) : 0);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "product", p);
-	/* nearest neighbours in this store, else the same collections */
-	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	/* nearest neighbours in this store, else the same collections (the
+	 * page shows them: their changes reach it) */
 	cJSON *related = search_related(&r->t, cJSON_IsString(pid) ? strtoll(pid->valuestring, NULL, 10) : 0, 4);
+	pagecache_use_list("product", related);
 	cJSON_AddBoolToObject(d, "hasRelated", cJSON_GetArraySize(related) > 0);
 	cJSON_AddItemToObject(d, "related", related);
 	/* The page head: the product's SEO title and description when it has
@@ -176,6 +181,8 @@ static void collection_page(req *r)
 {
 	cJSON *c = cat_collection_by_slug(&r->t, r->params[0]);
 	if (!c) { not_found(r, "There is no such collection."); return; }
+	const cJSON *cid = cJSON_GetObjectItemCaseSensitive(c, "id");
+	pagecache_use("collection", cJSON_IsString(cid) ? atoll(cid->valuestring) : 0);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "collection", c);
 	char path[160];
@@ -245,6 +252,8 @@ static void blog_index(req *r)
 	cJSON *list = posts_published(r->t.id, 100);
 	cJSON *p;
 	cJSON_ArrayForEach(p, list) add_post_dates(p);
+	pagecache_use("posts", 0);
+	pagecache_use_list("post", list);
 	cJSON_AddItemToObject(d, "posts", list);
 	render_template_page(r, "blog_index.html", "Blog", d);
 	cJSON_Delete(d);
@@ -257,6 +266,8 @@ static void blog_post(req *r)
 	if (!p) { not_found(r, "There is no such post."); return; }
 	add_post_dates(p);
 	add_tag_links(p);
+	const cJSON *postid = cJSON_GetObjectItemCaseSensitive(p, "id");
+	pagecache_use("post", cJSON_IsString(postid) ? atoll(postid->valuestring) : 0);
 	cJSON *d = cJSON_CreateObject();
 	cJSON_AddItemToObject(d, "post", p);
 	const char *title = cJSON_GetObjectItemCaseSensitive(p, "title")->valuestring;
@@ -281,21 +292,25 @@ static void blog_post(req *r)
  * (the shopper's cart, checkout and orders): Cache-Control: no-store. */
 #define T R_TENANT
 #define NS R_NOSTORE
+/* PC: opt-in to the page cache (pagecache.h): the answer is the same for
+ * every anonymous shopper and the handler reports what it showed
+ * (pagecache_use). A new page stays uncached until someone decides it may. */
+#define PC R_CACHE
 static const route routes[] = {
 	/* Caddy's on-demand TLS asks from its own host: no store here. */
 	{ M_GET, "/api/tls/ask", domain_ask, NS, 0, "domain", NULL },
-	{ M_GET, "/", home, T, 0, "page", NULL },
+	{ M_GET, "/", home, T | PC, 0, "page", NULL },
 	{ M_GET, "/robots.txt", store_robots, T, 0, NULL, NULL },
 	{ M_GET, "/sitemap.xml", store_sitemap, T, 0, "sitemap", NULL },
 	{ M_GET, "/sitemaps/:part", store_sitemap_part, T, 0, "sitemap", NULL },
 	{ M_GET, "/feed.xml", store_feed_atom, T, 0, "post", NULL },
 	{ M_GET, "/blog/rss.xml", store_feed_rss, T, 0, "post", NULL },
 	{ M_GET, "/blog/tagged/:tag", store_blog_tagged, T, 0, "post", NULL },
-	{ M_GET, "/products", products_index, T, 0, "product", NULL },
-	{ M_GET, "/products/:slug", product_page, T, 0, "product", NULL },
-	{ M_GET, "/collections/:slug", collection_page, T, 0, "collection", NULL },
-	{ M_GET, "/blog", blog_index, T, 0, "post", NULL },
-	{ M_GET, "/blog/:slug", blog_post, T, 0, "post", NULL },
+	{ M_GET, "/products", products_index, T | PC, 0, "product", NULL },
+	{ M_GET, "/products/:slug", product_page, T | PC, 0, "product", NULL },
+	{ M_GET, "/collections/:slug", collection_page, T | PC, 0, "collection", NULL },
+	{ M_GET, "/blog", blog_index, T | PC, 0, "post", NULL },
+	{ M_GET, "/blog/:slug", blog_post, T | PC, 0, "post", NULL },
 	{ M_GET, "/cart", store_cart_page, T | NS, 0, "cart", "cart" },
 	{ M_GET, "/checkout", store_checkout_page, T | NS, 0, "cart", "checkout" },
 	{ M_POST, "/cart/add", store_cart_add_form, T | NS | R_WRITE, 0, "cart", "cart" },
@@ -342,7 +357,7 @@ static const route routes[] = {
 	{ M_GET, "/api/search/suggest", store_search_suggest, T | NS, 0, "search", NULL },
 	{ M_POST, "/api/search/click", store_search_click, T | NS | R_WRITE, 0, "search", NULL },
 	{ M_POST, "/api/chat", store_chat, T | NS | R_WRITE, 0, "chat", "chat" },
-	{ M_GET, "/:slug", page_by_slug, T, 0, "page", NULL },
+	{ M_GET, "/:slug", page_by_slug, T | PC, 0, "page", NULL },
 };
 
 /* The store's other hostnames answer 301 to its primary domain, with the
@@ -431,10 +446,20 @@ static void handle(req *r)
 		return;
 	}
 	const route *rt = route_find(r, routes, ARRAY_LEN(routes));
-	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) return;
+	/* A cached page is answered before the database or the sandbox is
+	 * touched (hosting where the web server cannot find the file). */
+	if (rt && (rt->flags & R_CACHE) && pagecache_serve(r)) {
+		r->route = rt;
+		return;
+	}
+	if ((!rt || (rt->flags & R_TENANT)) && store_of_host(r) < 0) {
+		pagecache_store(r);   /* nothing to keep; releases a re-render lock */
+		return;
+	}
 	if (r->t.id) store_run_schedule(r);
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 	store_redirect(r);
+	pagecache_store(r);
 }
 
 int main(int argc, char **argv)

@@ -503,6 +503,16 @@ cJSON *pages_live_seo(int64_t tid, int64_t page)
 	return o;
 }
 
+void pages_nav_entry(int64_t tid, int64_t page, char *out, size_t n)
+{
+	sqlite3_stmt *st = db_stmt("SELECT v.title FROM pages p JOIN page_versions v ON v.page_id = p.id "
+				   "AND v.version = p.live_version WHERE p.tenant_id = :t AND p.id = :p AND v.show_in_nav = 1");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	snprintf(out, n, "%s", db_step(st) == SQLITE_ROW ? db_text(st, 0) : "");
+	db_reset(st);
+}
+
 char *pages_starter_code(const char *type)
 {
 	for (int i = 0; block_types[i]; i++) {

@@ -85,6 +85,10 @@ int pages_preview_edits_put(int64_t tid, int64_t page, int64_t user, const char 
 cJSON *pages_preview_edits_get(int64_t tid, int64_t page, const char *token);
 /* The live version's SEO object ({} when none). */
 cJSON *pages_live_seo(int64_t tid, int64_t page);
+/* What the navigation shows of the page's live version ("" when it is
+ * not in the navigation) into out: a publish that changes it changes
+ * every page's navigation. */
+void pages_nav_entry(int64_t tid, int64_t page, char *out, size_t n);
 /* The starter vibe code for a block type (templates/blocks/TYPE.js); caller frees. */
 char *pages_starter_code(const char *type);
 #endif

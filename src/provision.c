@@ -1,4 +1,5 @@
 /* provision: tenants, users, tokens and the demo store (see provision.h). */
+#include "pagecache.h"
 #include "provision.h"
 #include "media.h"
 #include "pages.h"
@@ -167,7 +168,8 @@ int prov_tenant_status(const char *username, const char *status, const char *act
 				   "content_version = content_version + 1 WHERE id = :t");
 	db_bind_text(st, ":s", status);
 	db_bind_int(st, ":t", tid);
-	if (db_run(st) < 0 || audit_write_as(tid, 0, actor, ip, suspend ? "tenant.suspend" : "tenant.resume", "tenant", tid, NULL, username) < 0) {
+	if (db_run(st) < 0 || pagecache_invalidate(tid, "store", 0) < 0 ||
+	    audit_write_as(tid, 0, actor, ip, suspend ? "tenant.suspend" : "tenant.resume", "tenant", tid, NULL, username) < 0) {
 		db_rollback();
 		snprintf(err, errlen, "cannot change the store: %s", db_errmsg());
 		return -1;
@@ -201,6 +203,7 @@ int prov_tenant_rename(const char *username, const char *name, const char *new_u
 	char detail[200];
 	snprintf(detail, sizeof detail, "%s%s%s", username, new_username ? " -> " : "", new_username ? new_username : "");
 	if (db_run(st) < 0 || (new_username && hold_username(username, tid, "renamed") < 0) ||
+	    pagecache_invalidate(tid, "store", 0) < 0 ||
 	    audit_write_as(tid, 0, actor, ip, "tenant.rename", "tenant", tid, NULL, detail) < 0) {
 		db_rollback();
 		snprintf(err, errlen, "cannot rename the store: %s", db_errmsg());
@@ -259,7 +262,7 @@ int prov_tenant_delete(const char *username, const char *actor, const char *ip, 
 	}
 	sqlite3_stmt *st = db_stmt("DELETE FROM tenants WHERE id = :t");
 	db_bind_int(st, ":t", tid);
-	if (purge_tenant_rows(tid) < 0 || db_run(st) < 0 || hold_username(username, tid, "deleted") < 0 ||
+	if (pagecache_invalidate(tid, "store", 0) < 0 || purge_tenant_rows(tid) < 0 || db_run(st) < 0 || hold_username(username, tid, "deleted") < 0 ||
 	    audit_platform(tid, actor, ip, "tenant.delete", username) < 0) {
 		db_rollback();
 		snprintf(err, errlen, "cannot delete the store: %s", db_errmsg());

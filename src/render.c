@@ -19,6 +19,7 @@
 #include "store.h"
 #include "customer.h"
 #include "wishlist.h"
+#include "pagecache.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -85,14 +86,30 @@ static cJSON *shared(cJSON **slot, cJSON *(*load)(req *, const cJSON *), req *r,
 	return cJSON_Duplicate(*slot, 1);
 }
 
-static cJSON *load_collections(req *r, const cJSON *c) { (void)c; return cat_collections(&r->t); }
+static cJSON *load_collections(req *r, const cJSON *c)
+{
+	(void)c;
+	pagecache_use("collections", 0);
+	return cat_collections(&r->t);
+}
 static cJSON *load_posts(req *r, const cJSON *c)
 {
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	(void)lim;
-	return posts_published(r->t.id, POSTS_BLOCK_MAX);
+	cJSON *a = posts_published(r->t.id, POSTS_BLOCK_MAX);
+	pagecache_use("posts", 0);
+	pagecache_use_list("post", a);
+	return a;
 }
-static cJSON *load_catalog(req *r, const cJSON *c) { (void)c; return cat_catalog(&r->t); }
+static cJSON *load_catalog(req *r, const cJSON *c)
+{
+	(void)c;
+	cJSON *a = cat_catalog(&r->t);
+	pagecache_use("products", 0);
+	pagecache_use("collections", 0);
+	pagecache_use_list("product", a);
+	return a;
+}
 
 /* A page whose blocks depend on who is signed in (userTypes, `user`):
  * a signed-in shopper's copy is never stored by a cache. */
@@ -101,6 +118,7 @@ static void personal(req *r)
 	if (store_customer(r)) {
 		r->cache_control = "private, no-store";
 		r->no_etag = 1;
+		pagecache_no_store();   /* a signed-in shopper's page is theirs alone */
 	}
 }
 
@@ -109,14 +127,20 @@ static int visible(req *r, const cJSON *vis)
 {
 	if (!cJSON_IsObject(vis)) return 1;
 	const cJSON *dev = cJSON_GetObjectItemCaseSensitive(vis, "devices");
+	/* The page cache keeps one copy for everyone (or one per
+	 * guest/customer flag): a page whose blocks depend on the device or
+	 * the date is not kept. */
+	if (cJSON_IsArray(dev) && cJSON_GetArraySize(dev) > 0) pagecache_no_store();
 	if (cJSON_IsArray(dev) && cJSON_GetArraySize(dev) > 0 && !has_param(dev, render_device(r))) return 0;
 	const cJSON *ut = cJSON_GetObjectItemCaseSensitive(vis, "userTypes");
 	if (cJSON_IsArray(ut) && cJSON_GetArraySize(ut) > 0) {
+		pagecache_vary();    /* one copy for guests, one for customers: never per person */
 		personal(r);
 		if (!has_param(ut, store_customer(r) ? "customer" : "guest")) return 0;
 	}
 	const cJSON *dr = cJSON_GetObjectItemCaseSensitive(vis, "dateRange");
 	if (cJSON_IsObject(dr)) {
+		pagecache_no_store();
 		char today[32];
 		iso8601(now_unix(), today);
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(dr, "start");
@@ -134,14 +158,19 @@ static cJSON *block_products(req *r, const cJSON *bconf)
 	const cJSON *sort = cJSON_GetObjectItemCaseSensitive(bconf, "sort");
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(bconf, "limit");
 	int limit = cJSON_IsNumber(lim) ? (int)lim->valuedouble : CAT_BLOCK_PRODUCTS;
-	return cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
-			    cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
+	cJSON *a = cat_products(&r->t, cJSON_IsString(coll) ? coll->valuestring : NULL,
+				cJSON_IsString(sort) ? sort->valuestring : NULL, limit);
+	pagecache_use("products", 0);
+	if (cJSON_IsString(coll)) pagecache_use("collections", 0);
+	pagecache_use_list("product", a);
+	return a;
 }
 
 static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *e, sbuf *out)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "id");
 	const char *bid = cJSON_IsString(id) ? id->valuestring : "?";
+	pagecache_no_store();   /* a failed block is not kept: the next view tries again */
 	/* The log line the page's comment points at: the prefix has the
 	 * request id and the store. */
 	log_warn("block %s on %s failed (%s): %s at line %d", bid, r->path, e->kind, e->message, e->line);
@@ -181,7 +210,10 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 			cJSON_AddItemToObject(in, p, shared(&pd->posts, load_posts, r, bconf));
 		} else if (!strcmp(p, "config")) {
 			cJSON_AddItemToObject(in, p, cJSON_IsObject(bconf) ? cJSON_Duplicate(bconf, 1) : cJSON_CreateObject());
+		} else if (!strcmp(p, "cart") || !strcmp(p, "user")) {
+			pagecache_vary();   /* null on cacheable pages; per flag, never per person */
 		} else if (!strcmp(p, "device")) {
+			pagecache_no_store();
 			cJSON *d = cJSON_AddObjectToObject(in, p);
 			cJSON_AddStringToObject(d, "type", render_device(r));
 		} else if (!strcmp(p, "api")) {
@@ -341,6 +373,7 @@ void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, re
 		sb_puts(out, "\">");
 		if (sl->state == 3 || sl->state == 4) sb_put(out, sb_str(&sl->html), sl->html.len);
 		else if (sl->state == 5) {
+			pagecache_no_store();
 			sb_puts(out, "<!-- block ");
 			html_text(out, block_id(sl->b));
 			sb_puts(out, " not run: the store is over its share of render time; request ");

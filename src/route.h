@@ -15,6 +15,7 @@ enum {
 	R_PUBLIC = 4,       /* no auth, even under an authenticated prefix */
 	R_WRITE = 8,        /* changes data: CSRF for cookie auth, audit */
 	R_NOSTORE = 16,     /* private answers: Cache-Control: no-store, no ETag */
+	R_CACHE = 32,       /* opt-in: anonymous GETs kept in the page cache (pagecache.h) */
 	R_REVALIDATE = 64,  /* private answers a client keeps and revalidates (pollers):
 			       Cache-Control: private, no-cache, with an ETag (304) */
 };

@@ -4,6 +4,7 @@
 #include "db.h"
 #include "log.h"
 #include "ops.h"
+#include "pagecache.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -53,13 +54,22 @@ int server_read_only(req *r)
 }
 
 static volatile sig_atomic_t stopping;
-static void on_term(int sig) { (void)sig; stopping = 1; FCGX_ShutdownPending(); }
+/* TERM (or QUIT): finish what is in hand, take nothing new (held while a
+ * request runs, see the loop; while the worker waits in accept() it
+ * returns). */
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
 
 static void one(const server_prog *prog, char **env, FCGX_Stream *in, FCGX_Stream *out)
 {
 	req r;
 	http_begin(&r, env, in, out);
 	log_set_request(r.id, r.t.username);   /* the tenant as it gets resolved */
+	pagecache_reset();           /* nothing of the last request's page or writes */
 	prog->handle(&r);
 	if (db_in_tx()) {            /* a handler that forgot: never leave a lock */
 		log_error("transaction left open by handler for %s; rolled back", r.path);
@@ -121,16 +131,28 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;   /* no SA_RESTART: accept() returns, we exit */
 	sigaction(SIGTERM, &sa, NULL);
+	/* multiwatch stops its workers with QUIT (whatever -s says): the same
+	 * graceful stop, not a core dump in the middle of a reply. */
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	FCGX_Init();
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 	long limit = cfg.max_requests ? server_request_limit(cfg.max_requests) : 0;
+	/* SIGTERM finishes the request in hand: it is held while a request
+	 * runs (no write of the answer cut short by EINTR) and taken when it
+	 * is done, or at once while the worker waits in accept(). */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGQUIT);
 	for (long n = 0; !stopping && (limit == 0 || n < limit); n++) {
 		if (FCGX_Accept_r(&fr) < 0) break;
+		sigprocmask(SIG_BLOCK, &term, NULL);
 		one(prog, fr.envp, fr.in, fr.out);
 		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
 		if (sbx_broken()) break;   /* a fresh worker brings a fresh zygote */
 	}
 	db_close();

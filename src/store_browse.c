@@ -4,6 +4,7 @@
  * option, ?variant=ID, what follows the chosen variant), and the form
  * post /cart/add that works without JavaScript. */
 #include "store.h"
+#include "pagecache.h"
 #include "browse.h"
 #include "cart.h"
 #include "catalog.h"
@@ -251,6 +252,10 @@ int store_browse_page(req *r, const char *collection, const char *path, cJSON *d
 		store_add_prices(r, p);
 		add_badges(p, low);
 	}
+	/* the page cache: a listing shows these products, and any product of
+	 * its kind (a new one may join it) */
+	pagecache_use("products", 0);
+	pagecache_use_list("product", list);
 	cJSON_AddItemToObject(d, "products", list);
 	add_form(r, &q, d);
 	cJSON_AddStringToObject(d, "listingPath", path);

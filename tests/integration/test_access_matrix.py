@@ -540,6 +540,11 @@ def test_every_row_is_enforced(stack, world):
         elif "nostore" in rt["flags"]:
             assert cc == "no-store" and rt["cache"] == "no-store", (k, r)
             assert one_header(r, "ETag") is None, (k, r)
+        elif "pagecache" in rt["flags"]:
+            # A page the page cache may keep (off on this stack: no
+            # caching header; test_page_cache.py has it on).
+            assert rt["cache"] == "page-cache" and rt["program"] == "storefront", (k, rt)
+            assert cc is None or cc.startswith("public, max-age=0, s-maxage="), (k, r)
         else:
             assert cc is None and rt["cache"] == "default", (k, r)
         if rt["program"] == "storefront":
