@@ -50,6 +50,7 @@ static const struct key {
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 	L(sitemap_urls), L(feed_items),
+	L(vibe_child_cache),
 #undef S
 #undef L
 };
@@ -179,6 +180,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_output = 1 << 20;
 	cfg.vibe_cpu_ms = 50;
 	cfg.vibe_code_max = 64 << 10;
+	cfg.vibe_child_cache = 32 << 20;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
 	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");
@@ -244,7 +246,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	if (cfg.vibe_page_ms <= 0) cfg.vibe_page_ms = cfg.vibe_cpu_ms * 10;
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
-			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };
+			     .code_max = cfg.vibe_code_max, .log = vibe_log_line,
+			     .child_cache = cfg.vibe_child_cache > 0 ? cfg.vibe_child_cache : 0 };
 	config_path(vs.sample_path, sizeof vs.sample_path, "templates/vibe/sample.json");
 	vibe_configure(&vs);
 	return 0;

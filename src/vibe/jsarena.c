@@ -289,6 +289,22 @@ js_State *jsa_fresh(void)
 	return snapJ;
 }
 
+void *jsa_save(size_t *len)
+{
+	if (!region) return NULL;
+	const meta *m = (const meta *)region;
+	*len = sizeof(meta) + m->bump;
+	void *p = malloc(*len);
+	if (p) memcpy(p, region, *len);
+	return p;
+}
+
+js_State *jsa_restore(const void *saved, size_t len)
+{
+	memcpy(region, saved, len);
+	return snapJ;
+}
+
 int jsa_exceeded(void) { return region && ((meta *)region)->exceeded; }
 
 size_t jsa_peak(void) { return region ? ((meta *)region)->peak : 0; }
