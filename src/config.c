@@ -50,7 +50,7 @@ static const struct key {
 	L(outbox_max_attempts), L(webhook_tolerance), L(http_timeout_ms), L(outbound_private),
 	S(admin_host), L(gateway_timeout_ms), L(deliver_concurrency), L(store_cpu_ms), L(store_cpu_window),
 	L(sitemap_urls), L(feed_items),
-	L(vibe_child_cache),
+	L(vibe_child_cache), L(render_input_cache),
 #undef S
 #undef L
 };
@@ -181,6 +181,7 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_cpu_ms = 50;
 	cfg.vibe_code_max = 64 << 10;
 	cfg.vibe_child_cache = 32 << 20;
+	cfg.render_input_cache = 2 << 20;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
 	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60");

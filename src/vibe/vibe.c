@@ -482,7 +482,7 @@ static long vc_hits, vc_saves;
 
 static void vc_drop(vcache *c)
 {
-	vc_bytes -= c->nstate + c->ncode + c->njson;
+	vc_bytes -= c->nstate + c->ncode + c->njson;   /* 0 + ... for a note */
 	free(c->code);
 	free(c->json);
 	free(c->state);
@@ -524,13 +524,22 @@ static vcache *vc_find(const char *code, const vibe_entry *e, const char *json)
 	return NULL;
 }
 
-/* Keep the state as it is now (the block compiled, its inputs pushed,
- * its call not made) under code + entry + inputs. */
-static void vc_save(const char *code, const vibe_entry *e, const char *json)
+/* A block seen for the first time is only noted (code, entry, inputs);
+ * seen again (seen: its note), the state as it is now -- the block
+ * compiled, its inputs pushed, its call not made -- is kept with it. A
+ * child that renders one page (another store's page follows) so never
+ * pays for saving. */
+static void vc_note(const char *code, const vibe_entry *e, const char *json, vcache *seen)
 {
 	size_t nc = strlen(code), nj = strlen(json), ns = 0;
-	void *state = jsa_save(&ns);
-	if (!state) return;
+	void *state = NULL;
+	if (seen) {
+		if (!(state = jsa_save(&ns))) return;
+		vc_bytes -= seen->ncode + seen->njson;   /* taken again below */
+		free(seen->code);
+		free(seen->json);
+		memset(seen, 0, sizeof *seen);
+	}
 	size_t need = ns + nc + nj;
 	if (need > vc_max) { free(state); return; }
 	vcache *slot = NULL;
@@ -555,7 +564,7 @@ static void vc_save(const char *code, const vibe_entry *e, const char *json)
 	slot->nstate = ns;
 	slot->used = ++vc_clock;
 	vc_bytes += need;
-	vc_saves++;
+	if (state) vc_saves++;
 }
 
 int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, sbuf *out,
@@ -594,7 +603,8 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 		goto done;
 	}
 	int failed;
-	vcache *volatile hit = arena ? vc_find(code, &entry, json) : NULL;   /* volatile: read after setjmp */
+	vcache *volatile seen = arena ? vc_find(code, &entry, json) : NULL;   /* volatile: read after setjmp */
+	vcache *volatile hit = seen && seen->state ? seen : NULL;
 	if (hit) {
 		/* compiled and given its inputs before: from that state, whole */
 		J = jsa_restore(hit->state, hit->nstate);
@@ -668,7 +678,7 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 				}
 			}
 			js_endtry(J);
-			if (vc_max && arena && !jsa_exceeded()) vc_save(code, &entry, json);
+			if (vc_max && arena && !jsa_exceeded()) vc_note(code, &entry, json, seen);
 			t2 = now_usec();
 			failed = js_pcall(J, entry.nparams);
 		}

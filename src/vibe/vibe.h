@@ -81,7 +81,8 @@ int vibe_render_timed(const char *code, const vibe_entry *entry, const char *inp
  * entries hold that store's inputs. A block whose ES5, entry and inputs
  * are byte for byte those of a block rendered before (compared in full,
  * not by hash: never a stale compile) starts from the interpreter state
- * saved just before that block's call -- code compiled, inputs pushed,
+ * saved just before that block's call (saved when the block is seen a
+ * second time, so a child that renders one page pays nothing) -- code compiled, inputs pushed,
  * not yet run -- restored whole, so the block still runs in a pristine
  * state and nothing a previous run did survives. Limits are unchanged:
  * the heap cap is counted in the saved state, the CPU timer runs around
