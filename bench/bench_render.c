@@ -207,10 +207,16 @@ int main(int argc, char **argv)
 	       "gets a fresh child from the zygote's spare (\"fresh child\": 5 ms idle\n"
 	       "between pages, untimed, as between requests; \"back to back\": every\n"
 	       "page another store's, no pause, the spare still being made).\n\n");
-	const char *only = getenv("BENCH_ONLY");   /* profiling one figure: warm or fresh */
+	const char *only = getenv("BENCH_ONLY");   /* profiling one figure: warm, fresh, inproc or rr */
 	if (only && !strcmp(only, "warm")) { run("sandboxed, same store", n, 1, 0, 0); return 0; }
 	if (only && !strcmp(only, "fresh")) { run("sandboxed, fresh child", n, 1, 1, 5000); return 0; }
 	if (only && !strcmp(only, "inproc")) { run("in-process (no isolation)", n, 0, 0, 0); return 0; }
+	if (only && !strcmp(only, "rr") && make_stores() == 0) {
+		hosts = rr_hosts;
+		nhosts = NSTORES;
+		run("round-robin, 100 stores", n, 1, 0, 5000);
+		return 0;
+	}
 	target_ms = 1;
 	run("sandboxed, same store", n, 1, 0, 0);
 	target_ms = 2;

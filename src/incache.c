@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ENTRIES 1024
+#define ENTRIES 256             /* a lookup or an eviction scans them all */
 
 typedef struct entry {
 	uint64_t hash;
