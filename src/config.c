@@ -62,6 +62,7 @@ static const struct key {
 	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
 	L(catalog_page_size), L(customer_session_ttl), L(customer_code_ttl), L(customer_code_attempts),
 	S(page_cache_dir), L(page_cache_max_age), L(page_cache_stale), L(page_cache_lock), S(page_cache_purge_url),
+	L(vibe_child_cache), L(render_input_cache),
 #undef S
 #undef L
 };
@@ -191,6 +192,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.vibe_output = 1 << 20;
 	cfg.vibe_cpu_ms = 50;
 	cfg.vibe_code_max = 64 << 10;
+	cfg.vibe_child_cache = 32 << 20;
+	cfg.render_input_cache = 2 << 20;
 	cfg.session_ttl = 14 * 86400;
 	cfg.session_idle = 2 * 86400;
 	strcpy(cfg.rate_limits, "login:30/60,cart:120/60,checkout:20/60,verify:20/600,platform:600/60,publish:20/60,beacon:120/60,chat:30/60");
@@ -316,7 +319,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	}
 	/* The vibe engine reads no config: hand it its limits and log. */
 	vibe_settings vs = { .mem = cfg.vibe_mem, .output = cfg.vibe_output, .cpu_ms = cfg.vibe_cpu_ms,
-			     .code_max = cfg.vibe_code_max, .log = vibe_log_line };
+			     .code_max = cfg.vibe_code_max, .log = vibe_log_line,
+			     .child_cache = cfg.vibe_child_cache > 0 ? cfg.vibe_child_cache : 0 };
 	config_path(vs.sample_path, sizeof vs.sample_path, "templates/vibe/sample.json");
 	vibe_configure(&vs);
 	return 0;

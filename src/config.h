@@ -17,6 +17,8 @@ typedef struct config {
 	long vibe_cpu_ms;       /* CPU time per block render */
 	long vibe_page_ms;      /* wall-clock time for all of a page's blocks (0: 10 x vibe_cpu_ms) */
 	long vibe_code_max;     /* bytes of vibe code per block */
+	long vibe_child_cache;  /* bytes of compiled blocks a store's render child keeps (0: none) */
+	long render_input_cache; /* bytes of blocks' inputs a worker keeps per content version (0: none) */
 	long session_ttl;       /* seconds a browser session lives */
 	char admin_host[256];   /* the one host of browser sessions ("": admin.{base_domain}) */
 	char trusted_proxy[256];/* address whose X-Forwarded-Host is believed */

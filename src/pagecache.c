@@ -68,6 +68,10 @@ void pagecache_use_list(const char *kind, const cJSON *items)
 }
 
 void pagecache_vary(void) { g.vary = 1; }
+int pagecache_recording(const req *r)
+{
+	return pagecache_enabled() && r->route && (r->route->flags & R_CACHE);
+}
 void pagecache_no_store(void) { g.overflow = 1; }
 
 const char *pagecache_flag(req *r)

@@ -45,6 +45,9 @@ void pagecache_use_list(const char *kind, const cJSON *items);
 /* The page varies by the guest/customer flag (a block uses cart or user,
  * or has userTypes visibility). */
 void pagecache_vary(void);
+/* 1 while this request's page may be stored (the route is a page-cache
+ * row and the cache is on): what its render uses must be recorded. */
+int pagecache_recording(const req *r);
 /* "guest" or "customer": from the small cookie the store's sign-in sets
  * (PAGECACHE_FLAG_COOKIE), never a person. */
 #define PAGECACHE_FLAG_COOKIE "sf_customer"

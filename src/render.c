@@ -20,6 +20,7 @@
 #include "customer.h"
 #include "wishlist.h"
 #include "pagecache.h"
+#include "incache.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -70,6 +71,7 @@ cJSON *render_storefront(req *r)
 /* Inputs shared by every block of one page, loaded on first use. */
 typedef struct page_data {
 	cJSON *storefront, *collections, *posts, *catalog;
+	int cacheable;          /* inputs may go to and come from incache (not previews) */
 } page_data;
 
 static int has_param(const cJSON *names, const char *n)
@@ -193,8 +195,46 @@ static void block_failed(req *r, const cJSON *b, int preview, const vibe_error *
 	sb_puts(out, "</div>");
 }
 
-/* Build the inputs a block's function names, as JSON text. */
+/* incache's key for a block's inputs: everything they are built from
+ * (content_version covers the store's rows, theme and settings). 0 for
+ * inputs that change with the clock (posts go live at their time), for
+ * a person's own (a signed-in shopper's user, wishlist; the cart), and
+ * while the page cache records what a page shows (building the inputs is
+ * what records it). */
+static int input_key(req *r, const vibe_entry *entry, const cJSON *bconf, sbuf *key)
+{
+	if (store_customer(r) || pagecache_recording(r)) return 0;
+	for (int i = 0; i < entry->nparams; i++)
+		if (!strcmp(entry->params[i], "posts") || !strcmp(entry->params[i], "user") ||
+		    !strcmp(entry->params[i], "cart"))
+			return 0;
+	sb_printf(key, "%lld|%lld|%d|%s|%s|%s|", (long long)r->t.id, (long long)r->t.content_version, r->https,
+		  r->host, r->host_port, render_device(r));
+	for (int i = 0; i < entry->nparams; i++) {
+		sb_puts(key, entry->params[i]);
+		sb_putc(key, ',');
+	}
+	char *conf = cJSON_IsObject(bconf) ? cJSON_PrintUnformatted(bconf) : NULL;
+	sb_puts(key, conf ? conf : "{}");
+	cJSON_free(conf);
+	return 1;
+}
+
+static char *build_inputs(req *r, page_data *pd, const vibe_entry *entry, const cJSON *bconf);
+
+/* The inputs a block's function names, as JSON text (free with free). */
 static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const cJSON *bconf)
+{
+	sbuf key = SBUF_INIT;
+	int keep = pd->cacheable && input_key(r, entry, bconf, &key);
+	const char *kept = keep ? incache_get(sb_str(&key)) : NULL;
+	char *json = kept ? xstrdup(kept) : build_inputs(r, pd, entry, bconf);
+	if (keep && !kept) incache_put(sb_str(&key), json);
+	sb_free(&key);
+	return json;
+}
+
+static char *build_inputs(req *r, page_data *pd, const vibe_entry *entry, const cJSON *bconf)
 {
 	cJSON *in = cJSON_CreateObject();
 	for (int i = 0; i < entry->nparams; i++) {
@@ -210,7 +250,7 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 			cJSON_AddItemToObject(in, p, shared(&pd->posts, load_posts, r, bconf));
 		} else if (!strcmp(p, "config")) {
 			cJSON_AddItemToObject(in, p, cJSON_IsObject(bconf) ? cJSON_Duplicate(bconf, 1) : cJSON_CreateObject());
-		} else if (!strcmp(p, "cart") || !strcmp(p, "user")) {
+		} else if (!strcmp(p, "cart")) {
 			pagecache_vary();   /* null on cacheable pages; per flag, never per person */
 		} else if (!strcmp(p, "device")) {
 			pagecache_no_store();
@@ -228,7 +268,8 @@ static char *block_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 		}
 		else if (!strcmp(p, "user")) {
 			/* the signed-in shopper: name, tags, order count; never an
-			 * email or address */
+			 * email or address. A guest's page is kept per flag. */
+			pagecache_vary();
 			personal(r);
 			cJSON *u = store_customer(r) ? customer_user_json(r->t.id, r->customer_id) : NULL;
 			cJSON_AddItemToObject(in, p, u ? u : cJSON_CreateNull());
@@ -286,6 +327,7 @@ void render_blocks_timed(req *r, const cJSON *blocks, int preview, sbuf *out, re
 {
 	int64_t page_start = now_usec();
 	page_data pd = { 0 };
+	pd.cacheable = !preview;
 	sbx_page child;
 	char tz[SBX_TZ_MAX];
 	com_time_zone(r->t.id, tz, sizeof tz);

@@ -289,6 +289,22 @@ js_State *jsa_fresh(void)
 	return snapJ;
 }
 
+void *jsa_save(size_t *len)
+{
+	if (!region) return NULL;
+	const meta *m = (const meta *)region;
+	*len = sizeof(meta) + m->bump;
+	void *p = malloc(*len);
+	if (p) memcpy(p, region, *len);
+	return p;
+}
+
+js_State *jsa_restore(const void *saved, size_t len)
+{
+	memcpy(region, saved, len);
+	return snapJ;
+}
+
 int jsa_exceeded(void) { return region && ((meta *)region)->exceeded; }
 
 size_t jsa_peak(void) { return region ? ((meta *)region)->peak : 0; }
@@ -296,6 +312,13 @@ size_t jsa_peak(void) { return region ? ((meta *)region)->peak : 0; }
 void jsa_prefault(size_t bytes)
 {
 	if (!region) return;
+	/* The region past the snapshot in 2 MB pages where the kernel has
+	 * them (a block's strings touch megabytes: one fault per 2 MB, not
+	 * 512): this child's own memory, never shared. */
+	const uintptr_t huge = 2u << 20;
+	uintptr_t from = ((uintptr_t)region + snapshot_len + huge - 1) & ~(huge - 1);
+	uintptr_t to = ((uintptr_t)region + region_len) & ~(huge - 1);
+	if (from < to) madvise((void *)from, to - from, MADV_HUGEPAGE);
 	/* Writing the snapshot's own pages takes their copy-on-write faults
 	 * now (in a forked child they are still the zygote's). */
 	memcpy(region, snapshot, snapshot_len);

@@ -16,6 +16,13 @@ int jsa_init(size_t cap, js_Panic panic, void (*setup)(js_State *));
 int jsa_ready(void);
 /* The pristine state, restored from the snapshot. */
 js_State *jsa_fresh(void);
+/* A copy of the state as it is now (the region's used part), for
+ * jsa_restore: a block's compiled code and pushed inputs, kept by the
+ * render child of one store (vibe.c's block cache). NULL without an
+ * arena; *len its size. Free with free(). */
+void *jsa_save(size_t *len);
+/* The state as saved, byte for byte: nothing done to it since survives. */
+js_State *jsa_restore(const void *saved, size_t len);
 /* Did the last block hit the cap? Bytes it had at peak. */
 int jsa_exceeded(void);
 size_t jsa_peak(void);

@@ -43,9 +43,13 @@ static void zygote_lost(void);
 
 /* The zygote only ever writes an answer to a command: a control socket
  * readable between commands means it is gone (EOF). */
+static int settle(void);
+
 int sbx_available(void)
 {
 	if (ctl < 0 || broken) return 0;
+	if (settle() < 0) zygote_lost();    /* an answer asked ahead is not EOF */
+	if (broken) return 0;
 	struct pollfd pfd = { ctl, POLLIN, 0 };
 	if (poll(&pfd, 1, 0) > 0) zygote_lost();
 	return !broken;
@@ -258,7 +262,7 @@ static void child_main(int fd)
 	limit(RLIMIT_FSIZE, 0);
 	limit(RLIMIT_NOFILE, 8);
 	limit(RLIMIT_CPU, 10);         /* backstop; the timer below is the real limit */
-	if (!SBX_ASAN) limit(RLIMIT_AS, (rlim_t)vibe_conf.mem * 2 + (256u << 20));
+	if (!SBX_ASAN) limit(RLIMIT_AS, (rlim_t)vibe_conf.mem * 2 + (256u << 20) + (rlim_t)vibe_conf.child_cache);
 	timer_t timer;
 	struct sigevent sev;
 	memset(&sev, 0, sizeof sev);
@@ -271,6 +275,10 @@ static void child_main(int fd)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (install_seccomp() < 0) _exit(4);
 	warm_up();
+	/* This child serves one store (the worker keeps it for that store's
+	 * pages only): its blocks may stay compiled, inputs pushed, between
+	 * pages (vibe.h; the warm-up's is not kept). */
+	vibe_cache_enable((size_t)vibe_conf.child_cache);
 	char zone[SBX_RULE_MAX] = "";
 	int zoned = 0;
 	for (;;) {
@@ -316,8 +324,9 @@ static void child_main(int fd)
 			timer_settime(timer, 0, &off, NULL);
 		}
 		sbuf resp = SBUF_INIT;
-		char num[64];
-		snprintf(num, sizeof num, "%d %d %d %ld %ld %ld", rc, err.line, err.column, vt.compile, vt.data, vt.run);
+		char num[128];
+		snprintf(num, sizeof num, "%d %d %d %ld %ld %ld %ld", rc, err.line, err.column, vt.compile, vt.data, vt.run,
+			 vt.cached);
 		put_field(&resp, num, strlen(num));
 		put_field(&resp, err.kind, strlen(err.kind));
 		put_field(&resp, err.message, strlen(err.message));
@@ -516,6 +525,44 @@ static struct { int fd; pid_t pid; int64_t tenant; int pages; char tz[SBX_TZ_MAX
 
 static int reap(sbx_page *p, int kill_it);
 
+/* The next spare, asked for when a page ends (its 'S' answer read when a
+ * page needs a child, or before any other command): a page that needs a
+ * fresh child does not wait for the zygote to be scheduled. It holds no
+ * data until a page's first block reaches it, like the zygote's spare. */
+static struct { int asked; pid_t pid; int fd; } next = { 0, 0, -1 };
+
+static int recv_spare(int32_t *pid, int *fd);
+
+/* Read the answer to an 'S' asked ahead, if any (0, or -1: zygote lost). */
+static int settle(void)
+{
+	if (!next.asked) return 0;
+	next.asked = 0;
+	int32_t pid;
+	int fd;
+	if (recv_spare(&pid, &fd) < 0) return -1;
+	next.pid = pid;
+	next.fd = fd;
+	return 0;
+}
+
+static void ask_ahead(void)
+{
+	if (next.asked || next.fd >= 0 || broken || ctl < 0) return;
+	char cmd = 'S';
+	if (write_all(ctl, &cmd, 1) == 0) next.asked = 1;
+}
+
+static void drop_next(void)
+{
+	settle();
+	if (next.fd < 0) return;
+	kill(next.pid, SIGKILL);
+	close(next.fd);
+	next.fd = -1;
+	next.pid = 0;
+}
+
 void sbx_drop_kept(void)
 {
 	/* Killed, not waited for: the zygote reaps it in passing, so another
@@ -531,6 +578,7 @@ void sbx_stop(void)
 {
 	if (ctl < 0) return;
 	sbx_drop_kept();
+	drop_next();
 	close(ctl);
 	ctl = -1;
 	/* The zygote exits on EOF once its children are reaped: wait for it a
@@ -575,9 +623,9 @@ static void zygote_lost(void)
 	broken = 1;
 }
 
-static int spawn(sbx_page *p)
+/* The zygote's answer to 'S': its spare's pid and our end of its socket. */
+static int recv_spare(int32_t *pidp, int *fdp)
 {
-	char cmd = 'S';
 	int32_t pid = -1;
 	int fd = -1;
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -587,7 +635,6 @@ static int spawn(sbx_page *p)
 	msg.msg_iovlen = 1;
 	msg.msg_control = cbuf;
 	msg.msg_controllen = sizeof cbuf;
-	if (write_all(ctl, &cmd, 1) < 0) { zygote_lost(); return -1; }
 	struct pollfd pfd = { ctl, POLLIN, 0 };
 	ssize_t r = poll(&pfd, 1, 2000) == 1 ? recvmsg(ctl, &msg, MSG_CMSG_CLOEXEC) : -1;
 	struct cmsghdr *cm = r == 4 ? CMSG_FIRSTHDR(&msg) : NULL;
@@ -598,6 +645,27 @@ static int spawn(sbx_page *p)
 		return -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	*pidp = pid;
+	*fdp = fd;
+	return 0;
+}
+
+static int spawn(sbx_page *p)
+{
+	int32_t pid = -1;
+	int fd = -1;
+	if (settle() < 0) return -1;
+	if (next.fd >= 0) {
+		/* asked for when the last page ended */
+		pid = next.pid;
+		fd = next.fd;
+		next.fd = -1;
+		next.pid = 0;
+	} else {
+		char cmd = 'S';
+		if (write_all(ctl, &cmd, 1) < 0) { zygote_lost(); return -1; }
+		if (recv_spare(&pid, &fd) < 0) return -1;
+	}
 	p->fd = fd;
 	p->pid = pid;
 	p->pages = 0;
@@ -617,6 +685,7 @@ static int reap(sbx_page *p, int kill_it)
 	char cmd = 'W';
 	int32_t pid = p->pid, status = 0;
 	p->pid = 0;
+	if (settle() < 0) return 0;             /* answers come in the order asked */
 	if (write_all(ctl, &cmd, 1) < 0 || write_all(ctl, &pid, 4) < 0 ||
 	    read_all(ctl, &status, 4, now_usec() + 5000000) < 0)
 		zygote_lost();
@@ -766,15 +835,17 @@ int sbx_collect(sbx_page *p, int i, sbuf *out, vibe_error *err)
 			if (queue(p, k) < 0) break;
 		return -1;
 	}
-	char nb[80];
+	char nb[136];
 	snprintf(nb, sizeof nb, "%.*s", (int)nnum, num);
 	memset(err, 0, sizeof *err);
 	vibe_timing vt = { 0 };
-	sscanf(nb, "%d %d %d %ld %ld %ld", &rc, &err->line, &err->column, &vt.compile, &vt.data, &vt.run);
+	sscanf(nb, "%d %d %d %ld %ld %ld %ld", &rc, &err->line, &err->column, &vt.compile, &vt.data, &vt.run,
+	       &vt.cached);
 	if (p->vibe) {
 		p->vibe->compile += vt.compile;
 		p->vibe->data += vt.data;
 		p->vibe->run += vt.run;
+		p->vibe->cached += vt.cached;
 	}
 	snprintf(err->kind, sizeof err->kind, "%.*s", (int)nkind, kind);
 	snprintf(err->message, sizeof err->message, "%.*s", (int)nmsg, msg);
@@ -811,6 +882,8 @@ void sbx_page_end(sbx_page *p)
 		p->fd = -1;
 	}
 	if (p->pid) reap(p, 1);
+	/* The next page's child, if it needs a fresh one, is asked for now. */
+	if (!broken) ask_ahead();
 	for (int i = 0; i < p->njobs; i++) sb_free(&p->jobs[i].frame);
 	sb_free(&p->outq);
 	sb_free(&p->inbuf);

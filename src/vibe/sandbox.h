@@ -5,7 +5,10 @@
  * time zone, a seccomp allow-list (read/write its socket, memory, exit)
  * and a CPU timer that kills it, renders the page's blocks one by one (a
  * fresh MuJS state each), and exits when the page is done. The worker enforces a wall-clock limit
- * and learns from the zygote how a dead child died. */
+ * and learns from the zygote how a dead child died. A page's end asks the
+ * zygote for the next spare ahead (read when a page needs a fresh child),
+ * so no page waits for the zygote; a store's kept child keeps its blocks
+ * compiled with their inputs (vibe.h, vibe_cache_enable). */
 #ifndef SANDBOX_H
 #define SANDBOX_H
 #include "vibe.h"

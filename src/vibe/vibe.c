@@ -626,6 +626,110 @@ int vibe_render_json(const char *code, const vibe_entry *e, const char *json, sb
 	return vibe_render_timed(code, e, json, out, err, NULL);
 }
 
+/* ---- the block cache (vibe.h) ---- */
+
+typedef struct vcache {
+	char *code, *json;      /* NULL: an empty entry */
+	size_t ncode, njson;
+	vibe_entry entry;
+	char currency[8];       /* render_currency as the inputs set it */
+	void *state;            /* jsa_save */
+	size_t nstate;
+	unsigned long used;     /* the last render that used it */
+} vcache;
+
+static vcache vc[VIBE_CACHE_ENTRIES];
+static size_t vc_max, vc_bytes;
+static unsigned long vc_clock;
+static long vc_hits, vc_saves;
+
+static void vc_drop(vcache *c)
+{
+	vc_bytes -= c->nstate + c->ncode + c->njson;   /* 0 + ... for a note */
+	free(c->code);
+	free(c->json);
+	free(c->state);
+	memset(c, 0, sizeof *c);
+}
+
+void vibe_cache_enable(size_t max_bytes)
+{
+	for (int i = 0; i < VIBE_CACHE_ENTRIES; i++)
+		if (vc[i].code) vc_drop(&vc[i]);
+	vc_max = VIBE_ASAN ? 0 : max_bytes;
+	vc_hits = vc_saves = 0;
+}
+
+void vibe_cache_stats(long *hits, long *saves)
+{
+	*hits = vc_hits;
+	*saves = vc_saves;
+}
+
+static int entry_same(const vibe_entry *a, const vibe_entry *b)
+{
+	if (strcmp(a->name, b->name) || a->line != b->line || a->nparams != b->nparams) return 0;
+	for (int i = 0; i < a->nparams; i++)
+		if (strcmp(a->params[i], b->params[i])) return 0;
+	return 1;
+}
+
+static vcache *vc_find(const char *code, const vibe_entry *e, const char *json)
+{
+	if (!vc_max) return NULL;
+	size_t nc = strlen(code), nj = strlen(json);
+	for (int i = 0; i < VIBE_CACHE_ENTRIES; i++) {
+		vcache *c = &vc[i];
+		if (c->code && c->ncode == nc && c->njson == nj && entry_same(&c->entry, e) &&
+		    !memcmp(c->code, code, nc) && !memcmp(c->json, json, nj))
+			return c;
+	}
+	return NULL;
+}
+
+/* A block seen for the first time is only noted (code, entry, inputs);
+ * seen again (seen: its note), the state as it is now -- the block
+ * compiled, its inputs pushed, its call not made -- is kept with it. A
+ * child that renders one page (another store's page follows) so never
+ * pays for saving. */
+static void vc_note(const char *code, const vibe_entry *e, const char *json, vcache *seen)
+{
+	size_t nc = strlen(code), nj = strlen(json), ns = 0;
+	void *state = NULL;
+	if (seen) {
+		if (!(state = jsa_save(&ns))) return;
+		vc_bytes -= seen->ncode + seen->njson;   /* taken again below */
+		free(seen->code);
+		free(seen->json);
+		memset(seen, 0, sizeof *seen);
+	}
+	size_t need = ns + nc + nj;
+	if (need > vc_max) { free(state); return; }
+	vcache *slot = NULL;
+	for (;;) {
+		vcache *lru = NULL;
+		slot = NULL;
+		for (int i = 0; i < VIBE_CACHE_ENTRIES; i++) {
+			if (!vc[i].code) { if (!slot) slot = &vc[i]; continue; }
+			if (!lru || vc[i].used < lru->used) lru = &vc[i];
+		}
+		if (slot && vc_bytes + need <= vc_max) break;
+		if (!lru) { free(state); return; }
+		vc_drop(lru);
+	}
+	slot->code = xstrndup(code, nc);
+	slot->json = xstrndup(json, nj);
+	slot->ncode = nc;
+	slot->njson = nj;
+	slot->entry = *e;
+	snprintf(slot->currency, sizeof slot->currency, "%s", render_currency);
+	slot->state = state;
+	slot->nstate = ns;
+	slot->used = ++vc_clock;
+	vc_bytes += need;
+	if (state) vc_saves++;
+}
+
 int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, sbuf *out,
 		      vibe_error *err, vibe_timing *timing)
 {
@@ -661,6 +765,20 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 		set_err(err, "runtime", 0, "interpreter panic");
 		goto done;
 	}
+	int failed;
+	vcache *volatile seen = arena ? vc_find(code, &entry, json) : NULL;   /* volatile: read after setjmp */
+	vcache *volatile hit = seen && seen->state ? seen : NULL;
+	if (hit) {
+		/* compiled and given its inputs before: from that state, whole */
+		J = jsa_restore(hit->state, hit->nstate);
+		hit->used = ++vc_clock;
+		vc_hits++;
+		snprintf(render_currency, sizeof render_currency, "%s", hit->currency);
+		jsa_gc_begin(J);
+		t1 = t2 = now_usec();
+		failed = js_pcall(J, entry.nparams);
+		goto called;
+	}
 	int wants_api = 0;
 	for (int i = 0; i < entry.nparams; i++) wants_api |= strcmp(entry.params[i], "api") == 0;
 	if (wants_api) {
@@ -678,7 +796,7 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 	 * collect first (jsarena.h) */
 	jsa_gc_begin(J);
 	js_pushundefined(J);
-	int failed = js_pcall(J, 0);
+	failed = js_pcall(J, 0);
 	t1 = now_usec();
 	if (!failed) {
 		js_pop(J, 1);
@@ -723,14 +841,17 @@ int vibe_render_timed(const char *code, const vibe_entry *e, const char *json, s
 				}
 			}
 			js_endtry(J);
+			if (vc_max && arena && !jsa_exceeded()) vc_note(code, &entry, json, seen);
 			t2 = now_usec();
 			failed = js_pcall(J, entry.nparams);
 		}
 	}
+called:
 	if (timing) {
 		timing->compile = (long)(t1 - t0);
-		timing->data = t2 > t1 ? (long)(t2 - t1) : 0;
-		timing->run = t2 > t1 ? (long)(now_usec() - t2) : 0;
+		timing->data = t2 >= t1 ? (long)(t2 - t1) : 0;   /* t2 < t1: the call was not made */
+		timing->run = t2 >= t1 ? (long)(now_usec() - t2) : 0;
+		timing->cached = hit != NULL;
 	}
 	if (arena ? jsa_exceeded() : h.exceeded) {
 		set_err(err, "memory", 0, "block used more than %ld bytes of memory", vibe_conf.mem);

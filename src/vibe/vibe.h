@@ -22,6 +22,7 @@ typedef struct vibe_settings {
 	long cpu_ms;            /* CPU time per block render (the sandbox's timer) */
 	long code_max;          /* bytes of vibe code per block */
 	char sample_path[1200]; /* JSON object of sample inputs for dry runs (validate) */
+	long child_cache;       /* bytes of the block cache of a sandbox child (vibe_cache_enable) */
 	/* One log line (level "error" or "warn", message without newline);
 	 * NULL: "vibe: LEVEL: MESSAGE" to stderr. */
 	void (*log)(const char *level, const char *message);
@@ -43,7 +44,9 @@ typedef struct vibe_error {
  * inputs is filled by the caller (loading and encoding them). Filled only
  * for a caller that asks (vibe_render_timed, sbx_page_measure,
  * render_blocks_timed): the benchmark; no request pays for it. */
-typedef struct vibe_timing { long inputs, compile, data, run; } vibe_timing;
+typedef struct vibe_timing { long inputs, compile, data, run, cached; } vibe_timing;
+/* cached: renders that started from the block cache (vibe_cache_enable);
+ * their compile is the restore and their data 0. */
 
 
 /* A top-level function: its name and parameter names. */
@@ -73,6 +76,24 @@ int vibe_render_json(const char *code, const vibe_entry *entry, const char *inpu
 /* The same, writing where the time went into *timing (inputs untouched). */
 int vibe_render_timed(const char *code, const vibe_entry *entry, const char *inputs_json, sbuf *out,
 		      vibe_error *err, vibe_timing *timing);
+/* The block cache of a render child. The sandbox turns it on in a child,
+ * which serves one store only (sandbox.h); nothing else may, since its
+ * entries hold that store's inputs. A block whose ES5, entry and inputs
+ * are byte for byte those of a block rendered before (compared in full,
+ * not by hash: never a stale compile) starts from the interpreter state
+ * saved just before that block's call (saved when the block is seen a
+ * second time, so a child that renders one page pays nothing) -- code compiled, inputs pushed,
+ * not yet run -- restored whole, so the block still runs in a pristine
+ * state and nothing a previous run did survives. Limits are unchanged:
+ * the heap cap is counted in the saved state, the CPU timer runs around
+ * the call. Up to max_bytes of saved states and VIBE_CACHE_ENTRIES
+ * blocks, least recently used dropped first; 0 turns it off (and frees
+ * it). Without the interpreter arena (sanitizer builds) it stays off. */
+#define VIBE_CACHE_ENTRIES 64
+void vibe_cache_enable(size_t max_bytes);
+/* Renders that started from a saved state, and states saved, since the
+ * cache was turned on (tests, the benchmark). */
+void vibe_cache_stats(long *hits, long *saves);
 /* Make the interpreter arena and its snapshot now (the sandbox zygote
  * does, so every child inherits them); otherwise the first render does. */
 void vibe_warm(void);

@@ -387,6 +387,152 @@ static void test_collect_before_out_of_memory(void)
 		    NULL, "memory");
 }
 
+/* The block cache of a render child (vibe_cache_enable), in-process:
+ * the second render of the same code and inputs starts from the saved
+ * state; what a run did never reaches the next; changed code or inputs
+ * are compiled and pushed again; the memory and output limits hold on a
+ * cached render too. */
+static char *cached(const char *code, const char *inputs)
+{
+	vibe_entry e;
+	sbuf es5 = SBUF_INIT, out = SBUF_INIT;
+	if (vibe_compile(code, &es5, &e, &E) < 0) return xstrdup("!compile");
+	if (vibe_render_json(sb_str(&es5), &e, inputs, &out, &E) < 0) {
+		sb_reset(&out);
+		sb_printf(&out, "!%s: %s", E.kind, E.message);
+	}
+	char *s = xstrdup(sb_str(&out));
+	sb_free(&out);
+	sb_free(&es5);
+	return s;
+}
+
+#define CHECK_CACHED(code, in, want) do { char *r_ = cached(code, in); CHECK_STR(r_, want); free(r_); } while (0)
+
+static void test_block_cache(void)
+{
+	long hits, saves;
+	vibe_cache_enable(8 << 20);
+	const char *grid = "function render(products, helpers) { var o = [];\n"
+			   "  products.forEach(function (p) { o.push(helpers.escapeHtml(p.name) + ' ' + helpers.formatPrice(p.price)); });\n"
+			   "  return o.join(', '); }";
+	const char *in = "{\"products\":[{\"name\":\"a<b\",\"price\":1.5},{\"name\":\"c\",\"price\":2}],"
+			 "\"storefront\":{\"currency\":\"EUR\"}}";
+	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");                                  /* noted */
+	CHECK_CACHED(grid, "{\"products\":[{\"name\":\"d\",\"price\":3}]}", "d $3.00");  /* other inputs: noted */
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits + saves, 0);
+	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");                                  /* seen again: saved */
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits, 0);
+	CHECK_INT(saves, 1);
+	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");   /* from the state; the currency comes back with it */
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits, 1);
+	/* a run's changes to its inputs, globals and prototypes are gone */
+	const char *mutate = "function render(products) { var s = typeof leaked + ' ' + products.length + ' ' + [1, 2].join('-');\n"
+			     "  products.length = 0; leaked = 1; Array.prototype.join = function () { return 'POLLUTED'; };\n"
+			     "  return s; }";
+	for (int i = 0; i < 4; i++) CHECK_CACHED(mutate, in, "undefined 2 1-2");
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits, 3);
+	/* the same block changed: compiled again, never the old code */
+	CHECK_CACHED("function render(products) { return 'v1:' + products.length; }", in, "v1:2");
+	CHECK_CACHED("function render(products) { return 'v2:' + products.length; }", in, "v2:2");
+	CHECK_CACHED("function render(products) { return 'v1:' + products.length; }", in, "v1:2");
+	/* limits on a render that starts from a saved state */
+	const char *bomb = "function render(config) { var a = [], i; for (i = 0; i < config.n; i++) a.push('xxxxxxxxxxxxxxxx' + i); return String(a.length); }";
+	for (int i = 0; i < 3; i++) {
+		char *r = cached(bomb, "{\"config\":{\"n\":10000000}}");
+		CHECK(r[0] == '!');
+		CHECK_STR(E.kind, "memory");
+		free(r);
+	}
+	for (int i = 0; i < 3; i++) {
+		char *r = cached("function render() { return 'x'.repeat(2000000); }", "{}");
+		CHECK_STR(E.kind, "output");
+		free(r);
+	}
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits, 5);
+	/* off: nothing kept */
+	vibe_cache_enable(0);
+	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");
+	vibe_cache_stats(&hits, &saves);
+	CHECK_INT(hits + saves, 0);
+}
+
+/* The same in the sandbox: a store's kept child keeps its blocks; a
+ * changed block is compiled again; another store's page never gets that
+ * child (nor its cache); the CPU limit still kills a block that starts
+ * from a saved state. One page = one block; *cached says whether it
+ * started from the child's cache. */
+static double wall_ms(void)   /* Date.now() */
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec * 1000 + (double)(ts.tv_nsec / 1000000);
+}
+
+static char *store_page(int64_t tenant, const char *code, const char *inputs, long *cached)
+{
+	vibe_entry e;
+	sbuf es5 = SBUF_INIT, out = SBUF_INIT;
+	if (vibe_compile(code, &es5, &e, &E) < 0) return xstrdup("!compile");
+	sbx_page p;
+	sbx_timing st = { 0 };
+	vibe_timing vt = { 0 };
+	sbx_page_init(&p, tenant, NULL);
+	sbx_page_measure(&p, &st, &vt);
+	if (sbx_render(&p, sb_str(&es5), &e, inputs, &out, &E) < 0) {
+		sb_reset(&out);
+		sb_printf(&out, "!%s: %s", E.kind, E.message);
+	}
+	sbx_page_end(&p);
+	*cached = vt.cached;
+	char *s = xstrdup(sb_str(&out));
+	sb_free(&out);
+	sb_free(&es5);
+	return s;
+}
+
+static void test_block_cache_in_sandbox(void)
+{
+	if (t_valgrind() || sbx_start() < 0) return;
+	long hit = -1;
+	const char *v1 = "function render(config) { var s = typeof leaked + ' ' + config.n; leaked = 1; config.n = 0; return 'v1 ' + s; }";
+	const char *v2 = "function render(config) { return 'v2 ' + config.n; }";
+	const char *in = "{\"config\":{\"n\":7}}";
+	char *r;
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);  /* noted */
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);  /* saved */
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 1); free(r);
+	r = store_page(1, v2, in, &hit); CHECK_STR(r, "v2 7"); CHECK_INT(hit, 0); free(r);   /* changed: compiled */
+	r = store_page(1, v1, "{\"config\":{\"n\":8}}", &hit); CHECK_STR(r, "v1 undefined 8"); CHECK_INT(hit, 0); free(r);
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 1); free(r);
+	/* store 2, same code and inputs: a fresh child, nothing of store 1's */
+	r = store_page(2, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);
+	/* kept (seen twice), then the same block and inputs spin: killed by
+	 * the CPU limit */
+	char spin[256], sin[64];
+	snprintf(spin, sizeof spin, "function render(config) { if (Date.now() >= config.at) { while (true) {} } return 'early'; }");
+	double at = wall_ms() + 800;
+	snprintf(sin, sizeof sin, "{\"config\":{\"at\":%.0f}}", at);
+	for (int i = 0; i < 2; i++) {
+		r = store_page(3, spin, sin, &hit);
+		CHECK_STR(r, "early");
+		free(r);
+	}
+	while (wall_ms() < at + 10) {}   /* until `at` has passed */
+	r = store_page(3, spin, sin, &hit);
+	CHECK_STR(E.kind, "cpu");
+	CHECK(r[0] == '!');
+	free(r);
+	r = store_page(3, v2, in, &hit); CHECK_STR(r, "v2 7"); CHECK_INT(hit, 0); free(r);   /* a fresh child after the kill */
+	sbx_drop_kept();
+}
+
 int main(void)
 {
 	char err[256];
@@ -403,5 +549,7 @@ int main(void)
 	test_random_reseeded();
 	test_time_zone_in_sandbox();
 	test_collect_before_out_of_memory();
+	test_block_cache();
+	test_block_cache_in_sandbox();
 	T_DONE();
 }
