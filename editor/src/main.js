@@ -661,6 +661,101 @@ async function showPost(id) {
   status('');
 }
 
+// ---- the theme ---------------------------------------------------------
+// The draft theme as a form; every change is saved to the draft (PUT) and
+// the preview (a live page in the draft theme) reloads; contrast
+// warnings come back with each save; Publish makes it live.
+const THEME_CHOICES = {
+  buttonShape: ['pill', 'rounded', 'square'], spacing: ['compact', 'normal', 'roomy'],
+  headerLayout: ['inline', 'centered', 'minimal'], footerLayout: ['columns', 'centered', 'minimal'],
+};
+const THEME_LABELS = {
+  primaryColor: 'Primary', accentColor: 'Accent', backgroundColor: 'Page background', surfaceColor: 'Cards and inputs',
+  subtleColor: 'Subtle background', textColor: 'Text', mutedColor: 'Secondary text', borderColor: 'Lines',
+  onPrimaryColor: 'Text on primary', onAccentColor: 'Text on accent', headerBackgroundColor: 'Header background',
+  headerTextColor: 'Header text', footerBackgroundColor: 'Footer background', footerTextColor: 'Footer text',
+  font: 'Body font', headingFont: 'Heading font', radius: 'Corner radius (px)', buttonShape: 'Button shape',
+  spacing: 'Spacing', logo: 'Logo URL', favicon: 'Favicon URL', headerLayout: 'Header layout',
+  headerSticky: 'Sticky header', footerLayout: 'Footer layout', name: 'Theme name',
+};
+
+async function showTheme() {
+  let t = await api('GET', '/themes');
+  const starters = (await api('GET', '/themes/starters')).starters;
+  const frame = h('iframe', { class: 'preview theme-preview', title: 'Preview of the home page in the draft theme', sandbox: 'allow-scripts' });
+  const warnings = h('ul', { class: 'warnings', 'aria-live': 'polite' });
+  const showWarnings = (list) => warnings.replaceChildren(...(list || []).map((w) => h('li', { text: w.message })));
+  const reloadPreview = () => { frame.src = '/api/cms/themes/preview?page=home&t=' + Date.now(); };
+  const inputs = {};
+  const save = debounce(async () => {
+    const body = { version: t.version };
+    for (const [k, el] of Object.entries(inputs)) {
+      body[k] = el.type === 'checkbox' ? el.checked : el.type === 'number' ? Number(el.value) : el.value;
+    }
+    try {
+      t = await api('PUT', '/themes', body);
+      showWarnings(t.warnings);
+      status('Draft saved' + (t.warnings && t.warnings.length ? ' with ' + t.warnings.length + ' contrast warning(s).' : '.'), t.warnings && t.warnings.length ? 'error' : 'ok');
+      reloadPreview();
+    } catch (e) {
+      if (e.status === 409) { status('Someone else changed the theme: showing theirs.', 'error'); t = await api('GET', '/themes'); fill(); }
+      else fail(e);
+    }
+  }, 500);
+  const fields = Object.keys(THEME_LABELS).filter((k) => k in t.draft);
+  const form = h('form', { class: 'card theme-form', 'aria-label': 'Draft theme' }, fields.map((k) => {
+    const v = t.draft[k], id = 'th-' + k;
+    let el;
+    if (k in THEME_CHOICES) el = h('select', { id }, THEME_CHOICES[k].map((o) => h('option', { value: o, text: o })));
+    else if (k === 'font' || k === 'headingFont') el = h('select', { id }, (t.fonts || []).map((f) => h('option', { value: f.id, text: f.name || f.id })));
+    else if (typeof v === 'boolean') el = h('input', { id, type: 'checkbox' });
+    else if (typeof v === 'number') el = h('input', { id, type: 'number', min: '0', max: '32' });
+    else if (/Color$/.test(k)) el = h('input', { id, type: 'color' });
+    else el = h('input', { id, type: 'text' });
+    inputs[k] = el;
+    el.addEventListener(el.tagName === 'SELECT' || el.type === 'checkbox' || el.type === 'color' ? 'change' : 'input', save);
+    return h('div', { class: 'theme-field' }, h('label', { for: id, text: THEME_LABELS[k] }), el);
+  }));
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+  function fill() {
+    for (const [k, el] of Object.entries(inputs)) {
+      if (el.type === 'checkbox') el.checked = !!t.draft[k];
+      else {
+        if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === t.draft[k]))
+          el.append(h('option', { value: t.draft[k], text: t.draft[k] }));   // a custom font list
+        el.value = t.draft[k];
+      }
+    }
+    showWarnings(t.warnings);
+  }
+  async function apply(id) {
+    try {
+      t = await api('POST', '/themes/apply', { starter: id, version: t.version });
+      fill();
+      status('The draft is now the ' + id + ' starter.', 'ok');
+      reloadPreview();
+    } catch (e) { fail(e); }
+  }
+  async function publish() {
+    try {
+      const r = await api('POST', '/themes/publish', {});
+      status('Theme published' + (r.warnings && r.warnings.length ? ' (with contrast warnings)' : '') + ': every page shows it now.', 'ok');
+    } catch (e) { fail(e); }
+  }
+  main().replaceChildren(h('h1', { text: 'Theme' }),
+    h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Theme actions' },
+      h('button', { class: 'primary', onclick: publish, text: 'Publish theme' }),
+      h('span', { class: 'sep' }), h('span', { text: 'Start from:' }),
+      starters.map((st) => h('button', { onclick: () => apply(st.id), 'aria-label': 'Use the ' + st.name + ' starter', text: st.name }))),
+    h('div', { class: 'post-editor' }, h('div', {}, h('section', { class: 'card', 'aria-labelledby': 'warn-h' },
+      h('h2', { id: 'warn-h', text: 'Contrast' }), warnings), form),
+    h('section', { class: 'view', 'aria-label': 'Preview' }, frame)));
+  fill();
+  if (!warnings.children.length) warnings.append(h('li', { class: 'ok-line', text: 'Every text and background pair meets WCAG AA.' }));
+  reloadPreview();
+  status('');
+}
+
 // ---- routing -----------------------------------------------------------
 async function route() {
   try {
@@ -668,13 +763,14 @@ async function route() {
       me = await api('GET', '/me');
       if (me.csrfToken) { csrf = me.csrfToken; sessionStorage.setItem('sf-csrf', csrf); }
       $('#who').replaceChildren(h('nav', { class: 'sections', 'aria-label': 'Sections' },
-        h('a', { href: '#/', text: 'Store' }), h('a', { href: '#/posts', text: 'Blog' })),
+        h('a', { href: '#/', text: 'Store' }), h('a', { href: '#/posts', text: 'Blog' }), h('a', { href: '#/theme', text: 'Theme' })),
       me.user.email + ' · ' + me.store.name + ' ', h('button', { onclick: signOut, text: 'Sign out' }));
     }
     const m = location.hash.match(/^#\/(pages|posts)\/(\d+)/);
     if (m && m[1] === 'pages') await showPage(m[2]);
     else if (m) await showPost(m[2]);
     else if (location.hash.startsWith('#/posts')) await showPosts();
+    else if (location.hash.startsWith('#/theme')) await showTheme();
     else await showManager();
   } catch (e) {
     if (e.status !== 401) fail(e);

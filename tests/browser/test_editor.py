@@ -44,6 +44,13 @@ def test_blog_posts_in_chromium(editor_stack):
     assert rows and rows[0][0] == "published" and "Packing list" in rows[0][1], rows
 
 
+def test_theme_editor_in_chromium(editor_stack):
+    s = editor_stack
+    run_script(s, "theme_editor.mjs")
+    (live,) = s.sql("SELECT json_extract(theme_json, '$.accentColor') FROM tenants WHERE username = 'demo'")[0]
+    assert live == "#8a2c0e", live
+
+
 def test_editing_together_in_chromium(editor_stack):
     s = editor_stack
     s.cli("user", "add", "demo", "second@demo.localhost", "--role", "editor", input="second-password-1\n")
