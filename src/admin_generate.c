@@ -4,6 +4,7 @@
  * the model gets them back once. Answers the code, a preview rendered on
  * sample data and the validation; saves nothing. 501 without a model. */
 #include "admin.h"
+#include "vref.h"
 #include "ai.h"
 #include "config.h"
 #include "input.h"
@@ -18,20 +19,31 @@
 
 #define GEN_PROMPT_MAX 4000
 
-/* What the model is told: the contract of DESIGN §7, in short. Product
- * text never goes in here: the merchant's prompt is the only input. */
-static const char contract[] =
-	"You write vibe code for one block of an online store page: JavaScript (ES2015 subset: template literals, "
-	"arrow functions, let/const, default parameters, spread; no import, require, eval, Function, with, "
-	"constructor chains, no network, DOM or timers) defining ONE top-level function whose name starts with "
-	"render and that returns an HTML string. Its parameter names choose its inputs: storefront (name, tagline, "
-	"currency, logo, theme), products (the block's products: id, name, slug, url, price in major units, "
-	"compareAtPrice, image, images, tags, vendor, inStock), collections, posts, cart, user, device "
-	"({type}), config (the block's own settings), helpers (formatPrice(amount, currency), "
-	"formatDate(date, format), slugify, escapeHtml, generateId), api (getProducts(filters), getCollections(), "
-	"getCart(), search(query, limit), getRelated(productId, limit)). Escape every text value with "
-	"helpers.escapeHtml. Limits: 50 ms CPU, 16 MB memory, 1 MB output. Answer with the code only, in one "
-	"```js fenced block.";
+/* What the model is told: the contract of DESIGN §7, made from the
+ * engine's own table (vref.h: every input and its fields, every helper
+ * and api call) and the limits in force, so it cannot drift from what a
+ * block really gets. Product text never goes in here: the merchant's
+ * prompt is the only input. */
+static void contract(sbuf *b)
+{
+	sb_puts(b, "You write vibe code for one block of an online store page: JavaScript (ES2015 subset: template "
+		   "literals, arrow functions, let/const, default parameters, spread; no import, require, eval, Function, "
+		   "with, constructor chains, no network, DOM or timers) defining ONE top-level function whose name starts "
+		   "with render and that returns an HTML string. Its parameter names choose its inputs:");
+	for (const vref_input *in = vref_inputs; in->name; in++) {
+		sb_printf(b, " %s (%s", in->name, in->doc);
+		for (const vref_field *f = in->fields; f && f->name; f++) sb_printf(b, "%s%s", f == in->fields ? " Fields: " : ", ", f->name);
+		sb_puts(b, ")");
+		sb_putc(b, in[1].name ? ';' : '.');
+	}
+	sb_puts(b, " helpers:");
+	for (const vref_call *c = vref_helpers; c->name; c++) sb_printf(b, " %s%s", c->signature, c[1].name ? "," : ".");
+	sb_puts(b, " api:");
+	for (const vref_call *c = vref_api; c->name; c++) sb_printf(b, " %s%s", c->signature, c[1].name ? "," : ".");
+	sb_printf(b, " Escape every text value with helpers.escapeHtml. Limits: %ld ms CPU, %ld MB memory, %ld KB output. "
+		  "Answer with the code only, in one ```js fenced block.",
+		  cfg.vibe_cpu_ms, cfg.vibe_mem >> 20, cfg.vibe_output >> 10);
+}
 
 /* The code inside the first ``` fence of an answer, else all of it. */
 static char *code_of(const char *answer)
@@ -83,7 +95,10 @@ void adm_block_generate(req *r)
 	cJSON *msgs = cJSON_CreateArray(), *m;
 	m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "role", "system");
-	cJSON_AddStringToObject(m, "content", contract);
+	sbuf sys = SBUF_INIT;
+	contract(&sys);
+	cJSON_AddStringToObject(m, "content", sb_str(&sys));
+	sb_free(&sys);
 	cJSON_AddItemToArray(msgs, m);
 	char *starter = pages_starter_code(type);
 	sbuf u = SBUF_INIT;

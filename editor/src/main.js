@@ -251,7 +251,10 @@ async function showPage(id) {
         cfgArea.value = JSON.stringify(o, null, 2);
         cfgArea.dispatchEvent(new Event('input'));
       });
-      return h('div', { class: 'cfg-field' }, h('label', { for: fid, text: k }), input);
+      const pick = typeof v === 'string' && /image|logo|src|photo|picture/i.test(k)
+        ? h('button', { type: 'button', 'aria-label': 'Choose an image for ' + k, text: 'Choose…',
+          onclick: async () => { input.value = await pickMedia(); input.dispatchEvent(new Event('input')); } }) : null;
+      return h('div', { class: 'cfg-field' }, h('label', { for: fid, text: k }), h('span', { class: 'cfg-input' }, input, pick));
     }));
   }
 
@@ -534,6 +537,46 @@ async function showPage(id) {
   }
 
   historyBox.addEventListener('toggle', () => loadHistory().catch(fail));
+  // "Write this block for me": the model writes the block's code (the
+  // server validates and dry-runs it); the merchant takes it into the
+  // editor (unsaved until Save draft) or leaves it.
+  function generate() {
+    const b = block();
+    if (!b) return;
+    const prompt = h('textarea', { id: 'gen-prompt', rows: 4 });
+    const out = h('div', { class: 'gen-out', 'aria-live': 'polite' });
+    let code = null;
+    const close = openDialog('Write the ' + b.type + ' block for me', h('div', {},
+      h('label', { for: 'gen-prompt', text: 'What should it show?' }), prompt, out), [
+      ['Write it', async () => {
+        out.replaceChildren(h('p', { text: 'Writing…' }));
+        try {
+          const r = await api('POST', '/blocks/generate', { type: b.type, prompt: prompt.value, pageId: id });
+          code = r.code;
+          const v = r.validation || {};
+          const problems = [...(v.errors || []), ...(v.securityIssues || [])];
+          const frameEl = h('iframe', { class: 'preview gen-preview', title: 'Preview of the written block', sandbox: '' });
+          frameEl.srcdoc = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview</title>' +
+            '<link rel="stylesheet" href="/css/store.css"></head><body>' + (r.previewHtml || '') + '</body></html>';
+          out.replaceChildren(
+            h('p', { class: problems.length ? 'status error' : 'status ok',
+              text: problems.length ? 'It does not validate: ' + problems.map((x) => 'line ' + x.line + ': ' + x.message).join('; ') : 'Valid, and it ran on sample data.' }),
+            h('pre', { class: 'gen-code', tabindex: '0', text: code }), frameEl);
+        } catch (e) {
+          out.replaceChildren(h('p', { class: 'status error', text: e.message }));
+        }
+      }, 'primary'],
+      ['Use this code', (done) => {
+        if (!code) return;
+        editor.code = code;
+        done();
+        status('The written code is in the editor: look at the preview, then save.', 'ok');
+      }],
+    ]);
+    prompt.focus();
+    return close;
+  }
+
   const typeSel = h('select', { id: 'add-type', 'aria-label': 'Type of the new block' }, TYPES.map((t) => h('option', { value: t, text: t })));
   const widthBtns = Object.keys(WIDTHS).map((w) => h('button', { 'aria-pressed': w === width ? 'true' : 'false',
     onclick: (ev) => { width = w; for (const f of frames) { f.classList.remove('desktop', 'tablet', 'phone'); f.classList.add(w); }
@@ -552,6 +595,7 @@ async function showPage(id) {
     h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Page actions' },
       h('button', { class: 'primary', id: 'save', onclick: save, text: 'Save draft' }),
       h('button', { id: 'publish', onclick: publish, text: 'Publish' }),
+      h('button', { id: 'generate', onclick: generate, text: 'Write this block for me' }),
       h('span', { class: 'sep' }), typeSel, h('button', { id: 'add', onclick: () => add(typeSel.value), text: 'Add block' }),
       h('span', { class: 'sep' }), h('span', { id: 'widths', role: 'group', 'aria-label': 'Preview width' }, widthBtns),
       h('span', { class: 'sep' }), others),
@@ -661,6 +705,80 @@ async function showPost(id) {
   status('');
 }
 
+// ---- the media library -------------------------------------------------
+// Upload (the file's own bytes; the server decides its type), alt text,
+// delete (409 names where it is used; then it can be forced), and a
+// picker other screens open to choose an image's URL.
+async function uploadFile(file) {
+  const r = await fetch('/api/cms/media?filename=' + encodeURIComponent(file.name), {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrf }, body: file,
+  });
+  const data = await r.json();
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+function mediaGrid(items, onPick) {
+  return h('ul', { class: 'media-grid' }, items.map((m) => h('li', {},
+    h('img', { src: (m.renditions && m.renditions[0] && m.renditions[0].url) || m.url, alt: m.alt || '', width: '160', height: '120', loading: 'lazy' }),
+    h('span', { class: 'media-name', text: m.name || m.url }),
+    onPick(m))));
+}
+
+async function showMedia() {
+  const q = h('input', { id: 'media-q', type: 'search', placeholder: 'name or alt text' });
+  const file = h('input', { id: 'media-file', type: 'file', accept: 'image/*' });
+  const listBox = h('div', {});
+  async function load() {
+    const r = await api('GET', '/media?limit=100' + (q.value ? '&q=' + encodeURIComponent(q.value) : ''));
+    listBox.replaceChildren(r.media.length ? mediaGrid(r.media, (m) => h('div', { class: 'media-tools' },
+      h('label', { for: 'alt-' + m.id, class: 'sr-only', text: 'Alt text of ' + (m.name || m.id) }),
+      h('input', { id: 'alt-' + m.id, value: m.alt || '', placeholder: 'alt text',
+        onchange: async (ev) => { try { await api('PUT', '/media/' + m.id, { alt: ev.target.value }); status('Alt text saved.', 'ok'); } catch (e) { fail(e); } } }),
+      h('button', { 'aria-label': 'Delete ' + (m.name || 'image ' + m.id), text: 'Delete', onclick: async () => {
+        try { await api('DELETE', '/media/' + m.id); status('Deleted.', 'ok'); load(); } catch (e) {
+          if (e.status === 409 && confirm(e.message + '\nDelete it anyway?')) {
+            try { await api('DELETE', '/media/' + m.id + '?force=1'); status('Deleted.', 'ok'); load(); } catch (e2) { fail(e2); }
+          } else fail(e);
+        } } })))
+      : h('p', { text: 'No images yet.' }));
+    status(r.usedBytes !== undefined ? 'Using ' + Math.round(r.usedBytes / 1024) + ' KB.' : '');
+  }
+  file.addEventListener('change', async () => {
+    for (const f of file.files) {
+      try { const m = await uploadFile(f); status('Uploaded ' + (m.name || f.name) + '.', 'ok'); } catch (e) { fail(e); }
+    }
+    file.value = '';
+    load();
+  });
+  q.addEventListener('input', debounce(load, 300));
+  main().replaceChildren(h('h1', { text: 'Media library' }),
+    h('section', { class: 'card inline-form' }, h('label', { for: 'media-file', text: 'Upload images' }), file,
+      h('label', { for: 'media-q', text: 'Search' }), q),
+    h('section', { class: 'card', 'aria-label': 'Images' }, listBox));
+  await load();
+}
+
+// Choose an image from the library (or upload one): resolves to its URL.
+function pickMedia() {
+  return new Promise((resolve) => {
+    const box = h('div', {});
+    const file = h('input', { id: 'pick-file', type: 'file', accept: 'image/*' });
+    let close;
+    const load = async () => {
+      const r = await api('GET', '/media?limit=100');
+      box.replaceChildren(mediaGrid(r.media, (m) => h('button', { 'aria-label': 'Choose ' + (m.name || m.url), text: 'Choose',
+        onclick: () => { close(); resolve(m.url); } })));
+    };
+    file.addEventListener('change', async () => {
+      try { const m = await uploadFile(file.files[0]); close(); resolve(m.url); } catch (e) { fail(e); }
+    });
+    close = openDialog('Choose an image', h('div', {}, h('label', { for: 'pick-file', text: 'Upload a new one' }), file, box));
+    load().catch(fail);
+  });
+}
+
 // ---- the theme ---------------------------------------------------------
 // The draft theme as a form; every change is saved to the draft (PUT) and
 // the preview (a live page in the draft theme) reloads; contrast
@@ -676,7 +794,7 @@ const THEME_LABELS = {
   headerTextColor: 'Header text', footerBackgroundColor: 'Footer background', footerTextColor: 'Footer text',
   font: 'Body font', headingFont: 'Heading font', radius: 'Corner radius (px)', buttonShape: 'Button shape',
   spacing: 'Spacing', logo: 'Logo URL', favicon: 'Favicon URL', headerLayout: 'Header layout',
-  headerSticky: 'Sticky header', footerLayout: 'Footer layout', name: 'Theme name',
+  headerSticky: 'Sticky header', footerLayout: 'Footer layout', chatEnabled: 'Shopping assistant', name: 'Theme name',
 };
 
 async function showTheme() {
@@ -763,7 +881,7 @@ async function route() {
       me = await api('GET', '/me');
       if (me.csrfToken) { csrf = me.csrfToken; sessionStorage.setItem('sf-csrf', csrf); }
       $('#who').replaceChildren(h('nav', { class: 'sections', 'aria-label': 'Sections' },
-        h('a', { href: '#/', text: 'Store' }), h('a', { href: '#/posts', text: 'Blog' }), h('a', { href: '#/theme', text: 'Theme' })),
+        h('a', { href: '#/', text: 'Store' }), h('a', { href: '#/posts', text: 'Blog' }), h('a', { href: '#/theme', text: 'Theme' }), h('a', { href: '#/media', text: 'Media' })),
       me.user.email + ' · ' + me.store.name + ' ', h('button', { onclick: signOut, text: 'Sign out' }));
     }
     const m = location.hash.match(/^#\/(pages|posts)\/(\d+)/);
@@ -771,6 +889,7 @@ async function route() {
     else if (m) await showPost(m[2]);
     else if (location.hash.startsWith('#/posts')) await showPosts();
     else if (location.hash.startsWith('#/theme')) await showTheme();
+    else if (location.hash.startsWith('#/media')) await showMedia();
     else await showManager();
   } catch (e) {
     if (e.status !== 401) fail(e);

@@ -95,3 +95,41 @@ def test_vibe_reference_is_the_engines(editor_stack):
         assert r.status == 200, r
         got = set(filter(None, re.search(r"\[\[(.*?)\]\]", r.text).group(1).split(",")))
         assert got == doc, (inp, got ^ doc)
+
+
+@pytest.fixture(scope="module")
+def model_stack():
+    """A stack with a model endpoint: the tests' local fake of an
+    OpenAI-compatible API (nothing reaches the network)."""
+    from fakes import FakeOpenAI
+    fake = FakeOpenAI()
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000", "STOREFRONT_AI_BASE_URL": fake.base,
+                              "STOREFRONT_AI_TIMEOUT_MS": "5000", "STOREFRONT_OUTBOUND_PRIVATE": "1"})
+    try:
+        s.start()
+        s.cli("demo")
+        yield s, fake
+    finally:
+        s.cleanup()
+        fake.stop()
+
+
+def test_media_and_block_writer_in_chromium(model_stack, tmp_path):
+    s, fake = model_stack
+    import struct
+    import zlib
+    # a real 64x48 PNG, made here
+    raw = b"".join(b"\x00" + bytes([20, 60, 160]) * 64 for _ in range(48))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 48, 8, 2, 0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    img = tmp_path / "tent.png"
+    img.write_bytes(png)
+    fake.answers = ["```js\nfunction renderHero(storefront, helpers) {\n"
+                    "  return `<section class=\"hero\"><h2>${helpers.escapeHtml(storefront.name)}: winter sale</h2></section>`;\n}\n```"]
+    run_script(s, "editor_more.mjs", SF_IMAGE=str(img))
+    (alt,) = s.sql("SELECT alt FROM media")[0]
+    assert alt == "A blue tent at dusk"
+    system = fake.requests[-1]["body"]["messages"][0]["content"]
+    assert "getWishlist" in system and "helpers.image" not in system and "image(urlOrImage" in system  # the vibe reference
