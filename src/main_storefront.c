@@ -204,26 +204,6 @@ static void collection_page(req *r)
 	cJSON_Delete(d);
 }
 
-static void add_post_dates(cJSON *post)
-{
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(post, "publishedAt");
-	char buf[64] = "";
-	if (cJSON_IsString(at) && strlen(at->valuestring) >= 10) {
-		static const char *mon[] = { "January", "February", "March", "April", "May", "June", "July",
-					     "August", "September", "October", "November", "December" };
-		int y, m, dd;
-		if (sscanf(at->valuestring, "%d-%d-%d", &y, &m, &dd) == 3 && m >= 1 && m <= 12)
-			snprintf(buf, sizeof buf, "%s %d, %d", mon[m - 1], dd, y);
-	}
-	cJSON_AddStringToObject(post, "dateFormatted", buf);
-}
-
-void store_add_post_dates(cJSON *posts)
-{
-	cJSON *p;
-	cJSON_ArrayForEach(p, posts) add_post_dates(p);
-}
-
 /* tagLinks [{name, href}] for the post page's tag list. */
 static void add_tag_links(cJSON *post)
 {
@@ -251,7 +231,7 @@ static void blog_index(req *r)
 	cJSON *d = cJSON_CreateObject();
 	cJSON *list = posts_published(r->t.id, 100);
 	cJSON *p;
-	cJSON_ArrayForEach(p, list) add_post_dates(p);
+	cJSON_ArrayForEach(p, list) store_add_post_date(p);
 	pagecache_use("posts", 0);
 	pagecache_use_list("post", list);
 	cJSON_AddItemToObject(d, "posts", list);
@@ -264,7 +244,7 @@ static void blog_post(req *r)
 {
 	cJSON *p = posts_published_by_slug(r->t.id, r->params[0]);
 	if (!p) { not_found(r, "There is no such post."); return; }
-	add_post_dates(p);
+	store_add_post_date(p);
 	add_tag_links(p);
 	const cJSON *postid = cJSON_GetObjectItemCaseSensitive(p, "id");
 	pagecache_use("post", cJSON_IsString(postid) ? atoll(postid->valuestring) : 0);

@@ -27,7 +27,8 @@ void store_run_schedule(req *r);
 /* A GET the routes answered 404: the store's redirect for the path, if
  * it has one (then 1: the answer is the redirect). */
 int store_redirect(req *r);
-/* dateFormatted on each post of a list (main_storefront.c). */
+/* dateFormatted on a post / each post of a list (store_seo.c). */
+void store_add_post_date(cJSON *post);
 void store_add_post_dates(cJSON *posts);
 /* store_ops.c: the analytics beacon, /healthz, /metrics */
 void store_beacon(req *r);

@@ -139,3 +139,25 @@ int store_redirect(req *r)
 	sb_free(&to);
 	return 1;
 }
+
+/* A post's dateFormatted ("March 5, 2026") from its publishedAt, for the
+ * blog templates (the blog, a post, tag pages, feeds). */
+void store_add_post_date(cJSON *post)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(post, "publishedAt");
+	char buf[64] = "";
+	if (cJSON_IsString(at) && strlen(at->valuestring) >= 10) {
+		static const char *mon[] = { "January", "February", "March", "April", "May", "June", "July",
+					     "August", "September", "October", "November", "December" };
+		int y, m, dd;
+		if (sscanf(at->valuestring, "%d-%d-%d", &y, &m, &dd) == 3 && m >= 1 && m <= 12)
+			snprintf(buf, sizeof buf, "%s %d, %d", mon[m - 1], dd, y);
+	}
+	cJSON_AddStringToObject(post, "dateFormatted", buf);
+}
+
+void store_add_post_dates(cJSON *posts)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, posts) store_add_post_date(p);
+}
