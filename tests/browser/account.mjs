@@ -5,7 +5,7 @@
 // order shows in the account's history; the account page on a 390 px
 // phone; a password sign-up in another browser. Screenshots:
 // tests/artifacts/account-*.png.
-import { launch, check, shot, port } from './lib.mjs';
+import { launch, check, shot, port, checkAxe } from './lib.mjs';
 import readline from 'node:readline';
 
 const base = `http://demo.localhost:${port}`;
@@ -30,6 +30,7 @@ try {
   check((await page.locator('[data-wishlist-guest] .product-card__name').allInnerTexts()).join() === 'Glow Camp Lantern',
     'the guest wishlist page lists it (from the browser)');
   await shot(page, 'account-1-guest-wishlist');
+  await checkAxe(page, 'the wishlist');
 
   // sign in with a code from the email
   await page.goto(base + '/account', { waitUntil: 'networkidle' });
@@ -75,6 +76,7 @@ try {
   check(await row.count() === 1, 'the account lists order #' + number);
   check((await row.innerText()).includes('unfulfilled'), 'with its status');
   await shot(page, 'account-4-order-history');
+  await checkAxe(page, 'the account page');
   // order again: the items go back in the cart
   await Promise.all([page.waitForURL(base + '/cart'), row.locator('[data-reorder]').click()]);
   check((await page.locator('.cart-line').innerText()).includes('Camp Lantern'), 'Order again fills the cart');
@@ -86,6 +88,7 @@ try {
   await mp.goto(base + '/account', { waitUntil: 'networkidle' });
   check(await mp.evaluate(() => document.documentElement.scrollWidth <= 390), 'account page fits 390 px');
   await shot(mp, 'account-5-phone');
+  await checkAxe(mp, 'the account page on a phone');
   await phone.close();
 
   // a password sign-up in another browser

@@ -5,7 +5,7 @@
 // form; the cart on a phone without horizontal scrolling, its stepper
 // stopping at the stock; checkout in two columns with the live summary.
 // Screenshots in tests/artifacts/shopper-*.png.
-import { launch, check, shot, port } from './lib.mjs';
+import { launch, check, shot, port, checkAxe } from './lib.mjs';
 import http from 'node:http';
 
 // A POS sale: the admin API's inventory sync, as the POS calls it.
@@ -46,6 +46,7 @@ try {
   check(await page.locator('[data-picker-qty]').getAttribute('max') === '1', 'quantity max is the variant stock');
   check(await page.locator('[data-picker-price] .price__was').count() === 0, 'no compare-at price on this variant');
   await shot(page, 'shopper-2-variant-swatch');
+  await checkAxe(page, 'the product page with its picker');
   // a combination that does not exist: the button says so
   await page.locator('label.option-btn', { hasText: /^L/ }).click();
   await page.waitForFunction(() => document.querySelector('[data-picker-button]').disabled);
@@ -84,6 +85,7 @@ try {
   check(await page.locator('input[name="filter.v.availability"][value="1"]').isChecked(), 'the form keeps the filter');
   check((await page.locator('.product-card', { hasText: 'Pt Alpha' }).innerText()).includes('Sale'), 'sale badge on the card');
   await shot(page, 'shopper-4-listing-filtered');
+  await checkAxe(page, 'a filtered listing');
 
   // phone: the listing, the cart without horizontal scroll, the stepper
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -106,6 +108,7 @@ try {
   const plus = mp.locator('.cart-line', { hasText: 'Picker Tee' }).locator('.stepper__btn[data-step="1"]');
   check(await plus.isDisabled(), 'the + stepper stops at the stock (1 green tee left)');
   await shot(mp, 'shopper-6-phone-cart');
+  await checkAxe(mp, 'the cart on a phone');
   // the jacket: + adds one (page reloads with the server's totals)
   const jplus = mp.locator('.cart-line', { hasText: 'Trailhead' }).locator('.stepper__btn[data-step="1"]');
   await Promise.all([mp.waitForNavigation({ waitUntil: 'networkidle' }), jplus.click()]);
@@ -126,6 +129,7 @@ try {
   check(await page.locator('input[name=shippingMethod][value=pickup]').isChecked(), 'and chooses pickup');
   check(await page.locator('input[name=line1]').getAttribute('autocomplete') === 'shipping address-line1', 'autocomplete attributes');
   await shot(page, 'shopper-7-checkout-desktop');
+  await checkAxe(page, 'the checkout');
 
   // live stock: a product page and the cart left open see a POS sale
   const live = await browser.newPage({ viewport: { width: 1280, height: 900 } });
