@@ -18,7 +18,11 @@
   var ids = {};
 
   function signedIn() {
-    return /(^|;\s*)(__Host-)?sf_account=1(;|$)/.test(document.cookie);
+    try {
+      return /(^|;\s*)(__Host-)?sf_account=1(;|$)/.test(document.cookie);
+    } catch (e) {
+      return false;   // a sandboxed preview has no cookies
+    }
   }
 
   function local() {

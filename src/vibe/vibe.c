@@ -86,8 +86,10 @@ static const char api_prelude[] =
 	" getCart: function(){ return d.cart || null; } }; },\n"
 	/* search's folding, in small: lower case, common Latin accents off,
 	 * anything else a space; words of 2+ characters */
-	" fold: function(s){ s = String(s == null ? '' : s).toLowerCase(); var from = '\\u00e0\\u00e1\\u00e2\\u00e3\\u00e4\\u00e5\\u00e7\\u00e8\\u00e9\\u00ea\\u00eb\\u00ec\\u00ed\\u00ee\\u00ef\\u00f1\\u00f2\\u00f3\\u00f4\\u00f5\\u00f6\\u00f8\\u00f9\\u00fa\\u00fb\\u00fc\\u00fd\\u00ff', to = 'aaaaaaceeeeiiiinoooooouuuuyy', o = '';\n"
-	"  for (var i=0;i<s.length;i++){ var c = s.charAt(i), k = from.indexOf(c); o += k >= 0 ? to.charAt(k) : (/[a-z0-9]/.test(c) ? c : ' '); } return o; },\n"
+	" fold: function(s){ return String(s == null ? '' : s).toLowerCase().replace(/[^a-z0-9]/g, function(c){\n"
+	"   var k = __sf.from.indexOf(c); return k >= 0 ? __sf.to.charAt(k) : ' '; }); },\n"
+	" from: '\\u00e0\\u00e1\\u00e2\\u00e3\\u00e4\\u00e5\\u00e7\\u00e8\\u00e9\\u00ea\\u00eb\\u00ec\\u00ed\\u00ee\\u00ef\\u00f1\\u00f2\\u00f3\\u00f4\\u00f5\\u00f6\\u00f8\\u00f9\\u00fa\\u00fb\\u00fc\\u00fd\\u00ff',\n"
+	" to: 'aaaaaaceeeeiiiinoooooouuuuyy',\n"
 	" words: function(s){ var a = __sf.fold(s).split(' '), o = []; for (var i=0;i<a.length;i++) if (a[i].length > 1) o.push(a[i]); return o; } };\n";
 
 /* ---- helpers: formatPrice, formatDate, slugify, escapeHtml, generateId, image ---- */

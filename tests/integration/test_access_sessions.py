@@ -93,8 +93,11 @@ def test_sessions_live_on_the_admin_host_only(stack, shop):
     # tokens still come from a store's host (the app)
     r = stack.post(API + "/login", {"email": "owner@sessions.test", "password": PASSWORD}, host="sessions.localhost")
     assert r.status == 200 and r.json()["token"].startswith("sf_")
-    # the admin host serves no store page: admin.cgi answers there
+    # the admin host serves no store page: the web editor's page at /, and
+    # admin.cgi for any other path that is not a file
     r = stack.get("/", host=ADMIN)
+    assert r.status == 200 and "editor.js" in r.text and "Sessions" not in r.text
+    r = stack.get("/about", host=ADMIN)
     assert r.status == 404 and r.header("Content-Type") == "application/json" and "Sessions" not in r.text
 
 

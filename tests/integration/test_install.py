@@ -136,7 +136,7 @@ def test_a_header_rebuilds_only_its_includers(checkout):
     os.utime(os.path.join(checkout, "src", "money.h"))
     again = compiled(make(checkout, *USER).stdout)
     assert again == includers
-    assert "vibe/jstok" not in again and len(again) < 20
+    assert "vibe/jstok" not in again and len(again) < len(list(os.scandir(os.path.join(checkout, "src")))) // 3
     assert compiled(make(checkout, *USER).stdout) == set()
 
 

@@ -190,8 +190,9 @@ def test_suggest_in_shopifys_shape(stack):
     assert r.status == 200
     res = r.json()["resources"]["results"]
     assert set(res) == {"products", "collections", "pages", "articles", "queries"}
-    p = res["products"][0]
-    assert p["title"] == "Basecamp 2 Tent" and p["url"] == "/products/basecamp-2-tent"
+    # the demo's tent (other tests of the session add tents of their own)
+    p = next(x for x in res["products"] if x["url"] == "/products/basecamp-2-tent")
+    assert p["title"] == "Basecamp 2 Tent"
     assert p["priceFormatted"] == "$249.00" and p["available"] is True
     assert len(res["products"]) <= 4
     r = stack.get("/api/search/suggest?q=ten&limit=1", host="demo.localhost")

@@ -119,7 +119,7 @@ def test_smoke(request, name):
     assert r.status == 201, (name, r)
     # Admin login and publish; the publish removes the cached page.
     r = c.post(API + "/login", {"email": "owner@demo.localhost", "password": "demo-password"})
-    assert r.status == 200, (name, r)
+    assert r.status == 200, (name, r, [w.log() for w in getattr(web, "webservers", []) if w.name == name])
     tok = r.json()["token"]
     slug = "smoke-" + name
     r = c.post(API + "/pages", {"slug": slug, "title": "Smoke"}, token=tok)

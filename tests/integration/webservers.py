@@ -134,7 +134,7 @@ class Caddy(WebServer):
 
 
 APACHE_MODULES = ["mpm_event", "authz_core", "mime", "dir", "alias", "env", "setenvif", "rewrite", "headers",
-                  "proxy", "proxy_fcgi"]
+                  "filter", "deflate", "proxy", "proxy_fcgi"]
 
 
 class ApacheProxy(WebServer):
@@ -231,7 +231,7 @@ class ApacheCGI(WebServer):
                     os.chmod(os.path.join(root, f), os.stat(os.path.join(root, f)).st_mode | 0o666)
             os.chmod(s.dir, 0o777)
         os.chmod(self.dir, 0o777)   # mod_fcgid's sockets, made by www-data
-        mods = APACHE_MODULES[:4] + ["alias", "env", "setenvif", "rewrite", "headers"]
+        mods = APACHE_MODULES[:4] + ["alias", "env", "setenvif", "rewrite", "headers", "filter", "deflate"]
         mods += ["fcgid"] if self.fcgid else ["cgid"]
         lines = "\n".join("LoadModule %s_module /usr/lib/apache2/modules/mod_%s.so" % (m, m) for m in mods)
         home = "STOREFRONT_HOME %s" % ROOT
