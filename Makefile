@@ -3,8 +3,9 @@
 #   make run        install missing packages, build, serve the demo store (PORT=8080)
 #   make test       install missing packages, build, run every test (and
 #                   scan-check: some of them against the DEBUG=1 build)
+#                   but the long suites, which `make test-long` runs
 #   make test SAN=1 the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make ci         what CI runs (.ci/run): make test, then valgrind
+#   make ci         what CI runs (.ci/run): make test, test-long, valgrind
 #   make bench      benchmarks (ratios measured in one run)
 #   make install    PREFIX=/usr/local SYSCONFDIR=/etc/storefront
 #                   STATEDIR=/var/lib/storefront DESTDIR=   (make uninstall)
@@ -95,7 +96,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront bin/storefront-image
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront $(BUILD)/storefront-image
 
-.PHONY: editor dist all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
+.PHONY: editor dist test-long all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
 	install uninstall clean pkg-check bench-bins FORCE
 
@@ -310,9 +311,21 @@ browser: $(PROGS)
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) browser
 
+# The long suites: every web server really run, the pods behind HAProxy,
+# the backup and kill -9 drills, Lighthouse + the Nu checker, the web
+# editor in chromium. `make test` leaves them to `make test-long` to stay
+# under ten minutes on two cores; CI (.ci/run, make ci) runs both.
+LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
+	browser/test_quality.py browser/test_editor.py
+
 pytests: $(PROGS)
 	@sh tests/browser/run.sh
-	@cd tests && SAN=$(SAN) $(PYTEST) integration browser
+	@cd tests && SAN=$(SAN) $(PYTEST) integration browser $(LONG_TESTS:%=--ignore=%)
+
+test-long: deps-test
+	@$(MAKE) --no-print-directory all editor
+	@sh tests/browser/run.sh
+	@cd tests && SAN=$(SAN) $(PYTEST) $(LONG_TESTS)
 
 # The web editor's bundle (htdocs/admin/editor.js, scripts/editor.sh):
 # built with npm's esbuild and CodeMirror when its sources change.
@@ -345,9 +358,11 @@ test: deps-test
 	@$(MAKE) --no-print-directory pytests
 	@$(MAKE) --no-print-directory scan-check
 
-# CI (.ci/run): every test with -Werror, then the unit tests under valgrind.
+# CI (.ci/run): every test with -Werror (make test, then the long suites),
+# then the unit tests under valgrind.
 ci:
 	@$(MAKE) --no-print-directory WERROR=1 test
+	@$(MAKE) --no-print-directory WERROR=1 test-long
 	@$(MAKE) --no-print-directory WERROR=1 valgrind
 
 $(BUILD)/bench/%: bench/%.c $(LIBS_A)
