@@ -3,19 +3,14 @@
 // config form and see it in the preview; ask the model (a local fake) for
 // a block and take its code into the editor. Screenshots editor-media-*.png,
 // editor-generate-*.png.
-import { launch, check, shot, port, checkAxe } from './lib.mjs';
+import { launch, check, shot, port, checkAxe, editorSignIn } from './lib.mjs';
 
-const admin = `http://admin.localhost:${port}`;
 const { browser, close } = await launch();
 let page = null;
 try {
   const ctx = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
   page = await ctx.newPage();
-  await page.goto(admin + '/');
-  await page.getByLabel('Email', { exact: true }).fill('owner@demo.localhost');
-  await page.getByLabel('Password', { exact: true }).fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+  await editorSignIn(page);
 
   await page.getByRole('link', { name: 'Media', exact: true }).click();
   await page.getByRole('heading', { name: 'Media library' }).waitFor();

@@ -49,3 +49,13 @@ export async function checkAxe(page, what) {
   const v = await axeViolations(page);
   check(v.length === 0, 'axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
 }
+
+// Sign in to the web editor on the admin host (the demo owner by default)
+// and wait for the Storefront Manager.
+export async function editorSignIn(page, email = 'owner@demo.localhost', password = 'demo-password') {
+  await page.goto(`http://admin.localhost:${port}/`);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+}

@@ -1,20 +1,15 @@
 // The blog in the web editor: create a post, write Markdown and see it
 // rendered beside it as the store renders it, save, publish, and find it
 // on the store's blog. Screenshots posts-*.png.
-import { launch, check, shot, port, checkAxe } from './lib.mjs';
+import { launch, check, shot, port, checkAxe, editorSignIn } from './lib.mjs';
 
-const admin = `http://admin.localhost:${port}`;
 const store = `http://demo.localhost:${port}`;
 const { browser, close } = await launch();
 let page = null;
 try {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   page = await ctx.newPage();
-  await page.goto(admin + '/');
-  await page.getByLabel('Email', { exact: true }).fill('owner@demo.localhost');
-  await page.getByLabel('Password', { exact: true }).fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+  await editorSignIn(page);
   await page.getByRole('link', { name: 'Blog' }).click();
   await page.getByRole('heading', { name: 'Blog posts' }).waitFor();
   await checkAxe(page, 'the posts list');

@@ -1,20 +1,15 @@
 // The theme in the web editor: apply a starter, change a colour and see
 // the preview follow and a contrast warning name the pair, publish, and
 // the store shows the new colour. Screenshots theme-editor-*.png.
-import { launch, check, shot, port, checkAxe } from './lib.mjs';
+import { launch, check, shot, port, checkAxe, editorSignIn } from './lib.mjs';
 
-const admin = `http://admin.localhost:${port}`;
 const store = `http://demo.localhost:${port}`;
 const { browser, close } = await launch();
 let page = null;
 try {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   page = await ctx.newPage();
-  await page.goto(admin + '/');
-  await page.getByLabel('Email', { exact: true }).fill('owner@demo.localhost');
-  await page.getByLabel('Password', { exact: true }).fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+  await editorSignIn(page);
   await page.getByRole('link', { name: 'Theme' }).click();
   await page.getByRole('heading', { name: 'Theme', exact: true }).waitFor();
   await checkAxe(page, 'the theme editor');

@@ -2,18 +2,13 @@
 // (presence), a save reaches the other's editor within seconds, and a save
 // over the other's newer version shows both side by side; merging by hand
 // keeps both intended changes. Screenshots together-*.png.
-import { launch, check, shot, port, checkAxe } from './lib.mjs';
+import { launch, check, shot, port, checkAxe, editorSignIn } from './lib.mjs';
 
-const admin = `http://admin.localhost:${port}`;
 
 async function signIn(browser, email, password) {
   const ctx = await browser.newContext({ viewport: { width: 1500, height: 950 } });
   const page = await ctx.newPage();
-  await page.goto(admin + '/');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Pages' }).waitFor();
+  await editorSignIn(page, email, password);
   await page.locator('tr', { hasText: 'Home' }).first().getByRole('link', { name: 'Edit' }).click();
   await page.locator('.cm-content').waitFor();
   await page.locator('.blocks .pick', { hasText: 'text' }).first().click();
