@@ -449,8 +449,8 @@ async function showPage(id) {
     try {
       const r = await api('POST', '/blocks/' + b.id + '/restore', { version: b.version, restoreVersion: version });
       unsaved.delete(b.id);
-      status('Restored version ' + version + ' of the ' + b.type + ' block as version ' + r.version + ' (draft).', 'ok');
       await reload(b.id);
+      status('Restored version ' + version + ' of the ' + b.type + ' block as version ' + r.version + ' (draft).', 'ok');
       loadHistory();
     } catch (e) {
       if (e.status === 409 && e.details && e.details.current) status('Someone saved this block meanwhile: look at its history again.', 'error');

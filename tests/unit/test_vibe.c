@@ -407,6 +407,15 @@ static char *cached(const char *code, const char *inputs)
 	return s;
 }
 
+/* The block cache saves and restores the interpreter's arena; the
+ * sanitizer build renders without the arena (vibe.c), so there nothing is
+ * kept and every count is 0 -- while the output must be the same. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KEPT(n) 0
+#else
+#define KEPT(n) (n)
+#endif
+
 #define CHECK_CACHED(code, in, want) do { char *r_ = cached(code, in); CHECK_STR(r_, want); free(r_); } while (0)
 
 static void test_block_cache(void)
@@ -424,18 +433,18 @@ static void test_block_cache(void)
 	CHECK_INT(hits + saves, 0);
 	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");                                  /* seen again: saved */
 	vibe_cache_stats(&hits, &saves);
-	CHECK_INT(hits, 0);
-	CHECK_INT(saves, 1);
+	CHECK_INT(hits, KEPT(0));
+	CHECK_INT(saves, KEPT(1));
 	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");   /* from the state; the currency comes back with it */
 	vibe_cache_stats(&hits, &saves);
-	CHECK_INT(hits, 1);
+	CHECK_INT(hits, KEPT(1));
 	/* a run's changes to its inputs, globals and prototypes are gone */
 	const char *mutate = "function render(products) { var s = typeof leaked + ' ' + products.length + ' ' + [1, 2].join('-');\n"
 			     "  products.length = 0; leaked = 1; Array.prototype.join = function () { return 'POLLUTED'; };\n"
 			     "  return s; }";
 	for (int i = 0; i < 4; i++) CHECK_CACHED(mutate, in, "undefined 2 1-2");
 	vibe_cache_stats(&hits, &saves);
-	CHECK_INT(hits, 3);
+	CHECK_INT(hits, KEPT(3));
 	/* the same block changed: compiled again, never the old code */
 	CHECK_CACHED("function render(products) { return 'v1:' + products.length; }", in, "v1:2");
 	CHECK_CACHED("function render(products) { return 'v2:' + products.length; }", in, "v2:2");
@@ -454,7 +463,7 @@ static void test_block_cache(void)
 		free(r);
 	}
 	vibe_cache_stats(&hits, &saves);
-	CHECK_INT(hits, 5);
+	CHECK_INT(hits, KEPT(5));
 	/* off: nothing kept */
 	vibe_cache_enable(0);
 	CHECK_CACHED(grid, in, "a&lt;b €1.50, c €2.00");
@@ -506,10 +515,10 @@ static void test_block_cache_in_sandbox(void)
 	char *r;
 	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);  /* noted */
 	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);  /* saved */
-	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 1); free(r);
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, KEPT(1)); free(r);
 	r = store_page(1, v2, in, &hit); CHECK_STR(r, "v2 7"); CHECK_INT(hit, 0); free(r);   /* changed: compiled */
 	r = store_page(1, v1, "{\"config\":{\"n\":8}}", &hit); CHECK_STR(r, "v1 undefined 8"); CHECK_INT(hit, 0); free(r);
-	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 1); free(r);
+	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, KEPT(1)); free(r);
 	/* store 2, same code and inputs: a fresh child, nothing of store 1's */
 	r = store_page(2, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);
 	r = store_page(1, v1, in, &hit); CHECK_STR(r, "v1 undefined 7"); CHECK_INT(hit, 0); free(r);
