@@ -317,7 +317,6 @@ def test_the_shipped_haproxy_cfg_is_valid_and_routes_as_tested(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-@pytest.mark.skipif(not shutil.which("caddy"), reason="caddy is not installed")
 def test_the_routers_caddyfile_is_valid_and_asks_haproxys_map(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.path.join(root, "conf", "Caddyfile.router")
