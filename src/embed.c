@@ -77,7 +77,7 @@ void embed_offline(const char *text, float *out, int dim)
 			for (size_t k = 0; k + 3 <= wn + 2; k++) f[n++] = (feat){ fnv(buf + k, 3, 0x811c9dc5u ^ 0x5bd1e995u), 0.3f };
 		}
 	}
-	qsort(f, n, sizeof *f, feat_cmp);
+	if ((n) > 1) qsort(f, n, sizeof *f, feat_cmp);
 	for (size_t a = 0; a < n;) {
 		size_t b = a;
 		float w = 0;

@@ -147,7 +147,7 @@ static void order_images(cJSON *p)
 	if (n == 0) return;
 	cJSON **v = xmalloc((size_t)n * sizeof *v);
 	for (int i = 0; i < n; i++) v[i] = cJSON_DetachItemFromArray(imgs, 0);
-	qsort(v, (size_t)n, sizeof *v, by_position);
+	if ((n) > 1) qsort(v, (size_t)n, sizeof *v, by_position);
 	for (int i = 0; i < n; i++) {
 		cJSON_DeleteItemFromObjectCaseSensitive(v[i], "position");
 		cJSON_AddItemToArray(imgs, v[i]);

@@ -137,7 +137,7 @@ static int key_of(req *r, const char *flag, char *out, size_t n)
 		keep[nk].k = (char *)k;
 		keep[nk++].v = (char *)v;
 	}
-	qsort(keep, (size_t)nk, sizeof *keep, cmp_kv);
+	if ((nk) > 1) qsort(keep, (size_t)nk, sizeof *keep, cmp_kv);
 	sbuf b = SBUF_INIT;
 	sb_puts(&b, r->host);
 	if (strcmp(p, "/") != 0) sb_puts(&b, p);

@@ -738,7 +738,7 @@ static void vec_search(int64_t tid, const search_opts *o, const char *folded, ca
 			if (cs->c[i].kw && cs->c[i].kw <= VEC_RERANK_N) docs[n++] = cs->c[i].doc;
 		embed_similarities(tid, model, v, dim, docs, n, sims);
 		for (int i = 0; i < n; i++) sr[i] = (simrank){ sims[i], i };
-		qsort(sr, (size_t)n, sizeof *sr, by_sim);
+		if ((n) > 1) qsort(sr, (size_t)n, sizeof *sr, by_sim);
 		for (int r = 0; r < n && sr[r].s >= (double)cfg.search_vector_min / 100.0; r++)
 			cand_get(cs, docs[sr[r].i], "", 0)->vec = r + 1;
 		return;
@@ -880,7 +880,7 @@ int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, i
 	gathered g;
 	gather(t, q, mode, 0, NULL, &g);
 	load_products(t, &g.cs);
-	qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
+	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	int n = 0;
 	for (int i = 0; i < g.cs.n && n < max; i++) {
 		cand *c = &g.cs.c[i];
@@ -919,7 +919,7 @@ static int fval_cmp(const void *a, const void *b)
 
 static cJSON *facet_json(facet *f)
 {
-	qsort(f->v, (size_t)f->n, sizeof(fval), fval_cmp);
+	if (f->n > 1) qsort(f->v, (size_t)f->n, sizeof(fval), fval_cmp);   /* (an empty facet has no array) */
 	cJSON *a = cJSON_CreateArray();
 	for (int i = 0; i < f->n; i++) {
 		cJSON *o = cJSON_CreateObject();
@@ -1132,7 +1132,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 		if (all_but(ok, F_N)) prods[total++] = *c;
 	}
 	sort_mode = o->sort;
-	qsort(prods, (size_t)total, sizeof(cand), by_sort);
+	if ((total) > 1) qsort(prods, (size_t)total, sizeof(cand), by_sort);
 	cJSON_AddNumberToObject(res, "total", total);
 	cJSON_AddNumberToObject(res, "page", o->page);
 	cJSON_AddNumberToObject(res, "perPage", o->per_page);
@@ -1147,7 +1147,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	}
 	free(prods);
 	/* collections, pages and posts: the best few of each */
-	qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
+	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	static const char *const kinds[] = { "collection", "page", "post" };
 	static const char *const keys[] = { "collections", "pages", "posts" };
 	for (int k = 0; k < 3; k++) {
@@ -1271,7 +1271,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 {
 	gathered g;
 	gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
-	qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
+	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *results = cJSON_AddObjectToObject(cJSON_AddObjectToObject(root, "resources"), "results");
 	cJSON *prods = cJSON_AddArrayToObject(results, "products");
