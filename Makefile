@@ -313,10 +313,10 @@ browser: $(PROGS)
 
 # The long suites: every web server really run, the pods behind HAProxy,
 # the backup and kill -9 drills, Lighthouse + the Nu checker, the web
-# editor in chromium. `make test` leaves them to `make test-long` to stay
+# editor and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
-	browser/test_quality.py browser/test_editor.py
+	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh
