@@ -141,8 +141,12 @@ static void product_page(req *r)
 	cJSON_AddItemToObject(d, "product", p);
 	/* nearest neighbours in this store, else the same collections (the
 	 * page shows them: their changes reach it) */
-	cJSON *related = search_related(&r->t, cJSON_IsString(pid) ? strtoll(pid->valuestring, NULL, 10) : 0, 4);
+	cJSON *related = search_related(&r->t, cJSON_IsString(pid) ? strtoll(pid->valuestring, NULL, 10) : 0, 4), *rp;
 	pagecache_use_list("product", related);
+	cJSON_ArrayForEach(rp, related) {   /* their prices in the shopper's currency, as the page's own */
+		cJSON_DeleteItemFromObjectCaseSensitive(rp, "priceFormatted");
+		store_add_prices(r, rp);
+	}
 	cJSON_AddBoolToObject(d, "hasRelated", cJSON_GetArraySize(related) > 0);
 	cJSON_AddItemToObject(d, "related", related);
 	/* The page head: the product's SEO title and description when it has
