@@ -11,6 +11,9 @@ local m = attr["request.method"]
 if m ~= "GET" and m ~= "HEAD" then return 0 end
 local q = attr["uri.query"]
 if q ~= nil and q ~= "" then return 0 end
+-- a shopper who chose another currency gets its copy from the worker
+local ck = r.req_header["Cookie"]
+if ck ~= nil and (";" .. ck):find("[;%s]sf_currency=%u") then return 0 end
 local path = attr["uri.path"]
 if path == nil or not path:match("^/[A-Za-z0-9._~/-]*$") or path:find("/%.") or path:find("//") then return 0 end
 if path ~= "/" and path:sub(-1) == "/" then return 0 end

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #define CURRENCY_MAX 20     /* other currencies one store may offer */
+/* The shopper's choice: the code, or absent for the store's own. */
+#define CURRENCY_COOKIE "sf_currency"
 
 typedef struct currency_rate {
 	char code[8];

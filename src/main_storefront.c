@@ -443,6 +443,9 @@ static void handle(req *r)
 	if (r->t.id) store_run_schedule(r);
 	route_dispatch(r, routes, ARRAY_LEN(routes), gate);
 	store_redirect(r);
+	/* A page in the shopper's currency is kept under that currency (when
+	 * the store offers it), whether or not it showed a price. */
+	if (rt && (rt->flags & R_CACHE) && r->t.id && pagecache_currency(r)) store_presentment(r);
 	pagecache_store(r);
 }
 

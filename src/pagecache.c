@@ -2,10 +2,12 @@
 #include "pagecache.h"
 #include "route.h"
 #include "config.h"
+#include "currency.h"
 #include "db.h"
 #include "log.h"
 #include "outbox.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,6 +82,14 @@ const char *pagecache_flag(req *r)
 	return c && !strcmp(c, "1") ? "customer" : "guest";
 }
 
+const char *pagecache_currency(req *r)
+{
+	const char *c = http_cookie(r, CURRENCY_COOKIE);
+	if (!c || !*c) return NULL;
+	return strlen(c) == 3 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]) && isupper((unsigned char)c[2])
+		? c : NULL;   /* not a code: the store's own prices */
+}
+
 /* ---- keys ---- */
 
 static int safe_chars(const char *s, const char *extra)
@@ -108,8 +118,9 @@ static int known_param(const char *k) { return !strcmp(k, "sort") || !strcmp(k, 
 static int cmp_kv(const void *a, const void *b) { return strcmp(((const kv *)a)->k, ((const kv *)b)->k); }
 
 /* The file of r's page relative to the cache directory, for the flag
- * (NULL: the page that does not vary). -1: not cacheable. */
-static int key_of(req *r, const char *flag, char *out, size_t n)
+ * (NULL: the page that does not vary) and the shopper's currency (NULL:
+ * the store's own). -1: not cacheable. */
+static int key_of(req *r, const char *flag, const char *cur, char *out, size_t n)
 {
 	if (!r->host[0] || r->host[0] == '.' || !safe_chars(r->host, ".-") || strlen(r->path) > 400) return -1;
 	const char *p = r->path;
@@ -143,6 +154,7 @@ static int key_of(req *r, const char *flag, char *out, size_t n)
 	if (strcmp(p, "/") != 0) sb_puts(&b, p);
 	sb_puts(&b, "/index");
 	if (flag) sb_printf(&b, ".%s", flag);
+	if (cur) sb_printf(&b, ".cur-%s", cur);
 	for (int i = 0; i < nk; i++) sb_printf(&b, ".%s-%s", keep[i].k, keep[i].v);
 	sb_puts(&b, ".html");
 	int ok = b.len < n;
@@ -261,7 +273,8 @@ static int answer_file(req *r, const char *path, const char *how)
 	http_content_type(r, "text/html; charset=utf-8");
 	if (gz) http_header(r, "Content-Encoding", "gzip");
 	http_header(r, "Vary", "Accept-Encoding");
-	r->cache_control = cache_control();
+	/* one URL, one copy per currency: no shared cache may keep it */
+	r->cache_control = pagecache_currency(r) ? "private, no-cache" : cache_control();
 	if (m->etag[0]) memcpy(r->etag, m->etag, sizeof r->etag);
 	if (m->keys && m->keys[0]) {
 		http_header(r, "Surrogate-Key", "%s", m->keys);
@@ -330,10 +343,11 @@ int pagecache_serve(req *r)
 {
 	if (!pagecache_enabled() || (r->method != M_GET && r->method != M_HEAD) || r->bad_request) return 0;
 	char rel[KEY_MAX], frel[KEY_MAX], path[PATH_MAX];
-	if (key_of(r, NULL, rel, sizeof rel) < 0) return 0;
+	const char *cur = pagecache_currency(r);
+	if (key_of(r, NULL, cur, rel, sizeof rel) < 0) return 0;
 	full_path(path, sizeof path, rel, "");
 	if (answer_file(r, path, "HIT")) return 1;
-	if (key_of(r, pagecache_flag(r), frel, sizeof frel) == 0) {
+	if (key_of(r, pagecache_flag(r), cur, frel, sizeof frel) == 0) {
 		full_path(path, sizeof path, frel, "");
 		if (answer_file(r, path, "HIT")) return 1;
 	}
@@ -467,12 +481,16 @@ void pagecache_store(req *r)
 		return;
 	}
 	char rel[KEY_MAX], plain[KEY_MAX], path[PATH_MAX];
-	if (key_of(r, NULL, plain, sizeof plain) < 0 ||
-	    key_of(r, g.vary ? pagecache_flag(r) : NULL, rel, sizeof rel) < 0) {
+	/* A copy in another currency is kept only when the page was made in
+	 * the currency its key names (the store offers it: store_presentment). */
+	const char *cur = pagecache_currency(r);
+	if ((cur && strcmp(r->currency, cur)) ||
+	    key_of(r, NULL, cur, plain, sizeof plain) < 0 ||
+	    key_of(r, g.vary ? pagecache_flag(r) : NULL, cur, rel, sizeof rel) < 0) {
 		release_lock();
 		return;
 	}
-	r->cache_control = cache_control();
+	r->cache_control = cur ? "private, no-cache" : cache_control();
 	sbuf keys = SBUF_INIT, gz = SBUF_INIT;
 	surrogate_keys(r->t.id, &keys);
 	http_header(r, "Surrogate-Key", "%s", sb_str(&keys));

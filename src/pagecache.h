@@ -52,6 +52,12 @@ int pagecache_recording(const req *r);
  * (PAGECACHE_FLAG_COOKIE), never a person. */
 #define PAGECACHE_FLAG_COOKIE "sf_customer"
 const char *pagecache_flag(req *r);
+/* The shopper's currency is part of a page's key (a small set: the
+ * currencies a store offers). From the currency cookie
+ * (CURRENCY_COOKIE): the code, or NULL (none, or not a code: the
+ * store's own prices). A page is kept under a code only when it was made
+ * in that currency (one the store offers). */
+const char *pagecache_currency(req *r);
 /* This answer is not to be kept (a failed block, device- or
  * date-dependent visibility). */
 void pagecache_no_store(void);

@@ -59,7 +59,8 @@ void store_product_picker(req *r, cJSON *p);
 void store_cart_add_form(req *r);
 void store_stock(req *r);
 /* The shopper's presentment currency (sf_currency cookie), when the store
- * sells in it: 1 (and r->currency...; the page becomes private), else 0. */
+ * sells in it: 1 (and r->currency...; the page becomes private: the page
+ * cache keeps it per currency), else 0. */
 int store_presentment(req *r);
 /* A shop price (minor units) in the presentment currency's minor units. */
 int64_t store_convert(req *r, int64_t shop_minor);

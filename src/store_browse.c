@@ -29,7 +29,7 @@ int store_presentment(req *r)
 {
 	if (!r->currency_known) {
 		r->currency_known = 1;
-		const char *c = http_cookie(r, "sf_currency");
+		const char *c = http_cookie(r, CURRENCY_COOKIE);
 		if (c && *c && strcmp(c, r->t.currency)) {
 			cJSON *s = com_settings(r->t.id);
 			currency_rate cr;
@@ -42,10 +42,10 @@ int store_presentment(req *r)
 			cJSON_Delete(s);
 		}
 	}
-	if (r->currency[0]) {
-		/* a price in the shopper's currency is theirs: no shared cache */
-		r->cache_control = "private, no-store";
-		r->no_etag = 1;
+	if (r->currency[0] && !(r->cache_control && strstr(r->cache_control, "no-store"))) {
+		/* The same address shows other prices in another currency: no
+		 * shared cache may keep it (the page cache keys it by currency). */
+		r->cache_control = "private, no-cache";
 	}
 	return r->currency[0] != 0;
 }
@@ -580,7 +580,7 @@ void store_currency_choose(req *r)
 		in_fail(r, "currency", "this store does not sell in '%.8s'", c);
 	} else {
 		int clear = !c || !*c || !strcmp(c, r->t.currency);
-		http_set_cookie(r, "sf_currency", clear ? "" : cr.code, clear ? 0 : 365L * 86400, 1, "Lax");
+		http_set_cookie(r, CURRENCY_COOKIE, clear ? "" : cr.code, clear ? 0 : 365L * 86400, 1, "Lax");
 		http_redirect(r, 303, back);
 	}
 	cJSON_Delete(s);

@@ -170,6 +170,47 @@ def test_a_settings_change_removes_that_stores_pages_only(pc):
     assert cached(pc, "/", host="acme.localhost")
 
 
+def test_the_shoppers_currency_is_part_of_the_key(pc):
+    """A shopper who chose EUR never gets the dollar copy (not from the web
+    server, not from a worker); the EUR copy is kept beside it, private to
+    the browser, removed with the others, and only for currencies the store
+    offers."""
+    t = pc.demo_token
+    r = pc.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 2, "rounding": "none"}]}, token=t)
+    assert r.status == 200, r
+    try:
+        slug = pc.get(API + "/products", token=t).json()["products"][0]["slug"]
+        path = "/products/" + slug
+        warm(pc, path)
+        usd = pc.get(path)
+        assert usd.header("X-Cache") == "HIT-SERVER" and "$" in usd.text.split("<main")[1]
+        eur = {"Cookie": "sf_currency=EUR"}
+        r = pc.get(path, headers=eur)
+        assert r.status == 200 and r.header("X-Cache") == "MISS", r.headers
+        assert "€" in r.text.split("<main")[1] and r.header("Cache-Control") == "private, no-cache", r.headers
+        assert cached(pc, path, name="index.cur-EUR.html") and cached(pc, path)
+        # the web server leaves it to a worker, which answers from the EUR copy
+        again = pc.get(path, headers={"Cookie": "sf_account=; sf_currency=EUR"})
+        assert again.header("X-Cache") == "HIT" and again.body == r.body, again.headers
+        assert again.header("Cache-Control") == "private, no-cache"
+        assert pc.get(path).header("X-Cache") == "HIT-SERVER"
+        # a currency the store does not offer, or not a currency: the
+        # store's prices, rendered each time, never kept
+        for bad in ("GBP", "eur", "EURO", "<x>"):
+            r = pc.get(path, headers={"Cookie": "sf_currency=" + bad})
+            assert r.status == 200 and "$" in r.text.split("<main")[1] and "€" not in r.text, (bad, r.headers)
+            assert not any("cur-" in n and not n.startswith("index.cur-EUR.html")
+                           for n in os.listdir(os.path.dirname(path_of(pc, "demo.localhost", path)))), bad
+        # a new rate removes every currency's copy: the next one shows it
+        r = pc.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 3, "rounding": "none"}]}, token=t)
+        assert r.status == 200, r
+        assert not cached(pc, path, name="index.cur-EUR.html") and not cached(pc, path)
+        r3 = pc.get(path, headers=eur)
+        assert r3.header("X-Cache") == "MISS" and r3.body != again.body
+    finally:
+        pc.put(API + "/commerce/settings", {"currencies": []}, token=t)
+
+
 def lock_of(s, rel):
     h = 1469598103934665603
     for c in rel.encode():

@@ -101,6 +101,12 @@ def test_smoke(request, name):
     etag = r.header("ETag")
     assert etag, (name, r.headers)
     assert c.get("/products/trailhead-rain-jacket", headers={"If-None-Match": etag}).status == 304, name
+    # A shopper who chose another currency is left to a worker (the page
+    # cache keys that currency's copy); other cookies are not.
+    r = c.get("/products/trailhead-rain-jacket", headers={"Cookie": "a=1; sf_currency=EUR"})
+    assert r.status == 200 and r.header("X-Cache") != "HIT-SERVER", (name, r.headers)
+    r = c.get("/products/trailhead-rain-jacket", headers={"Cookie": "a=1; not_sf_currency=EUR"})
+    assert r.header("X-Cache") == "HIT-SERVER", (name, r.headers)
     # 404, static and media files.
     r = c.get("/no-such-page-%s" % name)
     assert r.status == 404 and "text/html" in r.header("Content-Type"), (name, r)
