@@ -154,6 +154,15 @@ void adm_sync_products(req *r) { batch(r, "products", 0, CS_BY_POS); }
 void adm_sync_inventory(req *r) { batch(r, "items", 1, 0); }
 void adm_inventory_set(req *r) { batch(r, "items", 1, 0); }
 
+/* Route: GET /api/cms/products.csv -- the store's products as Shopify's
+ * product CSV (what POST /api/cms/products/import reads back) */
+void adm_products_csv(req *r)
+{
+	http_content_type(r, "text/csv; charset=utf-8");
+	http_header(r, "Content-Disposition", "attachment; filename=\"products.csv\"");
+	imp_shopify_csv_export(r->t.id, r->t.currency, &r->out);
+}
+
 /* Route: POST /api/cms/products/import (body: a Shopify product CSV export,
  * Content-Type text/csv) -> {created, updated, failed, errors[{row, column, message}]} */
 void adm_products_import(req *r)

@@ -96,3 +96,17 @@ int csv_next(csv_reader *r, csv_row *row)
 	sb_free(&b);
 	return 1;
 }
+
+void csv_put(sbuf *out, const char *s)
+{
+	int formula = s[0] && strchr("=+-@", s[0]) != NULL;
+	int quote = formula || strpbrk(s, "\",\r\n") != NULL;
+	if (!quote) { sb_puts(out, s); return; }
+	sb_puts(out, "\"");
+	if (formula) sb_puts(out, "'");
+	for (const char *p = s; *p; p++) {
+		if (*p == '"') sb_puts(out, "\"\"");
+		else sb_put(out, p, 1);
+	}
+	sb_puts(out, "\"");
+}
