@@ -1,8 +1,8 @@
-/* admin_sync: variants, inventory, POS sync and CSV import under /api/cms:
+/* admin_sync: variants, inventory, POS sync and CSV import/export under /api/cms:
  * PUT /products/{id}/variants, GET/POST /inventory, POST /sync/products
  * (bulk upsert by the POS's ids, up to 1,000, per-item results), POST
- * /sync/inventory (set or adjust by SKU), POST /products/import (Shopify
- * CSV). Batches run in one transaction with a savepoint per item, so a bad
+ * /sync/inventory (set or adjust by SKU), POST /products/import and GET
+ * /products.csv (Shopify CSV). Batches run in one transaction with a savepoint per item, so a bad
  * item is reported and the rest is saved. */
 #include "admin.h"
 #include "server.h"

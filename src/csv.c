@@ -1,4 +1,4 @@
-/* csv: RFC 4180 records from a buffer (see csv.h). */
+/* csv: RFC 4180 records from a buffer, and fields onto one (see csv.h). */
 #include "csv.h"
 #include "util.h"
 
