@@ -11,6 +11,9 @@ ALTER TABLE products ADD COLUMN product_type TEXT NOT NULL DEFAULT '';
 ALTER TABLE products ADD COLUMN barcode TEXT NOT NULL DEFAULT '';
 ALTER TABLE variants ADD COLUMN barcode TEXT NOT NULL DEFAULT '';
 CREATE INDEX products_type ON products(tenant_id, product_type);
+-- a POS sets stock by a scanned barcode (POST /api/cms/sync/inventory)
+CREATE INDEX variants_barcode ON variants(tenant_id, barcode);
+CREATE INDEX products_barcode ON products(tenant_id, barcode);
 
 DROP TRIGGER search_products_au;
 CREATE TRIGGER search_products_au AFTER UPDATE OF slug, name, description, sku, barcode, vendor, product_type, tags_json, options_json, status ON products BEGIN

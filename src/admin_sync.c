@@ -149,7 +149,7 @@ out:
  * {results[{index, posId, status: created|updated|error, id, error}], created, updated, failed} */
 void adm_sync_products(req *r) { batch(r, "products", 0, CS_BY_POS); }
 
-/* Route: POST /api/cms/sync/inventory {items: [{sku|posId|variantId|productId, set|adjust}]}
+/* Route: POST /api/cms/sync/inventory {items: [{sku|barcode|posId|variantId|productId, set|adjust}]}
  * Route: POST /api/cms/inventory (the same) */
 void adm_sync_inventory(req *r) { batch(r, "items", 1, 0); }
 void adm_inventory_set(req *r) { batch(r, "items", 1, 0); }

@@ -637,19 +637,20 @@ done:
 int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char *field, size_t fl, char *msg, size_t ml)
 {
 	if (!cJSON_IsObject(item)) return bad(field, fl, msg, ml, "item", "must be an object");
-	const char *sku = NULL;
+	const char *sku = NULL, *barcode = NULL;
 	char posid[128] = "";
 	int64_t vid = 0, pid = 0, set = -1, adjust = 0;
 	int has_adj;
 	if (get_str(item, "sku", CAT_SKU_MAX, &sku, field, fl, msg, ml) < 0 ||
+	    get_str(item, "barcode", CAT_BARCODE_MAX, &barcode, field, fl, msg, ml) < 0 ||
 	    get_posid(item, "posId", posid, sizeof posid, field, fl, msg, ml) < 0 ||
 	    get_id(item, "variantId", &vid, field, fl, msg, ml) < 0 || get_id(item, "productId", &pid, field, fl, msg, ml) < 0 ||
 	    get_int(item, "set", 0, CAT_STOCK_MAX, &set, field, fl, msg, ml) < 0 ||
 	    (has_adj = get_int(item, "adjust", -CAT_STOCK_MAX, CAT_STOCK_MAX, &adjust, field, fl, msg, ml)) < 0)
 		return -1;
 	if ((set >= 0) == (has_adj == 0)) return bad(field, fl, msg, ml, "set", "give exactly one of set (a level) or adjust (a change)");
-	if (!(sku && *sku) && !posid[0] && !vid && !pid)
-		return bad(field, fl, msg, ml, "sku", "name the item by sku, posId, variantId or productId");
+	if (!(sku && *sku) && !(barcode && *barcode) && !posid[0] && !vid && !pid)
+		return bad(field, fl, msg, ml, "sku", "name the item by sku, barcode, posId, variantId or productId");
 	/* Find it: a variant first (SKUs live there), else a product without variants. */
 	int is_var = 0;
 	int64_t target = 0;
@@ -668,6 +669,11 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 			     "SELECT id, 0 FROM products WHERE tenant_id = :t AND sku = :k AND NOT EXISTS "
 			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id) LIMIT 1");
 		db_bind_text(st, ":k", sku);
+	} else if (barcode && *barcode) {   /* a scanned code (sql/017) */
+		st = db_stmt("SELECT id, 1 FROM variants WHERE tenant_id = :t AND barcode = :k UNION ALL "
+			     "SELECT id, 0 FROM products WHERE tenant_id = :t AND barcode = :k AND NOT EXISTS "
+			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id) LIMIT 1");
+		db_bind_text(st, ":k", barcode);
 	} else {
 		st = db_stmt("SELECT id, 0 FROM products WHERE tenant_id = :t AND id = :id AND NOT EXISTS "
 			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id)");
@@ -680,7 +686,8 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 	}
 	db_reset(st);
 	if (!target)
-		return bad(field, fl, msg, ml, vid ? "variantId" : posid[0] ? "posId" : sku && *sku ? "sku" : "productId",
+		return bad(field, fl, msg, ml, vid ? "variantId" : posid[0] ? "posId" : sku && *sku ? "sku" :
+			   barcode && *barcode ? "barcode" : "productId",
 			   "matches no item of this store (a product with variants takes its stock per variant)");
 	if (set >= 0)
 		st = is_var ? db_stmt("UPDATE variants SET stock = :n, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id")

@@ -48,7 +48,7 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
  * option values, so re-sending keeps ids and stock history). 0, -1, -2. */
 int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJSON *options,
 		     char *field, size_t fl, char *msg, size_t ml);
-/* One inventory change {sku|posId|variantId|productId, set|adjust}. 0, -1, -2. */
+/* One inventory change {sku|barcode|posId|variantId|productId, set|adjust}. 0, -1, -2. */
 int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char *field, size_t fl, char *msg, size_t ml);
 /* A batch: kind 0 products (key as above), 1 inventory. Returns
  * {results[], created, updated, failed} or NULL on a storage error (the

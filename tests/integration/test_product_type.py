@@ -143,6 +143,24 @@ def test_pos_sync_takes_type_and_barcodes_and_refuses_bad_items_alone(stack, sho
     assert (stool["productType"], stool["barcode"]) == ("Seating", "5012345678900")
 
 
+def test_pos_sets_stock_by_a_scanned_barcode(stack, shop):
+    tok, ids = shop["tok"], shop["ids"]
+    res = stack.post(API + "/sync/inventory", {"items": [
+        {"barcode": "4006381333931", "set": 11},        # a variant's
+        {"barcode": "0845120099011", "adjust": -1},     # a product without variants
+        {"barcode": "9999999999999", "set": 1},         # the other store's: not found here
+        {"barcode": "bad code", "set": 1}]}, token=tok, host=HOST)
+    assert res.status == 200, res
+    res = res.json()
+    assert [x["status"] for x in res["results"]] == ["updated", "updated", "error", "error"], res
+    assert [x["error"]["field"] for x in res["results"][2:]] == ["barcode", "barcode"], res
+    mug = stack.get(API + "/products/%s" % ids["mug"], token=tok, host=HOST).json()
+    assert [v["stock"] for v in mug["variants"]] == [11, 5]
+    assert stack.get(API + "/products/%s" % ids["tent"], token=tok, host=HOST).json()["stock"] == 2
+    lamp = stack.sql("SELECT stock FROM products WHERE barcode = '9999999999999'")
+    assert lamp == [(1,)]
+
+
 def r_ok(r):
     assert r.status == 200, r
     return True
