@@ -1291,7 +1291,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 	cJSON *arts = cJSON_AddArrayToObject(results, "articles");
 	sqlite3_stmt *st = db_stmt("SELECT p.slug, p.name, p.price, p.image, p.vendor, "
 				   "CASE WHEN p.track_inventory = 0 OR p.inventory_policy = 'continue' THEN 1 ELSE "
-				   "coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock) > 0 END, p.product_type "
+				   "coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock) > 0 END "
 				   "FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
 	for (int i = 0; i < g.cs.n; i++) {
 		cand *c = &g.cs.c[i];
