@@ -96,6 +96,7 @@ void adm_inventory_set(req *r);
 void adm_sync_products(req *r);
 void adm_sync_inventory(req *r);
 void adm_products_import(req *r);
+void adm_products_csv(req *r);
 /* Inside product_save's transaction: apply body's options, variants and
  * seo to product id. 0, or -1 when it answered (and rolled back). */
 int adm_product_variants_save(req *r, const cJSON *body, int64_t id);

@@ -347,7 +347,7 @@ void adm_product_delete(req *r)
 static const char *const product_statuses[] = { "active", "draft", "archived", NULL };
 static const char *const product_fields[] = { "name", "slug", "description", "price", "compareAtPrice", "sku", "stock",
 					      "trackInventory", "inventoryPolicy", "status", "vendor", "image", "images", "tags",
-					      "seo", "options", "variants", "customFields", "relatedProducts", NULL };
+					      "seo", "options", "variants", "customFields", "relatedProducts", "productType", "barcode", NULL };
 static const char *const product_readonly[] = { "id", "posId", "createdAt", "updatedAt", "inStock", "stockLimited", "url",
 						"currency", NULL };
 
@@ -359,6 +359,7 @@ static void product_save(req *r, int64_t id)
 	if (!b) return;
 	int create = id == 0;
 	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
+	const char *ptype = NULL, *barcode = NULL;
 	int64_t price = -1, cmp = -1, stock = -1;
 	const cJSON *tags = NULL, *images = NULL;
 	char *tagtext = NULL, *cfpatch = NULL, *reltext = NULL;
@@ -378,10 +379,14 @@ static void product_save(req *r, int64_t id)
 	    in_int(r, b, "stock", IN_OPTIONAL, 0, CAT_STOCK_MAX, &stock) < 0 ||
 	    in_enum(r, b, "status", IN_OPTIONAL, product_statuses, &status) < 0 ||
 	    in_str(r, b, "vendor", IN_OPTIONAL, CAT_VENDOR_MAX, &vendor) < 0 ||
+	    in_str(r, b, "productType", IN_OPTIONAL, CAT_TYPE_MAX, &ptype) < 0 ||
+	    in_str(r, b, "barcode", IN_OPTIONAL, CAT_BARCODE_MAX, &barcode) < 0 ||
 	    in_str(r, b, "image", IN_OPTIONAL, IN_URL_MAX, &image) < 0 ||
 	    in_array(r, b, "tags", IN_OPTIONAL, 50, &tags) < 0 || in_array(r, b, "images", IN_OPTIONAL, 50, &images) < 0)
 		goto out;
 	if (name && !*name) { in_fail(r, "name", "must not be empty"); goto out; }
+	if (ptype && cs_type_problem(ptype)) { in_fail(r, "productType", "%s", cs_type_problem(ptype)); goto out; }
+	if (barcode && cs_barcode_problem(barcode)) { in_fail(r, "barcode", "%s", cs_barcode_problem(barcode)); goto out; }
 	if (tags) {
 		const cJSON *t;
 		cJSON_ArrayForEach(t, tags)
@@ -402,7 +407,8 @@ static void product_save(req *r, int64_t id)
 	if (db_begin(1) < 0) { adm_fail(r, "the product"); goto out; }
 	cs_product p = { .slug = slug, .name = name, .description = desc, .price = price, .compare_at = cmp, .sku = sku,
 			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
-			 .track = track, .policy = policy, .custom_patch = cfpatch, .related_json = reltext };
+			 .track = track, .policy = policy, .custom_patch = cfpatch, .related_json = reltext, .product_type = ptype,
+			 .barcode = barcode };
 	int wrc = cs_write_product(r->t.id, &id, &p);
 	if (wrc == -2) {
 		if (is_conflict()) { db_rollback(); conflict_slug(r, slug, "product"); }

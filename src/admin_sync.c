@@ -1,8 +1,8 @@
-/* admin_sync: variants, inventory, POS sync and CSV import under /api/cms:
+/* admin_sync: variants, inventory, POS sync and CSV import/export under /api/cms:
  * PUT /products/{id}/variants, GET/POST /inventory, POST /sync/products
  * (bulk upsert by the POS's ids, up to 1,000, per-item results), POST
- * /sync/inventory (set or adjust by SKU), POST /products/import (Shopify
- * CSV). Batches run in one transaction with a savepoint per item, so a bad
+ * /sync/inventory (set or adjust by SKU), POST /products/import and GET
+ * /products.csv (Shopify CSV). Batches run in one transaction with a savepoint per item, so a bad
  * item is reported and the rest is saved. */
 #include "admin.h"
 #include "server.h"
@@ -149,10 +149,19 @@ out:
  * {results[{index, posId, status: created|updated|error, id, error}], created, updated, failed} */
 void adm_sync_products(req *r) { batch(r, "products", 0, CS_BY_POS); }
 
-/* Route: POST /api/cms/sync/inventory {items: [{sku|posId|variantId|productId, set|adjust}]}
+/* Route: POST /api/cms/sync/inventory {items: [{sku|barcode|posId|variantId|productId, set|adjust}]}
  * Route: POST /api/cms/inventory (the same) */
 void adm_sync_inventory(req *r) { batch(r, "items", 1, 0); }
 void adm_inventory_set(req *r) { batch(r, "items", 1, 0); }
+
+/* Route: GET /api/cms/products.csv -- the store's products as Shopify's
+ * product CSV (what POST /api/cms/products/import reads back) */
+void adm_products_csv(req *r)
+{
+	http_content_type(r, "text/csv; charset=utf-8");
+	http_header(r, "Content-Disposition", "attachment; filename=\"products.csv\"");
+	imp_shopify_csv_export(r->t.id, r->t.currency, &r->out);
+}
 
 /* Route: POST /api/cms/products/import (body: a Shopify product CSV export,
  * Content-Type text/csv) -> {created, updated, failed, errors[{row, column, message}]} */

@@ -61,7 +61,7 @@ static const char *add_value(cJSON **a, const char *v)
 {
 	if (!*a) *a = cJSON_CreateArray();
 	if (cJSON_GetArraySize(*a) >= BROWSE_VALUES_MAX) return "is given too many times";
-	if (strlen(v) > CAT_OPTION_MAX + 100) return "is too long";
+	if (strlen(v) > CAT_TYPE_MAX) return "is too long";   /* the longest value filtered: a type */
 	cJSON_AddItemToArray(*a, cJSON_CreateString(v));
 	return NULL;
 }
@@ -122,6 +122,8 @@ const char *browse_parse(const kv *q, int n, const char *currency, int64_t per_p
 			else out->price_max = m;
 		} else if (!strcmp(k, "filter.p.vendor")) {
 			if (*v) why = add_value(&out->vendors, v);
+		} else if (!strcmp(k, "filter.p.product_type")) {
+			if (*v) why = add_value(&out->types, v);
 		} else if (!strcmp(k, "filter.p.tag")) {
 			if (*v) why = add_value(&out->tags, v);
 		} else if (str_startswith(k, "filter.v.option.")) {
@@ -141,7 +143,8 @@ void browse_free(browse_q *q)
 	cJSON_Delete(q->vendors);
 	cJSON_Delete(q->tags);
 	cJSON_Delete(q->options);
-	q->vendors = q->tags = q->options = NULL;
+	cJSON_Delete(q->types);
+	q->vendors = q->tags = q->options = q->types = NULL;
 }
 
 /* A product is in stock as catalog.c says: untracked, sold past zero, or
@@ -155,6 +158,7 @@ void browse_free(browse_q *q)
 	" AND (:avail IS NULL OR " IN_STOCK " = :avail)" \
 	" AND (:pmin IS NULL OR p.price >= :pmin) AND (:pmax IS NULL OR p.price <= :pmax)" \
 	" AND (:vendors IS NULL OR p.vendor IN (SELECT value FROM json_each(:vendors)))" \
+	" AND (:types IS NULL OR p.product_type IN (SELECT value FROM json_each(:types)))" \
 	" AND (:tags IS NULL OR EXISTS (SELECT 1 FROM json_each(p.tags_json) tg WHERE tg.value IN (SELECT value FROM json_each(:tags))))" \
 	" AND (:opts IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(:opts) f WHERE NOT EXISTS (" \
 	"SELECT 1 FROM json_each(p.options_json) o JOIN variants v ON v.product_id = p.id " \
@@ -210,6 +214,7 @@ cJSON *browse_products(const tenant *t, const browse_q *q, int *more)
 	if (q->price_max < 0) db_bind_null(st, ":pmax");
 	else db_bind_int(st, ":pmax", q->price_max);
 	bind_list(st, ":vendors", q->vendors);
+	bind_list(st, ":types", q->types);
 	bind_list(st, ":tags", q->tags);
 	bind_list(st, ":opts", q->options);
 	/* One more than the page: whether another page follows. */
@@ -250,6 +255,8 @@ cJSON *browse_facets(const tenant *t, const char *collection)
 		   cJSON_AddArrayToObject(f, "vendors"));
 	add_column(t, "SELECT DISTINCT tg.value FROM (SELECT p.tags_json" SCOPE ") s, json_each(s.tags_json) tg "
 		   "WHERE tg.type = 'text' AND tg.value <> '' ORDER BY 1 LIMIT 50", c, cJSON_AddArrayToObject(f, "tags"));
+	add_column(t, "SELECT DISTINCT p.product_type" SCOPE " AND p.product_type <> '' ORDER BY 1 LIMIT 50", c,
+		   cJSON_AddArrayToObject(f, "types"));
 	cJSON *opts = cJSON_AddArrayToObject(f, "options");
 	sqlite3_stmt *st = db_stmt("SELECT lower(json_extract(o.value, '$.name')), json_extract(o.value, '$.name'), ov.value "
 				   "FROM (SELECT p.options_json" SCOPE ") s, json_each(s.options_json) o, "

@@ -2,7 +2,8 @@
  * (/products, /collections/{slug}, /api/products), with Shopify's URL
  * parameters so links merchants know keep working: sort_by=,
  * filter.v.availability=, filter.v.price.gte= / .lte= (major units),
- * filter.v.option.NAME=, filter.p.vendor=, filter.p.tag=, page=. Owns
+ * filter.v.option.NAME=, filter.p.vendor=, filter.p.product_type=,
+ * filter.p.tag=, page=. Owns
  * parsing them into a browse_q, the fixed statements that answer one
  * (every one binds the tenant), and the facets a filter form offers. */
 #ifndef BROWSE_H
@@ -31,6 +32,7 @@ typedef struct browse_q {
 	cJSON *vendors, *tags;           /* arrays of strings, or NULL */
 	cJSON *options;                  /* [{name (lower case), values[]}], or NULL */
 	int64_t page, per_page;          /* page from 1 */
+	cJSON *types;                    /* product types: array of strings, or NULL */
 } browse_q;
 
 /* The query parameters q[0..n) into *out (free with browse_free). Unknown
@@ -43,6 +45,6 @@ void browse_free(browse_q *q);
  * set to 1 when another page follows. */
 cJSON *browse_products(const tenant *t, const browse_q *q, int *more);
 /* What the filter form offers for the store or one collection:
- * {vendors[], tags[], options[{name, values[]}]} (each list capped). */
+ * {vendors[], tags[], options[{name, values[]}], types[]} (each list capped). */
 cJSON *browse_facets(const tenant *t, const char *collection);
 #endif

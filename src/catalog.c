@@ -27,7 +27,7 @@
 #define PUB_COLS "p.id, p.slug, p.name, p.description, p.price, p.compare_at_price, p.sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock), p.tags_json, p.vendor, p.image, " \
 	"p.options_json, EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id), p.created_at, p.seo_json, " \
-	IMAGES_COL("p") ", p.track_inventory, p.inventory_policy, p.custom_json, p.related_json"
+	IMAGES_COL("p") ", p.track_inventory, p.inventory_policy, p.custom_json, p.related_json, p.product_type, p.barcode"
 
 /* images [{url, alt, position (1-based)}]: product_images, else the one image. */
 static cJSON *images_json(const char *json, const char *image, const char *name)
@@ -86,6 +86,8 @@ static cJSON *pub_row(const tenant *t, sqlite3_stmt *st)
 	cJSON_AddItemToObject(p, "variants", db_int(st, 12) ? cs_variants_json(t->id, db_int(st, 0), 0, t->currency) : cJSON_CreateArray());
 	cJSON_AddItemToObject(p, "customFields", row_json(st, 18, 0));
 	cJSON_AddItemToObject(p, "relatedProducts", cf_related_json(db_text(st, 19)));
+	cJSON_AddStringToObject(p, "productType", db_text(st, 20));
+	cJSON_AddStringToObject(p, "barcode", db_text(st, 21));
 	return p;
 }
 
@@ -251,7 +253,7 @@ cJSON *cat_admin_collection(int64_t tid, int64_t id)
 /* stock: a product with variants has the sum of theirs (set per variant). */
 #define ADM_COLS "id, slug, name, description, price, compare_at_price, sku, " \
 	"coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = products.id), stock), status, vendor, tags_json, image, seo_json, created_at, updated_at, tenant_id, pos_id, " \
-	IMAGES_COL("products") ", track_inventory, inventory_policy, custom_json, related_json"
+	IMAGES_COL("products") ", track_inventory, inventory_policy, custom_json, related_json, product_type, barcode"
 
 static cJSON *adm_row(sqlite3_stmt *st)
 {
@@ -280,6 +282,8 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	cJSON_AddItemToObject(p, "variants", cs_variants_json(db_int(st, 15), db_int(st, 0), 1, NULL));
 	cJSON_AddItemToObject(p, "customFields", row_json(st, 20, 0));
 	cJSON_AddItemToObject(p, "relatedProducts", cf_related_json(db_text(st, 21)));
+	cJSON_AddStringToObject(p, "productType", db_text(st, 22));
+	cJSON_AddStringToObject(p, "barcode", db_text(st, 23));
 	return p;
 }
 

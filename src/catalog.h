@@ -13,6 +13,8 @@
 #define CAT_DESC_MAX 50000          /* product description */
 #define CAT_SKU_MAX 100
 #define CAT_VENDOR_MAX 200
+#define CAT_TYPE_MAX 255            /* product type (Shopify's productType) */
+#define CAT_BARCODE_MAX 64          /* a variant's barcode (ISBN, UPC, GTIN) */
 #define CAT_HANDLE_MAX 200          /* import handle (Shopify's "Handle") */
 #define CAT_VARIANT_TITLE_MAX 200
 #define CAT_OPTION_MAX 100          /* one option value, one tag */

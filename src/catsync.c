@@ -113,6 +113,16 @@ static int get_bool(const cJSON *o, const char *k, int *out, char *field, size_t
 
 static const char *const statuses[] = { "active", "draft", "archived", NULL };
 
+const char *cs_type_problem(const char *type)
+{
+	return strlen(type) > CAT_TYPE_MAX ? "is longer than " STR(CAT_TYPE_MAX) " bytes" : control_problem(type);
+}
+
+const char *cs_barcode_problem(const char *barcode)
+{
+	return strlen(barcode) > CAT_BARCODE_MAX ? "is longer than " STR(CAT_BARCODE_MAX) " bytes" : code_problem(barcode);
+}
+
 int cs_inventory_fields(const cJSON *item, int *track, const char **policy, char *field, size_t fl, char *msg, size_t ml)
 {
 	if (get_bool(item, "trackInventory", track, field, fl, msg, ml) < 0 ||
@@ -253,12 +263,12 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	if (!*id) {
 		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, status, vendor, "
 			     "tags_json, image, options_json, pos_id, import_handle, track_inventory, inventory_policy, seo_json, position, "
-			     "created_at, updated_at, custom_json, related_json) VALUES(:t, :s, :n, "
+			     "created_at, updated_at, custom_json, related_json, product_type, barcode) VALUES(:t, :s, :n, "
 			     "coalesce(:d, ''), max(:p, 0), CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, coalesce(:sku, ''), max(:stock, 0), "
 			     "coalesce(:st, 'active'), coalesce(:v, ''), coalesce(:tags, '[]'), coalesce(:img, ''), coalesce(:opt, '[]'), :pos, :h, "
 			     "CASE WHEN :trk < 0 THEN 1 ELSE :trk END, coalesce(:pol, 'deny'), coalesce(:seo, '{}'), "
 			     "(SELECT count(*) FROM products WHERE tenant_id = :t), strftime('%s','now'), strftime('%s','now'), "
-			     "json_patch('{}', coalesce(:cf, '{}')), coalesce(:rel, '[]'))");
+			     "json_patch('{}', coalesce(:cf, '{}')), coalesce(:rel, '[]'), coalesce(:ty, ''), coalesce(:bc, ''))");
 	} else {
 		st = db_stmt("UPDATE products SET slug = coalesce(:s, slug), name = coalesce(:n, name), description = coalesce(:d, description), "
 			     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
@@ -268,7 +278,8 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 			     "track_inventory = CASE WHEN :trk < 0 THEN track_inventory ELSE :trk END, "
 			     "inventory_policy = coalesce(:pol, inventory_policy), seo_json = coalesce(:seo, seo_json), "
 			     "custom_json = CASE WHEN :cf IS NULL THEN custom_json ELSE " CF_MERGE("custom_json") " END, "
-			     "related_json = coalesce(:rel, related_json), "
+			     "related_json = coalesce(:rel, related_json), product_type = coalesce(:ty, product_type), "
+			     "barcode = coalesce(:bc, barcode), "
 			     "updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":id", *id);
 	}
@@ -292,6 +303,8 @@ int cs_write_product(int64_t tid, int64_t *id, const cs_product *p)
 	db_bind_text(st, ":seo", p->seo_json);
 	db_bind_text(st, ":cf", p->custom_patch);
 	db_bind_text(st, ":rel", p->related_json);
+	db_bind_text(st, ":ty", p->product_type);
+	db_bind_text(st, ":bc", p->barcode);
 	if (db_run(st) < 0) { free(old_slug); return -2; }
 	int changed = db_changes(), updating = *id != 0, rc = updating && !changed ? 1 : 0;
 	if (!updating) *id = db_last_id();
@@ -330,10 +343,14 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 		if (get_id(item, "id", &byid, field, fl, msg, ml) != 0) return bad(field, fl, msg, ml, "id", "is required");
 	}
 	const char *name = NULL, *slug = NULL, *desc = NULL, *sku = NULL, *status = NULL, *vendor = NULL, *image = NULL;
-	const char *policy = NULL;
+	const char *policy = NULL, *ptype = NULL, *barcode = NULL;
 	int64_t price = -1, cmp = -1, stock = -1;
 	int track = -1;
 	if (cs_inventory_fields(item, &track, &policy, field, fl, msg, ml) < 0) return -1;
+	if (get_str(item, "productType", CAT_TYPE_MAX, &ptype, field, fl, msg, ml) < 0) return -1;
+	if (ptype && cs_type_problem(ptype)) return bad(field, fl, msg, ml, "productType", "%s", cs_type_problem(ptype));
+	if (get_str(item, "barcode", CAT_BARCODE_MAX, &barcode, field, fl, msg, ml) < 0) return -1;
+	if (barcode && cs_barcode_problem(barcode)) return bad(field, fl, msg, ml, "barcode", "%s", cs_barcode_problem(barcode));
 	if (get_str(item, "name", CAT_NAME_MAX, &name, field, fl, msg, ml) < 0 || get_str(item, "slug", IN_SLUG_MAX, &slug, field, fl, msg, ml) < 0 ||
 	    get_str(item, "description", CAT_DESC_MAX, &desc, field, fl, msg, ml) < 0 || get_str(item, "sku", CAT_SKU_MAX, &sku, field, fl, msg, ml) < 0 ||
 	    get_str(item, "status", 20, &status, field, fl, msg, ml) < 0 || get_str(item, "vendor", CAT_VENDOR_MAX, &vendor, field, fl, msg, ml) < 0 ||
@@ -425,7 +442,8 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
 			 .stock = stock, .status = status, .vendor = vendor, .tags_json = tagtext, .image = image,
 			 .options_json = opttext, .pos_id = key == CS_BY_POS ? keyval : NULL,
 			 .import_handle = key == CS_BY_HANDLE ? keyval : NULL, .track = track, .policy = policy,
-			 .seo_json = seotext, .custom_patch = cfpatch, .related_json = reltext };
+			 .seo_json = seotext, .custom_patch = cfpatch, .related_json = reltext, .product_type = ptype,
+			 .barcode = barcode };
 	int rc = cs_write_product(a->tid, &pid, &p);
 	cJSON_free(cfpatch);
 	cJSON_free(reltext);
@@ -483,7 +501,7 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 		snprintf(f2, sizeof f2, "variants[%d]", pos);
 		if (!cJSON_IsObject(v)) { rc = bad(field, fl, msg, ml, f2, "must be an object"); break; }
 		char posid[128] = "";
-		const char *sku = NULL, *title = NULL, *image = NULL, *o[3] = { NULL, NULL, NULL };
+		const char *sku = NULL, *title = NULL, *image = NULL, *o[3] = { NULL, NULL, NULL }, *barcode = NULL;
 		int64_t vid = 0, price = -1, cmp = -1, stock = -1;
 		char sub[64], m2[200];
 		if (get_posid(v, "posId", posid, sizeof posid, sub, sizeof sub, m2, sizeof m2) < 0 ||
@@ -496,10 +514,17 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 		    get_str(v, "option3", CAT_OPTION_MAX, &o[2], sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_int(v, "price", 0, MONEY_MAX, &price, sub, sizeof sub, m2, sizeof m2) < 0 ||
 		    get_int(v, "compareAtPrice", 0, MONEY_MAX, &cmp, sub, sizeof sub, m2, sizeof m2) < 0 ||
-		    get_int(v, "stock", 0, CAT_STOCK_MAX, &stock, sub, sizeof sub, m2, sizeof m2) < 0) {
+		    get_int(v, "stock", 0, CAT_STOCK_MAX, &stock, sub, sizeof sub, m2, sizeof m2) < 0 ||
+		    get_str(v, "barcode", CAT_BARCODE_MAX, &barcode, sub, sizeof sub, m2, sizeof m2) < 0) {
 			char full[140];
 			snprintf(full, sizeof full, "%s.%s", f2, sub);
 			rc = bad(field, fl, msg, ml, full, "%s", m2);
+			break;
+		}
+		if (barcode && cs_barcode_problem(barcode)) {
+			char full[140];
+			snprintf(full, sizeof full, "%s.barcode", f2);
+			rc = bad(field, fl, msg, ml, full, "%s", cs_barcode_problem(barcode));
 			break;
 		}
 		/* options given as a list ["M", "Blue"] */
@@ -552,13 +577,14 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 			st = db_stmt("UPDATE variants SET title = :ti, option1 = :o1, option2 = :o2, option3 = :o3, sku = coalesce(:sku, sku), "
 				     "price = CASE WHEN :p < 0 THEN price ELSE :p END, compare_at_price = CASE WHEN :cmp < 0 THEN compare_at_price ELSE :cmp END, "
 				     "stock = CASE WHEN :stock < 0 THEN stock ELSE :stock END, image = coalesce(:img, image), position = :pos, "
-				     "pos_id = coalesce(:posid, pos_id), updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
+				     "pos_id = coalesce(:posid, pos_id), barcode = coalesce(:bc, barcode), updated_at = strftime('%s','now') "
+				     "WHERE tenant_id = :t AND id = :id");
 			db_bind_int(st, ":id", m->id);
 		} else {
 			st = db_stmt("INSERT INTO variants(tenant_id, product_id, title, option1, option2, option3, sku, price, compare_at_price, stock, "
-				     "image, position, pos_id, created_at, updated_at) VALUES(:t, :pid, :ti, :o1, :o2, :o3, coalesce(:sku, ''), :p, "
+				     "image, position, pos_id, created_at, updated_at, barcode) VALUES(:t, :pid, :ti, :o1, :o2, :o3, coalesce(:sku, ''), :p, "
 				     "CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END, max(:stock, 0), coalesce(:img, ''), :pos, :posid, "
-				     "strftime('%s','now'), strftime('%s','now'))");
+				     "strftime('%s','now'), strftime('%s','now'), coalesce(:bc, ''))");
 			db_bind_int(st, ":pid", pid);
 		}
 		db_bind_int(st, ":t", a->tid);
@@ -573,6 +599,7 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 		db_bind_text(st, ":img", image);
 		db_bind_int(st, ":pos", pos);
 		db_bind_text(st, ":posid", posid[0] ? posid : NULL);
+		db_bind_text(st, ":bc", barcode);
 		if (db_run(st) < 0) {
 			if (db_errcode() == SQLITE_CONSTRAINT) {
 				char full[140];
@@ -610,19 +637,20 @@ done:
 int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char *field, size_t fl, char *msg, size_t ml)
 {
 	if (!cJSON_IsObject(item)) return bad(field, fl, msg, ml, "item", "must be an object");
-	const char *sku = NULL;
+	const char *sku = NULL, *barcode = NULL;
 	char posid[128] = "";
 	int64_t vid = 0, pid = 0, set = -1, adjust = 0;
 	int has_adj;
 	if (get_str(item, "sku", CAT_SKU_MAX, &sku, field, fl, msg, ml) < 0 ||
+	    get_str(item, "barcode", CAT_BARCODE_MAX, &barcode, field, fl, msg, ml) < 0 ||
 	    get_posid(item, "posId", posid, sizeof posid, field, fl, msg, ml) < 0 ||
 	    get_id(item, "variantId", &vid, field, fl, msg, ml) < 0 || get_id(item, "productId", &pid, field, fl, msg, ml) < 0 ||
 	    get_int(item, "set", 0, CAT_STOCK_MAX, &set, field, fl, msg, ml) < 0 ||
 	    (has_adj = get_int(item, "adjust", -CAT_STOCK_MAX, CAT_STOCK_MAX, &adjust, field, fl, msg, ml)) < 0)
 		return -1;
 	if ((set >= 0) == (has_adj == 0)) return bad(field, fl, msg, ml, "set", "give exactly one of set (a level) or adjust (a change)");
-	if (!(sku && *sku) && !posid[0] && !vid && !pid)
-		return bad(field, fl, msg, ml, "sku", "name the item by sku, posId, variantId or productId");
+	if (!(sku && *sku) && !(barcode && *barcode) && !posid[0] && !vid && !pid)
+		return bad(field, fl, msg, ml, "sku", "name the item by sku, barcode, posId, variantId or productId");
 	/* Find it: a variant first (SKUs live there), else a product without variants. */
 	int is_var = 0;
 	int64_t target = 0;
@@ -641,6 +669,11 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 			     "SELECT id, 0 FROM products WHERE tenant_id = :t AND sku = :k AND NOT EXISTS "
 			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id) LIMIT 1");
 		db_bind_text(st, ":k", sku);
+	} else if (barcode && *barcode) {   /* a scanned code (sql/017) */
+		st = db_stmt("SELECT id, 1 FROM variants WHERE tenant_id = :t AND barcode = :k UNION ALL "
+			     "SELECT id, 0 FROM products WHERE tenant_id = :t AND barcode = :k AND NOT EXISTS "
+			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id) LIMIT 1");
+		db_bind_text(st, ":k", barcode);
 	} else {
 		st = db_stmt("SELECT id, 0 FROM products WHERE tenant_id = :t AND id = :id AND NOT EXISTS "
 			     "(SELECT 1 FROM variants v WHERE v.product_id = products.id)");
@@ -653,7 +686,8 @@ int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char 
 	}
 	db_reset(st);
 	if (!target)
-		return bad(field, fl, msg, ml, vid ? "variantId" : posid[0] ? "posId" : sku && *sku ? "sku" : "productId",
+		return bad(field, fl, msg, ml, vid ? "variantId" : posid[0] ? "posId" : sku && *sku ? "sku" :
+			   barcode && *barcode ? "barcode" : "productId",
 			   "matches no item of this store (a product with variants takes its stock per variant)");
 	if (set >= 0)
 		st = is_var ? db_stmt("UPDATE variants SET stock = :n, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id")
@@ -738,7 +772,7 @@ cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currenc
 	/* A variant is in stock while it has some, or when its product's
 	 * inventory is untracked or sold past zero. */
 	sqlite3_stmt *st = db_stmt("SELECT v.id, v.title, v.option1, v.option2, v.option3, v.sku, v.price, v.compare_at_price, v.stock, "
-				   "v.image, v.pos_id, (p.track_inventory = 0 OR p.inventory_policy = 'continue') "
+				   "v.image, v.pos_id, (p.track_inventory = 0 OR p.inventory_policy = 'continue'), v.barcode "
 				   "FROM variants v JOIN products p ON p.id = v.product_id "
 				   "WHERE v.tenant_id = :t AND v.product_id = :p ORDER BY v.position, v.id");
 	db_bind_int(st, ":t", tid);
@@ -753,6 +787,7 @@ cJSON *cs_variants_json(int64_t tid, int64_t pid, int admin, const char *currenc
 		cJSON *opts = cJSON_AddArrayToObject(v, "options");
 		for (int k = 0; k < 3; k++) if (*db_text(st, 2 + k)) cJSON_AddItemToArray(opts, cJSON_CreateString(db_text(st, 2 + k)));
 		cJSON_AddStringToObject(v, "sku", db_text(st, 5));
+		cJSON_AddStringToObject(v, "barcode", db_text(st, 12));
 		if (admin) {
 			cJSON_AddNumberToObject(v, "price", (double)db_int(st, 6));
 			if (db_isnull(st, 7)) cJSON_AddNullToObject(v, "compareAtPrice");

@@ -27,6 +27,8 @@ typedef struct cs_product {
 	/* custom fields: a checked merge patch (cf_check; null removes a key);
 	 * relatedProducts: the checked id list (cf_related) replacing the old */
 	const char *custom_patch, *related_json;
+	const char *product_type;       /* Shopify's productType; NULL: as it is */
+	const char *barcode;            /* a product without variants: its barcode */
 } cs_product;
 /* The one write of a products row, for the admin API and the bulk paths:
  * insert when *id is 0 (the new id into *id), else update product *id;
@@ -36,7 +38,7 @@ typedef struct cs_product {
 int cs_write_product(int64_t tid, int64_t *id, const cs_product *p);
 
 /* One product {posId|handle, name, slug?, description?, price?, compareAtPrice?,
- * sku?, stock?, trackInventory?, inventoryPolicy?, status?, vendor?, tags?, image?,
+ * sku?, stock?, trackInventory?, inventoryPolicy?, status?, vendor?, productType?, barcode?, tags?, image?,
  * images? [{url, alt} or URL], seo?, options?, variants?, customFields?, relatedProducts?}.
  * 1 created, 2 updated, -1 bad item (field and msg say why; the caller
  * rolls back to its savepoint), -2 storage error. */
@@ -46,13 +48,18 @@ int cs_upsert_product(const cs_actor *a, const cJSON *item, int key, int64_t *id
  * option values, so re-sending keeps ids and stock history). 0, -1, -2. */
 int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJSON *options,
 		     char *field, size_t fl, char *msg, size_t ml);
-/* One inventory change {sku|posId|variantId|productId, set|adjust}. 0, -1, -2. */
+/* One inventory change {sku|barcode|posId|variantId|productId, set|adjust}. 0, -1, -2. */
 int cs_inventory(const cs_actor *a, const cJSON *item, int64_t *stock_out, char *field, size_t fl, char *msg, size_t ml);
 /* A batch: kind 0 products (key as above), 1 inventory. Returns
  * {results[], created, updated, failed} or NULL on a storage error (the
  * caller rolls back). Needs an open transaction. */
 cJSON *cs_batch(const cs_actor *a, const cJSON *items, int kind, int key);
 
+/* productType: NULL when fine (types are free text without control
+ * characters, at most CAT_TYPE_MAX bytes). */
+const char *cs_type_problem(const char *type);
+/* a variant's barcode: NULL when fine ("" clears it). */
+const char *cs_barcode_problem(const char *barcode);
 /* trackInventory (bool) and inventoryPolicy ('deny'|'continue') of an
  * item: *track stays -1 and *policy NULL when absent. 0 or -1 (message). */
 int cs_inventory_fields(const cJSON *item, int *track, const char **policy, char *field, size_t fl, char *msg, size_t ml);

@@ -1,4 +1,4 @@
-/* csv: RFC 4180 records from a buffer (see csv.h). */
+/* csv: RFC 4180 records from a buffer, and fields onto one (see csv.h). */
 #include "csv.h"
 #include "util.h"
 
@@ -95,4 +95,18 @@ int csv_next(csv_reader *r, csv_row *row)
 	}
 	sb_free(&b);
 	return 1;
+}
+
+void csv_put(sbuf *out, const char *s)
+{
+	int formula = s[0] && strchr("=+-@", s[0]) != NULL;
+	int quote = formula || strpbrk(s, "\",\r\n") != NULL;
+	if (!quote) { sb_puts(out, s); return; }
+	sb_puts(out, "\"");
+	if (formula) sb_puts(out, "'");
+	for (const char *p = s; *p; p++) {
+		if (*p == '"') sb_puts(out, "\"\"");
+		else sb_put(out, p, 1);
+	}
+	sb_puts(out, "\"");
 }

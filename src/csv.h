@@ -1,4 +1,4 @@
-/* csv: an RFC 4180 reader over a buffer in memory. Quoted fields may hold
+/* csv: an RFC 4180 reader over a buffer in memory, and the field writer. Quoted fields may hold
  * commas, doubled quotes and line breaks; CRLF and LF both end a record; a
  * UTF-8 byte-order mark at the start is skipped. Errors (an unterminated
  * quote, text after a closing quote, a NUL byte, a field or record over the
@@ -27,4 +27,9 @@ void csv_init(csv_reader *r, const char *data, size_t n);
 /* 1: a record in row (its old contents replaced), 0: end of input, -1: error in r->err. */
 int csv_next(csv_reader *r, csv_row *row);
 void csv_row_free(csv_row *row);
+
+struct sbuf;
+/* One field onto out: quoted when it holds a quote, comma or line break; a
+ * leading = + - @ gets a ' so spreadsheets do not run it as a formula. */
+void csv_put(struct sbuf *out, const char *s);
 #endif

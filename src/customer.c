@@ -3,6 +3,7 @@
 #include "customer.h"
 #include "auth.h"
 #include "config.h"
+#include "csv.h"
 #include "db.h"
 #include "money.h"
 #include "orders.h"
@@ -500,22 +501,6 @@ cu_code customer_admin_update(int64_t tid, int64_t cid, const cJSON *tags, const
 	return db_changes() ? CU_OK : CU_NOT_FOUND;
 }
 
-/* One CSV field: quoted when it holds a quote, comma or line break; a
- * leading = + - @ gets a ' so spreadsheets do not run it as a formula. */
-static void csv_field(sbuf *out, const char *s)
-{
-	int formula = s[0] && strchr("=+-@", s[0]) != NULL;
-	int quote = formula || strpbrk(s, "\",\r\n") != NULL;
-	if (!quote) { sb_puts(out, s); return; }
-	sb_puts(out, "\"");
-	if (formula) sb_puts(out, "'");
-	for (const char *p = s; *p; p++) {
-		if (*p == '"') sb_puts(out, "\"\"");
-		else sb_put(out, p, 1);
-	}
-	sb_puts(out, "\"");
-}
-
 void customer_admin_csv(int64_t tid, sbuf *out)
 {
 	sb_puts(out, "id,email,name,tags,verified,orders,created_at\r\n");
@@ -525,15 +510,15 @@ void customer_admin_csv(int64_t tid, sbuf *out)
 		char created[32];
 		iso8601(db_int(st, 5), created);
 		sb_printf(out, "%lld,", (long long)db_int(st, 0));
-		csv_field(out, db_text(st, 1));
+		csv_put(out, db_text(st, 1));
 		sb_puts(out, ",");
-		csv_field(out, db_text(st, 2));
+		csv_put(out, db_text(st, 2));
 		sb_puts(out, ",");
 		/* tags joined by ", " as Shopify's export does */
 		cJSON *tags = row_json(st, 3, 1), *tg;
 		sbuf tb = SBUF_INIT;
 		cJSON_ArrayForEach(tg, tags) if (cJSON_IsString(tg)) sb_printf(&tb, "%s%s", tb.len ? ", " : "", tg->valuestring);
-		csv_field(out, sb_str(&tb));
+		csv_put(out, sb_str(&tb));
 		sb_free(&tb);
 		cJSON_Delete(tags);
 		sb_printf(out, ",%s,%lld,%s\r\n", db_int(st, 4) ? "yes" : "no", (long long)db_int(st, 7), created);

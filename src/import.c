@@ -1,6 +1,7 @@
 /* import: Shopify product CSV -> catalogue (see import.h). */
 #include "import.h"
 #include "csv.h"
+#include "html.h"
 #include "catalog.h"
 #include "cfields.h"
 #include "money.h"
@@ -16,12 +17,14 @@
 #include <strings.h>
 
 enum { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TAGS, C_STATUS, C_PUBLISHED, C_O1N, C_O1V, C_O2N, C_O2V, C_O3N, C_O3V,
-       C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_TRACKER, C_POLICY, C_IMGPOS, C_IMGALT, C_SEOT, C_SEOD, C_NCOLS };
+       C_SKU, C_PRICE, C_CMP, C_QTY, C_IMG, C_VIMG, C_TRACKER, C_POLICY, C_IMGPOS, C_IMGALT, C_SEOT, C_SEOD,
+       C_TYPE, C_BARCODE, C_NCOLS };
 static const char *const col_names[C_NCOLS] = {
 	"Handle", "Title", "Body (HTML)", "Vendor", "Tags", "Status", "Published", "Option1 Name", "Option1 Value",
 	"Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value", "Variant SKU", "Variant Price",
 	"Variant Compare At Price", "Variant Inventory Qty", "Image Src", "Variant Image", "Variant Inventory Tracker",
 	"Variant Inventory Policy", "Image Position", "Image Alt Text", "SEO Title", "SEO Description",
+	"Type", "Variant Barcode",
 };
 
 /* A metafield column: "product.metafields.custom.material", Shopify's
@@ -231,6 +234,10 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 			cJSON_AddStringToObject(p, "description", txt);
 			free(txt);
 			cJSON_AddStringToObject(p, "vendor", cell(row.f, row.n, idx, C_VENDOR));
+			/* Type: absent column, the product's type stays as it is */
+			const char *type = cell(row.f, row.n, idx, C_TYPE);
+			if (cs_type_problem(type)) { add_error(res, rowno, "Type", "%s", cs_type_problem(type)); gr->bad = 1; }
+			if (idx[C_TYPE] >= 0) cJSON_AddStringToObject(p, "productType", type);
 			cJSON *tags = cJSON_AddArrayToObject(p, "tags");
 			char *tl = xstrdup(cell(row.f, row.n, idx, C_TAGS)), *save = NULL;
 			for (char *tok = strtok_r(tl, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -326,6 +333,14 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		const char *sku = cell(row.f, row.n, idx, C_SKU);
 		if (strlen(sku) > CAT_SKU_MAX) { add_error(res, rowno, "Variant SKU", "is longer than " STR(CAT_SKU_MAX) " bytes"); gr->bad = 1; cJSON_Delete(v); continue; }
 		cJSON_AddStringToObject(v, "sku", sku);
+		const char *barcode = cell(row.f, row.n, idx, C_BARCODE);
+		if (cs_barcode_problem(barcode)) {
+			add_error(res, rowno, "Variant Barcode", "'%.40s' %s", barcode, cs_barcode_problem(barcode));
+			gr->bad = 1;
+			cJSON_Delete(v);
+			continue;
+		}
+		if (idx[C_BARCODE] >= 0) cJSON_AddStringToObject(v, "barcode", barcode);
 		const char *vimg = cell(row.f, row.n, idx, C_VIMG);
 		if (*vimg) cJSON_AddStringToObject(v, "image", vimg);
 		cJSON *opts = cJSON_GetObjectItemCaseSensitive(p, "options");
@@ -417,4 +432,159 @@ void imp_result_free(imp_result *res)
 	free(res->errors);
 	res->errors = NULL;
 	res->nerrors = 0;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+/* The columns written, in Shopify's order. */
+enum { X_HANDLE, X_TITLE, X_BODY, X_VENDOR, X_TYPE, X_TAGS, X_PUBLISHED, X_O1N, X_O1V, X_O2N, X_O2V, X_O3N, X_O3V,
+       X_SKU, X_QTY, X_TRACKER, X_POLICY, X_PRICE, X_CMP, X_BARCODE, X_IMG, X_IMGPOS, X_IMGALT, X_SEOT, X_SEOD,
+       X_VIMG, X_STATUS, X_N };
+static const int x_cols[X_N] = { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TYPE, C_TAGS, C_PUBLISHED, C_O1N, C_O1V,
+	C_O2N, C_O2V, C_O3N, C_O3V, C_SKU, C_QTY, C_TRACKER, C_POLICY, C_PRICE, C_CMP, C_BARCODE, C_IMG, C_IMGPOS,
+	C_IMGALT, C_SEOT, C_SEOD, C_VIMG, C_STATUS };
+
+typedef struct xrow { char *f[X_N]; } xrow;
+
+static void x_set(xrow *r, int col, const char *v) { free(r->f[col]); r->f[col] = xstrdup(v); }
+
+static void x_money(xrow *r, int col, sqlite3_stmt *st, int i, const char *currency)
+{
+	if (db_isnull(st, i)) return;
+	char b[48];
+	snprintf(b, sizeof b, "%.*f", money_decimals(currency), money_major(db_int(st, i), currency));
+	x_set(r, col, b);
+}
+
+static void x_int(xrow *r, int col, int64_t v)
+{
+	char b[24];
+	snprintf(b, sizeof b, "%lld", (long long)v);
+	x_set(r, col, b);
+}
+
+static void x_write(sbuf *out, xrow *r)
+{
+	for (int i = 0; i < X_N; i++) {
+		if (i) sb_putc(out, ',');
+		csv_put(out, r->f[i] ? r->f[i] : "");
+		free(r->f[i]);
+		r->f[i] = NULL;
+	}
+	sb_puts(out, "\r\n");
+}
+
+void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
+{
+	for (int i = 0; i < X_N; i++) { if (i) sb_putc(out, ','); sb_puts(out, col_names[x_cols[i]]); }
+	sb_puts(out, "\r\n");
+	sqlite3_stmt *ps = db_stmt("SELECT id, coalesce(import_handle, slug), name, description, vendor, product_type, tags_json, status, "
+				   "options_json, sku, barcode, price, compare_at_price, stock, track_inventory, inventory_policy, "
+				   "json_extract(seo_json, '$.title'), json_extract(seo_json, '$.description'), image "
+				   "FROM products WHERE tenant_id = :t ORDER BY position, id");
+	db_bind_int(ps, ":t", tid);
+	while (db_step(ps) == SQLITE_ROW) {
+		int64_t pid = db_int(ps, 0);
+		const char *handle = db_text(ps, 1);
+		xrow r = { { NULL } };
+		x_set(&r, X_HANDLE, handle);
+		x_set(&r, X_TITLE, db_text(ps, 2));
+		sbuf body = SBUF_INIT;
+		html_text(&body, db_text(ps, 3));
+		x_set(&r, X_BODY, sb_str(&body));
+		sb_free(&body);
+		x_set(&r, X_VENDOR, db_text(ps, 4));
+		x_set(&r, X_TYPE, db_text(ps, 5));
+		cJSON *tags = cJSON_Parse(db_text(ps, 6)), *it;
+		sbuf tb = SBUF_INIT;
+		cJSON_ArrayForEach(it, tags) if (cJSON_IsString(it)) sb_printf(&tb, "%s%s", tb.len ? ", " : "", it->valuestring);
+		x_set(&r, X_TAGS, sb_str(&tb));
+		sb_free(&tb);
+		cJSON_Delete(tags);
+		x_set(&r, X_STATUS, db_text(ps, 7));
+		x_set(&r, X_PUBLISHED, strcmp(db_text(ps, 7), "active") ? "FALSE" : "TRUE");
+		if (!db_isnull(ps, 16)) x_set(&r, X_SEOT, db_text(ps, 16));
+		if (!db_isnull(ps, 17)) x_set(&r, X_SEOD, db_text(ps, 17));
+		int track = (int)db_int(ps, 14);
+		const char *policy = db_text(ps, 15);
+		/* the option names, on the first row only */
+		cJSON *opts = cJSON_Parse(db_text(ps, 8));
+		int nopt = 0;
+		cJSON_ArrayForEach(it, opts) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+			if (nopt < 3 && cJSON_IsString(n)) x_set(&r, X_O1N + 2 * nopt++, n->valuestring);
+		}
+		cJSON_Delete(opts);
+		/* the images: the first on the first row, the others on rows of their own */
+		sqlite3_stmt *is = db_stmt("SELECT url, alt FROM product_images WHERE tenant_id = :t AND product_id = :p ORDER BY position, id");
+		db_bind_int(is, ":t", tid);
+		db_bind_int(is, ":p", pid);
+		cJSON *imgs = cJSON_CreateArray();
+		while (db_step(is) == SQLITE_ROW) {
+			cJSON *im = cJSON_CreateObject();
+			cJSON_AddStringToObject(im, "url", db_text(is, 0));
+			cJSON_AddStringToObject(im, "alt", db_text(is, 1));
+			cJSON_AddItemToArray(imgs, im);
+		}
+		db_reset(is);
+		if (!cJSON_GetArraySize(imgs) && *db_text(ps, 18)) {
+			cJSON *im = cJSON_CreateObject();
+			cJSON_AddStringToObject(im, "url", db_text(ps, 18));
+			cJSON_AddStringToObject(im, "alt", "");
+			cJSON_AddItemToArray(imgs, im);
+		}
+		sqlite3_stmt *vs = db_stmt("SELECT option1, option2, option3, sku, barcode, price, compare_at_price, stock, image "
+					   "FROM variants WHERE tenant_id = :t AND product_id = :p ORDER BY position, id");
+		db_bind_int(vs, ":t", tid);
+		db_bind_int(vs, ":p", pid);
+		int nvar = 0;
+		while (db_step(vs) == SQLITE_ROW) {
+			if (nvar++) x_set(&r, X_HANDLE, handle);
+			for (int k = 0; k < 3; k++) if (*db_text(vs, k)) x_set(&r, X_O1V + 2 * k, db_text(vs, k));
+			x_set(&r, X_SKU, db_text(vs, 3));
+			x_set(&r, X_BARCODE, db_text(vs, 4));
+			x_money(&r, X_PRICE, vs, 5, currency);
+			x_money(&r, X_CMP, vs, 6, currency);
+			x_int(&r, X_QTY, db_int(vs, 7));
+			x_set(&r, X_TRACKER, track ? "shopify" : "");
+			x_set(&r, X_POLICY, policy);
+			if (*db_text(vs, 8)) x_set(&r, X_VIMG, db_text(vs, 8));
+			if (nvar == 1 && cJSON_GetArraySize(imgs)) {
+				cJSON *im = cJSON_GetArrayItem(imgs, 0);
+				x_set(&r, X_IMG, cJSON_GetObjectItemCaseSensitive(im, "url")->valuestring);
+				x_set(&r, X_IMGPOS, "1");
+				x_set(&r, X_IMGALT, cJSON_GetObjectItemCaseSensitive(im, "alt")->valuestring);
+			}
+			x_write(out, &r);
+		}
+		db_reset(vs);
+		if (!nvar) {    /* no variants: the product is its one variant */
+			x_set(&r, X_O1N, "Title");
+			x_set(&r, X_O1V, "Default Title");
+			x_set(&r, X_SKU, db_text(ps, 9));
+			x_set(&r, X_BARCODE, db_text(ps, 10));
+			x_money(&r, X_PRICE, ps, 11, currency);
+			x_money(&r, X_CMP, ps, 12, currency);
+			x_int(&r, X_QTY, db_int(ps, 13));
+			x_set(&r, X_TRACKER, track ? "shopify" : "");
+			x_set(&r, X_POLICY, policy);
+			if (cJSON_GetArraySize(imgs)) {
+				cJSON *im = cJSON_GetArrayItem(imgs, 0);
+				x_set(&r, X_IMG, cJSON_GetObjectItemCaseSensitive(im, "url")->valuestring);
+				x_set(&r, X_IMGPOS, "1");
+				x_set(&r, X_IMGALT, cJSON_GetObjectItemCaseSensitive(im, "alt")->valuestring);
+			}
+			x_write(out, &r);
+		}
+		for (int i = 1; i < cJSON_GetArraySize(imgs); i++) {
+			cJSON *im = cJSON_GetArrayItem(imgs, i);
+			x_set(&r, X_HANDLE, handle);
+			x_set(&r, X_IMG, cJSON_GetObjectItemCaseSensitive(im, "url")->valuestring);
+			x_int(&r, X_IMGPOS, i + 1);
+			x_set(&r, X_IMGALT, cJSON_GetObjectItemCaseSensitive(im, "alt")->valuestring);
+			x_write(out, &r);
+		}
+		cJSON_Delete(imgs);
+	}
+	db_reset(ps);
 }

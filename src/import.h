@@ -1,4 +1,5 @@
-/* import: Shopify's product CSV export into the catalogue. Rows are grouped
+/* import: Shopify's product CSV export into the catalogue, and the
+ * catalogue out as the same CSV (imp_shopify_csv_export). Rows are grouped
  * by Handle (the first row of a handle carries the product, every row may
  * carry a variant and/or an image); products are upserted by handle, so a
  * re-import updates rather than duplicates. A bad row is reported by row and
@@ -6,6 +7,7 @@
 #ifndef IMPORT_H
 #define IMPORT_H
 #include "catsync.h"
+#include "util.h"
 #include <cJSON.h>
 #include <stddef.h>
 
@@ -27,5 +29,10 @@ typedef void (*imp_progress_fn)(void *ud, size_t done, size_t total);
  * units in the store's currency. */
 int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_fn progress, void *ud, imp_result *res);
 cJSON *imp_result_json(const imp_result *res);
+/* Every product of the store as Shopify's product CSV (the columns the
+ * import reads, "Type" and "Variant Barcode" among them): a product's
+ * first row carries it and its first variant, then a row per further
+ * variant and per further image. Importing it again changes nothing. */
+void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out);
 void imp_result_free(imp_result *res);
 #endif

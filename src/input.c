@@ -298,6 +298,13 @@ const char *phone_problem(const char *s)
 	return NULL;
 }
 
+const char *code_problem(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f) return "may hold only printable ASCII without spaces (like 0123456789012)";
+	return NULL;
+}
+
 int in_slug(req *r, const cJSON *o, const char *field, int required, const char **out)
 {
 	const char *s;

@@ -78,4 +78,7 @@ const char *idem_key_problem(const char *k);
 const char *control_problem(const char *s);
 /* A phone number: digits, spaces and + - ( ) . */
 const char *phone_problem(const char *s);
+/* A code read by machines (a barcode: ISBN, UPC, GTIN): printable ASCII
+ * without spaces. */
+const char *code_problem(const char *s);
 #endif

@@ -396,8 +396,9 @@ static int load_demo(int64_t tid, const cJSON *d, char *err, size_t errlen)
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d, "products")) {
 		char *tags = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(p, "tags"));
 		const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
-		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, vendor, tags_json, image, position, created_at, updated_at) "
-			     "VALUES(:t, :s, :n, :d, :p, :cmp, :sku, :stock, :v, coalesce(:tags, '[]'), :img, :pos, strftime('%s','now'), strftime('%s','now'))");
+		st = db_stmt("INSERT INTO products(tenant_id, slug, name, description, price, compare_at_price, sku, stock, vendor, tags_json, image, position, created_at, updated_at, "
+			     "product_type, barcode) "
+			     "VALUES(:t, :s, :n, :d, :p, :cmp, :sku, :stock, :v, coalesce(:tags, '[]'), :img, :pos, strftime('%s','now'), strftime('%s','now'), :ty, :bc)");
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":s", jstr(p, "slug", ""));
 		db_bind_text(st, ":n", jstr(p, "name", ""));
@@ -407,6 +408,8 @@ static int load_demo(int64_t tid, const cJSON *d, char *err, size_t errlen)
 		db_bind_text(st, ":sku", jstr(p, "sku", ""));
 		db_bind_int(st, ":stock", jint(p, "stock", 0));
 		db_bind_text(st, ":v", jstr(p, "vendor", ""));
+		db_bind_text(st, ":ty", jstr(p, "productType", ""));
+		db_bind_text(st, ":bc", jstr(p, "barcode", ""));
 		db_bind_text(st, ":tags", tags);
 		db_bind_text(st, ":img", jstr(p, "image", ""));
 		db_bind_int(st, ":pos", pos++);

@@ -161,7 +161,8 @@ static int doc_read(int64_t tid, const char *kind, int64_t id, doc *d)
 			     "(SELECT group_concat(v.sku, ' ') FROM variants v WHERE v.product_id = p.id), "
 			     "(SELECT group_concat(v.title, ' ') FROM variants v WHERE v.product_id = p.id), "
 			     "(SELECT group_concat(c.title, ' ') FROM collection_products cp JOIN collections c ON c.id = cp.collection_id "
-			     " WHERE cp.product_id = p.id AND cp.tenant_id = :t) "
+			     " WHERE cp.product_id = p.id AND cp.tenant_id = :t), "
+			     "p.product_type, p.barcode || ' ' || coalesce((SELECT group_concat(v.barcode, ' ') FROM variants v WHERE v.product_id = p.id), '') "
 			     "FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":id", id);
@@ -171,7 +172,11 @@ static int doc_read(int64_t tid, const char *kind, int64_t id, doc *d)
 			plain_text(db_text(st, 3), &d->codes, 1000);
 			sb_putc(&d->codes, ' ');
 			plain_text(db_text(st, 7), &d->codes, 4000);
+			sb_putc(&d->codes, ' ');           /* barcodes rank like SKUs */
+			plain_text(db_text(st, 11), &d->codes, 8000);
 			plain_text(db_text(st, 4), &d->meta, 1000);
+			sb_putc(&d->meta, ' ');            /* the type with vendor and tags */
+			plain_text(db_text(st, 10), &d->meta, 1000);
 			json_words(db_text(st, 5), &d->meta);
 			json_words(db_text(st, 6), &d->meta);
 			sb_putc(&d->meta, ' ');
@@ -563,6 +568,7 @@ typedef struct cand {
 	int64_t price, created;
 	int instock;
 	char *vendor, *tags_json, *options_json, *slug;
+	char *ptype;            /* product type */
 } cand;
 
 typedef struct cands { cand *c; int n, cap; } cands;
@@ -583,6 +589,7 @@ static void cands_free(cands *cs)
 {
 	for (int i = 0; i < cs->n; i++) {
 		free(cs->c[i].vendor); free(cs->c[i].tags_json); free(cs->c[i].options_json); free(cs->c[i].slug);
+		free(cs->c[i].ptype);
 	}
 	free(cs->c);
 }
@@ -780,7 +787,7 @@ static void load_products(const tenant *t, cands *cs)
 {
 	sqlite3_stmt *st = db_stmt("SELECT p.slug, p.price, p.vendor, p.tags_json, p.options_json, p.created_at, "
 				   "CASE WHEN p.track_inventory = 0 OR p.inventory_policy = 'continue' THEN 1 ELSE "
-				   "coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock) > 0 END "
+				   "coalesce((SELECT sum(v.stock) FROM variants v WHERE v.product_id = p.id), p.stock) > 0 END, p.product_type "
 				   "FROM products p WHERE p.tenant_id = :t AND p.id = :id AND p.status = 'active'");
 	for (int i = 0; i < cs->n; i++) {
 		cand *c = &cs->c[i];
@@ -796,6 +803,7 @@ static void load_products(const tenant *t, cands *cs)
 			c->options_json = xstrdup(db_text(st, 4));
 			c->created = db_int(st, 5);
 			c->instock = (int)db_int(st, 6);
+			c->ptype = xstrdup(db_text(st, 7));
 		}
 		db_reset(st);
 	}
@@ -955,7 +963,7 @@ static int json_has(const char *json, const char *const *list, int n, int option
 	return found;
 }
 
-enum { F_AVAIL, F_PRICE, F_VENDOR, F_TAG, F_OPTION, F_N };
+enum { F_AVAIL, F_PRICE, F_VENDOR, F_TAG, F_OPTION, F_TYPE, F_N };
 
 /* Which filter groups a product passes. */
 static void passes(const search_opts *o, const gathered *g, const cand *c, int ok[F_N])
@@ -966,6 +974,7 @@ static void passes(const search_opts *o, const gathered *g, const cand *c, int o
 	ok[F_VENDOR] = !o->nvendors || in_list(c->vendor, o->vendors, o->nvendors);
 	ok[F_TAG] = json_has(c->tags_json, o->tags, o->ntags, 0);
 	ok[F_OPTION] = json_has(c->options_json, o->options, o->noptions, 1);
+	ok[F_TYPE] = !o->ntypes || in_list(c->ptype, o->types, o->ntypes);
 }
 
 static int all_but(const int ok[F_N], int skip)
@@ -1100,7 +1109,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	if (g.did_you_mean[0]) cJSON_AddStringToObject(res, "didYouMean", g.did_you_mean);
 	else cJSON_AddNullToObject(res, "didYouMean");
 	/* facets over the products each other filter group lets through */
-	facet fv = { 0 }, ft = { 0 }, fo = { 0 };
+	facet fv = { 0 }, ft = { 0 }, fo = { 0 }, fty = { 0 };
 	int avail[2] = { 0, 0 };
 	int64_t pmin = -1, pmax = -1;
 	int total = 0;
@@ -1116,6 +1125,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 			if (c->price > pmax) pmax = c->price;
 		}
 		if (all_but(ok, F_VENDOR)) facet_add(&fv, c->vendor, 1, in_list(c->vendor, o->vendors, o->nvendors));
+		if (all_but(ok, F_TYPE)) facet_add(&fty, c->ptype, 1, in_list(c->ptype, o->types, o->ntypes));
 		if (all_but(ok, F_TAG) || all_but(ok, F_OPTION)) {
 			cJSON *a = all_but(ok, F_TAG) ? cJSON_Parse(c->tags_json) : NULL, *it;
 			cJSON_ArrayForEach(it, a)
@@ -1175,6 +1185,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	if (o->price_min >= 0) cJSON_AddNumberToObject(pr, "gte", money_major(o->price_min, t->currency));
 	if (o->price_max >= 0) cJSON_AddNumberToObject(pr, "lte", money_major(o->price_max, t->currency));
 	cJSON_AddItemToObject(facets, "vendors", facet_json(&fv));
+	cJSON_AddItemToObject(facets, "types", facet_json(&fty));
 	cJSON_AddItemToObject(facets, "tags", facet_json(&ft));
 	cJSON_AddItemToObject(facets, "options", facet_json(&fo));
 	cands_free(&g.cs);

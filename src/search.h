@@ -51,11 +51,13 @@ typedef struct search_opts {
 	const char *qvec_model;
 	int qvec_dim;
 	int others;             /* also collections, pages and posts */
+	const char *types[SEARCH_FILTER_MAX]; int ntypes;       /* product types */
 } search_opts;
 
 /* The results page as JSON: {query, didYouMean, total, page, perPage,
  * products[] (public product JSON + titleHtml, snippetHtml), collections[],
- * pages[], posts[] ({title, url, titleHtml, snippetHtml}), facets}.
+ * pages[], posts[] ({title, url, titleHtml, snippetHtml}), facets
+ * {availability, price, vendors, types, tags, options}}.
  * Snippet HTML is escaped text with <mark> around the matches. */
 cJSON *search_query(const tenant *t, const search_opts *o);
 /* Product ids only, best first (vibe code's api.search, the chat, bench). */

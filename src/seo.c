@@ -176,6 +176,11 @@ cJSON *seo_ld_product(const char *base, const cJSON *p, const char *currency)
 	if (d) cJSON_AddStringToObject(o, "description", d);
 	cJSON_AddStringToObject(o, "url", sb_str(&url));
 	if (sget(p, "sku")) cJSON_AddStringToObject(o, "sku", sget(p, "sku"));
+	/* a barcode that is a GTIN (8, 12, 13 or 14 digits); the type as its category */
+	const char *gtin = sget(p, "barcode");
+	size_t gl = gtin ? strspn(gtin, "0123456789") : 0;
+	if (gtin && !gtin[gl] && (gl == 8 || gl == 12 || gl == 13 || gl == 14)) cJSON_AddStringToObject(o, "gtin", gtin);
+	if (sget(p, "productType")) cJSON_AddStringToObject(o, "category", sget(p, "productType"));
 	if (sget(p, "vendor")) {
 		cJSON *b = typed("Brand");
 		cJSON_AddStringToObject(b, "name", sget(p, "vendor"));

@@ -213,6 +213,10 @@ static void add_form(req *r, const browse_q *q, cJSON *d)
 	cJSON_AddBoolToObject(form, "hasVendors", cJSON_GetArraySize(vendors) > 0);
 	cJSON_AddItemToObject(form, "tags", choices(tags, q->tags, "f-tag", &any));
 	cJSON_AddBoolToObject(form, "hasTags", cJSON_GetArraySize(tags) > 0);
+	/* a type filter only where there is a choice (or one is chosen) */
+	const cJSON *types = cJSON_GetObjectItemCaseSensitive(f, "types");
+	cJSON_AddItemToObject(form, "types", choices(types, q->types, "f-type", &any));
+	cJSON_AddBoolToObject(form, "hasTypes", cJSON_GetArraySize(types) > 1 || q->types);
 	cJSON *opts = cJSON_AddArrayToObject(form, "options");
 	const cJSON *o;
 	int k = 0;

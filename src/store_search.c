@@ -112,6 +112,7 @@ static int parse_opts(req *r, search_opts *o, char *q, size_t qn)
 	o->nvendors = multi(r, "filter.p.vendor", o->vendors, SEARCH_FILTER_MAX);
 	o->ntags = multi(r, "filter.p.tag", o->tags, SEARCH_FILTER_MAX);
 	o->noptions = multi(r, "filter.v.option.", o->options, SEARCH_FILTER_MAX);
+	o->ntypes = multi(r, "filter.p.product_type", o->types, SEARCH_FILTER_MAX);
 	return 0;
 }
 
@@ -279,12 +280,14 @@ void store_search_page(req *r)
 		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d, "products")) add_prices(r, p);
 		cJSON *f = cJSON_GetObjectItemCaseSensitive(d, "facets");
 		facet_links(r, cJSON_GetObjectItemCaseSensitive(f, "vendors"), "filter.p.vendor");
+		facet_links(r, cJSON_GetObjectItemCaseSensitive(f, "types"), "filter.p.product_type");
+		cJSON_AddBoolToObject(d, "has_types", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "types")) > 0);
 		facet_links(r, cJSON_GetObjectItemCaseSensitive(f, "tags"), "filter.p.tag");
 		facet_links(r, cJSON_GetObjectItemCaseSensitive(f, "options"), "filter.v.option");
 		cJSON_AddBoolToObject(d, "has_vendors", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "vendors")) > 0);
 		cJSON_AddBoolToObject(d, "has_tags", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "tags")) > 0);
 		cJSON_AddBoolToObject(d, "has_options", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f, "options")) > 0);
-		cJSON_AddBoolToObject(d, "hasFacets", total > 0 || o.nvendors || o.ntags || o.noptions || o.available >= 0 ||
+		cJSON_AddBoolToObject(d, "hasFacets", total > 0 || o.nvendors || o.ntags || o.noptions || o.ntypes || o.available >= 0 ||
 				      o.price_min >= 0 || o.price_max >= 0);
 		cJSON_AddBoolToObject(d, "hasOthers",
 			cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(d, "collections")) +

@@ -26,10 +26,12 @@ static const vref_field f_product[] = {
 	{ "compareAtPrice", "number|null", "The price before a sale, or null." },
 	{ "currency", "string", "ISO 4217 code of the price." },
 	{ "sku", "string", "Stock-keeping unit of the first variant." },
+	{ "barcode", "string", "Barcode (ISBN, UPC, GTIN) of a product without variants, or \"\" (variants have their own)." },
 	{ "vendor", "string", "Vendor or brand." },
+	{ "productType", "string", "The product's type (e.g. \"Tent\"), or \"\"." },
 	{ "tags", "string[]", "Tags." },
 	{ "collections", "string[]", "Slugs of the collections it is in (only in api.getProducts() results)." },
-	{ "variants", "object[]", "Variants: {id, title, sku, price, compareAtPrice, stock, inStock, options}." },
+	{ "variants", "object[]", "Variants: {id, title, sku, barcode, price, compareAtPrice, stock, inStock, options}." },
 	{ "options", "object[]", "Options and their values, e.g. [{name: \"Size\", values: [\"S\", \"M\"]}]." },
 	{ "seo", "object", "The product's SEO settings (title, description)." },
 	{ "createdAt", "string", "ISO 8601 time it was created." },
@@ -122,7 +124,7 @@ const vref_call vref_helpers[] = {
 
 const vref_call vref_api[] = {
 	{ "getProducts", "getProducts(filters?)", "object[]",
-	  "The store's products, filtered by {collection, tag(s), vendor(s), search, minPrice, maxPrice, available "
+	  "The store's products, filtered by {collection, tag(s), vendor(s), productType(s), search, minPrice, maxPrice, available "
 	  "(or inStock), options: {Size: \"M\"}, sort_by, limit, page}; sort_by takes Shopify's names "
 	  "(price-ascending, price-descending, title-ascending, title-descending, created-descending, "
 	  "created-ascending) or price-asc, price-desc, name, newest." },
@@ -130,7 +132,7 @@ const vref_call vref_api[] = {
 	{ "getCart", "getCart()", "object|null", "The shopper's cart, or null." },
 	{ "getWishlist", "getWishlist()", "object[]", "The signed-in shopper's wishlist (products), or [] (a guest's lives in the browser)." },
 	{ "search", "search(query, limit?)", "object[]",
-	  "Products matching a query (words, SKU fragments, typos), best first, from the catalogue loaded for the page." },
+	  "Products matching a query (words, type, SKU and barcode fragments, typos), best first, from the catalogue loaded for the page." },
 	{ "getRelated", "getRelated(productId, limit?)", "object[]",
 	  "Products like this one (nearest by meaning in this store, else from its collections)." },
 	{ NULL, NULL, NULL, NULL }

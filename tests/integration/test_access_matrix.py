@@ -89,6 +89,7 @@ CROSS = {
     # commerce (doc/commerce.md)
     "PUT /api/cms/products/:id/variants": ("id", {"variants": []}, None),
     "POST /api/cms/products/import": ("self", None, 415),       # a CSV body into the caller's store only
+    "GET /api/cms/products.csv": ("self", None, 200),             # A's products only, as Shopify's CSV
     "GET /api/cms/inventory": ("list", None, "items"),
     "POST /api/cms/inventory": ("create", {"items": [{"productId": "{product}", "set": 5}]}, 200),
     "POST /api/cms/sync/products": ("create", {"products": [{"posId": "x{n}", "name": "X", "price": 1}]}, 200),
@@ -198,6 +199,7 @@ EXCEPTIONS = {
     "POST /api/cms/validate": {O, E},           # runs vibe code: editors' tool
     "GET /api/cms/vibe/reference": {O, E},      # the code editor's help: editors' tool
     "DELETE /api/cms/products/:id": {O},        # only owners remove products
+    "GET /api/cms/products.csv": ALL,           # the catalogue as CSV: whoever reads products
     "POST /api/cms/password": ALL,              # everyone's own password
     "POST /api/cms/orders/:id/refund": {O},     # money back: owners only
 }

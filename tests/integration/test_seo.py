@@ -72,6 +72,9 @@ def test_product_page_head_and_product_jsonld(st):
     flat = nodes(r.text)
     (prod,) = of_type(flat, "Product")
     assert val(prod, "name") == "Glow Camp Lantern" and val(prod, "sku") == "DO-017"
+    lantern = st.get("/api/products/camp-lantern").json()
+    assert val(prod, "gtin") == lantern["barcode"] and len(lantern["barcode"]) == 13    # sql/017
+    assert val(prod, "category") == lantern["productType"] == "Lighting"
     offer = by_id(flat, val(prod, "offers"))
     assert SCHEMA + "Offer" in offer["@type"]
     assert (val(offer, "price"), val(offer, "priceCurrency")) == ("39.00", "USD")

@@ -53,6 +53,13 @@ def busy_store(s):
                                                   s.get(API + "/products?limit=500", token=t).json()["products"]) \
         else s.get(API + "/products?limit=1", token=t).json()["products"][0]["id"]
     set_stock(s, t, pid, 100000)
+    # a product with variants, types and barcodes (sql/017): they travel as they are
+    r = s.post(API + "/products", {"name": "Camp Cup", "slug": "camp-cup", "price": 900, "productType": "Camp Kitchen",
+                                   "options": [{"name": "Colour", "values": ["Red", "Blue"]}],
+                                   "variants": [{"option1": "Red", "price": 900, "stock": 2, "barcode": "4006381333931"},
+                                                {"option1": "Blue", "price": 900, "stock": 2, "barcode": "4006381333948"}]},
+               token=t)
+    assert r.status == 201, r
     for i in range(3):          # open carts
         sh = Shopper(s)
         assert sh.add(pid, 1).status in (200, 201)
@@ -156,6 +163,10 @@ def test_round_trip_of_a_busy_store_is_exact(pair):
     assert off["products"] > 0 and off["draft_blocks"] > 0
     for t, v in rep["tables"].items():
         assert imp["tables"][t]["rows"] == v["rows"], t
+    assert dst.sql("SELECT barcode FROM variants WHERE tenant_id = ? AND barcode <> '' ORDER BY barcode", ntid) == \
+        [("4006381333931",), ("4006381333948",)]
+    assert dst.sql("SELECT count(*) FROM products WHERE tenant_id = ? AND product_type <> '' AND barcode <> ''",
+                     ntid)[0][0] >= 24     # the demo's types and barcodes
 
     # every row: equal, but for ids shifted by their table's offset
     dcon = sqlite3.connect(dst.db)

@@ -44,6 +44,9 @@ static void test_problems(void)
 	CHECK_STR(control_problem("a\nb"), "must not contain control characters");
 	CHECK(phone_problem("+1 (555) 010-2030") == NULL);
 	CHECK(phone_problem("555 x12") != NULL);
+	/* barcodes (sql/017): printable ASCII without spaces; "" clears one */
+	CHECK(code_problem("0845120000017") == NULL && code_problem("ISBN-978-3-16") == NULL && code_problem("") == NULL);
+	CHECK(code_problem("0845 12") != NULL && code_problem("caf\xc3\xa9") != NULL && code_problem("a\tb") != NULL);
 }
 
 /* query_int_problem: the page-size / offset parser of every list endpoint;
