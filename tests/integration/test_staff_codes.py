@@ -19,8 +19,10 @@ ADMIN = "admin.localhost"
 @pytest.fixture(scope="module")
 def mail():
     smtp = SMTPSink()
+    # lighttpd on 127.0.0.1 is the trusted proxy: a test may speak for
+    # another client IP through X-Forwarded-For (the per-IP throttle)
     s = Stack(workers=2, env={"STOREFRONT_RATE_LIMITS": "login:10000/60", "STOREFRONT_SMTP_URL": smtp.url,
-                              "STOREFRONT_SMTP_FROM": "shop@codes.test"})
+                              "STOREFRONT_SMTP_FROM": "shop@codes.test", "STOREFRONT_TRUSTED_PROXY": "127.0.0.1"})
     try:
         s.start()
         for store in ("alpha", "bravo"):
@@ -207,6 +209,28 @@ def test_token_sign_in_and_sessions_only_on_the_admin_host(mail):
                host="alpha.localhost")
     assert r.status == 200 and r.json()["token"].startswith("sf_"), r
     assert s.get(API + "/pages", token=r.json()["token"], host="alpha.localhost").status == 200
+
+
+def test_wrong_codes_from_one_ip_throttle_that_ip(mail):
+    """Like passwords: past login_ip_max_failures (50) failures from one IP,
+    whatever the emails, that IP waits -- for codes and passwords alike."""
+    s = mail
+    forget_failures(s)
+    bad = {"X-Forwarded-For": "203.0.113.7"}
+    for i in range(50):
+        r = s.post(API + "/login/code/verify", {"email": "guess-%d@alpha.test" % i, "code": "12345678", "session": True},
+                   host=ADMIN, headers=bad)
+        assert r.status == 410, (i, r)
+    r = s.post(API + "/login/code/verify", {"email": "owner@alpha.test", "code": "12345678", "session": True},
+               host=ADMIN, headers=bad)
+    err(r, 429, "too_many_attempts")
+    err(s.post(API + "/login/code", {"email": "owner@alpha.test"}, host=ADMIN, headers=bad), 429, "too_many_attempts")
+    err(s.post(API + "/login", {"email": "owner@alpha.test", "password": PASSWORD}, host=ADMIN, headers=bad),
+        429, "too_many_attempts")
+    # another address is not held back, nor is the account
+    assert s.post(API + "/login/code", {"email": "owner@alpha.test"}, host=ADMIN,
+                  headers={"X-Forwarded-For": "198.51.100.4"}).status == 202
+    forget_failures(s)
 
 
 def test_bad_input_and_codes_per_email_are_limited(mail):
