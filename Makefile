@@ -318,6 +318,8 @@ browser: $(PROGS)
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
 	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
+# staff sign-in with an emailed code in the web editor (issue 14)
+LONG_TESTS += browser/test_editor_code.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh

@@ -1,7 +1,7 @@
 /* admin_access: people and access under /api/cms/: login (token or browser
  * session), logout, me, password change, users and roles, API tokens, and
- * the audit log. Every query binds the request's tenant; another store's
- * ids answer 404. */
+ * the audit log, and staff sign-in with a code by email (staffcode.c).
+ * Every query binds the request's tenant; another store's ids answer 404. */
 #include "admin.h"
 #include "admin_access.h"
 #include "server.h"
@@ -11,6 +11,8 @@
 #include "input.h"
 #include "ratelimit.h"
 #include "session.h"
+#include "staffcode.h"
+#include "otcode.h"
 #include "route.h"
 #include "config.h"
 #include "db.h"
@@ -88,6 +90,145 @@ static int reauth(req *r, const cJSON *b)
 	return -1;
 }
 
+/* A sign-in's session checks: sessions only on the admin host (else 403
+ * admin_host_required) and only from its own pages. 0, or -1 answered. */
+static int session_allowed(req *r, int want_session, int admin_host)
+{
+	if (want_session && !admin_host) {
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "adminHost", cfg.admin_host);
+		http_error(r, 403, "admin_host_required", d,
+			   "browser sessions are signed in at %s (with field 'store'), never on a store's own host; "
+			   "here only API tokens are given", cfg.admin_host);
+		return -1;
+	}
+	if (want_session && http_cross_origin(r)) {   /* no signing a browser into someone's account */
+		http_error(r, 403, "cross_site_request", NULL, "a session sign-in must come from a page of %s itself", cfg.admin_host);
+		return -1;
+	}
+	return 0;
+}
+
+/* The store a sign-in is for: the Host's when it names one, else `store`
+ * (username), else 0 (the email's only store); -1 for a store of nobody. */
+static int64_t login_store(req *r, int admin_host, const char *store)
+{
+	tenant host_t = { 0 };
+	int64_t tid = 0;
+	if (!admin_host && r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
+	else if (store) tid = tenant_load_username(&host_t, store) == 0 ? host_t.id : -1;  /* -1: nobody's */
+	tenant_clear(&host_t);
+	return tid;
+}
+
+/* A staff user found by email (and store) for signing in. */
+typedef struct {
+	int64_t uid, tid;
+	char hash[256], role[16];
+	int many;        /* the email is staff of several stores and none was named */
+} staff_user;
+
+/* The user of mail at store tid (0: any; -1: none): 1 found, 0 not. */
+static int find_staff(const char *mail, int64_t tid, staff_user *u)
+{
+	memset(u, 0, sizeof *u);
+	sqlite3_stmt *st = db_stmt(
+		"SELECT u.id, u.tenant_id, u.password_hash, u.role, "
+		"(SELECT count(*) FROM users x JOIN tenants xt ON xt.id = x.tenant_id WHERE x.email = :e AND xt.status != 'deleted') "
+		"FROM users u JOIN tenants t ON t.id = u.tenant_id "
+		"WHERE u.email = :e AND (:t = 0 OR u.tenant_id = :t) AND t.status != 'deleted' LIMIT 1");
+	db_bind_text(st, ":e", mail);
+	db_bind_int(st, ":t", tid);
+	int found = db_step(st) == SQLITE_ROW;
+	if (found) {
+		u->uid = db_int(st, 0);
+		u->tid = db_int(st, 1);
+		snprintf(u->hash, sizeof u->hash, "%s", db_text(st, 2));
+		snprintf(u->role, sizeof u->role, "%s", db_text(st, 3));
+		u->many = db_int(st, 4) > 1 && tid == 0;
+	}
+	db_reset(st);
+	return found;
+}
+
+/* 422 naming field 'store', with the stores this email belongs to for a
+ * sign-in form to offer (said only after the password or code is right:
+ * no enumeration). */
+static void several_stores(req *r, const char *mail)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", "store");
+	cJSON *stores = cJSON_AddArrayToObject(d, "stores");
+	sqlite3_stmt *st = db_stmt("SELECT t.username, t.name FROM users x JOIN tenants t ON t.id = x.tenant_id "
+				   "WHERE x.email = :e AND t.status != 'deleted' ORDER BY t.username LIMIT 100");
+	db_bind_text(st, ":e", mail);
+	while (db_step(st) == SQLITE_ROW) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "username", db_text(st, 0));
+		cJSON_AddStringToObject(o, "name", db_text(st, 1));
+		cJSON_AddItemToArray(stores, o);
+	}
+	db_reset(st);
+	http_error(r, 422, "validation_error", d, "this email belongs to several stores; field 'store' names which one");
+}
+
+/* Signed in (password or code): in one transaction the password's new
+ * hash (newhash, "" for none), the code used up (code_id, 0 for none), the
+ * session or token and the audit row; then {csrfToken, expiresAt | token,
+ * user, store}. */
+static void signed_in(req *r, const staff_user *u, const char *mail, int want_session, const char *tname,
+		      const char *newhash, int64_t code_id)
+{
+	char token[48] = "", csrf[65] = "";
+	int64_t expires = 0;
+	if (db_begin(1) < 0) { adm_fail(r, "the session"); return; }
+	if (newhash[0]) {
+		sqlite3_stmt *st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') "
+					   "WHERE id = :u AND tenant_id = :t");
+		db_bind_text(st, ":h", newhash);
+		db_bind_int(st, ":u", u->uid);
+		db_bind_int(st, ":t", u->tid);
+		if (db_run(st) < 0) { adm_fail(r, "the session"); return; }
+		if (audit_write_as(u->tid, u->uid, mail, r->remote_addr, "user.password_rehash", "user", u->uid, NULL, NULL) < 0)
+		log_warn("user.password_rehash for user %lld not audited", (long long)u->uid);
+	}
+	if (code_id && staffcode_use(code_id) < 0) {   /* used by a request in between */
+		db_rollback();
+		http_error(r, 410, "code_expired", NULL, "this code has expired, was used, or had too many wrong tries: ask for a new one");
+		return;
+	}
+	const char *action = code_id ? (want_session ? "login.code.session" : "login.code") : (want_session ? "login.session" : "login");
+	int rc = want_session ? session_create(r, u->tid, u->uid, csrf, &expires)
+			      : auth_token_create(u->tid, u->uid, tname, token);
+	if (rc < 0 || audit_write_as(u->tid, u->uid, mail, r->remote_addr, action, "user", u->uid, NULL,
+				     want_session ? NULL : tname) < 0) {
+		adm_fail(r, "the session");
+		return;
+	}
+	if (adm_commit(r) < 0) return;
+	tenant t = { 0 };
+	tenant_load_id(&t, u->tid);
+	cJSON *o = cJSON_CreateObject();
+	if (want_session) {
+		char ts[32];
+		iso8601(expires, ts);
+		cJSON_AddStringToObject(o, "csrfToken", csrf);
+		cJSON_AddStringToObject(o, "expiresAt", ts);
+	} else {
+		cJSON_AddStringToObject(o, "token", token);
+	}
+	cJSON *uo = cJSON_AddObjectToObject(o, "user");
+	add_id(uo, "id", u->uid);
+	cJSON_AddStringToObject(uo, "email", mail);
+	cJSON_AddStringToObject(uo, "role", u->role);
+	cJSON *s = cJSON_AddObjectToObject(o, "store");
+	cJSON_AddStringToObject(s, "username", t.username);
+	cJSON_AddStringToObject(s, "name", t.name);
+	cJSON_AddStringToObject(s, "status", t.status);
+	tenant_clear(&t);
+	http_json(r, 200, o);
+}
+
 /* Route: POST /api/cms/login {email, password, store?, session?, tokenName?}
  * -> {token, user, store} or, with session: true, a session cookie and
  * {csrfToken, expiresAt, user, store}. Sessions only on the admin host
@@ -109,117 +250,140 @@ void adm_login(req *r)
 	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
 	    in_str(r, b, "tokenName", IN_OPTIONAL, 100, &tname) < 0)
 		goto out;
-	if (want_session && !admin_host) {
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "adminHost", cfg.admin_host);
-		http_error(r, 403, "admin_host_required", d,
-			   "browser sessions are signed in at %s (with field 'store'), never on a store's own host; "
-			   "here only API tokens are given", cfg.admin_host);
-		goto out;
-	}
-	if (want_session && http_cross_origin(r)) {   /* no signing a browser into someone's account */
-		http_error(r, 403, "cross_site_request", NULL, "a session sign-in must come from a page of %s itself", cfg.admin_host);
-		goto out;
-	}
+	if (session_allowed(r, want_session, admin_host) < 0) goto out;
 	char mail[256];
 	snprintf(mail, sizeof mail, "%s", email);
 	str_lower(mail);
 	long wait = throttle_login_wait(mail, r->remote_addr);
 	if (wait > 0) { throttled(r, wait); goto out; }
-	tenant host_t = { 0 };
-	int64_t tid = 0;
-	if (!admin_host && r->host[0] && tenant_from_host(&host_t, r->host) == 0) tid = host_t.id;
-	else if (store) tid = tenant_load_username(&host_t, store) == 0 ? host_t.id : -1;  /* -1: nobody's */
-	tenant_clear(&host_t);
-	sqlite3_stmt *st = db_stmt(
-		"SELECT u.id, u.tenant_id, u.password_hash, u.role, "
-		"(SELECT count(*) FROM users x JOIN tenants xt ON xt.id = x.tenant_id WHERE x.email = :e AND xt.status != 'deleted') "
-		"FROM users u JOIN tenants t ON t.id = u.tenant_id "
-		"WHERE u.email = :e AND (:t = 0 OR u.tenant_id = :t) AND t.status != 'deleted' LIMIT 1");
-	db_bind_text(st, ":e", mail);
-	db_bind_int(st, ":t", tid);
-	int found = db_step(st) == SQLITE_ROW;
-	int64_t uid = 0, utid = 0;
-	char hash[256] = "", role[16] = "";
-	int many = 0;
-	if (found) {
-		uid = db_int(st, 0);
-		utid = db_int(st, 1);
-		snprintf(hash, sizeof hash, "%s", db_text(st, 2));
-		snprintf(role, sizeof role, "%s", db_text(st, 3));
-		many = db_int(st, 4) > 1 && tid == 0;
-	}
-	db_reset(st);
-	int ok = found ? auth_verify_password(hash, password) : (auth_burn(password), 0);
+	int64_t tid = login_store(r, admin_host, store);
+	staff_user u;
+	int found = find_staff(mail, tid, &u);
+	int ok = found ? auth_verify_password(u.hash, password) : (auth_burn(password), 0);
 	if (!ok) {
 		throttle_login_failed(mail, r->remote_addr);
-		if (found && audit_write_as(utid, uid, mail, r->remote_addr, "login.failed", "user", uid, NULL, NULL) < 0)
-		log_warn("login.failed for user %lld not audited", (long long)uid);
+		if (found && audit_write_as(u.tid, u.uid, mail, r->remote_addr, "login.failed", "user", u.uid, NULL, NULL) < 0)
+		log_warn("login.failed for user %lld not audited", (long long)u.uid);
 		http_error(r, 401, "invalid_credentials", NULL, "email or password is wrong");
 		goto out;
 	}
-	if (many) {  /* only said once the password is right: no enumeration */
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "field", "store");
-		/* the stores this email belongs to, for a sign-in form to offer */
-		cJSON *stores = cJSON_AddArrayToObject(d, "stores");
-		st = db_stmt("SELECT t.username, t.name FROM users x JOIN tenants t ON t.id = x.tenant_id "
-			     "WHERE x.email = :e AND t.status != 'deleted' ORDER BY t.username LIMIT 100");
-		db_bind_text(st, ":e", mail);
-		while (db_step(st) == SQLITE_ROW) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "username", db_text(st, 0));
-			cJSON_AddStringToObject(o, "name", db_text(st, 1));
-			cJSON_AddItemToArray(stores, o);
-		}
-		db_reset(st);
-		http_error(r, 422, "validation_error", d, "this email belongs to several stores; field 'store' names which one");
-		goto out;
-	}
+	if (u.many) { several_stores(r, mail); goto out; }
 	throttle_login_ok(mail);
 	char newhash[256] = "";
-	if (auth_needs_rehash(hash) && auth_hash_password(password, newhash, sizeof newhash) < 0) newhash[0] = 0;
-	char token[48] = "", csrf[65] = "";
-	int64_t expires = 0;
-	if (db_begin(1) < 0) { adm_fail(r, "the session"); goto out; }
-	if (newhash[0]) {
-		st = db_stmt("UPDATE users SET password_hash = :h, updated_at = strftime('%s','now') WHERE id = :u AND tenant_id = :t");
-		db_bind_text(st, ":h", newhash);
-		db_bind_int(st, ":u", uid);
-		db_bind_int(st, ":t", utid);
-		if (db_run(st) < 0) { adm_fail(r, "the session"); goto out; }
-		if (audit_write_as(utid, uid, mail, r->remote_addr, "user.password_rehash", "user", uid, NULL, NULL) < 0)
-		log_warn("user.password_rehash for user %lld not audited", (long long)uid);
+	if (auth_needs_rehash(u.hash) && auth_hash_password(password, newhash, sizeof newhash) < 0) newhash[0] = 0;
+	signed_in(r, &u, mail, want_session, tname, newhash, 0);
+out:
+	cJSON_Delete(b);
+}
+
+/* The admin host's own address for links in emails ("https://admin...",
+ * with the request's port when it is not the default). */
+static void admin_origin(req *r, char *out, size_t n)
+{
+	int dflt = !r->host_port[0] || !strcmp(r->host_port, r->https ? "443" : "80");
+	if (dflt) snprintf(out, n, "https://%s", cfg.admin_host);
+	else snprintf(out, n, "%s://%s:%s", r->https ? "https" : "http", cfg.admin_host, r->host_port);
+}
+
+/* A checked, lower-cased email field into out[IN_EMAIL_MAX + 1]; -1 answered. */
+static int email_field(req *r, const cJSON *b, char *out)
+{
+	const char *e, *why;
+	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &e) < 0) return -1;
+	if ((why = email_problem(e))) { in_fail(r, "email", "%s", why); return -1; }
+	snprintf(out, IN_EMAIL_MAX + 1, "%s", e);
+	str_lower(out);
+	return 0;
+}
+
+/* Route: POST /api/cms/login/code {email, store?} -> 202 {status, expiresIn},
+ * the same whether or not the email is anyone's staff (no enumeration);
+ * when it is, a code of STAFFCODE_DIGITS digits goes to it by email. 503
+ * mail_not_configured without an SMTP server (smtp_url). Throttled like
+ * password sign-ins (per account and IP), and staff_code_attempts codes
+ * per email per staff_code_ttl (429 too_many_codes). */
+void adm_login_code(req *r)
+{
+	if (!cfg.smtp_url[0]) {
+		http_error(r, 503, "mail_not_configured", NULL,
+			   "this server sends no email (no smtp_url is set), so it cannot send sign-in codes: "
+			   "sign in with your password");
+		return;
 	}
-	int rc = want_session ? session_create(r, utid, uid, csrf, &expires)
-			      : auth_token_create(utid, uid, tname, token);
-	if (rc < 0 || audit_write_as(utid, uid, mail, r->remote_addr, want_session ? "login.session" : "login",
-				     "user", uid, NULL, want_session ? NULL : tname) < 0) {
-		adm_fail(r, "the session");
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	char mail[IN_EMAIL_MAX + 1];
+	const char *store = NULL;
+	if (email_field(r, b, mail) < 0 || in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0) goto out;
+	long wait = throttle_login_wait(mail, r->remote_addr);
+	if (wait > 0) { throttled(r, wait); goto out; }
+	/* a few codes per email per code lifetime: no mail bombing */
+	char key[IN_EMAIL_MAX + 8];
+	snprintf(key, sizeof key, "staff:%s", mail);
+	long retry = 0;
+	if (ratelimit_take("staffcode", key, cfg.staff_code_attempts, cfg.staff_code_ttl, &retry) == 1) {
+		ratelimit_answer(r, "too_many_codes", retry, "sign-in codes sent to this email");
 		goto out;
 	}
-	if (adm_commit(r) < 0) goto out;
-	tenant t = { 0 };
-	tenant_load_id(&t, utid);
-	cJSON *o = cJSON_CreateObject();
-	if (want_session) {
-		char ts[32];
-		iso8601(expires, ts);
-		cJSON_AddStringToObject(o, "csrfToken", csrf);
-		cJSON_AddStringToObject(o, "expiresAt", ts);
-	} else {
-		cJSON_AddStringToObject(o, "token", token);
+	int64_t tid = login_store(r, session_admin_host(r), store);
+	char origin[300];
+	admin_origin(r, origin, sizeof origin);
+	if (tid >= 0 && staffcode_send(mail, tid, origin) != SC_OK) {
+		server_storage_error(r, "no code was sent");
+		goto out;
 	}
-	cJSON *u = cJSON_AddObjectToObject(o, "user");
-	add_id(u, "id", uid);
-	cJSON_AddStringToObject(u, "email", mail);
-	cJSON_AddStringToObject(u, "role", role);
-	cJSON *s = cJSON_AddObjectToObject(o, "store");
-	cJSON_AddStringToObject(s, "username", t.username);
-	cJSON_AddStringToObject(s, "name", t.name);
-	cJSON_AddStringToObject(s, "status", t.status);
-	tenant_clear(&t);
-	http_json(r, 200, o);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "sent");
+	cJSON_AddNumberToObject(o, "expiresIn", (double)cfg.staff_code_ttl);
+	cJSON_AddNumberToObject(o, "digits", STAFFCODE_DIGITS);
+	http_json(r, 202, o);
+out:
+	cJSON_Delete(b);
+}
+
+/* Route: POST /api/cms/login/code/verify {email, code, store?, session?,
+ * tokenName?} -> what POST /api/cms/login gives for a password (the same
+ * session cookie and CSRF token, or a token; 422 details.stores for an
+ * email of several stores, the code staying good for the next try with
+ * `store`). 401 invalid_code (a try spent: staff_code_attempts of them
+ * burn the code), 410 code_expired (none live: expired, used, burnt,
+ * another store's); throttled with password sign-ins (429). */
+void adm_login_code_verify(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	int admin_host = session_admin_host(r);
+	char mail[IN_EMAIL_MAX + 1], buf[64];
+	const char *code, *store = NULL, *tname = "login", *why;
+	int want_session = 0;
+	if (email_field(r, b, mail) < 0 || in_str(r, b, "code", IN_REQUIRED, 20, &code) < 0 ||
+	    in_str(r, b, "store", IN_OPTIONAL, 64, &store) < 0 ||
+	    in_bool(r, b, "session", IN_OPTIONAL, &want_session) < 0 ||
+	    in_str(r, b, "tokenName", IN_OPTIONAL, 100, &tname) < 0)
+		goto out;
+	if ((why = otcode_problem(code, STAFFCODE_DIGITS, buf, sizeof buf))) { in_fail(r, "code", "%s", why); goto out; }
+	if (session_allowed(r, want_session, admin_host) < 0) goto out;
+	long wait = throttle_login_wait(mail, r->remote_addr);
+	if (wait > 0) { throttled(r, wait); goto out; }
+	int64_t tid = login_store(r, admin_host, store), id = 0, code_tid = 0;
+	sc_code rc = tid < 0 ? SC_EXPIRED : staffcode_check(mail, tid, code, &id, &code_tid);
+	staff_user u;
+	if (rc == SC_OK && !find_staff(mail, tid ? tid : code_tid, &u)) rc = SC_EXPIRED;  /* no longer staff there */
+	switch (rc) {
+	case SC_OK: break;
+	case SC_STORAGE: server_storage_error(r, "nobody was signed in"); goto out;
+	case SC_BAD:
+		throttle_login_failed(mail, r->remote_addr);
+		http_error(r, 401, "invalid_code", NULL, "the code is wrong");
+		goto out;
+	case SC_EXPIRED:
+		throttle_login_failed(mail, r->remote_addr);
+		http_error(r, 410, "code_expired", NULL, "this code has expired, was used, or had too many wrong tries: ask for a new one");
+		goto out;
+	}
+	if (u.many) { several_stores(r, mail); goto out; }
+	throttle_login_ok(mail);
+	signed_in(r, &u, mail, want_session, tname, "", id);
 out:
 	cJSON_Delete(b);
 }

@@ -7,6 +7,8 @@
 #include "route.h"
 
 void adm_login(req *r);
+void adm_login_code(req *r);
+void adm_login_code_verify(req *r);
 void adm_logout(req *r);
 void adm_me(req *r);
 void adm_password(req *r);

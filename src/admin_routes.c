@@ -20,6 +20,9 @@
 
 const route admin_routes[] = {
 	{ M_POST, "/api/cms/login", adm_login, R_PUBLIC | R_NOSTORE, 0, NULL, "login" },
+	/* staff sign-in with a code by email (staffcode.c): per-IP like the password's */
+	{ M_POST, "/api/cms/login/code", adm_login_code, R_PUBLIC | R_NOSTORE, 0, NULL, "login" },
+	{ M_POST, "/api/cms/login/code/verify", adm_login_code_verify, R_PUBLIC | R_NOSTORE, 0, NULL, "login" },
 	{ M_GET, "/api/cms/pages", adm_pages_list, RA, ED, "page", NULL },
 	{ M_POST, "/api/cms/pages", adm_page_create, AW, ED, "page", NULL },
 	{ M_GET, "/api/cms/pages/:id", adm_page_get, RA, ED, "page", NULL },

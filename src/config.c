@@ -61,6 +61,7 @@ static const struct key {
 	S(ai_base_url), S(ai_api_key), S(ai_chat_model), L(ai_timeout_ms), S(ai_embed_model), L(ai_embed_query_ms),
 	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
 	L(catalog_page_size), L(customer_session_ttl), L(customer_code_ttl), L(customer_code_attempts),
+	L(staff_code_ttl), L(staff_code_attempts),
 	S(page_cache_dir), L(page_cache_max_age), L(page_cache_stale), L(page_cache_lock), S(page_cache_purge_url),
 	L(vibe_child_cache), L(render_input_cache),
 #undef S
@@ -270,6 +271,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.customer_session_ttl = 30 * 86400;
 	cfg.customer_code_ttl = 600;
 	cfg.customer_code_attempts = 5;
+	cfg.staff_code_ttl = 600;
+	cfg.staff_code_attempts = 5;
 	cfg.page_cache_max_age = 300;
 	cfg.page_cache_stale = 30;
 	cfg.page_cache_lock = 10;

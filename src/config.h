@@ -121,6 +121,9 @@ typedef struct config {
 	long customer_session_ttl;  /* seconds a shopper stays signed in */
 	long customer_code_ttl;     /* seconds a one-time code (sign-in, reset) lives */
 	long customer_code_attempts;/* wrong tries that kill a code */
+	/* staff sign-in by emailed code (doc/editor.md) */
+	long staff_code_ttl;        /* seconds a staff sign-in code lives */
+	long staff_code_attempts;   /* wrong tries that kill a staff code; also codes sent per email per ttl */
 	/* the page cache (doc/page-cache.md) */
 	char page_cache_dir[1024];  /* where cached pages are kept ("": no page cache) */
 	long page_cache_max_age;    /* s-maxage for a CDN in front, seconds */

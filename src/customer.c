@@ -7,6 +7,7 @@
 #include "db.h"
 #include "money.h"
 #include "orders.h"
+#include "otcode.h"
 #include "outbox.h"
 #include "rows.h"
 #include "sha256.h"
@@ -127,23 +128,18 @@ cu_code customer_password_login(int64_t tid, const char *email, const char *pass
 	return CU_OK;
 }
 
-static void code_hash(int64_t tid, const char *email, const char *code, char out[65])
+/* A shopper's codes are scoped by their store: "TID" in otcode_hash. */
+static void code_scope(int64_t tid, char out[24])
 {
-	sbuf b = SBUF_INIT;
-	sb_printf(&b, "%lld:%s:%s", (long long)tid, email, code);
-	sha256_hex(b.s, b.len, out);
-	sb_free(&b);
+	snprintf(out, 24, "%lld", (long long)tid);
 }
 
 cu_code customer_code_send(const tenant *t, const char *email, const char *purpose, const char *origin)
 {
-	char hex[17];
-	random_hex(hex, 8);                 /* 64 random bits */
-	uint64_t v = strtoull(hex, NULL, 16);
-	char code[CU_CODE_DIGITS + 1];
-	snprintf(code, sizeof code, "%06llu", (unsigned long long)(v % 1000000ULL));
-	char hash[65];
-	code_hash(t->id, email, code, hash);
+	char code[CU_CODE_DIGITS + 1], scope[24], hash[65];
+	otcode_make(code, CU_CODE_DIGITS);
+	code_scope(t->id, scope);
+	otcode_hash(scope, email, code, hash);
 	if (db_begin(1) < 0) return CU_STORAGE;
 	/* one live code per email and purpose: the newest */
 	sqlite3_stmt *st = db_stmt("UPDATE customer_codes SET used_at = :now WHERE tenant_id = :t AND email = :e AND purpose = :p "
@@ -190,15 +186,14 @@ cu_code customer_code_check(int64_t tid, const char *email, const char *purpose,
 	char stored[65] = "";
 	if (found) snprintf(stored, sizeof stored, "%s", db_text(st, 1));
 	db_reset(st);
-	if (!found || exp <= now_unix() || attempts >= cfg.customer_code_attempts) {
+	char scope[24];
+	code_scope(tid, scope);
+	otc_verdict v = otcode_judge(found, stored, attempts, exp, cfg.customer_code_attempts, scope, email, code);
+	if (v == OTC_EXPIRED) {
 		db_rollback();
 		return CU_EXPIRED;
 	}
-	char hash[65];
-	code_hash(tid, email, code, hash);
-	int diff = 0;
-	for (int i = 0; i < 64; i++) diff |= hash[i] ^ stored[i];
-	if (diff) {
+	if (v == OTC_BAD) {
 		st = db_stmt("UPDATE customer_codes SET attempts = attempts + 1 WHERE id = :id AND tenant_id = :t");
 		db_bind_int(st, ":id", id);
 		db_bind_int(st, ":t", tid);

@@ -17,6 +17,7 @@
 #include "customer.h"
 #include "input.h"
 #include "orders.h"
+#include "otcode.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "server.h"
@@ -173,11 +174,10 @@ out:
 
 static int code_field(req *r, const cJSON *b, const char **code)
 {
+	char buf[64];
+	const char *why;
 	if (in_str(r, b, "code", IN_REQUIRED, 20, code) < 0) return -1;
-	size_t n = strlen(*code);
-	for (size_t i = 0; i < n; i++)
-		if ((*code)[i] < '0' || (*code)[i] > '9') n = 0;
-	if (n != CU_CODE_DIGITS) { in_fail(r, "code", "must be the %d digits from the email", CU_CODE_DIGITS); return -1; }
+	if ((why = otcode_problem(*code, CU_CODE_DIGITS, buf, sizeof buf))) { in_fail(r, "code", "%s", why); return -1; }
 	return 0;
 }
 

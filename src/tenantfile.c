@@ -49,6 +49,7 @@ static const struct tf_rule {
 	{ "schema_migrations", NULL, RK_GLOBAL, NULL },
 	{ "rate_limits", NULL, RK_GLOBAL, NULL },
 	{ "login_failures", NULL, RK_GLOBAL, NULL },
+	{ "staff_codes", NULL, RK_GLOBAL, NULL },    /* sign-in codes of emails, maybe of several stores */
 	{ "retired_usernames", NULL, RK_GLOBAL, NULL },
 	{ "block_cache", NULL, RK_CACHE, NULL },
 	{ "order_items", "product_id", RK_REF, "products" },

@@ -31,7 +31,7 @@ async function api(method, path, body) {
     credentials: 'same-origin' });
   const type = r.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await r.json() : await r.text();
-  if (r.status === 401 && path !== '/login') { showLogin('Your session ended: sign in again.'); throw new ApiError(401, data); }
+  if (r.status === 401 && !path.startsWith('/login')) { showLogin('Your session ended: sign in again.'); throw new ApiError(401, data); }
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
 }
@@ -92,7 +92,9 @@ function showLogin(message) {
     h('label', { for: 'l-store', text: 'Store (its username; only needed when your email has several)' }),
     h('input', { id: 'l-store', name: 'store', autocomplete: 'organization' }),
     storeBox,
-    h('button', { type: 'submit', class: 'primary', text: 'Sign in' }));
+    h('button', { type: 'submit', class: 'primary', text: 'Sign in' }),
+    h('p', { class: 'or', text: 'No password at hand?' }),
+    h('button', { type: 'button', id: 'l-code', text: 'Email me a code', onclick: () => askCode(form) }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
@@ -100,25 +102,87 @@ function showLogin(message) {
     const store = f.get('pick') || f.get('store');
     if (store) body.store = store;
     try {
-      const r = await api('POST', '/login', body);
-      csrf = r.csrfToken;
-      sessionStorage.setItem('sf-csrf', csrf);
-      location.hash = '#/';
-      await route();
+      signedIn(await api('POST', '/login', body));
     } catch (e) {
-      if (e.details && Array.isArray(e.details.stores)) {
-        // the email belongs to several stores: choose one
-        storeBox.hidden = false;
-        storeBox.replaceChildren(h('fieldset', {}, h('legend', { text: 'Which store?' }),
-          e.details.stores.map((st, i) => h('label', { class: 'choice' },
-            h('input', { type: 'radio', name: 'pick', value: st.username, required: true, checked: i === 0 }),
-            ' ' + st.name + ' (' + st.username + ')'))));
-        status('Your email belongs to several stores: choose one and sign in again.', 'error');
-      } else fail(e);
+      if (!offerStores(storeBox, e, 'sign in again')) fail(e);
     }
   });
   main().replaceChildren(form);
   $('#l-email').focus();
+}
+
+// A session began (password or code): keep its CSRF token, open the manager.
+async function signedIn(r) {
+  csrf = r.csrfToken;
+  sessionStorage.setItem('sf-csrf', csrf);
+  location.hash = '#/';
+  await route();
+}
+
+// The email belongs to several stores (422 with details.stores, said once
+// the password or code is right): offer them, then `then` (what to do
+// next, for the announcement); true when it did.
+function offerStores(box, e, then) {
+  if (!(e.details && Array.isArray(e.details.stores))) return false;
+  box.hidden = false;
+  box.replaceChildren(h('fieldset', {}, h('legend', { text: 'Which store?' }),
+    e.details.stores.map((st, i) => h('label', { class: 'choice' },
+      h('input', { type: 'radio', name: 'pick', value: st.username, required: true, checked: i === 0 }),
+      ' ' + st.name + ' (' + st.username + ')'))));
+  status('Your email belongs to several stores: choose one and ' + then + '.', 'error');
+  return true;
+}
+
+// ---- sign in with a code by email (POST /api/cms/login/code) ----------
+// The server answers the same whether or not the email is anyone's; 503
+// when it sends no email (then only the password works).
+async function askCode(form) {
+  const email = $('#l-email', form);
+  if (!email.checkValidity()) { email.reportValidity(); status('Enter your email first: the code goes there.', 'error'); return; }
+  const store = $('#l-store', form).value.trim();
+  const body = { email: email.value.trim() };
+  if (store) body.store = store;
+  try {
+    const r = await api('POST', '/login/code', body);
+    showCodeForm(body.email, store, r);
+  } catch (e) { fail(e); }
+}
+
+function showCodeForm(email, store, sent) {
+  const digits = sent.digits || 8;
+  const storeBox = h('div', { class: 'store-choice', hidden: true });
+  const note = h('p', { id: 'c-note', text: 'If ' + email + ' belongs to a store, a sign-in code is on its way there. It works once, for ' +
+    Math.round((sent.expiresIn || 600) / 60) + ' minutes.' });
+  const form = h('form', { class: 'card login', 'aria-labelledby': 'code-h' },
+    h('h1', { id: 'code-h', text: 'Enter the code from your email' }),
+    note,
+    h('label', { for: 'c-code', text: 'Code (' + digits + ' digits)' }),
+    h('input', { id: 'c-code', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', pattern: '[0-9]{' + digits + '}',
+      maxlength: String(digits), required: true, 'aria-describedby': 'c-note', spellcheck: 'false' }),
+    storeBox,
+    h('button', { type: 'submit', class: 'primary', text: 'Continue' }),
+    h('button', { type: 'button', text: 'Send a new code', onclick: async () => {
+      try { await api('POST', '/login/code', store ? { email, store } : { email }); status('A new code is on its way; the earlier one no longer works.', 'ok'); } catch (e) { fail(e); }
+    } }),
+    h('button', { type: 'button', text: 'Use my password instead', onclick: () => showLogin() }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const body = { email, code: String(f.get('code')).replace(/\s+/g, ''), session: true };
+    const pick = f.get('pick') || store;
+    if (pick) body.store = pick;
+    try {
+      signedIn(await api('POST', '/login/code/verify', body));
+    } catch (e) {
+      if (offerStores(storeBox, e, 'continue')) return;
+      fail(e);
+      $('#c-code', form).setAttribute('aria-invalid', 'true');
+      $('#c-code', form).focus();
+    }
+  });
+  main().replaceChildren(form);
+  status('Code sent to ' + email + ' (if it belongs to a store).', 'ok');
+  $('#c-code').focus();
 }
 
 async function signOut() {

@@ -27,6 +27,10 @@ from access_util import API, PASSWORD, admin_routes, err, people, snapshot, stor
 # "{page}" etc. in bodies are replaced by B's ids.
 CROSS = {
     "POST /api/cms/login": ("self", {"email": "owner@alpha.test", "password": PASSWORD, "store": "bravo"}, 401),
+    # staff sign-in codes (test_staff_codes.py): this stack sends no mail (503); a
+    # code of nobody's at B's store is no live code (410), and nothing of B changes
+    "POST /api/cms/login/code": ("self", {"email": "owner@alpha.test", "store": "bravo"}, 503),
+    "POST /api/cms/login/code/verify": ("self", {"email": "owner@alpha.test", "code": "12345678", "store": "bravo"}, 410),
     "GET /api/cms/pages": ("list", None, "pages"),
     "POST /api/cms/pages": ("create", {"slug": "x-{n}", "title": "X"}, 201),
     "GET /api/cms/pages/:id": ("id", None, None),
