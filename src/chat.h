@@ -13,11 +13,33 @@
 
 #define CHAT_PRODUCTS 5
 
-/* The answer to message in conversation conv (NULL or "" starts one):
- * {conversationId, mode ("model"|"retrieval"), answer, answerHtml, products[{id, name, url,
- * price, priceFormatted, inStock}]}. NULL with *notfound set when conv is
- * not one of this store's; NULL alone on a storage error. */
-cJSON *chat_answer(const tenant *t, const char *conv, const char *message, int *notfound);
+typedef enum { CHAT_OK, CHAT_NOT_FOUND, CHAT_STORE_BUSY, CHAT_ALL_BUSY, CHAT_STORAGE } chat_code;
+
+/* Where an answer goes while it is made (the handler's: server-sent
+ * events or one JSON reply). event gets each event's data (ownership
+ * passes) and returns 0, or -1 once nobody listens (the answer stops);
+ * alive (may be NULL) is asked now and then while the model is slow: 0
+ * when the client has gone. */
+typedef struct chat_sink {
+	int (*event)(void *ud, const char *name, cJSON *data);
+	int (*alive)(void *ud);
+	void *ud;
+} chat_sink;
+
+/* Answer message in conversation conv (NULL or "" starts one) as events:
+ * meta {conversationId, mode ("model"|"retrieval"), products[{id, name,
+ * url, price, priceFormatted, inStock}]}, then delta {text, html?} pieces
+ * as the answer settles (a model's text, filtered: only this store's
+ * links, escaped HTML), then done {mode, answer, answerHtml, truncated?};
+ * a model answer that is withdrawn (it repeated its rules) or fails comes
+ * as replace {mode: "retrieval", answer, answerHtml} before done. Each
+ * model answer holds a slot (cfg.chat_streams_per_store, _max). Nothing is
+ * sent or saved unless CHAT_OK (CHAT_STORAGE may come after the events,
+ * when the answer could not be saved). */
+chat_code chat_stream(const tenant *t, const char *conv, const char *message, const chat_sink *sink);
+/* The same answer as one object: {conversationId, mode, answer,
+ * answerHtml, products}; NULL with the code unless CHAT_OK. */
+cJSON *chat_answer(const tenant *t, const char *conv, const char *message, chat_code *code);
 /* Conversations idle for longer than cfg.chat_ttl go: the number removed. */
 int chat_expire(void);
 #endif

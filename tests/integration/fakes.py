@@ -86,7 +86,12 @@ class FakeOpenAI:
     """An OpenAI-compatible API on 127.0.0.1 for the tests: POST
     /v1/chat/completions answers the next of `answers` (a string: the
     message content; ("status", code): that HTTP error; ("slow", seconds,
-    content): answers late); POST /v1/embeddings answers vectors from
+    content): answers late). A request with "stream": true is answered as
+    OpenAI's server-sent events: a string in pieces of `piece` characters,
+    ("pieces", [..]) in exactly those pieces, ("gate", [..], ev, [..]) the
+    first pieces, then nothing until the test sets the threading.Event ev
+    (or the caller hangs up: counted in `hangups`), then the rest; `usage`
+    (when not None) is reported as total_tokens at the end. POST /v1/embeddings answers vectors from
     `embed` (or 500 / late, see embed_fail and embed_delay); every request
     is recorded in `requests`."""
 
@@ -124,6 +129,9 @@ class FakeOpenAI:
         self.requests = []
         self.embed_fail = False     # True: /v1/embeddings answers 500
         self.embed_delay = 0        # seconds before it answers
+        self.piece = 8              # characters per streamed piece of a plain string answer
+        self.usage = None           # total_tokens reported at a stream's end
+        self.hangups = 0            # streams whose caller hung up while held at a gate
         fo = self
 
         class H(BaseHTTPRequestHandler):
@@ -147,6 +155,12 @@ class FakeOpenAI:
                     self.wfile.write(out)
                     return
                 a = fo.answers.pop(0) if fo.answers else "```js\nfunction render() { return '<p>default</p>'; }\n```"
+                if body.get("stream") and not (isinstance(a, tuple) and a[0] == "status"):
+                    try:
+                        self.stream(a)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 if isinstance(a, tuple) and a[0] == "status":
                     out, status = b'{"error":{"message":"nope"}}', a[1]
                 else:
@@ -162,6 +176,50 @@ class FakeOpenAI:
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
                 self.wfile.write(out)
+
+            def event(self, obj):
+                self.wfile.write(b"data: " + (obj if isinstance(obj, bytes) else json.dumps(obj).encode()) + b"\n\n")
+                self.wfile.flush()
+
+            def piece(self, text):
+                self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+
+            def hung_up(self):
+                import select
+                r, _, _ = select.select([self.connection], [], [], 0.05)
+                return bool(r) and self.connection.recv(1, socket.MSG_PEEK) == b""
+
+            def stream(self, a):
+                self.close_connection = True
+                if isinstance(a, tuple) and a[0] == "slow":
+                    time.sleep(a[1])
+                    a = a[2]
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                self.wfile.flush()
+                self.wfile.write(b": fake stream\n\n")
+                if isinstance(a, tuple) and a[0] == "gate":
+                    for p in a[1]:
+                        self.piece(p)
+                    while not a[2].wait(0.05):
+                        if self.hung_up():
+                            fo.hangups += 1
+                            return
+                    rest = a[3]
+                elif isinstance(a, tuple) and a[0] == "pieces":
+                    rest = a[1]
+                else:
+                    rest = [a[i:i + fo.piece] for i in range(0, len(a), fo.piece)]
+                for p in rest:
+                    self.piece(p)
+                self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                if fo.usage is not None:
+                    self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "choices": [],
+                                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": fo.usage}})
+                self.event(b"[DONE]")
 
             def log_message(self, *a):
                 pass
