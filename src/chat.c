@@ -147,16 +147,8 @@ static void cite(const char *text, const cJSON *products, sbuf *html, sbuf *plai
 }
 
 /* What the model must never be seen repeating (its rules): an answer
- * with one of these is withdrawn whole. Matched without case. */
+ * with one of these is withdrawn whole. */
 static const char *const leaks[] = { "Never reveal", "PRODUCTS:", "You are the shopping assistant", NULL };
-
-static const char *find_nocase(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(hay + i, needle, k) == 0) return hay + i;
-	return NULL;
-}
 
 /* The model's answer as it streams in pieces, filtered the way a whole
  * answer is (strip_links, then cite), one settled stretch at a time. A
@@ -183,7 +175,7 @@ static size_t settled(const filt *f, int final)
 	for (int i = 0; leaks[i]; i++) {
 		size_t k = strlen(leaks[i]);
 		for (size_t j = n > k ? n - k + 1 : 0; j < n; j++)
-			if (j < limit && strncasecmp(s + j, leaks[i], n - j) == 0) limit = j;
+			if (j < limit && strncmp(s + j, leaks[i], n - j) == 0) limit = j;
 	}
 	size_t b = f->done;
 	for (size_t p = f->done; p < n && p < limit;) {
@@ -253,7 +245,7 @@ static int on_piece(void *ud, const char *text)
 	/* a leak pattern anywhere in what is new (or across its start) ends the answer */
 	size_t from = before > 64 ? before - 64 : 0;
 	for (int i = 0; leaks[i]; i++)
-		if (find_nocase(sb_str(&u->f.raw) + from, u->f.raw.len - from, leaks[i])) u->f.leak = 1;
+		if (memmem(u->f.raw.s + from, u->f.raw.len - from, leaks[i], strlen(leaks[i]))) u->f.leak = 1;
 	if (u->f.leak) return -1;
 	if ((long)((u->prompt + u->f.raw.len) / 4) >= u->tokens_left) { u->cut = 1; return -1; }
 	return flush_settled(u, 0);
@@ -316,8 +308,9 @@ static int model_wanted(const tenant *t)
 
 /* Ask the model to answer from the products, streaming its settled text to
  * the sink as delta events: 0 with the filtered answer in text and html
- * (*cut when it ended early, out of time or budget), or -1 (withdrawn or
- * failed: fall back to retrieval; *gone when the client left). */
+ * (*cut when it ended early: out of time or budget, or the client left --
+ * *gone -- after seeing part of it), or -1 (withdrawn or failed: fall back
+ * to retrieval). */
 static int model_answer(const tenant *t, const char *conv, const char *message, const cJSON *products,
 			const char *context, const chat_sink *sink, sbuf *text, sbuf *html, int *cut, int *gone)
 {
@@ -347,10 +340,13 @@ static int model_answer(const tenant *t, const char *conv, const char *message, 
 	int ok = 0;
 	if (rc < 0) log_warn("chat: the model did not answer (%s): retrieval only", err);
 	else if (u.f.leak) log_warn("chat: the model's answer repeated its instructions: withdrawn, retrieval only");
-	else if (u.gone) log_info("chat: the shopper left: the model's answer stopped");
-	else if (!u.f.raw.len) log_warn("chat: the model said nothing in %ld ms: retrieval only", cfg.chat_timeout_ms);
+	else if (u.gone) {                                   /* keep what the shopper saw, if anything */
+		log_info("chat: the shopper left: the model's answer stopped");
+		ok = u.f.text.len > 0;
+		*cut = 1;
+	} else if (!u.f.raw.len) log_warn("chat: the model said nothing in %ld ms: retrieval only", cfg.chat_timeout_ms);
 	else ok = 1;
-	if (ok && flush_settled(&u, 1) < 0) ok = 0;          /* the rest, now that it is whole */
+	if (ok && !u.gone && flush_settled(&u, 1) < 0) ok = u.f.text.len > 0;   /* the rest, now that it is whole */
 	if (ok) {
 		sb_puts(html, "<p>");
 		sb_puts(html, sb_str(&u.f.html));

@@ -90,7 +90,9 @@ class FakeOpenAI:
     OpenAI's server-sent events: a string in pieces of `piece` characters,
     ("pieces", [..]) in exactly those pieces, ("gate", [..], ev, [..]) the
     first pieces, then nothing until the test sets the threading.Event ev
-    (or the caller hangs up: counted in `hangups`), then the rest; `usage`
+    (or the caller hangs up: counted in `hangups`), then the rest (ev may be
+    a name instead: POST /v1/test/open/NAME -- a browser test's script --
+    sets gates[NAME]); `usage`
     (when not None) is reported as total_tokens at the end. POST /v1/embeddings answers vectors from
     `embed` (or 500 / late, see embed_fail and embed_delay); every request
     is recorded in `requests`."""
@@ -132,11 +134,19 @@ class FakeOpenAI:
         self.piece = 8              # characters per streamed piece of a plain string answer
         self.usage = None           # total_tokens reported at a stream's end
         self.hangups = 0            # streams whose caller hung up while held at a gate
+        self.gates = {}             # name -> threading.Event, for ("gate", .., "name", ..)
         fo = self
 
         class H(BaseHTTPRequestHandler):
             def do_POST(self):
                 n = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/v1/test/open/"):
+                    self.rfile.read(n)
+                    fo.gate(self.path[len("/v1/test/open/"):]).set()
+                    self.send_response(204)
+                    self.send_header("Access-Control-Allow-Origin", "*")
+                    self.end_headers()
+                    return
                 body = json.loads(self.rfile.read(n) or b"{}")
                 fo.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
                 if self.path == "/v1/embeddings":
@@ -203,7 +213,8 @@ class FakeOpenAI:
                 if isinstance(a, tuple) and a[0] == "gate":
                     for p in a[1]:
                         self.piece(p)
-                    while not a[2].wait(0.05):
+                    ev = fo.gate(a[2]) if isinstance(a[2], str) else a[2]
+                    while not ev.wait(0.05):
                         if self.hung_up():
                             fo.hangups += 1
                             return
@@ -229,6 +240,9 @@ class FakeOpenAI:
         self.base = "http://127.0.0.1:%d/v1" % self.port
         self.t = threading.Thread(target=self.srv.serve_forever, daemon=True)
         self.t.start()
+
+    def gate(self, name):
+        return self.gates.setdefault(name, threading.Event())
 
     def stop(self):
         self.srv.shutdown()

@@ -256,12 +256,16 @@ def test_a_shopper_who_hangs_up_stops_the_model(cm):
     fake.answers = [("gate", ["Try [1], it is warm. "], gate, ["never sent"])]
     ev = Events(s, "warm beanie")
     try:
+        conv = ev.until("meta")["conversationId"]
         ev.until("delta")
         before = fake.hangups
         ev.close()
         wait_for(lambda: fake.hangups > before, "the model's call to be dropped", timeout=20)
     finally:
         gate.set()
+    saved = wait_for(lambda: s.sql("SELECT content FROM chat_messages WHERE conversation_id = ? AND role = 'assistant'",
+                                   conv), "the answer's save")
+    assert saved == [("Try Fireside Wool Beanie (/products/wool-beanie), it is warm. ",)], saved
     # the worker is free again, and the conversation kept what was shown
     fake.answers = ["Yes."]
     assert chat(s, "warm beanie").json()["mode"] == "model"
