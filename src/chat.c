@@ -1,4 +1,5 @@
-/* chat: retrieval-only answers and the conversations they belong to. */
+/* chat: answers (retrieval, or the model's streamed and filtered) and the
+ * conversations they belong to. */
 #include "chat.h"
 #include "ai.h"
 #include "catalog.h"

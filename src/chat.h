@@ -5,7 +5,10 @@
  * [n], which become links to this store's own pages (any other link in
  * its text is removed; an answer that repeats its rules is dropped); else
  * the products are listed with prices and links, or a plain "nothing
- * matches". Conversations belong to one store; their ids are random. */
+ * matches". The model's answer streams: each stretch of it that has
+ * settled (no word, link or leak pattern left unfinished) is filtered and
+ * handed to the caller's sink at once, so the shopper reads it while the
+ * model writes. Conversations belong to one store; their ids are random. */
 #ifndef CHAT_H
 #define CHAT_H
 #include "tenant.h"

@@ -1,7 +1,10 @@
 """The assistant's streamed answer through every web server the project
-ships a config for (lighttpd, nginx, Apache with mod_proxy_fcgi, Caddy):
-the first events reach the shopper while the (fake) model still holds the
-rest of its answer, so no server buffers the stream whole."""
+ships a config for (lighttpd, nginx, Apache with mod_proxy_fcgi, Caddy;
+and shared hosting: Apache running the programs as plain CGI or under
+mod_fcgid): the first events reach the shopper while the (fake) model
+still holds the rest of its answer, so no server buffers the stream
+whole."""
+import os
 import http.client
 import json
 import threading
@@ -10,7 +13,26 @@ import pytest
 
 from fakes import FakeOpenAI
 from stack import Stack
-from webservers import SERVERS
+from webservers import SERVERS, ApacheCGI
+
+AI_ENV = ("STOREFRONT_AI_BASE_URL", "STOREFRONT_OUTBOUND_PRIVATE")
+
+
+class AssistantCGI(ApacheCGI):
+    """ApacheCGI with the model's settings passed to the programs: SetEnv
+    in .htaccess (CGI), FcgidInitialEnv (mod_fcgid, which also needs
+    FcgidOutputBufferSize 0 in the server configuration to stream: without
+    it this test fails)."""
+
+    def write_config(self):
+        super().write_config()
+        env = self.stack.env
+        with open(os.path.join(self.stack.www, ".htaccess"), "a") as f:
+            f.write("".join("\nSetEnv %s %s" % (k, env[k]) for k in AI_ENV) + "\n")
+        if self.fcgid:
+            with open(os.path.join(self.dir, "apache2.conf"), "a") as f:
+                f.write("".join("FcgidInitialEnv %s %s\n" % (k, env[k]) for k in AI_ENV))
+                f.write("FcgidOutputBufferSize 0\n")
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +49,11 @@ def srv():
             ws = cls(s).start()
             started.append(ws)
             ports[name] = ws.port
+        s.www = os.path.join(s.dir, "www")
+        for fcgid in (False, True):
+            ws = AssistantCGI(s, fcgid=fcgid).start()
+            started.append(ws)
+            ports[ws.name] = ws.port
         yield s, fake, ports
     finally:
         for ws in started:
@@ -49,7 +76,7 @@ def read_event(r):
             data = line[6:]
 
 
-@pytest.mark.parametrize("server", ["lighttpd"] + sorted(SERVERS))
+@pytest.mark.parametrize("server", ["lighttpd"] + sorted(SERVERS) + ["apache-cgi", "apache-fcgid"])
 def test_the_first_words_arrive_before_the_model_is_done(srv, server):
     s, fake, ports = srv
     gate = threading.Event()
