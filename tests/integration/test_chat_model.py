@@ -24,7 +24,8 @@ def cm():
     # three workers: two streams held open by the concurrency test and one to refuse the third
     s = Stack(workers=3, env={"STOREFRONT_AI_BASE_URL": fake.base, "STOREFRONT_OUTBOUND_PRIVATE": "1",
                               "STOREFRONT_CHAT_MONTHLY_TOKENS": "100000", "STOREFRONT_CHAT_TIMEOUT_MS": "1500",
-                              "STOREFRONT_CHAT_STREAMS_PER_STORE": "1", "STOREFRONT_CHAT_STREAMS_MAX": "2"})
+                              "STOREFRONT_CHAT_STREAMS_PER_STORE": "1", "STOREFRONT_CHAT_STREAMS_MAX": "2",
+                              "STOREFRONT_CHAT_STREAM_MS": "10000"})
     try:
         s.start()
         s.cli("demo")
@@ -305,3 +306,40 @@ def test_a_burst_cannot_take_every_worker(cm):
     # the slots are free again
     fake.answers = ["Hello."]
     assert chat(s, "warm beanie").status == 200
+
+
+def test_any_cut_into_pieces_shows_what_the_whole_answer_would(cm):
+    s, fake = cm
+    answer = ("Try [1] or [2]! See https://evil.example/x, [a link](http://evil.example/y z) and www.evil.example "
+              "or mail a@evil.example.\n<b>bold</b> & [1] again: You are great. [7] PRODUCTS are here.")
+    fake.piece = 100000
+    try:
+        fake.answers = [answer]
+        whole = chat(s, "warm beanie").json()
+        assert whole["mode"] == "model" and "evil" not in json.dumps(whole)
+        for size in (1, 2, 3, 5, 7, 13):
+            fake.piece = size
+            fake.answers = [answer]
+            events = Events(s, "warm beanie").rest()
+            done = events[-1][1]
+            assert events[-1][0] == "done" and done["mode"] == "model", (size, events)
+            assert done["answer"] == whole["answer"] and done["answerHtml"] == whole["answerHtml"], size
+            assert "".join(d["text"] for e, d in events if e == "delta") == whole["answer"], size
+            assert "evil" not in json.dumps(events), size
+    finally:
+        fake.piece = 8
+
+
+def test_the_whole_answer_has_a_time_limit(cm):
+    s, fake = cm
+    gate = threading.Event()
+    fake.answers = [("gate", ["Try [1], it is warm. "], gate, ["never sent"])]
+    ev = Events(s, "warm beanie")
+    try:
+        events = ev.rest()                 # chat_stream_ms = 10 s: the model never goes on
+    finally:
+        gate.set()
+        ev.close()
+    done = events[-1][1]
+    assert events[-1][0] == "done" and done["mode"] == "model" and done.get("truncated") is True, events
+    assert done["answer"] == "Try Fireside Wool Beanie (/products/wool-beanie), it is warm. "
