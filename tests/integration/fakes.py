@@ -92,7 +92,8 @@ class FakeOpenAI:
     first pieces, then nothing until the test sets the threading.Event ev
     (or the caller hangs up: counted in `hangups`), then the rest (ev may be
     a name instead: POST /v1/test/open/NAME -- a browser test's script --
-    sets gates[NAME]); `usage`
+    sets gates[NAME]; ("paced", seconds, [..]) a piece every that many
+    seconds -- the bench's model); `usage`
     (when not None) is reported as total_tokens at the end. POST /v1/embeddings answers vectors from
     `embed` (or 500 / late, see embed_fail and embed_delay); every request
     is recorded in `requests`."""
@@ -221,6 +222,11 @@ class FakeOpenAI:
                     rest = a[3]
                 elif isinstance(a, tuple) and a[0] == "pieces":
                     rest = a[1]
+                elif isinstance(a, tuple) and a[0] == "paced":
+                    for p in a[2]:
+                        self.piece(p)
+                        time.sleep(a[1])
+                    rest = []
                 else:
                     rest = [a[i:i + fo.piece] for i in range(0, len(a), fo.piece)]
                 for p in rest:
