@@ -322,6 +322,10 @@ static int model_answer(const tenant *t, const char *conv, const char *message, 
 		  .tokens_left = cfg.chat_monthly_tokens - (long)tokens_used(t->id) };
 	u.beat = u.t0;
 	cJSON_free(asked);
+	if ((long)(u.prompt / 4) >= u.tokens_left) {         /* not even the question fits the budget left */
+		cJSON_Delete(msgs);
+		return -1;
+	}
 	ai_stream_cb cb = { on_piece, keep_on, &u };
 	long tokens = 0;
 	int stopped = 0;
