@@ -14,6 +14,7 @@ import threading
 
 import pytest
 
+from conftest import SANITIZER
 from fakes import FakeOpenAI
 from stack import Stack, wait_for
 
@@ -30,7 +31,8 @@ def cm():
         s.start()
         s.cli("demo")
         yield s, fake
-        s.stop()
+        s.stop()    # workers exit: leak reports land in the log too
+        assert not SANITIZER.search(s.worker_log()), s.worker_log()[-4000:]
     finally:
         s.cleanup()
         fake.stop()
