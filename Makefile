@@ -316,7 +316,7 @@ browser: $(PROGS)
 # editor and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
-	integration/test_chat_stream_servers.py browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
+	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh
@@ -326,6 +326,8 @@ test-long: deps-test
 	@$(MAKE) --no-print-directory all editor
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) $(LONG_TESTS)
+# the assistant's stream through every web server (beside test_webservers)
+LONG_TESTS += integration/test_chat_stream_servers.py
 
 # The web editor's bundle (htdocs/admin/editor.js, scripts/editor.sh):
 # built with npm's esbuild and CodeMirror when its sources change.
