@@ -329,6 +329,8 @@ test-long: deps-test
 	@$(MAKE) --no-print-directory all editor
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) $(LONG_TESTS)
+# the assistant's stream through every web server (beside test_webservers)
+LONG_TESTS += integration/test_chat_stream_servers.py
 
 # The web editor's bundle (htdocs/admin/editor.js, scripts/editor.sh):
 # built with npm's esbuild and CodeMirror when its sources change.

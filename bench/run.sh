@@ -42,6 +42,10 @@ echo "== checkout: orders per second with the stock check, real stack =="
 /usr/bin/python3 "$root/bench/checkout.py" 1000 8 4 | tee "$tmp/checkout.txt"
 
 echo
+echo "== the assistant's streamed answer: first words vs the whole answer, real stack (doc/search.md) =="
+/usr/bin/python3 "$root/bench/chat_stream.py" 20
+
+echo
 echo "== Lighthouse (desktop, demo store) =="
 sh "$root/bench/lighthouse.sh"
 

@@ -60,6 +60,7 @@ static const struct key {
 	L(search_per_page_max), L(search_log_days), L(chat_ttl), L(chat_message_max),
 	S(ai_base_url), S(ai_api_key), S(ai_chat_model), L(ai_timeout_ms), S(ai_embed_model), L(ai_embed_query_ms),
 	L(ai_embed_batch), L(chat_monthly_tokens), L(chat_timeout_ms),
+	L(chat_stream_ms), L(chat_streams_per_store), L(chat_streams_max),
 	L(catalog_page_size), L(customer_session_ttl), L(customer_code_ttl), L(customer_code_attempts),
 	L(staff_code_ttl), L(staff_code_attempts),
 	S(page_cache_dir), L(page_cache_max_age), L(page_cache_stale), L(page_cache_lock), S(page_cache_purge_url),
@@ -248,6 +249,9 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.ai_embed_batch = 32;
 	cfg.chat_monthly_tokens = 200000;
 	cfg.chat_timeout_ms = 8000;
+	cfg.chat_stream_ms = 60000;
+	cfg.chat_streams_per_store = 2;
+	cfg.chat_streams_max = 4;
 	cfg.store_cpu_window = 60;
 	cfg.sitemap_urls = 50000;
 	cfg.feed_items = 20;

@@ -115,7 +115,10 @@ typedef struct config {
 	long ai_embed_query_ms;     /* embedding a shopper's query in the request; past it: keyword-only */
 	long ai_embed_batch;        /* texts per embeddings call of the deliverer */
 	long chat_monthly_tokens;   /* model tokens one store's assistant may use per month (0: never the model) */
-	long chat_timeout_ms;       /* the assistant's model call in a shopper's request; past it: retrieval-only */
+	long chat_timeout_ms;       /* the assistant's model call in a shopper's request: its first words by then, else retrieval-only */
+	long chat_stream_ms;        /* a whole streamed answer of the model; past it the answer ends where it is */
+	long chat_streams_per_store;  /* model answers of one store at once (each holds a worker); beyond: 429 */
+	long chat_streams_max;      /* model answers of all stores at once; beyond: 503 */
 	/* shopper (doc/customers.md) */
 	long catalog_page_size; /* products per page of /products and collections (?page=) */
 	long customer_session_ttl;  /* seconds a shopper stays signed in */

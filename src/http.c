@@ -465,6 +465,54 @@ void http_send(req *r)
 	if (!r->fout) fflush(stdout);
 }
 
+/* Write and flush: 0, or -1 when the client is gone. */
+static int put_flush(req *r, const char *s, size_t n)
+{
+	if (r->stream_gone) return -1;
+	int bad;
+	if (r->fout) bad = (n && FCGX_PutStr(s, (int)n, r->fout) < 0) || FCGX_FFlush(r->fout) < 0;
+	else bad = (n && fwrite(s, 1, n, stdout) != n) || fflush(stdout) == EOF;
+	if (bad) r->stream_gone = 1;
+	return bad ? -1 : 0;
+}
+
+void http_stream_begin(req *r, int status)
+{
+	if (r->sent) return;
+	r->sent = 1;
+	r->streaming = 1;
+	r->status = status;
+	sbuf h = SBUF_INIT;
+	sb_printf(&h, "Status: %d %s\r\n", status, http_reason(status));
+	sb_puts(&h, "Content-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n");
+	sb_puts(&h, "X-Content-Type-Options: nosniff\r\n");
+	sb_printf(&h, "Referrer-Policy: %s\r\n", r->referrer_policy ? r->referrer_policy : "strict-origin-when-cross-origin");
+	sb_printf(&h, "Content-Security-Policy: %s\r\n", r->csp ? r->csp : "frame-ancestors 'self'");
+	if (r->https) sb_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
+	sb_printf(&h, "X-Request-Id: %s\r\n", r->id);
+	sb_put(&h, sb_str(&r->headers), r->headers.len);
+	sb_puts(&h, "\r\n");
+	put_flush(r, h.s, h.len);
+	sb_free(&h);
+}
+
+int http_stream_event(req *r, const char *event, const cJSON *data)
+{
+	char *j = cJSON_PrintUnformatted(data);
+	sbuf e = SBUF_INIT;
+	sb_puts(&e, "event: ");
+	header_value(&e, event);            /* one line: no CR or LF gets in */
+	sb_printf(&e, "\ndata: %s\n\n", j ? j : "null");
+	cJSON_free(j);
+	int rc = put_flush(r, e.s, e.len);
+	sb_free(&e);
+	return rc;
+}
+
+int http_stream_comment(req *r) { return put_flush(r, ":\n\n", 3); }
+
+void http_stream_end(req *r) { put_flush(r, NULL, 0); }
+
 int http_content_type_is(const char *ct, const char *type)
 {
 	if (!ct) return 0;

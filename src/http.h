@@ -75,6 +75,8 @@ typedef struct req {
 
 	/* transport */
 	void *fin, *fout;           /* FCGX_Stream*, or NULL for CGI stdio */
+	int streaming;              /* http_stream_begin wrote the head: the body goes out as events */
+	int stream_gone;            /* a write of the stream failed: the client went away */
 } req;
 
 /* Error pages for HTML requests are rendered by the program (templates). */
@@ -124,6 +126,19 @@ void http_redirect(req *r, int status, const char *location);
 void http_error(req *r, int status, const char *code, cJSON *details, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void http_send(req *r);
+
+/* A streamed reply (server-sent events), the one other way out: begin
+ * writes the status and headers at once (Content-Type text/event-stream,
+ * Cache-Control no-store, X-Accel-Buffering no, no Content-Length, the
+ * security headers) and marks r sent; each event is written and flushed
+ * as "event: NAME\ndata: JSON\n\n" (data printed unformatted, so on one
+ * line); a comment line keeps the connection alive and finds a client
+ * that has gone. Both return 0, or -1 once a write failed (the client went
+ * away: stop working for it). */
+void http_stream_begin(req *r, int status);
+int http_stream_event(req *r, const char *event, const cJSON *data);
+int http_stream_comment(req *r);
+void http_stream_end(req *r);
 
 /* multipart/form-data (RFC 7578): the parts of r's body, their data
  * pointing into r->body. Returns how many (at most max), or -1 with the

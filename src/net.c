@@ -183,6 +183,54 @@ int net_post(const char *url, const char *const *headers, const char *body, long
 	return ret;
 }
 
+typedef struct { net_call *k; const net_stream_cb *cb; sbuf *err_body; int stopped; } streamer;
+
+static size_t on_stream(char *p, size_t size, size_t n, void *ud)
+{
+	streamer *s = ud;
+	long status = 0;
+	curl_easy_getinfo(s->k->c, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299) {             /* an error's body: kept for the log, not streamed */
+		if (s->err_body->len < 4096) sb_put(s->err_body, p, size * n < 4096 ? size * n : 4096);
+		return size * n;
+	}
+	if (s->cb->on_data(s->cb->ud, p, size * n) < 0) { s->stopped = 1; return 0; }
+	return size * n;
+}
+
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	(void)dt; (void)dn; (void)ut; (void)un;
+	streamer *s = ud;
+	if (s->cb->keep_on && !s->cb->keep_on(s->cb->ud)) { s->stopped = 1; return 1; }
+	return 0;
+}
+
+int net_post_stream(const char *url, const char *const *headers, const char *body, long timeout_ms,
+		    const net_stream_cb *cb, long *status, int *stopped, sbuf *resp, char *err, size_t errlen)
+{
+	*stopped = 0;
+	net_call *k = post_call(url, headers, body, timeout_ms, err, errlen);
+	if (!k) return -1;
+	streamer s = { k, cb, resp, 0 };
+	curl_easy_setopt(k->c, CURLOPT_WRITEFUNCTION, on_stream);
+	curl_easy_setopt(k->c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(k->c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(k->c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(k->c, CURLOPT_XFERINFODATA, &s);
+	CURLcode rc = curl_easy_perform(k->c);
+	int ret;
+	if (s.stopped) {
+		*stopped = 1;
+		ret = 0;
+		if (status) curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, status);
+	} else {
+		ret = outcome(k, rc, status, err, errlen);
+	}
+	call_free(k);
+	return ret;
+}
+
 typedef struct { sbuf *b; size_t max; int over; } capped;
 
 static size_t on_capped(char *p, size_t size, size_t n, void *ud)

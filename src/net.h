@@ -19,6 +19,20 @@ int net_addr_public(const struct sockaddr *sa);
  * response in resp, or -1 with err (no answer in time). */
 int net_post(const char *url, const char *const *headers, const char *body, long timeout_ms, long *status,
 	     sbuf *resp, char *err, size_t errlen);
+/* POST body to url and hand the answer over as it arrives: on_data gets
+ * each piece of a 2xx answer (an error answer is kept, up to 4 KB, in
+ * resp); keep_on is asked every few hundred milliseconds and whenever
+ * data arrives whether to go on (0 stops the call at once). Either may
+ * stop the call by returning 0 / -1. 0 with *status (stopped by a callback:
+ * 0 too, *stopped set), or -1 with err (no answer in time, a lost
+ * connection). */
+typedef struct net_stream_cb {
+	int (*on_data)(void *ud, const char *p, size_t n);   /* 0 go on, -1 stop */
+	int (*keep_on)(void *ud);                            /* 1 go on, 0 stop */
+	void *ud;
+} net_stream_cb;
+int net_post_stream(const char *url, const char *const *headers, const char *body, long timeout_ms,
+		    const net_stream_cb *cb, long *status, int *stopped, sbuf *resp, char *err, size_t errlen);
 /* GET url (http or https, up to 3 redirects, each hop through the same
  * public-address guard) within timeout_ms (0: cfg.http_timeout_ms), taking
  * at most max bytes of body: 0 with *status and the body in resp (and the

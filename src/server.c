@@ -122,6 +122,7 @@ int server_main(const server_prog *prog, int argc, char **argv)
 	if (prog->init && prog->init() < 0) return start_failed();
 
 	if (FCGX_IsCGI()) {
+		signal(SIGPIPE, SIG_IGN);   /* a client gone mid-stream: a failed write (http_stream_*), not a killed program */
 		one(prog, environ, NULL, NULL);
 		db_close();
 		sbx_stop();

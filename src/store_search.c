@@ -364,41 +364,21 @@ void store_search_page(req *r)
 	cJSON_Delete(d);
 }
 
-static void sse_event(req *r, const char *event, cJSON *data)
+/* The assistant's events as server-sent events, the head written with
+ * the first one (until then an error can still be an ordinary reply). */
+static int sse_event(void *ud, const char *name, cJSON *data)
 {
-	char *j = cJSON_PrintUnformatted(data);
-	sb_printf(&r->out, "event: %s\ndata: %s\n\n", event, j);
-	cJSON_free(j);
+	req *r = ud;
+	if (!r->streaming) http_stream_begin(r, 200);
+	int rc = http_stream_event(r, name, data);
 	cJSON_Delete(data);
+	return rc;
 }
 
-/* The answer as server-sent events: meta {conversationId, mode, products},
- * delta {text} per piece of the answer, done {answerHtml}. The reply is
- * buffered like every other (one writer), so the events arrive together. */
-static void chat_sse(req *r, cJSON *a)
+static int sse_alive(void *ud)
 {
-	http_content_type(r, "text/event-stream; charset=utf-8");
-	cJSON *meta = cJSON_CreateObject();
-	cJSON_AddItemToObject(meta, "conversationId", cJSON_DetachItemFromObjectCaseSensitive(a, "conversationId"));
-	cJSON_AddItemToObject(meta, "mode", cJSON_DetachItemFromObjectCaseSensitive(a, "mode"));
-	cJSON_AddItemToObject(meta, "products", cJSON_DetachItemFromObjectCaseSensitive(a, "products"));
-	sse_event(r, "meta", meta);
-	const char *t = cJSON_GetObjectItemCaseSensitive(a, "answer")->valuestring;
-	size_t len = strlen(t);
-	for (size_t i = 0; i < len;) {
-		size_t k = i + 48 < len ? i + 48 : len;
-		while (k < len && ((unsigned char)t[k] & 0xc0) == 0x80) k++;
-		char *piece = xstrndup(t + i, k - i);
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "text", piece);
-		free(piece);
-		sse_event(r, "delta", d);
-		i = k;
-	}
-	cJSON *done = cJSON_CreateObject();
-	cJSON_AddItemToObject(done, "answerHtml", cJSON_DetachItemFromObjectCaseSensitive(a, "answerHtml"));
-	sse_event(r, "done", done);
-	cJSON_Delete(a);
+	req *r = ud;
+	return !r->streaming || http_stream_comment(r) == 0;
 }
 
 /* Route: POST /api/chat {message, conversationId?} -- the shopping
@@ -421,12 +401,34 @@ void store_chat(req *r)
 	int empty = f.len == 0;
 	sb_free(&f);
 	if (empty) { in_fail(r, "message", "must ask something (letters or digits)"); cJSON_Delete(b); return; }
-	int notfound;
-	cJSON *a = chat_answer(&r->t, conv, msg, &notfound);
-	cJSON_Delete(b);
-	if (!a && notfound) { http_error(r, 404, "not_found", NULL, "There is no such conversation."); return; }
-	if (!a) { http_error(r, 500, "storage_error", NULL, "the answer could not be saved; try again"); return; }
 	const char *acc = http_header_in(r, "Accept");
-	if (acc && strstr(acc, "text/event-stream")) chat_sse(r, a);
-	else http_json(r, 200, a);
+	chat_code code;
+	cJSON *a = NULL;
+	if (acc && strstr(acc, "text/event-stream")) {          /* the answer as it is written */
+		chat_sink sink = { sse_event, sse_alive, r };
+		code = chat_stream(&r->t, conv, msg, &sink);
+	} else {
+		a = chat_answer(&r->t, conv, msg, &code);
+	}
+	cJSON_Delete(b);
+	if (r->streaming) {                                      /* answered: the events are out */
+		if (code == CHAT_STORAGE) log_error("chat: the streamed answer could not be saved");
+		http_stream_end(r);
+		return;
+	}
+	switch (code) {
+	case CHAT_OK: http_json(r, 200, a); return;
+	case CHAT_NOT_FOUND: http_error(r, 404, "not_found", NULL, "There is no such conversation."); return;
+	case CHAT_STORE_BUSY:
+		http_header(r, "Retry-After", "5");
+		http_error(r, 429, "too_many_answers", NULL,
+			   "The assistant is answering too many shoppers of this store at once; try again in a few seconds.");
+		return;
+	case CHAT_ALL_BUSY:
+		http_header(r, "Retry-After", "5");
+		http_error(r, 503, "busy", NULL, "The assistant is busy; try again in a few seconds.");
+		return;
+	case CHAT_STORAGE: break;
+	}
+	http_error(r, 500, "storage_error", NULL, "the answer could not be saved; try again");
 }

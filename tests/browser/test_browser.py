@@ -171,3 +171,29 @@ def test_chat_widget_in_chromium(demo_stack):
         demo_stack.sql("UPDATE tenants SET theme_json = json_remove(theme_json, '$.chatEnabled') WHERE username = 'demo'")
     rows = demo_stack.sql("SELECT role FROM chat_messages ORDER BY id")
     assert [r[0] for r in rows][:2] == ["user", "assistant"], rows
+
+
+def test_chat_streams_in_chromium():
+    """The assistant's answer streaming from a (fake) model into the widget:
+    its first sentence shows while the model holds the rest; Stop ends an
+    answer and the model's call with it."""
+    from fakes import FakeOpenAI
+    from stack import wait_for
+    fake = FakeOpenAI()
+    s = Stack(workers=2, env={"STOREFRONT_AI_BASE_URL": fake.base, "STOREFRONT_OUTBOUND_PRIVATE": "1"})
+    try:
+        s.start()
+        s.cli("demo")
+        s.sql("UPDATE tenants SET theme_json = json_set(theme_json, '$.chatEnabled', json('true')), "
+              "content_version = content_version + 1 WHERE username = 'demo'")
+        fake.answers = [("gate", ["The [1] is a warm ", "merino hat. "], "first", ["It fits most heads. ", "Enjoy!"]),
+                        ("gate", ["Gloves too. "], "stop", ["Never shown."])]
+        run_script(s, "chat.mjs", SF_FAKE=fake.base)
+        wait_for(lambda: fake.hangups == 1, "Stop to end the model's call", timeout=20)
+        rows = s.sql("SELECT content FROM chat_messages WHERE role = 'assistant' ORDER BY id")
+        assert rows[0][0] == "The Fireside Wool Beanie (/products/wool-beanie) is a warm merino hat. It fits most heads. Enjoy!"
+        assert rows[1][0] == "Gloves too. " and "Never shown" not in repr(rows), rows   # what the shopper saw
+    finally:
+        fake.gate("stop").set()
+        s.cleanup()
+        fake.stop()

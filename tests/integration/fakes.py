@@ -86,7 +86,15 @@ class FakeOpenAI:
     """An OpenAI-compatible API on 127.0.0.1 for the tests: POST
     /v1/chat/completions answers the next of `answers` (a string: the
     message content; ("status", code): that HTTP error; ("slow", seconds,
-    content): answers late); POST /v1/embeddings answers vectors from
+    content): answers late). A request with "stream": true is answered as
+    OpenAI's server-sent events: a string in pieces of `piece` characters,
+    ("pieces", [..]) in exactly those pieces, ("gate", [..], ev, [..]) the
+    first pieces, then nothing until the test sets the threading.Event ev
+    (or the caller hangs up: counted in `hangups`), then the rest (ev may be
+    a name instead: POST /v1/test/open/NAME -- a browser test's script --
+    sets gates[NAME]; ("paced", seconds, [..]) a piece every that many
+    seconds -- the bench's model); `usage`
+    (when not None) is reported as total_tokens at the end. POST /v1/embeddings answers vectors from
     `embed` (or 500 / late, see embed_fail and embed_delay); every request
     is recorded in `requests`."""
 
@@ -124,11 +132,22 @@ class FakeOpenAI:
         self.requests = []
         self.embed_fail = False     # True: /v1/embeddings answers 500
         self.embed_delay = 0        # seconds before it answers
+        self.piece = 8              # characters per streamed piece of a plain string answer
+        self.usage = None           # total_tokens reported at a stream's end
+        self.hangups = 0            # streams whose caller hung up while held at a gate
+        self.gates = {}             # name -> threading.Event, for ("gate", .., "name", ..)
         fo = self
 
         class H(BaseHTTPRequestHandler):
             def do_POST(self):
                 n = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/v1/test/open/"):
+                    self.rfile.read(n)
+                    fo.gate(self.path[len("/v1/test/open/"):]).set()
+                    self.send_response(204)
+                    self.send_header("Access-Control-Allow-Origin", "*")
+                    self.end_headers()
+                    return
                 body = json.loads(self.rfile.read(n) or b"{}")
                 fo.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
                 if self.path == "/v1/embeddings":
@@ -147,6 +166,12 @@ class FakeOpenAI:
                     self.wfile.write(out)
                     return
                 a = fo.answers.pop(0) if fo.answers else "```js\nfunction render() { return '<p>default</p>'; }\n```"
+                if body.get("stream") and not (isinstance(a, tuple) and a[0] == "status"):
+                    try:
+                        self.stream(a)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 if isinstance(a, tuple) and a[0] == "status":
                     out, status = b'{"error":{"message":"nope"}}', a[1]
                 else:
@@ -163,6 +188,56 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(out)
 
+            def event(self, obj):
+                self.wfile.write(b"data: " + (obj if isinstance(obj, bytes) else json.dumps(obj).encode()) + b"\n\n")
+                self.wfile.flush()
+
+            def piece(self, text):
+                self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+
+            def hung_up(self):
+                import select
+                r, _, _ = select.select([self.connection], [], [], 0.05)
+                return bool(r) and self.connection.recv(1, socket.MSG_PEEK) == b""
+
+            def stream(self, a):
+                self.close_connection = True
+                if isinstance(a, tuple) and a[0] == "slow":
+                    time.sleep(a[1])
+                    a = a[2]
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                self.wfile.flush()
+                self.wfile.write(b": fake stream\n\n")
+                if isinstance(a, tuple) and a[0] == "gate":
+                    for p in a[1]:
+                        self.piece(p)
+                    ev = fo.gate(a[2]) if isinstance(a[2], str) else a[2]
+                    while not ev.wait(0.05):
+                        if self.hung_up():
+                            fo.hangups += 1
+                            return
+                    rest = a[3]
+                elif isinstance(a, tuple) and a[0] == "pieces":
+                    rest = a[1]
+                elif isinstance(a, tuple) and a[0] == "paced":
+                    for p in a[2]:
+                        self.piece(p)
+                        time.sleep(a[1])
+                    rest = []
+                else:
+                    rest = [a[i:i + fo.piece] for i in range(0, len(a), fo.piece)]
+                for p in rest:
+                    self.piece(p)
+                self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk",
+                            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                if fo.usage is not None:
+                    self.event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "choices": [],
+                                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": fo.usage}})
+                self.event(b"[DONE]")
+
             def log_message(self, *a):
                 pass
 
@@ -171,6 +246,9 @@ class FakeOpenAI:
         self.base = "http://127.0.0.1:%d/v1" % self.port
         self.t = threading.Thread(target=self.srv.serve_forever, daemon=True)
         self.t.start()
+
+    def gate(self, name):
+        return self.gates.setdefault(name, threading.Event())
 
     def stop(self):
         self.srv.shutdown()
