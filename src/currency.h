@@ -1,7 +1,9 @@
 /* currency: a store's other currencies: the rates and rounding rules the
  * merchant sets (commerce setting "currencies": [{code, rate, rounding}]),
- * converting a price in the shop's currency into the shopper's chosen
- * (presentment) currency, and checking the setting. No HTTP here. */
+ * the merchant's fixed prices per product or variant per currency (table
+ * variant_prices), THE price of an item in the shopper's chosen
+ * (presentment) currency (currency_price: every page, the cart, checkout
+ * and the order use it), and checking the setting. No HTTP here. */
 #ifndef CURRENCY_H
 #define CURRENCY_H
 #include <cJSON.h>
@@ -26,4 +28,29 @@ int64_t currency_convert(int64_t shop_minor, const char *shop, const currency_ra
 /* NULL when a "currencies" setting is acceptable (shop: the store's own
  * currency, which it may not list; NULL: not checked), else the problem. */
 const char *currency_settings_problem(const cJSON *v, const char *shop);
+
+/* An item's price in a presentment currency (minor units of it). */
+typedef struct currency_amount {
+	int64_t price;
+	int64_t compare_at;     /* -1: none */
+	int fixed;              /* 1: the merchant's fixed price (not rounded) */
+} currency_amount;
+
+/* THE price of a product (vid 0: its cheapest variant, or the product
+ * itself when it has none) or variant vid in r's currency: the merchant's
+ * fixed price when set, else shop_price (and shop_cmp, -1 none) converted
+ * and rounded by currency_convert. Returns out->fixed. */
+int currency_price(int64_t tid, int64_t pid, int64_t vid, const char *shop, const currency_rate *r,
+		   int64_t shop_price, int64_t shop_cmp, currency_amount *out);
+
+/* A product's fixed prices as the admin API shows them: [{variantId (null:
+ * the product itself), currency, price, compareAtPrice}], minor units. */
+cJSON *currency_prices_json(int64_t tid, int64_t pid);
+/* Replace a product's fixed prices by list (inside the caller's
+ * transaction): 0; -1 with field ("presentmentPrices[2].currency") and msg
+ * naming a bad entry (nothing written); -2 when storage failed. settings:
+ * com_settings (its "currencies" say which codes are allowed). */
+#define CURRENCY_PRICES_MAX 2000
+int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSON *settings,
+			 char *field, size_t fl, char *msg, size_t ml);
 #endif

@@ -93,7 +93,7 @@ static void add_variant_prices(req *r, cJSON *p)
 {
 	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
 	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
-	cJSON_ArrayForEach(v, vars) store_add_prices(r, v);
+	cJSON_ArrayForEach(v, vars) store_add_variant_prices(r, v, p);
 }
 
 /* Route: GET /products -- every active product. */

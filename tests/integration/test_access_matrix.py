@@ -88,6 +88,7 @@ CROSS = {
     "POST /api/cms/domains/:domain/verify": ("domain", {"method": "http"}, None),
     # commerce (doc/commerce.md)
     "PUT /api/cms/products/:id/variants": ("id", {"variants": []}, None),
+    "PUT /api/cms/products/:id/prices": ("id", {"presentmentPrices": []}, None),
     "POST /api/cms/products/import": ("self", None, 415),       # a CSV body into the caller's store only
     "GET /api/cms/inventory": ("list", None, "items"),
     "POST /api/cms/inventory": ("create", {"items": [{"productId": "{product}", "set": 5}]}, 200),

@@ -1,0 +1,192 @@
+"""Multi-currency over the real stack (issue 13): the merchant's fixed
+prices per product or variant per currency (PUT /api/cms/products/{id}/prices
+and presentmentPrices in the product write path), shown instead of the
+converted price on the product page, listings, a collection, the cart,
+checkout and the order; bad values refused naming the field; a fixed price
+changed during checkout refused with 409, never applied silently."""
+import uuid
+
+from shop import API, Shopper, new_product
+
+EUR = [{"code": "EUR", "rate": 0.92, "rounding": "0.99"}, {"code": "JPY", "rate": 151.3, "rounding": "whole"}]
+
+
+class EuroShopper(Shopper):
+    """A shopper who chose a currency (the sf_currency cookie) beside the cart."""
+
+    def __init__(self, stack, currency="EUR", host="demo.localhost"):
+        super().__init__(stack, host)
+        self.currency = currency
+
+    def req(self, method, path, body=None, headers=None):
+        jar = ["sf_currency=" + self.currency]
+        if self.cookie:
+            jar.append("sf_cart=" + self.cookie)
+        h = dict(headers or {}, Cookie="; ".join(jar))
+        r = self.stack.request(method, path, host=self.host, json_body=body, headers=h)
+        for k, v in r.headers:
+            if k.lower() == "set-cookie" and v.startswith("sf_cart="):
+                self.cookie = v.split(";")[0].split("=", 1)[1]
+        return r
+
+
+def currencies(stack, value):
+    r = stack.put(API + "/commerce/settings", {"currencies": value}, token=stack.demo_token)
+    assert r.status == 200, r
+
+
+def variant_product(stack, slug):
+    """A product with two variants, S at $20.00 and M at $30.00."""
+    p = new_product(stack, stack.demo_token, slug, price=2000, stock=9, vendor=slug,
+                    options=[{"name": "Size", "values": ["S", "M"]}],
+                    variants=[{"option1": "S", "price": 2000, "stock": 5}, {"option1": "M", "price": 3000, "stock": 5}])
+    vs = {v["options"][0]: v["id"] for v in p["variants"]}
+    return p, vs
+
+
+def prices(stack, pid, body, token=None, host="demo.localhost"):
+    return stack.put(API + "/products/%s/prices" % pid, body, token=token or stack.demo_token, host=host)
+
+
+def field_of(r):
+    return r.json()["error"]["details"]["field"]
+
+
+def test_fixed_prices_are_checked_and_stored(stack):
+    t = stack.demo_token
+    currencies(stack, EUR)
+    try:
+        p, vs = variant_product(stack, "fx-api-" + uuid.uuid4().hex[:6])
+        other, ovs = variant_product(stack, "fx-other-" + uuid.uuid4().hex[:6])
+        plain = new_product(stack, t, "fx-plain-" + uuid.uuid4().hex[:6], price=500)
+        ok = {"variantId": vs["S"], "currency": "EUR", "price": 1999}
+        bad = [
+            ({"presentmentPrices": {"EUR": 1}}, "presentmentPrices"),
+            ({"presentmentPrices": [dict(ok, price=-1)]}, "presentmentPrices[0].price"),
+            ({"presentmentPrices": [dict(ok, price=12.5)]}, "presentmentPrices[0].price"),
+            ({"presentmentPrices": [dict(ok, price="19.99")]}, "presentmentPrices[0].price"),
+            ({"presentmentPrices": [dict(ok, compareAtPrice=-5)]}, "presentmentPrices[0].compareAtPrice"),
+            ({"presentmentPrices": [dict(ok, currency="GBP")]}, "presentmentPrices[0].currency"),   # not one of the store's
+            ({"presentmentPrices": [dict(ok, currency="USD")]}, "presentmentPrices[0].currency"),   # the store's own
+            ({"presentmentPrices": [dict(ok, currency="eur")]}, "presentmentPrices[0].currency"),
+            ({"presentmentPrices": [ok, dict(ok, variantId="999999999")]}, "presentmentPrices[1].variantId"),
+            ({"presentmentPrices": [dict(ok, variantId=ovs["S"])]}, "presentmentPrices[0].variantId"),  # another product's
+            ({"presentmentPrices": [dict(ok, variantId=None)]}, "presentmentPrices[0].variantId"),      # it has variants
+            ({"presentmentPrices": [ok, dict(ok, price=5)]}, "presentmentPrices[1]"),                   # twice
+            ({"presentmentPrices": [ok], "price": 1}, "price"),                                          # not this route's
+        ]
+        for body, field in bad:
+            r = prices(stack, p["id"], body)
+            assert r.status == 422 and field_of(r) == field, (body, r.status, r.text)
+        # nothing was written by any of them
+        assert stack.get(API + "/products/%s" % p["id"], token=t).json()["presentmentPrices"] == []
+        # a product without variants: variantId is left out
+        r = prices(stack, plain["id"], {"presentmentPrices": [dict(ok, variantId=vs["S"])]})
+        assert r.status == 422 and field_of(r) == "presentmentPrices[0].variantId"
+        r = prices(stack, plain["id"], {"presentmentPrices": [{"currency": "JPY", "price": 800}]})
+        assert r.status == 200 and r.json()["presentmentPrices"] == [
+            {"variantId": None, "currency": "JPY", "price": 800, "compareAtPrice": None}], r.text
+        # unknown product, and another store's product: 404 (and nothing of it changes)
+        assert prices(stack, "999999999", {"presentmentPrices": []}).status == 404
+        acme = new_product(stack, stack.acme_token, "fx-acme-" + uuid.uuid4().hex[:6], host="acme.localhost")
+        r = prices(stack, acme["id"], {"presentmentPrices": []})
+        assert r.status == 404, r
+        # stored, shown by GET, replaced whole; the product write path takes them too
+        r = prices(stack, p["id"], {"presentmentPrices": [ok, {"variantId": vs["M"], "currency": "EUR", "price": 2500,
+                                                              "compareAtPrice": 3000}]})
+        assert r.status == 200, r.text
+        got = stack.get(API + "/products/%s" % p["id"], token=t).json()["presentmentPrices"]
+        assert {(x["variantId"], x["currency"], x["price"], x["compareAtPrice"]) for x in got} == {
+            (vs["S"], "EUR", 1999, None), (vs["M"], "EUR", 2500, 3000)}
+        r = stack.put(API + "/products/%s" % p["id"], {"presentmentPrices": [dict(ok, price=1899)]}, token=t)
+        assert r.status == 200, r.text
+        got = stack.get(API + "/products/%s" % p["id"], token=t).json()["presentmentPrices"]
+        assert [(x["variantId"], x["price"]) for x in got] == [(vs["S"], 1899)]
+        r = stack.put(API + "/products/%s" % p["id"], {"presentmentPrices": [dict(ok, currency="XXX")]}, token=t)
+        assert r.status == 422 and field_of(r) == "presentmentPrices[0].currency"
+        # a variant removed takes its fixed prices with it
+        r = stack.put(API + "/products/%s/variants" % p["id"], {"variants": [{"id": vs["M"]}]}, token=t)
+        assert r.status == 200, r.text
+        assert stack.get(API + "/products/%s" % p["id"], token=t).json()["presentmentPrices"] == []
+        # a staff member may set them; the change is audited
+        assert stack.sql("SELECT count(*) FROM audit_log WHERE action = 'product.prices'")[0][0] >= 2
+    finally:
+        currencies(stack, [])
+
+
+def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack):
+    t = stack.demo_token
+    currencies(stack, EUR)
+    try:
+        slug = "fx-shown-" + uuid.uuid4().hex[:6]
+        p, vs = variant_product(stack, slug)
+        coll = "fx-coll-" + uuid.uuid4().hex[:6]
+        r = stack.post(API + "/collections", {"title": "Fx", "slug": coll, "productIds": [p["id"]]}, token=t)
+        assert r.status == 201, r
+        # converted: $20.00 x 0.92 = 18.40 -> 18.99; $30.00 -> 27.60 -> 27.99
+        s = EuroShopper(stack)
+        page = s.req("GET", "/products/" + slug).text
+        assert "€18.99" in page and "€27.99" in page
+        # fixed: S at €17.50 (not rounded to .99), compare-at €21.00; M stays converted
+        r = prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["S"], "currency": "EUR", "price": 1750,
+                                                           "compareAtPrice": 2100}]})
+        assert r.status == 200, r.text
+        page = s.req("GET", "/products/" + slug)
+        assert page.status == 200 and page.header("Cache-Control") == "private, no-store"
+        main = page.text.split("<main")[1].split("product-card")[0]   # the product, not related ones
+        assert "€17.50" in main and "€21.00" in main and "€27.99" in main and "€18.99" not in main
+        # the shop's currency is untouched
+        plain = stack.get("/products/" + slug).text.split("<main")[1]
+        assert "$20.00" in plain and "€" not in plain
+        # listings and a collection: the product's price is its cheapest variant's, fixed
+        for path in ("/products?filter.p.vendor=" + slug, "/collections/" + coll):
+            text = s.req("GET", path).text
+            assert "€17.50" in text and "€18.99" not in text, path
+        # the cart: the fixed unit price times the quantity
+        assert s.add(p["id"], 2, vs["S"]).status == 200
+        assert s.add(p["id"], 1, vs["M"]).status == 200
+        cart = s.req("GET", "/cart").text
+        assert "€35.00" in cart and "€27.99" in cart and "€62.99" in cart   # 2 x 17.50 + 27.99
+        co = s.req("GET", "/checkout").text
+        assert 'data-currency="EUR" data-rate="0.92" data-subtotal="6299"' in co
+        body = {"email": "fx@example.com", "name": "Fx", "shippingMethod": "pickup", "paymentMethod": "manual",
+                "currency": "EUR", "rate": "0.92", "presentmentSubtotal": 6299}
+        # the merchant changes the fixed price while the shopper is on the checkout page
+        r = prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["S"], "currency": "EUR", "price": 1800}]})
+        assert r.status == 200
+        r = s.req("POST", "/api/checkout", dict(body, idempotencyKey=uuid.uuid4().hex))
+        assert r.status == 409, r.text
+        e = r.json()["error"]
+        assert e["code"] == "price_changed" and e["details"]["field"] == "presentmentSubtotal"
+        assert e["details"]["presentmentSubtotal"] == 6399 and "€63.99" in e["message"]
+        assert stack.sql("SELECT count(*) FROM orders o JOIN tenants t ON t.id = o.tenant_id "
+                         "WHERE t.username = 'demo' AND o.email = 'fx@example.com' AND o.presentment_total = 6299")[0][0] == 0
+        # the shopper reviews (the page now says 63.99) and orders at the new price
+        co = s.req("GET", "/checkout").text
+        assert 'data-subtotal="6399"' in co
+        r = s.req("POST", "/api/checkout", dict(body, presentmentSubtotal=6399, idempotencyKey=uuid.uuid4().hex))
+        assert r.status == 201, r.text
+        o = r.json()["order"]
+        assert o["currency"] == "USD" and o["shopCurrency"] == "USD" and o["total"] == 70.0
+        assert o["presentmentCurrency"] == "EUR" and o["presentmentRate"] == "0.92"
+        assert o["presentmentTotal"] == 63.99 and o["presentmentTotalFormatted"] == "€63.99"
+        lines = {i["variantId"]: i for i in o["items"]}
+        assert lines[vs["S"]]["presentmentUnitPrice"] == 18.0 and lines[vs["S"]]["presentmentLineTotal"] == 36.0
+        assert lines[vs["S"]]["unitPrice"] == 20.0
+        assert lines[vs["M"]]["presentmentUnitPrice"] == 27.99
+        # the order page and the merchant's order API say the same
+        page = stack.get(o["url"], headers={"Cookie": "sf_currency=EUR"})
+        assert page.status == 200 and "€63.99" in page.text and "(€36.00)" in page.text and "$70.00" in page.text
+        adm = stack.get(API + "/orders/%s" % o["number"], token=t).json()
+        adm = adm.get("order", adm)
+        assert adm["presentmentCurrency"] == "EUR" and adm["presentmentTotal"] == 6399 and adm["shopCurrency"] == "USD"
+        assert {i["variantId"]: i["presentmentUnitPrice"] for i in adm["items"]} == {vs["S"]: 1800, vs["M"]: 2799}
+        # an order in the shop's own currency: presentment = shop
+        s2 = Shopper(stack)
+        assert s2.add(p["id"], 1, vs["S"]).status == 200
+        r = s2.checkout(shippingMethod="pickup", shippingAddress=None)
+        assert r.status == 201, r.text
+        o2 = r.json()["order"]
+        assert o2["presentmentCurrency"] == "USD" and o2["presentmentTotal"] == o2["total"] and o2["presentmentRate"] is None
+    finally:
+        currencies(stack, [])
