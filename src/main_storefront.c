@@ -121,6 +121,7 @@ static void api_product(req *r)
 {
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
+	store_present_product(r, p);   /* in the shopper's currency, as /api/products */
 	http_json(r, 200, p);
 }
 

@@ -23,6 +23,12 @@ static const struct cur *find(const char *c)
 
 int money_known(const char *c) { return find(c) != NULL; }
 
+const char *money_symbol(const char *c)
+{
+	const struct cur *k = find(c);
+	return k ? k->symbol : "";
+}
+
 int money_decimals(const char *c)
 {
 	const struct cur *k = find(c);

@@ -74,6 +74,11 @@ void store_set_presentment(req *r, const struct currency_rate *cr);
 int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, struct currency_amount *out);
 /* A variant's formatted prices (as store_add_prices) in product's page. */
 void store_add_variant_prices(req *r, cJSON *v, const cJSON *product);
+/* Products (and their variants) as vibe code and /api/products give them:
+ * price, compareAtPrice and currency in the shopper's currency (through
+ * store_price), shopPrice and shopCompareAtPrice in the store's. */
+void store_present_products(req *r, cJSON *list);
+void store_present_product(req *r, cJSON *p);
 /* The currency menu's data into d (currencyForm); back: this page's path. */
 void store_currency_form(req *r, cJSON *d, const char *back);
 void store_currency_choose(req *r);

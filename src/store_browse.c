@@ -41,6 +41,7 @@ int store_presentment(req *r)
 		/* a price in the shopper's currency is theirs: no shared cache */
 		r->cache_control = "private, no-store";
 		r->no_etag = 1;
+		pagecache_no_store();
 	}
 	return r->currency[0] != 0;
 }
@@ -119,6 +120,40 @@ void store_add_prices(req *r, cJSON *p)
 void store_add_variant_prices(req *r, cJSON *v, const cJSON *product)
 {
 	add_item_prices(r, v, json_id(product, "id"), json_id(v, "id"));
+}
+
+/* One product's or variant's price, compareAtPrice and currency (shop
+ * major units in) in the shopper's currency, with shopPrice and
+ * shopCompareAtPrice (the store's amounts) beside them. */
+static void present_item(req *r, cJSON *x, int64_t pid, int64_t vid)
+{
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(x, "price");
+	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(x, "compareAtPrice");
+	if (!cJSON_IsNumber(price)) return;
+	cJSON_AddNumberToObject(x, "shopPrice", price->valuedouble);
+	cJSON_AddItemToObject(x, "shopCompareAtPrice", cJSON_IsNumber(cmp) ? cJSON_CreateNumber(cmp->valuedouble) : cJSON_CreateNull());
+	if (!store_presentment(r)) return;
+	currency_amount a;
+	store_price(r, pid, vid, money_minor(price->valuedouble, r->t.currency),
+		    cJSON_IsNumber(cmp) ? money_minor(cmp->valuedouble, r->t.currency) : -1, &a);
+	cJSON_ReplaceItemInObjectCaseSensitive(x, "price", cJSON_CreateNumber(money_major(a.price, r->currency)));
+	cJSON_ReplaceItemInObjectCaseSensitive(x, "compareAtPrice", a.compare_at >= 0 ?
+					       cJSON_CreateNumber(money_major(a.compare_at, r->currency)) : cJSON_CreateNull());
+	if (cJSON_HasObjectItem(x, "currency")) cJSON_ReplaceItemInObjectCaseSensitive(x, "currency", cJSON_CreateString(r->currency));
+}
+
+void store_present_product(req *r, cJSON *p)
+{
+	cJSON *v;
+	int64_t pid = json_id(p, "id");
+	present_item(r, p, pid, 0);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "variants")) present_item(r, v, pid, json_id(v, "id"));
+}
+
+void store_present_products(req *r, cJSON *list)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, list) store_present_product(r, p);
 }
 
 static int64_t low_stock_threshold(req *r)
@@ -334,7 +369,9 @@ int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o)
 	}
 	q.collection = collection;
 	int more = 0;
-	cJSON_AddItemToObject(o, "products", browse_products(&r->t, &q, &more));
+	cJSON *list = browse_products(&r->t, &q, &more);
+	store_present_products(r, list);   /* as vibe code's products: in the shopper's currency */
+	cJSON_AddItemToObject(o, "products", list);
 	if (more) cJSON_AddNumberToObject(o, "nextPage", (double)(q.page + 1));
 	else cJSON_AddNullToObject(o, "nextPage");
 	browse_free(&q);

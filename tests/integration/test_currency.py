@@ -190,3 +190,55 @@ def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack)
         assert o2["presentmentCurrency"] == "USD" and o2["presentmentTotal"] == o2["total"] and o2["presentmentRate"] is None
     finally:
         currencies(stack, [])
+
+
+VIBE = """function renderFx(storefront, products, helpers, api) {
+  const p = products.find(x => x.slug === config_slug);
+  const q = api.getProducts({ limit: 1000 }).find(x => x.slug === config_slug);
+  if (!p || !q) return '<p id="fx">none</p>';
+  return '<p id="fx">' + [storefront.currency, storefront.shopCurrency, storefront.presentmentCurrency.code,
+    storefront.presentmentCurrency.symbol, String(storefront.presentmentCurrency.rate), p.currency, p.price, p.shopPrice,
+    p.variants.map(v => v.price + '/' + v.shopPrice).join(' '), helpers.formatPrice(p.price), q.price].join('|') + '</p>';
+}
+"""
+
+
+def test_vibe_code_gets_the_presentment_currency_and_prices(stack):
+    from test_vibe_contract import new_page
+    t = stack.demo_token
+    currencies(stack, EUR)
+    try:
+        slug = "fx-vibe-" + uuid.uuid4().hex[:6]
+        p, vs = variant_product(stack, slug)
+        r = prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["S"], "currency": "EUR", "price": 1750}]})
+        assert r.status == 200, r.text
+        code = VIBE.replace("config_slug", repr(slug))
+        page_slug = "fx-page-" + uuid.uuid4().hex[:6]
+        new_page(stack, page_slug, [{"vibeCode": code, "config": {"limit": 100}}])
+
+        def fx(cookie=None):
+            r = stack.get("/" + page_slug, headers={"Cookie": cookie} if cookie else None)
+            assert r.status == 200, r
+            out = r.text.split('<p id="fx">')[1].split("</p>")[0]
+            return r, out.split("|")
+
+        # the store's own currency: as before, shop amounts beside
+        r, f = fx()
+        assert f == ["USD", "USD", "USD", "$", "null", "USD", "20", "20", "20/20 30/30", "$20.00", "20"], f
+        # the shopper's EUR (a rendered copy of the inputs in USD is not reused)
+        r, f = fx("sf_currency=EUR")
+        assert f == ["EUR", "USD", "EUR", "€", "0.92", "EUR", "17.5", "20", "17.5/20 27.99/30", "€17.50", "17.5"], f
+        assert r.header("Cache-Control") == "private, no-store"
+        r, f = fx("sf_currency=JPY")
+        assert f[0] == "JPY" and f[6] == "3026" and f[9] == "¥3,026", f    # 20 x 151.3 = 3026 (whole units)
+        # /api/products and /api/products/{slug}: the same prices
+        one = stack.get("/api/products/" + slug, headers={"Cookie": "sf_currency=EUR"}).json()
+        assert one["price"] == 17.5 and one["shopPrice"] == 20 and one["currency"] == "EUR"
+        assert {v["id"]: (v["price"], v["shopPrice"]) for v in one["variants"]} == {vs["S"]: (17.5, 20), vs["M"]: (27.99, 30)}
+        listed = stack.get("/api/products?limit=100", headers={"Cookie": "sf_currency=EUR"}).json()["products"]
+        mine = next(x for x in listed if x["slug"] == slug)
+        assert mine["price"] == 17.5 and mine["shopPrice"] == 20
+        plain = stack.get("/api/products/" + slug).json()
+        assert plain["price"] == 20 and plain["shopPrice"] == 20 and plain["currency"] == "USD"
+    finally:
+        currencies(stack, [])
