@@ -24,6 +24,7 @@ int currency_find(const cJSON *settings, const char *code, currency_rate *out)
 		out->rate = rt->valuedouble;
 		snprintf(out->rate_text, sizeof out->rate_text, "%.10g", rt->valuedouble);
 		snprintf(out->rounding, sizeof out->rounding, "%s", cJSON_IsString(rd) ? rd->valuestring : "none");
+		out->charge = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "charge"));
 		return 0;
 	}
 	return -1;
@@ -48,10 +49,17 @@ int64_t currency_convert(int64_t shop_minor, const char *shop, const currency_ra
 	return m;
 }
 
+int64_t currency_convert_plain(int64_t shop_minor, const char *shop, const currency_rate *r)
+{
+	currency_rate plain = *r;
+	snprintf(plain.rounding, sizeof plain.rounding, "none");
+	return shop_minor >= 0 ? currency_convert(shop_minor, shop, &plain) : -currency_convert(-shop_minor, shop, &plain);
+}
+
 const char *currency_settings_problem(const cJSON *v, const char *shop)
 {
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > CURRENCY_MAX)
-		return "must be a list of up to " STR(CURRENCY_MAX) " {code, rate, rounding: none|0.99|whole}";
+		return "must be a list of up to " STR(CURRENCY_MAX) " {code, rate, rounding: none|0.99|whole, charge?}";
 	const cJSON *c, *d;
 	cJSON_ArrayForEach(c, v) {
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
@@ -65,6 +73,9 @@ const char *currency_settings_problem(const cJSON *v, const char *shop)
 		if (rd && (!cJSON_IsString(rd) || (strcmp(rd->valuestring, "none") && strcmp(rd->valuestring, "0.99") &&
 						   strcmp(rd->valuestring, "whole"))))
 			return "rounding must be none, 0.99 or whole";
+		const cJSON *ch = cJSON_GetObjectItemCaseSensitive(c, "charge");
+		if (ch && !cJSON_IsBool(ch))
+			return "charge must be true (the gateway charges in this currency) or false (in the store's)";
 		int n = 0;
 		cJSON_ArrayForEach(d, v) {
 			const cJSON *k2 = cJSON_GetObjectItemCaseSensitive(d, "code");

@@ -16,11 +16,15 @@ typedef struct currency_rate {
 	double rate;            /* 1 shop unit = rate presentment units */
 	char rate_text[32];     /* as the merchant gave it: what a checkout must name */
 	char rounding[8];       /* none | 0.99 | whole */
+	int charge;             /* the gateway charges in it (setting "charge": true), else in the shop's */
 } currency_rate;
 
 /* The store's rate for code (settings from com_settings): 0, or -1 when it
  * does not sell in code. */
 int currency_find(const cJSON *settings, const char *code, currency_rate *out);
+/* An amount of the shop's currency (minor units, may be negative) in r's,
+ * without the rounding rule (shipping, tax, discount). */
+int64_t currency_convert_plain(int64_t shop_minor, const char *shop, const currency_rate *r);
 /* A shop price (minor units of shop) in the presentment currency's minor
  * units, rounded by the rule (0.99: up to the next .99; whole: up to the
  * next whole unit; none: to the nearest minor unit). */

@@ -95,6 +95,8 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	int64_t ctotal = db_isnull(st, 36) ? db_int(st, 16) : db_int(st, 36);
 	if (admin) cJSON_AddNumberToObject(o, "chargeTotal", (double)ctotal);
 	else com_add_money(o, "chargeTotal", ctotal, ccur);
+	/* refunds are in the currency charged (the email's refundedFormatted) */
+	if (!admin && db_int(st, 21) > 0) com_add_money(o, "refunded", db_int(st, 21), ccur);
 	db_reset(st);
 	cJSON *items = cJSON_AddArrayToObject(o, "items");
 	st = db_stmt("SELECT product_id, variant_id, name, variant_title, sku, unit_price, quantity, line_total, "
@@ -271,8 +273,9 @@ const char *order_refusal(order_action a, const order_state *s, char *msg, size_
 
 int order_state_load(int64_t tid, int64_t id, order_state *s)
 {
-	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, total, refunded, restocked, payment_method "
-				   "FROM orders WHERE tenant_id = :t AND id = :id");
+	/* total: what was charged (refunds are in that currency) */
+	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, coalesce(charge_total, total), refunded, "
+				   "restocked, payment_method, coalesce(charge_currency, currency) FROM orders WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	int found = db_step(st) == SQLITE_ROW;
@@ -284,6 +287,7 @@ int order_state_load(int64_t tid, int64_t id, order_state *s)
 		s->refunded = db_int(st, 4);
 		s->restocked = (int)db_int(st, 5);
 		snprintf(s->method, sizeof s->method, "%s", db_text(st, 6));
+		snprintf(s->currency, sizeof s->currency, "%s", db_text(st, 7));
 	}
 	db_reset(st);
 	return found ? 0 : -1;

@@ -53,6 +53,7 @@ static currency_rate presentment_rate(req *r)
 	snprintf(cr.code, sizeof cr.code, "%s", r->currency);
 	snprintf(cr.rounding, sizeof cr.rounding, "%s", r->currency_rounding);
 	snprintf(cr.rate_text, sizeof cr.rate_text, "%s", r->currency_rate_text);
+	cr.charge = r->currency_charge;
 	return cr;
 }
 
@@ -63,6 +64,7 @@ void store_set_presentment(req *r, const currency_rate *cr)
 	r->currency_rate = cr->rate;
 	snprintf(r->currency_rounding, sizeof r->currency_rounding, "%s", cr->rounding);
 	snprintf(r->currency_rate_text, sizeof r->currency_rate_text, "%s", cr->rate_text);
+	r->currency_charge = cr->charge;
 }
 
 int64_t store_convert(req *r, int64_t shop_minor)

@@ -301,7 +301,7 @@ void store_origin(req *r, char *out, size_t n)
 }
 
 /* Answer a checkout or quote the domain refused or failed. */
-static void checkout_fail(req *r, const checkout_result *res, const char *code)
+static void checkout_fail(req *r, const checkout_result *res, const char *code, const checkout_req *q)
 {
 	cJSON *d;
 	switch (res->code) {
@@ -340,6 +340,19 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 		http_error(r, 503, "store_read_only", NULL,
 			   "this store is moving to another server: no order was placed; retry with the same idempotencyKey");
 		break;
+	case CO_PRICE_CHANGED: {
+		d = cJSON_CreateObject();
+		const currency_rate *cr = q ? q->present : NULL;
+		cJSON_AddStringToObject(d, "field", "presentmentSubtotal");
+		cJSON_AddStringToObject(d, "currency", cr ? cr->code : "");
+		cJSON_AddNumberToObject(d, "presentmentSubtotal", (double)res->present_items);
+		sbuf m = SBUF_INIT;
+		money_format(&m, res->present_items, cr ? cr->code : r->t.currency);
+		http_error(r, 409, "price_changed", d, "the items now come to %s, not what the checkout page showed: "
+			   "review the prices and order again (no order was placed)", sb_str(&m));
+		sb_free(&m);
+		break;
+	}
 	case CO_PLACED: case CO_REPLAYED: break;
 	}
 }
@@ -373,54 +386,6 @@ static int64_t presentment_lines(req *r, cJSON *items, const char *price_key)
 	return sub;
 }
 
-/* The items' subtotal of cart in the shopper's currency (minor units). */
-static int64_t presentment_subtotal(req *r, int64_t cart)
-{
-	cJSON *c = com_cart_json(r, cart);
-	int64_t sub = presentment_lines(r, cJSON_GetObjectItemCaseSensitive(c, "items"), "price");
-	cJSON_Delete(c);
-	return sub;
-}
-
-/* What the shopper saw in their currency, kept on the order: each line's
- * unit price (fixed or converted, as the cart showed it), the items'
- * subtotal they agreed to, plus shipping, tax and discount converted
- * without rounding. */
-static int record_presentment(req *r, int64_t order, const currency_rate *cr, int64_t items)
-{
-	cJSON *o = com_order_json(r->t.id, order, 0, r->t.currency), *it;
-	if (!o) return -1;
-	int64_t rest = money_minor(cJSON_GetObjectItemCaseSensitive(o, "total")->valuedouble, r->t.currency) -
-		       money_minor(cJSON_GetObjectItemCaseSensitive(o, "subtotal")->valuedouble, r->t.currency);
-	cJSON *lines = cJSON_GetObjectItemCaseSensitive(o, "items");
-	presentment_lines(r, lines, "unitPrice");
-	currency_rate plain = *cr;
-	snprintf(plain.rounding, sizeof plain.rounding, "none");
-	int64_t adj = rest >= 0 ? currency_convert(rest, r->t.currency, &plain) : -currency_convert(-rest, r->t.currency, &plain);
-	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot "
-				   "WHERE id = :o AND tenant_id = :t");
-	db_bind_text(st, ":c", cr->code);
-	db_bind_text(st, ":r", cr->rate_text);
-	db_bind_int(st, ":tot", items + adj < 0 ? 0 : items + adj);
-	db_bind_int(st, ":o", order);
-	db_bind_int(st, ":t", r->t.id);
-	int rc = db_run(st);
-	cJSON_ArrayForEach(it, lines) {
-		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(it, "presentmentPrice");
-		if (rc < 0 || !cJSON_IsNumber(pp)) continue;
-		st = db_stmt("UPDATE order_items SET presentment_price = :p WHERE tenant_id = :t AND order_id = :o "
-			     "AND coalesce(product_id, 0) = :pid AND variant_id = :vid");
-		db_bind_int(st, ":p", (int64_t)pp->valuedouble);
-		db_bind_int(st, ":pid", json_id(it, "productId"));
-		db_bind_int(st, ":vid", json_id(it, "variantId"));
-		db_bind_int(st, ":t", r->t.id);
-		db_bind_int(st, ":o", order);
-		rc = db_run(st);
-	}
-	cJSON_Delete(o);
-	return rc;
-}
-
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
  * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
@@ -431,7 +396,7 @@ void store_checkout(req *r)
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
 	const char *cur = NULL, *rate = NULL;
 	currency_rate cr = { .code = "" };
-	int64_t seen = -1, items = -1;
+	int64_t seen = -1;
 	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
@@ -464,24 +429,10 @@ void store_checkout(req *r)
 			goto out;
 		}
 		/* and the items' prices in it (a fixed price may have changed):
-		 * what the checkout page showed, or 409 */
+		 * checkout compares them with what the page showed (409) */
 		if (seen < 0) {
 			in_fail(r, "presentmentSubtotal", "is required with currency: the items' subtotal in %s (minor units) "
 				"as the checkout page showed it", cr.code);
-			goto out;
-		}
-		store_set_presentment(r, &cr);
-		items = presentment_subtotal(r, com_cart_id(r, 0));
-		if (seen != items) {
-			cJSON *d = cJSON_CreateObject();
-			cJSON_AddStringToObject(d, "field", "presentmentSubtotal");
-			cJSON_AddStringToObject(d, "currency", cr.code);
-			cJSON_AddNumberToObject(d, "presentmentSubtotal", (double)items);
-			sbuf m = SBUF_INIT;
-			money_format(&m, items, cr.code);
-			http_error(r, 409, "price_changed", d, "the items now come to %s, not what the checkout page showed: "
-				   "review the prices and order again", sb_str(&m));
-			sb_free(&m);
 			goto out;
 		}
 	}
@@ -497,7 +448,8 @@ void store_checkout(req *r)
 	store_origin(r, origin, sizeof origin);
 	checkout_req q = { .t = &r->t, .cart = com_cart_id(r, 0), .settings = settings, .ship = &ship, .email = email,
 			   .name = name, .phone = phone, .pay = pay, .code = code, .note = note, .key = key, .address = addr,
-			   .origin = origin, .remote_addr = r->remote_addr };
+			   .origin = origin, .remote_addr = r->remote_addr, .present = cr.code[0] ? &cr : NULL,
+			   .present_items = seen };
 	checkout_result res;
 	checkout_place(&q, &res);
 	if (res.code == CO_PLACED || res.code == CO_REPLAYED) {
@@ -505,8 +457,6 @@ void store_checkout(req *r)
 		 * the order stands either way) */
 		if (res.code == CO_PLACED && store_customer(r) && customer_claim_order(r->t.id, r->customer_id, res.order) != CU_OK)
 			log_warn("order %lld not linked to customer %lld", (long long)res.order, (long long)r->customer_id);
-		if (res.code == CO_PLACED && cr.code[0] && record_presentment(r, res.order, &cr, items) < 0)
-			log_warn("order %lld: presentment currency not recorded", (long long)res.order);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
 		if (res.payment_delayed) {
@@ -517,7 +467,7 @@ void store_checkout(req *r)
 		}
 		http_json(r, res.code == CO_PLACED ? 201 : 200, o);
 	} else {
-		checkout_fail(r, &res, code);
+		checkout_fail(r, &res, code, &q);
 	}
 	checkout_result_free(&res);
 out:
@@ -542,7 +492,7 @@ void store_checkout_quote(req *r)
 	com_totals tot;
 	checkout_result res;
 	if (checkout_quote(r->t.id, com_cart_id(r, 0), settings, &ship, code, &tot, &res) != CO_PLACED) {
-		checkout_fail(r, &res, code);
+		checkout_fail(r, &res, code, NULL);
 		checkout_result_free(&res);
 		goto out;
 	}
@@ -594,6 +544,7 @@ static void add_presentment(req *r, cJSON *d, cJSON *cart)
 	cJSON_AddStringToObject(p, "currency", r->currency);
 	cJSON_AddStringToObject(p, "rate", r->currency_rate_text);
 	cJSON_AddNumberToObject(p, "subtotal", (double)sub);   /* minor units: what checkout sends back */
+	cJSON_AddBoolToObject(p, "charge", r->currency_charge);    /* the gateway charges in it */
 	sbuf b = SBUF_INIT;
 	money_format(&b, sub, r->currency);
 	cJSON_AddStringToObject(p, "subtotalFormatted", sb_str(&b));

@@ -242,3 +242,77 @@ def test_vibe_code_gets_the_presentment_currency_and_prices(stack):
         assert plain["price"] == 20 and plain["shopPrice"] == 20 and plain["currency"] == "USD"
     finally:
         currencies(stack, [])
+
+
+def test_gateway_charges_the_shoppers_currency_when_the_store_says_so(stack):
+    from commerce_fakes import FakeStripe
+    t = stack.demo_token
+    fake = FakeStripe()
+    r = stack.put(API + "/commerce/settings", {
+        "paymentMethods": ["manual", "stripe"],
+        "stripe": {"apiBase": fake.url, "secretKey": fake.key, "publishableKey": "pk_test", "webhookSecret": "whsec_x"},
+        "currencies": [{"code": "EUR", "rate": 0.92, "rounding": "0.99", "charge": True},
+                       {"code": "JPY", "rate": 151.3, "rounding": "whole"}]}, token=t)
+    assert r.status == 200, r.text
+    try:
+        r = stack.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.92, "charge": "yes"}]}, token=t)
+        assert r.status == 422 and field_of(r) == "currencies"
+        before = stack.get(API + "/analytics/today", token=t).json()
+        rev0 = {x["currency"]: x["amount"] for x in before["revenue"]}
+        p = new_product(stack, t, "fx-charge-" + uuid.uuid4().hex[:6], price=1000, stock=20)
+
+        def buy(currency, pay, items):
+            s = EuroShopper(stack, currency) if currency else Shopper(stack)
+            assert s.add(p["id"], 2).status == 200
+            body = {"email": "fx@example.com", "name": "Fx", "shippingMethod": "pickup", "paymentMethod": pay,
+                    "idempotencyKey": uuid.uuid4().hex}
+            if currency:
+                rate = {"EUR": "0.92", "JPY": "151.3"}[currency]
+                body.update(currency=currency, rate=rate, presentmentSubtotal=items)
+            r = s.req("POST", "/api/checkout", body)
+            assert r.status == 201, r.text
+            return r.json()["order"]
+
+        # the checkout page says where the charge is made
+        s = EuroShopper(stack, "EUR")
+        assert s.add(p["id"], 1).status == 200
+        assert "You are charged in EUR" in s.req("GET", "/checkout").text
+        s = EuroShopper(stack, "JPY")
+        assert s.add(p["id"], 1).status == 200
+        assert "what you are charged, are in the store's currency" in s.req("GET", "/checkout").text
+        # EUR, charged in EUR: the gateway is asked for EUR 19.98 (2 x 9.99)
+        o = buy("EUR", "stripe", 1998)
+        form = fake.requests[-1]
+        assert form["amount"] == "1998" and form["currency"] == "eur", form
+        assert o["chargeCurrency"] == "EUR" and o["chargeTotal"] == 19.98 and o["total"] == 20.0
+        assert o["presentmentTotal"] == 19.98
+        adm = stack.get(API + "/orders/%s" % o["number"], token=t).json()
+        assert adm["chargeCurrency"] == "EUR" and adm["chargeTotal"] == 1998 and adm["total"] == 2000
+        # JPY, not charged in it: the gateway charges the store's dollars
+        o = buy("JPY", "stripe", 3026)
+        form = fake.requests[-1]
+        assert form["amount"] == "2000" and form["currency"] == "usd", form
+        assert o["chargeCurrency"] == "USD" and o["presentmentCurrency"] == "JPY" and o["presentmentTotal"] == 3026
+        # a manual EUR order: paid, then refunded in EUR (the currency charged), never more than was charged
+        o = buy("EUR", "manual", 1998)
+        n = o["number"]
+        assert stack.post(API + "/orders/%s/paid" % n, {}, token=t).status == 200
+        r = stack.post(API + "/orders/%s/refund" % n, {"amount": 1999}, token=t)
+        assert r.status == 422 and field_of(r) == "amount" and "1998" in r.text and "EUR" in r.text, r.text
+        r = stack.post(API + "/orders/%s/refund" % n, {"amount": 998}, token=t)
+        assert r.status == 200, r.text
+        assert r.json()["paymentStatus"] == "partially_refunded" and r.json()["refunded"] == 998
+        r = stack.post(API + "/orders/%s/refund" % n, {}, token=t)       # the rest: 10.00 EUR
+        assert r.status == 200 and r.json()["paymentStatus"] == "refunded" and r.json()["refunded"] == 1998
+        # a plain order in dollars
+        buy(None, "manual", None)
+        # analytics: revenue per currency charged, never added across currencies
+        after = stack.get(API + "/analytics/today", token=t).json()
+        rev1 = {x["currency"]: x["amount"] for x in after["revenue"]}
+        assert round(rev1.get("EUR", 0) - rev0.get("EUR", 0), 2) == 19.98     # 19.98 + (19.98 - 19.98 refunded)
+        assert round(rev1["USD"] - rev0.get("USD", 0), 2) == 40.0             # the JPY order (charged $20) + $20
+        assert "JPY" not in rev1
+        assert after["orders"] - before["orders"] == 4
+    finally:
+        stack.put(API + "/commerce/settings", {"paymentMethods": ["manual"], "currencies": []}, token=t)
+        fake.close()
