@@ -3,6 +3,8 @@
 -- string whose file CACHE/HOST/PATH/index.html exists is sent as it is
 -- (its .gz to a client that takes gzip), with an ETag and 304 from the
 -- file's identity; anything else goes on to storefront.fcgi as before.
+-- A shopper who chose a currency (cookie sf_currency) is not sent this
+-- copy in the shop's currency: the workers answer theirs (index.cur-EUR.html).
 -- CACHE is $SF_PAGE_CACHE in lighttpd's environment, else
 -- /var/cache/storefront/pages (page_cache_dir in storefront.conf).
 local r = lighty.r
@@ -11,6 +13,8 @@ local m = attr["request.method"]
 if m ~= "GET" and m ~= "HEAD" then return 0 end
 local q = attr["uri.query"]
 if q ~= nil and q ~= "" then return 0 end
+local cookie = r.req_header["Cookie"]
+if cookie ~= nil and (";" .. cookie:gsub("%s", "")):find(";sf_currency=%u") then return 0 end
 local path = attr["uri.path"]
 if path == nil or not path:match("^/[A-Za-z0-9._~/-]*$") or path:find("/%.") or path:find("//") then return 0 end
 if path ~= "/" and path:sub(-1) == "/" then return 0 end

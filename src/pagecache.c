@@ -4,6 +4,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "money.h"
 #include "outbox.h"
 
 #include <errno.h>
@@ -80,6 +81,12 @@ const char *pagecache_flag(req *r)
 	return c && !strcmp(c, "1") ? "customer" : "guest";
 }
 
+const char *pagecache_currency(req *r)
+{
+	const char *c = http_cookie(r, PAGECACHE_CURRENCY_COOKIE);
+	return c && *c && money_known(c) ? c : NULL;
+}
+
 /* ---- keys ---- */
 
 static int safe_chars(const char *s, const char *extra)
@@ -143,6 +150,8 @@ static int key_of(req *r, const char *flag, char *out, size_t n)
 	if (strcmp(p, "/") != 0) sb_puts(&b, p);
 	sb_puts(&b, "/index");
 	if (flag) sb_printf(&b, ".%s", flag);
+	const char *cur = pagecache_currency(r);
+	if (cur) sb_printf(&b, ".cur-%s", cur);
 	for (int i = 0; i < nk; i++) sb_printf(&b, ".%s-%s", keep[i].k, keep[i].v);
 	sb_puts(&b, ".html");
 	int ok = b.len < n;
@@ -261,7 +270,8 @@ static int answer_file(req *r, const char *path, const char *how)
 	http_content_type(r, "text/html; charset=utf-8");
 	if (gz) http_header(r, "Content-Encoding", "gzip");
 	http_header(r, "Vary", "Accept-Encoding");
-	r->cache_control = cache_control();
+	/* a page in the shopper's currency: theirs to keep, never a shared cache's */
+	r->cache_control = pagecache_currency(r) ? "private, no-store" : cache_control();
 	if (m->etag[0]) memcpy(r->etag, m->etag, sizeof r->etag);
 	if (m->keys && m->keys[0]) {
 		http_header(r, "Surrogate-Key", "%s", m->keys);
@@ -461,7 +471,9 @@ void pagecache_store(req *r)
 {
 	if (!pagecache_enabled() || !r->route || !(r->route->flags & R_CACHE) || r->method != M_GET ||
 	    r->status != 200 || !r->t.id || !str_startswith(r->content_type, "text/html") || g.overflow ||
-	    (r->cache_control && strstr(r->cache_control, "no-store")) ||   /* personal: a shopper's own */
+	    /* personal: a shopper's own (a page in the shopper's currency is
+	     * private too, but the same for all who chose it: kept by its key) */
+	    (r->cache_control && strstr(r->cache_control, "no-store") && !pagecache_currency(r)) ||
 	    strstr(sb_str(&r->headers), "Set-Cookie:")) {
 		release_lock();
 		return;
@@ -472,7 +484,7 @@ void pagecache_store(req *r)
 		release_lock();
 		return;
 	}
-	r->cache_control = cache_control();
+	if (!pagecache_currency(r)) r->cache_control = cache_control();
 	sbuf keys = SBUF_INIT, gz = SBUF_INIT;
 	surrogate_keys(r->t.id, &keys);
 	http_header(r, "Surrogate-Key", "%s", sb_str(&keys));

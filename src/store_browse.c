@@ -40,8 +40,7 @@ int store_presentment(req *r)
 	if (r->currency[0]) {
 		/* a price in the shopper's currency is theirs: no shared cache */
 		r->cache_control = "private, no-store";
-		r->no_etag = 1;
-		pagecache_no_store();
+		r->no_etag = 1;   /* the page cache keeps it by currency (pagecache.h) */
 	}
 	return r->currency[0] != 0;
 }

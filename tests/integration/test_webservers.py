@@ -101,6 +101,9 @@ def test_smoke(request, name):
     etag = r.header("ETag")
     assert etag, (name, r.headers)
     assert c.get("/products/trailhead-rain-jacket", headers={"If-None-Match": etag}).status == 304, name
+    # ... but not to a shopper who chose a currency: a worker answers their copy
+    r = c.get("/products/trailhead-rain-jacket", headers={"Cookie": "sf_cart=x; sf_currency=EUR"})
+    assert r.status == 200 and r.header("X-Cache") != "HIT-SERVER", (name, r.headers)
     # 404, static and media files.
     r = c.get("/no-such-page-%s" % name)
     assert r.status == 404 and "text/html" in r.header("Content-Type"), (name, r)
