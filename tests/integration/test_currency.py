@@ -142,6 +142,9 @@ def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack)
         for path in ("/products?filter.p.vendor=" + slug, "/collections/" + coll):
             text = s.req("GET", path).text
             assert "€17.50" in text and "€18.99" not in text, path
+        # the search results page too
+        found = s.req("GET", "/search?q=" + p["name"].replace(" ", "+")).text
+        assert "€17.50" in found and "$20.00" not in found.split("<main")[1]
         # the cart: the fixed unit price times the quantity
         assert s.add(p["id"], 2, vs["S"]).status == 200
         assert s.add(p["id"], 1, vs["M"]).status == 200
