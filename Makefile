@@ -297,6 +297,7 @@ valgrind:
 # any such warning (tests/integration/stack.py). Part of `make test`.
 SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py test_vibe_contract.py \
 	test_merchant.py test_orders_admin.py test_delivery.py test_seo.py test_blog_feeds.py test_search.py test_chat.py test_shopper.py test_customers.py test_page_cache.py
+SCAN_TESTS += test_currency.py
 scan-check:
 	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
 	@cd tests && SF_PROGRAM_DIR=build/debug $(PYTEST) $(addprefix integration/,$(SCAN_TESTS))
