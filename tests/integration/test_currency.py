@@ -6,6 +6,7 @@ checkout and the order; bad values refused naming the field; a fixed price
 changed during checkout refused with 409, never applied silently."""
 import uuid
 
+from commerce_fakes import SMTPSink
 from shop import API, Shopper, new_product
 
 EUR = [{"code": "EUR", "rate": 0.92, "rounding": "0.99"}, {"code": "JPY", "rate": 151.3, "rounding": "whole"}]
@@ -264,10 +265,10 @@ def test_gateway_charges_the_shoppers_currency_when_the_store_says_so(stack):
         rev0 = {x["currency"]: x["amount"] for x in before["revenue"]}
         p = new_product(stack, t, "fx-charge-" + uuid.uuid4().hex[:6], price=1000, stock=20)
 
-        def buy(currency, pay, items):
+        def buy(currency, pay, items, email="fx@example.com"):
             s = EuroShopper(stack, currency) if currency else Shopper(stack)
             assert s.add(p["id"], 2).status == 200
-            body = {"email": "fx@example.com", "name": "Fx", "shippingMethod": "pickup", "paymentMethod": pay,
+            body = {"email": email, "name": "Fx", "shippingMethod": "pickup", "paymentMethod": pay,
                     "idempotencyKey": uuid.uuid4().hex}
             if currency:
                 rate = {"EUR": "0.92", "JPY": "151.3"}[currency]
@@ -284,13 +285,23 @@ def test_gateway_charges_the_shoppers_currency_when_the_store_says_so(stack):
         assert s.add(p["id"], 1).status == 200
         assert "what you are charged, are in the store's currency" in s.req("GET", "/checkout").text
         # EUR, charged in EUR: the gateway is asked for EUR 19.98 (2 x 9.99)
-        o = buy("EUR", "stripe", 1998)
+        mail_to = "fx-%s@example.com" % uuid.uuid4().hex[:8]
+        o = buy("EUR", "stripe", 1998, mail_to)
         form = fake.requests[-1]
         assert form["amount"] == "1998" and form["currency"] == "eur", form
         assert o["chargeCurrency"] == "EUR" and o["chargeTotal"] == 19.98 and o["total"] == 20.0
         assert o["presentmentTotal"] == 19.98
         adm = stack.get(API + "/orders/%s" % o["number"], token=t).json()
         assert adm["chargeCurrency"] == "EUR" and adm["chargeTotal"] == 1998 and adm["total"] == 2000
+        # the confirmation email says what the shopper saw and is charged
+        from test_customers import deliver
+        smtp = SMTPSink()
+        try:
+            deliver(stack, smtp)
+            mails = [m["data"] for m in smtp.messages if m["to"][0] == mail_to]
+        finally:
+            smtp.close()
+        assert mails and "In EUR     €19.98" in mails[0] and "Charged    €19.98" in mails[0], mails
         # JPY, not charged in it: the gateway charges the store's dollars
         o = buy("JPY", "stripe", 3026)
         form = fake.requests[-1]
