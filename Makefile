@@ -318,6 +318,7 @@ browser: $(PROGS)
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
 	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
+LONG_TESTS += browser/test_currency_browser.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh
