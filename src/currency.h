@@ -54,7 +54,7 @@ cJSON *currency_prices_json(int64_t tid, int64_t pid);
  * transaction): 0; -1 with field ("presentmentPrices[2].currency") and msg
  * naming a bad entry (nothing written); -2 when storage failed. settings:
  * com_settings (its "currencies" say which codes are allowed). */
-#define CURRENCY_PRICES_MAX 2000
+#define CURRENCY_PRICES_MAX (CURRENCY_MAX * 100)   /* every currency for each of a product's (at most 100) variants */
 int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSON *settings,
 			 char *field, size_t fl, char *msg, size_t ml);
 #endif
