@@ -78,6 +78,8 @@ void store_add_variant_prices(req *r, cJSON *v, const cJSON *product);
  * price, compareAtPrice and currency in the shopper's currency (through
  * store_price), shopPrice and shopCompareAtPrice in the store's. */
 void store_present_products(req *r, cJSON *list);
+/* An id field of the JSON we made (a string, or a number): 0 when absent. */
+int64_t store_json_id(const cJSON *o, const char *k);
 void store_present_product(req *r, cJSON *p);
 /* The currency menu's data into d (currencyForm); back: this page's path. */
 void store_currency_form(req *r, cJSON *d, const char *back);

@@ -85,7 +85,7 @@ int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_
 	return out->price;
 }
 
-static int64_t json_id(const cJSON *o, const char *k)
+int64_t store_json_id(const cJSON *o, const char *k)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	return cJSON_IsString(v) ? strtoll(v->valuestring, NULL, 10) : cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
@@ -115,12 +115,12 @@ static void add_item_prices(req *r, cJSON *p, int64_t pid, int64_t vid)
 /* Formatted prices of a product (or a wishlist item: its variantId). */
 void store_add_prices(req *r, cJSON *p)
 {
-	add_item_prices(r, p, json_id(p, "id"), json_id(p, "variantId"));
+	add_item_prices(r, p, store_json_id(p, "id"), store_json_id(p, "variantId"));
 }
 
 void store_add_variant_prices(req *r, cJSON *v, const cJSON *product)
 {
-	add_item_prices(r, v, json_id(product, "id"), json_id(v, "id"));
+	add_item_prices(r, v, store_json_id(product, "id"), store_json_id(v, "id"));
 }
 
 /* One product's or variant's price, compareAtPrice and currency (shop
@@ -146,9 +146,9 @@ static void present_item(req *r, cJSON *x, int64_t pid, int64_t vid)
 void store_present_product(req *r, cJSON *p)
 {
 	cJSON *v;
-	int64_t pid = json_id(p, "id");
+	int64_t pid = store_json_id(p, "id");
 	present_item(r, p, pid, 0);
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "variants")) present_item(r, v, pid, json_id(v, "id"));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "variants")) present_item(r, v, pid, store_json_id(v, "id"));
 }
 
 void store_present_products(req *r, cJSON *list)

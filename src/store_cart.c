@@ -357,12 +357,6 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code, 
 	}
 }
 
-static int64_t json_id(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsString(v) ? strtoll(v->valuestring, NULL, 10) : 0;
-}
-
 /* Lines (cart or order items: productId, variantId, quantity and the shop
  * price under price_key, major units) in the shopper's currency, each unit
  * price through store_price (a fixed price, else converted and rounded),
@@ -377,7 +371,7 @@ static int64_t presentment_lines(req *r, cJSON *items, const char *price_key)
 		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
 		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
 		currency_amount a;
-		int64_t unit = store_price(r, json_id(it, "productId"), json_id(it, "variantId"),
+		int64_t unit = store_price(r, store_json_id(it, "productId"), store_json_id(it, "variantId"),
 					   money_minor(price->valuedouble, r->t.currency), -1, &a);
 		cJSON_DeleteItemFromObjectCaseSensitive(it, "presentmentPrice");
 		cJSON_AddNumberToObject(it, "presentmentPrice", (double)unit);
