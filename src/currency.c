@@ -3,6 +3,7 @@
 #include "db.h"
 #include "money.h"
 #include "rows.h"
+#include "store_settings.h"
 #include "util.h"
 
 #include <math.h>
@@ -153,15 +154,18 @@ static int64_t id_of(const cJSON *v)
 	return -1;
 }
 
-#define BAD(...) do { snprintf(field, fl, "presentmentPrices[%d]%s", i, sub); snprintf(msg, ml, __VA_ARGS__); return -1; } while (0)
+#define BAD(...) do { snprintf(field, fl, "%s[%d]%s", prefix, i, sub); snprintf(msg, ml, __VA_ARGS__); return -1; } while (0)
 
-int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSON *settings,
-			 char *field, size_t fl, char *msg, size_t ml)
+/* currency_prices_save (only_vid -1: the product's whole set, entries name
+ * their variantId) and currency_variant_prices_save (only_vid: that
+ * variant's set, entries name none): check every entry, then replace. */
+static int save(int64_t tid, int64_t pid, int64_t only_vid, const cJSON *list, const cJSON *settings, const char *prefix,
+		char *field, size_t fl, char *msg, size_t ml)
 {
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > CURRENCY_PRICES_MAX) {
-		snprintf(field, fl, "presentmentPrices");
-		snprintf(msg, ml, "must be a list of up to %d {variantId, currency, price, compareAtPrice?} (minor units)",
-			 CURRENCY_PRICES_MAX);
+		snprintf(field, fl, "%s", prefix);
+		snprintf(msg, ml, "must be a list of up to %d {%scurrency, price, compareAtPrice?} (minor units)",
+			 CURRENCY_PRICES_MAX, only_vid < 0 ? "variantId, " : "");
 		return -1;
 	}
 	sqlite3_stmt *st = db_stmt("SELECT count(*) FROM variants INDEXED BY variants_product WHERE tenant_id = :t AND product_id = :p");
@@ -175,8 +179,8 @@ int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSO
 		const char *sub = "";
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "currency");
 		currency_rate cr;
-		int64_t price, cmp, vid = id_of(cJSON_GetObjectItemCaseSensitive(e, "variantId"));
-		if (!cJSON_IsObject(e)) BAD("must be an object {variantId, currency, price, compareAtPrice?}");
+		int64_t price, cmp, vid = only_vid >= 0 ? only_vid : id_of(cJSON_GetObjectItemCaseSensitive(e, "variantId"));
+		if (!cJSON_IsObject(e)) BAD("must be an object {%scurrency, price, compareAtPrice?}", only_vid < 0 ? "variantId, " : "");
 		sub = ".currency";
 		if (!cJSON_IsString(k) || currency_find(settings, k->valuestring, &cr) < 0)
 			BAD("must be one of the store's other currencies (the commerce setting currencies)");
@@ -187,10 +191,12 @@ int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSO
 		if (minor_units(cJSON_GetObjectItemCaseSensitive(e, "compareAtPrice"), 1, &cmp) < 0)
 			BAD("must be null or a whole number of minor units of %s, 0 to " MONEY_MAX_TEXT, cr.code);
 		sub = ".variantId";
-		if (vid < 0) BAD("must be a variant id of this product");
-		if (nvar > 0 && vid == 0) BAD("is required: this product has variants");
-		if (nvar == 0 && vid > 0) BAD("this product has no variants: leave variantId out (null)");
-		if (vid > 0) {
+		if (only_vid < 0) {
+			if (vid < 0) BAD("must be a variant id of this product");
+			if (nvar > 0 && vid == 0) BAD("is required: this product has variants");
+			if (nvar == 0 && vid > 0) BAD("this product has no variants: leave variantId out (null)");
+		}
+		if (only_vid < 0 && vid > 0) {
 			st = db_stmt("SELECT 1 FROM variants WHERE tenant_id = :t AND id = :v AND product_id = :p");
 			db_bind_int(st, ":t", tid);
 			db_bind_int(st, ":v", vid);
@@ -203,15 +209,16 @@ int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSO
 		for (d = list->child; d && d != e; d = d->next) {
 			const cJSON *k2 = cJSON_GetObjectItemCaseSensitive(d, "currency");
 			n += cJSON_IsString(k2) && !strcmp(k2->valuestring, cr.code) &&
-			     id_of(cJSON_GetObjectItemCaseSensitive(d, "variantId")) == vid;
+			     (only_vid >= 0 || id_of(cJSON_GetObjectItemCaseSensitive(d, "variantId")) == vid);
 		}
 		sub = "";
 		if (n > 0) BAD("names %s for this variant a second time", cr.code);
 		i++;
 	}
-	st = db_stmt("DELETE FROM variant_prices WHERE tenant_id = :t AND product_id = :p");
+	st = db_stmt("DELETE FROM variant_prices WHERE tenant_id = :t AND product_id = :p AND (:v < 0 OR variant_id = :v)");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":p", pid);
+	db_bind_int(st, ":v", only_vid);
 	if (db_run(st) < 0) return -2;
 	cJSON_ArrayForEach(e, list) {
 		int64_t price = 0, cmp = -1;
@@ -221,11 +228,26 @@ int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSO
 			     "VALUES(:t, :p, :v, :c, :price, CASE WHEN :cmp < 0 THEN NULL ELSE :cmp END)");
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":p", pid);
-		db_bind_int(st, ":v", id_of(cJSON_GetObjectItemCaseSensitive(e, "variantId")));
+		db_bind_int(st, ":v", only_vid >= 0 ? only_vid : id_of(cJSON_GetObjectItemCaseSensitive(e, "variantId")));
 		db_bind_text(st, ":c", cJSON_GetObjectItemCaseSensitive(e, "currency")->valuestring);
 		db_bind_int(st, ":price", price);
 		db_bind_int(st, ":cmp", cmp);
 		if (db_run(st) < 0) return -2;
 	}
 	return 0;
+}
+
+int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSON *settings,
+			 char *field, size_t fl, char *msg, size_t ml)
+{
+	return save(tid, pid, -1, list, settings, "presentmentPrices", field, fl, msg, ml);
+}
+
+int currency_variant_prices_save(int64_t tid, int64_t pid, int64_t vid, const cJSON *list, const char *prefix,
+				 char *field, size_t fl, char *msg, size_t ml)
+{
+	cJSON *settings = com_settings(tid);
+	int rc = save(tid, pid, vid, list, settings, prefix, field, fl, msg, ml);
+	cJSON_Delete(settings);
+	return rc;
 }

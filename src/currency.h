@@ -57,4 +57,9 @@ cJSON *currency_prices_json(int64_t tid, int64_t pid);
 #define CURRENCY_PRICES_MAX (CURRENCY_MAX * 100)   /* every currency for each of a product's (at most 100) variants */
 int currency_prices_save(int64_t tid, int64_t pid, const cJSON *list, const cJSON *settings,
 			 char *field, size_t fl, char *msg, size_t ml);
+/* The same for one variant's own presentmentPrices [{currency, price,
+ * compareAtPrice?}] (a variant object in a variant list, the POS's too):
+ * replaces that variant's fixed prices; field names prefix[i]. */
+int currency_variant_prices_save(int64_t tid, int64_t pid, int64_t vid, const cJSON *list, const char *prefix,
+				 char *field, size_t fl, char *msg, size_t ml);
 #endif

@@ -115,6 +115,42 @@ def test_fixed_prices_are_checked_and_stored(stack):
         currencies(stack, [])
 
 
+def test_a_variant_carries_its_own_presentment_prices_in_variant_lists_and_pos_sync(stack):
+    t = stack.demo_token
+    currencies(stack, EUR)
+    try:
+        p, vs = variant_product(stack, "fx-var-" + uuid.uuid4().hex[:6])
+        # the variant list (Shopify's presentmentPrices on a variant): one variant's set replaced, the other's kept
+        r = prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["M"], "currency": "JPY", "price": 4000}]})
+        assert r.status == 200
+        body = {"variants": [{"id": vs["S"], "presentmentPrices": [{"currency": "EUR", "price": 1700, "compareAtPrice": 1900}]},
+                             {"id": vs["M"]}]}
+        r = stack.put(API + "/products/%s/variants" % p["id"], body, token=t)
+        assert r.status == 200, r.text
+        got = {(x["variantId"], x["currency"], x["price"], x["compareAtPrice"]) for x in r.json()["presentmentPrices"]}
+        assert got == {(vs["S"], "EUR", 1700, 1900), (vs["M"], "JPY", 4000, None)}, got
+        bad = {"variants": [{"id": vs["S"], "presentmentPrices": [{"currency": "EUR", "price": 1}, {"currency": "GBP", "price": 1}]}]}
+        r = stack.put(API + "/products/%s/variants" % p["id"], bad, token=t)
+        assert r.status == 422 and field_of(r) == "variants[0].presentmentPrices[1].currency", r.text
+        assert len(stack.get(API + "/products/%s" % p["id"], token=t).json()["presentmentPrices"]) == 2   # nothing written
+        # POS sync: a new product's variants with their euro prices, by the POS's ids
+        pos = "fx-pos-" + uuid.uuid4().hex[:6]
+        res = stack.post(API + "/sync/products", {"products": [
+            {"posId": pos, "name": "Fx Pos", "price": 1000, "options": [{"name": "Size", "values": ["S"]}],
+             "variants": [{"posId": pos + "-s", "option1": "S", "price": 1000, "stock": 3,
+                           "presentmentPrices": [{"currency": "EUR", "price": 950}]}]},
+            {"posId": pos + "-bad", "name": "Fx Pos Bad", "price": 1000,
+             "variants": [{"posId": pos + "-b", "price": 1000, "presentmentPrices": [{"currency": "EUR", "price": -1}]}]}]},
+            token=t).json()
+        assert (res["created"], res["failed"]) == (1, 1), res
+        assert res["results"][1]["error"]["field"] == "variants[0].presentmentPrices[0].price", res
+        got = stack.get(API + "/products/%s" % res["results"][0]["id"], token=t).json()
+        assert [(x["currency"], x["price"]) for x in got["presentmentPrices"]] == [("EUR", 950)]
+        assert got["presentmentPrices"][0]["variantId"] == got["variants"][0]["id"]
+    finally:
+        currencies(stack, [])
+
+
 def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack):
     t = stack.demo_token
     currencies(stack, EUR)
