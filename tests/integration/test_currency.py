@@ -154,12 +154,14 @@ def test_a_variant_carries_its_own_presentment_prices_in_variant_lists_and_pos_s
 def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack):
     t = stack.demo_token
     currencies(stack, EUR)
+    coll_id = None
     try:
         slug = "fx-shown-" + uuid.uuid4().hex[:6]
         p, vs = variant_product(stack, slug)
         coll = "fx-coll-" + uuid.uuid4().hex[:6]
         r = stack.post(API + "/collections", {"title": "Fx", "slug": coll, "productIds": [p["id"]]}, token=t)
         assert r.status == 201, r
+        coll_id = r.json()["id"]
         # converted: $20.00 x 0.92 = 18.40 -> 18.99; $30.00 -> 27.60 -> 27.99
         s = EuroShopper(stack)
         page = s.req("GET", "/products/" + slug).text
@@ -230,6 +232,8 @@ def test_fixed_price_wins_everywhere_and_a_change_mid_checkout_is_refused(stack)
         assert o2["presentmentCurrency"] == "USD" and o2["presentmentTotal"] == o2["total"] and o2["presentmentRate"] is None
     finally:
         currencies(stack, [])
+        if coll_id:   # the demo store's collections as other tests know them
+            stack.delete(API + "/collections/%s" % coll_id, token=t)
 
 
 VIBE = """function renderFx(storefront, products, helpers, api) {
