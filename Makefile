@@ -298,6 +298,7 @@ valgrind:
 SCAN_TESTS ?= test_access_matrix.py test_storefront.py test_admin.py test_cart.py test_vibe_contract.py \
 	test_merchant.py test_orders_admin.py test_delivery.py test_seo.py test_blog_feeds.py test_search.py test_chat.py test_shopper.py test_customers.py test_page_cache.py
 SCAN_TESTS += test_product_type.py
+SCAN_TESTS += test_currency.py
 scan-check:
 	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
 	@cd tests && SF_PROGRAM_DIR=build/debug $(PYTEST) $(addprefix integration/,$(SCAN_TESTS))
@@ -320,6 +321,7 @@ LONG_TESTS := integration/test_webservers.py integration/test_pods.py integratio
 	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
 # staff sign-in with an emailed code in the web editor (issue 14)
 LONG_TESTS += browser/test_editor_code.py
+LONG_TESTS += browser/test_currency_browser.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh

@@ -38,6 +38,10 @@ echo "== tenant lookup by Host =="
 "$root/$build/bench/bench_tenants" "$tmp/tenants.db" | tee "$tmp/tenants.txt"
 
 echo
+echo "== currency: a shopper's chosen currency (rates, fixed prices: doc/commerce.md), inside one worker =="
+"$root/$build/bench/bench_currency" "$tmp/bench.db" 500
+
+echo
 echo "== checkout: orders per second with the stock check, real stack =="
 /usr/bin/python3 "$root/bench/checkout.py" 1000 8 4 | tee "$tmp/checkout.txt"
 

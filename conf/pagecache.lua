@@ -3,6 +3,8 @@
 -- string whose file CACHE/HOST/PATH/index.html exists is sent as it is
 -- (its .gz to a client that takes gzip), with an ETag and 304 from the
 -- file's identity; anything else goes on to storefront.fcgi as before.
+-- A shopper who chose a currency (cookie sf_currency) is not sent this
+-- copy in the shop's currency: the workers answer theirs (index.cur-EUR.html).
 -- CACHE is $SF_PAGE_CACHE in lighttpd's environment, else
 -- /var/cache/storefront/pages (page_cache_dir in storefront.conf).
 local r = lighty.r

@@ -91,6 +91,7 @@ void adm_discount_update(req *r);
 void adm_discount_delete(req *r);
 /* variants, inventory, POS sync, CSV import (admin_sync.c) */
 void adm_product_variants_put(req *r);
+void adm_product_prices_put(req *r);
 void adm_inventory_list(req *r);
 void adm_inventory_set(req *r);
 void adm_sync_products(req *r);

@@ -347,7 +347,8 @@ void adm_product_delete(req *r)
 static const char *const product_statuses[] = { "active", "draft", "archived", NULL };
 static const char *const product_fields[] = { "name", "slug", "description", "price", "compareAtPrice", "sku", "stock",
 					      "trackInventory", "inventoryPolicy", "status", "vendor", "image", "images", "tags",
-					      "seo", "options", "variants", "customFields", "relatedProducts", "productType", "barcode", NULL };
+					      "seo", "options", "variants", "customFields", "relatedProducts", "productType", "barcode",
+					      "presentmentPrices", NULL };
 static const char *const product_readonly[] = { "id", "posId", "createdAt", "updatedAt", "inStock", "stockLimited", "url",
 						"currency", NULL };
 

@@ -197,11 +197,11 @@ static void act_on_order(req *r, order_action act)
 			db_rollback();
 			cJSON *d = cJSON_CreateObject();
 			cJSON_AddStringToObject(d, "field", "amount");
-			http_error(r, 422, "validation_error", d, "field 'amount' is more than the %lld not yet refunded",
-				   (long long)(os.total - os.refunded));
+			http_error(r, 422, "validation_error", d, "field 'amount' is more than the %lld not yet refunded "
+				   "(minor units of %s, the currency charged)", (long long)(os.total - os.refunded), os.currency);
 			goto out;
 		}
-		st = db_stmt("UPDATE orders SET refunded = refunded + :a, payment_status = CASE WHEN refunded + :a >= total "
+		st = db_stmt("UPDATE orders SET refunded = refunded + :a, payment_status = CASE WHEN refunded + :a >= coalesce(charge_total, total) "
 			     "THEN :to ELSE 'partially_refunded' END, updated_at = strftime('%s','now') WHERE tenant_id = :t AND id = :id");
 		db_bind_int(st, ":a", amount);
 		break;

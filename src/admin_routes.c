@@ -67,6 +67,7 @@ const route admin_routes[] = {
 	{ M_DELETE, "/api/cms/collections/:id", adm_collection_delete, AW, ROLE_OWNER | ROLE_EDITOR, "collection", NULL },
 	{ M_GET, "/api/cms/changes", adm_changes, RA, ROLE_ANY, NULL, NULL },
 	{ M_PUT, "/api/cms/products/:id/variants", adm_product_variants_put, AW, ROLE_OWNER | ROLE_STAFF, "product", NULL },
+	{ M_PUT, "/api/cms/products/:id/prices", adm_product_prices_put, AW, ROLE_OWNER | ROLE_STAFF, "product", NULL },
 	{ M_POST, "/api/cms/products/import", adm_products_import, AW, ROLE_OWNER | ROLE_STAFF, "product", NULL },
 	{ M_GET, "/api/cms/products.csv", adm_products_csv, RA, CAT, "product", NULL },
 	/* stock levels are part of the catalogue every role reads (doc/access.md) */

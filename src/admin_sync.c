@@ -13,6 +13,9 @@
 #include "catalog.h"
 #include "route.h"
 #include "db.h"
+#include "currency.h"
+#include "pagecache.h"
+#include "store_settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,12 +66,42 @@ int adm_product_variants_save(req *r, const cJSON *body, int64_t id)
 		cJSON_free(txt);
 		if (rc < 0) { adm_fail(r, "the product"); return -1; }
 	}
-	if (!vars || cJSON_IsNull(vars)) return 0;
-	cs_actor a = actor_of(r);
-	int rc = cs_save_variants(&a, id, vars, opts, field, sizeof field, msg, sizeof msg);
+	if (vars && !cJSON_IsNull(vars)) {
+		cs_actor a = actor_of(r);
+		int rc = cs_save_variants(&a, id, vars, opts, field, sizeof field, msg, sizeof msg);
+		if (rc == -2) { adm_fail(r, "the product"); return -1; }
+		if (rc < 0) { db_rollback(); in_fail(r, field, "%s", msg); return -1; }
+	}
+	/* fixed prices per currency, after the variants they name */
+	const cJSON *prices = cJSON_GetObjectItemCaseSensitive(body, "presentmentPrices");
+	if (!prices || cJSON_IsNull(prices)) return 0;
+	cJSON *settings = com_settings(r->t.id);
+	int rc = currency_prices_save(r->t.id, id, prices, settings, field, sizeof field, msg, sizeof msg);
+	cJSON_Delete(settings);
+	if (rc == 0 && pagecache_invalidate_item(r->t.id, "product", id) < 0) rc = -2;
 	if (rc == -2) { adm_fail(r, "the product"); return -1; }
 	if (rc < 0) { db_rollback(); in_fail(r, field, "%s", msg); return -1; }
 	return 0;
+}
+
+/* A part of product {id} from a checked body b, in one transaction through
+ * adm_product_variants_save, audited as action -> 200 with the product. */
+static void product_part_put(req *r, const cJSON *b, const char *action, const char *what)
+{
+	int64_t id = route_id(r, 0);
+	if (db_begin(1) < 0) { adm_fail(r, what); return; }
+	sqlite3_stmt *st = db_stmt("SELECT 1 FROM products WHERE tenant_id = :t AND id = :id");
+	db_bind_int(st, ":t", r->t.id);
+	db_bind_int(st, ":id", id);
+	int found = db_step(st) == SQLITE_ROW;
+	db_reset(st);
+	if (!found) { db_rollback(); adm_not_found(r, "product"); return; }
+	if (adm_product_variants_save(r, b, id) < 0) return;
+	if (audit_write(r, action, "product", id, "update", NULL) < 0 || audit_bump_content(r->t.id) < 0) {
+		adm_fail(r, what);
+		return;
+	}
+	if (adm_commit(r) == 0) adm_send(r, 200, cat_admin_product(r->t.id, id), "product");
 }
 
 /* Route: PUT /api/cms/products/{id}/variants {options?, variants[]} */
@@ -76,23 +109,24 @@ void adm_product_variants_put(req *r)
 {
 	cJSON *b = http_json_body(r);
 	if (!b) return;
-	int64_t id = route_id(r, 0);
 	const cJSON *vars;
-	if (in_array(r, b, "variants", IN_REQUIRED, 100, &vars) < 0) goto out;
-	if (db_begin(1) < 0) { adm_fail(r, "the variants"); goto out; }
-	sqlite3_stmt *st = db_stmt("SELECT 1 FROM products WHERE tenant_id = :t AND id = :id");
-	db_bind_int(st, ":t", r->t.id);
-	db_bind_int(st, ":id", id);
-	int found = db_step(st) == SQLITE_ROW;
-	db_reset(st);
-	if (!found) { db_rollback(); adm_not_found(r, "product"); goto out; }
-	if (adm_product_variants_save(r, b, id) < 0) goto out;
-	if (audit_write(r, "product.variants", "product", id, "update", NULL) < 0 || audit_bump_content(r->t.id) < 0) {
-		adm_fail(r, "the variants");
-		goto out;
-	}
-	if (adm_commit(r) == 0) adm_send(r, 200, cat_admin_product(r->t.id, id), "product");
-out:
+	if (in_array(r, b, "variants", IN_REQUIRED, 100, &vars) == 0) product_part_put(r, b, "product.variants", "the variants");
+	cJSON_Delete(b);
+}
+
+/* Route: PUT /api/cms/products/{id}/prices {presentmentPrices: [{variantId,
+ * currency, price, compareAtPrice?}]} (minor units of that currency): the
+ * product's fixed prices in the store's other currencies, replaced whole
+ * ([] clears them) -> the product. */
+void adm_product_prices_put(req *r)
+{
+	cJSON *b = http_json_body(r);
+	if (!b) return;
+	const cJSON *list;
+	static const char *const known[] = { "presentmentPrices", NULL };
+	if (in_known(r, b, known, NULL) == 0 &&
+	    in_array(r, b, "presentmentPrices", IN_REQUIRED, CURRENCY_PRICES_MAX, &list) == 0)
+		product_part_put(r, b, "product.prices", "the prices");
 	cJSON_Delete(b);
 }
 

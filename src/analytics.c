@@ -277,10 +277,12 @@ cJSON *analytics_report(int64_t tid, const char *from, const char *to)
 	db_reset(st);
 	/* Orders by the store's local day: a day's margin either side of the
 	 * UTC range covers every zone. Cancelled orders count for nothing;
-	 * refunds come off revenue. */
+	 * refunds come off revenue. Revenue is what was charged, in the
+	 * currency charged (an order charged in EUR is EUR revenue), each
+	 * currency summed on its own. */
 	zone z;
 	zone_enter(tid, &z);
-	st = db_stmt("SELECT created_at, currency, total - refunded FROM orders "
+	st = db_stmt("SELECT created_at, coalesce(charge_currency, currency), coalesce(charge_total, total) - refunded FROM orders "
 		     "WHERE tenant_id = :t AND created_at >= :lo AND created_at < :hi AND status != 'cancelled'");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":lo", f0 - 86400);

@@ -7,6 +7,7 @@
 #include "util.h"
 #include "rows.h"
 #include "catsync.h"
+#include "currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,7 @@ static cJSON *adm_row(sqlite3_stmt *st)
 	else cJSON_AddStringToObject(p, "posId", db_text(st, 16));
 	cJSON_AddItemToObject(p, "options", cs_options_json(db_int(st, 15), db_int(st, 0)));
 	cJSON_AddItemToObject(p, "variants", cs_variants_json(db_int(st, 15), db_int(st, 0), 1, NULL));
+	cJSON_AddItemToObject(p, "presentmentPrices", currency_prices_json(db_int(st, 15), db_int(st, 0)));
 	cJSON_AddItemToObject(p, "customFields", row_json(st, 20, 0));
 	cJSON_AddItemToObject(p, "relatedProducts", cf_related_json(db_text(st, 21)));
 	cJSON_AddStringToObject(p, "productType", db_text(st, 22));

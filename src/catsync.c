@@ -1,6 +1,7 @@
 /* catsync: bulk catalogue writes (see catsync.h). */
 #include "pagecache.h"
 #include "catsync.h"
+#include "currency.h"
 #include "seo.h"
 #include "redirects.h"
 #include "cfields.h"
@@ -607,6 +608,15 @@ int cs_save_variants(const cs_actor *a, int64_t pid, const cJSON *arr, const cJS
 				rc = bad(field, fl, msg, ml, full, "is already used by another variant");
 			} else rc = -2;
 			break;
+		}
+		/* the variant's own fixed prices in other currencies (Shopify's
+		 * presentmentPrices), replaced when given */
+		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(v, "presentmentPrices");
+		if (pp && !cJSON_IsNull(pp)) {
+			char pre[80];
+			snprintf(pre, sizeof pre, "%s.presentmentPrices", f2);
+			rc = currency_variant_prices_save(a->tid, pid, m ? m->id : db_last_id(), pp, pre, field, fl, msg, ml);
+			if (rc != 0) break;
 		}
 		pos++;
 	}

@@ -11,6 +11,7 @@
 #include "rows.h"
 #include "db.h"
 #include "log.h"
+#include "currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,45 @@ static int insert_line(const checkout_req *q, int64_t order, const cart_line *l)
 	return audit_write_as(tid, 0, "shopper", q->remote_addr, "inventory.sale", "product", l->product, "update", NULL) < 0 ? -1 : 0;
 }
 
+/* The shopper's currency on order: each line's unit price in it (the same
+ * currency_price the pages showed), what the shopper saw in total (the
+ * items plus shipping, tax and discount converted without rounding) and,
+ * when the store charges in it, what the gateway is asked for. 0, -1
+ * storage error, 1 the items no longer come to q->present_items (the sum
+ * in r->present_items). */
+static int record_presentment(const checkout_req *q, int64_t order, const cart_line *lines, size_t n,
+			      const com_totals *tot, checkout_result *r)
+{
+	int64_t tid = q->t->id, items = 0;
+	const currency_rate *cr = q->present;
+	for (size_t i = 0; i < n; i++) {
+		currency_amount a;
+		currency_price(tid, lines[i].product, lines[i].variant, q->t->currency, cr, lines[i].price, -1, &a);
+		items += a.price * lines[i].qty;
+		sqlite3_stmt *st = db_stmt("UPDATE order_items SET presentment_price = :p WHERE tenant_id = :t AND order_id = :o "
+					   "AND coalesce(product_id, 0) = :pid AND variant_id = :vid");
+		db_bind_int(st, ":p", a.price);
+		db_bind_int(st, ":t", tid);
+		db_bind_int(st, ":o", order);
+		db_bind_int(st, ":pid", lines[i].product);
+		db_bind_int(st, ":vid", lines[i].variant);
+		if (db_run(st) < 0) return -1;
+	}
+	if (items != q->present_items) { r->present_items = items; return 1; }
+	int64_t total = items + currency_convert_plain(tot->total - tot->subtotal, q->t->currency, cr);
+	if (total < 0) total = 0;
+	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot, "
+				   "charge_currency = CASE WHEN :charge THEN :c END, charge_total = CASE WHEN :charge THEN :tot END "
+				   "WHERE tenant_id = :t AND id = :o");
+	db_bind_text(st, ":c", cr->code);
+	db_bind_text(st, ":r", cr->rate_text);
+	db_bind_int(st, ":tot", total);
+	db_bind_int(st, ":charge", cr->charge);
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":o", order);
+	return db_run(st) < 0 ? -1 : 0;
+}
+
 /* Count one use of discount id: 0, -1 storage error, 1 used up meanwhile. */
 static int use_discount(int64_t tid, int64_t id)
 {
@@ -264,6 +304,11 @@ static void place(const checkout_req *q, const char *hash, checkout_result *r, i
 			sb_puts(&r->message, lines[i].name);
 			goto out;
 		}
+	}
+	if (q->present) {
+		int rc = record_presentment(q, order, lines, n, &tot, r);
+		if (rc < 0) { storage(r); goto out; }
+		if (rc > 0) { db_rollback(); r->code = CO_PRICE_CHANGED; goto out; }
 	}
 	if (disc_id) {
 		int rc = use_discount(tid, disc_id);

@@ -24,6 +24,13 @@ typedef struct checkout_req {
 	const cJSON *address;           /* the checked shippingAddress ({} without one) */
 	const char *origin;             /* the store's address for links in emails */
 	const char *remote_addr;        /* for the audit log */
+	/* The shopper's (presentment) currency, NULL for the shop's; then the
+	 * items' subtotal in it that they agreed to (minor units): if the
+	 * lines (currency_price) come to another amount the order is refused
+	 * (CO_PRICE_CHANGED). The order records both sides, and the gateway
+	 * charges in it when present->charge. */
+	const struct currency_rate *present;
+	int64_t present_items;
 } checkout_req;
 
 typedef enum {
@@ -39,6 +46,7 @@ typedef enum {
 	CO_DISCOUNT_USED_UP,
 	CO_STORAGE,             /* the database failed; nothing was written (db_busy: it was locked) */
 	CO_READ_ONLY,           /* the store is in its read-only window (moving between pods): nothing written */
+	CO_PRICE_CHANGED,       /* the items in the presentment currency are not what the shopper agreed to (present_items) */
 } checkout_code;
 
 typedef struct checkout_result {
@@ -47,6 +55,7 @@ typedef struct checkout_result {
 	int payment_delayed;            /* CO_PLACED: the card intent is left to the deliverer */
 	sbuf message;                   /* stock: the short lines; discount: why it is refused */
 	cJSON *items;                   /* stock: the short lines (itemId, productId, ...) or NULL */
+	int64_t present_items;          /* CO_PRICE_CHANGED: what the items come to now in that currency */
 } checkout_result;
 
 /* Place the order: r->code says what happened. Free r with checkout_result_free. */

@@ -59,6 +59,7 @@ typedef struct req {
 	double currency_rate;
 	char currency_rounding[8];
 	char currency_rate_text[32];
+	int currency_charge;        /* the store charges in it (currencies[].charge) */
 	int json_errors;            /* errors as JSON (API) rather than HTML */
 
 	/* response */

@@ -93,7 +93,7 @@ static void add_variant_prices(req *r, cJSON *p)
 {
 	cJSON *vars = cJSON_GetObjectItemCaseSensitive(p, "variants"), *v;
 	cJSON_AddBoolToObject(p, "hasVariants", cJSON_GetArraySize(vars) > 0);
-	cJSON_ArrayForEach(v, vars) store_add_prices(r, v);
+	cJSON_ArrayForEach(v, vars) store_add_variant_prices(r, v, p);
 }
 
 /* Route: GET /products -- every active product. */
@@ -121,6 +121,7 @@ static void api_product(req *r)
 {
 	cJSON *p = cat_product_by_slug(&r->t, r->params[0]);
 	if (!p) { not_found(r, "There is no such product."); return; }
+	store_present_product(r, p);   /* in the shopper's currency, as /api/products */
 	http_json(r, 200, p);
 }
 

@@ -23,6 +23,12 @@ static const struct cur *find(const char *c)
 
 int money_known(const char *c) { return find(c) != NULL; }
 
+const char *money_symbol(const char *c)
+{
+	const struct cur *k = find(c);
+	return k ? k->symbol : "";
+}
+
 int money_decimals(const char *c)
 {
 	const struct cur *k = find(c);
@@ -34,6 +40,13 @@ double money_major(int64_t minor, const char *c)
 	double d = 1;
 	for (int i = money_decimals(c); i > 0; i--) d *= 10;
 	return (double)minor / d;
+}
+
+int64_t money_minor(double major, const char *c)
+{
+	double d = 1;
+	for (int i = money_decimals(c); i > 0; i--) d *= 10;
+	return (int64_t)(major * d + 0.5);
 }
 
 void money_format(sbuf *b, int64_t minor, const char *c)

@@ -16,8 +16,12 @@
 
 int money_decimals(const char *currency);          /* USD 2, JPY 0, ... */
 double money_major(int64_t minor, const char *currency);
+/* A non-negative major amount (as JSON carries it) back in minor units. */
+int64_t money_minor(double major, const char *currency);
 /* "$1,234.50", "¥1,235", "12,000 ₫", "₹12,34,567.00" */
 void money_format(sbuf *b, int64_t minor, const char *currency);
+/* "$", "€", "CHF ": the currency's symbol as money_format writes it. */
+const char *money_symbol(const char *currency);
 /* Is this a currency code we know (ISO 4217, upper-case)? */
 int money_known(const char *currency);
 #endif

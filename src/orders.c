@@ -15,7 +15,8 @@ static const char *const ORDER_COLS =
 	"SELECT id, number, secret, email, name, phone, shipping_address_json, shipping_method, shipping_method_name, "
 	"payment_method, currency, subtotal, discount, shipping, tax, tax_inclusive, total, discount_code, status, "
 	"payment_status, fulfillment_status, refunded, tracking_number, tracking_url, payment_ref, created_at, "
-	"updated_at, paid_at, fulfilled_at, cancelled_at, note, payment_client_secret "
+	"updated_at, paid_at, fulfilled_at, cancelled_at, note, payment_client_secret, "
+	"presentment_currency, presentment_rate, presentment_total, charge_currency, charge_total "
 	"FROM orders WHERE tenant_id = :t AND id = :id";
 
 cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
@@ -76,10 +77,30 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 	} else if (*db_text(st, 31)) {
 		cJSON_AddStringToObject(o, "paymentClientSecret", db_text(st, 31));
 	}
+	/* Multi-currency (doc/commerce.md): the shop's currency (every amount
+	 * above), what the shopper saw (presentment: the shop's own when they
+	 * chose none) and what the gateway was asked to charge. */
+	char pcur[8];
+	snprintf(pcur, sizeof pcur, "%s", db_isnull(st, 32) ? curbuf : db_text(st, 32));
+	cJSON_AddStringToObject(o, "shopCurrency", curbuf);
+	cJSON_AddStringToObject(o, "presentmentCurrency", pcur);
+	if (db_isnull(st, 33)) cJSON_AddNullToObject(o, "presentmentRate");
+	else cJSON_AddStringToObject(o, "presentmentRate", db_text(st, 33));
+	int64_t ptotal = db_isnull(st, 34) ? db_int(st, 16) : db_int(st, 34);
+	if (admin) cJSON_AddNumberToObject(o, "presentmentTotal", (double)ptotal);
+	else com_add_money(o, "presentmentTotal", ptotal, pcur);
+	char ccur[8];
+	snprintf(ccur, sizeof ccur, "%s", db_isnull(st, 35) ? curbuf : db_text(st, 35));
+	cJSON_AddStringToObject(o, "chargeCurrency", ccur);
+	int64_t ctotal = db_isnull(st, 36) ? db_int(st, 16) : db_int(st, 36);
+	if (admin) cJSON_AddNumberToObject(o, "chargeTotal", (double)ctotal);
+	else com_add_money(o, "chargeTotal", ctotal, ccur);
+	/* refunds are in the currency charged (the email's refundedFormatted) */
+	if (!admin && db_int(st, 21) > 0) com_add_money(o, "refunded", db_int(st, 21), ccur);
 	db_reset(st);
 	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	st = db_stmt("SELECT product_id, variant_id, name, variant_title, sku, unit_price, quantity, line_total "
-		     "FROM order_items WHERE tenant_id = :t AND order_id = :id ORDER BY id");
+	st = db_stmt("SELECT product_id, variant_id, name, variant_title, sku, unit_price, quantity, line_total, "
+		     "coalesce(presentment_price, unit_price) FROM order_items WHERE tenant_id = :t AND order_id = :id ORDER BY id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	while (db_step(st) == SQLITE_ROW) {
@@ -96,6 +117,13 @@ cJSON *com_order_json(int64_t tid, int64_t id, int admin, const char *currency)
 		} else {
 			com_add_money(it, "unitPrice", db_int(st, 5), curbuf);
 			com_add_money(it, "lineTotal", db_int(st, 7), curbuf);
+		}
+		if (admin) {
+			cJSON_AddNumberToObject(it, "presentmentUnitPrice", (double)db_int(st, 8));
+			cJSON_AddNumberToObject(it, "presentmentLineTotal", (double)(db_int(st, 8) * db_int(st, 6)));
+		} else {
+			com_add_money(it, "presentmentUnitPrice", db_int(st, 8), pcur);
+			com_add_money(it, "presentmentLineTotal", db_int(st, 8) * db_int(st, 6), pcur);
 		}
 		cJSON_AddItemToArray(items, it);
 	}
@@ -245,8 +273,9 @@ const char *order_refusal(order_action a, const order_state *s, char *msg, size_
 
 int order_state_load(int64_t tid, int64_t id, order_state *s)
 {
-	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, total, refunded, restocked, payment_method "
-				   "FROM orders WHERE tenant_id = :t AND id = :id");
+	/* total: what was charged (refunds are in that currency) */
+	sqlite3_stmt *st = db_stmt("SELECT status, payment_status, fulfillment_status, coalesce(charge_total, total), refunded, "
+				   "restocked, payment_method, coalesce(charge_currency, currency) FROM orders WHERE tenant_id = :t AND id = :id");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", id);
 	int found = db_step(st) == SQLITE_ROW;
@@ -258,6 +287,7 @@ int order_state_load(int64_t tid, int64_t id, order_state *s)
 		s->refunded = db_int(st, 4);
 		s->restocked = (int)db_int(st, 5);
 		snprintf(s->method, sizeof s->method, "%s", db_text(st, 6));
+		snprintf(s->currency, sizeof s->currency, "%s", db_text(st, 7));
 	}
 	db_reset(st);
 	return found ? 0 : -1;

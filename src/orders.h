@@ -37,8 +37,9 @@ typedef struct order_state {
 	char payment[24];       /* pending | paid | partially_refunded | refunded | failed */
 	char fulfillment[16];   /* unfulfilled | fulfilled */
 	char method[16];        /* manual | stripe */
-	int64_t total, refunded;
+	int64_t total, refunded;       /* in currency: what was charged (the shopper's when the store charges in it) */
 	int restocked;
+	char currency[8];
 } order_state;
 
 /* One row of the table: action moves axis from one of `from` (words

@@ -128,6 +128,9 @@ int outbox_queue_order_emails(const tenant *t, const char *origin, int64_t order
 	cJSON_AddStringToObject(o, "origin", origin);
 	cJSON_AddBoolToObject(o, "manualPayment",
 			      !strcmp(cJSON_GetObjectItemCaseSensitive(o, "paymentMethod")->valuestring, "manual"));
+	/* placed in the shopper's currency: the email says what they saw and pay */
+	cJSON_AddBoolToObject(o, "otherCurrency", strcmp(cJSON_GetObjectItemCaseSensitive(o, "presentmentCurrency")->valuestring,
+							 cJSON_GetObjectItemCaseSensitive(o, "shopCurrency")->valuestring) != 0);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "store"), "name", t->name);
 	const char *email = cJSON_GetObjectItemCaseSensitive(o, "email")->valuestring;
 	char subject[400];

@@ -5,9 +5,9 @@
 #include "currency.h"
 #include "db.h"
 #include "log.h"
+#include "money.h"
 #include "outbox.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -85,9 +85,7 @@ const char *pagecache_flag(req *r)
 const char *pagecache_currency(req *r)
 {
 	const char *c = http_cookie(r, CURRENCY_COOKIE);
-	if (!c || !*c) return NULL;
-	return strlen(c) == 3 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]) && isupper((unsigned char)c[2])
-		? c : NULL;   /* not a code: the store's own prices */
+	return c && *c && money_known(c) ? c : NULL;   /* not a code: the store's own prices */
 }
 
 /* ---- keys ---- */
@@ -475,7 +473,9 @@ void pagecache_store(req *r)
 {
 	if (!pagecache_enabled() || !r->route || !(r->route->flags & R_CACHE) || r->method != M_GET ||
 	    r->status != 200 || !r->t.id || !str_startswith(r->content_type, "text/html") || g.overflow ||
-	    (r->cache_control && strstr(r->cache_control, "no-store")) ||   /* personal: a shopper's own */
+	    /* personal: a shopper's own (a page in the shopper's currency is
+	     * private too, but the same for all who chose it: kept by its key) */
+	    (r->cache_control && strstr(r->cache_control, "no-store") && !pagecache_currency(r)) ||
 	    strstr(sb_str(&r->headers), "Set-Cookie:")) {
 		release_lock();
 		return;

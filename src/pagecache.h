@@ -6,7 +6,10 @@
  * without waking a worker (conf/, doc/page-cache.md). Owns:
  *  - the key of a request (host, path, the query normalised: tracking
  *    parameters dropped, known ones kept, any other parameter: not
- *    cached) and the guest/customer flag of pages that vary by it;
+ *    cached), the guest/customer flag of pages that vary by it, and the
+ *    shopper's currency (the sf_currency cookie, one of the small set of
+ *    codes money.c knows: HOST/PATH/index.cur-EUR.html, answered only by
+ *    the workers and privately, never the page in the shop's currency);
  *  - what a page depends on: render paths report what they used
  *    (pagecache_use: "product" 5, "page" 3, ...); every page also depends
  *    on its store (theme, settings, navigation). The table page_cache and

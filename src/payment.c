@@ -23,7 +23,10 @@ static const char *stripe_key(const cJSON *settings, const char *k)
 int pay_intent_call(int64_t tid, int64_t order, const cJSON *settings, pay_call *c, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof *c);
-	sqlite3_stmt *st = db_stmt("SELECT o.total, o.currency, o.payment_ref, o.number FROM orders o "
+	/* the amount and currency to charge: the shopper's currency when the
+	 * store charges in it (charge_*, set at checkout), else the shop's */
+	sqlite3_stmt *st = db_stmt("SELECT coalesce(o.charge_total, o.total), coalesce(o.charge_currency, o.currency), "
+				   "o.payment_ref, o.number FROM orders o "
 				   "WHERE o.tenant_id = :t AND o.id = :id AND o.payment_method = 'stripe'");
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":id", order);

@@ -21,6 +21,7 @@
 #include "wishlist.h"
 #include "pagecache.h"
 #include "incache.h"
+#include "money.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -61,7 +62,17 @@ cJSON *render_storefront(req *r)
 	cJSON_AddStringToObject(s, "tagline", r->t.tagline);
 	cJSON_AddStringToObject(s, "username", r->t.username);
 	cJSON_AddStringToObject(s, "domain", r->host);
-	cJSON_AddStringToObject(s, "currency", r->t.currency);
+	/* the shopper's (presentment) currency: what formatPrice and the
+	 * products' prices are in; the store's own beside it */
+	int other = store_presentment(r);
+	cJSON_AddStringToObject(s, "currency", other ? r->currency : r->t.currency);
+	cJSON_AddStringToObject(s, "shopCurrency", r->t.currency);
+	cJSON *pc = cJSON_AddObjectToObject(s, "presentmentCurrency");
+	cJSON_AddStringToObject(pc, "code", other ? r->currency : r->t.currency);
+	cJSON_AddStringToObject(pc, "symbol", money_symbol(other ? r->currency : r->t.currency));
+	cJSON_AddNumberToObject(pc, "decimals", money_decimals(other ? r->currency : r->t.currency));
+	if (other) cJSON_AddStringToObject(pc, "rate", r->currency_rate_text);
+	else cJSON_AddNullToObject(pc, "rate");
 	cJSON *th = theme(r);
 	cJSON_AddStringToObject(s, "logo", logo(r, th));
 	cJSON_AddItemToObject(s, "theme", th);
@@ -110,6 +121,7 @@ static cJSON *load_catalog(req *r, const cJSON *c)
 	pagecache_use("products", 0);
 	pagecache_use("collections", 0);
 	pagecache_use_list("product", a);
+	store_present_products(r, a);
 	return a;
 }
 
@@ -165,6 +177,7 @@ static cJSON *block_products(req *r, const cJSON *bconf)
 	pagecache_use("products", 0);
 	if (cJSON_IsString(coll)) pagecache_use("collections", 0);
 	pagecache_use_list("product", a);
+	store_present_products(r, a);
 	return a;
 }
 
@@ -208,8 +221,8 @@ static int input_key(req *r, const vibe_entry *entry, const cJSON *bconf, sbuf *
 		if (!strcmp(entry->params[i], "posts") || !strcmp(entry->params[i], "user") ||
 		    !strcmp(entry->params[i], "cart"))
 			return 0;
-	sb_printf(key, "%lld|%lld|%d|%s|%s|%s|", (long long)r->t.id, (long long)r->t.content_version, r->https,
-		  r->host, r->host_port, render_device(r));
+	sb_printf(key, "%lld|%lld|%d|%s|%s|%s|%s|", (long long)r->t.id, (long long)r->t.content_version, r->https,
+		  r->host, r->host_port, render_device(r), store_presentment(r) ? r->currency : "");
 	for (int i = 0; i < entry->nparams; i++) {
 		sb_puts(key, entry->params[i]);
 		sb_putc(key, ',');

@@ -64,6 +64,24 @@ void store_stock(req *r);
 int store_presentment(req *r);
 /* A shop price (minor units) in the presentment currency's minor units. */
 int64_t store_convert(req *r, int64_t shop_minor);
+/* THE price of product pid's variant vid (0: the product) for this
+ * request: in the presentment currency (currency_price: a fixed price, else
+ * converted) when the shopper chose one, else the shop prices given
+ * (minor units; shop_cmp -1: none). Returns out->price. */
+struct currency_amount;
+struct currency_rate;
+/* This request's presentment currency is cr (a checkout names its own). */
+void store_set_presentment(req *r, const struct currency_rate *cr);
+int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, struct currency_amount *out);
+/* A variant's formatted prices (as store_add_prices) in product's page. */
+void store_add_variant_prices(req *r, cJSON *v, const cJSON *product);
+/* Products (and their variants) as vibe code and /api/products give them:
+ * price, compareAtPrice and currency in the shopper's currency (through
+ * store_price), shopPrice and shopCompareAtPrice in the store's. */
+void store_present_products(req *r, cJSON *list);
+/* An id field of the JSON we made (a string, or a number): 0 when absent. */
+int64_t store_json_id(const cJSON *o, const char *k);
+void store_present_product(req *r, cJSON *p);
 /* The currency menu's data into d (currencyForm); back: this page's path. */
 void store_currency_form(req *r, cJSON *d, const char *back);
 void store_currency_choose(req *r);

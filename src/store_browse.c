@@ -33,12 +33,7 @@ int store_presentment(req *r)
 		if (c && *c && strcmp(c, r->t.currency)) {
 			cJSON *s = com_settings(r->t.id);
 			currency_rate cr;
-			if (currency_find(s, c, &cr) == 0) {
-				snprintf(r->currency, sizeof r->currency, "%s", cr.code);
-				r->currency_rate = cr.rate;
-				snprintf(r->currency_rounding, sizeof r->currency_rounding, "%s", cr.rounding);
-				snprintf(r->currency_rate_text, sizeof r->currency_rate_text, "%s", cr.rate_text);
-			}
+			if (currency_find(s, c, &cr) == 0) store_set_presentment(r, &cr);
 			cJSON_Delete(s);
 		}
 	}
@@ -50,35 +45,116 @@ int store_presentment(req *r)
 	return r->currency[0] != 0;
 }
 
-int64_t store_convert(req *r, int64_t shop_minor)
+/* r's presentment currency as a rate (store_presentment first). */
+static currency_rate presentment_rate(req *r)
 {
 	currency_rate cr = { .rate = r->currency_rate };
 	snprintf(cr.code, sizeof cr.code, "%s", r->currency);
 	snprintf(cr.rounding, sizeof cr.rounding, "%s", r->currency_rounding);
+	snprintf(cr.rate_text, sizeof cr.rate_text, "%s", r->currency_rate_text);
+	cr.charge = r->currency_charge;
+	return cr;
+}
+
+void store_set_presentment(req *r, const currency_rate *cr)
+{
+	r->currency_known = 1;
+	snprintf(r->currency, sizeof r->currency, "%s", cr->code);
+	r->currency_rate = cr->rate;
+	snprintf(r->currency_rounding, sizeof r->currency_rounding, "%s", cr->rounding);
+	snprintf(r->currency_rate_text, sizeof r->currency_rate_text, "%s", cr->rate_text);
+	r->currency_charge = cr->charge;
+}
+
+int64_t store_convert(req *r, int64_t shop_minor)
+{
+	currency_rate cr = presentment_rate(r);
 	return currency_convert(shop_minor, r->t.currency, &cr);
 }
 
-/* Formatted prices of a product or variant (store.h): in the shopper's
- * currency when they chose one the store sells in. */
-void store_add_prices(req *r, cJSON *p)
+int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, currency_amount *out)
+{
+	if (!store_presentment(r)) {
+		out->price = shop_price;
+		out->compare_at = shop_cmp;
+		out->fixed = 0;
+		return out->price;
+	}
+	currency_rate cr = presentment_rate(r);
+	currency_price(r->t.id, pid, vid, r->t.currency, &cr, shop_price, shop_cmp, out);
+	return out->price;
+}
+
+int64_t store_json_id(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? strtoll(v->valuestring, NULL, 10) : cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+/* Formatted prices of product pid's variant vid (0: the product), whose
+ * JSON p has price and compareAtPrice in the shop's major units: in the
+ * shopper's currency when they chose one the store sells in. */
+static void add_item_prices(req *r, cJSON *p, int64_t pid, int64_t vid)
 {
 	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
 	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(p, "compareAtPrice");
-	int dec = money_decimals(r->t.currency);
-	double mul = 1;
-	for (int i = 0; i < dec; i++) mul *= 10;
+	int64_t sp = cJSON_IsNumber(price) ? money_minor(price->valuedouble, r->t.currency) : 0;
+	int64_t sc = cJSON_IsNumber(cmp) ? money_minor(cmp->valuedouble, r->t.currency) : -1;
+	currency_amount a;
+	store_price(r, pid, vid, sp, sc, &a);
+	const char *cur = store_presentment(r) ? r->currency : r->t.currency;
 	sbuf b = SBUF_INIT;
-	int other = store_presentment(r);
-	const char *cur = other ? r->currency : r->t.currency;
-#define SHOWN(x) (other ? store_convert(r, (int64_t)((x) * mul + 0.5)) : (int64_t)((x) * mul + 0.5))
-	if (cJSON_IsNumber(price)) money_format(&b, SHOWN(price->valuedouble), cur);
+	if (cJSON_IsNumber(price)) money_format(&b, a.price, cur);
 	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
 	sb_reset(&b);
-	if (cJSON_IsNumber(cmp) && cJSON_IsNumber(price) && cmp->valuedouble > price->valuedouble)
-		money_format(&b, SHOWN(cmp->valuedouble), cur);
-#undef SHOWN
+	if (cJSON_IsNumber(price) && a.compare_at > a.price) money_format(&b, a.compare_at, cur);
 	cJSON_AddStringToObject(p, "compareAtFormatted", sb_str(&b));
 	sb_free(&b);
+}
+
+/* Formatted prices of a product (or a wishlist item: its variantId). */
+void store_add_prices(req *r, cJSON *p)
+{
+	add_item_prices(r, p, store_json_id(p, "id"), store_json_id(p, "variantId"));
+}
+
+void store_add_variant_prices(req *r, cJSON *v, const cJSON *product)
+{
+	add_item_prices(r, v, store_json_id(product, "id"), store_json_id(v, "id"));
+}
+
+/* One product's or variant's price, compareAtPrice and currency (shop
+ * major units in) in the shopper's currency, with shopPrice and
+ * shopCompareAtPrice (the store's amounts) beside them. */
+static void present_item(req *r, cJSON *x, int64_t pid, int64_t vid)
+{
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(x, "price");
+	const cJSON *cmp = cJSON_GetObjectItemCaseSensitive(x, "compareAtPrice");
+	if (!cJSON_IsNumber(price)) return;
+	cJSON_AddNumberToObject(x, "shopPrice", price->valuedouble);
+	cJSON_AddItemToObject(x, "shopCompareAtPrice", cJSON_IsNumber(cmp) ? cJSON_CreateNumber(cmp->valuedouble) : cJSON_CreateNull());
+	if (!store_presentment(r)) return;
+	currency_amount a;
+	store_price(r, pid, vid, money_minor(price->valuedouble, r->t.currency),
+		    cJSON_IsNumber(cmp) ? money_minor(cmp->valuedouble, r->t.currency) : -1, &a);
+	cJSON_ReplaceItemInObjectCaseSensitive(x, "price", cJSON_CreateNumber(money_major(a.price, r->currency)));
+	cJSON_ReplaceItemInObjectCaseSensitive(x, "compareAtPrice", a.compare_at >= 0 ?
+					       cJSON_CreateNumber(money_major(a.compare_at, r->currency)) : cJSON_CreateNull());
+	if (cJSON_HasObjectItem(x, "currency")) cJSON_ReplaceItemInObjectCaseSensitive(x, "currency", cJSON_CreateString(r->currency));
+}
+
+void store_present_product(req *r, cJSON *p)
+{
+	cJSON *v;
+	int64_t pid = store_json_id(p, "id");
+	present_item(r, p, pid, 0);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(p, "variants")) present_item(r, v, pid, store_json_id(v, "id"));
+}
+
+void store_present_products(req *r, cJSON *list)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, list) store_present_product(r, p);
 }
 
 static int64_t low_stock_threshold(req *r)
@@ -298,7 +374,9 @@ int store_browse_api(req *r, const char *collection, int64_t limit, cJSON *o)
 	}
 	q.collection = collection;
 	int more = 0;
-	cJSON_AddItemToObject(o, "products", browse_products(&r->t, &q, &more));
+	cJSON *list = browse_products(&r->t, &q, &more);
+	store_present_products(r, list);   /* as vibe code's products: in the shopper's currency */
+	cJSON_AddItemToObject(o, "products", list);
 	if (more) cJSON_AddNumberToObject(o, "nextPage", (double)(q.page + 1));
 	else cJSON_AddNullToObject(o, "nextPage");
 	browse_free(&q);
@@ -328,13 +406,14 @@ static void swatch_colour(const char *value, char *out, size_t n)
 
 /* Fields that follow the chosen variant (or the product): what the page
  * shows first and what the script swaps in. */
-static cJSON *shown(req *r, const cJSON *src, int limited, int64_t low, const char *product_image)
+static cJSON *shown(req *r, const cJSON *src, const cJSON *product, int limited, int64_t low, const char *product_image)
 {
 	cJSON *s = cJSON_CreateObject();
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(src, "id");
 	cJSON_AddStringToObject(s, "id", cJSON_IsString(id) ? id->valuestring : "");
 	cJSON *tmp = cJSON_Duplicate(src, 1);
-	store_add_prices(r, tmp);
+	if (src == product) store_add_prices(r, tmp);
+	else store_add_variant_prices(r, tmp, product);
 	cJSON_AddStringToObject(s, "price", cJSON_GetObjectItemCaseSensitive(tmp, "priceFormatted")->valuestring);
 	cJSON_AddStringToObject(s, "compareAt", cJSON_GetObjectItemCaseSensitive(tmp, "compareAtFormatted")->valuestring);
 	cJSON_Delete(tmp);
@@ -374,7 +453,7 @@ void store_product_picker(req *r, cJSON *p)
 	}
 	if (!sel) cJSON_ArrayForEach(v, vars) if (!sel && flag(v, "inStock")) sel = v;
 	if (!sel) sel = cJSON_GetArrayItem(vars, 0);
-	cJSON_AddItemToObject(p, "selected", shown(r, sel ? sel : p, limited, low, product_image));
+	cJSON_AddItemToObject(p, "selected", shown(r, sel ? sel : p, p, limited, low, product_image));
 	cJSON_AddNumberToObject(p, "stockLeft", (double)low);   /* the store's threshold, for the script */
 
 	int nopt = cJSON_GetArraySize(options);
@@ -425,10 +504,10 @@ void store_product_picker(req *r, cJSON *p)
 	cJSON_AddNumberToObject(table, "low", (double)low);
 	cJSON_AddBoolToObject(table, "limited", limited);
 	cJSON_AddNumberToObject(table, "cap", (double)cfg.cart_max_quantity);
-	cJSON_AddItemToObject(table, "product", shown(r, p, limited, low, product_image));
+	cJSON_AddItemToObject(table, "product", shown(r, p, p, limited, low, product_image));
 	cJSON *tv = cJSON_AddArrayToObject(table, "variants");
 	cJSON_ArrayForEach(v, vars) {
-		cJSON *e = shown(r, v, limited, low, product_image);
+		cJSON *e = shown(r, v, p, limited, low, product_image);
 		cJSON_AddItemToObject(e, "options", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "options"), 1));
 		cJSON_AddItemToArray(tv, e);
 	}

@@ -301,7 +301,7 @@ void store_origin(req *r, char *out, size_t n)
 }
 
 /* Answer a checkout or quote the domain refused or failed. */
-static void checkout_fail(req *r, const checkout_result *res, const char *code)
+static void checkout_fail(req *r, const checkout_result *res, const char *code, const checkout_req *q)
 {
 	cJSON *d;
 	switch (res->code) {
@@ -340,34 +340,44 @@ static void checkout_fail(req *r, const checkout_result *res, const char *code)
 		http_error(r, 503, "store_read_only", NULL,
 			   "this store is moving to another server: no order was placed; retry with the same idempotencyKey");
 		break;
+	case CO_PRICE_CHANGED: {
+		d = cJSON_CreateObject();
+		const currency_rate *cr = q ? q->present : NULL;
+		cJSON_AddStringToObject(d, "field", "presentmentSubtotal");
+		cJSON_AddStringToObject(d, "currency", cr ? cr->code : "");
+		cJSON_AddNumberToObject(d, "presentmentSubtotal", (double)res->present_items);
+		sbuf m = SBUF_INIT;
+		money_format(&m, res->present_items, cr ? cr->code : r->t.currency);
+		http_error(r, 409, "price_changed", d, "the items now come to %s, not what the checkout page showed: "
+			   "review the prices and order again (no order was placed)", sb_str(&m));
+		sb_free(&m);
+		break;
+	}
 	case CO_PLACED: case CO_REPLAYED: break;
 	}
 }
 
-/* What the shopper saw in their currency, kept on the order: each item's
- * unit price converted (as the cart showed it) times its quantity, plus
- * shipping, tax and discount converted without rounding. */
-static int record_presentment(req *r, int64_t order, const currency_rate *cr)
+/* Lines (cart or order items: productId, variantId, quantity and the shop
+ * price under price_key, major units) in the shopper's currency, each unit
+ * price through store_price (a fixed price, else converted and rounded),
+ * then times its quantity: what the shopper sees adds up. Sets each line's
+ * presentmentPrice (minor units) and returns the items' subtotal. */
+static int64_t presentment_lines(req *r, cJSON *items, const char *price_key)
 {
-	cJSON *o = com_order_json(r->t.id, order, 1, r->t.currency), *it;
-	if (!o) return -1;
-	int64_t items = 0, rest = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "total")->valuedouble -
-				 (int64_t)cJSON_GetObjectItemCaseSensitive(o, "subtotal")->valuedouble;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "items"))
-		items += currency_convert((int64_t)cJSON_GetObjectItemCaseSensitive(it, "unitPrice")->valuedouble, r->t.currency, cr) *
-			 (int64_t)cJSON_GetObjectItemCaseSensitive(it, "quantity")->valuedouble;
-	cJSON_Delete(o);
-	currency_rate plain = *cr;
-	snprintf(plain.rounding, sizeof plain.rounding, "none");
-	int64_t adj = rest >= 0 ? currency_convert(rest, r->t.currency, &plain) : -currency_convert(-rest, r->t.currency, &plain);
-	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot "
-				   "WHERE id = :o AND tenant_id = :t");
-	db_bind_text(st, ":c", cr->code);
-	db_bind_text(st, ":r", cr->rate_text);
-	db_bind_int(st, ":tot", items + adj < 0 ? 0 : items + adj);
-	db_bind_int(st, ":o", order);
-	db_bind_int(st, ":t", r->t.id);
-	return db_run(st);
+	cJSON *it;
+	int64_t sub = 0;
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *price = cJSON_GetObjectItemCaseSensitive(it, price_key);
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
+		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
+		currency_amount a;
+		int64_t unit = store_price(r, store_json_id(it, "productId"), store_json_id(it, "variantId"),
+					   money_minor(price->valuedouble, r->t.currency), -1, &a);
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "presentmentPrice");
+		cJSON_AddNumberToObject(it, "presentmentPrice", (double)unit);
+		sub += unit * (int64_t)q->valuedouble;
+	}
+	return sub;
 }
 
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
@@ -380,6 +390,7 @@ void store_checkout(req *r)
 	const char *email, *name, *phone = NULL, *ship_id, *pay, *code = NULL, *note = NULL, *key = NULL, *why, *field;
 	const char *cur = NULL, *rate = NULL;
 	currency_rate cr = { .code = "" };
+	int64_t seen = -1;
 	if (in_str(r, b, "email", IN_REQUIRED, IN_EMAIL_MAX, &email) < 0 || in_str(r, b, "name", IN_REQUIRED, 200, &name) < 0 ||
 	    in_str(r, b, "phone", IN_OPTIONAL, 40, &phone) < 0 ||
 	    in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
@@ -387,7 +398,8 @@ void store_checkout(req *r)
 	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
 	    in_str(r, b, "note", IN_OPTIONAL, 1000, &note) < 0 ||
 	    in_str(r, b, "idempotencyKey", IN_OPTIONAL, 100, &key) < 0 ||
-	    in_str(r, b, "currency", IN_OPTIONAL, 8, &cur) < 0 || in_str(r, b, "rate", IN_OPTIONAL, 32, &rate) < 0)
+	    in_str(r, b, "currency", IN_OPTIONAL, 8, &cur) < 0 || in_str(r, b, "rate", IN_OPTIONAL, 32, &rate) < 0 ||
+	    in_int(r, b, "presentmentSubtotal", IN_OPTIONAL, 0, COM_MAX_ORDER, &seen) < 0)
 		goto out;
 	if (!key) key = http_header_in(r, "Idempotency-Key");
 	if (!key || !*key) { in_fail(r, "idempotencyKey", "is required (a random string of 8-100 characters, the same on a retry)"); goto out; }
@@ -410,6 +422,13 @@ void store_checkout(req *r)
 				   cr.code, cr.rate_text, rate ? rate : "(none)");
 			goto out;
 		}
+		/* and the items' prices in it (a fixed price may have changed):
+		 * checkout compares them with what the page showed (409) */
+		if (seen < 0) {
+			in_fail(r, "presentmentSubtotal", "is required with currency: the items' subtotal in %s (minor units) "
+				"as the checkout page showed it", cr.code);
+			goto out;
+		}
 	}
 	com_ship ship;
 	if ((why = checkout_choice_problem(settings, ship_id, pay, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
@@ -423,7 +442,8 @@ void store_checkout(req *r)
 	store_origin(r, origin, sizeof origin);
 	checkout_req q = { .t = &r->t, .cart = com_cart_id(r, 0), .settings = settings, .ship = &ship, .email = email,
 			   .name = name, .phone = phone, .pay = pay, .code = code, .note = note, .key = key, .address = addr,
-			   .origin = origin, .remote_addr = r->remote_addr };
+			   .origin = origin, .remote_addr = r->remote_addr, .present = cr.code[0] ? &cr : NULL,
+			   .present_items = seen };
 	checkout_result res;
 	checkout_place(&q, &res);
 	if (res.code == CO_PLACED || res.code == CO_REPLAYED) {
@@ -431,8 +451,6 @@ void store_checkout(req *r)
 		 * the order stands either way) */
 		if (res.code == CO_PLACED && store_customer(r) && customer_claim_order(r->t.id, r->customer_id, res.order) != CU_OK)
 			log_warn("order %lld not linked to customer %lld", (long long)res.order, (long long)r->customer_id);
-		if (res.code == CO_PLACED && cr.code[0] && record_presentment(r, res.order, &cr) < 0)
-			log_warn("order %lld: presentment currency not recorded", (long long)res.order);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "order", com_order_json(r->t.id, res.order, 0, r->t.currency));
 		if (res.payment_delayed) {
@@ -443,7 +461,7 @@ void store_checkout(req *r)
 		}
 		http_json(r, res.code == CO_PLACED ? 201 : 200, o);
 	} else {
-		checkout_fail(r, &res, code);
+		checkout_fail(r, &res, code, &q);
 	}
 	checkout_result_free(&res);
 out:
@@ -468,7 +486,7 @@ void store_checkout_quote(req *r)
 	com_totals tot;
 	checkout_result res;
 	if (checkout_quote(r->t.id, com_cart_id(r, 0), settings, &ship, code, &tot, &res) != CO_PLACED) {
-		checkout_fail(r, &res, code);
+		checkout_fail(r, &res, code, NULL);
 		checkout_result_free(&res);
 		goto out;
 	}
@@ -496,33 +514,31 @@ void store_payment_webhook(req *r)
 }
 
 /* The cart in the shopper's currency (a chosen one the store sells in):
- * presentment {currency, rate, subtotalFormatted} and each line's
+ * presentment {currency, rate, subtotal (minor units), subtotalFormatted}
+ * and each line's
  * priceFormatted and lineTotalFormatted in it. */
 static void add_presentment(req *r, cJSON *d, cJSON *cart)
 {
 	if (!store_presentment(r)) return;
-	int dec = money_decimals(r->t.currency);
-	double mul = 1;
-	for (int i = 0; i < dec; i++) mul *= 10;
-	cJSON *it;
-	int64_t sub = 0;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(cart, "items")) {
-		const cJSON *price = cJSON_GetObjectItemCaseSensitive(it, "price");
+	cJSON *it, *items = cJSON_GetObjectItemCaseSensitive(cart, "items");
+	int64_t sub = presentment_lines(r, items, "price");
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *unit = cJSON_GetObjectItemCaseSensitive(it, "presentmentPrice");
 		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
-		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
-		int64_t unit = store_convert(r, (int64_t)(price->valuedouble * mul + 0.5));
+		if (!cJSON_IsNumber(unit) || !cJSON_IsNumber(q)) continue;
 		sbuf b = SBUF_INIT;
-		money_format(&b, unit, r->currency);
+		money_format(&b, (int64_t)unit->valuedouble, r->currency);
 		cJSON_ReplaceItemInObjectCaseSensitive(it, "priceFormatted", cJSON_CreateString(sb_str(&b)));
 		sb_reset(&b);
-		money_format(&b, unit * (int64_t)q->valuedouble, r->currency);
+		money_format(&b, (int64_t)unit->valuedouble * (int64_t)q->valuedouble, r->currency);
 		cJSON_ReplaceItemInObjectCaseSensitive(it, "lineTotalFormatted", cJSON_CreateString(sb_str(&b)));
 		sb_free(&b);
-		sub += unit * (int64_t)q->valuedouble;
 	}
 	cJSON *p = cJSON_AddObjectToObject(d, "presentment");
 	cJSON_AddStringToObject(p, "currency", r->currency);
 	cJSON_AddStringToObject(p, "rate", r->currency_rate_text);
+	cJSON_AddNumberToObject(p, "subtotal", (double)sub);   /* minor units: what checkout sends back */
+	cJSON_AddBoolToObject(p, "charge", r->currency_charge);    /* the gateway charges in it */
 	sbuf b = SBUF_INIT;
 	money_format(&b, sub, r->currency);
 	cJSON_AddStringToObject(p, "subtotalFormatted", sb_str(&b));
@@ -628,6 +644,9 @@ void store_order_page(req *r)
 	cJSON_AddBoolToObject(d, "hasDiscount", cJSON_GetObjectItemCaseSensitive(o, "discount")->valuedouble > 0);
 	/* No mail server: the page says so instead of promising an email. */
 	cJSON_AddBoolToObject(d, "mailConfigured", cfg.smtp_url[0] != 0);
+	/* placed in another currency: what the shopper saw, beside the shop's */
+	cJSON_AddBoolToObject(d, "otherCurrency", strcmp(cJSON_GetObjectItemCaseSensitive(o, "presentmentCurrency")->valuestring,
+							  cJSON_GetObjectItemCaseSensitive(o, "shopCurrency")->valuestring) != 0);
 	cJSON_AddItemToObject(d, "order", o);
 	char title[64];
 	snprintf(title, sizeof title, "Order #%d", (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble);

@@ -249,12 +249,7 @@ static void facet_links(req *r, cJSON *values, const char *param)
 
 static void add_prices(req *r, cJSON *p)
 {
-	const cJSON *price = cJSON_GetObjectItemCaseSensitive(p, "price");
-	int dec = money_decimals(r->t.currency);
-	sbuf b = SBUF_INIT;
-	if (cJSON_IsNumber(price)) money_format(&b, (int64_t)llround(price->valuedouble * pow(10, dec)), r->t.currency);
-	cJSON_AddStringToObject(p, "priceFormatted", sb_str(&b));
-	sb_free(&b);
+	store_add_prices(r, p);   /* in the shopper's currency, as the listings */
 	cJSON_AddBoolToObject(p, "soldOut", !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "inStock")));
 }
 

@@ -97,6 +97,8 @@ static const struct tf_rule {
 	/* shoppers */
 	{ "customers", "pos_id", RK_KEEP, NULL },
 	{ "wishlist_items", "variant_id", RK_REF, "variants" },
+	/* multi-currency: a fixed price names its variant (0: the product itself) */
+	{ "variant_prices", "variant_id", RK_REF, "variants" },
 };
 
 /* The change feed's and audit log's entity names and their tables. */

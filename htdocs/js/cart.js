@@ -270,6 +270,8 @@
       if (form.getAttribute('data-currency')) {
         body.currency = form.getAttribute('data-currency');
         body.rate = form.getAttribute('data-rate');
+        /* and the items' subtotal it showed in it: a changed fixed price is refused too (409 price_changed) */
+        body.presentmentSubtotal = parseInt(form.getAttribute('data-subtotal'), 10);
       }
       if (value('discountCode')) { body.discountCode = value('discountCode'); }
       if (!pickup()) {

@@ -10,7 +10,11 @@ static const vref_field f_storefront[] = {
 	{ "tagline", "string", "The store's tagline." },
 	{ "username", "string", "The store's username (its subdomain)." },
 	{ "domain", "string", "The host name the page was asked for." },
-	{ "currency", "string", "ISO 4217 code of the store's currency, e.g. \"USD\"." },
+	{ "currency", "string", "ISO 4217 code of the shopper's (presentment) currency: the one they chose among the store's "
+	  "currencies, else the store's own, e.g. \"USD\". formatPrice and the products' prices are in it." },
+	{ "shopCurrency", "string", "ISO 4217 code of the store's own currency (shopPrice is in it)." },
+	{ "presentmentCurrency", "object", "The shopper's currency: {code, symbol, decimals, rate} (rate: the store's rate as "
+	  "the merchant gave it, null when it is the store's own currency)." },
 	{ "logo", "string", "URL of the store's logo, or \"\"." },
 	{ "theme", "object", "The published theme's settings (colours, fonts, layout)." },
 	{ NULL, NULL, NULL }
@@ -22,16 +26,19 @@ static const vref_field f_product[] = {
 	{ "slug", "string", "Handle in the product's URL." },
 	{ "url", "string", "The product page's path, e.g. \"/products/mug\"." },
 	{ "description", "string", "Description as plain text." },
-	{ "price", "number", "Price in major units (12.5 = 12.50)." },
-	{ "compareAtPrice", "number|null", "The price before a sale, or null." },
-	{ "currency", "string", "ISO 4217 code of the price." },
+	{ "price", "number", "Price in major units (12.5 = 12.50) of the shopper's currency (storefront.currency): the "
+	  "merchant's fixed price in it, else the store's price converted and rounded." },
+	{ "compareAtPrice", "number|null", "The price before a sale, or null (in the shopper's currency)." },
+	{ "currency", "string", "ISO 4217 code of the price (the shopper's currency)." },
+	{ "shopPrice", "number", "The price in the store's own currency (storefront.shopCurrency), major units." },
+	{ "shopCompareAtPrice", "number|null", "The compare-at price in the store's own currency, or null." },
 	{ "sku", "string", "Stock-keeping unit of the first variant." },
 	{ "barcode", "string", "Barcode (ISBN, UPC, GTIN) of a product without variants, or \"\" (variants have their own)." },
 	{ "vendor", "string", "Vendor or brand." },
 	{ "productType", "string", "The product's type (e.g. \"Tent\"), or \"\"." },
 	{ "tags", "string[]", "Tags." },
 	{ "collections", "string[]", "Slugs of the collections it is in (only in api.getProducts() results)." },
-	{ "variants", "object[]", "Variants: {id, title, sku, barcode, price, compareAtPrice, stock, inStock, options}." },
+	{ "variants", "object[]", "Variants: {id, title, sku, barcode, price, compareAtPrice, shopPrice, shopCompareAtPrice, stock, inStock, options}." },
 	{ "options", "object[]", "Options and their values, e.g. [{name: \"Size\", values: [\"S\", \"M\"]}]." },
 	{ "seo", "object", "The product's SEO settings (title, description)." },
 	{ "createdAt", "string", "ISO 8601 time it was created." },
@@ -93,7 +100,7 @@ static const vref_field f_device[] = {
 };
 
 const vref_input vref_inputs[] = {
-	{ "storefront", "object", "The store: name, tagline, domain, currency, logo, theme.", f_storefront },
+	{ "storefront", "object", "The store: name, tagline, domain, currency (the shopper's), shopCurrency, presentmentCurrency, logo, theme.", f_storefront },
 	{ "products", "object[]", "The block's products (config: collection, limit, sort).", f_product },
 	{ "collections", "object[]", "The store's collections.", f_collection },
 	{ "posts", "object[]", "Published blog posts, newest first.", f_post },

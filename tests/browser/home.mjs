@@ -18,6 +18,19 @@ try {
   const css = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
   check(css.length > 0 && css !== 'Times New Roman', 'store.css is applied: ' + css);
   check(await page.locator('[data-cart-count]').count() === 1, 'header has the cart count');
+  // the demo's own grid block has wishlist hearts, shown by wishlist.js like the listings'
+  const hearts = page.locator('section[data-block-type="product_grid"] .wish-btn');
+  check(await hearts.count() >= 20, 'the grid has a heart per product');
+  check(await hearts.first().isVisible(), 'wishlist.js shows the grid\'s hearts');
+  await hearts.first().click();
+  await page.waitForFunction(() => document.querySelector('section[data-block-type="product_grid"] .wish-btn')
+    .getAttribute('aria-pressed') === 'true');
+  check(await page.evaluate(() => (localStorage.getItem('sf_wishlist') || '').includes('productId')),
+    'a guest\'s heart is kept in the browser');
+  await shot(page, 'home-grid-hearts');
+  await hearts.first().click();   /* leave the list as it was */
+  await page.waitForFunction(() => document.querySelector('section[data-block-type="product_grid"] .wish-btn')
+    .getAttribute('aria-pressed') === 'false');
   check(errors.length === 0, 'no script errors: ' + errors.join('; '));
   await shot(page, 'home-desktop');
   const mobile = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });

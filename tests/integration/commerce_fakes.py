@@ -5,6 +5,7 @@ import json
 import socketserver
 import threading
 import urllib.parse
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -125,6 +126,7 @@ class FakeStripe(_HTTPFake):
     def __init__(self, key="sk_test_fake"):
         super().__init__()
         self.key = key
+        self.tag = uuid.uuid4().hex[:8]
         self.intents = {}
         self.fail_next = 0      # answer this many requests with 500 first
 
@@ -143,7 +145,7 @@ class FakeStripe(_HTTPFake):
             for pi in self.intents.values():
                 if pi["idem"] == idem:
                     return 200, pi["obj"]
-            pid = "pi_%d" % (len(self.intents) + 1)
+            pid = "pi_%s%d" % (self.tag, len(self.intents) + 1)   # unique across fakes, as the gateway's are
             obj = {"id": pid, "object": "payment_intent", "amount": int(form["amount"]), "currency": form["currency"],
                    "client_secret": pid + "_secret_x", "status": "requires_payment_method",
                    "metadata": {"order_id": form.get("metadata[order_id]")}}

@@ -92,6 +92,7 @@ CROSS = {
     "POST /api/cms/domains/:domain/verify": ("domain", {"method": "http"}, None),
     # commerce (doc/commerce.md)
     "PUT /api/cms/products/:id/variants": ("id", {"variants": []}, None),
+    "PUT /api/cms/products/:id/prices": ("id", {"presentmentPrices": []}, None),
     "POST /api/cms/products/import": ("self", None, 415),       # a CSV body into the caller's store only
     "GET /api/cms/products.csv": ("self", None, 200),             # A's products only, as Shopify's CSV
     "GET /api/cms/inventory": ("list", None, "items"),

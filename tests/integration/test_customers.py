@@ -538,6 +538,9 @@ def test_multi_currency_display_choice_and_checkout_rate(stack):
         assert r.status == 409 and r.json()["error"]["code"] == "rate_changed" and r.json()["error"]["details"]["rate"] == "0.92"
         assert s.req("POST", "/api/checkout", dict(body, currency="GBP", rate="1")).status == 422
         r = s.req("POST", "/api/checkout", dict(body, rate="0.92"))
+        assert r.status == 422 and r.json()["error"]["details"]["field"] == "presentmentSubtotal"
+        assert 'data-subtotal="1998"' in co
+        r = s.req("POST", "/api/checkout", dict(body, rate="0.92", presentmentSubtotal=1998))
         assert r.status == 201, r
         row = stack.sql("SELECT o.currency, o.total, o.presentment_currency, o.presentment_rate, o.presentment_total FROM orders o "
                         "JOIN tenants t ON t.id = o.tenant_id WHERE t.username = 'demo' AND o.number = ?",

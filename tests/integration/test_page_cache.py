@@ -299,6 +299,46 @@ def test_cli_cache_stats_and_purge(pc):
     assert pc.cli("cache", "purge", "nosuchstore", check=False).returncode != 0
 
 
+def test_the_euro_copy_follows_a_fixed_price(pc):
+    """A shopper who chose EUR never gets the cached dollar page: their copy
+    is kept as index.cur-EUR.html (one per known currency, a small set),
+    answered by a worker and privately; a fixed price change removes it."""
+    t = pc.demo_token
+    r = pc.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.92, "rounding": "0.99"}]}, token=t)
+    assert r.status == 200, r
+    try:
+        path = "/products/trailhead-rain-jacket"
+        warm(pc, path)
+        assert pc.get(path).header("X-Cache") == "HIT-SERVER"
+        eur = {"Cookie": "sf_currency=EUR"}
+        r = pc.get(path, headers=eur)
+        main = r.text.split("<main")[1].split("product-card")[0]
+        assert r.status == 200 and r.header("X-Cache") == "MISS", r.headers
+        assert "€118.99" in main and "$129.00" not in main                 # 129 x 0.92 = 118.68 -> .99
+        assert r.header("Cache-Control") == "private, no-cache"
+        assert cached(pc, path, name="index.cur-EUR.html")
+        again = pc.get(path, headers={"Cookie": "sf_cart=x; sf_currency=EUR"})
+        assert again.header("X-Cache") == "HIT" and again.body == r.body
+        assert again.header("Cache-Control") == "private, no-cache"
+        usd = pc.get(path)
+        assert usd.header("X-Cache") == "HIT-SERVER" and "$129.00" in usd.text and "€118.99" not in usd.text
+        # a code outside the set is no key of its own (no file per made-up cookie)
+        r = pc.get(path, headers={"Cookie": "sf_currency=ZZZ"})
+        assert r.status == 200 and "$129.00" in r.text
+        assert not cached(pc, path, name="index.cur-ZZZ.html")
+        # a fixed EUR price removes the euro copy with the dollar one
+        pid = product_id(pc, t, "trailhead-rain-jacket")
+        r = pc.put(API + "/products/%s/prices" % pid, {"presentmentPrices": [{"currency": "EUR", "price": 11500}]}, token=t)
+        assert r.status == 200, r
+        assert not cached(pc, path, name="index.cur-EUR.html")
+        r = pc.get(path, headers=eur)
+        assert r.header("X-Cache") == "MISS" and "€115.00" in r.text.split("<main")[1].split("product-card")[0]
+        r = pc.put(API + "/products/%s/prices" % pid, {"presentmentPrices": []}, token=t)
+        assert r.status == 200, r
+    finally:
+        pc.put(API + "/commerce/settings", {"currencies": []}, token=t)
+
+
 def test_sigterm_lets_the_request_in_hand_finish(pc):
     """A worker told to stop while it renders a page finishes the page
     (the re-render lock shows when the render is under way)."""
@@ -340,3 +380,4 @@ def test_a_cached_page_is_served_with_the_workers_stopped(pc):
     assert pc.get("/api/products").status >= 500
     r = pc.get("/")
     assert r.status == 200 and r.header("X-Cache") == "HIT-SERVER" and "Demo Outfitters" in r.text
+

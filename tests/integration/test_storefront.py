@@ -15,6 +15,10 @@ def test_demo_home_renders_six_block_types_in_order(stack):
     # The grid shows the demo's products with prices in major units.
     assert r.text.count('class="add-to-cart"') >= 20
     assert "$129.00" in r.text
+    # ... each with a wishlist heart like the store's own listings (wishlist.js shows them)
+    grid = r.text.split('data-block-type="product_grid"')[1].split("</section>")[0]
+    assert grid.count('class="wish-btn"') == grid.count('<li class="product-card') >= 20
+    assert 'data-price="$129.00" aria-pressed="false" aria-label="Save Trailhead Rain Jacket to the wishlist" hidden' in grid
     # The blog block lists the published posts.
     assert r.text.count('href="/blog/') >= 3
     assert r.header("Content-Type").startswith("text/html")

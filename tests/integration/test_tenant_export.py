@@ -60,6 +60,18 @@ def busy_store(s):
                                                 {"option1": "Blue", "price": 900, "stock": 2, "barcode": "4006381333948"}]},
                token=t)
     assert r.status == 201, r
+    # fixed prices in another currency: a variant's (its id moves) and a plain product's (variant 0)
+    assert s.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.9}]}, token=t).status == 200
+    fx = s.post(API + "/products", {"name": "Fx Travel", "slug": "fx-travel", "price": 2000, "stock": 5,
+                                    "options": [{"name": "Size", "values": ["S", "M"]}],
+                                    "variants": [{"option1": "S", "price": 2000, "stock": 5},
+                                                 {"option1": "M", "price": 3000, "stock": 5}]}, token=t).json()
+    r = s.put(API + "/products/%s/prices" % fx["id"], {"presentmentPrices": [
+        {"variantId": fx["variants"][1]["id"], "currency": "EUR", "price": 2500}]}, token=t)
+    assert r.status == 200, r
+    plain = s.post(API + "/products", {"name": "Fx Plain", "slug": "fx-plain", "price": 1000, "stock": 5,
+                                       "presentmentPrices": [{"currency": "EUR", "price": 999}]}, token=t)
+    assert plain.status == 201 and plain.json()["presentmentPrices"][0]["price"] == 999, plain
     for i in range(3):          # open carts
         sh = Shopper(s)
         assert sh.add(pid, 1).status in (200, 201)
@@ -93,7 +105,7 @@ SOFT = {("order_items", "product_id"): "products", ("order_items", "variant_id")
         ("audit_log", "user_id"): "users", ("draft_blocks", "modified_by"): "users",
         ("page_versions", "published_by"): "users", ("block_history", "block_id"): "draft_blocks",
         ("block_history", "modified_by"): "users", ("publish_schedule", "created_by"): "users",
-        ("wishlist_items", "variant_id"): "variants"}
+        ("wishlist_items", "variant_id"): "variants", ("variant_prices", "variant_id"): "variants"}
 ENTITY = {"page": "pages", "block": "draft_blocks", "post": "posts", "product": "products",
           "collection": "collections", "variant": "variants", "discount": "discounts", "user": "users",
           "token": "api_tokens"}
@@ -143,6 +155,7 @@ def test_round_trip_of_a_busy_store_is_exact(pair):
         th.join()
     assert placed, "no order was placed during the export"
     assert rep["tables"]["orders"]["rows"] >= 3 and rep["tables"]["page_versions"]["rows"] >= 2
+    assert rep["tables"]["variant_prices"]["rows"] == 2
     xf = sqlite3.connect(f)
     # one snapshot: every order in the file has its items and its feed row
     assert xf.execute("SELECT count(*) FROM orders o WHERE NOT EXISTS "

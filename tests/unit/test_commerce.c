@@ -10,11 +10,14 @@
 #include "sha256.h"
 #include "util.h"
 #include "net.h"
+#include "currency.h"
+#include "db.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Parse all of s; fields joined by '|' and records by '\n' into out. */
 static int parse(const char *s, size_t n, sbuf *out, char *err, size_t errlen)
@@ -232,7 +235,7 @@ static void test_ssrf_guard(void)
  * from its states, and a refusal names the state the order is in. */
 static void test_order_transitions(void)
 {
-	order_state s = { "open", "pending", "unfulfilled", "manual", 5000, 0, 0 };
+	order_state s = { "open", "pending", "unfulfilled", "manual", 5000, 0, 0, "USD" };
 	char m[200];
 	CHECK(order_refusal(ORD_FULFIL, &s, m, sizeof m) == NULL);
 	CHECK(order_refusal(ORD_CANCEL, &s, m, sizeof m) == NULL);
@@ -261,8 +264,72 @@ static void test_order_transitions(void)
 	CHECK_STR(order_refusal(ORD_PAID, &s, m, sizeof m), "payment method is stripe; the gateway confirms it");
 }
 
+/* Multi-currency: conversion and rounding, the setting's checks, and THE
+ * price of an item in a currency (a fixed price wins, unrounded; a
+ * product's is its cheapest variant's) over a real database. */
+static void test_currency(void)
+{
+	cJSON *s = cJSON_Parse("{\"currencies\":[{\"code\":\"EUR\",\"rate\":0.92,\"rounding\":\"0.99\",\"charge\":true},"
+			       "{\"code\":\"JPY\",\"rate\":151.3,\"rounding\":\"whole\"}]}");
+	currency_rate eur, jpy;
+	CHECK_INT(currency_find(s, "EUR", &eur), 0);
+	CHECK_INT(currency_find(s, "JPY", &jpy), 0);
+	CHECK(currency_find(s, "GBP", &jpy) < 0);
+	CHECK_INT(currency_find(s, "JPY", &jpy), 0);
+	CHECK(eur.charge == 1 && jpy.charge == 0);
+	CHECK_INT(currency_convert(1000, "USD", &eur), 999);          /* 9.20 -> 9.99 */
+	CHECK_INT(currency_convert(1000, "USD", &jpy), 1513);         /* 1513.0 yen, whole */
+	CHECK_INT(currency_convert_plain(-1000, "USD", &eur), -920);  /* a discount: no rounding, sign kept */
+	CHECK(currency_settings_problem(cJSON_GetObjectItemCaseSensitive(s, "currencies"), "USD") == NULL);
+	cJSON *bad = cJSON_Parse("[{\"code\":\"EUR\",\"rate\":1,\"charge\":\"yes\"}]");
+	CHECK(currency_settings_problem(bad, "USD") != NULL);
+	cJSON_Delete(bad);
+
+	char path[] = "/tmp/sf-unit-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	char err[512], field[80], msg[200];
+	CHECK_INT(db_open(path, err, sizeof err), 0);
+	CHECK(db_migrate("sql", err, sizeof err) >= 2);
+	CHECK(db_schema_version() >= 18);
+	CHECK_INT(db_exec("INSERT INTO tenants(id, username, name, created_at, updated_at) VALUES(7, 'fx', 'Fx', 0, 0);"
+			  "INSERT INTO products(id, tenant_id, slug, name, price, created_at, updated_at) VALUES(70, 7, 'a', 'A', 2000, 0, 0);"
+			  "INSERT INTO variants(id, tenant_id, product_id, title, price, created_at, updated_at) VALUES"
+			  "(700, 7, 70, 'S', 2000, 0, 0), (701, 7, 70, 'M', 3000, 0, 0);"
+			  "INSERT INTO products(id, tenant_id, slug, name, price, created_at, updated_at) VALUES(71, 7, 'b', 'B', 500, 0, 0);"), 0);
+	currency_amount a;
+	CHECK_INT(currency_price(7, 70, 701, "USD", &eur, 3000, -1, &a), 0);
+	CHECK(a.price == 2799 && a.compare_at == -1);                  /* converted, rounded */
+	cJSON *l = cJSON_Parse("[{\"variantId\":\"700\",\"currency\":\"EUR\",\"price\":1750,\"compareAtPrice\":2100}]");
+	CHECK_INT(currency_prices_save(7, 70, l, s, field, sizeof field, msg, sizeof msg), 0);
+	cJSON_Delete(l);
+	CHECK_INT(currency_price(7, 70, 700, "USD", &eur, 2000, -1, &a), 1);
+	CHECK(a.price == 1750 && a.compare_at == 2100);                /* fixed: as set */
+	CHECK_INT(currency_price(7, 70, 0, "USD", &eur, 2000, 2500, &a), 1);   /* the product: its cheapest variant's */
+	CHECK(a.price == 1750);
+	CHECK_INT(currency_price(7, 70, 700, "USD", &jpy, 2000, -1, &a), 0);   /* fixed in EUR only */
+	CHECK(a.price == 3026);
+	/* another product's variant, a product without variants given one, a second entry: refused, nothing written */
+	l = cJSON_Parse("[{\"variantId\":\"700\",\"currency\":\"EUR\",\"price\":1}]");
+	CHECK_INT(currency_prices_save(7, 71, l, s, field, sizeof field, msg, sizeof msg), -1);
+	CHECK_STR(field, "presentmentPrices[0].variantId");
+	cJSON_Delete(l);
+	l = cJSON_Parse("[{\"currency\":\"JPY\",\"price\":800},{\"currency\":\"JPY\",\"price\":900}]");
+	CHECK_INT(currency_prices_save(7, 71, l, s, field, sizeof field, msg, sizeof msg), -1);
+	CHECK_STR(field, "presentmentPrices[1]");
+	cJSON_Delete(l);
+	CHECK_INT(currency_price(7, 71, 0, "USD", &jpy, 500, -1, &a), 0);
+	/* a variant removed takes its fixed prices with it */
+	CHECK_INT(db_exec("DELETE FROM variants WHERE id = 700"), 0);
+	CHECK_INT(currency_price(7, 70, 0, "USD", &eur, 3000, -1, &a), 0);
+	cJSON_Delete(s);
+	db_close();
+	unlink(path);
+}
+
 int main(void)
 {
+	test_currency();
 	test_order_transitions();
 	test_ssrf_guard();
 	test_csv();
