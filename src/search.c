@@ -321,6 +321,9 @@ int search_flush(int64_t tid, int max)
 		if (db_run(st) < 0) bad = 1;
 	}
 	free(d);
+	/* in the caller's transaction audit_bump_content bumps the store's
+	 * version; in our own, the vectors' change is told here */
+	if (!bad && own && embed_changed(tid) < 0) bad = 1;
 	if (bad) {
 		if (own) db_rollback();
 		return -1;
@@ -351,7 +354,7 @@ int search_reindex(int64_t tid, void (*progress)(int64_t done, int64_t total))
 	sqlite3_stmt *st = db_stmt("DELETE FROM search_vectors WHERE tenant_id = :t AND model = :m");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", EMBED_OFFLINE_MODEL);
-	int bad = db_run(st) < 0;
+	int bad = db_run(st) < 0 || embed_changed(tid) < 0;
 	static const char *const mark[] = {
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'product', id FROM products WHERE tenant_id = :t",
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'collection', id FROM collections WHERE tenant_id = :t",
@@ -414,7 +417,8 @@ int search_embed_pending(int batch, char *err, size_t errlen)
 	if (n && rc > 0) {
 		if (db_begin(1) < 0) rc = -1;
 		for (int i = 0; i < n && rc > 0; i++)
-			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0) rc = -1;
+			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0 ||
+			    ((i == 0 || tids[i] != tids[i - 1]) && embed_changed(tids[i]) < 0)) rc = -1;
 		if (rc > 0 && db_commit() < 0) rc = -1;
 		if (rc < 0) { db_rollback(); snprintf(err, errlen, "storing vectors: %s", db_errmsg()); }
 	}
@@ -591,12 +595,17 @@ static void cands_free(cands *cs)
 #define VEC_CANDIDATES 40
 
 /* Keyword candidates for a MATCH expression, ranked by BM25 with title and
- * codes weighted over meta and body. The number found. */
+ * codes weighted over meta and body. The number found. The best limit are
+ * taken inside FTS5 first and only they are looked up in search_docs (a
+ * join before the LIMIT read a row for every match: thousands for a
+ * common word); the MATCH holds the store's token, so they are that
+ * store's, and the join on tenant_id still keeps any other out. */
 static int kw_search(int64_t tid, const char *match, cands *cs, int limit)
 {
-	sqlite3_stmt *st = db_stmt("SELECT d.id, d.kind, d.item_id FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
-				   "WHERE search_fts MATCH :q AND d.tenant_id = :t "
-				   "ORDER BY bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) LIMIT :n");
+	sqlite3_stmt *st = db_stmt("SELECT d.id, d.kind, d.item_id FROM "
+				   "(SELECT rowid AS id, bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
+				   " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
+				   "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id");
 	db_bind_text(st, ":q", match);
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
@@ -868,6 +877,19 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 	sb_free(&folded);
 }
 
+/* A query's statements in one read transaction (one snapshot, and the
+ * database's lock taken once instead of at every statement) unless the
+ * caller has one open. 1 when it was opened here. */
+static int read_begin(void)
+{
+	return !db_in_tx() && db_begin(0) == 0;
+}
+
+static void read_end(int own)
+{
+	if (own && db_commit() < 0) log_warn("search: ending a read: %s", db_errmsg());
+}
+
 static int by_score(const void *a, const void *b)
 {
 	const cand *x = a, *y = b;
@@ -878,8 +900,10 @@ static int by_score(const void *a, const void *b)
 int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max)
 {
 	gathered g;
+	int own = read_begin();
 	gather(t, q, mode, 0, NULL, &g);
 	load_products(t, &g.cs);
+	read_end(own);
 	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	int n = 0;
 	for (int i = 0; i < g.cs.n && n < max; i++) {
@@ -1093,6 +1117,7 @@ static cJSON *other_json(int64_t tid, const cand *c, const char *terms)
 cJSON *search_query(const tenant *t, const search_opts *o)
 {
 	gathered g;
+	int own = read_begin();
 	gather(t, o->q, o->mode, 0, o, &g);
 	load_products(t, &g.cs);
 	cJSON *res = cJSON_CreateObject();
@@ -1177,6 +1202,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	cJSON_AddItemToObject(facets, "vendors", facet_json(&fv));
 	cJSON_AddItemToObject(facets, "tags", facet_json(&ft));
 	cJSON_AddItemToObject(facets, "options", facet_json(&fo));
+	read_end(own);
 	cands_free(&g.cs);
 	sb_free(&g.match);
 	sb_free(&g.terms);
@@ -1270,6 +1296,7 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit)
 cJSON *search_suggest(const tenant *t, const char *q, int limit)
 {
 	gathered g;
+	int own = read_begin();
 	gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
 	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	cJSON *root = cJSON_CreateObject();
@@ -1358,6 +1385,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 		sb_free(&u);
 		cJSON_AddItemToArray(queries, x);
 	}
+	read_end(own);
 	sb_free(&folded);
 	cands_free(&g.cs);
 	sb_free(&g.match);
