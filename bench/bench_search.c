@@ -249,7 +249,7 @@ static void speed(const char *scratch)
 				cpu[k] = cpu_usec() - c;
 				us[k++] = now_usec() - s;
 				if (r == 0 && getenv("SF_BENCH_VERBOSE"))
-					printf("    %-32s %7.2f ms  %d results\n", queries[i], (double)us[k - 1] / 1000.0,
+					printf("    %-32s %7.2f ms (CPU %.2f)  %d results\n", queries[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
 					       (int)cJSON_GetObjectItemCaseSensitive(res, "total")->valuedouble);
 				cJSON_Delete(res);
 			}
@@ -264,6 +264,10 @@ static void speed(const char *scratch)
 			cJSON *res = search_suggest(&t, prefixes[i], 4);
 			cpu[k] = cpu_usec() - c;
 			us[k++] = now_usec() - s;
+			if (r == 0 && getenv("SF_BENCH_VERBOSE"))
+				printf("    %-32s %7.2f ms (CPU %.2f)  %d products\n", prefixes[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
+				       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+					       cJSON_GetObjectItemCaseSensitive(res, "resources"), "results"), "products")));
 			cJSON_Delete(res);
 		}
 	report("suggest (as the shopper types)", us, cpu, k, 3);
