@@ -251,6 +251,11 @@ static void speed(const char *scratch)
 				if (r == 0 && getenv("SF_BENCH_VERBOSE"))
 					printf("    %-32s %7.2f ms (CPU %.2f)  %d results\n", queries[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
 					       (int)cJSON_GetObjectItemCaseSensitive(res, "total")->valuedouble);
+				if (r == 0 && getenv("SF_BENCH_DUMP")) {     /* the whole answer: compare two builds' */
+					char *j = cJSON_PrintUnformatted(res);
+					printf("DUMP %d %s %s\n", mode, queries[i], j);
+					free(j);
+				}
 				cJSON_Delete(res);
 			}
 		report(mode ? "search (hybrid, results page)" : "search (keyword, results page)", us, cpu, k, 5);
@@ -264,6 +269,11 @@ static void speed(const char *scratch)
 			cJSON *res = search_suggest(&t, prefixes[i], 4);
 			cpu[k] = cpu_usec() - c;
 			us[k++] = now_usec() - s;
+			if (r == 0 && getenv("SF_BENCH_DUMP")) {
+				char *j = cJSON_PrintUnformatted(res);
+				printf("DUMP suggest %s %s\n", prefixes[i], j);
+				free(j);
+			}
 			if (r == 0 && getenv("SF_BENCH_VERBOSE"))
 				printf("    %-32s %7.2f ms (CPU %.2f)  %d products\n", prefixes[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
 				       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
