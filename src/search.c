@@ -605,7 +605,8 @@ static int kw_search(int64_t tid, const char *match, cands *cs, int limit)
 	sqlite3_stmt *st = db_stmt("SELECT d.id, d.kind, d.item_id FROM "
 				   "(SELECT rowid AS id, bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
 				   " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
-				   "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id");
+				   "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
+				   "-- scan: of f, the subquery's best :n rows, not a table");
 	db_bind_text(st, ":q", match);
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
