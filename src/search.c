@@ -431,6 +431,7 @@ int search_embed_pending(int batch, char *err, size_t errlen)
 
 #define QWORDS 12
 #define QWORD_MAX 40
+#define SYN_PHRASE_MAX 64       /* a synonym term (60 bytes, folded) and its NUL */
 typedef struct qwords { char w[QWORDS][QWORD_MAX + 1]; int n; } qwords;
 
 /* Words of a folded query (the first QWORDS, each cut to QWORD_MAX). */
@@ -828,16 +829,23 @@ static void words_join(const qwords *q, char *out, size_t n)
 	for (int i = 0; i < q->n && l < n; i++) l += (size_t)snprintf(out + l, n - l, "%s%s", i ? " " : "", q->w[i]);
 }
 
-static void gather(const tenant *t, const char *query, int mode, int prefix, const search_opts *o, gathered *g)
+/* An empty g for query, and its words (folded, price words taken out). */
+static void query_words(const tenant *t, const char *query, gathered *g, qwords *q)
 {
 	memset(g, 0, sizeof *g);
 	g->price_lo = g->price_hi = -1;
 	sbuf folded = SBUF_INIT;
 	search_fold(query, &folded);
+	split_words(sb_str(&folded), q);
+	sb_free(&folded);
+	price_words(q, t->currency, &g->price_lo, &g->price_hi);
+}
+
+static void gather(const tenant *t, const char *query, int mode, int prefix, const search_opts *o, gathered *g)
+{
 	qwords q;
-	split_words(sb_str(&folded), &q);
-	price_words(&q, t->currency, &g->price_lo, &g->price_hi);
-	if (q.n == 0) { sb_free(&folded); return; }
+	query_words(t, query, g, &q);
+	if (q.n == 0) return;
 	int n = 0;
 	if (build_match(t->id, &q, 1, prefix, &g->match, &g->terms)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
 	if (n == 0) {
@@ -875,7 +883,6 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 		sb_free(&syn);
 	}
 	fuse(&g->cs);
-	sb_free(&folded);
 }
 
 /* A query's statements in one read transaction (one snapshot, and the
@@ -1294,11 +1301,236 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit)
 
 /* ---- suggestions ------------------------------------------------------ */
 
+/* As the shopper types, a worker answers from its copy of the store's
+ * titles and codes when they hold enough products: each document's folded
+ * title and codes, loaded with one range scan, checked before each use
+ * against the store's content_version (every transaction that changes
+ * search_docs bumps it: audit_bump_content, embed_changed), creation time
+ * and newest product. BM25 over every document with a word starting "st"
+ * or "mer" somewhere in its text (thousands of a big store's) cost most of
+ * a suggestion; here a suggestion is a scan of short strings in memory.
+ * Ranked: more of the words in the title (10) than in the codes (8), the
+ * first match nearer the title's start, shorter titles, older documents.
+ * Too few products match (fewer than the list asks for): the full-text
+ * path, as /search ranks, with its typo correction. Stores are dropped
+ * least recently used first past search_title_cache bytes. */
+
+typedef struct tdoc {
+	int64_t doc, item;
+	signed char kind;               /* index in tkinds */
+	unsigned char ntitle, nwords;   /* title words, then code words */
+	const char *words;              /* nwords NUL-terminated words, one after another */
+} tdoc;
+
+typedef struct tstore {
+	int64_t tid, fp[3];             /* content_version, created_at, newest product */
+	tdoc *d;
+	int n;
+	char *buf;
+	size_t bytes;
+	uint64_t used;
+} tstore;
+
+static const char *const tkinds[] = { "product", "collection", "page", "post" };
+#define TSTORES 32
+static tstore ts[TSTORES];
+static int nts;
+static uint64_t ts_tick;
+static size_t ts_bytes;
+
+static void tstore_drop(int i)
+{
+	free(ts[i].d); free(ts[i].buf);
+	ts_bytes -= ts[i].bytes;
+	ts[i] = ts[--nts];
+}
+
+/* Folded text's words appended to b as NUL-terminated strings: how many
+ * (at most max). */
+static int put_words(const char *text, sbuf *b, int max)
+{
+	sbuf f = SBUF_INIT;
+	search_fold(text, &f);
+	int n = 0;
+	for (const char *w = sb_str(&f); *w && n < max;) {
+		size_t k = strcspn(w, " ");
+		if (k) { sb_put(b, w, k); sb_putc(b, 0); n++; }
+		w += k;
+		w += strspn(w, " ");
+	}
+	sb_free(&f);
+	return n;
+}
+
+static const tstore *titles_of(int64_t tid)
+{
+	if (cfg.search_title_cache <= 0) return NULL;
+	sqlite3_stmt *st = db_stmt("SELECT content_version, created_at, (SELECT max(item_id) FROM search_docs "
+				   "WHERE tenant_id = :t AND kind = 'product') FROM tenants WHERE id = :t");
+	db_bind_int(st, ":t", tid);
+	int64_t fp[3] = { 0, 0, 0 };
+	int rc = db_step(st);
+	if (rc == SQLITE_ROW) { fp[0] = db_int(st, 0); fp[1] = db_int(st, 1); fp[2] = db_int(st, 2); }
+	db_reset(st);
+	if (rc != SQLITE_ROW) return NULL;
+	for (int i = 0; i < nts; i++) {
+		if (ts[i].tid != tid) continue;
+		if (memcmp(ts[i].fp, fp, sizeof fp) == 0) {
+			ts[i].used = ++ts_tick;
+			return ts[i].d ? &ts[i] : NULL;
+		}
+		tstore_drop(i);
+		break;
+	}
+	tstore x = { .tid = tid };
+	memcpy(x.fp, fp, sizeof fp);
+	sbuf b = SBUF_INIT;
+	size_t cap = 256;
+	x.d = xmalloc(cap * sizeof *x.d);
+	st = db_stmt("SELECT id, kind, item_id, title, codes FROM search_docs WHERE tenant_id = :t ORDER BY id");
+	db_bind_int(st, ":t", tid);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		if (b.len + cap * sizeof *x.d > (size_t)cfg.search_title_cache) { rc = SQLITE_FULL; break; }
+		if ((size_t)x.n == cap) x.d = xrealloc(x.d, (cap *= 2) * sizeof *x.d);
+		tdoc *d = &x.d[x.n++];
+		d->doc = db_int(st, 0);
+		d->item = db_int(st, 2);
+		d->kind = 0;
+		for (int k = 0; k < (int)ARRAY_LEN(tkinds); k++) if (strcmp(db_text(st, 1), tkinds[k]) == 0) d->kind = (signed char)k;
+		d->words = (const char *)(uintptr_t)b.len;      /* an offset until b stops moving */
+		d->ntitle = (unsigned char)put_words(db_text(st, 3), &b, 120);
+		d->nwords = (unsigned char)(d->ntitle + put_words(db_text(st, 4), &b, 250 - d->ntitle));
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(x.d);
+		sb_free(&b);
+		if (rc != SQLITE_FULL) return NULL;
+		x.d = NULL;             /* too large: remembered, the full-text path at once */
+		x.n = 0;
+	} else {
+		x.buf = b.s ? b.s : xstrdup("");
+		for (int i = 0; i < x.n; i++) x.d[i].words = x.buf + (uintptr_t)x.d[i].words;
+		x.bytes = b.len + (size_t)x.n * sizeof *x.d;
+	}
+	while (nts && (nts == TSTORES || ts_bytes + x.bytes > (size_t)cfg.search_title_cache)) {
+		int lru = 0;
+		for (int i = 1; i < nts; i++) if (ts[i].used < ts[lru].used) lru = i;
+		tstore_drop(lru);
+	}
+	x.used = ++ts_tick;
+	ts[nts++] = x;
+	ts_bytes += x.bytes;
+	return x.d ? &ts[nts - 1] : NULL;
+}
+
+/* One query word as match_word makes it: the word (a prefix when asked,
+ * a plural's singular as a prefix) or one of its synonyms (a phrase). */
+typedef struct tword { char w[QWORD_MAX + 1]; int prefix; sbuf syn; } tword;
+
+/* Does the phrase p (folded words, space-separated) start at word j of d? */
+static int phrase_at(const tdoc *d, const char *const *wv, int j, const char *p)
+{
+	for (;;) {
+		size_t k = strcspn(p, " ");
+		if (j >= d->nwords || strlen(wv[j]) != k || memcmp(wv[j], p, k) != 0) return 0;
+		p += k;
+		if (!*p) return 1;
+		p++;
+		j++;
+	}
+}
+
+/* The word index in d where tw matches first, or -1. */
+static int tword_at(const tdoc *d, const char *const *wv, const tword *tw)
+{
+	size_t n = strlen(tw->w);
+	for (int j = 0; j < d->nwords; j++) {
+		if (tw->prefix ? strncmp(wv[j], tw->w, n) == 0 : strcmp(wv[j], tw->w) == 0) return j;
+		for (const char *s = tw->syn.s ? tw->syn.s : ""; *s;) {
+			size_t k = strcspn(s, "\n");
+			char p[SYN_PHRASE_MAX];
+			snprintf(p, sizeof p, "%.*s", (int)k, s);
+			if (phrase_at(d, wv, j, p)) return j;
+			s += k + (s[k] ? 1 : 0);
+		}
+	}
+	return -1;
+}
+
+typedef struct thit { int i; int score, first, ntitle; } thit;
+
+static int by_thit(const void *a, const void *b)
+{
+	const thit *x = a, *y = b;
+	if (x->score != y->score) return y->score - x->score;
+	if (x->first != y->first) return x->first - y->first;
+	if (x->ntitle != y->ntitle) return x->ntitle - y->ntitle;
+	return x->i - y->i;
+}
+
+/* Candidates from the worker's copy of titles into g (ranks as keyword
+ * ranks): 1 when it found at least want products, else 0 (g empty). */
+static int suggest_titles(const tenant *t, const char *query, int want, gathered *g)
+{
+	qwords q;
+	query_words(t, query, g, &q);      /* (a suggestion does not filter by price) */
+	if (q.n == 0) return 0;
+	const tstore *x = titles_of(t->id);
+	if (!x) return 0;
+	tword tw[QWORDS];
+	for (int i = 0; i < q.n; i++) {
+		size_t n = strlen(q.w[i]);
+		tw[i].syn = (sbuf)SBUF_INIT;
+		synonyms_of(t->id, q.w[i], &tw[i].syn);
+		snprintf(tw[i].w, sizeof tw[i].w, "%s", q.w[i]);
+		tw[i].prefix = 0;
+		if (n >= 4 && q.w[i][n - 1] == 's' && q.w[i][n - 2] != 's') { tw[i].w[n - 1] = 0; tw[i].prefix = 1; }
+		else if (i == q.n - 1 && n >= 2) tw[i].prefix = 1;
+	}
+	thit *hits = xmalloc(sizeof *hits * (size_t)(x->n + 1));
+	int nh = 0, products = 0;
+	const char *wv[256];
+	for (int i = 0; i < x->n; i++) {
+		const tdoc *d = &x->d[i];
+		const char *w = d->words;
+		for (int j = 0; j < d->nwords; j++) { wv[j] = w; w += strlen(w) + 1; }
+		int score = 0, first = 255, ok = 1;
+		for (int k = 0; k < q.n && ok; k++) {
+			int at = tword_at(d, wv, &tw[k]);
+			if (at < 0) ok = 0;
+			else {
+				score += at < d->ntitle ? 10 : 8;
+				if (at < first) first = at;
+			}
+		}
+		if (!ok) continue;
+		hits[nh++] = (thit){ i, score, first, d->ntitle };
+		if (d->kind == 0) products++;
+	}
+	for (int i = 0; i < q.n; i++) sb_free(&tw[i].syn);
+	if (products < want) { free(hits); return 0; }
+	if (nh > 1) qsort(hits, (size_t)nh, sizeof *hits, by_thit);
+	/* as many of each kind as a suggestion list shows, in rank order */
+	int per[ARRAY_LEN(tkinds)] = { 0 }, rank = 0;
+	for (int i = 0; i < nh; i++) {
+		const tdoc *d = &x->d[hits[i].i];
+		if (per[d->kind] >= want) continue;
+		per[d->kind]++;
+		cand *c = cand_get(&g->cs, d->doc, tkinds[d->kind], d->item);
+		c->kw = ++rank;
+	}
+	free(hits);
+	fuse(&g->cs);
+	return 1;
+}
+
+
 cJSON *search_suggest(const tenant *t, const char *q, int limit)
 {
 	gathered g;
 	int own = read_begin();
-	gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
+	if (!suggest_titles(t, q, limit, &g)) gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
 	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *results = cJSON_AddObjectToObject(cJSON_AddObjectToObject(root, "resources"), "results");

@@ -72,3 +72,26 @@ def test_a_reindex_keeps_the_same_answers(stack, store):
     r = stack.cli("reindex", "vcache")
     assert r.returncode == 0, r.stderr
     assert found(stack) == before
+
+
+def suggested(stack, prefix):
+    """Product titles suggested for prefix (limit 1: the worker's copy of titles answers when one matches)."""
+    seen = set()
+    for _ in range(ROUNDS):
+        r = stack.get("/api/search/suggest?" + urllib.parse.urlencode({"q": prefix, "limit": 1}), host=HOST)
+        assert r.status == 200, r
+        seen.add(tuple(p["title"] for p in r.json()["resources"]["results"]["products"]))
+    assert len(seen) == 1, seen
+    return list(seen.pop())
+
+
+def test_suggestions_follow_renames_in_every_worker(stack, store):
+    rename(stack, store, "b", "Quokka Teapot")
+    assert suggested(stack, "quok") == ["Quokka Teapot"]
+    rename(stack, store, "b", "Wombat Teapot")
+    assert suggested(stack, "quok") == []
+    assert suggested(stack, "womb") == ["Wombat Teapot"]
+    stack.sql("UPDATE products SET name = 'Quokka Kettle' WHERE slug = 'b' AND "
+              "tenant_id = (SELECT id FROM tenants WHERE username = 'vcache')")
+    assert suggested(stack, "womb") == []             # the catch-up indexed it, the copy followed
+    assert suggested(stack, "quokka ke") == ["Quokka Kettle"]
