@@ -595,6 +595,97 @@ static void cands_free(cands *cs)
 #define KW_CANDIDATES 400
 #define VEC_CANDIDATES 40
 
+/* ---- BM25 that skips the store's token --------------------------------
+ *
+ * FTS5's bm25() works out each phrase's IDF once per query by walking the
+ * phrase's whole doclist: for the store's token ("|<tenant id>|", phrase
+ * 0 of every query here) that is every document of the store, 10,000
+ * callbacks for a 10,000-product store, on every search and suggestion.
+ * The token sits in column tk, weighted 0, so its term of the sum is
+ * always 0. sf_bm25 is the same Okapi BM25 (k1 1.2, b 0.75, the
+ * per-column weights as arguments, lower is better) with each phrase's IDF
+ * worked out only when a row first has a non-zero weighted frequency for
+ * it: the same scores to the last bit, without the token's walk. Without
+ * FTS5's API (never expected) kw_search uses bm25(). */
+
+typedef struct bm25q {
+	int n;                  /* phrases */
+	sqlite3_int64 rows;
+	double avgdl;
+	double *idf;            /* < 0: not worked out yet */
+	double *freq;           /* this row's weighted frequency of each phrase */
+} bm25q;
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *n)
+{
+	(void)api; (void)fts;
+	(*(sqlite3_int64 *)n)++;
+	return SQLITE_OK;
+}
+
+static void sf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const double k1 = 1.2, b = 0.75;
+	bm25q *q = api->xGetAuxdata(fts, 0);
+	int rc = SQLITE_OK;
+	if (!q) {               /* the query's constants, once */
+		int n = api->xPhraseCount(fts);
+		q = sqlite3_malloc64(sizeof *q + sizeof(double) * 2 * (size_t)(n > 0 ? n : 1));
+		if (!q) { sqlite3_result_error_nomem(ctx); return; }
+		q->n = n;
+		q->idf = (double *)(q + 1);
+		q->freq = q->idf + n;
+		for (int i = 0; i < n; i++) q->idf[i] = -1;
+		sqlite3_int64 toks = 0;
+		q->rows = 0;
+		rc = api->xRowCount(fts, &q->rows);
+		if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &toks);
+		if (rc == SQLITE_OK) q->avgdl = (double)toks / (double)q->rows;
+		if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, sqlite3_free);
+		else sqlite3_free(q);
+		if (rc != SQLITE_OK) { sqlite3_result_error_code(ctx, rc); return; }
+	}
+	memset(q->freq, 0, sizeof(double) * (size_t)q->n);
+	int ninst = 0, ntok = 0;
+	rc = api->xInstCount(fts, &ninst);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ip, ic, io;
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK) q->freq[ip] += nval > ic ? sqlite3_value_double(val[ic]) : 1.0;
+	}
+	if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &ntok);
+	double d = (double)ntok, score = 0.0;
+	for (int i = 0; rc == SQLITE_OK && i < q->n; i++) {
+		if (q->freq[i] == 0.0) continue;        /* its term is 0 whatever its IDF */
+		if (q->idf[i] < 0) {
+			sqlite3_int64 hits = 0;
+			rc = api->xQueryPhrase(fts, i, &hits, count_row);
+			double idf = log((q->rows - hits + 0.5) / (hits + 0.5));
+			q->idf[i] = idf <= 0.0 ? 1e-6 : idf;    /* a word in over half the rows */
+		}
+		score += q->idf[i] * ((q->freq[i] * (k1 + 1.0)) / (q->freq[i] + k1 * (1 - b + b * d / q->avgdl)));
+	}
+	if (rc != SQLITE_OK) sqlite3_result_error_code(ctx, rc);
+	else sqlite3_result_double(ctx, -1.0 * score);
+}
+
+static int have_bm25;
+
+/* FTS5's API from the connection (its documented handshake: a pointer
+ * bound to SELECT fts5(?1)), and sf_bm25 registered with it. */
+static void register_bm25(sqlite3 *h)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		(void)sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	have_bm25 = api && api->iVersion >= 2 && api->xCreateFunction(api, "sf_bm25", NULL, sf_bm25, NULL) == SQLITE_OK;
+	if (!have_bm25) log_warn("search: sf_bm25 not registered, using bm25()");
+}
+
 /* Keyword candidates for a MATCH expression, ranked by BM25 with title and
  * codes weighted over meta and body. The number found. The best limit are
  * taken inside FTS5 first and only they are looked up in search_docs (a
@@ -603,11 +694,18 @@ static void cands_free(cands *cs)
  * store's, and the join on tenant_id still keeps any other out. */
 static int kw_search(int64_t tid, const char *match, cands *cs, int limit)
 {
-	sqlite3_stmt *st = db_stmt("SELECT d.id, d.kind, d.item_id FROM "
-				   "(SELECT rowid AS id, bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
-				   " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
-				   "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
-				   "-- scan: of f, the subquery's best :n rows, not a table");
+	db_on_open(register_bm25);      /* this connection and every later one, once */
+	sqlite3_stmt *st = have_bm25
+		? db_stmt("SELECT d.id, d.kind, d.item_id FROM "
+			  "(SELECT rowid AS id, sf_bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
+			  " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
+			  "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
+			  "-- scan: of f, the subquery's best :n rows, not a table")
+		: db_stmt("SELECT d.id, d.kind, d.item_id FROM "
+			  "(SELECT rowid AS id, bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
+			  " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
+			  "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
+			  "-- scan: of f, the subquery's best :n rows, not a table");
 	db_bind_text(st, ":q", match);
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
