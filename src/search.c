@@ -431,7 +431,6 @@ int search_embed_pending(int batch, char *err, size_t errlen)
 
 #define QWORDS 12
 #define QWORD_MAX 40
-#define SYN_PHRASE_MAX 64       /* a synonym term (60 bytes, folded) and its NUL */
 typedef struct qwords { char w[QWORDS][QWORD_MAX + 1]; int n; } qwords;
 
 /* Words of a folded query (the first QWORDS, each cut to QWORD_MAX). */
@@ -1524,7 +1523,14 @@ static const tstore *titles_of(int64_t tid)
 
 /* One query word as match_word makes it: the word (a prefix when asked,
  * a plural's singular as a prefix) or one of its synonyms (a phrase). */
-typedef struct tword { char w[QWORD_MAX + 1]; int prefix; sbuf syn; } tword;
+#define TWORD_SYN 20     /* synonyms_of's most */
+typedef struct tword {
+	char w[QWORD_MAX + 1];
+	int prefix;
+	sbuf syn;                       /* synonyms_of's lines, cut into NUL-terminated phrases */
+	const char *phrase[TWORD_SYN];
+	int nphrase;
+} tword;
 
 /* Does the phrase p (folded words, space-separated) start at word j of d? */
 static int phrase_at(const tdoc *d, const char *const *wv, int j, const char *p)
@@ -1545,13 +1551,8 @@ static int tword_at(const tdoc *d, const char *const *wv, const tword *tw)
 	size_t n = strlen(tw->w);
 	for (int j = 0; j < d->nwords; j++) {
 		if (tw->prefix ? strncmp(wv[j], tw->w, n) == 0 : strcmp(wv[j], tw->w) == 0) return j;
-		for (const char *s = tw->syn.s ? tw->syn.s : ""; *s;) {
-			size_t k = strcspn(s, "\n");
-			char p[SYN_PHRASE_MAX];
-			snprintf(p, sizeof p, "%.*s", (int)k, s);
-			if (phrase_at(d, wv, j, p)) return j;
-			s += k + (s[k] ? 1 : 0);
-		}
+		for (int k = 0; k < tw->nphrase; k++)
+			if (phrase_at(d, wv, j, tw->phrase[k])) return j;
 	}
 	return -1;
 }
@@ -1580,7 +1581,15 @@ static int suggest_titles(const tenant *t, const char *query, int want, gathered
 	for (int i = 0; i < q.n; i++) {
 		size_t n = strlen(q.w[i]);
 		tw[i].syn = (sbuf)SBUF_INIT;
+		tw[i].nphrase = 0;
 		synonyms_of(t->id, q.w[i], &tw[i].syn);
+		for (char *p = tw[i].syn.s; p && *p && tw[i].nphrase < TWORD_SYN;) {
+			char *e = strchr(p, '\n');
+			if (e) *e = 0;
+			tw[i].phrase[tw[i].nphrase++] = p;
+			if (!e) break;
+			p = e + 1;
+		}
 		snprintf(tw[i].w, sizeof tw[i].w, "%s", q.w[i]);
 		tw[i].prefix = 0;
 		if (n >= 4 && q.w[i][n - 1] == 's' && q.w[i][n - 2] != 's') { tw[i].w[n - 1] = 0; tw[i].prefix = 1; }

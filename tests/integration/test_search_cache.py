@@ -95,3 +95,10 @@ def test_suggestions_follow_renames_in_every_worker(stack, store):
               "tenant_id = (SELECT id FROM tenants WHERE username = 'vcache')")
     assert suggested(stack, "womb") == []             # the catch-up indexed it, the copy followed
     assert suggested(stack, "quokka ke") == ["Quokka Kettle"]
+
+
+def test_suggestions_from_the_copy_match_synonyms_as_phrases(stack, store):
+    r = stack.put(API + "/search/synonyms", {"synonyms": [["marsupial", "quokka kettle"]]}, token=store["tok"], host=HOST)
+    assert r.status == 200, r
+    assert suggested(stack, "marsupial") == ["Quokka Kettle"]      # the two-word synonym, in the title
+    assert suggested(stack, "quokka kettles") == ["Quokka Kettle"]  # a plural's singular, as a prefix
