@@ -349,6 +349,8 @@ static void speed(const char *scratch)
 		}
 	per_query(prefixes, (int)ARRAY_LEN(prefixes), ROUNDS, cpu);
 	report("suggest (as the shopper types)", us, cpu, k, 3);
+	printf("  the worker's copies of this store: vectors %.1f MB (search_vector_cache), titles %.1f MB (search_title_cache)\n",
+	       (double)embed_cache_bytes() / 1e6, (double)search_title_bytes() / 1e6);
 	tenant_clear(&t);
 	db_close();
 }

@@ -1435,6 +1435,8 @@ static int nts;
 static uint64_t ts_tick;
 static size_t ts_bytes;
 
+size_t search_title_bytes(void) { return ts_bytes; }
+
 static void tstore_drop(int i)
 {
 	free(ts[i].d); free(ts[i].buf);
