@@ -226,6 +226,17 @@ static int fingerprint(int64_t tid, const char *model, int64_t fp[3])
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Where id is in docs[0..n) (ascending), or -1. */
+static int doc_at(const int64_t *docs, int n, int64_t id)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (docs[mid] < id) lo = mid + 1; else hi = mid;
+	}
+	return lo < n && docs[lo] == id ? lo : -1;
+}
+
 /* The store's current vectors of model and dimension in this worker, or
  * NULL (no cache configured, too large for it, or a storage error: the
  * caller scans through SQL). */
@@ -253,9 +264,7 @@ static const vstore *vectors_of(int64_t tid, const char *model, int dim)
 	v.docs = xmalloc(cap * sizeof *v.docs);
 	v.kind = xmalloc(cap);
 	v.vecs = xmalloc(cap * sizeof(float) * (size_t)dim);
-	sqlite3_stmt *st = db_stmt("SELECT v.doc_id, v.vec, d.kind FROM search_vectors v "
-				   "LEFT JOIN search_docs d ON d.id = v.doc_id AND d.tenant_id = :t "
-				   "WHERE v.tenant_id = :t AND v.model = :m ORDER BY v.doc_id");
+	sqlite3_stmt *st = db_stmt("SELECT doc_id, vec FROM search_vectors WHERE tenant_id = :t AND model = :m ORDER BY doc_id");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", model);
 	size_t bytes = sizeof(float) * (size_t)dim;
@@ -270,11 +279,24 @@ static const vstore *vectors_of(int64_t tid, const char *model, int dim)
 			v.vecs = xrealloc(v.vecs, cap * bytes);
 		}
 		v.docs[v.n] = db_int(st, 0);
-		v.kind[v.n] = (signed char)(db_isnull(st, 2) ? -1 : kind_code(db_text(st, 2)));
+		v.kind[v.n] = 0;        /* a product unless marked below */
 		memcpy(v.vecs + (size_t)v.n * (size_t)dim, sqlite3_column_blob(st, 1), bytes);
 		v.n++;
 	}
 	db_reset(st);
+	/* the few documents that are not products, from the index of
+	 * search_docs alone (reading 10,000 rows for their kind cost more
+	 * than the vectors) */
+	for (int k = 1; rc == SQLITE_DONE && k < (int)ARRAY_LEN(kinds); k++) {
+		st = db_stmt("SELECT id FROM search_docs WHERE tenant_id = :t AND kind = :k");
+		db_bind_int(st, ":t", tid);
+		db_bind_text(st, ":k", kinds[k]);
+		while ((rc = db_step(st)) == SQLITE_ROW) {
+			int at = doc_at(v.docs, v.n, db_int(st, 0));
+			if (at >= 0) v.kind[at] = (signed char)k;
+		}
+		db_reset(st);
+	}
 	if (rc != SQLITE_DONE) {
 		free(v.docs); free(v.kind); free(v.vecs);
 		if (rc != SQLITE_FULL) return NULL;
@@ -357,12 +379,8 @@ void embed_similarities(int64_t tid, const char *model, const float *q, int dim,
 	const vstore *c = n > 0 ? vectors_of(tid, model, dim) : NULL;
 	if (c) {
 		for (int i = 0; i < n; i++) {
-			int lo = 0, hi = c->n;          /* binary search: ids ascending */
-			while (lo < hi) {
-				int mid = lo + (hi - lo) / 2;
-				if (c->docs[mid] < docs[i]) lo = mid + 1; else hi = mid;
-			}
-			sims[i] = lo < c->n && c->docs[lo] == docs[i] ? dot(q, c->vecs + (size_t)lo * (size_t)dim, dim) : -2;
+			int at = doc_at(c->docs, c->n, docs[i]);
+			sims[i] = at >= 0 ? dot(q, c->vecs + (size_t)at * (size_t)dim, dim) : -2;
 		}
 		return;
 	}
