@@ -659,6 +659,7 @@ static void sf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		if (q->idf[i] < 0) {
 			sqlite3_int64 hits = 0;
 			rc = api->xQueryPhrase(fts, i, &hits, count_row);
+			if (rc != SQLITE_OK) break;
 			double idf = log((q->rows - hits + 0.5) / (hits + 0.5));
 			q->idf[i] = idf <= 0.0 ? 1e-6 : idf;    /* a word in over half the rows */
 		}
