@@ -297,6 +297,7 @@ static const vstore *vectors_of(int64_t tid, const char *model, int dim)
 		}
 		db_reset(st);
 	}
+	if (rc == SQLITE_DONE && per * (size_t)(v.n > 0 ? v.n : 1) > (size_t)cfg.search_vector_cache) rc = SQLITE_FULL;
 	if (rc != SQLITE_DONE) {
 		free(v.docs); free(v.kind); free(v.vecs);
 		if (rc != SQLITE_FULL) return NULL;

@@ -106,6 +106,25 @@ int main(void)
 	CHECK_INT(nw, no);
 	CHECK(nw > 0 && memcmp(with, without, sizeof(int64_t) * (size_t)nw) == 0 && memcmp(sw, so, sizeof(double) * (size_t)nw) == 0);
 
+	/* bounded: a store larger than the cache is scanned through SQL (same
+	 * list, nothing kept); two stores in room for one keep only the last */
+	embed_cache_clear();
+	cfg.search_vector_cache = 1000;
+	no = embed_nearest(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, NULL, 0, 0.1, without, so, 20);
+	CHECK(no == nw && memcmp(with, without, sizeof(int64_t) * (size_t)nw) == 0);
+	CHECK_INT((int)embed_cache_bytes(), 0);
+	embed_cache_clear();            /* (the setting is fixed in a worker; the test changes it) */
+	cfg.search_vector_cache = 121 * (8 + 1 + 4 * EMBED_OFFLINE_DIM);    /* store a's 120 products (+1 spare) */
+	embed_nearest(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, NULL, 0, 0.1, without, so, 20);
+	size_t one = embed_cache_bytes();
+	CHECK(one > 0 && one <= (size_t)cfg.search_vector_cache);
+	tenant b = { 0 };
+	CHECK_INT(tenant_load_username(&b, "speedb"), 0);
+	embed_nearest(b.id, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, NULL, 0, 0.1, without, so, 20);
+	CHECK(embed_cache_bytes() > 0 && embed_cache_bytes() < one);      /* a dropped, b kept */
+	tenant_clear(&b);
+	cfg.search_vector_cache = keep;
+
 	/* a change behind the API's back, indexed in its own transaction:
 	 * both copies follow it */
 	CHECK_STR(first_suggestion(&t, "quokka"), "");
