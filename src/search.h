@@ -3,8 +3,10 @@
  * indexes) current from what the write paths marked dirty, folds text
  * (lower case, diacritics off), answers keyword, trigram and hybrid
  * (reciprocal rank fusion with embed.c's vectors) queries with facets,
- * snippets and "did you mean", predictive suggestions, synonyms, the
- * search log and its report. Every statement binds the tenant id. */
+ * snippets and "did you mean" (BM25 by sf_bm25, an FTS5 function of its
+ * own), predictive suggestions (from the worker's copy of a store's titles
+ * and codes when it holds enough), synonyms, the search log and its
+ * report. Every statement binds the tenant id. */
 #ifndef SEARCH_H
 #define SEARCH_H
 #include "tenant.h"
