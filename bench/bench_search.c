@@ -87,6 +87,52 @@ static void evaluate(const tenant *t, cJSON *set, int mode, metrics *m, const ch
 	if (m->n) { m->recall5 /= m->n; m->mrr /= m->n; m->ndcg10 /= m->n; }
 }
 
+/* Suggestions as the shopper types the labelled queries that name a
+ * product (exact names, SKUs, typos, plurals, synonyms): their first 3, 5
+ * and 8 characters and the whole query, each a suggest call (limit 4);
+ * hit@4: a relevant product among the suggestions; MRR over them. */
+static void suggest_quality(const tenant *t, cJSON *set)
+{
+	static const char *const kinds[] = { "exact", "sku", "typo", "plural", "synonym" };
+	static const size_t lens[] = { 3, 5, 8, 1000 };
+	double hits = 0, rr = 0;
+	int n = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, set) {
+		const char *k = cJSON_GetObjectItemCaseSensitive(it, "kind")->valuestring;
+		int named = 0;
+		for (size_t i = 0; i < ARRAY_LEN(kinds); i++) if (strcmp(k, kinds[i]) == 0) named = 1;
+		if (!named) continue;
+		const char *q = cJSON_GetObjectItemCaseSensitive(it, "q")->valuestring;
+		int64_t want[16];
+		int nw = 0;
+		const cJSON *r;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(it, "relevant")) if (nw < 16) want[nw++] = product_id(t->id, r->valuestring);
+		size_t prev = 0;
+		for (size_t l = 0; l < ARRAY_LEN(lens); l++) {
+			size_t len = strlen(q) < lens[l] ? strlen(q) : lens[l];
+			if (len == prev) continue;
+			prev = len;
+			char pre[256];
+			snprintf(pre, sizeof pre, "%.*s", (int)len, q);
+			cJSON *res = search_suggest(t, pre, 4), *p;
+			int rank = 0, at = 0;
+			cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(res, "resources"), "results"), "products")) {
+				rank++;
+				int64_t id = strtoll(cJSON_GetObjectItemCaseSensitive(p, "id")->valuestring, NULL, 10);
+				for (int j = 0; j < nw && !at; j++) if (id == want[j]) at = rank;
+			}
+			cJSON_Delete(res);
+			hits += at ? 1 : 0;
+			rr += at ? 1.0 / at : 0;
+			n++;
+		}
+	}
+	printf("  suggest (first 3, 5, 8 letters and whole, %d calls): hit@4 %.3f, MRR %.3f\n", n, n ? hits / n : 0,
+	       n ? rr / n : 0);
+}
+
 static void quality(const char *demo_db)
 {
 	char err[512], path[1200];
@@ -120,6 +166,7 @@ static void quality(const char *demo_db)
 		printf("  %-18s %9.3f %7.3f %8.3f\n", names[mode], m[mode].recall5, m[mode].mrr, m[mode].ndcg10);
 	}
 	if (modes == 2) printf("  %-18s %9s %7s %8s   (no model endpoint configured)\n", names[2], "-", "-", "-");
+	suggest_quality(&t, set);
 	printf("  by kind (nDCG@10 keyword -> hybrid):");
 	static const char *const kinds[] = { "exact", "sku", "typo", "plural", "synonym", "descriptive", "price" };
 	for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
@@ -214,6 +261,25 @@ static void report(const char *what, int64_t *us, int64_t *cpu, int n, double bu
 	       c50, budget_ms, c50 < budget_ms ? "ok" : "OVER");
 }
 
+/* With SF_BENCH_VERBOSE: each query's CPU median over the rounds
+ * (cpu[r * n + i] is query i of round r), slowest first. */
+static void per_query(const char *const *names, int n, int rounds, const int64_t *cpu)
+{
+	if (!getenv("SF_BENCH_VERBOSE")) return;
+	int64_t med[64], v[64];
+	int order[64];
+	for (int i = 0; i < n && i < 64; i++) {
+		for (int r = 0; r < rounds && r < 64; r++) v[r] = cpu[r * n + i];
+		qsort(v, (size_t)rounds, sizeof *v, cmp_ll);
+		med[i] = v[rounds / 2];
+		order[i] = i;
+	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && med[order[j]] > med[order[j - 1]]; j--) { int x = order[j]; order[j] = order[j - 1]; order[j - 1] = x; }
+	printf("    CPU median per query:");
+	for (int i = 0; i < n; i++) printf(" %s %.2f%s", names[order[i]], (double)med[order[i]] / 1000.0, i + 1 < n ? "," : "\n");
+}
+
 static void speed(const char *scratch)
 {
 	char err[512], dir[1200];
@@ -249,10 +315,16 @@ static void speed(const char *scratch)
 				cpu[k] = cpu_usec() - c;
 				us[k++] = now_usec() - s;
 				if (r == 0 && getenv("SF_BENCH_VERBOSE"))
-					printf("    %-32s %7.2f ms  %d results\n", queries[i], (double)us[k - 1] / 1000.0,
+					printf("    %-32s %7.2f ms (CPU %.2f)  %d results\n", queries[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
 					       (int)cJSON_GetObjectItemCaseSensitive(res, "total")->valuedouble);
+				if (r == 0 && getenv("SF_BENCH_DUMP")) {     /* the whole answer: compare two builds' */
+					char *j = cJSON_PrintUnformatted(res);
+					printf("DUMP %d %s %s\n", mode, queries[i], j);
+					free(j);
+				}
 				cJSON_Delete(res);
 			}
+		per_query(queries, (int)ARRAY_LEN(queries), ROUNDS, cpu);
 		report(mode ? "search (hybrid, results page)" : "search (keyword, results page)", us, cpu, k, 5);
 	}
 	static const char *const prefixes[] = { "ja", "jac", "jack", "te", "ten", "mer", "meri", "gl", "glo", "alp",
@@ -264,9 +336,37 @@ static void speed(const char *scratch)
 			cJSON *res = search_suggest(&t, prefixes[i], 4);
 			cpu[k] = cpu_usec() - c;
 			us[k++] = now_usec() - s;
+			if (r == 0 && getenv("SF_BENCH_DUMP")) {
+				char *j = cJSON_PrintUnformatted(res);
+				printf("DUMP suggest %s %s\n", prefixes[i], j);
+				free(j);
+			}
+			if (r == 0 && getenv("SF_BENCH_VERBOSE"))
+				printf("    %-32s %7.2f ms (CPU %.2f)  %d products\n", prefixes[i], (double)us[k - 1] / 1000.0, (double)cpu[k - 1] / 1000.0,
+				       cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+					       cJSON_GetObjectItemCaseSensitive(res, "resources"), "results"), "products")));
 			cJSON_Delete(res);
 		}
+	per_query(prefixes, (int)ARRAY_LEN(prefixes), ROUNDS, cpu);
 	report("suggest (as the shopper types)", us, cpu, k, 3);
+	printf("  the worker's copies of this store: vectors %.1f MB (search_vector_cache), titles %.1f MB (search_title_cache)\n",
+	       (double)embed_cache_bytes() / 1e6, (double)search_title_bytes() / 1e6);
+	/* what a content change (an order, an edit: content_version) costs the
+	 * next search and suggestion of each worker: the copies loaded again */
+	int64_t again[2] = { 0, 0 };
+	for (int r = 0; r < 3; r++) {
+		if (db_run(db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE username = 'bigstore'")) < 0) die("bump");
+		search_opts o = { .q = "alpine boots", .mode = SEARCH_HYBRID, .page = 1, .per_page = 24, .available = -1,
+				  .price_min = -1, .price_max = -1, .others = 1 };
+		int64_t c = cpu_usec();
+		cJSON_Delete(search_query(&t, &o));
+		again[0] += cpu_usec() - c;
+		c = cpu_usec();
+		cJSON_Delete(search_suggest(&t, "alp", 4));
+		again[1] += cpu_usec() - c;
+	}
+	printf("  after a content change (copies loaded again): hybrid search %.1f ms, suggest %.1f ms CPU (mean of 3)\n",
+	       (double)again[0] / 3000.0, (double)again[1] / 3000.0);
 	tenant_clear(&t);
 	db_close();
 }

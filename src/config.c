@@ -65,6 +65,7 @@ static const struct key {
 	L(staff_code_ttl), L(staff_code_attempts),
 	S(page_cache_dir), L(page_cache_max_age), L(page_cache_stale), L(page_cache_lock), S(page_cache_purge_url),
 	L(vibe_child_cache), L(render_input_cache),
+	L(search_vector_cache), L(search_title_cache),
 #undef S
 #undef L
 };
@@ -241,6 +242,8 @@ int config_load(const char *path, char *err, size_t errlen)
 	cfg.search_vector_extra_min = 30;
 	cfg.search_per_page_max = 48;
 	cfg.search_log_days = 90;
+	cfg.search_vector_cache = 32 << 20;
+	cfg.search_title_cache = 8 << 20;
 	cfg.chat_ttl = 7 * 86400;
 	cfg.chat_message_max = 2000;
 	strcpy(cfg.ai_chat_model, "gpt-4o-mini");

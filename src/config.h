@@ -105,6 +105,8 @@ typedef struct config {
 	long search_vector_extra_min; /* ... to add a document the keywords did not find, when they found some */
 	long search_per_page_max;   /* largest ?limit= of /search and /api/search */
 	long search_log_days;       /* days of the search log kept and reported */
+	long search_vector_cache;   /* bytes of stores' vectors a worker keeps (0: none, every search scans SQLite) */
+	long search_title_cache;    /* bytes of stores' titles a worker keeps for suggestions (0: none) */
 	long chat_ttl;              /* seconds a shopping-assistant conversation is kept after its last message */
 	long chat_message_max;      /* bytes of one shopper's message */
 	char ai_base_url[512];      /* OpenAI-compatible API base, e.g. https://api.openai.com/v1 ("": none) */

@@ -2,13 +2,17 @@
  * (hashed words, word pairs and character trigrams with sublinear
  * weighting, L2-normalised: doc/search.md), the SQL function
  * sf_dot(a, b) over float32 BLOBs, storing a document's vector and
- * finding a store's nearest documents. No network here: a remote model's
+ * finding a store's nearest documents over the worker's copy of the
+ * store's vectors (one float32 array per store and model, checked against
+ * a fingerprint of the rows before each use, least recently used dropped
+ * past search_vector_cache bytes). No network here: a remote model's
  * vectors come in through embed_store (the deliverer) and as a query
  * vector from the caller. */
 #ifndef EMBED_H
 #define EMBED_H
 #include <stdint.h>
 #include <stddef.h>
+#include "util.h"
 
 #define EMBED_OFFLINE_MODEL "offline-hash-v1"
 #define EMBED_OFFLINE_DIM 128
@@ -29,6 +33,14 @@ int embed_nearest(int64_t tid, const char *model, const float *q, int dim, const
  * (-2 where a document has no vector of this model). */
 void embed_similarities(int64_t tid, const char *model, const float *q, int dim, const int64_t *docs, int n,
 			double *sims);
+/* After changing the store's vectors outside audit_bump_content (inside
+ * the same transaction): bump its content_version, which the workers'
+ * copies of its vectors are checked against. 0 or -1. */
+MUST_USE int embed_changed(int64_t tid);
+/* The worker's copies of stores' vectors (embed.c, doc/search.md): drop
+ * them all (tests, a new database); the bytes they hold now. */
+void embed_cache_clear(void);
+size_t embed_cache_bytes(void);
 /* A 64-bit FNV-1a hash of text (what text_hash holds). */
 int64_t embed_hash(const char *text);
 #endif

@@ -326,6 +326,9 @@ int search_flush(int64_t tid, int max)
 		if (db_run(st) < 0) bad = 1;
 	}
 	free(d);
+	/* in the caller's transaction audit_bump_content bumps the store's
+	 * version; in our own, the vectors' change is told here */
+	if (!bad && own && embed_changed(tid) < 0) bad = 1;
 	if (bad) {
 		if (own) db_rollback();
 		return -1;
@@ -356,7 +359,7 @@ int search_reindex(int64_t tid, void (*progress)(int64_t done, int64_t total))
 	sqlite3_stmt *st = db_stmt("DELETE FROM search_vectors WHERE tenant_id = :t AND model = :m");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", EMBED_OFFLINE_MODEL);
-	int bad = db_run(st) < 0;
+	int bad = db_run(st) < 0 || embed_changed(tid) < 0;
 	static const char *const mark[] = {
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'product', id FROM products WHERE tenant_id = :t",
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'collection', id FROM collections WHERE tenant_id = :t",
@@ -419,7 +422,8 @@ int search_embed_pending(int batch, char *err, size_t errlen)
 	if (n && rc > 0) {
 		if (db_begin(1) < 0) rc = -1;
 		for (int i = 0; i < n && rc > 0; i++)
-			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0) rc = -1;
+			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0 ||
+			    ((i == 0 || tids[i] != tids[i - 1]) && embed_changed(tids[i]) < 0)) rc = -1;
 		if (rc > 0 && db_commit() < 0) rc = -1;
 		if (rc < 0) { db_rollback(); snprintf(err, errlen, "storing vectors: %s", db_errmsg()); }
 	}
@@ -597,13 +601,118 @@ static void cands_free(cands *cs)
 #define KW_CANDIDATES 400
 #define VEC_CANDIDATES 40
 
+/* ---- BM25 that skips the store's token --------------------------------
+ *
+ * FTS5's bm25() works out each phrase's IDF once per query by walking the
+ * phrase's whole doclist: for the store's token ("|<tenant id>|", phrase
+ * 0 of every query here) that is every document of the store, 10,000
+ * callbacks for a 10,000-product store, on every search and suggestion.
+ * The token sits in column tk, weighted 0, so its term of the sum is
+ * always 0. sf_bm25 is the same Okapi BM25 (k1 1.2, b 0.75, the
+ * per-column weights as arguments, lower is better) with each phrase's IDF
+ * worked out only when a row first has a non-zero weighted frequency for
+ * it: the same scores to the last bit, without the token's walk. Without
+ * FTS5's API (never expected) kw_search uses bm25(). */
+
+typedef struct bm25q {
+	int n;                  /* phrases */
+	sqlite3_int64 rows;
+	double avgdl;
+	double *idf;            /* < 0: not worked out yet */
+	double *freq;           /* this row's weighted frequency of each phrase */
+} bm25q;
+
+static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *n)
+{
+	(void)api; (void)fts;
+	(*(sqlite3_int64 *)n)++;
+	return SQLITE_OK;
+}
+
+static void sf_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+	const double k1 = 1.2, b = 0.75;
+	bm25q *q = api->xGetAuxdata(fts, 0);
+	int rc = SQLITE_OK;
+	if (!q) {               /* the query's constants, once */
+		int n = api->xPhraseCount(fts);
+		q = sqlite3_malloc64(sizeof *q + sizeof(double) * 2 * (size_t)(n > 0 ? n : 1));
+		if (!q) { sqlite3_result_error_nomem(ctx); return; }
+		q->n = n;
+		q->idf = (double *)(q + 1);
+		q->freq = q->idf + n;
+		for (int i = 0; i < n; i++) q->idf[i] = -1;
+		sqlite3_int64 toks = 0;
+		q->rows = 0;
+		rc = api->xRowCount(fts, &q->rows);
+		if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &toks);
+		if (rc == SQLITE_OK) q->avgdl = (double)toks / (double)q->rows;
+		if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, q, sqlite3_free);
+		else sqlite3_free(q);
+		if (rc != SQLITE_OK) { sqlite3_result_error_code(ctx, rc); return; }
+	}
+	memset(q->freq, 0, sizeof(double) * (size_t)q->n);
+	int ninst = 0, ntok = 0;
+	rc = api->xInstCount(fts, &ninst);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ip, ic, io;
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK) q->freq[ip] += nval > ic ? sqlite3_value_double(val[ic]) : 1.0;
+	}
+	if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &ntok);
+	double d = (double)ntok, score = 0.0;
+	for (int i = 0; rc == SQLITE_OK && i < q->n; i++) {
+		if (q->freq[i] == 0.0) continue;        /* its term is 0 whatever its IDF */
+		if (q->idf[i] < 0) {
+			sqlite3_int64 hits = 0;
+			rc = api->xQueryPhrase(fts, i, &hits, count_row);
+			if (rc != SQLITE_OK) break;
+			double idf = log((q->rows - hits + 0.5) / (hits + 0.5));
+			q->idf[i] = idf <= 0.0 ? 1e-6 : idf;    /* a word in over half the rows */
+		}
+		score += q->idf[i] * ((q->freq[i] * (k1 + 1.0)) / (q->freq[i] + k1 * (1 - b + b * d / q->avgdl)));
+	}
+	if (rc != SQLITE_OK) sqlite3_result_error_code(ctx, rc);
+	else sqlite3_result_double(ctx, -1.0 * score);
+}
+
+static int have_bm25;
+
+/* FTS5's API from the connection (its documented handshake: a pointer
+ * bound to SELECT fts5(?1)), and sf_bm25 registered with it. */
+static void register_bm25(sqlite3 *h)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		(void)sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	have_bm25 = api && api->iVersion >= 2 && api->xCreateFunction(api, "sf_bm25", NULL, sf_bm25, NULL) == SQLITE_OK;
+	if (!have_bm25) log_warn("search: sf_bm25 not registered, using bm25()");
+}
+
 /* Keyword candidates for a MATCH expression, ranked by BM25 with title and
- * codes weighted over meta and body. The number found. */
+ * codes weighted over meta and body. The number found. The best limit are
+ * taken inside FTS5 first and only they are looked up in search_docs (a
+ * join before the LIMIT read a row for every match: thousands for a
+ * common word); the MATCH holds the store's token, so they are that
+ * store's, and the join on tenant_id still keeps any other out. */
 static int kw_search(int64_t tid, const char *match, cands *cs, int limit)
 {
-	sqlite3_stmt *st = db_stmt("SELECT d.id, d.kind, d.item_id FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
-				   "WHERE search_fts MATCH :q AND d.tenant_id = :t "
-				   "ORDER BY bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) LIMIT :n");
+	db_on_open(register_bm25);      /* this connection and every later one, once */
+	sqlite3_stmt *st = have_bm25
+		? db_stmt("SELECT d.id, d.kind, d.item_id FROM "
+			  "(SELECT rowid AS id, sf_bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
+			  " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
+			  "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
+			  "-- scan: of f, the subquery's best :n rows, not a table")
+		: db_stmt("SELECT d.id, d.kind, d.item_id FROM "
+			  "(SELECT rowid AS id, bm25(search_fts, 0.0, 10.0, 8.0, 3.0, 1.0) AS r FROM search_fts "
+			  " WHERE search_fts MATCH :q ORDER BY r, rowid LIMIT :n) f "
+			  "JOIN search_docs d ON d.id = f.id WHERE d.tenant_id = :t ORDER BY f.r, f.id "
+			  "-- scan: of f, the subquery's best :n rows, not a table");
 	db_bind_text(st, ":q", match);
 	db_bind_int(st, ":t", tid);
 	db_bind_int(st, ":n", limit);
@@ -826,16 +935,23 @@ static void words_join(const qwords *q, char *out, size_t n)
 	for (int i = 0; i < q->n && l < n; i++) l += (size_t)snprintf(out + l, n - l, "%s%s", i ? " " : "", q->w[i]);
 }
 
-static void gather(const tenant *t, const char *query, int mode, int prefix, const search_opts *o, gathered *g)
+/* An empty g for query, and its words (folded, price words taken out). */
+static void query_words(const tenant *t, const char *query, gathered *g, qwords *q)
 {
 	memset(g, 0, sizeof *g);
 	g->price_lo = g->price_hi = -1;
 	sbuf folded = SBUF_INIT;
 	search_fold(query, &folded);
+	split_words(sb_str(&folded), q);
+	sb_free(&folded);
+	price_words(q, t->currency, &g->price_lo, &g->price_hi);
+}
+
+static void gather(const tenant *t, const char *query, int mode, int prefix, const search_opts *o, gathered *g)
+{
 	qwords q;
-	split_words(sb_str(&folded), &q);
-	price_words(&q, t->currency, &g->price_lo, &g->price_hi);
-	if (q.n == 0) { sb_free(&folded); return; }
+	query_words(t, query, g, &q);
+	if (q.n == 0) return;
 	int n = 0;
 	if (build_match(t->id, &q, 1, prefix, &g->match, &g->terms)) n = kw_search(t->id, sb_str(&g->match), &g->cs, KW_CANDIDATES);
 	if (n == 0) {
@@ -873,7 +989,19 @@ static void gather(const tenant *t, const char *query, int mode, int prefix, con
 		sb_free(&syn);
 	}
 	fuse(&g->cs);
-	sb_free(&folded);
+}
+
+/* A query's statements in one read transaction (one snapshot, and the
+ * database's lock taken once instead of at every statement) unless the
+ * caller has one open. 1 when it was opened here. */
+static int read_begin(void)
+{
+	return !db_in_tx() && db_begin(0) == 0;
+}
+
+static void read_end(int own)
+{
+	if (own && db_commit() < 0) log_warn("search: ending a read: %s", db_errmsg());
 }
 
 static int by_score(const void *a, const void *b)
@@ -886,8 +1014,10 @@ static int by_score(const void *a, const void *b)
 int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max)
 {
 	gathered g;
+	int own = read_begin();
 	gather(t, q, mode, 0, NULL, &g);
 	load_products(t, &g.cs);
+	read_end(own);
 	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	int n = 0;
 	for (int i = 0; i < g.cs.n && n < max; i++) {
@@ -1102,6 +1232,7 @@ static cJSON *other_json(int64_t tid, const cand *c, const char *terms)
 cJSON *search_query(const tenant *t, const search_opts *o)
 {
 	gathered g;
+	int own = read_begin();
 	gather(t, o->q, o->mode, 0, o, &g);
 	load_products(t, &g.cs);
 	cJSON *res = cJSON_CreateObject();
@@ -1188,6 +1319,7 @@ cJSON *search_query(const tenant *t, const search_opts *o)
 	cJSON_AddItemToObject(facets, "types", facet_json(&fty));
 	cJSON_AddItemToObject(facets, "tags", facet_json(&ft));
 	cJSON_AddItemToObject(facets, "options", facet_json(&fo));
+	read_end(own);
 	cands_free(&g.cs);
 	sb_free(&g.match);
 	sb_free(&g.terms);
@@ -1278,10 +1410,248 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit)
 
 /* ---- suggestions ------------------------------------------------------ */
 
+/* As the shopper types, a worker answers from its copy of the store's
+ * titles and codes when they hold enough products: each document's folded
+ * title and codes, loaded with one range scan, checked before each use
+ * against the store's content_version (every transaction that changes
+ * search_docs bumps it: audit_bump_content, embed_changed), creation time
+ * and newest product. BM25 over every document with a word starting "st"
+ * or "mer" somewhere in its text (thousands of a big store's) cost most of
+ * a suggestion; here a suggestion is a scan of short strings in memory.
+ * Ranked: more of the words in the title (10) than in the codes (8), the
+ * first match nearer the title's start, shorter titles, older documents.
+ * Too few products match (fewer than the list asks for): the full-text
+ * path, as /search ranks, with its typo correction. Stores are dropped
+ * least recently used first past search_title_cache bytes. */
+
+typedef struct tdoc {
+	int64_t doc, item;
+	signed char kind;               /* index in tkinds */
+	unsigned char ntitle, nwords;   /* title words, then code words */
+	const char *words;              /* nwords NUL-terminated words, one after another */
+} tdoc;
+
+typedef struct tstore {
+	int64_t tid, fp[3];             /* content_version, created_at, newest product */
+	tdoc *d;
+	int n;
+	char *buf;
+	size_t bytes;
+	uint64_t used;
+} tstore;
+
+static const char *const tkinds[] = { "product", "collection", "page", "post" };
+#define TSTORES 32
+static tstore ts[TSTORES];
+static int nts;
+static uint64_t ts_tick;
+static size_t ts_bytes;
+
+size_t search_title_bytes(void) { return ts_bytes; }
+
+static void tstore_drop(int i)
+{
+	free(ts[i].d); free(ts[i].buf);
+	ts_bytes -= ts[i].bytes;
+	ts[i] = ts[--nts];
+}
+
+/* Folded text's words appended to b as NUL-terminated strings: how many
+ * (at most max). */
+static int put_words(const char *text, sbuf *b, int max)
+{
+	sbuf f = SBUF_INIT;
+	search_fold(text, &f);
+	int n = 0;
+	for (const char *w = sb_str(&f); *w && n < max;) {
+		size_t k = strcspn(w, " ");
+		if (k) { sb_put(b, w, k); sb_putc(b, 0); n++; }
+		w += k;
+		w += strspn(w, " ");
+	}
+	sb_free(&f);
+	return n;
+}
+
+static const tstore *titles_of(int64_t tid)
+{
+	if (cfg.search_title_cache <= 0) return NULL;
+	sqlite3_stmt *st = db_stmt("SELECT content_version, created_at, (SELECT max(item_id) FROM search_docs "
+				   "WHERE tenant_id = :t AND kind = 'product') FROM tenants WHERE id = :t");
+	db_bind_int(st, ":t", tid);
+	int64_t fp[3] = { 0, 0, 0 };
+	int rc = db_step(st);
+	if (rc == SQLITE_ROW) { fp[0] = db_int(st, 0); fp[1] = db_int(st, 1); fp[2] = db_int(st, 2); }
+	db_reset(st);
+	if (rc != SQLITE_ROW) return NULL;
+	for (int i = 0; i < nts; i++) {
+		if (ts[i].tid != tid) continue;
+		if (memcmp(ts[i].fp, fp, sizeof fp) == 0) {
+			ts[i].used = ++ts_tick;
+			return ts[i].d ? &ts[i] : NULL;
+		}
+		tstore_drop(i);
+		break;
+	}
+	tstore x = { .tid = tid };
+	memcpy(x.fp, fp, sizeof fp);
+	sbuf b = SBUF_INIT;
+	size_t cap = 256;
+	x.d = xmalloc(cap * sizeof *x.d);
+	st = db_stmt("SELECT id, kind, item_id, title, codes FROM search_docs WHERE tenant_id = :t ORDER BY id");
+	db_bind_int(st, ":t", tid);
+	while ((rc = db_step(st)) == SQLITE_ROW) {
+		if (b.len + cap * sizeof *x.d > (size_t)cfg.search_title_cache) { rc = SQLITE_FULL; break; }
+		if ((size_t)x.n == cap) x.d = xrealloc(x.d, (cap *= 2) * sizeof *x.d);
+		tdoc *d = &x.d[x.n++];
+		d->doc = db_int(st, 0);
+		d->item = db_int(st, 2);
+		d->kind = 0;
+		for (int k = 0; k < (int)ARRAY_LEN(tkinds); k++) if (strcmp(db_text(st, 1), tkinds[k]) == 0) d->kind = (signed char)k;
+		d->words = (const char *)(uintptr_t)b.len;      /* an offset until b stops moving */
+		d->ntitle = (unsigned char)put_words(db_text(st, 3), &b, 120);
+		d->nwords = (unsigned char)(d->ntitle + put_words(db_text(st, 4), &b, 250 - d->ntitle));
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(x.d);
+		sb_free(&b);
+		if (rc != SQLITE_FULL) return NULL;
+		x.d = NULL;             /* too large: remembered, the full-text path at once */
+		x.n = 0;
+	} else {
+		x.buf = b.s ? b.s : xstrdup("");
+		for (int i = 0; i < x.n; i++) x.d[i].words = x.buf + (uintptr_t)x.d[i].words;
+		x.bytes = b.len + (size_t)x.n * sizeof *x.d;
+	}
+	while (nts && (nts == TSTORES || ts_bytes + x.bytes > (size_t)cfg.search_title_cache)) {
+		int lru = 0;
+		for (int i = 1; i < nts; i++) if (ts[i].used < ts[lru].used) lru = i;
+		tstore_drop(lru);
+	}
+	x.used = ++ts_tick;
+	ts[nts++] = x;
+	ts_bytes += x.bytes;
+	return x.d ? &ts[nts - 1] : NULL;
+}
+
+/* One query word as match_word makes it: the word (a prefix when asked,
+ * a plural's singular as a prefix) or one of its synonyms (a phrase). */
+#define TWORD_SYN 20     /* synonyms_of's most */
+typedef struct tword {
+	char w[QWORD_MAX + 1];
+	int prefix;
+	sbuf syn;                       /* synonyms_of's lines, cut into NUL-terminated phrases */
+	const char *phrase[TWORD_SYN];
+	int nphrase;
+} tword;
+
+/* Does the phrase p (folded words, space-separated) start at word j of d? */
+static int phrase_at(const tdoc *d, const char *const *wv, int j, const char *p)
+{
+	for (;;) {
+		size_t k = strcspn(p, " ");
+		if (j >= d->nwords || strlen(wv[j]) != k || memcmp(wv[j], p, k) != 0) return 0;
+		p += k;
+		if (!*p) return 1;
+		p++;
+		j++;
+	}
+}
+
+/* The word index in d where tw matches first, or -1. */
+static int tword_at(const tdoc *d, const char *const *wv, const tword *tw)
+{
+	size_t n = strlen(tw->w);
+	for (int j = 0; j < d->nwords; j++) {
+		if (tw->prefix ? strncmp(wv[j], tw->w, n) == 0 : strcmp(wv[j], tw->w) == 0) return j;
+		for (int k = 0; k < tw->nphrase; k++)
+			if (phrase_at(d, wv, j, tw->phrase[k])) return j;
+	}
+	return -1;
+}
+
+typedef struct thit { int i; int score, first, ntitle; } thit;
+
+static int by_thit(const void *a, const void *b)
+{
+	const thit *x = a, *y = b;
+	if (x->score != y->score) return y->score - x->score;
+	if (x->first != y->first) return x->first - y->first;
+	if (x->ntitle != y->ntitle) return x->ntitle - y->ntitle;
+	return x->i - y->i;
+}
+
+/* Candidates from the worker's copy of titles into g (ranks as keyword
+ * ranks): 1 when it found at least want products, else 0 (g empty). */
+static int suggest_titles(const tenant *t, const char *query, int want, gathered *g)
+{
+	qwords q;
+	query_words(t, query, g, &q);      /* (a suggestion does not filter by price) */
+	if (q.n == 0) return 0;
+	const tstore *x = titles_of(t->id);
+	if (!x) return 0;
+	tword tw[QWORDS];
+	for (int i = 0; i < q.n; i++) {
+		size_t n = strlen(q.w[i]);
+		tw[i].syn = (sbuf)SBUF_INIT;
+		tw[i].nphrase = 0;
+		synonyms_of(t->id, q.w[i], &tw[i].syn);
+		for (char *p = tw[i].syn.s; p && *p && tw[i].nphrase < TWORD_SYN;) {
+			char *e = strchr(p, '\n');
+			if (e) *e = 0;
+			tw[i].phrase[tw[i].nphrase++] = p;
+			if (!e) break;
+			p = e + 1;
+		}
+		snprintf(tw[i].w, sizeof tw[i].w, "%s", q.w[i]);
+		tw[i].prefix = 0;
+		if (n >= 4 && q.w[i][n - 1] == 's' && q.w[i][n - 2] != 's') { tw[i].w[n - 1] = 0; tw[i].prefix = 1; }
+		else if (i == q.n - 1 && n >= 2) tw[i].prefix = 1;
+	}
+	thit *hits = xmalloc(sizeof *hits * (size_t)(x->n + 1));
+	int nh = 0, products = 0;
+	const char *wv[256];
+	for (int i = 0; i < x->n; i++) {
+		const tdoc *d = &x->d[i];
+		const char *w = d->words;
+		for (int j = 0; j < d->nwords; j++) { wv[j] = w; w += strlen(w) + 1; }
+		int score = 0, first = 255, ok = 1;
+		for (int k = 0; k < q.n && ok; k++) {
+			int at = tword_at(d, wv, &tw[k]);
+			if (at < 0) ok = 0;
+			else {
+				score += at < d->ntitle ? 10 : 8;
+				if (at < first) first = at;
+			}
+		}
+		if (!ok) continue;
+		hits[nh++] = (thit){ i, score, first, d->ntitle };
+		if (d->kind == 0) products++;
+	}
+	for (int i = 0; i < q.n; i++) sb_free(&tw[i].syn);
+	if (products < want) { free(hits); return 0; }
+	if (nh > 1) qsort(hits, (size_t)nh, sizeof *hits, by_thit);
+	/* as many of each kind as a suggestion list shows, in rank order */
+	int per[ARRAY_LEN(tkinds)] = { 0 }, rank = 0;
+	for (int i = 0; i < nh; i++) {
+		const tdoc *d = &x->d[hits[i].i];
+		if (per[d->kind] >= want) continue;
+		per[d->kind]++;
+		cand *c = cand_get(&g->cs, d->doc, tkinds[d->kind], d->item);
+		c->kw = ++rank;
+	}
+	free(hits);
+	fuse(&g->cs);
+	return 1;
+}
+
+
 cJSON *search_suggest(const tenant *t, const char *q, int limit)
 {
 	gathered g;
-	gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
+	int own = read_begin();
+	if (!suggest_titles(t, q, limit, &g)) gather(t, q, SEARCH_KEYWORD, 1, NULL, &g);
 	if ((g.cs.n) > 1) qsort(g.cs.c, (size_t)g.cs.n, sizeof(cand), by_score);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *results = cJSON_AddObjectToObject(cJSON_AddObjectToObject(root, "resources"), "results");
@@ -1369,6 +1739,7 @@ cJSON *search_suggest(const tenant *t, const char *q, int limit)
 		sb_free(&u);
 		cJSON_AddItemToArray(queries, x);
 	}
+	read_end(own);
 	sb_free(&folded);
 	cands_free(&g.cs);
 	sb_free(&g.match);

@@ -3,8 +3,10 @@
  * indexes) current from what the write paths marked dirty, folds text
  * (lower case, diacritics off), answers keyword, trigram and hybrid
  * (reciprocal rank fusion with embed.c's vectors) queries with facets,
- * snippets and "did you mean", predictive suggestions, synonyms, the
- * search log and its report. Every statement binds the tenant id. */
+ * snippets and "did you mean" (BM25 by sf_bm25, an FTS5 function of its
+ * own), predictive suggestions (from the worker's copy of a store's titles
+ * and codes when it holds enough), synonyms, the search log and its
+ * report. Every statement binds the tenant id. */
 #ifndef SEARCH_H
 #define SEARCH_H
 #include "tenant.h"
@@ -69,6 +71,9 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit);
 /* Predictive search in Shopify's shape: {resources:{results:{products,
  * collections, pages, articles, queries}}}. */
 cJSON *search_suggest(const tenant *t, const char *q, int limit);
+
+/* Bytes the worker's copies of stores' titles (for suggestions) hold now. */
+size_t search_title_bytes(void);
 
 /* Log one search (folded query, result count): the row id, or 0. */
 int64_t search_log(int64_t tid, const char *q, int results);
