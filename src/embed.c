@@ -157,17 +157,20 @@ int embed_store(int64_t tid, int64_t doc, const char *model, const float *v, int
  * vectors of a model as one contiguous float32 array (document ids
  * ascending, each document's kind), loaded with one range scan, and
  * checks it before each use against the store's version: its
- * content_version (every transaction that changes its vectors bumps it:
- * audit_bump_content for content writes, embed_changed for the others),
+ * search_version (every transaction that changes its index or vectors
+ * bumps it: embed_changed, from search_flush, reindex and a model's
+ * vectors; an order moves content_version, not this),
  * its creation time and its largest document id (a store deleted and
  * made again under the same id), one primary-key read and one index
  * probe. Stores are dropped least recently used first past
  * cfg.search_vector_cache bytes; a store whose vectors alone are larger
  * (a remote model's wide vectors) is scanned through SQL as before. */
 
-int embed_changed(int64_t tid)
+int embed_changed(int64_t tid, int content)
 {
-	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
+	sqlite3_stmt *st = content
+		? db_stmt("UPDATE tenants SET search_version = search_version + 1, content_version = content_version + 1 WHERE id = :t")
+		: db_stmt("UPDATE tenants SET search_version = search_version + 1 WHERE id = :t");
 	db_bind_int(st, ":t", tid);
 	return db_run(st);
 }
@@ -198,6 +201,7 @@ static vstore vs[VSTORES];
 static int nvs;
 static uint64_t vs_tick;
 static size_t vs_bytes;
+static long vs_loads;
 
 static void vstore_drop(int i)
 {
@@ -212,11 +216,12 @@ void embed_cache_clear(void)
 }
 
 size_t embed_cache_bytes(void) { return vs_bytes; }
+long embed_cache_loads(void) { return vs_loads; }
 
 /* The store's version for its vectors of a model: 0, or -1. */
 static int fingerprint(int64_t tid, const char *model, int64_t fp[3])
 {
-	sqlite3_stmt *st = db_stmt("SELECT content_version, created_at, (SELECT max(doc_id) FROM search_vectors "
+	sqlite3_stmt *st = db_stmt("SELECT search_version, created_at, (SELECT max(doc_id) FROM search_vectors "
 				   "WHERE tenant_id = :t AND model = :m) FROM tenants WHERE id = :t");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", model);
@@ -320,6 +325,7 @@ static const vstore *vectors_of(int64_t tid, const char *model, int dim)
 	v.used = ++vs_tick;
 	vs[nvs] = v;
 	vs_bytes += v.bytes;
+	vs_loads++;
 	nvs++;
 	return v.n < 0 ? NULL : &vs[nvs - 1];
 }
@@ -385,15 +391,17 @@ void embed_similarities(int64_t tid, const char *model, const float *q, int dim,
 		}
 		return;
 	}
-	sqlite3_stmt *st = db_stmt("SELECT vec FROM search_vectors WHERE tenant_id = :t AND model = :m AND doc_id = :d");
-	size_t bytes = sizeof(float) * (size_t)dim;
+	/* no copy (too large for search_vector_cache, or off): SQLite
+	 * compares, through sf_dot (NULL for a vector of another length) */
+	embed_register();
+	sqlite3_stmt *st = db_stmt("SELECT sf_dot(vec, :q) FROM search_vectors WHERE tenant_id = :t AND model = :m AND doc_id = :d");
 	for (int i = 0; i < n; i++) {
+		db_bind_blob(st, ":q", q, sizeof(float) * (size_t)dim);
 		db_bind_int(st, ":t", tid);
 		db_bind_text(st, ":m", model);
 		db_bind_int(st, ":d", docs[i]);
 		sims[i] = -2;
-		if (db_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == bytes)
-			sims[i] = dot(q, sqlite3_column_blob(st, 0), dim);
+		if (db_step(st) == SQLITE_ROW && !db_isnull(st, 0)) sims[i] = (float)db_double(st, 0);
 		db_reset(st);
 	}
 }

@@ -33,14 +33,17 @@ int embed_nearest(int64_t tid, const char *model, const float *q, int dim, const
  * (-2 where a document has no vector of this model). */
 void embed_similarities(int64_t tid, const char *model, const float *q, int dim, const int64_t *docs, int n,
 			double *sims);
-/* After changing the store's vectors outside audit_bump_content (inside
- * the same transaction): bump its content_version, which the workers'
- * copies of its vectors are checked against. 0 or -1. */
-MUST_USE int embed_changed(int64_t tid);
+/* After changing the store's search index or vectors (inside the same
+ * transaction): bump its search_version, which the workers' copies of its
+ * vectors and titles are checked against; also its content_version when
+ * content: 1 (a change no content write announced). 0 or -1. */
+MUST_USE int embed_changed(int64_t tid, int content);
 /* The worker's copies of stores' vectors (embed.c, doc/search.md): drop
- * them all (tests, a new database); the bytes they hold now. */
+ * them all (tests, a new database); the bytes they hold now; how many
+ * times a store's copy was loaded (tests, bench). */
 void embed_cache_clear(void);
 size_t embed_cache_bytes(void);
+long embed_cache_loads(void);
 /* A 64-bit FNV-1a hash of text (what text_hash holds). */
 int64_t embed_hash(const char *text);
 #endif

@@ -326,9 +326,10 @@ int search_flush(int64_t tid, int max)
 		if (db_run(st) < 0) bad = 1;
 	}
 	free(d);
-	/* in the caller's transaction audit_bump_content bumps the store's
-	 * version; in our own, the vectors' change is told here */
-	if (!bad && own && embed_changed(tid) < 0) bad = 1;
+	/* the index changed: its version moves (and, in a transaction of our
+	 * own, the content's: no content write announced this change; in the
+	 * caller's, audit_bump_content did) */
+	if (!bad && embed_changed(tid, own) < 0) bad = 1;
 	if (bad) {
 		if (own) db_rollback();
 		return -1;
@@ -359,7 +360,7 @@ int search_reindex(int64_t tid, void (*progress)(int64_t done, int64_t total))
 	sqlite3_stmt *st = db_stmt("DELETE FROM search_vectors WHERE tenant_id = :t AND model = :m");
 	db_bind_int(st, ":t", tid);
 	db_bind_text(st, ":m", EMBED_OFFLINE_MODEL);
-	int bad = db_run(st) < 0 || embed_changed(tid) < 0;
+	int bad = db_run(st) < 0 || embed_changed(tid, 1) < 0;
 	static const char *const mark[] = {
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'product', id FROM products WHERE tenant_id = :t",
 		"INSERT OR IGNORE INTO search_dirty SELECT tenant_id, 'collection', id FROM collections WHERE tenant_id = :t",
@@ -423,7 +424,7 @@ int search_embed_pending(int batch, char *err, size_t errlen)
 		if (db_begin(1) < 0) rc = -1;
 		for (int i = 0; i < n && rc > 0; i++)
 			if (embed_store(tids[i], docs[i], cfg.ai_embed_model, v + (size_t)i * (size_t)dim, dim, hashes[i]) < 0 ||
-			    ((i == 0 || tids[i] != tids[i - 1]) && embed_changed(tids[i]) < 0)) rc = -1;
+			    ((i == 0 || tids[i] != tids[i - 1]) && embed_changed(tids[i], 1) < 0)) rc = -1;
 		if (rc > 0 && db_commit() < 0) rc = -1;
 		if (rc < 0) { db_rollback(); snprintf(err, errlen, "storing vectors: %s", db_errmsg()); }
 	}
@@ -1413,8 +1414,8 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit)
 /* As the shopper types, a worker answers from its copy of the store's
  * titles and codes when they hold enough products: each document's folded
  * title and codes, loaded with one range scan, checked before each use
- * against the store's content_version (every transaction that changes
- * search_docs bumps it: audit_bump_content, embed_changed), creation time
+ * against the store's search_version (every transaction that changes
+ * search_docs bumps it: embed_changed; an order does not), creation time
  * and newest product. BM25 over every document with a word starting "st"
  * or "mer" somewhere in its text (thousands of a big store's) cost most of
  * a suggestion; here a suggestion is a scan of short strings in memory.
@@ -1432,7 +1433,7 @@ typedef struct tdoc {
 } tdoc;
 
 typedef struct tstore {
-	int64_t tid, fp[3];             /* content_version, created_at, newest product */
+	int64_t tid, fp[3];             /* search_version, created_at, newest product */
 	tdoc *d;
 	int n;
 	char *buf;
@@ -1446,8 +1447,10 @@ static tstore ts[TSTORES];
 static int nts;
 static uint64_t ts_tick;
 static size_t ts_bytes;
+static long ts_loads;
 
 size_t search_title_bytes(void) { return ts_bytes; }
+long search_title_loads(void) { return ts_loads; }
 
 static void tstore_drop(int i)
 {
@@ -1476,7 +1479,7 @@ static int put_words(const char *text, sbuf *b, int max)
 static const tstore *titles_of(int64_t tid)
 {
 	if (cfg.search_title_cache <= 0) return NULL;
-	sqlite3_stmt *st = db_stmt("SELECT content_version, created_at, (SELECT max(item_id) FROM search_docs "
+	sqlite3_stmt *st = db_stmt("SELECT search_version, created_at, (SELECT max(item_id) FROM search_docs "
 				   "WHERE tenant_id = :t AND kind = 'product') FROM tenants WHERE id = :t");
 	db_bind_int(st, ":t", tid);
 	int64_t fp[3] = { 0, 0, 0 };
@@ -1532,6 +1535,7 @@ static const tstore *titles_of(int64_t tid)
 	x.used = ++ts_tick;
 	ts[nts++] = x;
 	ts_bytes += x.bytes;
+	ts_loads++;
 	return x.d ? &ts[nts - 1] : NULL;
 }
 

@@ -72,8 +72,10 @@ cJSON *search_related(const tenant *t, int64_t product_id, int limit);
  * collections, pages, articles, queries}}}. */
 cJSON *search_suggest(const tenant *t, const char *q, int limit);
 
-/* Bytes the worker's copies of stores' titles (for suggestions) hold now. */
+/* Bytes the worker's copies of stores' titles (for suggestions) hold now;
+ * how many times a store's copy was loaded (tests, bench). */
 size_t search_title_bytes(void);
+long search_title_loads(void);
 
 /* Log one search (folded query, result count): the row id, or 0. */
 int64_t search_log(int64_t tid, const char *q, int results);

@@ -1,7 +1,8 @@
 /* The search speed-ups keep the answers (doc/search.md, "Speed"):
  * sf_bm25 gives bm25()'s scores to the last bit; the worker's copy of a
  * store's vectors gives the same nearest documents as the SQL scan and
- * follows a change (content_version); the copy of titles follows one too. */
+ * follows a change (search_version), not an order (content_version);
+ * the copy of titles the same. */
 #include "t.h"
 #include "config.h"
 #include "db.h"
@@ -105,6 +106,15 @@ int main(void)
 	cfg.search_vector_cache = keep;
 	CHECK_INT(nw, no);
 	CHECK(nw > 0 && memcmp(with, without, sizeof(int64_t) * (size_t)nw) == 0 && memcmp(sw, so, sizeof(double) * (size_t)nw) == 0);
+	/* the similarities of given documents: from the copy, or by SQLite's
+	 * sf_dot without one -- the same numbers (-2: no vector) */
+	int64_t some[3] = { with[0], with[nw - 1], 999999 };
+	double s1[3], s2[3];
+	embed_similarities(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, some, 3, s1);
+	cfg.search_vector_cache = 0;
+	embed_similarities(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, some, 3, s2);
+	cfg.search_vector_cache = keep;
+	CHECK(s1[0] == sw[0] && s2[0] == s1[0] && s2[1] == s1[1] && s1[2] == -2 && s2[2] == -2);
 
 	/* bounded: a store larger than the cache is scanned through SQL (same
 	 * list, nothing kept); two stores in room for one keep only the last */
@@ -125,10 +135,25 @@ int main(void)
 	tenant_clear(&b);
 	cfg.search_vector_cache = keep;
 
+	/* an order (content_version moves, stock changes, the index does not):
+	 * both copies are used as they are, not loaded again */
+	CHECK_STR(first_suggestion(&t, "quokka"), "");
+	embed_nearest(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, NULL, 0, 0.1, with, sw, 1);
+	long vloads = embed_cache_loads(), tloads = search_title_loads();
+	sqlite3_stmt *st = db_stmt("UPDATE tenants SET content_version = content_version + 1 WHERE id = :t");
+	db_bind_int(st, ":t", a);
+	CHECK_INT(db_run(st), 0);
+	st = db_stmt("UPDATE products SET stock = stock - 1 WHERE tenant_id = :t AND slug = 'p5'");
+	db_bind_int(st, ":t", a);
+	CHECK_INT(db_run(st), 0);
+	CHECK_INT(search_flush(a, 0), 0);
+	CHECK_STR(first_suggestion(&t, "quokka"), "");
+	embed_nearest(a, EMBED_OFFLINE_MODEL, q, EMBED_OFFLINE_DIM, NULL, 0, 0.1, with, sw, 1);
+	CHECK(embed_cache_loads() == vloads && search_title_loads() == tloads);
+
 	/* a change behind the API's back, indexed in its own transaction:
 	 * both copies follow it */
-	CHECK_STR(first_suggestion(&t, "quokka"), "");
-	sqlite3_stmt *st = db_stmt("UPDATE products SET name = 'Quokka Kettle' WHERE tenant_id = :t AND slug = 'p5'");
+	st = db_stmt("UPDATE products SET name = 'Quokka Kettle' WHERE tenant_id = :t AND slug = 'p5'");
 	db_bind_int(st, ":t", a);
 	CHECK_INT(db_run(st), 0);
 	CHECK_INT(search_flush(a, 0), 1);
@@ -142,6 +167,7 @@ int main(void)
 	int64_t doc = db_int(st, 0);
 	db_reset(st);
 	CHECK(nw == 1 && with[0] == doc);
+	CHECK(embed_cache_loads() == vloads + 1 && search_title_loads() == tloads + 1);
 
 	embed_cache_clear();
 	CHECK_INT((int)embed_cache_bytes(), 0);
