@@ -146,6 +146,23 @@ static const char *query_vector(search_opts *o, float **v)
 	return "model";
 }
 
+/* The found products' prices in the shopper's currency, as /api/products
+ * gives them (shopPrice and shopCompareAtPrice beside); priceFormatted,
+ * where there is one, follows. */
+static void present_found(req *r, cJSON *products)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, products) {
+		store_present_product(r, p);
+		const cJSON *pr = cJSON_GetObjectItemCaseSensitive(p, "price");
+		if (!store_presentment(r) || !cJSON_IsNumber(pr) || !cJSON_HasObjectItem(p, "priceFormatted")) continue;
+		sbuf b = SBUF_INIT;
+		money_format(&b, money_minor(pr->valuedouble, r->currency), r->currency);
+		cJSON_ReplaceItemInObjectCaseSensitive(p, "priceFormatted", cJSON_CreateString(sb_str(&b)));
+		sb_free(&b);
+	}
+}
+
 /* Route: GET /api/search?q=&sort_by=&page=&limit=&mode=&filter.* */
 void store_search_api(req *r)
 {
@@ -159,6 +176,7 @@ void store_search_api(req *r)
 	cJSON *res = search_query(&r->t, &o);
 	free(qv);
 	cJSON_AddStringToObject(res, "vectors", vectors);
+	present_found(r, cJSON_GetObjectItemCaseSensitive(res, "products"));
 	int64_t id = search_log(r->t.id, q, (int)cJSON_GetObjectItemCaseSensitive(res, "total")->valuedouble);
 	char b[24];
 	snprintf(b, sizeof b, "%lld", (long long)id);
@@ -176,7 +194,10 @@ void store_search_suggest(req *r)
 	const char *p = query_int_problem(http_query(r, "limit"), 4, 1, 10, &lim);
 	if (p) { in_query_fail(r, "limit", "%s", p); return; }
 	catch_up(r);
-	http_json(r, 200, search_suggest(&r->t, q, (int)lim));
+	cJSON *res = search_suggest(&r->t, q, (int)lim);
+	present_found(r, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(res, "resources"), "results"), "products"));
+	http_json(r, 200, res);
 }
 
 /* Route: POST /api/search/click {searchId, url} -- the result a shopper

@@ -370,3 +370,30 @@ def test_gateway_charges_the_shoppers_currency_when_the_store_says_so(stack):
     finally:
         stack.put(API + "/commerce/settings", {"paymentMethods": ["manual"], "currencies": []}, token=t)
         fake.close()
+
+
+def test_search_and_suggestions_show_the_shoppers_currency(stack):
+    """The search API and the header's suggestions price products as the
+    pages do: a fixed price, else the converted one, formatted in the
+    shopper's currency; the store's amounts beside them."""
+    currencies(stack, EUR)
+    try:
+        word = "zorbix" + uuid.uuid4().hex[:4]
+        p, vs = variant_product(stack, word)
+        r = stack.put(API + "/products/%s" % p["id"], {"name": "Zorbix " + word}, token=stack.demo_token)
+        assert r.status == 200, r
+        assert prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["S"], "currency": "EUR", "price": 1500}]}).status == 200
+        eur = {"Cookie": "sf_currency=EUR"}
+        usd = stack.get("/api/search?q=" + word).json()["products"][0]
+        assert usd["price"] == 20 and usd["shopPrice"] == 20, usd
+        found = stack.get("/api/search?q=" + word, headers=eur).json()["products"][0]
+        assert found["price"] == 15 and found["shopPrice"] == 20, found       # the fixed EUR price, unrounded
+        m = next(v for v in found["variants"] if v["id"] == vs["M"])
+        assert m["price"] == 27.99 and m["shopPrice"] == 30, m              # 30 x 0.92 = 27.60 -> .99
+        # as the shopper types
+        sug = stack.get("/api/search/suggest?q=" + word, headers=eur).json()["resources"]["results"]["products"][0]
+        assert sug["priceFormatted"] == "€15.00" and sug["shopPrice"] == 20, sug
+        sug = stack.get("/api/search/suggest?q=" + word).json()["resources"]["results"]["products"][0]
+        assert sug["priceFormatted"] == "$20.00", sug
+    finally:
+        currencies(stack, [])
