@@ -434,7 +434,10 @@ def test_a_page_of_runaway_blocks_costs_the_page_budget_not_one_limit_per_block(
     kinds = [re.search(r"failed \((\w+)\)", block(r.text, b)).group(1) for b in ids]
     assert kinds[0] in ("cpu", "time") and kinds[-1] == "time"
     assert "ran longer than 500 ms in all; this one was not run" in html.unescape(block(r.text, ids[-1]))
-    assert 3 <= sum(k == "cpu" for k in kinds) <= 12, kinds
+    # each block stops at its CPU limit (50 ms) until the page's 500 ms are
+    # spent: about ten on a quiet machine, fewer when the CPU is shared
+    # (a block gets less CPU per wall-clock ms), never more
+    assert sum(k == "cpu" for k in kinds) <= 12 and set(kinds) <= {"cpu", "time"}, kinds
     home = stack.get("/")
     assert home.status == 200 and "failed" not in home.text
 
