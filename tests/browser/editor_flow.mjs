@@ -1,0 +1,150 @@
+// The web editor's main flow written once for any browser (browsers.mjs):
+// SF_BROWSER=firefox (the default: Debian's firefox-esr over WebDriver
+// BiDi) or chromium. At desktop width: sign in, the Storefront Manager,
+// open the home page, break the hero's code and see the marker at its line,
+// fix it and see the live preview of the unsaved code, completion from the
+// reference, save, publish, the store shows it, roll back. At phone width:
+// sign in, the manager, edit the text block, its preview, save. axe-core on
+// every screen; screenshots <browser>-editor-*.png, <browser>-phone-*.png.
+import { check } from './lib.mjs';
+import { launch, browserName, axeViolations, until } from './browsers.mjs';
+
+const port = process.env.SF_PORT;
+const admin = `http://admin.localhost:${port}`;
+const store = `http://demo.localhost:${port}`;
+const BROKEN = "function renderHero(storefront, helpers) {\n  const name = helpers.escapeHtml(storefront.name);\n" +
+  "  return '<section class=\"hero\"><h1>' + name + ';\n}\n";
+const FIXED = "function renderHero(storefront, helpers) {\n  const name = helpers.escapeHtml(storefront.name);\n" +
+  `  return \`<section class="hero"><h1>\${name}: edited in ${browserName}</h1></section>\`;\n}\n`;
+const PHONE_TEXT = "function renderText(storefront, helpers) {\n" +
+  `  return '<section class="text"><h2>Written on a phone in ${browserName}</h2></section>';\n}\n`;
+
+const b = await launch(browserName);
+console.log('# ' + b.version);
+let page = null;
+
+async function axe(p, what) {
+  const v = await axeViolations(p);
+  check(v.length === 0, b.name + ': axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
+}
+
+// the live store's home page HTML, as a shopper's browser gets it
+async function liveHome() {
+  const p = await b.newPage();
+  try {
+    await p.goto(store + '/');
+    return await p.content();
+  } finally {
+    await p.context.close();
+  }
+}
+
+// replace the whole document of the code editor, as a paste would
+async function setCode(p, text) {
+  await p.click('.work .cm-content');
+  await p.press('Control+A');
+  await p.insertText(text);
+  await until(async () => (await p.text('.work .cm-content')).includes(text.split('\n')[1].trim()), 'the editor to hold the pasted code');
+}
+
+async function signIn(p, shotName) {
+  const r = await p.goto(admin + '/');
+  const csp = r.header('Content-Security-Policy');
+  check(/script-src 'self'/.test(csp) && !/script-src[^;]*unsafe-inline/.test(csp), 'the editor has a strict CSP');
+  await p.fill({ label: 'Email' }, 'owner@demo.localhost');
+  await p.fill({ label: 'Password' }, 'demo-password');
+  await p.shot(shotName + '-1-sign-in');
+  await axe(p, 'the sign-in screen (' + shotName + ')');
+  await p.click({ button: 'Sign in' });
+  await p.waitFor({ css: 'h2', text: 'Pages', exact: true });
+  check((await p.text('h1')) !== '', 'the Storefront Manager names the store');
+  await p.shot(shotName + '-2-manager');
+  await axe(p, 'the Storefront Manager (' + shotName + ')');
+}
+
+try {
+  // ---- desktop ---------------------------------------------------------
+  page = await b.newPage({ width: 1600, height: 1000 });
+  const p = page;
+  await signIn(p, b.name + '-editor');
+
+  await p.click({ css: 'tr', inText: 'Home', link: 'Edit' });
+  await p.waitFor('.work .cm-content');
+  await p.click({ css: '.blocks .pick', text: 'hero' });
+  await p.waitFor('.work .cm-content');
+
+  // a syntax error: the marker is on line 3, where the string is not closed
+  await setCode(p, BROKEN);
+  const mark = await p.waitFor('.cm-lintRange-error');
+  const line = await mark.evaluate((el) => {
+    const l = el.closest('.cm-line');
+    return [...l.parentElement.querySelectorAll('.cm-line')].indexOf(l) + 1;
+  });
+  check(line === 3, b.name + ': the syntax error is marked at line 3 (got ' + line + ')');
+  check(await p.count('.cm-gutter-lint .cm-lint-marker-error') >= 1, b.name + ': the gutter shows the error');
+  await p.hover('.cm-lintRange-error');
+  const tip = await p.text('.cm-tooltip-lint', { timeout: 10000 });
+  check(tip.length > 5, b.name + ': hovering shows the message: ' + tip);
+  await p.shot(b.name + '-editor-3-syntax-error');
+  await axe(p, 'the page editor with an error marker');
+
+  // fixed: the marker goes, the live preview shows the unsaved code
+  await setCode(p, FIXED);
+  await p.waitGone('.cm-lintRange-error');
+  await p.waitInFrame('iframe.preview.current', { css: 'h1', text: 'edited in ' + b.name });
+  check(true, b.name + ': the preview follows the code before it is saved');
+  check(!(await liveHome()).includes('edited in ' + b.name), 'nothing is live before publishing');
+  await p.shot(b.name + '-editor-4-preview');
+
+  // completion from the engine's reference, typed key by key
+  await p.click('.work .cm-content');
+  await p.press('Control+End');
+  await p.type('\n// helpers.form');
+  await p.waitFor({ css: '.cm-tooltip-autocomplete li', text: 'formatPrice' }, { timeout: 10000 });
+  check(true, b.name + ': typing helpers. offers the helpers of the reference');
+  await p.press('Escape');
+  await setCode(p, FIXED);
+
+  await p.click({ button: 'Save draft' });
+  await p.waitFor({ css: '#status', text: 'Saved draft' });
+  await p.click({ button: 'Publish' });
+  await p.waitFor({ css: '#status', text: 'Published version' });
+  const published = Number((await p.text('#status')).match(/version (\d+)/)[1]);
+  check((await liveHome()).includes('edited in ' + b.name), b.name + ': the store shows the published change');
+  await p.shot(b.name + '-editor-5-published');
+
+  await p.click({ button: 'Roll back to version ' + (published - 1) });
+  await p.waitFor({ css: '#status', text: 'Rolled back' });
+  check(!(await liveHome()).includes('edited in ' + b.name), b.name + ': after the rollback the store shows the earlier version');
+  await p.shot(b.name + '-editor-6-rolled-back');
+  const errs = await p.errors();
+  check(errs.length === 0, b.name + ': no script errors or CSP violations in the editor: ' + errs.join(' | '));
+  await p.context.close();
+
+  // ---- phone width -----------------------------------------------------
+  page = await b.newPage({ width: 390, height: 844 });
+  const m = page;
+  await signIn(m, b.name + '-phone');
+  const wide = await m.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 390, b.name + ': the manager fits a phone-wide screen (scrollWidth ' + wide + ')');
+  await m.click({ css: 'tr', inText: 'Home', link: 'Edit' });
+  await m.waitFor('.work .cm-content');
+  await m.click({ css: '.blocks .pick', text: 'text' });
+  await m.waitFor('.work .cm-content');
+  await setCode(m, PHONE_TEXT);
+  await m.waitInFrame('iframe.preview.current', { css: 'h2', text: 'Written on a phone in ' + b.name });
+  check(true, b.name + ': the phone-width editor previews the unsaved code');
+  await m.click({ button: 'Save draft' });
+  await m.waitFor({ css: '#status', text: 'Saved draft' });
+  const ewide = await m.evaluate(() => document.documentElement.scrollWidth);
+  check(ewide <= 390, b.name + ': the page editor fits a phone-wide screen, long code lines scroll in the editor (scrollWidth ' + ewide + ')');
+  await m.shot(b.name + '-phone-3-saved');
+  await axe(m, 'the page editor at phone width');
+  const merrs = await m.errors();
+  check(merrs.length === 0, b.name + ': no script errors or CSP violations at phone width: ' + merrs.join(' | '));
+} catch (e) {
+  if (page) await page.shot(b.name + '-editor-failed').catch(() => {});   // what the merchant saw when it broke
+  throw e;
+} finally {
+  await b.close();
+}

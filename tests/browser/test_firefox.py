@@ -1,0 +1,70 @@
+"""The web editor (issue 14) in Debian's firefox-esr, driven over WebDriver
+BiDi by puppeteer-core (browsers.mjs), and the same flows in chromium
+(playwright-core) through the same adapter: editor_flow.mjs (desktop and
+phone widths) and together_flow.mjs (two merchants, the conflict view).
+Each script runs in a process group of its own, stopped whole by its id if
+it hangs, so no browser outlives the test."""
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from stack import Stack  # noqa: E402
+
+ARTIFACTS = os.path.join(HERE, "..", "artifacts")
+FIREFOX = os.environ.get("SF_FIREFOX", "/usr/bin/firefox-esr")
+
+
+def run_flow(stack, script, browser, tmp_path, **extra):
+    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS, SF_BROWSER=browser,
+               SF_TMP=str(tmp_path), SF_FIREFOX=FIREFOX, **extra)
+    p = subprocess.Popen(["node", os.path.join(HERE, script)], cwd=HERE, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = p.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)   # node and the browser it started
+        out, err = p.communicate()
+        pytest.fail("%s in %s did not finish:\n%s%s" % (script, browser, out, err))
+    print(out)
+    assert p.returncode == 0, out + err
+    # the throwaway profile went with the browser
+    assert not [d for d in os.listdir(tmp_path) if d.startswith("firefox-profile-")], os.listdir(tmp_path)
+    return out
+
+
+@pytest.fixture(scope="module")
+def editor_stack():
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
+    try:
+        s.start()
+        s.cli("demo")
+        s.cli("user", "add", "demo", "second@demo.localhost", "--role", "editor", input="second-password-1\n")
+        yield s
+    finally:
+        s.cleanup()
+
+
+def text_draft(s):
+    (code,) = s.sql("SELECT b.vibe_code FROM draft_blocks b JOIN pages p ON p.id = b.page_id "
+                    "WHERE p.slug = 'home' AND b.type = 'text'")[0]
+    return code
+
+
+@pytest.mark.parametrize("browser", ["firefox", "chromium"])
+def test_editor_main_flow(editor_stack, browser, tmp_path):
+    s = editor_stack
+    if browser == "firefox" and not os.access(FIREFOX, os.X_OK):
+        pytest.fail("firefox-esr is missing: sh scripts/deps.sh test-long")
+    out = run_flow(s, "editor_flow.mjs", browser, tmp_path)
+    assert ("# " + browser) in out   # the browser that really ran
+    # the hero went through publish and rollback: the live version is a
+    # rollback; the phone-width save is the text block's draft
+    (rollback_of,) = s.sql("SELECT v.rollback_of FROM pages p JOIN page_versions v ON v.page_id = p.id "
+                           "AND v.version = p.live_version WHERE p.slug = 'home'")[0]
+    assert rollback_of is not None
+    assert "Written on a phone in " + browser in text_draft(s)
