@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch as launchChromium, artifacts } from './lib.mjs';
+import { launch as launchChromium, artifacts, check } from './lib.mjs';
 
 export const browserName = process.env.SF_BROWSER || 'firefox';
 const offline = 'http://127.0.0.1:9/';   // nothing listens: a pref that must hold a URL points here
@@ -201,6 +201,10 @@ class Page extends Doc {
     if (!ok) throw new Error('the focused element took no text');
   }
 
+  // make this page the one the user looks at (a page in a background tab
+  // is hidden, and the editor stops polling there)
+  async front() { await this.raw.bringToFront(); }
+
   async waitForUrl(re, timeout = 15000) { await until(() => re.test(this.raw.url()), 'the address ' + re, timeout); }
 
   async shot(name) {
@@ -288,5 +292,23 @@ export async function axeViolations(page) {
   const r = await page.evaluate(() => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
   }).then((x) => x.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + (v.nodes[0] && v.nodes[0].target.join(' ')))));
+  return r;
+}
+
+export async function checkAxe(page, what) {
+  const v = await axeViolations(page);
+  check(v.length === 0, page.engine + ': axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
+}
+
+// Sign in to the web editor on the admin host and wait for the Storefront
+// Manager; beforeSubmit(page) runs with the form filled in (screenshots).
+export async function editorSignIn(p, admin, email = 'owner@demo.localhost', password = 'demo-password',
+  { beforeSubmit } = {}) {
+  const r = await p.goto(admin + '/');
+  await p.fill({ label: 'Email' }, email);
+  await p.fill({ label: 'Password' }, password);
+  if (beforeSubmit) await beforeSubmit(p);
+  await p.click({ button: 'Sign in' });
+  await p.waitFor({ css: 'h2', text: 'Pages', exact: true });
   return r;
 }

@@ -7,7 +7,7 @@
 // sign in, the manager, edit the text block, its preview, save. axe-core on
 // every screen; screenshots <browser>-editor-*.png, <browser>-phone-*.png.
 import { check } from './lib.mjs';
-import { launch, browserName, axeViolations, until } from './browsers.mjs';
+import { launch, browserName, checkAxe, until, editorSignIn } from './browsers.mjs';
 
 const port = process.env.SF_PORT;
 const admin = `http://admin.localhost:${port}`;
@@ -22,11 +22,6 @@ const PHONE_TEXT = "function renderText(storefront, helpers) {\n" +
 const b = await launch(browserName);
 console.log('# ' + b.version);
 let page = null;
-
-async function axe(p, what) {
-  const v = await axeViolations(p);
-  check(v.length === 0, b.name + ': axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
-}
 
 // the live store's home page HTML, as a shopper's browser gets it
 async function liveHome() {
@@ -48,18 +43,17 @@ async function setCode(p, text) {
 }
 
 async function signIn(p, shotName) {
-  const r = await p.goto(admin + '/');
+  const r = await editorSignIn(p, admin, 'owner@demo.localhost', 'demo-password', {
+    beforeSubmit: async () => {
+      await p.shot(shotName + '-1-sign-in');
+      await checkAxe(p, 'the sign-in screen (' + shotName + ')');
+    },
+  });
   const csp = r.header('Content-Security-Policy');
   check(/script-src 'self'/.test(csp) && !/script-src[^;]*unsafe-inline/.test(csp), 'the editor has a strict CSP');
-  await p.fill({ label: 'Email' }, 'owner@demo.localhost');
-  await p.fill({ label: 'Password' }, 'demo-password');
-  await p.shot(shotName + '-1-sign-in');
-  await axe(p, 'the sign-in screen (' + shotName + ')');
-  await p.click({ button: 'Sign in' });
-  await p.waitFor({ css: 'h2', text: 'Pages', exact: true });
   check((await p.text('h1')) !== '', 'the Storefront Manager names the store');
   await p.shot(shotName + '-2-manager');
-  await axe(p, 'the Storefront Manager (' + shotName + ')');
+  await checkAxe(p, 'the Storefront Manager (' + shotName + ')');
 }
 
 try {
@@ -86,7 +80,7 @@ try {
   const tip = await p.text('.cm-tooltip-lint', { timeout: 10000 });
   check(tip.length > 5, b.name + ': hovering shows the message: ' + tip);
   await p.shot(b.name + '-editor-3-syntax-error');
-  await axe(p, 'the page editor with an error marker');
+  await checkAxe(p, 'the page editor with an error marker');
 
   // fixed: the marker goes, the live preview shows the unsaved code
   await setCode(p, FIXED);
@@ -139,7 +133,7 @@ try {
   const ewide = await m.evaluate(() => document.documentElement.scrollWidth);
   check(ewide <= 390, b.name + ': the page editor fits a phone-wide screen, long code lines scroll in the editor (scrollWidth ' + ewide + ')');
   await m.shot(b.name + '-phone-3-saved');
-  await axe(m, 'the page editor at phone width');
+  await checkAxe(m, 'the page editor at phone width');
   const merrs = await m.errors();
   check(merrs.length === 0, b.name + ': no script errors or CSP violations at phone width: ' + merrs.join(' | '));
 } catch (e) {

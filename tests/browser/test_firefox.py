@@ -20,6 +20,8 @@ FIREFOX = os.environ.get("SF_FIREFOX", "/usr/bin/firefox-esr")
 
 
 def run_flow(stack, script, browser, tmp_path, **extra):
+    if browser == "firefox" and not os.access(FIREFOX, os.X_OK):
+        pytest.fail("firefox-esr is missing: make deps-test-long (sh scripts/deps.sh test-long)")
     env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS, SF_BROWSER=browser,
                SF_TMP=str(tmp_path), SF_FIREFOX=FIREFOX, **extra)
     p = subprocess.Popen(["node", os.path.join(HERE, script)], cwd=HERE, env=env, stdout=subprocess.PIPE,
@@ -58,8 +60,6 @@ def text_draft(s):
 @pytest.mark.parametrize("browser", ["firefox", "chromium"])
 def test_editor_main_flow(editor_stack, browser, tmp_path):
     s = editor_stack
-    if browser == "firefox" and not os.access(FIREFOX, os.X_OK):
-        pytest.fail("firefox-esr is missing: sh scripts/deps.sh test-long")
     out = run_flow(s, "editor_flow.mjs", browser, tmp_path)
     assert ("# " + browser) in out   # the browser that really ran
     # the hero went through publish and rollback: the live version is a
@@ -68,3 +68,17 @@ def test_editor_main_flow(editor_stack, browser, tmp_path):
                            "AND v.version = p.live_version WHERE p.slug = 'home'")[0]
     assert rollback_of is not None
     assert "Written on a phone in " + browser in text_draft(s)
+
+
+@pytest.mark.parametrize("browser", ["firefox", "chromium"])
+def test_editing_together(editor_stack, browser, tmp_path):
+    s = editor_stack
+    run_flow(s, "together_flow.mjs", browser, tmp_path)
+    # the text block's draft holds both merchants' changes; its history has
+    # B's save and A's merge as the newest versions
+    code = text_draft(s)
+    assert ("A was here in " + browser) in code and ("B was here in " + browser) in code, code
+    who = [e for (e,) in s.sql("SELECT u.email FROM block_history h JOIN draft_blocks b ON b.id = h.block_id "
+                                "JOIN users u ON u.id = h.modified_by WHERE b.type = 'text' "
+                                "ORDER BY h.version DESC LIMIT 2")]
+    assert who == ["owner@demo.localhost", "second@demo.localhost"], who
