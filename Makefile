@@ -314,7 +314,7 @@ browser: $(PROGS)
 
 # The long suites: every web server really run, the pods behind HAProxy,
 # the backup and kill -9 drills, Lighthouse + the Nu checker, the web
-# editor and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
+# editor (chromium and firefox-esr) and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
 	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py \

@@ -124,21 +124,32 @@ class Doc {
     return el.evaluate((e) => e.innerText);
   }
 
-  async click(q, opts) { await (await this.waitFor(q, opts)).click(); }
+  // act on the element matching q: found afresh and tried again when the
+  // app re-rendered it between finding and acting (a detached element)
+  async act(q, fn, { timeout = 15000 } = {}) {
+    await until(async () => {
+      const el = await this.find(q);
+      if (!el) return false;
+      await fn(el);
+      return true;
+    }, show(q), timeout);
+  }
 
-  async hover(q, opts) { await (await this.waitFor(q, opts)).hover(); }
+  click(q, opts) { return this.act(q, (el) => el.click(), opts); }
+
+  hover(q, opts) { return this.act(q, (el) => el.hover(), opts); }
 
   // a form field: focus it, select what it holds, type the text (real keys)
   async fill(q, value, opts) {
-    const el = await this.waitFor(q, opts);
-    await el.click();
-    await el.evaluate((e) => e.select());
+    await this.act(q, async (el) => {
+      await el.click();
+      await el.evaluate((e) => e.select());
+    }, opts);
     await this.page.raw.keyboard.type(value);
   }
 
-  async selectOption(q, value, opts) {
-    const el = await this.waitFor(q, opts);
-    await (this.page.engine === 'chromium' ? el.selectOption(value) : el.select(value));
+  selectOption(q, value, opts) {
+    return this.act(q, (el) => (this.page.engine === 'chromium' ? el.selectOption(value) : el.select(value)), opts);
   }
 
   // the document of an <iframe> matching q (as it is now)

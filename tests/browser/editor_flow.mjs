@@ -3,7 +3,9 @@
 // BiDi) or chromium. At desktop width: sign in, the Storefront Manager,
 // open the home page, break the hero's code and see the marker at its line,
 // fix it and see the live preview of the unsaved code, completion from the
-// reference, save, publish, the store shows it, roll back. At phone width:
+// reference, save, publish, the store shows it, roll back, the block's
+// history (compare, restore), two versions compared, the config form, the
+// phone-wide preview. At phone width:
 // sign in, the manager, edit the text block, its preview, save. axe-core on
 // every screen; screenshots <browser>-editor-*.png, <browser>-phone-*.png.
 import { check } from './lib.mjs';
@@ -101,6 +103,7 @@ try {
 
   await p.click({ button: 'Save draft' });
   await p.waitFor({ css: '#status', text: 'Saved draft' });
+  const saved = Number((await p.text('#status')).match(/version (\d+)/)[1]);
   await p.click({ button: 'Publish' });
   await p.waitFor({ css: '#status', text: 'Published version' });
   const published = Number((await p.text('#status')).match(/version (\d+)/)[1]);
@@ -111,6 +114,50 @@ try {
   await p.waitFor({ css: '#status', text: 'Rolled back' });
   check(!(await liveHome()).includes('edited in ' + b.name), b.name + ': after the rollback the store shows the earlier version');
   await p.shot(b.name + '-editor-6-rolled-back');
+
+  // block-level history: the hero's saved versions; compare the edited one
+  // with the editor, restore it to the draft of this block alone
+  await p.click({ css: 'summary', text: 'History of this block' });
+  const restore = { button: 'Restore version ' + saved + ' of this block' };
+  await p.waitFor(restore);
+  check(await p.count('.history-list li') >= 3, b.name + ': the history lists every saved version');
+  await p.shot(b.name + '-editor-7-block-history');
+  await checkAxe(p, 'the block history');
+  await p.click({ button: 'Compare version ' + saved + ' with the editor' });
+  await p.waitFor('dialog .cm-mergeView');
+  check(await p.count('dialog .cm-changedLine, dialog .cm-changedText') > 0, b.name + ': the compare view marks the differences');
+  await p.shot(b.name + '-editor-8-block-diff');
+  await checkAxe(p, 'the compare dialog');
+  await p.click({ css: 'dialog', button: 'Close' });
+  await p.waitGone('dialog .cm-mergeView');
+  await p.click(restore);
+  await p.waitFor({ css: '#status', text: 'Restored version ' + saved });
+  await p.waitFor({ css: '.work .cm-content', text: 'edited in ' + b.name });
+  check(true, b.name + ': the editor holds the restored code');
+  check(!(await liveHome()).includes('edited in ' + b.name), b.name + ': restoring a block version touches only the draft');
+
+  // the two newest published versions, compared block by block
+  await p.selectOption('#cmp-from', String(published - 1));
+  await p.selectOption('#cmp-to', String(published));
+  await p.click({ button: 'Compare', exact: true });
+  const h = await p.text('dialog h2');
+  check(/1 block$/.test(h), b.name + ': version ' + (published - 1) + ' to ' + published + ' changed one block: ' + h);
+  await p.shot(b.name + '-editor-9-versions-diff');
+  await p.click({ css: 'dialog', button: 'Close' });
+
+  // the block's config as a form: the text block's heading, live in the preview
+  await p.click({ css: '.blocks .pick', text: 'text' });
+  await p.click({ css: 'summary', text: 'Config and visibility' });
+  await p.fill({ label: 'heading' }, 'Heading from the form in ' + b.name);
+  await p.waitInFrame('iframe.preview.current', { css: 'h2', text: 'Heading from the form in ' + b.name });
+  check((await p.evaluate(() => document.querySelector('#cfg').value)).includes('Heading from the form'), b.name + ': the form writes the config JSON');
+  await checkAxe(p, 'the config form');
+  await p.shot(b.name + '-editor-10-config-form');
+
+  // the phone-width preview inside the desktop editor
+  await p.click({ button: 'phone' });
+  const w = await (await p.waitFor('iframe.preview.current')).evaluate((el) => el.getBoundingClientRect().width);
+  check(w <= 400, b.name + ': the phone preview is phone-wide: ' + w);
   const errs = await p.errors();
   check(errs.length === 0, b.name + ': no script errors or CSP violations in the editor: ' + errs.join(' | '));
   await p.context.close();

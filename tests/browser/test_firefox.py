@@ -39,8 +39,15 @@ def run_flow(stack, script, browser, tmp_path, **extra):
     return out
 
 
+@pytest.fixture(scope="module", params=["firefox", "chromium"])
+def browser(request):
+    """Each browser on a fresh demo store of its own (the flows count
+    versions), its tests one after another."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def editor_stack():
+def editor_stack(browser):
     s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
     try:
         s.start()
@@ -57,7 +64,6 @@ def text_draft(s):
     return code
 
 
-@pytest.mark.parametrize("browser", ["firefox", "chromium"])
 def test_editor_main_flow(editor_stack, browser, tmp_path):
     s = editor_stack
     out = run_flow(s, "editor_flow.mjs", browser, tmp_path)
@@ -70,7 +76,6 @@ def test_editor_main_flow(editor_stack, browser, tmp_path):
     assert "Written on a phone in " + browser in text_draft(s)
 
 
-@pytest.mark.parametrize("browser", ["firefox", "chromium"])
 def test_editing_together(editor_stack, browser, tmp_path):
     s = editor_stack
     run_flow(s, "together_flow.mjs", browser, tmp_path)

@@ -9,8 +9,9 @@ import { launch, browserName, checkAxe, editorSignIn } from './browsers.mjs';
 
 const admin = `http://admin.localhost:${process.env.SF_PORT}`;
 const b = await launch(browserName);
-const A = 'A was here in ' + b.name;   // the marks of this run (a stack may have seen another browser's)
-const B = 'B was here in ' + b.name;
+const run = Date.now().toString(36);   // the marks of this run (a stack may have seen other runs)
+const A = 'A was here in ' + b.name + ' ' + run;
+const B = 'B was here in ' + b.name + ' ' + run;
 console.log('# ' + b.version);
 
 async function signIn(email, password) {
