@@ -152,6 +152,21 @@ class Doc {
     return this.act(q, (el) => (this.page.engine === 'chromium' ? el.selectOption(value) : el.select(value)), opts);
   }
 
+  // set a value the way a native picker does (a colour input's dialog is
+  // the browser's, not the page's): the value, then input and change
+  setValue(q, value, opts) {
+    return this.act(q, (el) => el.evaluate((e, v) => {
+      e.value = v;
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    }, value), opts);
+  }
+
+  // choose a file in an <input type=file> (as the file dialog would)
+  setFiles(q, file, opts) {
+    return this.act(q, (el) => (this.page.engine === 'chromium' ? el.setInputFiles(file) : el.uploadFile(file)), opts);
+  }
+
   // the document of an <iframe> matching q (as it is now)
   async frame(q, opts) {
     const el = await this.waitFor(q, opts);

@@ -1,7 +1,8 @@
 """The web editor (issue 14) in Debian's firefox-esr, driven over WebDriver
 BiDi by puppeteer-core (browsers.mjs), and the same flows in chromium
 (playwright-core) through the same adapter: editor_flow.mjs (desktop and
-phone widths) and together_flow.mjs (two merchants, the conflict view).
+phone widths), together_flow.mjs (two merchants, the conflict view) and
+content_flow.mjs (a blog post, the theme, the media library).
 Each script runs in a process group of its own, stopped whole by its id if
 it hangs, so no browser outlives the test."""
 import os
@@ -87,3 +88,34 @@ def test_editing_together(editor_stack, browser, tmp_path):
                                 "JOIN users u ON u.id = h.modified_by WHERE b.type = 'text' "
                                 "ORDER BY h.version DESC LIMIT 2")]
     assert who == ["owner@demo.localhost", "second@demo.localhost"], who
+
+
+@pytest.fixture(scope="module")
+def content_stack(browser):
+    """A store of its own: its hero still has the demo's code (the editor
+    flow leaves its own there), which shows the image chosen for it."""
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
+    try:
+        s.start()
+        s.cli("demo")
+        yield s
+    finally:
+        s.cleanup()
+
+
+def test_posts_theme_and_media(content_stack, browser, tmp_path):
+    s = content_stack
+    from images import png
+    img = tmp_path / "tent.png"
+    img.write_bytes(png(64, 48))
+    run_flow(s, "content_flow.mjs", browser, tmp_path, SF_IMAGE=str(img))
+    rows = s.sql("SELECT status, content FROM posts WHERE slug = ?", "trail-notes-from-" + browser)
+    assert rows and rows[0][0] == "published" and "Packing list" in rows[0][1], rows
+    (accent,) = s.sql("SELECT json_extract(theme_json, '$.accentColor') FROM tenants WHERE username = 'demo'")[0]
+    assert accent == "#8a2c0e", accent
+    (alt,) = s.sql("SELECT alt FROM media")[0]
+    assert alt == "A blue tent at dusk"
+    # the image chosen in the config form was saved with the hero's draft
+    (image,) = s.sql("SELECT json_extract(b.config_json, '$.image') FROM draft_blocks b JOIN pages p "
+                     "ON p.id = b.page_id WHERE p.slug = 'home' AND b.type = 'hero'")[0]
+    assert image.startswith("/media/lib/"), image
