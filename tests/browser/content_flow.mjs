@@ -5,7 +5,8 @@
 // store; the theme: a starter previewed, a poor accent warned about by
 // name, a good one published and on the store; the media library: an image
 // uploaded (SF_IMAGE), its alt text saved, chosen for the hero in the
-// block's config form, shown in the preview and saved. Screenshots
+// block's config form, shown in the preview and saved; a block written by
+// the model (SF_AI: the tests' fake) taken into the editor. Screenshots
 // <browser>-content-*.png.
 import { check } from './lib.mjs';
 import { launch, browserName, checkAxe, editorSignIn, until } from './browsers.mjs';
@@ -99,6 +100,19 @@ try {
   await p.click({ button: 'Save draft' });
   await p.waitFor({ css: '#status', text: 'Saved draft' });
   await p.shot(b.name + '-content-5-image-chosen');
+
+  // ---- "write this block for me" (the tests' fake model answers) -------
+  await p.click({ button: 'Write this block for me' });
+  await p.fill({ label: 'What should it show?' }, 'A banner for the winter sale with the store name');
+  await p.click({ css: 'dialog', button: 'Write it' });
+  await p.waitFor({ css: 'dialog .status.ok', text: 'Valid' }, { timeout: 30000 });
+  await p.waitInFrame('iframe.gen-preview', { css: 'h2', text: 'winter sale' });
+  await checkAxe(p, 'the block writer');
+  await p.shot(b.name + '-content-6-block-written');
+  await p.click({ css: 'dialog', button: 'Use this code' });
+  await p.waitFor({ css: '.work .cm-content', text: 'winter sale' });
+  await p.waitInFrame('iframe.preview.current', { css: 'h2', text: 'winter sale' }, { timeout: 20000 });
+  check(true, b.name + ': the written block is in the editor and its preview');
   const errs = await p.errors();
   check(errs.length === 0, b.name + ': no script errors or CSP violations in the editor: ' + errs.join(' | '));
 } catch (e) {

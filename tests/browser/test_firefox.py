@@ -2,7 +2,8 @@
 BiDi by puppeteer-core (browsers.mjs), and the same flows in chromium
 (playwright-core) through the same adapter: editor_flow.mjs (desktop and
 phone widths), together_flow.mjs (two merchants, the conflict view) and
-content_flow.mjs (a blog post, the theme, the media library).
+content_flow.mjs (a blog post, the theme, the media library, the block
+writer).
 Each script runs in a process group of its own, stopped whole by its id if
 it hangs, so no browser outlives the test."""
 import os
@@ -92,19 +93,26 @@ def test_editing_together(editor_stack, browser, tmp_path):
 
 @pytest.fixture(scope="module")
 def content_stack(browser):
-    """A store of its own: its hero still has the demo's code (the editor
-    flow leaves its own there), which shows the image chosen for it."""
-    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000"})
+    """A store of its own (its hero still has the demo's code, which shows
+    the image chosen for it; the editor flow leaves its own there) with a
+    model endpoint: the tests' local fake of an OpenAI-compatible API."""
+    from fakes import FakeOpenAI
+    fake = FakeOpenAI()
+    s = Stack(workers=2, env={"STOREFRONT_VIBE_CPU_MS": "2000", "STOREFRONT_AI_BASE_URL": fake.base,
+                              "STOREFRONT_AI_TIMEOUT_MS": "5000", "STOREFRONT_OUTBOUND_PRIVATE": "1"})
     try:
         s.start()
         s.cli("demo")
-        yield s
+        yield s, fake
     finally:
         s.cleanup()
+        fake.stop()
 
 
 def test_posts_theme_and_media(content_stack, browser, tmp_path):
-    s = content_stack
+    s, fake = content_stack
+    fake.answers = ["```js\nfunction renderHero(storefront, helpers) {\n"
+                    "  return `<section class=\"hero\"><h2>${helpers.escapeHtml(storefront.name)}: winter sale</h2></section>`;\n}\n```"]
     from images import png
     img = tmp_path / "tent.png"
     img.write_bytes(png(64, 48))
@@ -119,3 +127,6 @@ def test_posts_theme_and_media(content_stack, browser, tmp_path):
     (image,) = s.sql("SELECT json_extract(b.config_json, '$.image') FROM draft_blocks b JOIN pages p "
                      "ON p.id = b.page_id WHERE p.slug = 'home' AND b.type = 'hero'")[0]
     assert image.startswith("/media/lib/"), image
+    # the block writer asked the model with the merchant's words
+    asked = fake.requests[-1]["body"]["messages"]
+    assert any("winter sale" in m["content"] for m in asked), asked
