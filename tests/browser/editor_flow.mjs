@@ -3,7 +3,7 @@
 // BiDi) or chromium. At desktop width: sign in, the Storefront Manager,
 // open the home page, break the hero's code and see the marker at its line,
 // fix it and see the live preview of the unsaved code, completion from the
-// reference, save, publish, the store shows it, roll back, the block's
+// reference, Ctrl-F search, save, publish, the store shows it, roll back, the block's
 // history (compare, restore), two versions compared, the config form, the
 // phone-wide preview. At phone width:
 // sign in, the manager, edit the text block, its preview, save. axe-core on
@@ -100,6 +100,17 @@ try {
   check(true, b.name + ': typing helpers. offers the helpers of the reference');
   await p.press('Escape');
   await setCode(p, FIXED);
+
+  // Ctrl-F is the code editor's search (not the browser's find bar)
+  await p.click('.work .cm-content');
+  await p.press('Control+F');
+  await p.waitFor('.work .cm-search input[name=search]');
+  await p.type('escapeHtml');
+  await p.press('Enter');
+  await p.waitFor('.work .cm-searchMatch');
+  check(true, b.name + ': Ctrl-F opens the code search and finds the text');
+  await p.press('Escape');
+  await p.waitGone('.work .cm-search');
 
   await p.click({ button: 'Save draft' });
   await p.waitFor({ css: '#status', text: 'Saved draft' });
