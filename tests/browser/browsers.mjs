@@ -197,6 +197,9 @@ class Page extends Doc {
 
   url() { return this.raw.url(); }
 
+  // the cookies this page's context would send to url ({name, httpOnly, sameSite, ...})
+  cookies(url) { return this.engine === 'chromium' ? this.context.cookies(url) : this.raw.cookies(url); }
+
   content() { return this.raw.content(); }
 
   async setViewport(width, height) {
@@ -282,7 +285,8 @@ async function launchFirefox() {
 }
 
 // launch(name): 'firefox' or 'chromium'. newPage({width, height}) opens a
-// page in a context of its own (its own cookies: a second merchant).
+// page in a context of its own (its own cookies: a second merchant), or
+// beside another page in that page's context ({beside: page}: another tab).
 export async function launch(name = browserName) {
   let b;
   if (name === 'chromium') {
@@ -296,8 +300,8 @@ export async function launch(name = browserName) {
   return {
     name,
     version: b.version,
-    async newPage({ width = 1400, height = 950 } = {}) {
-      const ctx = await b.newContext();
+    async newPage({ width = 1400, height = 950, beside } = {}) {
+      const ctx = beside ? beside.context : await b.newContext();
       const raw = await ctx.newPage();
       const p = new Page(raw, name, ctx);
       await (name === 'chromium' ? raw.addInitScript(recordErrors) : raw.evaluateOnNewDocument(recordErrors));

@@ -1,7 +1,8 @@
 """The web editor (issue 14) in Debian's firefox-esr, driven over WebDriver
 BiDi by puppeteer-core (browsers.mjs), and the same flows in chromium
 (playwright-core) through the same adapter: editor_flow.mjs (desktop and
-phone widths), together_flow.mjs (two merchants, the conflict view) and
+phone widths), session_flow.mjs (the session cookie and CSRF),
+together_flow.mjs (two merchants, the conflict view) and
 content_flow.mjs (a blog post, the theme, the media library, the block
 writer).
 Each script runs in a process group of its own, stopped whole by its id if
@@ -76,6 +77,15 @@ def test_editor_main_flow(editor_stack, browser, tmp_path):
                            "AND v.version = p.live_version WHERE p.slug = 'home'")[0]
     assert rollback_of is not None
     assert "Written on a phone in " + browser in text_draft(s)
+
+
+def test_editor_session(editor_stack, browser, tmp_path):
+    s = editor_stack
+    run_flow(s, "session_flow.mjs", browser, tmp_path)
+    # the token minted with the CSRF token and the password is there; the
+    # store page's cross-origin attempt wrote nothing
+    names = [n for (n,) in s.sql("SELECT name FROM api_tokens")]
+    assert "from " + browser in names and "csrf" not in names, names
 
 
 def test_editing_together(editor_stack, browser, tmp_path):
