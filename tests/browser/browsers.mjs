@@ -230,6 +230,18 @@ class Page extends Doc {
     if (!ok) throw new Error('the focused element took no text');
   }
 
+  // answer the page's next alert/confirm/prompt: accept (true) or dismiss;
+  // resolves to its message once it was shown and answered
+  nextDialog(accept) {
+    return new Promise((resolve) => {
+      this.raw.once('dialog', async (d) => {
+        const msg = d.message();
+        await (accept ? d.accept() : d.dismiss());
+        resolve(msg);
+      });
+    });
+  }
+
   // make this page the one the user looks at (a page in a background tab
   // is hidden, and the editor stops polling there)
   async front() { await this.raw.bringToFront(); }

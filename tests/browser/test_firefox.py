@@ -69,7 +69,12 @@ def text_draft(s):
 
 def test_editor_main_flow(editor_stack, browser, tmp_path):
     s = editor_stack
+    home_blocks = ("SELECT b.type FROM draft_blocks b JOIN pages p ON p.id = b.page_id "
+                   "WHERE p.slug = 'home' ORDER BY b.position, b.id")
+    before = s.sql(home_blocks)
     out = run_flow(s, "editor_flow.mjs", browser, tmp_path)
+    # the blocks added and copied were deleted again: the list is as it was
+    assert s.sql(home_blocks) == before
     assert ("# " + browser) in out   # the browser that really ran
     # the hero went through publish and rollback: the live version is a
     # rollback; the phone-width save is the text block's draft
