@@ -1,7 +1,8 @@
 // One small page API over two browsers, so a flow is written once and runs
 // in both: Debian's chromium through playwright-core (lib.mjs's launch) and
 // Debian's firefox-esr through puppeteer-core over WebDriver BiDi (no
-// patched browser, no download). launch(name) gives { name, newPage, close };
+// patched browser, no download). launch(name) gives { name, version,
+// newPage, close };
 // a page (or the frame of an iframe) finds elements by a query object
 // { css, text, label, button, link, inText } evaluated in the page itself
 // (the same code in both engines), and clicks, hovers and types through the
@@ -51,7 +52,8 @@ const firefoxPrefs = {
 // ---- in the page: find an element (the same function in both engines) ----
 // q: { css, text, exact, label, button, link, inText, all, hidden }: a
 // button or link by its accessible name, within q.css elements holding
-// q.inText; visible elements only unless q.hidden. Returns the first match (or all of them).
+// q.inText; visible elements only unless q.hidden. Returns the first match
+// (with q.all: how many match).
 function findIn(q) {
   const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
   const visible = (e) => q.hidden || (e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
