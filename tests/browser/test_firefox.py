@@ -5,8 +5,9 @@ phone widths), session_flow.mjs (the session cookie and CSRF),
 together_flow.mjs (two merchants, the conflict view) and
 content_flow.mjs (a blog post, the theme, the media library, the block
 writer).
-Each script runs in a process group of its own, stopped whole by its id if
-it hangs, so no browser outlives the test."""
+Each script runs in a process group of its own, stopped by its id if it
+hangs (TERM first: the driver then stops its browser, which runs in a
+group of its own), so no browser outlives the test."""
 import os
 import signal
 import subprocess
@@ -32,8 +33,14 @@ def run_flow(stack, script, browser, tmp_path, **extra):
     try:
         out, err = p.communicate(timeout=240)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)   # node and the browser it started
-        out, err = p.communicate()
+        # TERM: node's driver closes its browser (a process group of its
+        # own) and removes the profile; KILL if that hangs too
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
         pytest.fail("%s in %s did not finish:\n%s%s" % (script, browser, out, err))
     print(out)
     assert p.returncode == 0, out + err
