@@ -113,6 +113,13 @@ try {
   await p.press('Escape');
   await p.waitGone('.work .cm-search');
 
+  // no keyboard trap: in the code Tab indents, Escape then Tab moves on
+  await p.click('.work .cm-content');
+  await p.press('Escape');
+  await p.press('Tab');
+  const out = await p.evaluate(() => !document.activeElement.closest('.cm-editor') && document.activeElement.tagName);
+  check(!!out, b.name + ': Escape then Tab leaves the code editor (focus on ' + out + ')');
+
   await p.click({ button: 'Save draft' });
   await p.waitFor({ css: '#status', text: 'Saved draft' });
   const saved = Number((await p.text('#status')).match(/version (\d+)/)[1]);
