@@ -96,7 +96,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGS := cgi-bin/storefront.fcgi cgi-bin/admin.cgi bin/storefront bin/storefront-image
 BUILD_PROGS := $(BUILD)/storefront.fcgi $(BUILD)/admin.cgi $(BUILD)/storefront $(BUILD)/storefront-image
 
-.PHONY: editor dist test-long all programs deps-build deps-run deps-test deps-bench run test ci unit unit-bins \
+.PHONY: editor dist test-long all programs deps-build deps-run deps-test deps-test-long deps-bench run test ci unit unit-bins \
 	valgrind scan-check integration browser pytests fuzz fuzz-smoke vibe-boundary test262 test262-fast bench \
 	install uninstall clean pkg-check bench-bins FORCE
 
@@ -108,6 +108,7 @@ programs: $(BUILD_PROGS)
 deps-build: ; @sh scripts/deps.sh build
 deps-run: ; @sh scripts/deps.sh run
 deps-test: ; @sh scripts/deps.sh test
+deps-test-long: ; @sh scripts/deps.sh test-long
 deps-bench: ; @sh scripts/deps.sh bench
 
 # Every compile waits for this: a missing library is named once, with the
@@ -315,24 +316,25 @@ browser: $(PROGS)
 
 # The long suites: every web server really run, the pods behind HAProxy,
 # the backup and kill -9 drills, Lighthouse + the Nu checker, the web
-# editor and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
+# editor (chromium and firefox-esr) and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
 # under ten minutes on two cores; CI (.ci/run, make ci) runs both.
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
-	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py
+	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py \
+	browser/test_firefox.py
 # staff sign-in with an emailed code in the web editor (issue 14)
 LONG_TESTS += browser/test_editor_code.py
 LONG_TESTS += browser/test_currency_browser.py
+# the assistant's stream through every web server (beside test_webservers)
+LONG_TESTS += integration/test_chat_stream_servers.py
 
 pytests: $(PROGS)
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) integration browser $(LONG_TESTS:%=--ignore=%)
 
-test-long: deps-test
+test-long: deps-test-long
 	@$(MAKE) --no-print-directory all editor
 	@sh tests/browser/run.sh
 	@cd tests && SAN=$(SAN) $(PYTEST) $(LONG_TESTS)
-# the assistant's stream through every web server (beside test_webservers)
-LONG_TESTS += integration/test_chat_stream_servers.py
 
 # The web editor's bundle (htdocs/admin/editor.js, scripts/editor.sh):
 # built with npm's esbuild and CodeMirror when its sources change.

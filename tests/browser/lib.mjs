@@ -50,6 +50,20 @@ export async function checkAxe(page, what) {
   check(v.length === 0, 'axe finds no violations on ' + what + (v.length ? ': ' + v.join('; ') : ''));
 }
 
+// From a page of another origin (a store's), try to write to the admin
+// API with the browser's credentials: the request's type as the page sees
+// it ('opaque' or 'error': nothing comes back). Any page with evaluate(fn,
+// arg): playwright's or browsers.mjs's.
+export function crossOriginWrite(page, adminOrigin) {
+  return page.evaluate(async (o) => {
+    try {
+      const r = await fetch(o + '/api/cms/tokens', { method: 'POST', credentials: 'include', mode: 'no-cors',
+        headers: { 'Content-Type': 'text/plain' }, body: '{"name":"csrf"}' });
+      return r.type;
+    } catch (e) { return 'error'; }
+  }, adminOrigin);
+}
+
 // Sign in to the web editor on the admin host (the demo owner by default)
 // and wait for the Storefront Manager.
 export async function editorSignIn(page, email = 'owner@demo.localhost', password = 'demo-password') {
