@@ -346,6 +346,8 @@ void adm_block_create(req *r)
 	vistext = json_text(vis);
 	if (db_begin(1) < 0) { adm_fail(r, "the block"); goto out; }
 	if (!pages_exists(r->t.id, page)) { db_rollback(); adm_not_found(r, "page"); goto out; }
+	/* a block given a position goes there: the ones from it on move down */
+	if (pos >= 0 && pages_block_make_room(r->t.id, page, pos) < 0) { adm_fail(r, "the block"); goto out; }
 	int64_t id = pages_block_create(r->t.id, page, type, code, cfgtext, vistext, pos, r->who.user_id);
 	if (id < 0 || audit_write(r, "block.create", "block", id, "create", type) < 0) { adm_fail(r, "the block"); goto out; }
 	if (adm_commit(r) < 0) goto out;

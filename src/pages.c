@@ -324,6 +324,16 @@ int64_t pages_create(int64_t tid, const char *slug, const char *title, const cha
 	return db_last_id();
 }
 
+int pages_block_make_room(int64_t tid, int64_t page, int64_t pos)
+{
+	sqlite3_stmt *st = db_stmt("UPDATE draft_blocks SET position = position + 1 "
+				   "WHERE tenant_id = :t AND page_id = :p AND position >= :pos");
+	db_bind_int(st, ":t", tid);
+	db_bind_int(st, ":p", page);
+	db_bind_int(st, ":pos", pos);
+	return db_run(st);
+}
+
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user)

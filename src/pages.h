@@ -42,6 +42,10 @@ int64_t pages_publish_json(int64_t tid, int64_t page, int64_t user, int64_t roll
 int64_t pages_publish_json_at(int64_t tid, int64_t page, int64_t user, int64_t rollback_of, const char *json, int64_t at);
 /* Insert a page and (optionally) one draft block; returns page id or -1. */
 int64_t pages_create(int64_t tid, const char *slug, const char *title, const char *meta, const char *seo_json, int nav);
+/* Make room for a block inserted at position pos of the page's draft: the
+ * blocks at pos and after move one down (their code and version stay).
+ * 0 or -1. */
+__attribute__((warn_unused_result)) int pages_block_make_room(int64_t tid, int64_t page, int64_t pos);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user);

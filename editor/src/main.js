@@ -219,7 +219,9 @@ async function showManager() {
       h('dl', { class: 'facts' },
         h('dt', { text: 'Visitors' }), h('dd', { text: String(today.visitors ?? 0) }),
         h('dt', { text: 'Orders' }), h('dd', { text: String(today.orders ?? 0) }),
-        h('dt', { text: 'Revenue' }), h('dd', { text: JSON.stringify(today.revenue ?? {}) }))) : null,
+        // one line per currency charged (never added together)
+        h('dt', { text: 'Revenue' }), h('dd', { text: (Array.isArray(today.revenue) ? today.revenue : [])
+          .map((x) => x.amountFormatted || (x.amount + ' ' + x.currency)).join(', ') || 'None yet' }))) : null,
     h('section', { class: 'card', 'aria-labelledby': 'pages-h' },
       h('h2', { id: 'pages-h', text: 'Pages' }),
       h('table', { class: 'list' },

@@ -53,6 +53,11 @@ try {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Pages' }).waitFor();
   check(await page.locator('h1').innerText() !== '', 'the Storefront Manager names the store');
+  const revenue = await page.evaluate(() => {
+    const dt = [...document.querySelectorAll('dt')].find((d) => d.textContent === 'Revenue');
+    return dt ? dt.nextElementSibling.textContent : null;
+  });
+  check(revenue !== null && !/[[\]{}"]/.test(revenue) && /None yet|\d/.test(revenue), "today's revenue is written as money: " + revenue);
   await shot(page, 'editor-2-manager');
   await checkAxe(page, 'the Storefront Manager');
 

@@ -177,3 +177,29 @@ def test_sign_in_offers_the_stores_of_an_email(stack):
     r = s.post(API + "/login", {"email": "owner@demo.localhost", "password": "demo-password", "session": True,
                                 "store": "acme"}, host="admin.localhost", headers=admin)
     assert r.status == 200 and r.json()["store"]["username"] == "acme", r
+
+
+def test_a_block_given_a_position_goes_there(stack):
+    """A copy or a new block at position p lands at p, the blocks from p on
+    one further down (their code and version unchanged); without a position
+    it goes last. (Inserted at p without moving the others, a copy of the
+    middle block landed after the next one, and moving it swapped two equal
+    positions: nothing moved.)"""
+    tok = stack.demo_token
+    pid, ids = new_page(stack, tok, "positions", n=3)
+    before = {b["id"]: b["version"] for b in stack.get(API + "/pages/%s/blocks" % pid, token=tok).json()["blocks"]}
+    r = stack.post(API + "/blocks", {"pageId": pid, "type": "custom", "vibeCode": code("copy of b1"), "position": 2}, token=tok)
+    assert r.status == 201 and r.json()["position"] == 2, r
+    new = r.json()["id"]
+    r = stack.post(API + "/blocks", {"pageId": pid, "type": "custom", "vibeCode": code("last")}, token=tok)
+    assert r.status == 201, r
+    last = r.json()["id"]
+    blocks = stack.get(API + "/pages/%s/blocks" % pid, token=tok).json()["blocks"]
+    assert [b["id"] for b in blocks] == [ids[0], ids[1], new, ids[2], last]
+    assert [b["position"] for b in blocks] == [0, 1, 2, 3, 4]
+    assert all(b["version"] == before[b["id"]] for b in blocks if b["id"] in before)
+    # another store's page: no room made there, nothing created
+    r = stack.post(API + "/blocks", {"pageId": pid, "type": "custom", "position": 0}, token=stack.acme_token,
+                   host="acme.localhost")
+    assert r.status == 404, r
+    assert [b["position"] for b in stack.get(API + "/pages/%s/blocks" % pid, token=tok).json()["blocks"]] == [0, 1, 2, 3, 4]
