@@ -304,8 +304,14 @@ scan-check:
 	@$(MAKE) --no-print-directory SAN=0 DEBUG=1 programs
 	@cd tests && SF_PROGRAM_DIR=build/debug $(PYTEST) $(addprefix integration/,$(SCAN_TESTS))
 
-# Integration and browser tests share one pytest run (one summary line).
-PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider
+# Integration and browser tests share one pytest run (one summary line),
+# PYTEST_JOBS test files at a time (pytest-xdist, --dist loadfile: a file's
+# tests and its servers stay in one process). The tests mostly wait for
+# servers, browsers and fakes, so three at a time on two cores roughly
+# halve the run; every test starts its own servers on free ports, in its
+# own temporary directory. PYTEST_JOBS=0 runs them one after another.
+PYTEST_JOBS ?= 3
+PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider $(if $(filter-out 0,$(PYTEST_JOBS)),-n $(PYTEST_JOBS) --dist loadfile)
 
 integration: $(PROGS)
 	@cd tests && SAN=$(SAN) $(PYTEST) integration
@@ -316,14 +322,12 @@ browser: $(PROGS)
 
 # The long suites: every web server really run, the pods behind HAProxy,
 # the backup and kill -9 drills, Lighthouse + the Nu checker, the web
-# editor (chromium and firefox-esr) and the shopper's store in chromium. `make test` leaves them to `make test-long` to stay
-# under ten minutes on two cores; CI (.ci/run, make ci) runs both.
+# editor's flows in firefox-esr. `make test` leaves them to `make
+# test-long` to stay under ten minutes on two cores; CI (.ci/run, make ci)
+# runs both. (The web editor and the shopper's store in chromium are in
+# `make test`.)
 LONG_TESTS := integration/test_webservers.py integration/test_pods.py integration/test_backup.py \
-	browser/test_quality.py browser/test_editor.py browser/test_shopper_browser.py \
-	browser/test_firefox.py
-# staff sign-in with an emailed code in the web editor (issue 14)
-LONG_TESTS += browser/test_editor_code.py
-LONG_TESTS += browser/test_currency_browser.py
+	browser/test_quality.py browser/test_firefox.py
 # the assistant's stream through every web server (beside test_webservers)
 LONG_TESTS += integration/test_chat_stream_servers.py
 

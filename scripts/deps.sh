@@ -8,7 +8,7 @@ set -eu
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libmujs-dev libcjson-dev
  libcurl4-openssl-dev libargon2-dev libseccomp-dev libcmark-dev libvips-dev zlib1g-dev"
 run="lighttpd lighttpd-mod-deflate lighttpd-modules-lua spawn-fcgi multiwatch sqlite3 curl tzdata"
-test="python3 python3-pytest python3-pyld libvips-tools lighttpd lighttpd-mod-deflate lighttpd-modules-lua spawn-fcgi multiwatch
+test="python3 python3-pytest python3-pytest-xdist python3-pyld libvips-tools lighttpd lighttpd-mod-deflate lighttpd-modules-lua spawn-fcgi multiwatch
  curl sqlite3 caddy valgrind nginx apache2 libapache2-mod-fcgid chromium clang libclang-rt-14-dev haproxy"
 bench="wrk haproxy libvips-tools"
 testlong="firefox-esr"
