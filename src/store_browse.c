@@ -72,6 +72,13 @@ int64_t store_convert(req *r, int64_t shop_minor)
 	return currency_convert(shop_minor, r->t.currency, &cr);
 }
 
+int64_t store_convert_plain(req *r, int64_t shop_minor)
+{
+	if (!store_presentment(r)) return shop_minor;
+	currency_rate cr = presentment_rate(r);
+	return currency_convert_plain(shop_minor, r->t.currency, &cr);
+}
+
 int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, currency_amount *out)
 {
 	if (!store_presentment(r)) {
