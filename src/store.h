@@ -76,6 +76,9 @@ struct currency_amount;
 struct currency_rate;
 /* This request's presentment currency is cr (a checkout names its own). */
 void store_set_presentment(req *r, const struct currency_rate *cr);
+/* 1 with the shopper's presentment currency's rate in *out (for a domain
+ * module that converts: checkout, chat), 0 when they chose none. */
+int store_presentment_rate(req *r, struct currency_rate *out);
 int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, struct currency_amount *out);
 /* A variant's formatted prices (as store_add_prices) in product's page. */
 void store_add_variant_prices(req *r, cJSON *v, const cJSON *product);

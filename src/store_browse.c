@@ -56,6 +56,13 @@ static currency_rate presentment_rate(req *r)
 	return cr;
 }
 
+int store_presentment_rate(req *r, currency_rate *out)
+{
+	if (!store_presentment(r)) return 0;
+	*out = presentment_rate(r);
+	return 1;
+}
+
 void store_set_presentment(req *r, const currency_rate *cr)
 {
 	r->currency_known = 1;
