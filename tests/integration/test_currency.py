@@ -540,3 +540,82 @@ def test_vibe_code_cart_is_in_the_shoppers_currency(stack):
         assert f == ["none"], f
     finally:
         currencies(stack, [])
+
+
+def test_csv_import_and_export_carry_fixed_prices(stack):
+    import csv
+    import io
+    host = "fxcsv.localhost"
+    tok = stack.tenant("fxcsv", "Fx CSV Store")
+    r = stack.put(API + "/commerce/settings", {"currencies": EUR}, token=tok, host=host)
+    assert r.status == 200, r.text
+    head = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant Price", "Variant Compare At Price",
+            "Variant Inventory Qty", "Price / EUR", "Compare At Price / EUR", "Price / JPY", "Price / International"]
+
+    def csv_of(rows, header=head):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        for x in rows:
+            w.writerow({k: x.get(k, "") for k in header})
+        return buf.getvalue()
+
+    def imp(text):
+        return stack.request("POST", API + "/products/import", body=text, token=tok, host=host,
+                             headers={"Content-Type": "text/csv"})
+
+    def fixed(slug):
+        p = next(x for x in stack.get(API + "/products?limit=100", token=tok, host=host).json()["products"]
+                 if x["slug"] == slug)
+        one = stack.get(API + "/products/%s" % p["id"], token=tok, host=host).json()
+        names = {v["id"]: v["options"][0] for v in one.get("variants", [])}
+        return {(names.get(x["variantId"]), x["currency"], x["price"], x["compareAtPrice"]) for x in one["presentmentPrices"]}
+
+    rows = [
+        {"Handle": "fx-tee", "Title": "Fx Tee", "Option1 Name": "Size", "Option1 Value": "S", "Variant Price": "20.00",
+         "Variant Inventory Qty": "5", "Price / EUR": "17.50", "Compare At Price / EUR": "21.00",
+         "Price / International": "99.00"},   # a Shopify Markets column: not a currency, not read
+        {"Handle": "fx-tee", "Option1 Value": "M", "Variant Price": "30.00", "Variant Inventory Qty": "5", "Price / JPY": "3000"},
+        {"Handle": "fx-cap", "Title": "Fx Cap", "Option1 Name": "Title", "Option1 Value": "Default Title",
+         "Variant Price": "10.00", "Variant Inventory Qty": "2", "Price / EUR": "9.49"},
+    ]
+    r = imp(csv_of(rows))
+    assert r.status == 200 and (r.json()["created"], r.json()["failed"]) == (2, 0), r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # the shop shows them
+    s = EuroShopper(stack, host=host)
+    assert "€9.49" in s.req("GET", "/products/fx-cap").text
+    # the export: a price and compare-at column per currency the store sells in
+    text = stack.get(API + "/products.csv", token=tok, host=host).text
+    out = list(csv.DictReader(io.StringIO(text)))
+    assert {"Price / EUR", "Compare At Price / EUR", "Price / JPY", "Compare At Price / JPY"} <= set(out[0])
+    tee = {x["Option1 Value"]: x for x in out if x["Handle"] == "fx-tee"}
+    assert (tee["S"]["Price / EUR"], tee["S"]["Compare At Price / EUR"], tee["S"]["Price / JPY"]) == ("17.50", "21.00", "")
+    assert (tee["M"]["Price / EUR"], tee["M"]["Price / JPY"]) == ("", "3000")
+    assert next(x for x in out if x["Handle"] == "fx-cap")["Price / EUR"] == "9.49"
+    # read back: nothing changes
+    r = imp(text)
+    assert r.status == 200 and (r.json()["created"], r.json()["updated"], r.json()["failed"]) == (0, 2, 0), r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # bad cells: reported by row and column, that product left as it was
+    for cell, value, col in [("Price / EUR", "abc", "Price / EUR"), ("Price / EUR", "1.234", "Price / EUR"),
+                             ("Price / JPY", "12.5", "Price / JPY"), ("Compare At Price / EUR", "x", "Compare At Price / EUR")]:
+        bad = [dict(rows[2], **{cell: value})]
+        r = imp(csv_of(bad))
+        assert r.status == 200 and r.json()["failed"] == 1, (cell, r.text)
+        assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(2, col)], r.text
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # a currency the store does not sell in: nothing imported, the column named
+    r = imp(csv_of([dict(rows[2], **{"Price / GBP": "8.00"})], head + ["Price / GBP"]))
+    assert r.status == 422 and "Price / GBP" in r.json()["error"], r.text
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # an empty cell in a file with the column clears it; a file without the columns leaves them
+    r = imp(csv_of([dict(rows[2], **{"Price / EUR": ""})]))
+    assert r.status == 200 and r.json()["updated"] == 1, r.text
+    assert fixed("fx-cap") == set()
+    plain = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant Price", "Variant Inventory Qty"]
+    r = imp(csv_of(rows[:2], plain))
+    assert r.status == 200 and r.json()["updated"] == 1, r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}
