@@ -4,6 +4,7 @@
 #include "ai.h"
 #include "catalog.h"
 #include "config.h"
+#include "currency.h"
 #include "db.h"
 #include "html.h"
 #include "log.h"
@@ -376,7 +377,23 @@ static int finish_event(const chat_sink *sink, const char *name, const char *mod
 	return sink->event(sink->ud, name, d);
 }
 
-chat_code chat_stream(const tenant *t, const char *conv, const char *message, const chat_sink *sink)
+/* A product's price as the shopper sees it (present NULL: the store's
+ * own shop price; else currency_price: the fixed price, else converted)
+ * into *out: 1 when it is within lo..hi (minor units of that currency,
+ * -1: no bound), read in the shopper's currency. */
+static int shown_price(const tenant *t, const currency_rate *present, int64_t pid, int64_t shop, int64_t lo, int64_t hi,
+		       int64_t *out)
+{
+	*out = shop;
+	if (!present) return 1;
+	currency_amount a;
+	currency_price(t->id, pid, 0, t->currency, present, shop, -1, &a);
+	*out = a.price;
+	return (lo < 0 || a.price >= lo) && (hi < 0 || a.price <= hi);
+}
+
+chat_code chat_stream(const tenant *t, const char *conv, const char *message, const currency_rate *present,
+		      const chat_sink *sink)
 {
 	char id[33];
 	/* a model answer holds this worker while it streams: a slot first, before anything is written */
@@ -400,8 +417,12 @@ chat_code chat_stream(const tenant *t, const char *conv, const char *message, co
 	sbuf folded = SBUF_INIT;
 	search_fold(message, &folded);
 	int instock = wants_in_stock(sb_str(&folded));
-	int64_t ids[40];
-	int n = search_product_ids(t, message, SEARCH_HYBRID, ids, 40);
+	/* in the shopper's currency the price words bound their prices, not
+	 * the store's: more candidates, each checked below */
+	int64_t ids[120], lo = -1, hi = -1, price;
+	int n = present ? search_product_ids_in(t, message, SEARCH_HYBRID, present->code, &lo, &hi, ids, 120)
+			: search_product_ids(t, message, SEARCH_HYBRID, ids, 40);
+	const char *cur = present ? present->code : t->currency;
 	cJSON *list = cJSON_CreateArray();
 	sbuf text = SBUF_INIT, htm = SBUF_INIT, context = SBUF_INIT;
 	sqlite3_stmt *st = db_stmt("SELECT p.name, p.slug, p.price, "
@@ -412,7 +433,8 @@ chat_code chat_stream(const tenant *t, const char *conv, const char *message, co
 	for (int i = 0; i < n && cJSON_GetArraySize(list) < CHAT_PRODUCTS; i++) {
 		db_bind_int(st, ":t", t->id);
 		db_bind_int(st, ":id", ids[i]);
-		if (db_step(st) == SQLITE_ROW && (!instock || db_int(st, 3))) {
+		if (db_step(st) == SQLITE_ROW && (!instock || db_int(st, 3)) &&
+		    shown_price(t, present, ids[i], db_int(st, 2), lo, hi, &price)) {
 			cJSON *p = cJSON_CreateObject();
 			char b[24];
 			snprintf(b, sizeof b, "%lld", (long long)ids[i]);
@@ -422,8 +444,9 @@ chat_code chat_stream(const tenant *t, const char *conv, const char *message, co
 			sb_puts(&u, "/products/");
 			url_component(&u, db_text(st, 1));
 			cJSON_AddStringToObject(p, "url", sb_str(&u));
-			cJSON_AddNumberToObject(p, "price", money_major(db_int(st, 2), t->currency));
-			money_format(&pr, db_int(st, 2), t->currency);
+			cJSON_AddNumberToObject(p, "price", money_major(price, cur));
+			cJSON_AddStringToObject(p, "currency", cur);
+			money_format(&pr, price, cur);
 			cJSON_AddStringToObject(p, "priceFormatted", sb_str(&pr));
 			cJSON_AddBoolToObject(p, "inStock", db_int(st, 3) != 0);
 			/* the answer: plain text, and HTML whose only links are this store's own paths */
@@ -517,11 +540,12 @@ static int gather(void *ud, const char *name, cJSON *data)
 	return 0;
 }
 
-cJSON *chat_answer(const tenant *t, const char *conv, const char *message, chat_code *code)
+cJSON *chat_answer(const tenant *t, const char *conv, const char *message, const currency_rate *present,
+		   chat_code *code)
 {
 	cJSON *o = cJSON_CreateObject();
 	chat_sink sink = { gather, NULL, o };
-	*code = chat_stream(t, conv, message, &sink);
+	*code = chat_stream(t, conv, message, present, &sink);
 	if (*code != CHAT_OK) { cJSON_Delete(o); return NULL; }
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "truncated");
 	return o;

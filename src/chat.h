@@ -8,7 +8,10 @@
  * matches". The model's answer streams: each stretch of it that has
  * settled (no word, link or leak pattern left unfinished) is filtered and
  * handed to the caller's sink at once, so the shopper reads it while the
- * model writes. Conversations belong to one store; their ids are random. */
+ * model writes. Conversations belong to one store; their ids are random.
+ * present: the shopper's currency (NULL: the store's): prices shown in it
+ * (currency_price: a fixed price, else converted) and price words ("under
+ * 50") read in it. */
 #ifndef CHAT_H
 #define CHAT_H
 #include "tenant.h"
@@ -39,10 +42,13 @@ typedef struct chat_sink {
  * model answer holds a slot (cfg.chat_streams_per_store, _max). Nothing is
  * sent or saved unless CHAT_OK (CHAT_STORAGE may come after the events,
  * when the answer could not be saved). */
-chat_code chat_stream(const tenant *t, const char *conv, const char *message, const chat_sink *sink);
+struct currency_rate;
+chat_code chat_stream(const tenant *t, const char *conv, const char *message, const struct currency_rate *present,
+		      const chat_sink *sink);
 /* The same answer as one object: {conversationId, mode, answer,
  * answerHtml, products}; NULL with the code unless CHAT_OK. */
-cJSON *chat_answer(const tenant *t, const char *conv, const char *message, chat_code *code);
+cJSON *chat_answer(const tenant *t, const char *conv, const char *message, const struct currency_rate *present,
+		   chat_code *code);
 /* Conversations idle for longer than cfg.chat_ttl go: the number removed. */
 int chat_expire(void);
 #endif

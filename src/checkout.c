@@ -60,19 +60,47 @@ static checkout_code discount_lookup(int64_t tid, const char *code, int64_t subt
 	return r->code = rc;
 }
 
+/* Line l's unit price in cr's currency (currency_price: the merchant's
+ * fixed price, else converted and rounded): what the pages showed. */
+static int64_t present_unit(int64_t tid, const char *shop, const currency_rate *cr, const cart_line *l)
+{
+	currency_amount a;
+	currency_price(tid, l->product, l->variant, shop, cr, l->price, -1, &a);
+	return a.price;
+}
+
+/* THE presentment amounts from the items' sum in cr's currency and the
+ * shop's totals (checkout.h, checkout_present). */
+static void present_totals(int64_t items, const com_totals *tot, const char *shop, const currency_rate *cr,
+			   checkout_present *p)
+{
+	int64_t rest = currency_convert_plain(tot->total - tot->subtotal, shop, cr);
+	p->items = items;
+	p->discount = currency_convert_plain(tot->discount, shop, cr);
+	p->shipping = currency_convert_plain(tot->shipping, shop, cr);
+	p->tax = tot->tax_inclusive ? currency_convert_plain(tot->tax, shop, cr) : rest - p->shipping + p->discount;
+	p->total = items + rest;
+	if (p->total < 0) p->total = 0;
+}
+
 checkout_code checkout_quote(int64_t tid, int64_t cart, const cJSON *settings, const com_ship *ship, const char *code,
-			     com_totals *tot, checkout_result *r)
+			     const char *shop, const currency_rate *present, com_totals *tot, checkout_present *pt,
+			     checkout_result *r)
 {
 	memset(r, 0, sizeof *r);
 	cart_line *lines;
 	size_t n;
-	cart_lines(tid, cart, &lines, &n);
-	int64_t subtotal = cart_subtotal(lines, n);
+	if (cart_lines(tid, cart, &lines, &n) < 0) { cart_lines_free(lines, n); return r->code = CO_STORAGE; }
+	int64_t subtotal = cart_subtotal(lines, n), items = 0;
+	if (present) {
+		for (size_t i = 0; i < n; i++) items += present_unit(tid, shop, present, &lines[i]) * lines[i].qty;
+	}
 	cart_lines_free(lines, n);
 	com_discount disc = { 0, 0 };
 	int64_t disc_id = 0;
 	if (code && *code && discount_lookup(tid, code, subtotal, &disc, &disc_id, r) != CO_PLACED) return r->code;
 	com_compute_for(settings, subtotal, &disc, ship, tot);
+	if (present) present_totals(items, tot, shop, present, pt);
 	return r->code = CO_PLACED;
 }
 
@@ -225,12 +253,11 @@ static int record_presentment(const checkout_req *q, int64_t order, const cart_l
 	int64_t tid = q->t->id, items = 0;
 	const currency_rate *cr = q->present;
 	for (size_t i = 0; i < n; i++) {
-		currency_amount a;
-		currency_price(tid, lines[i].product, lines[i].variant, q->t->currency, cr, lines[i].price, -1, &a);
-		items += a.price * lines[i].qty;
+		int64_t unit = present_unit(tid, q->t->currency, cr, &lines[i]);
+		items += unit * lines[i].qty;
 		sqlite3_stmt *st = db_stmt("UPDATE order_items SET presentment_price = :p WHERE tenant_id = :t AND order_id = :o "
 					   "AND coalesce(product_id, 0) = :pid AND variant_id = :vid");
-		db_bind_int(st, ":p", a.price);
+		db_bind_int(st, ":p", unit);
 		db_bind_int(st, ":t", tid);
 		db_bind_int(st, ":o", order);
 		db_bind_int(st, ":pid", lines[i].product);
@@ -238,8 +265,9 @@ static int record_presentment(const checkout_req *q, int64_t order, const cart_l
 		if (db_run(st) < 0) return -1;
 	}
 	if (items != q->present_items) { r->present_items = items; return 1; }
-	int64_t total = items + currency_convert_plain(tot->total - tot->subtotal, q->t->currency, cr);
-	if (total < 0) total = 0;
+	checkout_present p;
+	present_totals(items, tot, q->t->currency, cr, &p);
+	int64_t total = p.total;
 	sqlite3_stmt *st = db_stmt("UPDATE orders SET presentment_currency = :c, presentment_rate = :r, presentment_total = :tot, "
 				   "charge_currency = CASE WHEN :charge THEN :c END, charge_total = CASE WHEN :charge THEN :tot END "
 				   "WHERE tenant_id = :t AND id = :o");

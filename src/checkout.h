@@ -67,9 +67,24 @@ void checkout_result_free(checkout_result *r);
  * message and the field it names in *field. */
 const char *checkout_choice_problem(const cJSON *settings, const char *ship_id, const char *pay, com_ship *ship,
 				    const char **field);
+/* An order's amounts in the shopper's (presentment) currency, minor units
+ * of it: items = each line's currency_price times its quantity; shipping
+ * and discount converted without rounding (currency_convert_plain); total =
+ * items plus the converted difference between the shop's total and
+ * subtotal (never below 0): what the order records as presentment_total
+ * and charges when the currency has charge; tax = what is left of that
+ * difference (exclusive tax, so the lines add up to the total), or the
+ * included tax converted. The quote and the order both use it. */
+typedef struct checkout_present {
+	int64_t items, discount, shipping, tax, total;
+} checkout_present;
+
 /* The totals cart would have now for ship and discount code (NULL: none),
- * nothing written: CO_PLACED with *tot, a CO_DISCOUNT_* code with why in
- * r->message, or CO_STORAGE. */
+ * nothing written: CO_PLACED with *tot (and *pt in present's currency
+ * when present is not NULL: what the order would record; shop: the
+ * store's currency), a CO_DISCOUNT_*
+ * code with why in r->message, or CO_STORAGE. */
 checkout_code checkout_quote(int64_t tid, int64_t cart, const cJSON *settings, const com_ship *ship, const char *code,
-			     com_totals *tot, checkout_result *r);
+			     const char *shop, const struct currency_rate *present, com_totals *tot, checkout_present *pt,
+			     checkout_result *r);
 #endif

@@ -4,7 +4,9 @@
 #include "html.h"
 #include "catalog.h"
 #include "cfields.h"
+#include "currency.h"
 #include "money.h"
+#include "store_settings.h"
 #include "tenant.h"
 #include "db.h"
 #include "util.h"
@@ -53,6 +55,30 @@ static int metafield_column(const char *h, char *key, size_t n)
 	key[len] = 0;
 	return 1;
 }
+
+/* A fixed-price column of another currency: "Price / EUR" or "Compare At
+ * Price / EUR" (Shopify Markets writes "Price / International"; here the
+ * market is a currency code; a "Variant " before it is allowed). The code
+ * into code and 1 (price) or 2 (compare-at); 0 for another column (a name
+ * after the slash that is not a currency code: a market, not read). */
+static int price_column(const char *h, char code[8])
+{
+	if (!strncasecmp(h, "Variant ", 8)) h += 8;
+	int kind = !strncasecmp(h, "Price /", 7) ? 1 : !strncasecmp(h, "Compare At Price /", 18) ? 2 : 0;
+	if (!kind) return 0;
+	h += kind == 1 ? 7 : 18;
+	while (*h == ' ') h++;
+	size_t n = strlen(h);
+	while (n && h[n - 1] == ' ') n--;
+	if (n != 3) return 0;
+	for (size_t i = 0; i < 3; i++) code[i] = (char)toupper((unsigned char)h[i]);
+	code[3] = 0;
+	return money_known(code) ? kind : 0;
+}
+
+/* The file's fixed-price columns: per currency its price and compare-at
+ * column indexes (-1: absent) and the header text, for errors. */
+typedef struct pcol { char code[8]; int price, cmp; char name[64], cname[64]; } pcol;
 
 static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void add_error(imp_result *res, size_t row, const char *col, const char *fmt, ...)
@@ -200,6 +226,44 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		cJSON_Delete(mcols);
 		return 0;
 	}
+	/* fixed prices in the store's other currencies: "Price / EUR" */
+	pcol pc[CURRENCY_MAX];
+	size_t npc = 0;
+	cJSON *settings = com_settings(a->tid);
+	for (size_t i = 0; i < row.n && !res->fatal[0]; i++) {
+		char code[8];
+		int kind = price_column(row.f[i], code);
+		if (!kind) continue;
+		currency_rate cr;
+		if (currency_find(settings, code, &cr) < 0) {
+			snprintf(res->fatal, sizeof res->fatal, "column '%.60s': this store does not sell in %s (commerce settings "
+				 "currencies); nothing was imported", row.f[i], code);
+			break;
+		}
+		size_t k = 0;
+		while (k < npc && strcmp(pc[k].code, code)) k++;
+		if (k == npc) {
+			if (npc == CURRENCY_MAX) continue;
+			memset(&pc[npc], 0, sizeof pc[npc]);
+			snprintf(pc[npc].code, sizeof pc[npc].code, "%s", code);
+			pc[npc].price = pc[npc].cmp = -1;
+			npc++;
+		}
+		int *slot = kind == 1 ? &pc[k].price : &pc[k].cmp;
+		if (*slot < 0) {
+			*slot = (int)i;
+			snprintf(kind == 1 ? pc[k].name : pc[k].cname, sizeof pc[k].name, "%s", row.f[i]);
+		}
+	}
+	for (size_t k = 0; k < npc && !res->fatal[0]; k++)
+		if (pc[k].price < 0)
+			snprintf(res->fatal, sizeof res->fatal, "column '%.60s' needs a 'Price / %s' column beside it", pc[k].cname, pc[k].code);
+	if (res->fatal[0]) {
+		csv_row_free(&row);
+		cJSON_Delete(mcols);
+		cJSON_Delete(settings);
+		return 0;
+	}
 	group *g = NULL;
 	size_t ng = 0;
 	size_t rowno = 1;
@@ -323,6 +387,29 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 			if (c < 0) { add_error(res, rowno, "Variant Compare At Price", "'%.40s' is not a price", cmp); gr->bad = 1; cJSON_Delete(v); continue; }
 			cJSON_AddNumberToObject(v, "compareAtPrice", (double)c);
 		}
+		/* its fixed prices: the file's set for it (an empty cell: none) */
+		if (npc) {
+			cJSON *pp = cJSON_AddArrayToObject(v, "presentmentPrices");
+			int bad = 0;
+			for (size_t k = 0; k < npc && !bad; k++) {
+				int d = money_decimals(pc[k].code);
+				const char *fp = (size_t)pc[k].price < row.n ? row.f[pc[k].price] : "";
+				const char *fc = pc[k].cmp >= 0 && (size_t)pc[k].cmp < row.n ? row.f[pc[k].cmp] : "";
+				if (!*fp) {
+					if (*fc) { add_error(res, rowno, pc[k].cname, "needs a price in '%s' beside it", pc[k].name); bad = 1; }
+					continue;
+				}
+				int64_t fv = parse_money(fp, d), fcv = *fc ? parse_money(fc, d) : -1;
+				if (fv < 0) { add_error(res, rowno, pc[k].name, "'%.40s' is not a price in %s", fp, pc[k].code); bad = 1; continue; }
+				if (*fc && fcv < 0) { add_error(res, rowno, pc[k].cname, "'%.40s' is not a price in %s", fc, pc[k].code); bad = 1; continue; }
+				cJSON *e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "currency", pc[k].code);
+				cJSON_AddNumberToObject(e, "price", (double)fv);
+				if (fcv >= 0) cJSON_AddNumberToObject(e, "compareAtPrice", (double)fcv);
+				cJSON_AddItemToArray(pp, e);
+			}
+			if (bad) { gr->bad = 1; cJSON_Delete(v); continue; }
+		}
 		const char *qty = cell(row.f, row.n, idx, C_QTY);
 		if (*qty) {
 			char *end;
@@ -384,8 +471,15 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 		}
 		char field[160] = "", msg[300] = "";
 		int64_t id;
-		if (db_savepoint("imp") < 0) { ret = -1; break; }
+		/* a product without variants: its fixed prices are the product's own */
+		cJSON *own = cJSON_DetachItemFromObjectCaseSensitive(p, "presentmentPrices");
+		if (db_savepoint("imp") < 0) { cJSON_Delete(own); ret = -1; break; }
 		int r = cs_upsert_product(a, p, CS_BY_HANDLE, &id, field, sizeof field, msg, sizeof msg);
+		if (r > 0 && own) {
+			int pr = currency_prices_save(a->tid, id, own, settings, field, sizeof field, msg, sizeof msg);
+			if (pr < 0) r = pr;
+		}
+		cJSON_Delete(own);
 		if (r == -2) { snprintf(res->fatal, sizeof res->fatal, "%s", db_errmsg()); ret = -1; break; }
 		if (r < 0) {
 			if (db_rollback_to("imp") < 0) { ret = -1; break; }
@@ -406,6 +500,7 @@ int imp_shopify_csv(const cs_actor *a, const char *data, size_t n, imp_progress_
 done:
 	for (size_t i = 0; i < ng; i++) { free(g[i].handle); cJSON_Delete(g[i].product); }
 	free(g);
+	cJSON_Delete(settings);
 	return ret;
 }
 
@@ -444,7 +539,13 @@ static const int x_cols[X_N] = { C_HANDLE, C_TITLE, C_BODY, C_VENDOR, C_TYPE, C_
 	C_O2N, C_O2V, C_O3N, C_O3V, C_SKU, C_QTY, C_TRACKER, C_POLICY, C_PRICE, C_CMP, C_BARCODE, C_IMG, C_IMGPOS,
 	C_IMGALT, C_SEOT, C_SEOD, C_VIMG, C_STATUS };
 
-typedef struct xrow { char *f[X_N]; } xrow;
+/* and after them, per currency the store sells in besides its own,
+ * "Price / EUR" and "Compare At Price / EUR": the fixed prices. */
+typedef struct xrow {
+	char *f[X_N];
+	char *fx[CURRENCY_MAX * 2];
+	int nfx;
+} xrow;
 
 static void x_set(xrow *r, int col, const char *v) { free(r->f[col]); r->f[col] = xstrdup(v); }
 
@@ -471,12 +572,54 @@ static void x_write(sbuf *out, xrow *r)
 		free(r->f[i]);
 		r->f[i] = NULL;
 	}
+	for (int i = 0; i < r->nfx; i++) {
+		sb_putc(out, ',');
+		csv_put(out, r->fx[i] ? r->fx[i] : "");
+		free(r->fx[i]);
+		r->fx[i] = NULL;
+	}
 	sb_puts(out, "\r\n");
+}
+
+/* Variant vid's (0: the product's own) fixed prices from fixed
+ * (currency_prices_json) into r's currency cells, in codes' order. */
+static void x_fixed(xrow *r, const cJSON *fixed, int64_t vid, char codes[][8], int ncodes)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, fixed) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "variantId");
+		if ((cJSON_IsString(v) ? strtoll(v->valuestring, NULL, 10) : 0) != vid) continue;
+		const char *c = cJSON_GetObjectItemCaseSensitive(e, "currency")->valuestring;
+		for (int k = 0; k < ncodes; k++) {
+			if (strcmp(codes[k], c)) continue;
+			const cJSON *pr = cJSON_GetObjectItemCaseSensitive(e, "price");
+			const cJSON *cm = cJSON_GetObjectItemCaseSensitive(e, "compareAtPrice");
+			char b[48];
+			snprintf(b, sizeof b, "%.*f", money_decimals(c), money_major((int64_t)pr->valuedouble, c));
+			r->fx[2 * k] = xstrdup(b);
+			if (cJSON_IsNumber(cm)) {
+				snprintf(b, sizeof b, "%.*f", money_decimals(c), money_major((int64_t)cm->valuedouble, c));
+				r->fx[2 * k + 1] = xstrdup(b);
+			}
+		}
+	}
 }
 
 void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 {
 	for (int i = 0; i < X_N; i++) { if (i) sb_putc(out, ','); sb_puts(out, col_names[x_cols[i]]); }
+	/* the store's other currencies, as the import reads them */
+	char codes[CURRENCY_MAX][8];
+	int ncodes = 0;
+	cJSON *settings = com_settings(tid);
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(settings, "currencies")) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
+		if (!cJSON_IsString(k) || ncodes == CURRENCY_MAX || strlen(k->valuestring) != 3) continue;
+		snprintf(codes[ncodes++], sizeof codes[0], "%s", k->valuestring);
+		sb_printf(out, ",Price / %s,Compare At Price / %s", k->valuestring, k->valuestring);
+	}
+	cJSON_Delete(settings);
 	sb_puts(out, "\r\n");
 	sqlite3_stmt *ps = db_stmt("SELECT id, coalesce(import_handle, slug), name, description, vendor, product_type, tags_json, status, "
 				   "options_json, sku, barcode, price, compare_at_price, stock, track_inventory, inventory_policy, "
@@ -486,7 +629,8 @@ void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 	while (db_step(ps) == SQLITE_ROW) {
 		int64_t pid = db_int(ps, 0);
 		const char *handle = db_text(ps, 1);
-		xrow r = { { NULL } };
+		xrow r = { { NULL }, { NULL }, 2 * ncodes };
+		cJSON *fixed = ncodes ? currency_prices_json(tid, pid) : NULL;
 		x_set(&r, X_HANDLE, handle);
 		x_set(&r, X_TITLE, db_text(ps, 2));
 		sbuf body = SBUF_INIT;
@@ -533,7 +677,7 @@ void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 			cJSON_AddStringToObject(im, "alt", "");
 			cJSON_AddItemToArray(imgs, im);
 		}
-		sqlite3_stmt *vs = db_stmt("SELECT option1, option2, option3, sku, barcode, price, compare_at_price, stock, image "
+		sqlite3_stmt *vs = db_stmt("SELECT option1, option2, option3, sku, barcode, price, compare_at_price, stock, image, id "
 					   "FROM variants WHERE tenant_id = :t AND product_id = :p ORDER BY position, id");
 		db_bind_int(vs, ":t", tid);
 		db_bind_int(vs, ":p", pid);
@@ -549,6 +693,7 @@ void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 			x_set(&r, X_TRACKER, track ? "shopify" : "");
 			x_set(&r, X_POLICY, policy);
 			if (*db_text(vs, 8)) x_set(&r, X_VIMG, db_text(vs, 8));
+			x_fixed(&r, fixed, db_int(vs, 9), codes, ncodes);
 			if (nvar == 1 && cJSON_GetArraySize(imgs)) {
 				cJSON *im = cJSON_GetArrayItem(imgs, 0);
 				x_set(&r, X_IMG, cJSON_GetObjectItemCaseSensitive(im, "url")->valuestring);
@@ -568,6 +713,7 @@ void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 			x_int(&r, X_QTY, db_int(ps, 13));
 			x_set(&r, X_TRACKER, track ? "shopify" : "");
 			x_set(&r, X_POLICY, policy);
+			x_fixed(&r, fixed, 0, codes, ncodes);
 			if (cJSON_GetArraySize(imgs)) {
 				cJSON *im = cJSON_GetArrayItem(imgs, 0);
 				x_set(&r, X_IMG, cJSON_GetObjectItemCaseSensitive(im, "url")->valuestring);
@@ -585,6 +731,7 @@ void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out)
 			x_write(out, &r);
 		}
 		cJSON_Delete(imgs);
+		cJSON_Delete(fixed);
 	}
 	db_reset(ps);
 }

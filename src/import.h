@@ -32,7 +32,10 @@ cJSON *imp_result_json(const imp_result *res);
 /* Every product of the store as Shopify's product CSV (the columns the
  * import reads, "Type" and "Variant Barcode" among them): a product's
  * first row carries it and its first variant, then a row per further
- * variant and per further image. Importing it again changes nothing. */
+ * variant and per further image; then "Price / CODE" and "Compare At
+ * Price / CODE" per currency the store sells in besides its own (the
+ * merchant's fixed prices, which the import reads back). Importing it
+ * again changes nothing. */
 void imp_shopify_csv_export(int64_t tid, const char *currency, sbuf *out);
 void imp_result_free(imp_result *res);
 #endif

@@ -3,6 +3,7 @@
 #include "route.h"
 #include "config.h"
 #include "currency.h"
+#include "cart.h"
 #include "db.h"
 #include "log.h"
 #include "money.h"
@@ -28,6 +29,7 @@ static struct {
 	char deps[MAX_DEPS][48];
 	int ndeps, overflow;
 	int vary;
+	int vary_cart;          /* a block shows the cart (null here): kept as "<flag>-nocart" */
 	char lock[PATH_MAX];    /* the re-render lock this worker holds, or "" */
 	int64_t precise[8];     /* stores invalidated precisely by this request */
 	int nprecise;
@@ -45,7 +47,7 @@ static void release_lock(void)
 void pagecache_reset(void)
 {
 	release_lock();
-	g.ndeps = g.overflow = g.vary = g.nprecise = 0;
+	g.ndeps = g.overflow = g.vary = g.vary_cart = g.nprecise = 0;
 }
 
 void pagecache_use(const char *kind, int64_t id)
@@ -70,6 +72,7 @@ void pagecache_use_list(const char *kind, const cJSON *items)
 }
 
 void pagecache_vary(void) { g.vary = 1; }
+void pagecache_vary_cart(void) { g.vary = g.vary_cart = 1; }
 int pagecache_recording(const req *r)
 {
 	return pagecache_enabled() && r->route && (r->route->flags & R_CACHE);
@@ -349,11 +352,21 @@ int pagecache_serve(req *r)
 		full_path(path, sizeof path, frel, "");
 		if (answer_file(r, path, "HIT")) return 1;
 	}
+	/* A page whose block shows the cart is kept only as made for those
+	 * without one (its cart null): never answered to a shopper holding a
+	 * cart (render.c gives them theirs, never kept). */
+	char crel[KEY_MAX] = "", cflag[32];
+	int pos = 0;
+	snprintf(cflag, sizeof cflag, "%s-nocart", pagecache_flag(r));
+	if (!http_cookie_next(r, COM_CART_COOKIE, &pos) && key_of(r, cflag, cur, crel, sizeof crel) == 0) {
+		full_path(path, sizeof path, crel, "");
+		if (answer_file(r, path, "HIT")) return 1;
+	}
 	/* A miss: one worker re-renders; while it does, the others answer
 	 * with the stale copy an invalidation left, if it is recent. */
 	if (take_lock(rel)) return 0;
-	const char *cands[2] = { rel, frel };
-	for (int i = 0; i < 2; i++) {
+	const char *cands[3] = { rel, frel, crel };
+	for (int i = 0; i < (crel[0] ? 3 : 2); i++) {
 		struct stat st;
 		full_path(path, sizeof path, cands[i], ".stale");
 		if (stat(path, &st) == 0 && age_of(&st) <= cfg.page_cache_stale && answer_file(r, path, "STALE")) {
@@ -484,9 +497,11 @@ void pagecache_store(req *r)
 	/* A copy in another currency is kept only when the page was made in
 	 * the currency its key names (the store offers it: store_presentment). */
 	const char *cur = pagecache_currency(r);
+	char cflag[32];
+	snprintf(cflag, sizeof cflag, "%s%s", pagecache_flag(r), g.vary_cart ? "-nocart" : "");
 	if ((cur && strcmp(r->currency, cur)) ||
 	    key_of(r, NULL, cur, plain, sizeof plain) < 0 ||
-	    key_of(r, g.vary ? pagecache_flag(r) : NULL, cur, rel, sizeof rel) < 0) {
+	    key_of(r, g.vary ? cflag : NULL, cur, rel, sizeof rel) < 0) {
 		release_lock();
 		return;
 	}

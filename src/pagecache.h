@@ -48,6 +48,10 @@ void pagecache_use_list(const char *kind, const cJSON *items);
 /* The page varies by the guest/customer flag (a block uses cart or user,
  * or has userTypes visibility). */
 void pagecache_vary(void);
+/* The same for a block that takes the cart and got null (the shopper holds
+ * none): the copy ("index.guest-nocart.html") is never answered to a
+ * request with a cart cookie. */
+void pagecache_vary_cart(void);
 /* 1 while this request's page may be stored (the route is a page-cache
  * row and the cache is on): what its render uses must be recorded. */
 int pagecache_recording(const req *r);

@@ -264,7 +264,19 @@ static char *build_inputs(req *r, page_data *pd, const vibe_entry *entry, const 
 		} else if (!strcmp(p, "config")) {
 			cJSON_AddItemToObject(in, p, cJSON_IsObject(bconf) ? cJSON_Duplicate(bconf, 1) : cJSON_CreateObject());
 		} else if (!strcmp(p, "cart")) {
-			pagecache_vary();   /* null on cacheable pages; per flag, never per person */
+			/* the shopper's own cart makes the page theirs alone (a
+			 * cached copy is never served to a cart's holder:
+			 * pagecache.c); without one it is null and the page is
+			 * kept per flag, never per person */
+			cJSON *c = store_cart_presented(r);
+			if (c) {
+				r->cache_control = "private, no-store";
+				r->no_etag = 1;
+				pagecache_no_store();
+				cJSON_AddItemToObject(in, p, c);
+			} else {
+				pagecache_vary_cart();
+			}
 		} else if (!strcmp(p, "device")) {
 			pagecache_no_store();
 			cJSON *d = cJSON_AddObjectToObject(in, p);

@@ -1012,7 +1012,9 @@ static int by_score(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max)
+/* Product ids for q, best first; priced: within its price words' bounds
+ * (the store's currency). */
+static int product_ids(const tenant *t, const char *q, int mode, int priced, int64_t *ids, int max)
 {
 	gathered g;
 	int own = read_begin();
@@ -1024,14 +1026,32 @@ int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, i
 	for (int i = 0; i < g.cs.n && n < max; i++) {
 		cand *c = &g.cs.c[i];
 		if (!c->product_ok) continue;
-		if (g.price_lo >= 0 && c->price < g.price_lo) continue;
-		if (g.price_hi >= 0 && c->price > g.price_hi) continue;
+		if (priced && g.price_lo >= 0 && c->price < g.price_lo) continue;
+		if (priced && g.price_hi >= 0 && c->price > g.price_hi) continue;
 		ids[n++] = c->item;
 	}
 	cands_free(&g.cs);
 	sb_free(&g.match);
 	sb_free(&g.terms);
 	return n;
+}
+
+int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max)
+{
+	return product_ids(t, q, mode, 1, ids, max);
+}
+
+int search_product_ids_in(const tenant *t, const char *q, int mode, const char *currency, int64_t *lo, int64_t *hi,
+			  int64_t *ids, int max)
+{
+	qwords w;
+	sbuf folded = SBUF_INIT;
+	search_fold(q, &folded);
+	split_words(sb_str(&folded), &w);
+	sb_free(&folded);
+	*lo = *hi = -1;
+	price_words(&w, currency, lo, hi);
+	return product_ids(t, q, mode, 0, ids, max);
 }
 
 /* ---- facets ----------------------------------------------------------- */

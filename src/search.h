@@ -64,6 +64,12 @@ typedef struct search_opts {
 cJSON *search_query(const tenant *t, const search_opts *o);
 /* Product ids only, best first (vibe code's api.search, the chat, bench). */
 int search_product_ids(const tenant *t, const char *q, int mode, int64_t *ids, int max);
+/* The same for a caller that compares prices in another currency (the
+ * chat, in the shopper's): q's price words ("under 50") are still taken
+ * out of the words but bound nothing here; *lo and *hi are their bounds
+ * read in currency's minor units (-1: none). */
+int search_product_ids_in(const tenant *t, const char *q, int mode, const char *currency, int64_t *lo, int64_t *hi,
+			  int64_t *ids, int max);
 /* Related products of a product: its nearest neighbours by embedding in
  * the same store, then products of its collections: [{id, name, slug,
  * url, price, priceFormatted, image}] (at most limit). */

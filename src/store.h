@@ -64,6 +64,10 @@ void store_stock(req *r);
 int store_presentment(req *r);
 /* A shop price (minor units) in the presentment currency's minor units. */
 int64_t store_convert(req *r, int64_t shop_minor);
+/* A shop amount that is not a price (shipping, tax, discount) in the
+ * presentment currency without the rounding rule, as the order converts
+ * it; the amount itself when the shopper chose no other currency. */
+int64_t store_convert_plain(req *r, int64_t shop_minor);
 /* THE price of product pid's variant vid (0: the product) for this
  * request: in the presentment currency (currency_price: a fixed price, else
  * converted) when the shopper chose one, else the shop prices given
@@ -72,6 +76,9 @@ struct currency_amount;
 struct currency_rate;
 /* This request's presentment currency is cr (a checkout names its own). */
 void store_set_presentment(req *r, const struct currency_rate *cr);
+/* 1 with the shopper's presentment currency's rate in *out (for a domain
+ * module that converts: checkout, chat), 0 when they chose none. */
+int store_presentment_rate(req *r, struct currency_rate *out);
 int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, struct currency_amount *out);
 /* A variant's formatted prices (as store_add_prices) in product's page. */
 void store_add_variant_prices(req *r, cJSON *v, const cJSON *product);
@@ -82,6 +89,13 @@ void store_present_products(req *r, cJSON *list);
 /* An id field of the JSON we made (a string, or a number): 0 when absent. */
 int64_t store_json_id(const cJSON *o, const char *k);
 void store_present_product(req *r, cJSON *p);
+/* The shopper's cart as vibe code's cart input sees it, NULL when they
+ * have none or it is empty: items[] {id, productId, variantId, name,
+ * quantity, price, lineTotal (+Formatted) in the shopper's currency
+ * (store_price: what the cart page shows), shopPrice, shopLineTotal},
+ * itemCount, currency (the shopper's), subtotal (+Formatted),
+ * shopCurrency, shopSubtotal (the store's amounts). */
+cJSON *store_cart_presented(req *r);
 /* The currency menu's data into d (currencyForm); back: this page's path. */
 void store_currency_form(req *r, cJSON *d, const char *back);
 void store_currency_choose(req *r);

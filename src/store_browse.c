@@ -56,6 +56,13 @@ static currency_rate presentment_rate(req *r)
 	return cr;
 }
 
+int store_presentment_rate(req *r, currency_rate *out)
+{
+	if (!store_presentment(r)) return 0;
+	*out = presentment_rate(r);
+	return 1;
+}
+
 void store_set_presentment(req *r, const currency_rate *cr)
 {
 	r->currency_known = 1;
@@ -70,6 +77,13 @@ int64_t store_convert(req *r, int64_t shop_minor)
 {
 	currency_rate cr = presentment_rate(r);
 	return currency_convert(shop_minor, r->t.currency, &cr);
+}
+
+int64_t store_convert_plain(req *r, int64_t shop_minor)
+{
+	if (!store_presentment(r)) return shop_minor;
+	currency_rate cr = presentment_rate(r);
+	return currency_convert_plain(shop_minor, r->t.currency, &cr);
 }
 
 int64_t store_price(req *r, int64_t pid, int64_t vid, int64_t shop_price, int64_t shop_cmp, currency_amount *out)

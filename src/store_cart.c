@@ -380,6 +380,30 @@ static int64_t presentment_lines(req *r, cJSON *items, const char *price_key)
 	return sub;
 }
 
+/* The currency and rate a checkout page showed (cur NULL, "" or the
+ * store's: none) into *cr (code "" for none): 0, or -1 answered (422 a
+ * currency the store does not sell in; 409 rate_changed when the store's
+ * rate is no longer the one shown: never a silent change of what the
+ * shopper agreed to). */
+static int checked_currency(req *r, const cJSON *settings, const char *cur, const char *rate, currency_rate *cr)
+{
+	cr->code[0] = 0;
+	if (!cur || !*cur || !strcmp(cur, r->t.currency)) return 0;
+	if (currency_find(settings, cur, cr) < 0) {
+		cr->code[0] = 0;
+		in_fail(r, "currency", "this store does not sell in '%.8s'", cur);
+		return -1;
+	}
+	if (rate && !strcmp(rate, cr->rate_text)) return 0;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "field", "rate");
+	cJSON_AddStringToObject(d, "currency", cr->code);
+	cJSON_AddStringToObject(d, "rate", cr->rate_text);
+	http_error(r, 409, "rate_changed", d, "the %s rate is now %s, not %s: review the prices and order again",
+		   cr->code, cr->rate_text, rate ? rate : "(none)");
+	return -1;
+}
+
 /* Route: POST /api/checkout {email, name, phone?, shippingAddress,
  * shippingMethod, paymentMethod, discountCode?, note?, idempotencyKey}
  * (or the Idempotency-Key header) -> 201 {order} (200 when replayed). */
@@ -409,19 +433,8 @@ void store_checkout(req *r)
 	if (phone && (why = phone_problem(phone))) { in_fail(r, "phone", "%s", why); goto out; }
 	if (code && !*code) code = NULL;
 	settings = com_settings(r->t.id);
-	/* Another currency: the rate the shopper saw must still be the store's
-	 * (never a silent change of what they agreed to). */
-	if (cur && *cur && strcmp(cur, r->t.currency)) {
-		if (currency_find(settings, cur, &cr) < 0) { in_fail(r, "currency", "this store does not sell in '%.8s'", cur); goto out; }
-		if (!rate || strcmp(rate, cr.rate_text)) {
-			cJSON *d = cJSON_CreateObject();
-			cJSON_AddStringToObject(d, "field", "rate");
-			cJSON_AddStringToObject(d, "currency", cr.code);
-			cJSON_AddStringToObject(d, "rate", cr.rate_text);
-			http_error(r, 409, "rate_changed", d, "the %s rate is now %s, not %s: review the prices and order again",
-				   cr.code, cr.rate_text, rate ? rate : "(none)");
-			goto out;
-		}
+	if (checked_currency(r, settings, cur, rate, &cr) < 0) goto out;
+	if (cr.code[0]) {
 		/* and the items' prices in it (a fixed price may have changed):
 		 * checkout compares them with what the page showed (409) */
 		if (seen < 0) {
@@ -470,27 +483,19 @@ out:
 	cJSON_Delete(b);
 }
 
-/* Route: POST /api/cart/quote {shippingMethod, discountCode?} -> the
- * totals the cart would have now (nothing is written or reserved). */
-void store_checkout_quote(req *r)
+/* The cart's totals now for ship and code (NULL: none), as the quote
+ * answers them: the store's amounts and the shopper's (present: their
+ * currency, NULL: the store's) as checkout_quote computes them, which is
+ * what the order will record. NULL when refused (res says why; the caller
+ * frees res either way). */
+static cJSON *quote_json(req *r, const cJSON *settings, const com_ship *ship, const char *code,
+			 const currency_rate *present, checkout_result *res)
 {
-	cJSON *b = http_json_body(r), *settings = NULL;
-	if (!b) return;
-	const char *ship_id, *code = NULL, *why, *field;
-	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
-	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0)
-		goto out;
-	settings = com_settings(r->t.id);
-	com_ship ship;
-	if ((why = checkout_choice_problem(settings, ship_id, NULL, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
 	com_totals tot;
-	checkout_result res;
-	if (checkout_quote(r->t.id, com_cart_id(r, 0), settings, &ship, code, &tot, &res) != CO_PLACED) {
-		checkout_fail(r, &res, code, NULL);
-		checkout_result_free(&res);
-		goto out;
-	}
-	checkout_result_free(&res);
+	checkout_present pt;
+	if (checkout_quote(r->t.id, com_cart_id(r, 0), settings, ship, code, r->t.currency, present, &tot, &pt, res) !=
+	    CO_PLACED)
+		return NULL;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "currency", r->t.currency);
 	com_add_money(o, "subtotal", tot.subtotal, r->t.currency);
@@ -499,6 +504,55 @@ void store_checkout_quote(req *r)
 	com_add_money(o, "tax", tot.tax, r->t.currency);
 	com_add_money(o, "total", tot.total, r->t.currency);
 	cJSON_AddBoolToObject(o, "taxInclusive", tot.tax_inclusive);
+	/* the shopper's side, as the order will record it (the shop's own
+	 * when they chose none) */
+	if (!present) pt = (checkout_present){ tot.subtotal, tot.discount, tot.shipping, tot.tax, tot.total };
+	const char *pcur = present ? present->code : r->t.currency;
+	cJSON_AddStringToObject(o, "presentmentCurrency", pcur);
+	if (present) cJSON_AddStringToObject(o, "presentmentRate", present->rate_text);
+	else cJSON_AddNullToObject(o, "presentmentRate");
+	com_add_money(o, "presentmentSubtotal", pt.items, pcur);
+	com_add_money(o, "presentmentDiscount", pt.discount, pcur);
+	com_add_money(o, "presentmentShipping", pt.shipping, pcur);
+	com_add_money(o, "presentmentTax", pt.tax, pcur);
+	com_add_money(o, "presentmentTotal", pt.total, pcur);
+	int charged = present && present->charge;
+	cJSON_AddStringToObject(o, "chargeCurrency", charged ? present->code : r->t.currency);
+	com_add_money(o, "chargeTotal", charged ? pt.total : tot.total, charged ? present->code : r->t.currency);
+	return o;
+}
+
+/* Route: POST /api/cart/quote {shippingMethod, discountCode?, currency?,
+ * rate?} -> the totals the cart would have now (nothing is written or
+ * reserved), in the store's currency and, as presentment* and charge*,
+ * in the shopper's: the currency and rate the page showed (a changed rate
+ * is 409 rate_changed, as at checkout), else the sf_currency cookie's. */
+void store_checkout_quote(req *r)
+{
+	cJSON *b = http_json_body(r), *settings = NULL;
+	if (!b) return;
+	const char *ship_id, *code = NULL, *cur = NULL, *rate = NULL, *why, *field;
+	currency_rate cr = { .code = "" };
+	if (in_str(r, b, "shippingMethod", IN_REQUIRED, 60, &ship_id) < 0 ||
+	    in_str(r, b, "discountCode", IN_OPTIONAL, COM_DISCOUNT_CODE_MAX, &code) < 0 ||
+	    in_str(r, b, "currency", IN_OPTIONAL, 8, &cur) < 0 || in_str(r, b, "rate", IN_OPTIONAL, 32, &rate) < 0)
+		goto out;
+	settings = com_settings(r->t.id);
+	if (cur) {
+		if (checked_currency(r, settings, cur, rate, &cr) < 0) goto out;
+	} else if (store_presentment(r) && currency_find(settings, r->currency, &cr) < 0) {
+		cr.code[0] = 0;
+	}
+	com_ship ship;
+	if ((why = checkout_choice_problem(settings, ship_id, NULL, &ship, &field))) { in_fail(r, field, "%s", why); goto out; }
+	checkout_result res;
+	cJSON *o = quote_json(r, settings, &ship, code, cr.code[0] ? &cr : NULL, &res);
+	if (!o) {
+		checkout_fail(r, &res, code, NULL);
+		checkout_result_free(&res);
+		goto out;
+	}
+	checkout_result_free(&res);
 	http_json(r, 200, o);
 out:
 	cJSON_Delete(settings);
@@ -539,11 +593,47 @@ static void add_presentment(req *r, cJSON *d, cJSON *cart)
 	cJSON_AddStringToObject(p, "rate", r->currency_rate_text);
 	cJSON_AddNumberToObject(p, "subtotal", (double)sub);   /* minor units: what checkout sends back */
 	cJSON_AddBoolToObject(p, "charge", r->currency_charge);    /* the gateway charges in it */
+	cJSON_AddStringToObject(p, "shopCurrency", r->t.currency);
 	sbuf b = SBUF_INIT;
 	money_format(&b, sub, r->currency);
 	cJSON_AddStringToObject(p, "subtotalFormatted", sb_str(&b));
 	sb_free(&b);
 	cJSON_ReplaceItemInObjectCaseSensitive(cart, "subtotalFormatted", cJSON_CreateString(cJSON_GetObjectItemCaseSensitive(p, "subtotalFormatted")->valuestring));
+}
+
+cJSON *store_cart_presented(req *r)
+{
+	int64_t id = com_cart_id(r, 0);
+	if (id <= 0) return NULL;
+	cJSON *cart = com_cart_json(r, id), *it;
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(cart, "items");
+	if (cJSON_GetArraySize(items) == 0) { cJSON_Delete(cart); return NULL; }
+	int other = store_presentment(r);
+	const char *cur = other ? r->currency : r->t.currency;
+	int64_t sub = 0, shop_sub = 0;
+	cJSON_ArrayForEach(it, items) {
+		const cJSON *price = cJSON_GetObjectItemCaseSensitive(it, "price");
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "quantity");
+		if (!cJSON_IsNumber(price) || !cJSON_IsNumber(q)) continue;
+		int64_t qty = (int64_t)q->valuedouble, shop = money_minor(price->valuedouble, r->t.currency);
+		currency_amount a;
+		int64_t unit = store_price(r, store_json_id(it, "productId"), store_json_id(it, "variantId"), shop, -1, &a);
+		sub += unit * qty;
+		shop_sub += shop * qty;
+		static const char *const keys[] = { "price", "priceFormatted", "lineTotal", "lineTotalFormatted" };
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) cJSON_DeleteItemFromObjectCaseSensitive(it, keys[i]);
+		com_add_money(it, "price", unit, cur);
+		com_add_money(it, "lineTotal", unit * qty, cur);
+		cJSON_AddNumberToObject(it, "shopPrice", money_major(shop, r->t.currency));
+		cJSON_AddNumberToObject(it, "shopLineTotal", money_major(shop * qty, r->t.currency));
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(cart, "subtotal");
+	cJSON_DeleteItemFromObjectCaseSensitive(cart, "subtotalFormatted");
+	cJSON_ReplaceItemInObjectCaseSensitive(cart, "currency", cJSON_CreateString(cur));
+	com_add_money(cart, "subtotal", sub, cur);
+	cJSON_AddStringToObject(cart, "shopCurrency", r->t.currency);
+	cJSON_AddNumberToObject(cart, "shopSubtotal", money_major(shop_sub, r->t.currency));
+	return cart;
 }
 
 /* Route: GET /cart */
@@ -557,6 +647,33 @@ void store_cart_page(req *r)
 	add_presentment(r, d, cart);
 	render_template_page(r, "cart.html", "Your cart", d);
 	cJSON_Delete(d);
+}
+
+/* The summary's totals for the first shipping method (the page's script
+ * asks again as the shopper chooses), in the shopper's currency as the
+ * quote gives them: d.totals {subtotal, discount, shipping, tax, total,
+ * chargeTotal} formatted, "-" when there is none to give. */
+static void add_totals(req *r, cJSON *d, const cJSON *settings, const com_ship *ship)
+{
+	currency_rate cr = { .code = "" };
+	if (store_presentment(r) && currency_find(settings, r->currency, &cr) < 0) cr.code[0] = 0;
+	checkout_result res;
+	cJSON *q = quote_json(r, settings, ship, NULL, cr.code[0] ? &cr : NULL, &res);
+	checkout_result_free(&res);
+	cJSON *t = cJSON_AddObjectToObject(d, "totals");
+	static const char *const keys[][2] = { { "subtotal", "presentmentSubtotalFormatted" },
+					       { "discount", "presentmentDiscountFormatted" },
+					       { "shipping", "presentmentShippingFormatted" },
+					       { "tax", "presentmentTaxFormatted" },
+					       { "total", "presentmentTotalFormatted" },
+					       { "chargeTotal", "chargeTotalFormatted" } };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, keys[i][1]);
+		cJSON_AddStringToObject(t, keys[i][0], cJSON_IsString(v) ? v->valuestring : "-");
+	}
+	const cJSON *inc = cJSON_GetObjectItemCaseSensitive(q, "taxInclusive");
+	cJSON_AddBoolToObject(t, "taxInclusive", cJSON_IsTrue(inc));
+	cJSON_Delete(q);
 }
 
 /* Route: GET /checkout */
@@ -574,6 +691,7 @@ void store_checkout_page(req *r)
 		com_ship sh;
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "id");
 		if (!cJSON_IsString(id) || com_ship_find(s, id->valuestring, &sh) < 0) continue;
+		if (first) add_totals(r, d, s, &sh);
 		cJSON *x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "id", sh.id);
 		cJSON_AddStringToObject(x, "name", sh.name);
@@ -581,12 +699,14 @@ void store_checkout_page(req *r)
 		cJSON_AddBoolToObject(x, "checked", first);
 		first = 0;
 		sbuf p = SBUF_INIT;
+		/* in the shopper's currency, converted as the order's shipping is */
+		const char *pc = store_presentment(r) ? r->currency : r->t.currency;
 		if (!strcmp(sh.kind, "pickup") || sh.price == 0) sb_puts(&p, "Free");
 		else {
-			money_format(&p, sh.price, r->t.currency);
+			money_format(&p, store_convert_plain(r, sh.price), pc);
 			if (!strcmp(sh.kind, "free_over")) {
 				sb_puts(&p, ", free over ");
-				money_format(&p, sh.min_subtotal, r->t.currency);
+				money_format(&p, store_convert_plain(r, sh.min_subtotal), pc);
 			}
 		}
 		cJSON_AddStringToObject(x, "priceText", sb_str(&p));

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "money.h"
 #include "chat.h"
+#include "currency.h"
 #include "ai.h"
 
 #include <errno.h>
@@ -420,11 +421,14 @@ void store_chat(req *r)
 	const char *acc = http_header_in(r, "Accept");
 	chat_code code;
 	cJSON *a = NULL;
+	/* the shopper's currency: prices and "under 50" in it */
+	currency_rate cr;
+	const currency_rate *present = store_presentment_rate(r, &cr) ? &cr : NULL;
 	if (acc && strstr(acc, "text/event-stream")) {          /* the answer as it is written */
 		chat_sink sink = { sse_event, sse_alive, r };
-		code = chat_stream(&r->t, conv, msg, &sink);
+		code = chat_stream(&r->t, conv, msg, present, &sink);
 	} else {
-		a = chat_answer(&r->t, conv, msg, &code);
+		a = chat_answer(&r->t, conv, msg, present, &code);
 	}
 	cJSON_Delete(b);
 	if (r->streaming) {                                      /* answered: the events are out */

@@ -188,16 +188,24 @@
       var m = checked('shippingMethod');
       var body = { shippingMethod: m ? m.value : '' };
       if (value('discountCode')) { body.discountCode = value('discountCode'); }
+      /* the currency and rate the page shows: the summary is in it, as the
+       * order will be (a changed rate is 409 here too) */
+      if (form.getAttribute('data-currency')) {
+        body.currency = form.getAttribute('data-currency');
+        body.rate = form.getAttribute('data-rate');
+      }
       send('POST', '/api/cart/quote', body, function (status, json) {
         if (mine !== quoteSeq) {
           return;
         }
         if (status === 200 && json) {
-          var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total'];
+          var keys = ['subtotal', 'discount', 'shipping', 'tax', 'total', 'chargeTotal'];
+          var names = ['presentmentSubtotal', 'presentmentDiscount', 'presentmentShipping', 'presentmentTax',
+            'presentmentTotal', 'chargeTotal'];
           for (var i = 0; i < keys.length; i++) {
             var el = document.querySelector('[data-total="' + keys[i] + '"]');
-            if (el) {
-              el.textContent = (keys[i] === 'discount' && json.discount > 0 ? '-' : '') + json[keys[i] + 'Formatted'] +
+            if (el && json[names[i] + 'Formatted'] !== undefined) {
+              el.textContent = (keys[i] === 'discount' && json[names[i]] > 0 ? '-' : '') + json[names[i] + 'Formatted'] +
                 (keys[i] === 'tax' && json.taxInclusive ? ' (included)' : '');
             }
           }

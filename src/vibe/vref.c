@@ -86,11 +86,16 @@ static const vref_field f_post[] = {
 };
 
 static const vref_field f_cart[] = {
-	{ "id", "string", "The cart's id." },
-	{ "items", "object[]", "Lines: {productId, variantId, name, quantity, price}." },
+	{ "items", "object[]", "Lines: {id, productId, variantId, name, variantTitle, url, image, quantity, price, "
+	  "priceFormatted, lineTotal, lineTotalFormatted, shopPrice, shopLineTotal}. price and lineTotal (quantity x "
+	  "price) are in the shopper's currency (storefront.currency): the merchant's fixed price in it, else the store's "
+	  "converted and rounded, as the cart page shows them; shopPrice and shopLineTotal are the store's own amounts." },
 	{ "itemCount", "number", "Units in the cart." },
-	{ "subtotal", "number", "Sum of the lines in major units." },
-	{ "currency", "string", "ISO 4217 code." },
+	{ "subtotal", "number", "Sum of the lines' lineTotal, major units of the shopper's currency (subtotalFormatted: "
+	  "formatted). Shipping, tax and discounts come at checkout." },
+	{ "currency", "string", "ISO 4217 code of the shopper's currency (= storefront.currency)." },
+	{ "shopSubtotal", "number", "The same subtotal in the store's own currency." },
+	{ "shopCurrency", "string", "ISO 4217 code of the store's own currency." },
 	{ NULL, NULL, NULL }
 };
 
@@ -104,7 +109,8 @@ const vref_input vref_inputs[] = {
 	{ "products", "object[]", "The block's products (config: collection, limit, sort).", f_product },
 	{ "collections", "object[]", "The store's collections.", f_collection },
 	{ "posts", "object[]", "Published blog posts, newest first.", f_post },
-	{ "cart", "object|null", "The shopper's cart, or null (pages are cached: read it in the browser).", f_cart },
+	{ "cart", "object|null", "The shopper's cart when they hold one with items, else null (a page "
+	  "that shows it is theirs alone, never cached).", f_cart },
 	{ "user", "object|null", "The signed-in customer, or null.", NULL },
 	{ "device", "object", "The kind of device asking.", f_device },
 	{ "config", "object", "The block's own config object, as the merchant set it.", NULL },

@@ -57,6 +57,46 @@ def test_price_and_stock_words(stack, chatty):
     assert all(p["inStock"] for p in a["products"]) and "Glacier Mittens" not in json.dumps(a), a
 
 
+def test_prices_and_price_words_in_the_shoppers_currency(stack, chatty):
+    r = stack.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.5, "rounding": "none"}]},
+                  token=chatty, host=HOST)
+    assert r.status == 200, r.text
+    try:
+        hat = stack.sql("SELECT p.id FROM products p JOIN tenants t ON t.id = p.tenant_id "
+                        "WHERE t.username = 'chatty' AND p.slug = 'woolly-hat'")[0][0]
+        # the hat's fixed price (EUR 20.00) wins over its converted 12.50
+        r = stack.put(API + "/products/%s/prices" % hat, {"presentmentPrices": [{"currency": "EUR", "price": 2000}]},
+                      token=chatty, host=HOST)
+        assert r.status == 200, r.text
+
+        def eur(message):
+            r = stack.post("/api/chat", {"message": message}, host=HOST, headers={"Cookie": "sf_currency=EUR"})
+            assert r.status == 200, r
+            return r.json()
+
+        # "under 19" read in euros: scarf 7.50, mittens 17.50; not the hat (fixed 20.00), not the parka (120.00)
+        a = eur("something warm for winter under 19")
+        got = {p["name"]: p["priceFormatted"] for p in a["products"]}
+        assert got == {"Sneaky Scarf": "€7.50", "Glacier Mittens": "€17.50"}, a
+        assert all(p["currency"] == "EUR" and p["price"] <= 19 for p in a["products"])
+        assert "Sneaky Scarf, €7.50" in a["answer"] and "€7.50" in a["answerHtml"] and "$" not in a["answer"]
+        # the same words in the store's dollars: only the scarf ($15.00)
+        a = chat(stack, "something warm for winter under 19").json()
+        assert {p["name"]: p["priceFormatted"] for p in a["products"]} == {"Sneaky Scarf": "$15.00"}, a
+        a = eur("winter things over 100")
+        assert [(p["name"], p["priceFormatted"]) for p in a["products"]] == [("Summit Parka", "€120.00")], a
+        a = eur("Do you have a warm hat?")
+        assert a["products"][0]["name"] == "Woolly Winter Hat" and a["products"][0]["priceFormatted"] == "€20.00"
+        # the stock words still hold
+        a = eur("warm mittens in stock")
+        assert all(p["inStock"] for p in a["products"]) and "Glacier Mittens" not in json.dumps(a), a
+        # a currency the store does not sell in: its own prices
+        r = stack.post("/api/chat", {"message": "warm hat"}, host=HOST, headers={"Cookie": "sf_currency=GBP"})
+        assert r.status == 200 and r.json()["products"][0]["priceFormatted"] == "$25.00"
+    finally:
+        stack.put(API + "/commerce/settings", {"currencies": []}, token=chatty, host=HOST)
+
+
 def test_says_plainly_when_nothing_matches(stack, chatty):
     a = chat(stack, "zzyzx qwvx").json()
     assert a["products"] == [] and a["answer"].startswith("Sorry, nothing in Chatty Outfitters matches")

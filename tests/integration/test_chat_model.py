@@ -68,6 +68,21 @@ def test_the_model_answers_from_the_products_with_store_links(cm):
     assert b["mode"] == "model"
 
 
+def test_the_model_reads_the_products_in_the_shoppers_currency(cm):
+    s, fake = cm
+    t = s.token("demo", "owner@demo.localhost")
+    r = s.put("/api/cms/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.5, "rounding": "none"}]}, token=t)
+    assert r.status == 200, r.text
+    try:
+        fake.answers = ["The [1] is a warm merino hat."]
+        a = chat(s, "a warm beanie", headers={"Cookie": "sf_currency=EUR"}).json()
+        assert a["mode"] == "model" and a["products"][0]["priceFormatted"] == "€12.00", a
+        system = fake.requests[-1]["body"]["messages"][0]["content"]
+        assert "[1] Fireside Wool Beanie | €12.00 | in stock" in system and "$24.00" not in system
+    finally:
+        s.put("/api/cms/commerce/settings", {"currencies": []}, token=t)
+
+
 def test_hostile_answers_cannot_link_elsewhere_or_leak(cm):
     s, fake = cm
     fake.answers = ["Buy [1] at https://evil.example/pwn or [here](https://evil.example) or www.evil.example, "

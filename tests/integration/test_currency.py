@@ -323,7 +323,7 @@ def test_gateway_charges_the_shoppers_currency_when_the_store_says_so(stack):
         assert "You are charged in EUR" in s.req("GET", "/checkout").text
         s = EuroShopper(stack, "JPY")
         assert s.add(p["id"], 1).status == 200
-        assert "what you are charged, are in the store's currency" in s.req("GET", "/checkout").text
+        assert "What you are charged is in the store's currency, USD" in s.req("GET", "/checkout").text
         # EUR, charged in EUR: the gateway is asked for EUR 19.98 (2 x 9.99)
         mail_to = "fx-%s@example.com" % uuid.uuid4().hex[:8]
         o = buy("EUR", "stripe", 1998, mail_to)
@@ -397,3 +397,225 @@ def test_search_and_suggestions_show_the_shoppers_currency(stack):
         assert sug["priceFormatted"] == "$20.00", sug
     finally:
         currencies(stack, [])
+
+
+def test_checkout_summary_is_in_the_shoppers_currency_and_is_what_the_order_records(stack):
+    """The quote (the checkout page's live summary) and the page itself give
+    shipping, tax, discount and the total in the shopper's currency, by the
+    rule the order uses: the order's presentmentTotal and the gateway's
+    charge equal the quote to the cent; a rate changed in between is 409."""
+    from commerce_fakes import FakeStripe
+    t = stack.demo_token
+    fake = FakeStripe()
+    code = "FX" + uuid.uuid4().hex[:6].upper()
+    r = stack.post(API + "/discounts", {"code": code, "kind": "percent", "value": 15}, token=t)
+    assert r.status == 201, r.text
+    r = stack.put(API + "/commerce/settings", {
+        "paymentMethods": ["manual", "stripe"],
+        "stripe": {"apiBase": fake.url, "secretKey": fake.key, "publishableKey": "pk_test", "webhookSecret": "whsec_x"},
+        "tax": {"rateBps": 825, "inclusive": False, "shipping": True},
+        "currencies": [{"code": "EUR", "rate": 0.92, "rounding": "0.99", "charge": True},
+                       {"code": "JPY", "rate": 151.3, "rounding": "whole"}]}, token=t)
+    assert r.status == 200, r.text
+    try:
+        p = new_product(stack, t, "fx-quote-" + uuid.uuid4().hex[:6], price=2000, stock=20)
+        s = EuroShopper(stack)
+        assert s.add(p["id"], 3).status == 200
+        ask = {"shippingMethod": "express", "discountCode": code}
+        # shop: 60.00 - 9.00 + 15.00 + tax 5.45 = 71.45; EUR: items 3 x 18.99 = 56.97, the rest
+        # (11.45 x 0.92 = 10.534 -> 10.53) converted unrounded: 67.50
+        q = s.req("POST", "/api/cart/quote", ask).json()
+        assert (q["currency"], q["total"]) == ("USD", 71.45), q
+        assert q["presentmentCurrency"] == "EUR" and q["presentmentRate"] == "0.92"
+        assert (q["presentmentSubtotal"], q["presentmentDiscount"], q["presentmentShipping"], q["presentmentTax"],
+                q["presentmentTotal"]) == (56.97, 8.28, 13.8, 5.01, 67.5), q
+        # the lines add up to the total shown
+        assert round(q["presentmentSubtotal"] - q["presentmentDiscount"] + q["presentmentShipping"] + q["presentmentTax"], 2) == 67.5
+        assert q["presentmentTotalFormatted"] == "€67.50" and q["presentmentShippingFormatted"] == "€13.80"
+        assert q["chargeCurrency"] == "EUR" and q["chargeTotal"] == 67.5
+        # the page's script names the currency and rate it shows: the same answer
+        q2 = s.req("POST", "/api/cart/quote", dict(ask, currency="EUR", rate="0.92")).json()
+        assert q2 == q
+        # the shop's own currency (named, or no cookie): the shop's amounts, charged in them
+        plain = s.req("POST", "/api/cart/quote", dict(ask, currency="USD")).json()
+        assert plain["presentmentCurrency"] == "USD" and plain["presentmentTotal"] == 71.45 and plain["chargeTotal"] == 71.45
+        # bad input: a currency the store does not sell in, a rate that is not the store's
+        r = s.req("POST", "/api/cart/quote", dict(ask, currency="GBP", rate="1"))
+        assert r.status == 422 and field_of(r) == "currency", r.text
+        r = s.req("POST", "/api/cart/quote", dict(ask, currency="EUR", rate="0.91"))
+        assert r.status == 409 and r.json()["error"]["code"] == "rate_changed", r.text
+        assert r.json()["error"]["details"]["rate"] == "0.92"
+        # the page: the summary for its first method, in euros, as the quote gives it
+        page = s.req("GET", "/checkout").text
+        first = s.req("POST", "/api/cart/quote", {"shippingMethod": "standard"}).json()
+        assert 'data-total="total">%s<' % first["presentmentTotalFormatted"] in page, page
+        assert 'data-total="shipping">%s<' % first["presentmentShippingFormatted"] in page
+        assert 'data-total="subtotal">€56.97<' in page and "You are charged in EUR" in page
+        assert "(€13.80)" in page          # express, converted as the order converts it
+        # the order: what the quote said, to the cent, and the gateway is asked for exactly that
+        body = {"email": "fxq@example.com", "name": "Fx", "shippingMethod": "express", "paymentMethod": "stripe",
+                "discountCode": code, "currency": "EUR", "rate": "0.92", "presentmentSubtotal": 5697,
+                "shippingAddress": {"line1": "1 Rue", "city": "Paris", "postalCode": "75002", "country": "FR"}}
+        r = s.req("POST", "/api/checkout", dict(body, idempotencyKey=uuid.uuid4().hex))
+        assert r.status == 201, r.text
+        o = r.json()["order"]
+        assert o["presentmentTotal"] == q["presentmentTotal"] and o["presentmentTotalFormatted"] == "€67.50"
+        assert o["chargeCurrency"] == "EUR" and o["chargeTotal"] == q["chargeTotal"] and o["total"] == q["total"]
+        form = fake.requests[-1]
+        assert form["amount"] == "6750" and form["currency"] == "eur", form
+        # not charged in it (JPY): the summary is in yen, the charge is the shop's total
+        j = EuroShopper(stack, "JPY")
+        assert j.add(p["id"], 1).status == 200
+        qj = j.req("POST", "/api/cart/quote", {"shippingMethod": "standard"}).json()
+        assert qj["presentmentCurrency"] == "JPY" and qj["chargeCurrency"] == "USD" and qj["chargeTotal"] == qj["total"]
+        pj = j.req("GET", "/checkout").text
+        assert 'data-total="chargeTotal">%s<' % qj["chargeTotalFormatted"] in pj and "store's currency, USD" in pj
+        assert 'data-total="total">%s<' % qj["presentmentTotalFormatted"] in pj
+        # the rate changes between the quote and the order: refused, nothing placed
+        s2 = EuroShopper(stack)
+        assert s2.add(p["id"], 1).status == 200
+        q = s2.req("POST", "/api/cart/quote", {"shippingMethod": "pickup", "currency": "EUR", "rate": "0.92"})
+        assert q.status == 200
+        r = stack.put(API + "/commerce/settings", {"currencies": [{"code": "EUR", "rate": 0.93, "rounding": "0.99",
+                                                                   "charge": True}]}, token=t)
+        assert r.status == 200
+        r = s2.req("POST", "/api/checkout", {"email": "fxr@example.com", "name": "Fx", "shippingMethod": "pickup",
+                                             "paymentMethod": "manual", "currency": "EUR", "rate": "0.92",
+                                             "presentmentSubtotal": 1899, "idempotencyKey": uuid.uuid4().hex})
+        assert r.status == 409 and r.json()["error"]["code"] == "rate_changed" and r.json()["error"]["details"]["rate"] == "0.93"
+        assert stack.sql("SELECT count(*) FROM orders WHERE email = 'fxr@example.com'")[0][0] == 0
+        r = s2.req("POST", "/api/cart/quote", {"shippingMethod": "pickup", "currency": "EUR", "rate": "0.92"})
+        assert r.status == 409 and r.json()["error"]["code"] == "rate_changed"
+    finally:
+        stack.put(API + "/commerce/settings", {"paymentMethods": ["manual"], "currencies": [],
+                                               "tax": {"rateBps": 0, "inclusive": False, "shipping": False}}, token=t)
+        fake.close()
+
+
+CART_VIBE = """function renderCart(cart, storefront, helpers, api) {
+  if (!cart) return '<p id="fxc">none</p>';
+  return '<p id="fxc">' + [cart.currency, cart.shopCurrency, cart.subtotal, cart.shopSubtotal, cart.subtotalFormatted,
+    helpers.formatPrice(cart.subtotal), cart.itemCount,
+    cart.items.map(i => i.price + 'x' + i.quantity + '=' + i.lineTotal + '/' + i.shopPrice + '/' + i.shopLineTotal).join(' '),
+    api.getCart() ? 'api' : 'noapi'].join('|') + '</p>';
+}
+"""
+
+
+def test_vibe_code_cart_is_in_the_shoppers_currency(stack):
+    from test_vibe_contract import new_page
+    currencies(stack, EUR)
+    try:
+        slug = "fx-cartv-" + uuid.uuid4().hex[:6]
+        p, vs = variant_product(stack, slug)
+        r = prices(stack, p["id"], {"presentmentPrices": [{"variantId": vs["S"], "currency": "EUR", "price": 1750}]})
+        assert r.status == 200, r.text
+        page_slug = "fx-cartpage-" + uuid.uuid4().hex[:6]
+        new_page(stack, page_slug, [{"vibeCode": CART_VIBE}])
+
+        def fx(s):
+            r = s.req("GET", "/" + page_slug)
+            assert r.status == 200, r
+            return r, r.text.split('<p id="fxc">')[1].split("</p>")[0].split("|")
+
+        s = EuroShopper(stack)
+        r, f = fx(s)                     # no cart yet: null (and the page may be kept for guests)
+        assert f == ["none"], f
+        assert s.add(p["id"], 2, vs["S"]).status == 200
+        assert s.add(p["id"], 1, vs["M"]).status == 200
+        # the cart in euros: S at its fixed 17.50, M converted 30.00 x 0.92 -> 27.99; the store's amounts beside
+        r, f = fx(s)
+        assert f[:7] == ["EUR", "USD", "62.99", "70", "€62.99", "€62.99", "3"], f
+        assert sorted(f[7].split(" ")) == ["17.5x2=35/20/40", "27.99x1=27.99/30/30"], f
+        assert f[8] == "api"
+        # the shopper's own: never a shared copy
+        assert "no-store" in r.header("Cache-Control")
+        # the same cart in the store's currency
+        plain = Shopper(stack)
+        plain.cookie = s.cookie
+        r, f = fx(plain)
+        assert f[:7] == ["USD", "USD", "70", "70", "$70.00", "$70.00", "3"], f
+        # someone else without a cart still gets null
+        r, f = fx(EuroShopper(stack))
+        assert f == ["none"], f
+    finally:
+        currencies(stack, [])
+
+
+def test_csv_import_and_export_carry_fixed_prices(stack):
+    import csv
+    import io
+    host = "fxcsv.localhost"
+    tok = stack.tenant("fxcsv", "Fx CSV Store")
+    r = stack.put(API + "/commerce/settings", {"currencies": EUR}, token=tok, host=host)
+    assert r.status == 200, r.text
+    head = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant Price", "Variant Compare At Price",
+            "Variant Inventory Qty", "Price / EUR", "Compare At Price / EUR", "Price / JPY", "Price / International"]
+
+    def csv_of(rows, header=head):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        for x in rows:
+            w.writerow({k: x.get(k, "") for k in header})
+        return buf.getvalue()
+
+    def imp(text):
+        return stack.request("POST", API + "/products/import", body=text, token=tok, host=host,
+                             headers={"Content-Type": "text/csv"})
+
+    def fixed(slug):
+        p = next(x for x in stack.get(API + "/products?limit=100", token=tok, host=host).json()["products"]
+                 if x["slug"] == slug)
+        one = stack.get(API + "/products/%s" % p["id"], token=tok, host=host).json()
+        names = {v["id"]: v["options"][0] for v in one.get("variants", [])}
+        return {(names.get(x["variantId"]), x["currency"], x["price"], x["compareAtPrice"]) for x in one["presentmentPrices"]}
+
+    rows = [
+        {"Handle": "fx-tee", "Title": "Fx Tee", "Option1 Name": "Size", "Option1 Value": "S", "Variant Price": "20.00",
+         "Variant Inventory Qty": "5", "Price / EUR": "17.50", "Compare At Price / EUR": "21.00",
+         "Price / International": "99.00"},   # a Shopify Markets column: not a currency, not read
+        {"Handle": "fx-tee", "Option1 Value": "M", "Variant Price": "30.00", "Variant Inventory Qty": "5", "Price / JPY": "3000"},
+        {"Handle": "fx-cap", "Title": "Fx Cap", "Option1 Name": "Title", "Option1 Value": "Default Title",
+         "Variant Price": "10.00", "Variant Inventory Qty": "2", "Price / EUR": "9.49"},
+    ]
+    r = imp(csv_of(rows))
+    assert r.status == 200 and (r.json()["created"], r.json()["failed"]) == (2, 0), r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # the shop shows them
+    s = EuroShopper(stack, host=host)
+    assert "€9.49" in s.req("GET", "/products/fx-cap").text
+    # the export: a price and compare-at column per currency the store sells in
+    text = stack.get(API + "/products.csv", token=tok, host=host).text
+    out = list(csv.DictReader(io.StringIO(text)))
+    assert {"Price / EUR", "Compare At Price / EUR", "Price / JPY", "Compare At Price / JPY"} <= set(out[0])
+    tee = {x["Option1 Value"]: x for x in out if x["Handle"] == "fx-tee"}
+    assert (tee["S"]["Price / EUR"], tee["S"]["Compare At Price / EUR"], tee["S"]["Price / JPY"]) == ("17.50", "21.00", "")
+    assert (tee["M"]["Price / EUR"], tee["M"]["Price / JPY"]) == ("", "3000")
+    assert next(x for x in out if x["Handle"] == "fx-cap")["Price / EUR"] == "9.49"
+    # read back: nothing changes
+    r = imp(text)
+    assert r.status == 200 and (r.json()["created"], r.json()["updated"], r.json()["failed"]) == (0, 2, 0), r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # bad cells: reported by row and column, that product left as it was
+    for cell, value, col in [("Price / EUR", "abc", "Price / EUR"), ("Price / EUR", "1.234", "Price / EUR"),
+                             ("Price / JPY", "12.5", "Price / JPY"), ("Compare At Price / EUR", "x", "Compare At Price / EUR")]:
+        bad = [dict(rows[2], **{cell: value})]
+        r = imp(csv_of(bad))
+        assert r.status == 200 and r.json()["failed"] == 1, (cell, r.text)
+        assert [(e["row"], e["column"]) for e in r.json()["errors"]] == [(2, col)], r.text
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # a currency the store does not sell in: nothing imported, the column named
+    r = imp(csv_of([dict(rows[2], **{"Price / GBP": "8.00"})], head + ["Price / GBP"]))
+    assert r.status == 422 and "Price / GBP" in r.json()["error"], r.text
+    assert fixed("fx-cap") == {(None, "EUR", 949, None)}
+    # an empty cell in a file with the column clears it; a file without the columns leaves them
+    r = imp(csv_of([dict(rows[2], **{"Price / EUR": ""})]))
+    assert r.status == 200 and r.json()["updated"] == 1, r.text
+    assert fixed("fx-cap") == set()
+    plain = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant Price", "Variant Inventory Qty"]
+    r = imp(csv_of(rows[:2], plain))
+    assert r.status == 200 and r.json()["updated"] == 1, r.text
+    assert fixed("fx-tee") == {("S", "EUR", 1750, 2100), ("M", "JPY", 3000, None)}

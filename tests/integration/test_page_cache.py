@@ -258,6 +258,25 @@ def test_blocks_using_user_vary_by_the_flag_never_by_person(pc):
     assert pc.get("/pc-vary", headers={"Cookie": "sf_customer=1; sf_cart=abc"}).header("X-Cache") == "HIT"
 
 
+def test_a_block_showing_the_cart_is_kept_only_for_those_without_one(pc):
+    t = pc.demo_token
+    r = pc.post(API + "/pages", {"slug": "pc-cartblock", "title": "Cart block"}, token=t)
+    pid = r.json()["id"]
+    code = "function render(cart) { return '<p>items ' + (cart ? cart.itemCount : 'none') + '</p>'; }"
+    assert pc.post(API + "/blocks", {"pageId": pid, "type": "custom", "vibeCode": code}, token=t).status == 201
+    assert pc.post(API + "/pages/%s/publish" % pid, {}, token=t).status == 200
+    r = pc.get("/pc-cartblock")
+    assert "items none" in r.text and r.header("X-Cache") == "MISS"
+    assert cached(pc, "/pc-cartblock", name="index.guest-nocart.html") and not cached(pc, "/pc-cartblock")
+    assert pc.get("/pc-cartblock").header("X-Cache") == "HIT"
+    s = Shopper(pc)
+    pid = pc.get("/api/products?limit=1").json()["products"][0]["id"]
+    assert s.add(pid, 2).status in (200, 201) and s.cookie
+    r = s.req("GET", "/pc-cartblock")      # their own cart, never the copy, never kept
+    assert "items 2" in r.text and r.header("X-Cache") != "HIT" and "no-store" in r.header("Cache-Control")
+    assert pc.get("/pc-cartblock").header("X-Cache") == "HIT" and "items none" in pc.get("/pc-cartblock").text
+
+
 def test_a_shoppers_cart_never_reaches_a_cached_page(pc):
     warm(pc, "/")
     s = Shopper(pc)
