@@ -190,7 +190,10 @@ def test_chat_streams_in_chromium():
                         ("gate", ["Gloves too. "], "stop", ["Never shown."])]
         run_script(s, "chat.mjs", SF_FAKE=fake.base)
         wait_for(lambda: fake.hangups == 1, "Stop to end the model's call", timeout=20)
-        rows = s.sql("SELECT content FROM chat_messages WHERE role = 'assistant' ORDER BY id")
+        # the worker keeps what the shopper saw once the model's call has ended
+        answers = lambda: s.sql("SELECT content FROM chat_messages WHERE role = 'assistant' ORDER BY id")
+        wait_for(lambda: len(answers()) == 2, "the stopped answer to be kept", timeout=20)
+        rows = answers()
         assert rows[0][0] == "The Fireside Wool Beanie (/products/wool-beanie) is a warm merino hat. It fits most heads. Enjoy!"
         assert rows[1][0] == "Gloves too. " and "Never shown" not in repr(rows), rows   # what the shopper saw
     finally:
