@@ -28,6 +28,13 @@ export function check(cond, msg) {
 
 export async function shot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
+  // A full-page picture shows the whole page: images below the fold that
+  // wait to be scrolled to (loading="lazy") are fetched first (at most 3 s).
+  await page.evaluate(async () => {
+    const lazy = [...document.images].filter((i) => i.loading === 'lazy' && !i.complete);
+    lazy.forEach((i) => { i.loading = 'eager'; });
+    await Promise.race([Promise.all(lazy.map((i) => i.decode().catch(() => {}))), new Promise((r) => setTimeout(r, 3000))]);
+  }).catch(() => {});
   await page.screenshot({ path: path.join(artifacts, name + '.png'), fullPage: true });
 }
 
