@@ -309,8 +309,10 @@ scan-check:
 # tests and its servers stay in one process). The tests mostly wait for
 # servers, browsers and fakes, so three at a time on two cores roughly
 # halve the run; every test starts its own servers on free ports, in its
-# own temporary directory. PYTEST_JOBS=0 runs them one after another.
-PYTEST_JOBS ?= 3
+# own temporary directory. PYTEST_JOBS=0 runs them one after another, as
+# the sanitizer build does (SAN=1: two to three times slower, it would
+# spend the render budgets' wall-clock time on sharing the CPU).
+PYTEST_JOBS ?= $(if $(filter 1,$(SAN)),0,3)
 PYTEST = /usr/bin/python3 -m pytest -q -p no:cacheprovider $(if $(filter-out 0,$(PYTEST_JOBS)),-n $(PYTEST_JOBS) --dist loadfile)
 
 integration: $(PROGS)

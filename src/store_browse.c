@@ -152,8 +152,9 @@ static void present_item(req *r, cJSON *x, int64_t pid, int64_t vid)
 	store_price(r, pid, vid, money_minor(price->valuedouble, r->t.currency),
 		    cJSON_IsNumber(cmp) ? money_minor(cmp->valuedouble, r->t.currency) : -1, &a);
 	cJSON_ReplaceItemInObjectCaseSensitive(x, "price", cJSON_CreateNumber(money_major(a.price, r->currency)));
-	cJSON_ReplaceItemInObjectCaseSensitive(x, "compareAtPrice", a.compare_at >= 0 ?
-					       cJSON_CreateNumber(money_major(a.compare_at, r->currency)) : cJSON_CreateNull());
+	if (cJSON_HasObjectItem(x, "compareAtPrice"))   /* (a suggestion has none: nothing to replace) */
+		cJSON_ReplaceItemInObjectCaseSensitive(x, "compareAtPrice", a.compare_at >= 0 ?
+						       cJSON_CreateNumber(money_major(a.compare_at, r->currency)) : cJSON_CreateNull());
 	if (cJSON_HasObjectItem(x, "currency")) cJSON_ReplaceItemInObjectCaseSensitive(x, "currency", cJSON_CreateString(r->currency));
 }
 
