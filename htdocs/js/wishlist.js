@@ -97,6 +97,17 @@
     }
   }
 
+  // What the guest's list keeps of a product: the heart's data-* when it
+  // has them, else what its product card shows (a vibe block's grid need
+  // not repeat them on the button).
+  function card(btn, attr, sel, get) {
+    var v = btn.getAttribute(attr);
+    if (v) { return v; }
+    var c = btn.closest ? btn.closest('.product-card') : null;
+    var e = c && c.querySelector(sel);
+    return e ? (get(e) || '').trim() : '';
+  }
+
   function toggle(btn) {
     var id = btn.getAttribute('data-wish');
     if (signedIn()) {
@@ -116,8 +127,13 @@
       if (String(l[i].productId) === id) { had = true; } else { out.push(l[i]); }
     }
     if (!had) {
-      out.unshift({ productId: id, slug: btn.getAttribute('data-slug'), name: btn.getAttribute('data-name'),
-        image: btn.getAttribute('data-image'), price: btn.getAttribute('data-price') });
+      out.unshift({ productId: id, slug: card(btn, 'data-slug', '.product-card__link', function (e) {
+          var m = /\/products\/([^/?#]+)/.exec(e.getAttribute('href') || '');
+          return m ? decodeURIComponent(m[1]) : '';
+        }),
+        name: card(btn, 'data-name', '.product-card__name', function (e) { return e.textContent; }),
+        image: card(btn, 'data-image', 'img', function (e) { return e.getAttribute('src'); }),
+        price: card(btn, 'data-price', '.price__now', function (e) { return e.textContent; }) });
     }
     saveLocal(out.slice(0, 200));
     fromLocal();

@@ -25,8 +25,13 @@ try {
   await hearts.first().click();
   await page.waitForFunction(() => document.querySelector('section[data-block-type="product_grid"] .wish-btn')
     .getAttribute('aria-pressed') === 'true');
-  check(await page.evaluate(() => (localStorage.getItem('sf_wishlist') || '').includes('productId')),
-    'a guest\'s heart is kept in the browser');
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('sf_wishlist') || '[]')[0] || {});
+  const card = await page.evaluate(() => {
+    const c = document.querySelector('section[data-block-type="product_grid"] .product-card');
+    return { name: c.querySelector('.product-card__name').textContent, price: c.querySelector('.price__now').textContent };
+  });
+  check(kept.productId && kept.name === card.name && kept.price === card.price && /^\/|^http/.test(kept.image || '') && kept.slug,
+    'a guest\'s heart is kept in the browser, with the name, price, image and slug its card shows: ' + JSON.stringify(kept));
   await shot(page, 'home-grid-hearts');
   await hearts.first().click();   /* leave the list as it was */
   await page.waitForFunction(() => document.querySelector('section[data-block-type="product_grid"] .wish-btn')

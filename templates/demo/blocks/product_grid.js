@@ -37,14 +37,15 @@ function renderProductGrid(products, storefront, config, helpers) {
       onSale ? '<span class="badge badge--accent">Sale</span>' : '';
     const vendor = p.vendor ? `<span class="product-card__vendor">${esc(p.vendor)}</span>` : '';
     const was = onSale ? ` <s class="price__was">${price(p.compareAtPrice)}</s>` : '';
-    const heart = `<button type="button" class="wish-btn" data-wish="${esc(id)}" ` +
-      `data-slug="${esc(String(p.slug || ''))}" data-name="${esc(p.name || '')}" data-image="${esc(p.image || '')}" ` +
-      `data-price="${price(p.price)}" aria-pressed="false" aria-label="Save ${esc(p.name || '')} to the wishlist" hidden>&#9825;</button>`;
+    const name = esc(p.name || '');
+    // (wishlist.js takes the name, image and price from the card itself)
+    const heart = `<button type="button" class="wish-btn" data-wish="${id}" aria-pressed="false" ` +
+      `aria-label="Save ${name} to the wishlist" hidden>&#9825;</button>`;
     const button = soldOut ? '<button class="add-to-cart" type="button" disabled>Sold out</button>' :
       `<button class="add-to-cart" onclick="addToCart('${esc(id)}', 1)">Add to Cart</button>`;
     return `<li class="product-card${soldOut ? ' is-sold-out' : ''}">` +
       `<a class="product-card__link" href="${esc(url)}"><span class="product-card__media">${image}${badge}</span>` +
-      `<span class="product-card__name">${esc(p.name || '')}</span>${vendor}</a>${heart}` +
+      `<span class="product-card__name">${name}</span>${vendor}</a>${heart}` +
       `<p class="price"><span class="price__now">${price(p.price)}</span>${was}</p>` +
       `${button}</li>`;
   };
