@@ -18,7 +18,9 @@ def test_demo_home_renders_six_block_types_in_order(stack):
     # ... each with a wishlist heart like the store's own listings (wishlist.js shows them)
     grid = r.text.split('data-block-type="product_grid"')[1].split("</section>")[0]
     assert grid.count('class="wish-btn"') == grid.count('<li class="product-card') >= 20
-    assert 'data-price="$129.00" aria-pressed="false" aria-label="Save Trailhead Rain Jacket to the wishlist" hidden' in grid
+    # (the product id alone: wishlist.js takes name, image and price from the card)
+    assert re.search(r'<button type="button" class="wish-btn" data-wish="\d+" aria-pressed="false" '
+                     r'aria-label="Save Trailhead Rain Jacket to the wishlist" hidden>', grid), grid[:2000]
     # The blog block lists the published posts.
     assert r.text.count('href="/blog/') >= 3
     assert r.header("Content-Type").startswith("text/html")
