@@ -47,7 +47,11 @@ def test_account_backoff_doubles_and_is_the_same_for_unknown_emails(thr):
             unblock(thr)
             err(attempt(thr, email), 401)           # another failure: the wait doubles
         waits[email] = seq
-    assert waits["owner@one.test"] == waits["ghost@one.test"], waits
+    # the same doubling (2, 4, 8 s) for a known and an unknown email; the
+    # Retry-After is what is left of it, so a busy machine may show a
+    # second less
+    for seq in waits.values():
+        assert all(w - 1 <= got <= w for got, w in zip(seq, (2, 4, 8))), waits
     first = waits["owner@one.test"]
     assert 1 <= first[0] <= 2 and first[1] > first[0] and first[2] > first[1], first
     # after the wait, the right password works and the account's count resets
