@@ -23,7 +23,11 @@ try {
   }
   check((await beacons[1].response()).status() === 204, 'the store answers 204');
   const phone = await (await browser.newContext({ userAgent: PHONE, viewport: { width: 390, height: 844 } })).newPage();
+  // the browser is closed next: wait for this page's beacon to be answered
+  // (on a busy machine it could still be on its way)
+  const answered = phone.waitForResponse((r) => r.url().endsWith('/api/analytics/view'));
   await phone.goto(`http://demo.localhost:${port}/blog`, { waitUntil: 'networkidle' });
+  check((await answered).status() === 204, 'the phone page\'s beacon is answered');
 } finally {
   await close();
 }
