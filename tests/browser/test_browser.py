@@ -2,6 +2,7 @@
 stack and checks what a shopper or editor sees; screenshots land in
 tests/artifacts/."""
 import os
+import re
 import subprocess
 import sys
 
@@ -34,6 +35,35 @@ def run_script(stack, name, **extra):
                        text=True, timeout=120)
     print(p.stdout)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def run_script_with_codes(stack, name, smtp, email, digits, deliver_env=None, **extra):
+    """run_script for a script that signs in with an emailed code: each time
+    it prints NEED_CODE, the deliverer sends the mail (deliver_env: its
+    environment, else the stack's) and the newest code to email found in
+    the SMTP sink goes to the script's stdin."""
+    from stack import CLI
+    env = dict(os.environ, SF_PORT=str(stack.port), SF_ARTIFACTS=ARTIFACTS, SF_EMAIL=email, **extra)
+    p = subprocess.Popen(["node", os.path.join(HERE, name)], cwd=HERE, env=env, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = []
+    try:
+        for line in p.stdout:
+            out.append(line)
+            if line.startswith("NEED_CODE "):
+                d = subprocess.run([CLI, "--db", stack.db, "deliver"], env=deliver_env or stack.env,
+                                   capture_output=True, text=True, timeout=60)
+                assert d.returncode == 0, d.stderr
+                mail = [m["data"] for m in smtp.messages if m["to"][0] == email][-1]
+                p.stdin.write(re.search(r"^\s+(\d{%d})\s*$" % digits, mail, re.M).group(1) + "\n")
+                p.stdin.flush()
+        rc = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    print("".join(out))
+    assert rc == 0, "".join(out) + p.stderr.read()
 
 
 def test_home_page_in_chromium(demo_stack):

@@ -4,8 +4,6 @@ code, the test reads it from the sink (after the deliverer ran) and hands
 it to the script on stdin, the script signs in through the store picker.
 The database must hold the session and the page the browser wrote."""
 import os
-import re
-import subprocess
 import sys
 
 import pytest
@@ -13,8 +11,8 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from commerce_fakes import SMTPSink  # noqa: E402
-from stack import CLI, Stack  # noqa: E402
-from test_browser import ARTIFACTS  # noqa: E402
+from stack import Stack  # noqa: E402
+from test_browser import run_script_with_codes  # noqa: E402
 
 EMAIL = "two-stores@shops.test"
 
@@ -37,26 +35,7 @@ def code_stack():
 
 def test_sign_in_with_an_emailed_code_in_chromium(code_stack):
     s, smtp = code_stack
-    env = dict(os.environ, SF_PORT=str(s.port), SF_ARTIFACTS=ARTIFACTS, SF_EMAIL=EMAIL)
-    p = subprocess.Popen(["node", os.path.join(HERE, "editor_code.mjs")], cwd=HERE, env=env, stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out = []
-    try:
-        for line in p.stdout:
-            out.append(line)
-            if line.startswith("NEED_CODE "):
-                d = subprocess.run([CLI, "--db", s.db, "deliver"], env=s.env, capture_output=True, text=True, timeout=60)
-                assert d.returncode == 0, d.stderr
-                mail = [m["data"] for m in smtp.messages if m["to"][0] == EMAIL][-1]
-                p.stdin.write(re.search(r"^\s+(\d{8})\s*$", mail, re.M).group(1) + "\n")
-                p.stdin.flush()
-        rc = p.wait(timeout=120)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    print("".join(out))
-    assert rc == 0, "".join(out) + p.stderr.read()
+    run_script_with_codes(s, "editor_code.mjs", smtp, EMAIL, 8)
     # the chosen store's session, and the page written through it
     rows = s.sql("SELECT t.username FROM sessions x JOIN users u ON u.id = x.user_id JOIN tenants t ON t.id = x.tenant_id "
                  "WHERE u.email = ?", EMAIL)

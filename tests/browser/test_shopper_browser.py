@@ -3,7 +3,7 @@ form post without JavaScript, listing filters and sort, the phone cart and
 the two-column checkout. Screenshots: tests/artifacts/shopper-*.png."""
 import os
 
-from test_browser import ARTIFACTS, HERE, demo_stack, run_script  # noqa: F401  (the module's stack)
+from test_browser import ARTIFACTS, HERE, demo_stack, run_script, run_script_with_codes  # noqa: F401  (the module's stack)
 
 API = "/api/cms"
 
@@ -43,37 +43,14 @@ def test_account_in_chromium(demo_stack):  # noqa: F811
     """account.mjs: wishlist as a guest, sign-in with a code from the SMTP
     sink (handed to the script on stdin), merge, saved address, order
     history; the database holds what the browser did."""
-    import re
-    import subprocess
-    import sys
-    sys.path.insert(0, os.path.join(HERE, "..", "integration"))
     from commerce_fakes import SMTPSink
-    from stack import CLI
     s = demo_stack
     smtp = SMTPSink()
     email = "ada-%d@example.com" % os.getpid()
-    env = dict(os.environ, SF_PORT=str(s.port), SF_ARTIFACTS=ARTIFACTS, SF_EMAIL=email)
-    p = subprocess.Popen(["node", os.path.join(HERE, "account.mjs")], cwd=HERE, env=env, stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out = []
     try:
-        for line in p.stdout:
-            out.append(line)
-            if line.startswith("NEED_CODE "):
-                denv = dict(s.env, STOREFRONT_SMTP_URL=smtp.url)
-                d = subprocess.run([CLI, "--db", s.db, "deliver"], env=denv, capture_output=True, text=True, timeout=60)
-                assert d.returncode == 0, d.stderr
-                mail = [m["data"] for m in smtp.messages if m["to"][0] == email][-1]
-                p.stdin.write(re.search(r"^\s+(\d{6})\s*$", mail, re.M).group(1) + "\n")
-                p.stdin.flush()
-        rc = p.wait(timeout=120)
+        run_script_with_codes(s, "account.mjs", smtp, email, 6, deliver_env=dict(s.env, STOREFRONT_SMTP_URL=smtp.url))
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
         smtp.close()
-    print("".join(out))
-    assert rc == 0, "".join(out) + p.stderr.read()
     rows = s.sql("SELECT c.email_verified_at IS NOT NULL, (SELECT count(*) FROM wishlist_items w WHERE w.customer_id = c.id), "
                  "(SELECT count(*) FROM orders o WHERE o.customer_id = c.id) FROM customers c WHERE c.email = ?", email)
     assert rows == [(1, 1, 1)], rows
