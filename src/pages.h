@@ -9,6 +9,7 @@
 #define PAGES_H
 #include <cJSON.h>
 #include <stdint.h>
+#include "util.h"
 
 extern const char *const block_types[];   /* hero, product_grid, ... NULL */
 
@@ -45,7 +46,7 @@ int64_t pages_create(int64_t tid, const char *slug, const char *title, const cha
 /* Make room for a block inserted at position pos of the page's draft: the
  * blocks at pos and after move one down (their code and version stay).
  * 0 or -1. */
-__attribute__((warn_unused_result)) int pages_block_make_room(int64_t tid, int64_t page, int64_t pos);
+MUST_USE int pages_block_make_room(int64_t tid, int64_t page, int64_t pos);
 int64_t pages_block_create(int64_t tid, int64_t page, const char *type, const char *code,
 			   const char *config_json, const char *visibility_json, int64_t position,
 			   int64_t user);
